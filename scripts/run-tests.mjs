@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Runs every test file under test/ with Node's test runner (TypeScript through tsx) and ends
+// with one plain line: "N passed, N failed". Usage: node scripts/run-tests.mjs [filter...]
+import {spawn} from "node:child_process";
+import {readdirSync, statSync} from "node:fs";
+import {join, relative} from "node:path";
+import {availableParallelism} from "node:os";
+
+const root = new URL("..", import.meta.url).pathname;
+const filters = process.argv.slice(2);
+
+function collect(dir) {
+    const found = [];
+    for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) found.push(...collect(path));
+        else if (name.endsWith(".test.ts")) found.push(path);
+    }
+    return found;
+}
+
+const files = collect(join(root, "test"))
+    .map((path) => relative(root, path))
+    .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)));
+if (files.length === 0) {
+    console.error(`no test files match ${filters.join(" ")}`);
+    process.exit(1);
+}
+
+const concurrency = String(Math.max(1, Math.min(2, availableParallelism())));
+const child = spawn(process.execPath, [
+    "--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter=tap",
+    "--test-reporter-destination=stdout", `--test-reporter-destination=${join(root, "test-artifacts", "results.tap")}`,
+    `--test-concurrency=${concurrency}`, ...files,
+], {cwd: root, stdio: ["ignore", "inherit", "inherit"]});
+
+child.on("exit", async (code) => {
+    const {readFileSync} = await import("node:fs");
+    let passed = 0, failed = 0, skipped = 0;
+    try {
+        const tap = readFileSync(join(root, "test-artifacts", "results.tap"), "utf8");
+        passed = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
+        failed = Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
+        skipped = Number(/^# skipped (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# todo (\d+)/m.exec(tap)?.[1] ?? 0);
+    } catch {
+        failed = Math.max(1, failed);
+    }
+    if (code !== 0 && failed === 0) failed = 1;
+    console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
+    process.exit(code === 0 && failed === 0 ? 0 : 1);
+});
