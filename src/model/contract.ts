@@ -57,6 +57,10 @@ export interface ScoreRequest {
 export interface ScoreResult {
     /** One natural-log probability per target token, each ≤ 0. */
     logprobs: number[];
+    /** Tokens served from the lane's cached prefix (optional; for evaluator statistics). */
+    reusedTokens?: number;
+    /** Tokens the backend evaluated for this request (optional; for evaluator statistics). */
+    evaluatedTokens?: number;
 }
 
 export interface GenerateRequest {

@@ -1,0 +1,317 @@
+/**
+ * The llama.cpp backend: a GGUF model in this process through node-llama-cpp. Each lane is one
+ * context sequence with its own KV cache; scoring keeps the longest token prefix the lane already
+ * holds (never shifting cached tokens) and evaluates the rest in one call. In exact mode (the
+ * default) flash attention is off and the KV cache is F32, so reuse equals evaluation from scratch.
+ */
+import {createHash} from "node:crypto";
+import {openSync, readSync, closeSync} from "node:fs";
+import {basename, resolve} from "node:path";
+import type {ChatWrapper, ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
+import {BackendError, ContextOverflowError, InputError, isGlassboxError, ModelFileError} from "../../errors.js";
+import type {
+    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities,
+    ScoreRequest, ScoreResult, TokenId, VocabularyInfo,
+} from "../../model/contract.js";
+import {createSeededRandom, sampleCandidate} from "../../model/sampling.js";
+import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
+import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
+import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
+import {readDistribution, type TokenDistribution} from "./token-distribution.js";
+
+export type LlamaCppPrecision = "exact" | "fast";
+
+export interface LlamaCppOptions {
+    /** Tokens per lane (prompt and target together). Default: the model's trained context, at most 2048. */
+    contextSize?: number;
+    /** Independent sequences evaluated concurrently. Default 1. */
+    lanes?: number;
+    /** "exact" (default): no flash attention, F32 KV cache. "fast": library defaults (F16 KV, flash attention auto). */
+    precision?: LlamaCppPrecision;
+    /** CPU threads. Default: the number of available cores. */
+    threads?: number;
+    /** Tokens per decode batch. Default: min(contextSize × lanes, 512). */
+    batchSize?: number;
+    /** Layers offloaded to a GPU when one is present. Default "auto"; ignored without a GPU. */
+    gpuLayers?: number | "auto";
+}
+
+const defaultContextCap = 2048;
+
+export async function openLlamaCppModel(path: string, options: LlamaCppOptions = {}): Promise<LlamaCppBackend> {
+    const file = checkModelFile(path);
+    const precision = options.precision ?? "exact";
+    const lanes = options.lanes ?? 1;
+    if (!Number.isInteger(lanes) || lanes < 1) throw new InputError("lanes must be a positive integer", {received: String(lanes)});
+    const llama = await sharedLlama().catch((error: unknown) => {
+        throw new BackendError("llama.cpp could not start", {received: errorText(error), cause: error});
+    });
+    const useGpu = llama.gpu !== false && gpuLikelyPresent();
+    let model: LlamaModel;
+    try {
+        model = await llama.loadModel({modelPath: resolve(path), gpuLayers: useGpu ? (options.gpuLayers ?? "auto") : 0});
+    } catch (error) {
+        throw new ModelFileError(`llama.cpp could not load ${basename(path)}`, {
+            received: lastNativeError() ?? errorText(error),
+            hint: "pass a GGUF model file that llama.cpp supports with --model",
+            cause: error,
+        });
+    }
+    const trained = file.trainedContextLength ?? model.trainContextSize;
+    const contextSize = options.contextSize ?? Math.min(trained, defaultContextCap);
+    let context: LlamaContext;
+    try {
+        context = await model.createContext({
+            contextSize,
+            sequences: lanes,
+            threads: options.threads ?? defaultThreads(),
+            batchSize: options.batchSize ?? Math.min(contextSize * lanes, 512),
+            ...(precision === "exact"
+                ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"}
+                : {}),
+        });
+    } catch (error) {
+        await model.dispose();
+        throw new BackendError(`llama.cpp could not create a context of ${contextSize} tokens × ${lanes} lanes`, {
+            received: lastNativeError() ?? errorText(error),
+            hint: "try a smaller --context-size",
+            cause: error,
+        });
+    }
+    const sequences = Array.from({length: lanes}, () => context.getSequence());
+    const identity = fileIdentity(file);
+    return new LlamaCppBackend({
+        model, context, sequences, file, precision, gpu: useGpu,
+        id: `llama-cpp:${identity}:${precision}${useGpu ? ":gpu" : ":cpu"}`,
+    });
+}
+
+interface BackendParts {
+    model: LlamaModel;
+    context: LlamaContext;
+    sequences: LlamaContextSequence[];
+    file: ModelFileSummary;
+    precision: LlamaCppPrecision;
+    gpu: boolean;
+    id: string;
+}
+
+export class LlamaCppBackend implements ModelBackend {
+    readonly id: string;
+    readonly name: string;
+    readonly capabilities: ModelCapabilities;
+    readonly vocabulary: VocabularyInfo;
+    readonly precision: LlamaCppPrecision;
+    private readonly model: LlamaModel;
+    private readonly context: LlamaContext;
+    private readonly sequences: LlamaContextSequence[];
+    private readonly chatWrapper: ChatWrapper;
+    private readonly laneQueues: Promise<unknown>[];
+    private disposed = false;
+
+    constructor(parts: BackendParts) {
+        this.model = parts.model;
+        this.context = parts.context;
+        this.sequences = parts.sequences;
+        this.id = parts.id;
+        this.name = basename(parts.file.path);
+        this.precision = parts.precision;
+        this.chatWrapper = chooseChatWrapper(parts.model, parts.file.hasChatTemplate);
+        const vocabularySize = parts.file.vocabularySize ?? 0;
+        this.vocabulary = {
+            size: vocabularySize,
+            bos: parts.model.tokens.bos ?? undefined,
+            eos: parts.model.tokens.eos ?? undefined,
+            addBos: parts.model.tokens.shouldPrependBosToken && parts.model.tokens.bos !== null,
+        };
+        this.capabilities = {
+            scoresPromptTokens: true,
+            generates: true,
+            maxTopLogprobs: vocabularySize,
+            tokenizes: true,
+            chatTemplate: parts.file.hasChatTemplate,
+            contextSize: parts.context.contextSize,
+            lanes: parts.sequences.length,
+            exact: parts.precision === "exact",
+        };
+        this.laneQueues = parts.sequences.map(() => Promise.resolve());
+    }
+
+    /** The chat format in use ("General" for files without a chat template). */
+    get chatFormat(): string {
+        return this.chatWrapper.wrapperName;
+    }
+
+    tokenize(text: string): TokenId[] {
+        return this.model.tokenize(text, false);
+    }
+
+    detokenize(tokens: readonly TokenId[], special = false): string {
+        return this.model.detokenize(asTokens(tokens), special);
+    }
+
+    /** Text a token adds after `previous` tokens (a leading space survives; partial UTF-8 becomes "�"). */
+    tokenText(token: TokenId, previous: readonly TokenId[] = []): string {
+        return this.model.detokenize(asTokens([token]), false, asTokens(previous.slice(-8)));
+    }
+
+    /** BOS (when the model wants one) followed by the tokens of `text`. */
+    tokenizeWithBos(text: string): TokenId[] {
+        const bos = this.vocabulary.addBos && this.vocabulary.bos !== undefined ? [this.vocabulary.bos] : [];
+        return [...bos, ...this.tokenize(text)];
+    }
+
+    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
+        return renderChatTokens(this.model, this.chatWrapper, messages, assistantResponse);
+    }
+
+    isEndOfGeneration(token: TokenId): boolean {
+        return this.model.isEogToken(token as Token);
+    }
+
+    score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
+        this.checkRequestTokens(request.context, request.target.length, "target tokens", "shorten the prompt or target, or raise --context-size");
+        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
+        return this.onLane(lane, (sequence) => this.scoreOnSequence(sequence, request));
+    }
+
+    generate(request: GenerateRequest, lane: number): Promise<Generation> {
+        this.checkRequestTokens(request.context, request.maxTokens, "tokens to generate", "lower --max-tokens or raise --context-size");
+        return this.onLane(lane, (sequence) => this.generateOnSequence(sequence, request));
+    }
+
+    async dispose(): Promise<void> {
+        if (this.disposed) return;
+        this.disposed = true;
+        await Promise.allSettled(this.laneQueues);
+        await this.context.dispose();
+        await this.model.dispose();
+    }
+
+    private checkRequestTokens(context: readonly TokenId[], extra: number, extraName: string, hint: string): void {
+        if (this.disposed) throw new BackendError("the model was already closed");
+        if (context.length === 0) throw new InputError("the context is empty", {expected: "at least one token (BOS counts)"});
+        const size = this.capabilities.contextSize;
+        if (context.length + extra > size) {
+            throw new ContextOverflowError(
+                `${context.length} context tokens + ${extra} ${extraName} = ${context.length + extra} tokens do not fit the context of ${size} tokens`,
+                {hint, fields: {contextTokens: context.length, extraTokens: extra, contextSize: size}},
+            );
+        }
+        const vocabularySize = this.vocabulary.size;
+        for (const token of context) {
+            if (!Number.isInteger(token) || token < 0 || token >= vocabularySize) {
+                throw new InputError(`token id ${token} is outside the vocabulary of ${vocabularySize} tokens`);
+            }
+        }
+    }
+
+    private onLane<T>(lane: number, work: (sequence: LlamaContextSequence) => Promise<T>): Promise<T> {
+        const sequence = this.sequences[lane];
+        if (sequence === undefined || !Number.isInteger(lane)) {
+            return Promise.reject(new BackendError(`lane ${lane} does not exist`, {expected: `a lane from 0 to ${this.sequences.length - 1}`}));
+        }
+        const previous = this.laneQueues[lane] ?? Promise.resolve();
+        const run = previous.then(() => work(sequence), () => work(sequence));
+        this.laneQueues[lane] = run.catch(() => undefined);
+        return run.catch((error: unknown) => {
+            throw toBackendError(error);
+        });
+    }
+
+    private async scoreOnSequence(sequence: LlamaContextSequence, request: ScoreRequest): Promise<ScoreResult> {
+        const all = [...request.context, ...request.target];
+        // Logits at position i predict all[i + 1]; the first target token is predicted at `first`.
+        const first = request.context.length - 1;
+        await sequence.adaptStateToTokens(asTokens(all.slice(0, first)), false);
+        const start = sequence.nextTokenIndex;
+        const input: ControlledEvaluateInputItem[] = all.slice(start, all.length - 1).map((token, offset) =>
+            start + offset >= first ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
+        const output = await sequence.controlledEvaluate(input);
+        const logprobs = request.target.map((token, index) => {
+            const distribution = output[first + index - start]?.next.probabilities;
+            if (distribution === undefined) throw new BackendError(`llama.cpp returned no distribution for target token ${index}`);
+            return Math.log(distribution.get(token as Token) ?? 0);
+        });
+        return {logprobs, reusedTokens: start, evaluatedTokens: input.length};
+    }
+
+    private async generateOnSequence(sequence: LlamaContextSequence, request: GenerateRequest): Promise<Generation> {
+        const random = createSeededRandom(request.seed);
+        const stopAtEog = request.stopAtEog ?? true;
+        const context = request.context;
+        await sequence.adaptStateToTokens(asTokens(context.slice(0, -1)), false);
+        let pending: TokenId[] = context.slice(sequence.nextTokenIndex);
+        const generated: GeneratedToken[] = [];
+        const history: TokenId[] = [...context];
+        let finishReason: Generation["finishReason"] = "length";
+        while (generated.length < request.maxTokens) {
+            const input: ControlledEvaluateInputItem[] = pending.map((token, index) =>
+                index === pending.length - 1 ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
+            const output = await sequence.controlledEvaluate(input);
+            const probabilities = output[pending.length - 1]?.next.probabilities;
+            if (probabilities === undefined) throw new BackendError("llama.cpp returned no distribution while generating");
+            const distribution: TokenDistribution = readDistribution(probabilities);
+            const chosen = sampleCandidate(distribution.candidates, request.temperature, random);
+            const top = distribution.candidates.slice(0, request.topLogprobs).map((candidate) => ({
+                token: candidate.token,
+                text: this.tokenText(candidate.token, history),
+                logprob: candidate.logprob,
+            }));
+            generated.push({token: chosen.token, text: this.tokenText(chosen.token, history), logprob: chosen.logprob, top});
+            history.push(chosen.token);
+            if (stopAtEog && this.model.isEogToken(chosen.token as Token)) {
+                finishReason = "eog";
+                break;
+            }
+            pending = [chosen.token];
+        }
+        const textTokens = generated.map((item) => item.token).filter((token) => !(stopAtEog && this.model.isEogToken(token as Token)));
+        const text = this.model.detokenize(asTokens(textTokens), false, asTokens(context.slice(-8)));
+        return {tokens: generated, text, finishReason};
+    }
+}
+
+/**
+ * Model identity: a hash of the file's header bytes (metadata, tensor layout), of three samples of
+ * its tensor data (start, middle, end: fine-tunes share headers) and of its size.
+ */
+function fileIdentity(file: ModelFileSummary): string {
+    const hash = createHash("sha256");
+    const fd = openSync(file.path, "r");
+    const hashRange = (start: number, length: number): void => {
+        const buffer = Buffer.alloc(Math.min(Math.max(length, 0), 1 << 20));
+        for (let position = start; position < start + length; position += buffer.length) {
+            const read = readSync(fd, buffer, 0, Math.min(buffer.length, start + length - position), position);
+            if (read <= 0) break;
+            hash.update(buffer.subarray(0, read));
+        }
+    };
+    try {
+        hashRange(0, Math.min(file.header.dataOffset, 64 << 20));
+        const sample = 256 << 10;
+        const dataLength = file.size - file.header.dataOffset;
+        for (const fraction of [0, 0.5, 1]) {
+            const start = file.header.dataOffset + Math.floor(Math.max(0, dataLength - sample) * fraction);
+            hashRange(start, Math.min(sample, file.size - start));
+        }
+    } finally {
+        closeSync(fd);
+    }
+    hash.update(`:${file.size}`);
+    return `${basename(file.path)}@${hash.digest("hex").slice(0, 16)}`;
+}
+
+/** node-llama-cpp brands token ids; the contract uses plain numbers. */
+function asTokens(tokens: readonly TokenId[]): Token[] {
+    return tokens as Token[];
+}
+
+function toBackendError(error: unknown): Error {
+    if (isGlassboxError(error)) return error;
+    return new BackendError("llama.cpp failed while evaluating", {received: errorText(error), cause: error});
+}
+
+function errorText(error: unknown): string {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "unknown error";
+}

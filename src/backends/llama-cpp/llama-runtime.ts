@@ -1,0 +1,43 @@
+/**
+ * One llama.cpp runtime per process: getLlama is expensive (it loads the native binding and
+ * probes hardware), so its promise is created once and shared by every model opened.
+ */
+import {existsSync} from "node:fs";
+import {availableParallelism} from "node:os";
+import {getLlama, LlamaLogLevel, type Llama} from "node-llama-cpp";
+
+let runtime: Promise<Llama> | undefined;
+const recentNativeLogs: string[] = [];
+
+/** Whether this machine has a GPU llama.cpp can use (CUDA device nodes, or Apple's Metal). */
+export function gpuLikelyPresent(): boolean {
+    return process.platform === "darwin" || existsSync("/dev/nvidiactl") || existsSync("/dev/nvidia0") || existsSync("/dev/kfd");
+}
+
+/** CPU threads for evaluation: the real number of cores (the library default oversubscribes small machines). */
+export function defaultThreads(): number {
+    return Math.max(1, availableParallelism());
+}
+
+/** The shared runtime; GPU only when one is present, never builds from source. */
+export function sharedLlama(): Promise<Llama> {
+    runtime ??= getLlama({
+        gpu: gpuLikelyPresent() ? "auto" : false,
+        build: "never",
+        logLevel: LlamaLogLevel.error,
+        logger: (level, message) => {
+            if (level !== LlamaLogLevel.error && level !== LlamaLogLevel.fatal) return;
+            recentNativeLogs.push(message.trim());
+            if (recentNativeLogs.length > 20) recentNativeLogs.shift();
+        },
+    }).catch((error: unknown) => {
+        runtime = undefined;
+        throw error;
+    });
+    return runtime;
+}
+
+/** The last error line llama.cpp logged (for error messages), if any. */
+export function lastNativeError(): string | undefined {
+    return recentNativeLogs.at(-1);
+}
