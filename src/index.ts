@@ -2,5 +2,7 @@
 export * from "./errors.js";
 export type * from "./model/contract.js";
 export type * from "./evaluator/types.js";
+export {Evaluator, LruScoreCache, isTransientError, transientBackendError} from "./evaluator/index.js";
+export type {EvaluatorOptions, ScoreCache, ScoreCacheEntry, ScoreCacheKey, RetryPolicy} from "./evaluator/index.js";
 export type * from "./attribution/game.js";
 export {glassboxVersion, resultSchemaVersion} from "./version.js";

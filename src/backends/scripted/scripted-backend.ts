@@ -1,0 +1,242 @@
+/**
+ * The scripted backend: a deterministic in-process {@link ModelBackend} for testing callers
+ * (evaluator, attribution methods, checks, CLI) without a model file. Log-probabilities come from
+ * a {@link LogitsFunction}; capabilities, lanes, latency and failures are configurable. It keeps
+ * per-lane bookkeeping with the same prefix-reuse rule as the llama.cpp backend and refuses
+ * overlapping calls on one lane, so tests can check a scheduler's claims. It never stands in for
+ * testing a real backend.
+ */
+import {ArgumentError, CapabilityError, ContextOverflowError, InputError} from "../../errors.js";
+import type {
+    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest,
+    ScoreResult, TokenAlternative, TokenId, VocabularyInfo,
+} from "../../model/contract.js";
+import {defaultLogitsFunction, logSoftmax, seededRandom, type LogitsFunction} from "./language-model.js";
+import {
+    assistantToken, bosToken, detokenizeCharacters, endOfTurnToken, eosToken, isEndOfGeneration,
+    scriptedVocabularySize, systemToken, tokenizeCharacters, userToken,
+} from "./tokenizer.js";
+
+export interface ScriptedCallInfo {
+    /** 0-based count of score calls on this backend so far (failed ones included). */
+    call: number;
+    lane: number;
+    request: ScoreRequest;
+}
+
+export interface ScriptedBackendOptions {
+    /** Part of `id`; change it whenever `logits` changes (default: derived from the seed). */
+    id?: string;
+    name?: string;
+    /** Next-token logits; default: a seeded bigram + bag-of-tokens function. */
+    logits?: LogitsFunction;
+    /** Seed of the default logits function (default 1). */
+    seed?: number;
+    capabilities?: Partial<ModelCapabilities>;
+    /** Whether the model wants BOS first (default true). */
+    addBos?: boolean;
+    /** Artificial latency of each score call, in ms. */
+    latencyMs?: number | ((call: ScriptedCallInfo) => number);
+    /** Return an error to make a score call fail (after its latency). */
+    failure?: (call: ScriptedCallInfo) => Error | undefined;
+}
+
+/** What a lane holds and what it cost, by the llama.cpp backend's prefix-reuse rule. */
+export interface ScriptedLaneStats {
+    calls: number;
+    evaluatedTokens: number;
+    reusedTokens: number;
+}
+
+const defaultCapabilities: ModelCapabilities = {
+    scoresPromptTokens: true, generates: true, maxTopLogprobs: 20, tokenizes: true, chatTemplate: true,
+    contextSize: 2048, lanes: 1, exact: true,
+};
+
+export class ScriptedBackend implements ModelBackend {
+    readonly id: string;
+    readonly name: string;
+    readonly capabilities: ModelCapabilities;
+    readonly vocabulary: VocabularyInfo;
+    /** Per-lane counters (see {@link ScriptedLaneStats}). */
+    readonly laneStats: ScriptedLaneStats[];
+    /** Score calls that reached the backend, in arrival order (failed ones included). */
+    readonly scoreLog: Array<{lane: number; request: ScoreRequest}> = [];
+    /** Most lanes seen busy at the same time. */
+    maxConcurrentLanes = 0;
+    private readonly logits: LogitsFunction;
+    private readonly options: ScriptedBackendOptions;
+    private readonly held: TokenId[][];
+    private readonly busy: boolean[];
+    private disposed = false;
+
+    constructor(options: ScriptedBackendOptions = {}) {
+        this.options = options;
+        const seed = options.seed ?? 1;
+        this.logits = options.logits ?? defaultLogitsFunction(scriptedVocabularySize, seed);
+        this.id = `scripted:${options.id ?? `default-seed-${seed}`}`;
+        this.name = options.name ?? "scripted";
+        this.capabilities = {...defaultCapabilities, ...options.capabilities};
+        this.vocabulary = {size: scriptedVocabularySize, bos: bosToken, eos: eosToken, addBos: options.addBos ?? true};
+        const lanes = Math.max(1, this.capabilities.lanes);
+        this.laneStats = Array.from({length: lanes}, () => ({calls: 0, evaluatedTokens: 0, reusedTokens: 0}));
+        this.held = Array.from({length: lanes}, () => []);
+        this.busy = new Array<boolean>(lanes).fill(false);
+    }
+
+    tokenize(text: string): TokenId[] {
+        this.require(this.capabilities.tokenizes, "tokenize text", "a backend that exposes its tokenizer");
+        return tokenizeCharacters(text);
+    }
+
+    detokenize(tokens: readonly TokenId[], special = false): string {
+        this.require(this.capabilities.tokenizes, "detokenize tokens", "a backend that exposes its tokenizer");
+        return detokenizeCharacters(tokens, special);
+    }
+
+    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
+        this.require(this.capabilities.chatTemplate, "render chat messages", "a backend with a chat template");
+        const roleToken = {system: systemToken, user: userToken, assistant: assistantToken} as const;
+        const tokens: TokenId[] = this.vocabulary.addBos ? [bosToken] : [];
+        for (const message of messages) tokens.push(roleToken[message.role], ...tokenizeCharacters(message.content), endOfTurnToken);
+        tokens.push(assistantToken);
+        if (assistantResponse !== undefined) tokens.push(...tokenizeCharacters(assistantResponse));
+        return tokens;
+    }
+
+    async score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
+        this.require(this.capabilities.scoresPromptTokens, "score given tokens", "a backend that returns prompt-token log-probabilities");
+        this.checkLane(lane);
+        this.checkTokens(request.context, "context", false);
+        this.checkTokens(request.target, "target", true);
+        const length = request.context.length + request.target.length;
+        if (length > this.capabilities.contextSize)
+            throw new ContextOverflowError("prompt and target do not fit in the context window", {
+                expected: `at most ${this.capabilities.contextSize} tokens`, received: `${length} tokens`,
+                hint: "shorten the prompt or raise --context-size",
+            });
+        if (this.busy[lane]) throw new Error(`scripted backend: lane ${lane} called while busy (calls on a lane must be serialised)`);
+        const info: ScriptedCallInfo = {call: this.scoreLog.length, lane, request};
+        this.scoreLog.push({lane, request});
+        this.busy[lane] = true;
+        this.maxConcurrentLanes = Math.max(this.maxConcurrentLanes, this.busy.filter(Boolean).length);
+        try {
+            const latency = typeof this.options.latencyMs === "function" ? this.options.latencyMs(info) : (this.options.latencyMs ?? 0);
+            await new Promise<void>((resolve) => (latency > 0 ? setTimeout(resolve, latency) : setImmediate(resolve)));
+            const failure = this.options.failure?.(info);
+            if (failure !== undefined) {
+                this.held[lane] = [];
+                throw failure;
+            }
+            const all = [...request.context, ...request.target];
+            this.account(lane, all, request.context.length);
+            const logprobs = request.target.map((token, index) => {
+                const distribution = logSoftmax(this.logits(all.slice(0, request.context.length + index)));
+                return distribution[token] as number;
+            });
+            return {logprobs};
+        } finally {
+            this.busy[lane] = false;
+        }
+    }
+
+    async generate(request: GenerateRequest, lane: number): Promise<Generation> {
+        this.require(this.capabilities.generates, "generate text", "a backend that generates");
+        this.checkLane(lane);
+        this.checkTokens(request.context, "context", false);
+        if (!Number.isInteger(request.topLogprobs) || request.topLogprobs < 0 || request.topLogprobs > this.capabilities.maxTopLogprobs)
+            throw new CapabilityError("too many top alternatives requested", {
+                expected: `0…${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs), hint: "lower --top-logprobs",
+            });
+        if (request.context.length >= this.capabilities.contextSize)
+            throw new ContextOverflowError("the prompt leaves no room to generate", {
+                expected: `fewer than ${this.capabilities.contextSize} tokens`, received: `${request.context.length} tokens`,
+            });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const random = seededRandom(request.seed ^ 0x5bd1e995);
+        const all = [...request.context];
+        const tokens: GeneratedToken[] = [];
+        let finishReason: Generation["finishReason"] = "length";
+        while (tokens.length < request.maxTokens && all.length < this.capabilities.contextSize) {
+            const logits = this.logits(all);
+            const distribution = logSoftmax(logits);
+            const token = request.temperature > 0 ? sample(logits, request.temperature, random()) : argmax(distribution);
+            if (isEndOfGeneration(token) && request.stopAtEog !== false) {
+                finishReason = "eog";
+                break;
+            }
+            tokens.push({
+                token, text: detokenizeCharacters([token]), logprob: distribution[token] as number,
+                top: topAlternatives(distribution, request.topLogprobs),
+            });
+            all.push(token);
+        }
+        this.held[lane] = all.slice(0, -1);
+        return {tokens, text: detokenizeCharacters(tokens.map((entry) => entry.token)), finishReason};
+    }
+
+    async dispose(): Promise<void> {
+        this.disposed = true;
+    }
+
+    get isDisposed(): boolean {
+        return this.disposed;
+    }
+
+    /** Bookkeeping with the llama.cpp backend's rule: reuse the held prefix up to context − 1. */
+    private account(lane: number, all: readonly TokenId[], contextLength: number): void {
+        const held = this.held[lane] as TokenId[];
+        let shared = 0;
+        while (shared < held.length && shared < all.length && held[shared] === all[shared]) shared++;
+        const reused = Math.max(0, Math.min(shared, contextLength - 1));
+        const stats = this.laneStats[lane] as ScriptedLaneStats;
+        stats.calls++;
+        stats.reusedTokens += reused;
+        stats.evaluatedTokens += Math.max(0, all.length - 1) - reused;
+        this.held[lane] = all.slice(0, Math.max(0, all.length - 1));
+    }
+
+    private require(capability: boolean, what: string, expected: string): void {
+        if (!capability) throw new CapabilityError(`backend ${this.name} cannot ${what}`, {expected, received: this.name});
+    }
+
+    private checkLane(lane: number): void {
+        if (!Number.isInteger(lane) || lane < 0 || lane >= this.laneStats.length)
+            throw new ArgumentError("lane out of range", {expected: `an integer in 0…${this.laneStats.length - 1}`, received: String(lane)});
+    }
+
+    private checkTokens(tokens: readonly TokenId[], what: string, mayBeEmpty: boolean): void {
+        if (!Array.isArray(tokens)) throw new InputError(`${what} is not a token array`, {expected: "an array of token ids", received: typeof tokens});
+        if (!mayBeEmpty && tokens.length === 0)
+            throw new InputError(`${what} is empty`, {expected: "at least one token (BOS included)", received: "0 tokens"});
+        for (const token of tokens)
+            if (!Number.isInteger(token) || token < 0 || token >= this.vocabulary.size)
+                throw new InputError(`${what} holds an invalid token id`, {expected: `an integer in 0…${this.vocabulary.size - 1}`, received: String(token)});
+    }
+}
+
+function argmax(values: ArrayLike<number>): TokenId {
+    let best = 0;
+    for (let index = 1; index < values.length; index++) if ((values[index] as number) > (values[best] as number)) best = index;
+    return best;
+}
+
+function sample(logits: ArrayLike<number>, temperature: number, draw: number): TokenId {
+    const scaled = Array.from(logits, (value) => value / temperature);
+    const distribution = logSoftmax(scaled);
+    let cumulative = 0;
+    for (let index = 0; index < distribution.length; index++) {
+        cumulative += Math.exp(distribution[index] as number);
+        if (draw < cumulative) return index;
+    }
+    return argmax(distribution);
+}
+
+function topAlternatives(distribution: Float64Array, count: number): TokenAlternative[] {
+    if (count <= 0) return [];
+    const order = Array.from(distribution.keys()).sort((left, right) =>
+        (distribution[right] as number) - (distribution[left] as number) || left - right);
+    return order.slice(0, count).map((token) => ({
+        token, text: detokenizeCharacters([token]), logprob: distribution[token] as number,
+    }));
+}
