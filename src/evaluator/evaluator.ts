@@ -3,7 +3,9 @@
  * what it can from a cache, orders the rest so that consecutive requests share the longest token
  * prefix, splits that order over the backend's lanes, runs the lanes concurrently (calls within a
  * lane one at a time), retries transient failures with backoff and returns results in the
- * caller's order. See schedule.ts for the cost model behind the order and the stats.
+ * caller's order. See schedule.ts for the cost model behind the order. The token stats use what
+ * the backend reports (`ScoreResult.evaluatedTokens`/`reusedTokens`) and fall back to that model.
+ * Results carry only `logprobs`.
  */
 import {BackendError, CapabilityError, InputError} from "../errors.js";
 import type {ModelBackend, ScoreRequest, ScoreResult} from "../model/contract.js";
@@ -192,13 +194,15 @@ export class Evaluator implements ScoringEvaluator {
                     received: Array.isArray(result?.logprobs) ? `${result.logprobs.length}` : typeof result,
                 });
             }
-            const cost = prefixCost(this.laneStates[lane] as LaneState, entry.flat, this.prefixReuse);
+            const modelled = prefixCost(this.laneStates[lane] as LaneState, entry.flat, this.prefixReuse);
             this.laneStates[lane] = laneStateAfter(entry.flat);
+            const reported = result.evaluatedTokens !== undefined && result.reusedTokens !== undefined;
             this.counters.backendCalls++;
-            this.counters.evaluatedTokens += cost.evaluated;
-            this.counters.reusedTokens += cost.reused;
-            batch.results[index] = result;
-            batch.finished.push({key: batch.keys[index] as ScoreCacheKey, result});
+            this.counters.evaluatedTokens += reported ? (result.evaluatedTokens as number) : modelled.evaluated;
+            this.counters.reusedTokens += reported ? (result.reusedTokens as number) : modelled.reused;
+            const scores: ScoreResult = {logprobs: result.logprobs};
+            batch.results[index] = scores;
+            batch.finished.push({key: batch.keys[index] as ScoreCacheKey, result: scores});
             batch.done += entry.positions.length;
             batch.onProgress?.(batch.done, batch.total);
         }

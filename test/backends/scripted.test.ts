@@ -89,7 +89,8 @@ test("generation stops at an end-of-generation token", async () => {
     const backend = new ScriptedBackend({id: "stop", logits});
     const generation = await backend.generate({context: [1], maxTokens: 10, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     assert.equal(generation.finishReason, "eog");
-    assert.deepEqual(generation.tokens.map((step) => step.token), [50, 50, 50]);
+    assert.deepEqual(generation.tokens.map((step) => step.token), [50, 50, 50, endOfTurnToken]);
+    assert.equal(generation.text, backend.detokenize([50, 50, 50]));
 });
 
 test("capability flags, lanes and token ranges are enforced with typed errors", async () => {

@@ -18,9 +18,10 @@ function randomRequests(count: number, seed: number): ScoreRequest[] {
     });
 }
 
+/** From-scratch scores (a fresh lane state for every request), logprobs only. */
 async function oneByOne(backend: ScriptedBackend, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
     const results: ScoreResult[] = [];
-    for (const request of requests) results.push(await backend.score(request, 0));
+    for (const request of requests) results.push({logprobs: (await backend.score(request, 0)).logprobs});
     return results;
 }
 
@@ -29,7 +30,7 @@ test("a batch gives exactly the one-by-one results, in the caller's order", asyn
     const reference = await oneByOne(new ScriptedBackend({seed: 5}), requests);
     const backend = new ScriptedBackend({seed: 5, capabilities: {lanes: 3}, latencyMs: ({call}) => (call * 7) % 3});
     const results = await new Evaluator(backend).scoreMany(requests);
-    assert.deepEqual(results, reference);
+    assert.deepEqual(results, reference.map(({logprobs}) => ({logprobs})));
     assert.ok(backend.maxConcurrentLanes > 1, "lanes ran concurrently");
 });
 
@@ -142,8 +143,8 @@ test("the same context with different targets re-evaluates the last context toke
     assert.equal(evaluator.stats.reusedTokens, 4 + 4);
 });
 
-test("stats match the backend's own bookkeeping across calls and lanes", async () => {
-    const backend = new ScriptedBackend({capabilities: {lanes: 2}, latencyMs: ({call}) => call % 2});
+for (const reportsTokenCounts of [true, false]) test(`stats match the backend's bookkeeping across calls and lanes (counts ${reportsTokenCounts ? "reported" : "modelled"})`, async () => {
+    const backend = new ScriptedBackend({capabilities: {lanes: 2}, latencyMs: ({call}) => call % 2, reportsTokenCounts});
     const evaluator = new Evaluator(backend, {cache: false});
     await evaluator.scoreMany(randomRequests(30, 1));
     await evaluator.scoreMany(randomRequests(30, 2));
@@ -170,7 +171,8 @@ test("lanes are balanced by evaluated tokens, not by request count", async () =>
 
 test("transient errors are retried, other errors are not", async () => {
     const request = {context: [1, 10, 11], target: [12, 13]};
-    const expected = await new ScriptedBackend().score(request, 0);
+    const {logprobs} = await new ScriptedBackend().score(request, 0);
+    const expected = {logprobs};
     const flaky = new ScriptedBackend({failure: ({call}) => (call < 2 ? transientBackendError("server busy") : undefined)});
     const evaluator = new Evaluator(flaky, {retry: {initialDelayMs: 1}});
     assert.deepEqual(await evaluator.scoreMany([request]), [expected]);

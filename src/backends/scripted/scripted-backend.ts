@@ -39,6 +39,8 @@ export interface ScriptedBackendOptions {
     latencyMs?: number | ((call: ScriptedCallInfo) => number);
     /** Return an error to make a score call fail (after its latency). */
     failure?: (call: ScriptedCallInfo) => Error | undefined;
+    /** Whether score results carry `reusedTokens`/`evaluatedTokens` (default true). */
+    reportsTokenCounts?: boolean;
 }
 
 /** What a lane holds and what it cost, by the llama.cpp backend's prefix-reuse rule. */
@@ -108,7 +110,7 @@ export class ScriptedBackend implements ModelBackend {
         this.require(this.capabilities.scoresPromptTokens, "score given tokens", "a backend that returns prompt-token log-probabilities");
         this.checkLane(lane);
         this.checkTokens(request.context, "context", false);
-        this.checkTokens(request.target, "target", true);
+        this.checkTokens(request.target, "target", false);
         const length = request.context.length + request.target.length;
         if (length > this.capabilities.contextSize)
             throw new ContextOverflowError("prompt and target do not fit in the context window", {
@@ -129,12 +131,12 @@ export class ScriptedBackend implements ModelBackend {
                 throw failure;
             }
             const all = [...request.context, ...request.target];
-            this.account(lane, all, request.context.length);
+            const {reusedTokens, evaluatedTokens} = this.account(lane, all, request.context.length);
             const logprobs = request.target.map((token, index) => {
                 const distribution = logSoftmax(this.logits(all.slice(0, request.context.length + index)));
                 return distribution[token] as number;
             });
-            return {logprobs};
+            return this.options.reportsTokenCounts === false ? {logprobs} : {logprobs, reusedTokens, evaluatedTokens};
         } finally {
             this.busy[lane] = false;
         }
@@ -161,17 +163,18 @@ export class ScriptedBackend implements ModelBackend {
             const logits = this.logits(all);
             const distribution = logSoftmax(logits);
             const token = request.temperature > 0 ? sample(logits, request.temperature, random()) : argmax(distribution);
-            if (isEndOfGeneration(token) && request.stopAtEog !== false) {
-                finishReason = "eog";
-                break;
-            }
             tokens.push({
                 token, text: detokenizeCharacters([token]), logprob: distribution[token] as number,
                 top: topAlternatives(distribution, request.topLogprobs),
             });
             all.push(token);
+            if (isEndOfGeneration(token) && request.stopAtEog !== false) {
+                finishReason = "eog";
+                break;
+            }
         }
         this.held[lane] = all.slice(0, -1);
+        // The end-of-generation token is reported in `tokens` (with its log-probability) but not in `text`.
         return {tokens, text: detokenizeCharacters(tokens.map((entry) => entry.token)), finishReason};
     }
 
@@ -184,7 +187,7 @@ export class ScriptedBackend implements ModelBackend {
     }
 
     /** Bookkeeping with the llama.cpp backend's rule: reuse the held prefix up to context − 1. */
-    private account(lane: number, all: readonly TokenId[], contextLength: number): void {
+    private account(lane: number, all: readonly TokenId[], contextLength: number): {reusedTokens: number; evaluatedTokens: number} {
         const held = this.held[lane] as TokenId[];
         let shared = 0;
         while (shared < held.length && shared < all.length && held[shared] === all[shared]) shared++;
@@ -192,8 +195,10 @@ export class ScriptedBackend implements ModelBackend {
         const stats = this.laneStats[lane] as ScriptedLaneStats;
         stats.calls++;
         stats.reusedTokens += reused;
-        stats.evaluatedTokens += Math.max(0, all.length - 1) - reused;
+        const evaluated = Math.max(0, all.length - 1) - reused;
+        stats.evaluatedTokens += evaluated;
         this.held[lane] = all.slice(0, Math.max(0, all.length - 1));
+        return {reusedTokens: reused, evaluatedTokens: evaluated};
     }
 
     private require(capability: boolean, what: string, expected: string): void {
