@@ -1,0 +1,73 @@
+/** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
+import {openLlamaCppModel, type LlamaCppBackend} from "../../backends/llama-cpp/backend.js";
+import type {PromptInput} from "../../model/contract.js";
+import type {CommandIo, ParsedOptions} from "../command.js";
+import {requireModelPath} from "../input-files.js";
+
+export async function openModelFromOptions(options: ParsedOptions, command: string, io: CommandIo): Promise<{path: string; backend: LlamaCppBackend}> {
+    const path = requireModelPath(options, command);
+    io.progress(`loading ${path}`);
+    const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
+    const backend = await openLlamaCppModel(path, {
+        precision: options.fast === true ? "fast" : "exact",
+        ...(contextSize === undefined ? {} : {contextSize}),
+    });
+    io.progressDone();
+    return {path, backend};
+}
+
+export interface ModelJson {
+    path: string;
+    name: string;
+    id: string;
+    precision: "exact" | "fast";
+    contextSize: number;
+    vocabularySize: number;
+    chatFormat: string;
+}
+
+export function modelJson(path: string, backend: LlamaCppBackend): ModelJson {
+    return {
+        path,
+        name: backend.name,
+        id: backend.id,
+        precision: backend.precision,
+        contextSize: backend.capabilities.contextSize,
+        vocabularySize: backend.vocabulary.size,
+        chatFormat: backend.capabilities.chatTemplate ? `template (${backend.chatFormat})` : `none in file; ${backend.chatFormat}`,
+    };
+}
+
+export function promptJson(prompt: PromptInput): unknown {
+    return prompt.kind === "text" ? {kind: "text", text: prompt.text} : {kind: "chat", messages: prompt.messages};
+}
+
+/** A log-probability for JSON: -Infinity (probability underflowed to 0) becomes null. */
+export function jsonLogprob(value: number): number | null {
+    return Number.isFinite(value) ? value : null;
+}
+
+export function formatLogprob(value: number): string {
+    return Number.isFinite(value) ? value.toFixed(4) : "-inf";
+}
+
+export function formatProbability(logprob: number): string {
+    const probability = Math.exp(logprob);
+    return probability >= 0.001 || probability === 0 ? probability.toFixed(4) : probability.toExponential(2);
+}
+
+/** A token's text as a short quoted literal for tables. */
+export function quoteToken(text: string): string {
+    return JSON.stringify(text);
+}
+
+/** Render rows as left-aligned columns (the last column is not padded). */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number> = new Set()): string {
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+    const line = (cells: readonly string[]): string => cells.map((cell, column) => {
+        const width = widths[column] ?? 0;
+        if (rightAligned.has(column)) return cell.padStart(width);
+        return column === cells.length - 1 ? cell : cell.padEnd(width);
+    }).join("  ").trimEnd();
+    return [line(header), ...rows.map(line)].join("\n");
+}
