@@ -1,5 +1,9 @@
 import type {Command} from "../command.js";
+import {generateCommand} from "./generate.js";
+import {scoreCommand} from "./score.js";
 
 /** Every CLI command, in the order `glassbox --help` lists them. */
 export const commands: Command[] = [
+    scoreCommand,
+    generateCommand,
 ];
