@@ -1,0 +1,248 @@
+/**
+ * explain(): attribute a model's target (given, or its greedy answer) to units of the input.
+ * Segment the input → align the target once on the full input → build the model game → run the
+ * chosen attribution method → optionally score faithfulness metrics on the same game.
+ */
+import {attributionMethods} from "../attribution/registry.js";
+import type {AttributionMethodName, AttributionResult} from "../attribution/result.js";
+import {ArgumentError, BudgetError, InputError} from "../errors.js";
+import {Evaluator} from "../evaluator/evaluator.js";
+import type {ScoringEvaluator} from "../evaluator/types.js";
+import {alignTarget} from "../model/alignment.js";
+import type {ModelBackend, PromptInput, TokenId} from "../model/contract.js";
+import {defaultPlaceholder, segmentInput, type SegmentedInput} from "../units/segmented-input.js";
+import type {RemovalMode} from "../units/render-text.js";
+import type {StructuredInput, UnitKind} from "../units/types.js";
+import {glassboxVersion, resultSchemaVersion} from "../version.js";
+import {defaultGreedyMaxTokens, generateGreedyTarget} from "./greedy-target.js";
+import type {RationaleSpan} from "./input-file.js";
+import {ModelGame} from "./model-game.js";
+import {contextTokens, tokenOffsets} from "./prompt-tokens.js";
+import {checkRationale, rationaleMask} from "./rationale.js";
+import type {ExplainResult, ExplainTarget, ExplainTokens} from "./types.js";
+import {computeExplainMetrics} from "./metrics.js";
+import {describeValueKind, type ValueKind} from "./value-kinds.js";
+
+export interface ExplainProgress {
+    phase: "target" | "attribution" | "metrics";
+    /** Coalitions evaluated so far in this phase. */
+    coalitions: number;
+    /** Score requests finished in the current batch, and the batch size. */
+    requestsDone: number;
+    requestsTotal: number;
+}
+
+export interface ExplainOptions {
+    /** Default: "document" for documents, "message" for chat, "word" for a prompt. */
+    unit?: UnitKind;
+    /** Default: "exact" up to 10 units, "shapley" beyond. */
+    method?: AttributionMethodName;
+    /** Evaluations the method may use; default: the method's default for the unit count. */
+    budget?: number;
+    /** Default 0. */
+    seed?: number;
+    /** The text to explain; default: the model's greedy answer to the full input. */
+    target?: string;
+    /** With a foil the default value kind is "contrastive". */
+    foil?: string;
+    /** Default "logprob" ("contrastive" when a foil is given). */
+    valueKind?: ValueKind;
+    removal?: RemovalMode;
+    placeholder?: string;
+    /** Cap on generated target tokens (default 24). */
+    maxTargetTokens?: number;
+    /** Compute faithfulness metrics (and plausibility when a rationale is given). */
+    metrics?: boolean;
+    rationale?: RationaleSpan[];
+    /** An evaluator to share (and its cache); default: a fresh one over `model`. */
+    evaluator?: ScoringEvaluator;
+    signal?: AbortSignal;
+    onProgress?: (progress: ExplainProgress) => void;
+}
+
+export function defaultUnitFor(input: StructuredInput): UnitKind {
+    return input.kind === "documents" ? "document" : input.kind === "chat" ? "message" : "word";
+}
+
+export function defaultMethodFor(playerCount: number): AttributionMethodName {
+    return playerCount <= 10 ? "exact" : "shapley";
+}
+
+/** Check a method name and budget against the unit count before any evaluation (BudgetError names the minimum). */
+export function checkMethodAndBudget(method: string, playerCount: number, budget: number | undefined): number {
+    const entry = attributionMethods[method];
+    if (entry === undefined) {
+        throw new ArgumentError(`unknown attribution method "${method}"`, {expected: `one of ${Object.keys(attributionMethods).join(", ")}`, hint: "pass --method"});
+    }
+    const minimum = entry.minimumBudget(playerCount);
+    if (budget === undefined) return entry.defaultBudget(playerCount);
+    if (budget < minimum) {
+        throw new BudgetError(`--budget ${budget} is too small for ${method} with ${playerCount} units: the minimum is ${minimum}`, {hint: `pass --budget ${minimum} or more, or fewer units`});
+    }
+    return budget;
+}
+
+export async function explain(model: ModelBackend, input: StructuredInput, options: ExplainOptions = {}): Promise<ExplainResult> {
+    const started = performance.now();
+    const unit = options.unit ?? defaultUnitFor(input);
+    const removal = options.removal ?? "delete";
+    const placeholder = options.placeholder ?? defaultPlaceholder;
+    const segmented = segmentInput(input, unit, {tokenOffsets: (text) => tokenOffsets(model, text)});
+    const method = options.method ?? defaultMethodFor(segmented.playerCount);
+    const budget = checkMethodAndBudget(method, segmented.playerCount, options.budget);
+    const seed = options.seed ?? 0;
+    if (options.rationale !== undefined) checkRationale(input, options.rationale);
+    const valueKind = options.valueKind ?? (options.foil === undefined ? "logprob" : "contrastive");
+    if (valueKind === "contrastive" && options.foil === undefined) {
+        throw new ArgumentError("the contrastive value needs a foil", {hint: "pass --foil TEXT"});
+    }
+
+    const keepAll = new Uint8Array(segmented.playerCount).fill(1);
+    const prompt = segmented.render(keepAll, {removal, placeholder});
+    options.onProgress?.({phase: "target", coalitions: 0, requestsDone: 0, requestsTotal: 1});
+    const target = await resolveTarget(model, prompt, options);
+    const foil = options.foil === undefined ? undefined : resolveFoil(model, prompt, options.foil, target);
+
+    const evaluator = options.evaluator ?? new Evaluator(model);
+    const game = new ModelGame({
+        segmented, backend: model, evaluator, valueKind,
+        target: target.tokens.map((token) => token.id), targetTexts: target.tokens.map((token) => token.text),
+        ...(foil === undefined ? {} : {foil: foil.tokens.map((token) => token.id), foilTexts: foil.tokens.map((token) => token.text)}),
+        render: {removal, placeholder},
+        ...(options.signal === undefined ? {} : {signal: options.signal}),
+        ...(options.onProgress === undefined ? {} : {onProgress: progressReporter(options.onProgress, "attribution")}),
+    });
+    const attributionStarted = performance.now();
+    const entry = attributionMethods[method];
+    if (entry === undefined) throw new ArgumentError(`unknown attribution method "${method}"`);
+    const attribution = await entry.run(game, {budget, seed});
+    const attributionMs = performance.now() - attributionStarted;
+
+    const result = assembleExplainResult({model, input, prompt, segmented, unit, removal, placeholder, target, foil, valueKind, attribution, evaluator});
+    if (options.rationale !== undefined) {
+        result.rationale = {spans: options.rationale, unitMask: rationaleMask(input, segmented.units, options.rationale)};
+    }
+    let metricsMs: number | undefined;
+    if (options.metrics === true) {
+        const metricsStarted = performance.now();
+        const metricsGame = options.onProgress === undefined ? game : new ModelGame({
+            segmented, backend: model, evaluator, valueKind,
+            target: target.tokens.map((token) => token.id), targetTexts: target.tokens.map((token) => token.text),
+            ...(foil === undefined ? {} : {foil: foil.tokens.map((token) => token.id), foilTexts: foil.tokens.map((token) => token.text)}),
+            render: {removal, placeholder},
+            onProgress: progressReporter(options.onProgress, "metrics"),
+        });
+        result.metrics = await computeExplainMetrics(metricsGame, attribution, result.rationale?.unitMask, seed);
+        metricsMs = performance.now() - metricsStarted;
+    }
+    result.evaluator = evaluator.stats;
+    result.timing = {totalMs: performance.now() - started, attributionMs, ...(metricsMs === undefined ? {} : {metricsMs})};
+    return result;
+}
+
+function progressReporter(report: (progress: ExplainProgress) => void, phase: ExplainProgress["phase"]) {
+    return (coalitions: number, requestsDone: number, requestsTotal: number) => report({phase, coalitions, requestsDone, requestsTotal});
+}
+
+async function resolveTarget(model: ModelBackend, prompt: PromptInput, options: ExplainOptions): Promise<ExplainTarget> {
+    if (options.target === undefined) {
+        const generated = await generateGreedyTarget(model, prompt, options.maxTargetTokens ?? defaultGreedyMaxTokens);
+        return {
+            text: generated.text,
+            tokens: generated.tokens.map((id, index) => ({id, text: generated.tokenTexts[index] ?? ""})),
+            origin: "generated",
+            generation: {stop: generated.stop, maxTokens: generated.maxTokens},
+        };
+    }
+    const aligned = alignOnFullInput(model, prompt, options.target, "target");
+    return {...aligned, origin: "given"};
+}
+
+function resolveFoil(model: ModelBackend, prompt: PromptInput, foilText: string, target: ExplainTarget): ExplainTokens {
+    if (foilText === target.text || foilText.trim() === target.text.trim()) {
+        throw new InputError("the foil equals the target", {received: JSON.stringify(foilText), hint: "pass a different --foil (the alternative answer to compare against)"});
+    }
+    const foil = alignOnFullInput(model, prompt, foilText, "foil");
+    if (sameTokens(foil.tokens.map((token) => token.id), target.tokens.map((token) => token.id))) {
+        throw new InputError("the foil tokenizes exactly like the target", {received: JSON.stringify(foilText), hint: "pass a different --foil"});
+    }
+    return {text: foil.text, tokens: foil.tokens};
+}
+
+/**
+ * Target tokens from aligning the full input once. The game scores them after the context of
+ * every coalition, so the full input's context must be exactly what the game renders; when the
+ * tokenizer merges the end of the prompt into the target, that is impossible and we say so.
+ */
+function alignOnFullInput(model: ModelBackend, prompt: PromptInput, text: string, what: "target" | "foil"): ExplainTokens & {note?: string} {
+    const aligned = alignTarget(model, prompt, text);
+    if (!sameTokens(aligned.request.context, contextTokens(model, prompt))) {
+        throw new InputError(`the ${what} merges with the end of the prompt into one token`, {
+            received: aligned.note ?? JSON.stringify(text),
+            hint: `start the ${what} at a word boundary (e.g. with a leading space)`,
+        });
+    }
+    return {
+        text: aligned.scoredText,
+        tokens: aligned.targetTokens.map((piece) => ({id: piece.token, text: piece.text})),
+        ...(aligned.note === undefined ? {} : {note: aligned.note}),
+    };
+}
+
+function sameTokens(a: readonly TokenId[], b: readonly TokenId[]): boolean {
+    return a.length === b.length && a.every((token, index) => token === b[index]);
+}
+
+interface ResultInputs {
+    model: ModelBackend;
+    input: StructuredInput;
+    prompt: PromptInput;
+    segmented: SegmentedInput;
+    unit: UnitKind;
+    removal: RemovalMode;
+    placeholder: string;
+    target: ExplainTarget;
+    foil: ExplainTokens | undefined;
+    valueKind: ValueKind;
+    attribution: AttributionResult;
+    evaluator: ScoringEvaluator;
+}
+
+function assembleExplainResult(parts: ResultInputs): ExplainResult {
+    const {attribution} = parts;
+    const total = attribution.values.reduce((sum, value) => sum + value, 0);
+    const componentLabels = [...parts.target.tokens.map((token) => token.text), ...(parts.foil?.tokens.map((token) => `foil:${token.text}`) ?? [])];
+    const result: ExplainResult = {
+        schemaVersion: resultSchemaVersion,
+        kind: "explain",
+        glassboxVersion,
+        model: {name: parts.model.name, id: parts.model.id},
+        input: parts.input,
+        prompt: parts.prompt,
+        unit: parts.unit,
+        removal: parts.removal,
+        placeholder: parts.placeholder,
+        units: parts.segmented.units.map((unit) => ({...unit})),
+        target: parts.target,
+        ...(parts.foil === undefined ? {} : {foil: parts.foil}),
+        valueKind: parts.valueKind,
+        value: describeValueKind(parts.valueKind),
+        method: attribution.method,
+        budget: attribution.budget,
+        seed: attribution.seed,
+        evaluations: attribution.evaluations,
+        values: attribution.values,
+        ...(attribution.standardErrors === undefined ? {} : {standardErrors: attribution.standardErrors}),
+        componentLabels,
+        ...(attribution.componentValues === undefined ? {} : {componentValues: attribution.componentValues}),
+        valueFull: attribution.valueFull,
+        valueEmpty: attribution.valueEmpty,
+        ...(attribution.componentsFull === undefined ? {} : {componentsFull: attribution.componentsFull}),
+        ...(attribution.componentsEmpty === undefined ? {} : {componentsEmpty: attribution.componentsEmpty}),
+        efficiencyGap: total - (attribution.valueFull - attribution.valueEmpty),
+        diagnostics: attribution.diagnostics,
+        evaluator: parts.evaluator.stats,
+        timing: {totalMs: 0, attributionMs: 0},
+    };
+    return result;
+}

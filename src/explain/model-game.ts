@@ -1,0 +1,77 @@
+/**
+ * The model game: players are the units of a segmented input; v(S) is a function (see
+ * value-kinds.ts) of the teacher-forced log-probabilities of fixed target tokens after the prompt
+ * rendered with only S kept. Every batch of coalitions becomes one evaluator.scoreMany call (two
+ * requests per coalition for the contrastive game), so the evaluator can deduplicate, cache and
+ * order the whole batch by shared prefix.
+ */
+import type {Coalition, Game, GameOutcome} from "../attribution/game.js";
+import type {EvaluatorStats, ScoringEvaluator} from "../evaluator/types.js";
+import type {ModelBackend, ScoreRequest, TokenId} from "../model/contract.js";
+import type {RenderOptions, SegmentedInput} from "../units/segmented-input.js";
+import {contextTokens} from "./prompt-tokens.js";
+import {outcomeFor, type ValueKind} from "./value-kinds.js";
+
+export interface ModelGameOptions {
+    segmented: SegmentedInput;
+    backend: ModelBackend;
+    evaluator: ScoringEvaluator;
+    target: readonly TokenId[];
+    targetTexts: readonly string[];
+    valueKind: ValueKind;
+    /** Required for the contrastive game. */
+    foil?: readonly TokenId[];
+    foilTexts?: readonly string[];
+    render?: RenderOptions;
+    signal?: AbortSignal;
+    /** Called after each batch with the running count of coalitions evaluated. */
+    onProgress?: (coalitionsDone: number, requestsDone: number, requestsInBatch: number) => void;
+}
+
+export class ModelGame implements Game {
+    readonly playerCount: number;
+    readonly componentLabels: readonly string[];
+    /** Coalitions evaluated so far (duplicates within and across batches included). */
+    coalitionsEvaluated = 0;
+    private readonly options: ModelGameOptions;
+
+    constructor(options: ModelGameOptions) {
+        if (options.valueKind === "contrastive" && options.foil === undefined) throw new Error("the contrastive game needs a foil");
+        this.options = options;
+        this.playerCount = options.segmented.playerCount;
+        this.componentLabels = options.valueKind === "contrastive"
+            ? [...options.targetTexts, ...(options.foilTexts ?? []).map((text) => `foil:${text}`)]
+            : [...options.targetTexts];
+    }
+
+    get evaluatorStats(): EvaluatorStats {
+        return this.options.evaluator.stats;
+    }
+
+    /** The score requests for one coalition: target first, then foil (contrastive only). */
+    requestsFor(coalition: Coalition): ScoreRequest[] {
+        const {segmented, backend, target, foil, valueKind} = this.options;
+        const context = contextTokens(backend, segmented.render(coalition, this.options.render));
+        const requests: ScoreRequest[] = [{context, target}];
+        if (valueKind === "contrastive" && foil !== undefined) requests.push({context, target: foil});
+        return requests;
+    }
+
+    async evaluate(coalitions: readonly Coalition[]): Promise<GameOutcome[]> {
+        const perCoalition = this.options.valueKind === "contrastive" ? 2 : 1;
+        const requests = coalitions.flatMap((coalition) => this.requestsFor(coalition));
+        const onProgress = this.options.onProgress;
+        const before = this.coalitionsEvaluated;
+        const results = await this.options.evaluator.scoreMany(requests, {
+            ...(this.options.signal === undefined ? {} : {signal: this.options.signal}),
+            ...(onProgress === undefined ? {} : {onProgress: (done: number, total: number) => onProgress(before + Math.floor(done / perCoalition), done, total)}),
+        });
+        this.coalitionsEvaluated += coalitions.length;
+        return coalitions.map((_, index) => {
+            const target = results[index * perCoalition]?.logprobs;
+            if (target === undefined) throw new Error("the evaluator returned fewer results than requests");
+            const foil = perCoalition === 2 ? results[index * perCoalition + 1]?.logprobs : undefined;
+            return outcomeFor(this.options.valueKind, target, foil);
+        });
+    }
+}
