@@ -1,0 +1,162 @@
+/**
+ * The backend conformance suite: properties every ModelBackend must have, registered as node:test
+ * tests for any backend factory. Run by llama-cpp.test.ts (both shared GGUF models) and
+ * scripted.test.ts.
+ */
+import assert from "node:assert/strict";
+import {after, before, describe, test} from "node:test";
+import {Evaluator} from "../../src/evaluator/evaluator.js";
+import {tokenizeWithBos} from "../../src/model/alignment.js";
+import type {ModelBackend, ScoreRequest, TokenId} from "../../src/model/contract.js";
+
+export interface ConformanceSubject {
+    name: string;
+    /** A fresh backend (exact mode) with the given number of lanes. */
+    open(lanes: number): Promise<ModelBackend>;
+    /** Prompts to build requests from; they should share a few leading words. */
+    prompts: readonly string[];
+    /** Largest allowed |difference| between evaluations that must agree (1e-5 for exact mode). */
+    tolerance: number;
+    /** Largest allowed |difference| between generation's reported logprobs and scoring (1e-4). */
+    generationTolerance: number;
+}
+
+function maxDifference(a: readonly number[], b: readonly number[]): number {
+    assert.equal(a.length, b.length, "result lengths differ");
+    return a.reduce((worst, value, index) => Math.max(worst, Math.abs(value - (b[index] ?? Number.NaN))), 0);
+}
+
+function assertClose(actual: readonly number[], expected: readonly number[], tolerance: number, what: string): void {
+    const difference = maxDifference(actual, expected);
+    assert.ok(difference <= tolerance, `${what}: max |difference| ${difference} > ${tolerance}`);
+}
+
+export function registerConformanceTests(subject: ConformanceSubject): void {
+    describe(`backend conformance: ${subject.name}`, () => {
+        let backend: ModelBackend;
+        let requests: ScoreRequest[];
+        /** Score each request on a lane of its own in a fresh backend: nothing cached. */
+        const scoreFromScratch = async (batch: readonly ScoreRequest[]): Promise<number[][]> => {
+            const fresh = await subject.open(batch.length);
+            try {
+                return await Promise.all(batch.map(async (request, lane) => (await fresh.score(request, lane)).logprobs));
+            } finally {
+                await fresh.dispose();
+            }
+        };
+
+        before(async () => {
+            backend = await subject.open(3);
+            requests = [];
+            for (const prompt of subject.prompts) {
+                const tokens = tokenizeWithBos(backend, prompt);
+                const split = Math.max(1, Math.floor(tokens.length * 0.6));
+                requests.push({context: tokens.slice(0, split), target: tokens.slice(split)});
+            }
+            assert.ok(requests.every((request) => request.target.length > 0), "every prompt must leave target tokens");
+        });
+        after(async () => {
+            await backend.dispose();
+        });
+
+        test("scoring the model's own greedy generation returns the logprobs generation reported", async () => {
+            const context = tokenizeWithBos(backend, subject.prompts[0] ?? "");
+            const generation = await backend.generate({context, maxTokens: 12, temperature: 0, seed: 0, topLogprobs: 0, stopAtEog: false}, 0);
+            assert.equal(generation.tokens.length, 12);
+            const scored = await backend.score({context, target: generation.tokens.map((token) => token.token)}, 1);
+            assertClose(scored.logprobs, generation.tokens.map((token) => token.logprob), subject.generationTolerance, "score vs generation");
+        });
+
+        test("every log-probability is ≤ 0 and finite, one per target token", async () => {
+            for (const [index, request] of requests.entries()) {
+                const {logprobs} = await backend.score(request, index % backend.capabilities.lanes);
+                assert.equal(logprobs.length, request.target.length);
+                for (const value of logprobs) assert.ok(Number.isFinite(value) && value <= 0, `logprob ${value}`);
+            }
+        });
+
+        test("a batch through the Evaluator equals one-by-one calls", async () => {
+            const oneByOne: number[][] = [];
+            for (const request of requests) oneByOne.push((await backend.score(request, 0)).logprobs);
+            const evaluator = new Evaluator(backend, {cache: false});
+            const batch = await evaluator.scoreMany([...requests].reverse());
+            batch.reverse();
+            for (const [index, result] of batch.entries()) {
+                assertClose(result.logprobs, oneByOne[index] ?? [], subject.tolerance, `request ${index}`);
+            }
+        });
+
+        test("reusing a cached prefix after a different request equals evaluation from scratch", async () => {
+            const scratch = await scoreFromScratch(requests);
+            // Lane 2 sees every request in turn: each reuses whatever prefix the previous one left.
+            for (const [index, request] of requests.entries()) {
+                const reused = await backend.score(request, 2);
+                assertClose(reused.logprobs, scratch[index] ?? [], subject.tolerance, `request ${index} after request ${index - 1}`);
+            }
+            // And in the other order, so every request also follows a different one.
+            for (let index = requests.length - 1; index >= 0; index--) {
+                const reused = await backend.score(requests[index] as ScoreRequest, 2);
+                assertClose(reused.logprobs, scratch[index] ?? [], subject.tolerance, `request ${index} (reverse order)`);
+            }
+        });
+
+        test("scoring on a lane after a longer and after a shorter sequence equals scratch", async () => {
+            const base = requests[0] as ScoreRequest;
+            const all = [...base.context, ...base.target];
+            const short: ScoreRequest = {context: all.slice(0, 2), target: all.slice(2, Math.min(all.length, 4))};
+            const long = base;
+            const [shortScratch, longScratch] = await scoreFromScratch([short, long]);
+            await backend.score(long, 1);
+            assertClose((await backend.score(short, 1)).logprobs, shortScratch ?? [], subject.tolerance, "short after long");
+            assertClose((await backend.score(long, 1)).logprobs, longScratch ?? [], subject.tolerance, "long after short");
+            // The same request twice: everything but the last context token is cached.
+            assertClose((await backend.score(long, 1)).logprobs, longScratch ?? [], subject.tolerance, "same request again");
+        });
+
+        test("the full next-token distribution sums to 1, best first, and contains the chosen token", async () => {
+            const size = backend.vocabulary.size;
+            if (backend.capabilities.maxTopLogprobs < size) {
+                assert.fail(`maxTopLogprobs ${backend.capabilities.maxTopLogprobs} < vocabulary ${size}: open the backend with full distributions`);
+            }
+            const context = tokenizeWithBos(backend, subject.prompts[1] ?? "");
+            const generation = await backend.generate({context, maxTokens: 2, temperature: 0, seed: 0, topLogprobs: size, stopAtEog: false}, 0);
+            for (const token of generation.tokens) {
+                assert.equal(token.top.length, size);
+                const total = token.top.reduce((sum, item) => sum + Math.exp(item.logprob), 0);
+                assert.ok(Math.abs(total - 1) < 1e-4, `probabilities sum to ${total}`);
+                for (let index = 1; index < token.top.length; index++) {
+                    assert.ok((token.top[index - 1]?.logprob ?? 0) >= (token.top[index]?.logprob ?? 0), "top alternatives are sorted");
+                }
+                assert.equal(new Set(token.top.map((item) => item.token)).size, size, "each token once");
+                assert.equal(token.top[0]?.token, token.token, "greedy picks the most probable token");
+                assert.equal(token.top[0]?.logprob, token.logprob);
+            }
+        });
+
+        test("the same seed gives the same sampled generation; the reported logprob is the raw one", async () => {
+            const context = tokenizeWithBos(backend, subject.prompts[0] ?? "");
+            const request = {context, maxTokens: 10, temperature: 1.5, seed: 1234, topLogprobs: backend.vocabulary.size, stopAtEog: false};
+            const first = await backend.generate(request, 0);
+            const second = await backend.generate(request, 1);
+            assert.deepEqual(second.tokens.map((token) => token.token), first.tokens.map((token) => token.token));
+            assertClose(second.tokens.map((token) => token.logprob), first.tokens.map((token) => token.logprob), subject.tolerance, "same seed, other lane");
+            for (const token of first.tokens) {
+                const entry = token.top.find((item) => item.token === token.token);
+                assert.ok(entry !== undefined, "the sampled token is in the full distribution");
+                assert.equal(entry.logprob, token.logprob);
+            }
+            const scored = await backend.score({context, target: first.tokens.map((token) => token.token)}, 2);
+            assertClose(scored.logprobs, first.tokens.map((token) => token.logprob), subject.generationTolerance, "sampled tokens rescored");
+        });
+
+        test("tokens outside the context window are refused with both sizes", async () => {
+            const size = backend.capabilities.contextSize;
+            const filler = (requests[0] as ScoreRequest).context[0] as TokenId;
+            const context = new Array<TokenId>(size).fill(filler);
+            await assert.rejects(
+                async () => backend.score({context, target: [filler]}, 0),
+                (error: Error) => error.name === "ContextOverflowError" && error.message.includes(String(size)) && error.message.includes(String(size + 1)),
+            );
+        });
+    });
+}

@@ -1,0 +1,19 @@
+import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
+import {registerConformanceTests} from "./conformance.js";
+
+const prompts = [
+    "Once upon a time, there was a little girl named Lily. She loved to play",
+    "Once upon a time, there was a big dog. The dog liked to run",
+    "One day, Tom went to the park with his mom and saw a bird",
+    "Once upon a time, there was a little boy who",
+];
+
+for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
+    registerConformanceTests({
+        name: `llama.cpp ${file} (exact)`,
+        open: (lanes) => openLlamaCppModel(`/work/shared/models/${file}`, {lanes, contextSize: 256}),
+        prompts,
+        tolerance: 1e-5,
+        generationTolerance: 1e-4,
+    });
+}
