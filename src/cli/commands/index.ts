@@ -1,4 +1,5 @@
 import type {Command} from "../command.js";
+import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
 import {scoreCommand} from "./score.js";
 

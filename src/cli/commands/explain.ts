@@ -1,0 +1,166 @@
+/** `glassbox explain`: attribute a model's answer to units of its input (tokens … documents, messages). */
+import {readFileSync, writeFileSync} from "node:fs";
+import {attributionMethodNames} from "../../attribution/registry.js";
+import type {AttributionMethodName} from "../../attribution/result.js";
+import {ArgumentError, InputError} from "../../errors.js";
+import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, type ExplainProgress} from "../../explain/explain.js";
+import {parseExplainInput, parseRationaleFlag, type ExplainInputFile} from "../../explain/input-file.js";
+import {checkRationale} from "../../explain/rationale.js";
+import type {ExplainResult} from "../../explain/types.js";
+import {valueKinds, type ValueKind} from "../../explain/value-kinds.js";
+import {segmentInput} from "../../units/segmented-input.js";
+import {unitKinds, type UnitKind} from "../../units/types.js";
+import type {Command, CommandIo, ParsedOptions} from "../command.js";
+import {modelOptionSpecs} from "../input-files.js";
+import {formatExplainText} from "../render/explain-text.js";
+import type {ColorDepth} from "../render/shading.js";
+import {openModelFromOptions} from "./model-support.js";
+
+const methodChoices = attributionMethodNames();
+
+export const explainCommand: Command = {
+    name: "explain",
+    summary: "Attribute a model's answer to units of its input (Shapley, leave-one-out, ...).",
+    usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json]",
+    options: {
+        model: modelOptionSpecs.model,
+        prompt: {kind: "string", valueName: "TEXT", description: "The prompt to explain (plain text)."},
+        input: {kind: "string", valueName: "FILE.json", description: "Input file: {prompt}, {messages, players?} or {question, documents} (docs/input-format.md)."},
+        target: {kind: "string", valueName: "TEXT", description: "The answer to explain. Default: the model's greedy answer to the full input."},
+        foil: {kind: "string", valueName: "TEXT", description: "An alternative answer: explains log p(target) − log p(foil)."},
+        unit: {kind: "string", valueName: "UNIT", choices: unitKinds, description: "Players. Default: document, message or word by input kind."},
+        method: {kind: "string", valueName: "METHOD", choices: methodChoices, description: "Attribution method. Default: exact up to 10 units, else shapley."},
+        budget: {kind: "integer", valueName: "N", min: 1, description: "Most coalitions to evaluate. Default: the method's default for the unit count."},
+        seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
+        value: {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
+        removal: {kind: "string", valueName: "MODE", choices: ["delete", "placeholder"], default: "delete", description: "How removed units disappear."},
+        placeholder: {kind: "string", valueName: "TEXT", description: "Placeholder text for --removal placeholder. Default: \"...\"."},
+        "max-target-tokens": {kind: "integer", valueName: "N", min: 1, max: 512, description: "Cap on a generated target. Default: 24."},
+        metrics: {kind: "boolean", description: "Also compute faithfulness metrics (plausibility too with --rationale)."},
+        rationale: {kind: "string", valueName: "SPANS", description: "Human rationale: START-END[,...] character offsets (PART:START-END for documents/messages)."},
+        json: {kind: "boolean", description: "Print the versioned JSON result (docs/schema-explain.md)."},
+        out: {kind: "string", valueName: "FILE.json", description: "Write the JSON result to a file and print the text summary."},
+        "context-size": modelOptionSpecs["context-size"],
+        fast: modelOptionSpecs.fast,
+    },
+    details: [
+        "Units (--unit): token (model tokens), word, sentence, paragraph, line, span (spans from the input",
+        "file), document (question + documents input), message (chat input; roles in \"players\", default user).",
+        "The template (instruction, question, document headers, chat markup) is never a player.",
+        "",
+        "examples:",
+        "  glassbox explain --model stories260K.gguf --prompt \"Lily had a red ball. She lost it.\" --unit sentence",
+        "  glassbox explain --model m.gguf --input rag.json --unit document --method kernelshap --budget 200 --json",
+    ].join("\n"),
+    async run({options, io}) {
+        const file = readExplainInput(options);
+        const unit = (options.unit as UnitKind | undefined) ?? defaultUnitFor(file.input);
+        const target = stringOption(options, "target") ?? file.target;
+        const foil = stringOption(options, "foil") ?? file.foil;
+        if (target !== undefined && foil !== undefined && target.trim() === foil.trim()) {
+            throw new InputError("the foil equals the target", {received: JSON.stringify(foil), hint: "pass a different --foil"});
+        }
+        const rationaleText = stringOption(options, "rationale");
+        const rationale = rationaleText === undefined ? file.rationale : parseRationaleFlag(rationaleText);
+        if (rationale !== undefined) checkRationale(file.input, rationale);
+        const budget = typeof options.budget === "number" ? options.budget : undefined;
+        let method = options.method as AttributionMethodName | undefined;
+        if (options.json === true && typeof options.out === "string") {
+            throw new ArgumentError("--json and --out do not go together", {hint: "use --json to print the JSON, or --out FILE.json to write it"});
+        }
+        // Fail on the input before loading the model where the units do not need its tokenizer.
+        if (unit !== "token") {
+            const count = segmentInput(file.input, unit).playerCount;
+            method ??= defaultMethodFor(count);
+            checkMethodAndBudget(method, count, budget);
+        }
+        const {backend} = await openModelFromOptions(options, "explain", io);
+        try {
+            const started = Date.now();
+            const result = await explain(backend, file.input, {
+                unit,
+                ...(method === undefined ? {} : {method}),
+                ...(budget === undefined ? {} : {budget}),
+                seed: typeof options.seed === "number" ? options.seed : 0,
+                ...(target === undefined ? {} : {target}),
+                ...(foil === undefined ? {} : {foil}),
+                ...(typeof options.value === "string" ? {valueKind: options.value as ValueKind} : {}),
+                removal: options.removal === "placeholder" ? "placeholder" : "delete",
+                ...(stringOption(options, "placeholder") === undefined ? {} : {placeholder: stringOption(options, "placeholder") as string}),
+                ...(typeof options["max-target-tokens"] === "number" ? {maxTargetTokens: options["max-target-tokens"]} : {}),
+                metrics: options.metrics === true,
+                ...(rationale === undefined ? {} : {rationale}),
+                onProgress: progressPrinter(io, started),
+            });
+            io.progressDone();
+            if (options.json === true) {
+                io.stdout.write(`${serializeExplainResult(result)}\n`);
+                return 0;
+            }
+            if (typeof options.out === "string") writeResultFile(options.out, result);
+            io.stdout.write(formatExplainText(result, {depth: colorDepth(io), width: io.stdout.columns ?? 100}));
+            if (typeof options.out === "string") io.stdout.write(`wrote ${options.out}\n`);
+            return 0;
+        } finally {
+            io.progressDone();
+            await backend.dispose();
+        }
+    },
+};
+
+/** JSON text of a result: non-finite numbers (a probability that underflowed) become null. */
+export function serializeExplainResult(result: ExplainResult): string {
+    return JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2);
+}
+
+function readExplainInput(options: ParsedOptions): ExplainInputFile {
+    const prompt = stringOption(options, "prompt");
+    const path = stringOption(options, "input");
+    if (prompt !== undefined && path !== undefined) throw new ArgumentError("glassbox explain takes --prompt or --input, not both", {hint: "see glassbox explain --help"});
+    if (prompt !== undefined) return {input: {kind: "prompt", prompt}};
+    if (path === undefined) throw new ArgumentError("glassbox explain needs --prompt TEXT or --input FILE.json", {hint: "see glassbox explain --help"});
+    let text: string;
+    try {
+        text = readFileSync(path, "utf8");
+    } catch (error) {
+        const code = (error as {code?: string}).code;
+        throw new InputError(`--input file ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {hint: "check the --input path", cause: error});
+    }
+    let data: unknown;
+    try {
+        data = JSON.parse(text);
+    } catch (error) {
+        const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+        throw new InputError(`--input file ${path} is not valid JSON (${reason})`, {hint: "see docs/input-format.md", cause: error});
+    }
+    return parseExplainInput(data, `--input file ${path}`);
+}
+
+function writeResultFile(path: string, result: ExplainResult): void {
+    try {
+        writeFileSync(path, `${serializeExplainResult(result)}\n`);
+    } catch (error) {
+        const code = (error as {code?: string}).code;
+        throw new InputError(`cannot write --out file ${path} (${code ?? "error"})`, {hint: "check the --out path", cause: error});
+    }
+}
+
+function stringOption(options: ParsedOptions, name: string): string | undefined {
+    const value = options[name];
+    return typeof value === "string" ? value : undefined;
+}
+
+function colorDepth(io: CommandIo): ColorDepth {
+    if (!io.color) return "none";
+    const colorTerm = process.env.COLORTERM ?? "";
+    return colorTerm === "truecolor" || colorTerm === "24bit" ? "24bit" : "256";
+}
+
+/** Progress on stderr, only once the run has taken more than a second. */
+function progressPrinter(io: CommandIo, started: number): (progress: ExplainProgress) => void {
+    return (progress) => {
+        if (Date.now() - started < 1000) return;
+        const what = progress.phase === "target" ? "finding the target" : `${progress.phase}: ${progress.coalitions} coalitions evaluated`;
+        io.progress(`explain: ${what} (batch ${progress.requestsDone}/${progress.requestsTotal} requests)`);
+    };
+}
