@@ -7,4 +7,5 @@ import {scoreCommand} from "./score.js";
 export const commands: Command[] = [
     scoreCommand,
     generateCommand,
+    explainCommand,
 ];
