@@ -5,4 +5,6 @@ export type * from "./evaluator/types.js";
 export {Evaluator, LruScoreCache, isTransientError, transientBackendError} from "./evaluator/index.js";
 export type {EvaluatorOptions, ScoreCache, ScoreCacheEntry, ScoreCacheKey, RetryPolicy} from "./evaluator/index.js";
 export type * from "./attribution/game.js";
+export * from "./units/index.js";
+export * from "./explain/index.js";
 export {glassboxVersion, resultSchemaVersion} from "./version.js";

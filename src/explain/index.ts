@@ -1,0 +1,7 @@
+/** The explain API: attribute a model's answer to units of its input. */
+export {explain, defaultMethodFor, defaultUnitFor, type ExplainOptions, type ExplainProgress} from "./explain.js";
+export {ModelGame, type ModelGameOptions} from "./model-game.js";
+export {parseExplainInput, parseRationaleFlag, type ExplainInputFile, type RationaleSpan} from "./input-file.js";
+export {generateGreedyTarget, defaultGreedyMaxTokens, type GreedyTarget, type GreedyStop} from "./greedy-target.js";
+export {valueKinds, outcomeFor, logOdds, type ValueKind} from "./value-kinds.js";
+export type {ExplainResult, ExplainTarget, ExplainTokens} from "./types.js";
