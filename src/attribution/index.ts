@@ -8,3 +8,8 @@ export * from "./analytic-games.js";
 export {leaveOneOut, leaveOneOutMinimumBudget} from "./leave-one-out.js";
 export {exactShapley, exactShapleyEvaluations, shapleyFromTable, shapleyWeights, type ExactShapleyOptions} from "./exact-shapley.js";
 export {shapleySampling, shapleySamplingMinimumBudget, shapleySamplingDefaultBudget, type ShapleySamplingOptions} from "./shapley-sampling.js";
+export {kernelShap, kernelShapDesign, kernelShapMinimumBudget, kernelShapDefaultBudget} from "./kernel-shap.js";
+export {lime, limeKernel, limeMinimumBudget, limeDefaultBudget, limeDefaultKernelWidth, limeDefaultRidge, type LimeOptions} from "./lime.js";
+export {sparseSurrogate, surrogateMinimumBudget, surrogateDefaultBudget, surrogateDefaultAlpha, type SparseSurrogateOptions} from "./sparse-surrogate.js";
+export {fitLasso, lassoPredict, chooseLassoAlphaByCrossValidation, type LassoFit} from "./lasso.js";
+export {hierarchical, contiguousTree, hierarchicalMinimumBudget, type HierarchicalOptions, type PlayerTreeNode} from "./hierarchical.js";

@@ -8,6 +8,10 @@ import {exactShapley, exactShapleyEvaluations} from "./exact-shapley.js";
 import {leaveOneOut, leaveOneOutMinimumBudget} from "./leave-one-out.js";
 import type {AttributionMethodName, AttributionOptions, AttributionResult} from "./result.js";
 import {shapleySampling, shapleySamplingDefaultBudget, shapleySamplingMinimumBudget} from "./shapley-sampling.js";
+import {kernelShap, kernelShapDefaultBudget, kernelShapMinimumBudget} from "./kernel-shap.js";
+import {lime, limeDefaultBudget, limeMinimumBudget} from "./lime.js";
+import {sparseSurrogate, surrogateDefaultBudget, surrogateMinimumBudget} from "./sparse-surrogate.js";
+import {contiguousTree, hierarchical, hierarchicalMinimumBudget, type HierarchicalOptions} from "./hierarchical.js";
 
 export interface AttributionMethodEntry {
     name: AttributionMethodName;
@@ -17,6 +21,7 @@ export interface AttributionMethodEntry {
     sampled: boolean;
     /** Whether it estimates Shapley values (exact, shapley, kernelshap, hierarchical). */
     estimatesShapley: boolean;
+    /** Least budget for n players (hierarchical: with the default tree; a given tree needs 2 + 4(groups − 1)). */
     minimumBudget(playerCount: number): number;
     defaultBudget(playerCount: number): number;
     /** Options are the method's own; unknown fields are ignored. */
@@ -50,6 +55,42 @@ export const attributionMethods: Record<string, AttributionMethodEntry> = {
         minimumBudget: shapleySamplingMinimumBudget,
         defaultBudget: shapleySamplingDefaultBudget,
         run: (game, options) => shapleySampling(game, options),
+    },
+    kernelshap: {
+        name: "kernelshap",
+        summary: "KernelSHAP: Shapley-kernel weighted regression with paired sampling and exact efficiency",
+        sampled: true,
+        estimatesShapley: true,
+        minimumBudget: kernelShapMinimumBudget,
+        defaultBudget: kernelShapDefaultBudget,
+        run: (game, options) => kernelShap(game, options),
+    },
+    lime: {
+        name: "lime",
+        summary: "LIME: kernel-weighted ridge regression on random removals (a local linear model)",
+        sampled: true,
+        estimatesShapley: false,
+        minimumBudget: limeMinimumBudget,
+        defaultBudget: limeDefaultBudget,
+        run: (game, options) => lime(game, options),
+    },
+    surrogate: {
+        name: "surrogate",
+        summary: "ContextCite-style sparse linear surrogate: LASSO on random half-ablations, held-out R² and LDS",
+        sampled: true,
+        estimatesShapley: false,
+        minimumBudget: surrogateMinimumBudget,
+        defaultBudget: surrogateDefaultBudget,
+        run: (game, options) => sparseSurrogate(game, options),
+    },
+    hierarchical: {
+        name: "hierarchical",
+        summary: "hierarchical Shapley: top-level groups first, then only significant groups are refined",
+        sampled: true,
+        estimatesShapley: true,
+        minimumBudget: (playerCount) => hierarchicalMinimumBudget(contiguousTree(playerCount).children.length),
+        defaultBudget: (playerCount) => Math.max(hierarchicalMinimumBudget(contiguousTree(playerCount).children.length), 8 * (playerCount + 1)),
+        run: (game, options) => hierarchical(game, options as HierarchicalOptions),
     },
 };
 
