@@ -84,6 +84,11 @@ export function checkMethodAndBudget(method: string, playerCount: number, budget
 
 export async function explain(model: ModelBackend, input: StructuredInput, options: ExplainOptions = {}): Promise<ExplainResult> {
     const started = performance.now();
+    if (input.kind === "chat" && input.messages.at(-1)?.role === "assistant") {
+        throw new InputError(`message ${input.messages.length - 1} is an assistant message, but the target is the assistant's reply`, {
+            hint: "remove the final assistant message and pass its text as --target",
+        });
+    }
     const unit = options.unit ?? defaultUnitFor(input);
     const removal = options.removal ?? "delete";
     const placeholder = options.placeholder ?? defaultPlaceholder;
