@@ -10,7 +10,9 @@ import {Evaluator} from "../evaluator/evaluator.js";
 import type {ScoringEvaluator} from "../evaluator/types.js";
 import {alignTarget} from "../model/alignment.js";
 import type {ModelBackend, PromptInput, TokenId} from "../model/contract.js";
-import {defaultPlaceholder, segmentInput, type SegmentedInput} from "../units/segmented-input.js";
+import {hierarchicalMinimumBudget} from "../attribution/hierarchical.js";
+import {buildUnitHierarchy, collapseSingleChildren, hierarchyLevelsFor, type UnitTreeNode} from "../units/hierarchy.js";
+import {defaultPlaceholder, segmentInput, type SegmentedInput, type SegmentOptions} from "../units/segmented-input.js";
 import type {RemovalMode} from "../units/render-text.js";
 import type {StructuredInput, UnitKind} from "../units/types.js";
 import {glassboxVersion, resultSchemaVersion} from "../version.js";
@@ -68,14 +70,17 @@ export function defaultMethodFor(playerCount: number): AttributionMethodName {
     return playerCount <= 10 ? "exact" : "shapley";
 }
 
-/** Check a method name and budget against the unit count before any evaluation (BudgetError names the minimum). */
-export function checkMethodAndBudget(method: string, playerCount: number, budget: number | undefined): number {
+/**
+ * Check a method name and budget against the unit count before any evaluation (BudgetError names
+ * the minimum). For the hierarchical method the minimum depends on the number of top-level groups.
+ */
+export function checkMethodAndBudget(method: string, playerCount: number, budget: number | undefined, topLevelGroups?: number): number {
     const entry = attributionMethods[method];
     if (entry === undefined) {
         throw new ArgumentError(`unknown attribution method "${method}"`, {expected: `one of ${Object.keys(attributionMethods).join(", ")}`, hint: "pass --method"});
     }
-    const minimum = entry.minimumBudget(playerCount);
-    if (budget === undefined) return entry.defaultBudget(playerCount);
+    const minimum = method === "hierarchical" && topLevelGroups !== undefined ? hierarchicalMinimumBudget(topLevelGroups) : entry.minimumBudget(playerCount);
+    if (budget === undefined) return Math.max(minimum, entry.defaultBudget(playerCount));
     if (budget < minimum) {
         throw new BudgetError(`--budget ${budget} is too small for ${method} with ${playerCount} units: the minimum is ${minimum}`, {hint: `pass --budget ${minimum} or more, or fewer units`});
     }
@@ -92,9 +97,11 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     const unit = options.unit ?? defaultUnitFor(input);
     const removal = options.removal ?? "delete";
     const placeholder = options.placeholder ?? defaultPlaceholder;
-    const segmented = segmentInput(input, unit, {tokenOffsets: (text) => tokenOffsets(model, text)});
+    const segmentOptions = {tokenOffsets: (text: string) => tokenOffsets(model, text)};
+    const tree = options.method === "hierarchical" ? unitTreeFor(input, unit, segmentOptions) : undefined;
+    const segmented = tree?.leaves ?? segmentInput(input, unit, segmentOptions);
     const method = options.method ?? defaultMethodFor(segmented.playerCount);
-    const budget = checkMethodAndBudget(method, segmented.playerCount, options.budget);
+    const budget = checkMethodAndBudget(method, segmented.playerCount, options.budget, tree?.root.children.length);
     const seed = options.seed ?? 0;
     if (options.rationale !== undefined) checkRationale(input, options.rationale);
     const valueKind = options.valueKind ?? (options.foil === undefined ? "logprob" : "contrastive");
@@ -120,7 +127,7 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     const attributionStarted = performance.now();
     const entry = attributionMethods[method];
     if (entry === undefined) throw new ArgumentError(`unknown attribution method "${method}"`);
-    const attribution = await entry.run(game, {budget, seed});
+    const attribution = await entry.run(game, {budget, seed, ...(tree === undefined ? {} : {tree: tree.root})});
     const attributionMs = performance.now() - attributionStarted;
 
     const result = assembleExplainResult({model, input, prompt, segmented, unit, removal, placeholder, target, foil, valueKind, attribution, evaluator});
@@ -143,6 +150,15 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     result.evaluator = evaluator.stats;
     result.timing = {totalMs: performance.now() - started, attributionMs, ...(metricsMs === undefined ? {} : {metricsMs})};
     return result;
+}
+
+/**
+ * The unit tree of the hierarchical method: the input's top level (documents, messages or
+ * paragraphs) → sentences → words (→ tokens), down to `unit`, whose units are the players.
+ */
+export function unitTreeFor(input: StructuredInput, unit: UnitKind, options: SegmentOptions = {}): {leaves: SegmentedInput; root: UnitTreeNode} {
+    const hierarchy = buildUnitHierarchy(input, hierarchyLevelsFor(input, unit), options);
+    return {leaves: hierarchy.leaves, root: collapseSingleChildren(hierarchy.root)};
 }
 
 function progressReporter(report: (progress: ExplainProgress) => void, phase: ExplainProgress["phase"]) {

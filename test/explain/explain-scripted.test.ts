@@ -66,3 +66,13 @@ test("a rationale becomes a unit mask", async () => {
     const result = await explain(backend, {kind: "prompt", prompt: "one two three"}, {method: "loo", target: " x", rationale: [{start: 4, end: 6}]});
     assert.deepEqual(result.rationale?.unitMask, [0, 1, 0]);
 });
+
+test("hierarchical attribution runs over the documents → sentences → words tree and stays efficient", async () => {
+    const backend = new ScriptedBackend({seed: 9});
+    const input: StructuredInput = {kind: "documents", question: "Who?", documents: [{text: "Ann ran. Ann hid."}, {text: "Bob sat."}, {text: "Cy hid there."}]};
+    const result = await explain(backend, input, {unit: "word", method: "hierarchical", budget: 80, seed: 1, target: " Ann"});
+    assert.equal(result.units.length, 9);
+    assert.ok(Math.abs(result.efficiencyGap) < 1e-9, String(result.efficiencyGap));
+    assert.ok((result.diagnostics.hierarchy?.length ?? 0) >= 3);
+    await assert.rejects(explain(backend, input, {unit: "word", method: "hierarchical", budget: 5, target: " Ann"}), /minimum is 10/);
+});

@@ -106,3 +106,16 @@ test("the hierarchy nests documents, sentences and words over word players", () 
     const covered = hierarchy.root.children.flatMap((node) => node.players);
     assert.deepEqual(covered, hierarchy.root.players);
 });
+
+test("every leaf lands in exactly one group, even tokens that start with whitespace", () => {
+    const input: StructuredInput = {kind: "prompt", prompt: "Ann ran home. Bob sat.\n\nCy hid."};
+    const offsets = (text: string) => Array.from({length: text.length}, (_, index) => ({start: index, end: index + 1}));
+    const hierarchy = buildUnitHierarchy(input, ["paragraph", "sentence", "word", "token"], {tokenOffsets: offsets});
+    const leavesSeen = (node: {players: number[]; children: {players: number[]; children: unknown[]}[]}): number[] =>
+        node.children.length === 0 ? node.players : node.children.flatMap((child) => leavesSeen(child as typeof node));
+    assert.deepEqual(leavesSeen(hierarchy.root).sort((a, b) => a - b), hierarchy.leaves.units.map((unit) => unit.index));
+    const spaceBeforeBob = hierarchy.leaves.units.find((unit) => unit.start === 13);
+    assert.equal(spaceBeforeBob?.text, " ");
+    const firstParagraph = hierarchy.root.children[0];
+    assert.ok(firstParagraph?.players.includes(spaceBeforeBob?.index ?? -1));
+});

@@ -3,7 +3,7 @@ import {readFileSync, writeFileSync} from "node:fs";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {ArgumentError, InputError} from "../../errors.js";
-import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, type ExplainProgress} from "../../explain/explain.js";
+import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, unitTreeFor, type ExplainProgress} from "../../explain/explain.js";
 import {parseExplainInput, parseRationaleFlag, type ExplainInputFile} from "../../explain/input-file.js";
 import {checkRationale} from "../../explain/rationale.js";
 import type {ExplainResult} from "../../explain/types.js";
@@ -70,9 +70,10 @@ export const explainCommand: Command = {
         }
         // Fail on the input before loading the model where the units do not need its tokenizer.
         if (unit !== "token") {
-            const count = segmentInput(file.input, unit).playerCount;
+            const tree = method === "hierarchical" ? unitTreeFor(file.input, unit) : undefined;
+            const count = tree?.leaves.playerCount ?? segmentInput(file.input, unit).playerCount;
             method ??= defaultMethodFor(count);
-            checkMethodAndBudget(method, count, budget);
+            checkMethodAndBudget(method, count, budget, tree?.root.children.length);
         }
         const {backend} = await openModelFromOptions(options, "explain", io);
         try {
