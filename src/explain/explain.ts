@@ -144,7 +144,11 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
             render: {removal, placeholder},
             onProgress: progressReporter(options.onProgress, "metrics"),
         });
-        result.metrics = await computeExplainMetrics(metricsGame, attribution, result.rationale?.unitMask, seed);
+        result.metrics = await computeExplainMetrics(metricsGame, attribution, {
+            seed,
+            ...(result.rationale === undefined ? {} : {rationaleMask: result.rationale.unitMask}),
+            ...(valueKind === "contrastive" ? {contrastiveTargetTokens: target.tokens.length} : {}),
+        });
         metricsMs = performance.now() - metricsStarted;
     }
     result.evaluator = evaluator.stats;

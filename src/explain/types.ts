@@ -6,6 +6,7 @@ import type {RemovalMode} from "../units/render-text.js";
 import type {StructuredInput, Unit, UnitKind} from "../units/types.js";
 import type {RationaleSpan} from "./input-file.js";
 import type {GreedyStop} from "./greedy-target.js";
+import type {ExplainMetrics} from "./metrics.js";
 import type {ValueKind} from "./value-kinds.js";
 
 export interface ExplainTokens {
@@ -61,5 +62,5 @@ export interface ExplainResult {
     evaluator: EvaluatorStats;
     timing: {totalMs: number; attributionMs: number; metricsMs?: number};
     rationale?: {spans: RationaleSpan[]; unitMask: number[]};
-    metrics?: Record<string, unknown>;
+    metrics?: ExplainMetrics;
 }

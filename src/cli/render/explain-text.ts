@@ -45,9 +45,9 @@ export function formatExplainText(result: ExplainResult, options: ExplainTextOpt
     }
     lines.push("");
     lines.push(...topUnits(result, scale, options));
-    if (result.metrics !== undefined && Object.keys(result.metrics).length > 0) {
-        lines.push("", "metrics");
-        for (const [name, value] of Object.entries(result.metrics)) lines.push(`  ${name.padEnd(24)} ${formatMetric(value)}`);
+    if (result.metrics !== undefined) {
+        lines.push("", "metrics (same game; see docs/schema-explain.md)");
+        for (const [name, value] of Object.entries(result.metrics.summary)) lines.push(`  ${name.padEnd(28)} ${formatMetric(value)}`);
     }
     lines.push("", `gap      Σ values − (v(full) − v(empty)) = ${formatNumber(result.efficiencyGap)}; ${result.evaluator.backendCalls} model calls, ${result.evaluator.cacheHits} cache hits`);
     return `${lines.join("\n")}\n`;
@@ -120,9 +120,8 @@ function formatSeconds(ms: number): string {
     return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-function formatMetric(value: unknown): string {
-    if (typeof value === "number") return formatNumber(value);
-    if (value === null || value === undefined) return "n/a";
-    const text = JSON.stringify(value);
-    return text.length > 70 ? `${text.slice(0, 69)}…` : text;
+function formatMetric(value: number | boolean | null): string {
+    if (typeof value === "number") return Number.isInteger(value) ? String(value) : formatNumber(value);
+    if (value === null) return "n/a";
+    return value ? "yes" : "no";
 }
