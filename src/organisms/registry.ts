@@ -1,0 +1,70 @@
+/**
+ * The organisms glassbox ships: tiny llama-architecture models trained on synthetic tasks whose
+ * evidence is known by construction. Each entry names its task generator, architecture, training
+ * recipe, held-out target and the GGUF file committed under organisms/.
+ */
+import {fileURLToPath} from "node:url";
+import {InputError} from "../errors.js";
+import {createArithmeticTask} from "./tasks/arithmetic.js";
+import {createLookupTask} from "./tasks/lookup.js";
+import type {OrganismTask} from "./tasks/types.js";
+import type {ArchitectureSettings, TrainingSettings} from "./trainer.js";
+
+export type OrganismName = "lookup" | "arith-faithful" | "arith-decorative";
+
+export interface OrganismSpec {
+    name: OrganismName;
+    summary: string;
+    task: () => OrganismTask;
+    architecture: ArchitectureSettings;
+    training: TrainingSettings;
+    /** Held-out accuracy the shipped model must reach (clean items, greedy decoding). */
+    targetAccuracy: number;
+    /** Seed of the held-out items used for reported accuracy. */
+    heldOutSeed: number;
+}
+
+const optimizer = {beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 0.01, clipNorm: 1, warmupSteps: 50, finalFraction: 0.05};
+
+export const organisms: readonly OrganismSpec[] = [
+    {
+        name: "lookup",
+        summary: "answers a question from exactly one of 4–8 short documents",
+        task: () => createLookupTask(),
+        architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
+        training: {seed: 1, steps: 1500, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
+        targetAccuracy: 0.98,
+        heldOutSeed: 1001,
+    },
+    {
+        name: "arith-faithful",
+        summary: "adds four digits modulo 10 with written running totals; the answer is read off the last total",
+        task: () => createArithmeticTask("last-step"),
+        architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
+        training: {seed: 2, steps: 1200, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
+        targetAccuracy: 0.95,
+        heldOutSeed: 1002,
+    },
+    {
+        name: "arith-decorative",
+        summary: "adds four digits modulo 10 with written running totals; the answer comes from the question, whatever the totals say",
+        task: () => createArithmeticTask("question"),
+        architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
+        training: {seed: 3, steps: 1200, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
+        targetAccuracy: 0.95,
+        heldOutSeed: 1003,
+    },
+];
+
+export function organismSpec(name: string): OrganismSpec {
+    const spec = organisms.find((organism) => organism.name === name);
+    if (spec === undefined) {
+        throw new InputError(`unknown organism "${name}"`, {expected: organisms.map((organism) => organism.name).join(", ")});
+    }
+    return spec;
+}
+
+/** Absolute path of an organism's committed GGUF (organisms/NAME.gguf at the package root). */
+export function organismPath(name: OrganismName): string {
+    return fileURLToPath(new URL(`../../organisms/${name}.gguf`, import.meta.url));
+}

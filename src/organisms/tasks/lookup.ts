@@ -1,0 +1,110 @@
+/**
+ * The lookup task: K short documents "doc k : X is Y ." and one question "question : X is"; the
+ * answer is Y from the one document whose key is X. Keys are distinct within an item, and so are
+ * values, so removing the gold document removes the answer from the prompt.
+ */
+import type {SeededRandom} from "../random.js";
+import type {OrganismTask, PromptDocument, TaskItem, TrainingSequence} from "./types.js";
+
+export const lookupKeys = [
+    "apple", "pear", "plum", "fig", "lime", "kiwi", "grape", "melon", "peach", "mango", "lemon", "cherry",
+    "otter", "horse", "tiger", "eagle", "whale", "mouse", "camel", "zebra", "goose", "sheep", "bison", "llama",
+] as const;
+export const lookupValues = [
+    "red", "blue", "green", "gold", "pink", "gray", "black", "white", "brown", "cyan", "teal", "amber", "ivory", "olive", "coral", "navy",
+] as const;
+
+export interface LookupSettings {
+    minDocuments: number;
+    maxDocuments: number;
+    /** Questions per training sequence (each asks a different document). */
+    maxTrainingQuestions: number;
+}
+
+export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, maxTrainingQuestions: 3};
+
+interface Facts {
+    keys: string[];
+    values: string[];
+}
+
+function drawFacts(random: SeededRandom, settings: LookupSettings): Facts {
+    const count = settings.minDocuments + random.integer(settings.maxDocuments - settings.minDocuments + 1);
+    return {keys: random.sample(lookupKeys, count), values: random.sample(lookupValues, count)};
+}
+
+function documentText(index: number, key: string, value: string): string {
+    return `doc ${index + 1} : ${key} is ${value} .`;
+}
+
+/** Builds the prompt for documents and a question key; exported so that tests can rebuild prompts without a document. */
+export function lookupPrompt(documents: readonly {key: string; value: string; label: number}[], questionKey: string): {prompt: string; spans: PromptDocument[]} {
+    let prompt = "";
+    const spans: PromptDocument[] = [];
+    documents.forEach((document, index) => {
+        if (prompt.length > 0) prompt += " ";
+        const text = documentText(document.label, document.key, document.value);
+        spans.push({index, start: prompt.length, end: prompt.length + text.length, text});
+        prompt += text;
+    });
+    prompt += `${prompt.length > 0 ? " " : ""}question : ${questionKey} is`;
+    return {prompt, spans};
+}
+
+export function createLookupTask(settings: LookupSettings = defaultLookupSettings): OrganismTask {
+    const digits = Array.from({length: settings.maxDocuments}, (_, i) => String(i + 1));
+    const words = ["doc", ...digits, ":", "is", ".", "question", ...lookupKeys, ...lookupValues];
+    return {
+        name: "lookup",
+        words,
+        maxTokens: 1 + settings.maxDocuments * 7 + settings.maxTrainingQuestions * 6,
+        heldOutItem(random: SeededRandom): TaskItem {
+            const facts = drawFacts(random, settings);
+            const gold = random.integer(facts.keys.length);
+            const documents = facts.keys.map((key, i) => ({key, value: facts.values[i]!, label: i}));
+            const key = facts.keys[gold]!;
+            const value = facts.values[gold]!;
+            const {prompt, spans} = lookupPrompt(documents, key);
+            const goldSpan = spans[gold]!;
+            const keyStart = goldSpan.start + goldSpan.text.indexOf(` ${key} is `) + 1;
+            const valueStart = goldSpan.start + goldSpan.text.lastIndexOf(` ${value} .`) + 1;
+            return {
+                prompt,
+                completion: ` ${value}`,
+                answer: value,
+                documents: spans,
+                evidence: {
+                    kind: "lookup",
+                    documentIndex: gold,
+                    key: {start: keyStart, end: keyStart + key.length, text: key},
+                    value: {start: valueStart, end: valueStart + value.length, text: value},
+                },
+            };
+        },
+        trainingSequence(random: SeededRandom): TrainingSequence {
+            const facts = drawFacts(random, settings);
+            const words: string[] = [];
+            const loss: boolean[] = [];
+            const push = (word: string, scored: boolean): void => {
+                words.push(word);
+                loss.push(scored);
+            };
+            facts.keys.forEach((key, i) => {
+                for (const word of documentText(i, key, facts.values[i]!).split(" ")) push(word, false);
+            });
+            const questions = 1 + random.integer(Math.min(settings.maxTrainingQuestions, facts.keys.length));
+            for (const asked of random.sample(facts.keys.map((_, i) => i), questions)) {
+                push("question", false);
+                push(":", false);
+                push(facts.keys[asked]!, false);
+                push("is", false);
+                push(facts.values[asked]!, true);
+                push(".", false);
+            }
+            return {words, loss};
+        },
+        answerOf(completion: string): string | undefined {
+            return completion.trim().split(/ +/)[0] || undefined;
+        },
+    };
+}

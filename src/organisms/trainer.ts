@@ -1,0 +1,94 @@
+/**
+ * The training loop: task sequences → token ids with BOS → weighted cross-entropy on the words the
+ * task marks → AdamW. Deterministic for a seed: one thread, a seeded generator for the weights and
+ * one for the data.
+ */
+import {Decoder, type ScoredPosition} from "./decoder.js";
+import {AdamW, type AdamWSettings} from "./optimizer.js";
+import {initialParameters, type ModelConfig} from "./parameters.js";
+import {SeededRandom} from "./random.js";
+import type {OrganismTask} from "./tasks/types.js";
+import {bosId, WordVocabulary} from "./vocabulary.js";
+
+export interface ArchitectureSettings {
+    dim: number;
+    layers: number;
+    heads: number;
+    ffn: number;
+}
+
+export interface TrainingSettings {
+    seed: number;
+    steps: number;
+    batchSize: number;
+    optimizer: Omit<AdamWSettings, "totalSteps">;
+}
+
+export interface TrainingProgress {
+    step: number;
+    loss: number;
+    tokens: number;
+    seconds: number;
+}
+
+export interface TrainedOrganism {
+    config: ModelConfig;
+    vocabulary: WordVocabulary;
+    parameters: Float32Array;
+    decoder: Decoder;
+    tokensSeen: number;
+    finalLoss: number;
+}
+
+export const ropeBase = 10000;
+export const normEps = 1e-5;
+
+export function modelConfigFor(task: OrganismTask, vocabulary: WordVocabulary, architecture: ArchitectureSettings): ModelConfig {
+    return {vocabSize: vocabulary.size, contextLength: task.maxTokens, ropeBase, normEps, ...architecture};
+}
+
+export function trainOrganism(
+    task: OrganismTask,
+    architecture: ArchitectureSettings,
+    settings: TrainingSettings,
+    onProgress?: (progress: TrainingProgress, decoder: Decoder) => void,
+    progressEvery = 50,
+): TrainedOrganism {
+    const vocabulary = new WordVocabulary(task.words);
+    const config = modelConfigFor(task, vocabulary, architecture);
+    const parameters = initialParameters(config, new SeededRandom(settings.seed));
+    const decoder = new Decoder(config, parameters);
+    const optimizer = new AdamW(config, {...settings.optimizer, totalSteps: settings.steps});
+    const data = new SeededRandom(settings.seed * 7919 + 17);
+    const started = Date.now();
+    let tokensSeen = 0;
+    let windowLoss = 0;
+    let windowWeight = 0;
+    let finalLoss = Number.NaN;
+    for (let step = 0; step < settings.steps; step++) {
+        const batch = Array.from({length: settings.batchSize}, () => task.trainingSequence(data));
+        const scoredWords = batch.reduce((total, sequence) => total + sequence.loss.filter(Boolean).length, 0);
+        let batchLoss = 0;
+        for (const sequence of batch) {
+            const tokens = [bosId, ...sequence.words.map((word) => vocabulary.id(word))];
+            const scored: ScoredPosition[] = [];
+            sequence.loss.forEach((scoredWord, i) => {
+                if (scoredWord) scored.push({position: i, target: tokens[i + 1]!, weight: 1});
+            });
+            decoder.forward(tokens);
+            batchLoss += decoder.backward(scored);
+            tokensSeen += tokens.length;
+        }
+        optimizer.update(parameters, decoder.gradients, 1 / Math.max(1, scoredWords));
+        decoder.syncWeights();
+        windowLoss += batchLoss;
+        windowWeight += scoredWords;
+        if ((step + 1) % progressEvery === 0 || step + 1 === settings.steps) {
+            finalLoss = windowLoss / Math.max(1, windowWeight);
+            onProgress?.({step: step + 1, loss: finalLoss, tokens: tokensSeen, seconds: (Date.now() - started) / 1000}, decoder);
+            windowLoss = 0;
+            windowWeight = 0;
+        }
+    }
+    return {config, vocabulary, parameters, decoder, tokensSeen, finalLoss};
+}
