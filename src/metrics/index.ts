@@ -1,0 +1,6 @@
+/** Faithfulness, agreement and plausibility metrics for attributions over games. */
+export * from "./correlation.js";
+export * from "./ordering.js";
+export * from "./agreement.js";
+export * from "./plausibility.js";
+export * from "./faithfulness.js";
