@@ -27,21 +27,23 @@ if (files.length === 0) {
     process.exit(1);
 }
 
+const tapFile = join(root, "test-artifacts", `results-${process.pid}.tap`);
 const concurrency = String(Math.max(1, Math.min(2, availableParallelism())));
 const child = spawn(process.execPath, [
     "--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter=tap",
-    "--test-reporter-destination=stdout", `--test-reporter-destination=${join(root, "test-artifacts", "results.tap")}`,
+    "--test-reporter-destination=stdout", `--test-reporter-destination=${tapFile}`,
     `--test-concurrency=${concurrency}`, ...files,
 ], {cwd: root, stdio: ["ignore", "inherit", "inherit"]});
 
 child.on("exit", async (code) => {
-    const {readFileSync} = await import("node:fs");
+    const {readFileSync, rmSync} = await import("node:fs");
     let passed = 0, failed = 0, skipped = 0;
     try {
-        const tap = readFileSync(join(root, "test-artifacts", "results.tap"), "utf8");
+        const tap = readFileSync(tapFile, "utf8");
         passed = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
         failed = Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
         skipped = Number(/^# skipped (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# todo (\d+)/m.exec(tap)?.[1] ?? 0);
+        rmSync(tapFile, {force: true});
     } catch {
         failed = Math.max(1, failed);
     }
