@@ -5,6 +5,8 @@ export type * from "./evaluator/types.js";
 export {Evaluator, LruScoreCache, isTransientError, transientBackendError} from "./evaluator/index.js";
 export type {EvaluatorOptions, ScoreCache, ScoreCacheEntry, ScoreCacheKey, RetryPolicy} from "./evaluator/index.js";
 export type * from "./attribution/game.js";
+export * from "./attribution/index.js";
+export * from "./metrics/index.js";
 export * from "./units/index.js";
 export * from "./explain/index.js";
 export {glassboxVersion, resultSchemaVersion} from "./version.js";
