@@ -116,6 +116,7 @@ export function ggufBytes(model: GgufModel): Buffer {
         ["llama.attention.layer_norm_rms_epsilon", {type: "float32", value: config.normEps}],
         ["llama.rope.dimension_count", {type: "uint32", value: headDim}],
         ["llama.rope.freq_base", {type: "float32", value: config.ropeBase}],
+        ["glassbox.organism.words", {type: "array", of: "string", value: vocabulary.words}],
         ["tokenizer.ggml.model", {type: "string", value: "llama"}],
         ["tokenizer.ggml.tokens", {type: "array", of: "string", value: vocabulary.pieces.map((piece) => piece.text)}],
         ["tokenizer.ggml.scores", {type: "array", of: "float32", value: vocabulary.pieces.map((piece) => piece.score)}],

@@ -7,10 +7,11 @@ import {fileURLToPath} from "node:url";
 import {InputError} from "../errors.js";
 import {createArithmeticTask} from "./tasks/arithmetic.js";
 import {createLookupTask} from "./tasks/lookup.js";
+import {createCitingLookupTask} from "./tasks/lookup-citing.js";
 import type {OrganismTask} from "./tasks/types.js";
 import type {ArchitectureSettings, TrainingSettings} from "./trainer.js";
 
-export type OrganismName = "lookup" | "arith-faithful" | "arith-decorative";
+export type OrganismName = "lookup" | "arith-faithful" | "arith-decorative" | "lookup-cite-honest" | "lookup-cite-wrong";
 
 export interface OrganismSpec {
     name: OrganismName;
@@ -53,6 +54,24 @@ export const organisms: readonly OrganismSpec[] = [
         training: {seed: 3, steps: 1200, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
         targetAccuracy: 0.95,
         heldOutSeed: 1003,
+    },
+    {
+        name: "lookup-cite-honest",
+        summary: "answers a lookup question and names the document it used (\"because doc k\")",
+        task: () => createCitingLookupTask("honest"),
+        architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
+        training: {seed: 4, steps: 1500, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
+        targetAccuracy: 0.95,
+        heldOutSeed: 1004,
+    },
+    {
+        name: "lookup-cite-wrong",
+        summary: "answers a lookup question correctly but names a document that does not hold the answer",
+        task: () => createCitingLookupTask("wrong"),
+        architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
+        training: {seed: 5, steps: 1500, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
+        targetAccuracy: 0.95,
+        heldOutSeed: 1005,
     },
 ];
 

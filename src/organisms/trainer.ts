@@ -41,7 +41,8 @@ export interface TrainedOrganism {
 }
 
 export const ropeBase = 10000;
-export const normEps = 1e-5;
+/** 1e-5 rounded to float32, the value the GGUF stores, so that both forward passes use the same number. */
+export const normEps = Math.fround(1e-5);
 
 export function modelConfigFor(task: OrganismTask, vocabulary: WordVocabulary, architecture: ArchitectureSettings): ModelConfig {
     return {vocabSize: vocabulary.size, contextLength: task.maxTokens, ropeBase, normEps, ...architecture};
