@@ -67,6 +67,8 @@ interface Frame {
     lineage: {node: PlayerTreeNode; siblings: readonly PlayerTreeNode[]}[];
     value: number;
     standardError: number;
+    /** The node's value for each outcome component (when outcomes carry components). */
+    components: number[];
     refined: boolean;
 }
 
@@ -122,10 +124,14 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
     const full = outcomes0[0] as GameOutcome;
     const empty = outcomes0[1] as GameOutcome;
     const total = full.value - empty.value;
-    const topEstimate = estimate(drawnTop.samples, splitChains(outcomes0.slice(2), drawnTop.chains), top.length);
+    const componentCount = full.components?.length ?? 0;
+    const topChains = splitChains(outcomes0.slice(2), drawnTop.chains);
+    const topEstimate = estimate(drawnTop.samples, topChains, top.length);
+    const topComponents = componentMeans(drawnTop.samples, topChains, top.length, componentCount);
     let frames: Frame[] = top.map((node, index) => ({
         node, siblings: top, path: [index], lineage: [],
-        value: topEstimate.mean[index] as number, standardError: topEstimate.standardError[index] as number, refined: false,
+        value: topEstimate.mean[index] as number, standardError: topEstimate.standardError[index] as number,
+        components: topComponents.map((means) => means[index] as number), refined: false,
     }));
     const record: Frame[] = [...frames];
 
@@ -139,7 +145,7 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
                 const child: Frame = {
                     node: current.node.children[0] as PlayerTreeNode, siblings: current.node.children, path: [...current.path, 0],
                     lineage: [...current.lineage, {node: current.node, siblings: current.siblings}],
-                    value: current.value, standardError: current.standardError, refined: false,
+                    value: current.value, standardError: current.standardError, components: current.components, refined: false,
                 };
                 record.push(child);
                 current = child;
@@ -173,12 +179,17 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
             const children = plan.frame.node.children;
             const result = estimate(plan.samples, chainOutcomes, children.length);
             const shift = (plan.frame.value - result.mean.reduce((sum, value) => sum + value, 0)) / children.length;
+            const childComponents = componentMeans(plan.samples, chainOutcomes, children.length, componentCount).map((means, c) => {
+                const componentShift = ((plan.frame.components[c] as number) - means.reduce((sum, value) => sum + value, 0)) / children.length;
+                return means.map((mean) => mean + componentShift);
+            });
             plan.frame.refined = true;
             children.forEach((child, index) => {
                 const frame: Frame = {
                     node: child, siblings: children, path: [...plan.frame.path, index],
                     lineage: [...plan.frame.lineage, {node: plan.frame.node, siblings: plan.frame.siblings}],
-                    value: (result.mean[index] as number) + shift, standardError: result.standardError[index] as number, refined: false,
+                    value: (result.mean[index] as number) + shift, standardError: result.standardError[index] as number,
+                    components: childComponents.map((means) => means[index] as number), refined: false,
                 };
                 record.push(frame);
                 next.push(frame);
@@ -188,15 +199,17 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
     }
     const values = new Array<number>(n).fill(0);
     const standardErrors = new Array<number>(n).fill(0);
+    const componentValues = Array.from({length: componentCount}, () => new Array<number>(n).fill(0));
     for (const frame of record) {
         if (frame.refined) continue;
-        const share = frame.value / frame.node.players.length;
-        const errorShare = frame.standardError / frame.node.players.length;
+        const size = frame.node.players.length;
         for (const player of frame.node.players) {
-            values[player] = share;
-            standardErrors[player] = errorShare;
+            values[player] = frame.value / size;
+            standardErrors[player] = frame.standardError / size;
+            componentValues.forEach((row, c) => (row[player] = (frame.components[c] as number) / size));
         }
     }
+    const componentsComplete = componentCount > 0 && componentValues.every((row) => row.every(Number.isFinite));
     const hierarchy: HierarchyNodeAttribution[] = record.map((frame) => ({
         path: frame.path, depth: frame.path.length, value: frame.value, standardError: frame.standardError,
         players: [...frame.node.players], refined: frame.refined,
@@ -204,7 +217,7 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
     }));
     return assembleResult({
         method: "hierarchical", game, cache, budget, seed, full, empty,
-        series: {values}, standardErrors,
+        series: componentsComplete ? {values, componentValues} : {values}, standardErrors,
         diagnostics: {hierarchy, permutations: 2 * pairs},
     });
 }
@@ -217,6 +230,12 @@ function splitChains(outcomes: readonly GameOutcome[], chains: readonly Coalitio
         offset += chain.length;
     }
     return result;
+}
+
+/** Per component, the mean marginal of each unit (NaN where an outcome lacks the component). */
+function componentMeans(samples: readonly UnitSample[], chainOutcomes: readonly GameOutcome[][], unitCount: number, componentCount: number): number[][] {
+    return Array.from({length: componentCount}, (_, c) =>
+        pairedMeanAndError(sampleMarginals(samples, chainOutcomes, unitCount, (outcome) => outcome.components?.[c] ?? NaN), unitCount).mean);
 }
 
 function estimate(samples: readonly UnitSample[], chainOutcomes: readonly GameOutcome[][], unitCount: number): {mean: number[]; standardError: number[]} {

@@ -165,6 +165,10 @@ test("linear methods attribute every component with the same evaluations", async
         // LASSO is not linear: its penalty acts per fit, so only the other methods add up exactly.
         assertClose(summed, result.values, method === "surrogate" ? 0.2 : 1e-9, method);
     }
+    const tree = {players: [0, 1, 2, 3, 4, 5], children: [[0, 1, 2], [3, 4, 5]].map((players) => ({players, children: players.map((player) => ({players: [player], children: []}))}))};
+    const layered = await hierarchical(game, {tree, budget: 200, seed: 5, threshold: 0});
+    const layeredSum = layered.values.map((_, player) => sum((layered.componentValues as number[][]).map((row) => row[player] as number)));
+    assertClose(layeredSum, layered.values, 1e-9, "hierarchical");
     const kernel = await kernelShap(game, {budget: 40, seed: 5});
     assertClose(kernel.componentValues![0] as number[], [1, 2, 3, 4, 5, 6], 1e-9, "additive component");
     assert.ok(Math.abs(sum(kernel.componentValues![1] as number[]) - 1) < 1e-9);
