@@ -51,6 +51,15 @@ test("surrogate and LIME errors shrink with budget on a game with pairwise inter
     assert.ok((await errorAt("lime", 100)) < (await errorAt("lime", 12)));
 });
 
+test("LIME with its default ridge converges on an additive game, where it estimates Shapley values", async () => {
+    const game = additiveGame([1.5, -2, 0, 0.25, 3, 0.5, -1, 2, 0.1, 1.2]);
+    const errors: number[] = [];
+    for (const budget of [16, 1024]) errors.push(median(await Promise.all(seeds.map(async (seed) => relativeError((await lime(game, {budget, seed})).values, game.shapleyValues)))));
+    // The only error left is the ridge's shrinkage, λ = 1e-3·Σπ.
+    assert.ok((errors[1] as number) < 0.01, `error at 1024: ${errors[1]}`);
+    assert.ok((errors[1] as number) <= (errors[0] as number));
+});
+
 test("LIME and the surrogate recover an additive game's weights exactly without a penalty", async () => {
     const game = additiveGame([1.5, -2, 0, 0.25, 3], 4);
     const fit = await lime(game, {budget: 20, seed: 3, ridge: 0});
