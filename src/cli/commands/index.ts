@@ -2,10 +2,12 @@ import type {Command} from "../command.js";
 import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
 import {scoreCommand} from "./score.js";
+import {serveCommand} from "./serve.js";
 
 /** Every CLI command, in the order `glassbox --help` lists them. */
 export const commands: Command[] = [
     scoreCommand,
     generateCommand,
     explainCommand,
+    serveCommand,
 ];

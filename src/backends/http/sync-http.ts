@@ -1,0 +1,107 @@
+/**
+ * Blocking HTTP for the synchronous parts of the model contract (tokenize, detokenize,
+ * renderChat). A worker thread performs the request with fetch; the calling thread waits on a
+ * shared flag (Atomics.wait) and takes the answer with receiveMessageOnPort. These calls are rare
+ * (once per input, not per perturbation), so blocking costs little; the server must run in
+ * another process or thread, never on the event loop that is blocked.
+ */
+import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from "node:worker_threads";
+import type {z} from "zod";
+import {BackendError} from "../../errors.js";
+import {transientBackendError} from "../../evaluator/retry.js";
+import {decodeResponse, defaultRequestTimeoutMs, type HttpEndpoint} from "./http-client.js";
+
+const workerSource = `
+const {parentPort, workerData} = require("node:worker_threads");
+const {port, flag} = workerData;
+parentPort.on("message", async (request) => {
+    let answer;
+    try {
+        const response = await fetch(request.url, {
+            method: request.method, headers: request.headers, body: request.body,
+            signal: AbortSignal.timeout(request.timeoutMs),
+        });
+        answer = {id: request.id, status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text()};
+    } catch (error) {
+        let code, current = error;
+        for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+            if (typeof current.code === "string") { code = current.code; break; }
+            current = current.cause;
+        }
+        answer = {id: request.id, error: {name: error && error.name, message: String(error && error.message || error), code}};
+    }
+    port.postMessage(answer);
+    Atomics.store(flag, 0, request.id);
+    Atomics.notify(flag, 0);
+});
+`;
+
+interface SyncChannel {
+    worker: Worker;
+    port: MessagePort;
+    flag: Int32Array;
+    nextId: number;
+}
+
+let channel: SyncChannel | undefined;
+
+function openChannel(): SyncChannel {
+    if (channel !== undefined) return channel;
+    const {port1, port2} = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(workerSource, {eval: true, workerData: {port: port2, flag}, transferList: [port2]});
+    worker.unref();
+    port1.unref();
+    channel = {worker, port: port1, flag, nextId: 1};
+    return channel;
+}
+
+interface WorkerAnswer {
+    id: number;
+    status?: number;
+    retryAfter?: string | null;
+    text?: string;
+    error?: {name?: string; message: string; code?: string};
+}
+
+/** POST a JSON body and block until the validated answer (or a classified error) arrives. */
+export function postJsonSync<Schema extends z.ZodType>(endpoint: HttpEndpoint, url: string, body: unknown, schema: Schema): z.infer<Schema> {
+    const sync = openChannel();
+    const id = sync.nextId++;
+    const timeoutMs = endpoint.timeoutMs ?? defaultRequestTimeoutMs;
+    const headers: Record<string, string> = {"content-type": "application/json", accept: "application/json"};
+    if (endpoint.apiKey !== undefined && endpoint.apiKey !== "") headers.authorization = `Bearer ${endpoint.apiKey}`;
+    Atomics.store(sync.flag, 0, 0);
+    sync.worker.postMessage({id, url, method: "POST", headers, body: JSON.stringify(body), timeoutMs});
+    const deadline = Date.now() + timeoutMs + 2_000;
+    for (;;) {
+        const received = receiveMessageOnPort(sync.port);
+        if (received !== undefined) {
+            const answer = received.message as WorkerAnswer;
+            if (answer.id !== id) continue;
+            return interpret(answer, url, timeoutMs, schema);
+        }
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+            throw transientBackendError(`POST ${url} timed out after ${timeoutMs} ms`, {fields: {url, timeoutMs, kind: "timeout"}});
+        }
+        Atomics.wait(sync.flag, 0, 0, Math.min(remaining, 1_000));
+        Atomics.store(sync.flag, 0, 0);
+    }
+}
+
+function interpret<Schema extends z.ZodType>(answer: WorkerAnswer, url: string, timeoutMs: number, schema: Schema): z.infer<Schema> {
+    if (answer.error !== undefined) {
+        if (answer.error.name === "TimeoutError") {
+            throw transientBackendError(`POST ${url} timed out after ${timeoutMs} ms`, {fields: {url, timeoutMs, kind: "timeout"}});
+        }
+        throw transientBackendError(`could not reach ${url}`, {
+            expected: "a running server at that address",
+            received: answer.error.code ?? answer.error.message,
+            hint: "check that the server is up and the URL in --model is right",
+            fields: {url, kind: "connection", code: answer.error.code},
+        });
+    }
+    if (answer.status === undefined || answer.text === undefined) throw new BackendError(`POST ${url}: no answer`);
+    return decodeResponse("POST", url, answer.status, answer.retryAfter ?? null, answer.text, schema);
+}

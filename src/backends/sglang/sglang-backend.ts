@@ -1,0 +1,175 @@
+/**
+ * SGLang through its native API (also served by `glassbox serve`).
+ *
+ * Scoring: POST /generate with `input_ids` = context ++ target, `max_new_tokens: 0`,
+ * `return_logprob` and `logprob_start_len` = context length − 1. SGLang caps its radix-cache
+ * match at logprob_start_len, so the shared prefix of perturbations is served from its cache;
+ * the last `target.length` entries of meta_info.input_token_logprobs are the target's, and their
+ * token ids are checked against the target. Generation: /generate with top_logprobs_num.
+ * Tokenization: /v1/tokenize and /v1/detokenize. SGLang has no chat-template tokenize route, so
+ * chat prompts need the vllm: scheme (or glassbox's own rendering with a local GGUF).
+ */
+import {BackendError, CapabilityError, InputError} from "../../errors.js";
+import type {
+    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult,
+    TokenId, VocabularyInfo,
+} from "../../model/contract.js";
+import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
+import {checkTokens, findServedModel} from "../http/model-listing.js";
+import {RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {generateResponseSchema, type GenerateResponse} from "./schemas.js";
+import {z} from "zod";
+
+export interface SglangOptions extends HttpEndpoint {
+    model?: string | undefined;
+    /** Requests kept in flight (lanes). Default 8. */
+    concurrency?: number | undefined;
+    /** Largest top-k to ask for. Default: what glassbox serve reports, else 20. */
+    maxLogprobs?: number | undefined;
+}
+
+const tokenizeSchema = z.object({tokens: z.array(z.number().int())});
+
+export async function openSglangModel(options: SglangOptions): Promise<SglangBackend> {
+    const endpoint: HttpEndpoint = {baseUrl: options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""), apiKey: options.apiKey, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})};
+    const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "v1/models"), options.model, "sglang");
+    const bosProbe = await postJson(endpoint, joinUrl(endpoint.baseUrl, "v1/tokenize"), {model: entry.id, prompt: "", add_special_tokens: true}, tokenizeSchema);
+    if (entry.max_model_len === undefined || entry.max_model_len === null) {
+        throw new BackendError(`${endpoint.baseUrl} does not report the model's context length`, {expected: "max_model_len in /v1/models"});
+    }
+    const extension = entry.glassbox;
+    return new SglangBackend(endpoint, entry.id, {
+        size: extension?.vocabularySize ?? 0,
+        bos: extension?.bos ?? bosProbe.tokens[0],
+        eos: extension?.eos ?? undefined,
+        addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
+    }, {
+        scoresPromptTokens: true, generates: true, tokenizes: true, chatTemplate: false,
+        maxTopLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
+        contextSize: entry.max_model_len,
+        lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
+        exact: extension?.exact ?? false,
+    }, extension?.backendId);
+}
+
+export class SglangBackend implements ModelBackend {
+    readonly id: string;
+    readonly name: string;
+    readonly precision: "exact" | "fast";
+    readonly chatFormat = "not available over the SGLang API";
+    readonly baseUrl: string;
+    private readonly generateUrl: string;
+    private readonly tokenizer: RemoteTokenizer;
+
+    constructor(
+        private readonly endpoint: HttpEndpoint,
+        private readonly model: string,
+        readonly vocabulary: VocabularyInfo,
+        readonly capabilities: ModelCapabilities,
+        modelIdentity: string | undefined,
+    ) {
+        this.baseUrl = endpoint.baseUrl;
+        this.id = `sglang:${modelIdentity ?? model}`;
+        this.name = `${model} (SGLang API at ${endpoint.baseUrl})`;
+        this.precision = capabilities.exact ? "exact" : "fast";
+        this.generateUrl = joinUrl(endpoint.baseUrl, "generate");
+        this.tokenizer = new RemoteTokenizer(endpoint, {
+            tokenizeUrl: joinUrl(endpoint.baseUrl, "v1/tokenize"),
+            detokenizeUrl: joinUrl(endpoint.baseUrl, "v1/detokenize"),
+            tokenizeBody: (text, addSpecialTokens) => ({model, prompt: text, add_special_tokens: addSpecialTokens}),
+            detokenizeBody: (tokens) => ({model, tokens}),
+            detokenizedField: "text",
+        });
+    }
+
+    tokenize(text: string): TokenId[] {
+        return this.tokenizer.tokenize(text, false);
+    }
+
+    detokenize(tokens: readonly TokenId[]): string {
+        return this.tokenizer.detokenize(tokens);
+    }
+
+    renderChat(_messages: readonly ChatMessage[], _assistantResponse?: string): TokenId[] {
+        throw new CapabilityError("the SGLang API has no route that renders chat messages into tokens", {
+            expected: "a text prompt (--prompt)", received: "chat messages",
+            hint: "pass a text prompt with --prompt, or use a vllm: server or a local GGUF model for chat input",
+        });
+    }
+
+    async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
+        checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
+        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
+        const response = await postJson(this.endpoint, this.generateUrl, {
+            input_ids: [...request.context, ...request.target],
+            sampling_params: {max_new_tokens: 0, temperature: 0},
+            return_logprob: true,
+            logprob_start_len: request.context.length - 1,
+            top_logprobs_num: 0,
+        }, generateResponseSchema);
+        const logprobs = targetLogprobs(response, request.target, this.generateUrl);
+        const cached = response.meta_info.cached_tokens;
+        const total = request.context.length + request.target.length;
+        return cached === undefined ? {logprobs} : {logprobs, reusedTokens: cached, evaluatedTokens: Math.max(0, total - cached)};
+    }
+
+    async generate(request: GenerateRequest, _lane: number): Promise<Generation> {
+        checkTokens(request.context, request.maxTokens, "tokens to generate", this.capabilities.contextSize, this.vocabulary.size);
+        if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
+            throw new CapabilityError(`${this.baseUrl} is set up for at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
+                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
+            });
+        }
+        const stopAtEog = request.stopAtEog ?? true;
+        const response = await postJson(this.endpoint, this.generateUrl, {
+            input_ids: request.context,
+            sampling_params: {
+                max_new_tokens: request.maxTokens, temperature: request.temperature, sampling_seed: request.seed,
+                ignore_eos: !stopAtEog, skip_special_tokens: false,
+            },
+            return_logprob: true, top_logprobs_num: request.topLogprobs,
+        }, generateResponseSchema);
+        const output = response.meta_info.output_token_logprobs;
+        if (output === undefined || output === null) {
+            throw new BackendError(`unexpected response from POST ${this.generateUrl}: field meta_info.output_token_logprobs is missing`);
+        }
+        const history = [...request.context];
+        const tokens: GeneratedToken[] = output.map(([logprob, token], index) => {
+            const previous = history.slice();
+            history.push(token);
+            const alternatives = (response.meta_info.output_top_logprobs?.[index] ?? []).slice(0, request.topLogprobs)
+                .map(([value, id]) => withLazyText({token: id, logprob: value ?? Number.NEGATIVE_INFINITY}, () => this.tokenizer.pieceText(id, previous)));
+            return withLazyText({token, logprob: logprob ?? Number.NEGATIVE_INFINITY, top: alternatives}, () => this.tokenizer.pieceText(token, previous));
+        });
+        const finishReason: Generation["finishReason"] = response.meta_info.finish_reason?.type === "stop" ? "eog" : "length";
+        return {tokens, text: response.text, finishReason};
+    }
+
+    async dispose(): Promise<void> {
+        // Nothing held open.
+    }
+}
+
+/** The target's logprobs: the last target.length input entries, whose token ids must be the target's. */
+export function targetLogprobs(response: GenerateResponse, target: readonly TokenId[], url: string): number[] {
+    const entries = response.meta_info.input_token_logprobs;
+    if (entries === undefined || entries === null) {
+        throw new BackendError(`unexpected response from POST ${url}: field meta_info.input_token_logprobs is missing`, {
+            expected: "input logprobs (return_logprob with logprob_start_len)",
+        });
+    }
+    if (entries.length < target.length) {
+        throw new BackendError(`token-count mismatch: the server returned ${entries.length} input logprobs for ${target.length} target tokens`, {
+            expected: `at least ${target.length} entries`, received: String(entries.length),
+        });
+    }
+    const tail = entries.slice(entries.length - target.length);
+    return tail.map(([logprob, token], index) => {
+        if (token !== target[index]) {
+            throw new BackendError(`token mismatch at target position ${index}: the server scored token ${token}, glassbox sent ${target[index]}`, {
+                hint: "the server re-tokenized the input or serves another model",
+            });
+        }
+        return logprob === null ? Number.NEGATIVE_INFINITY : Math.min(0, logprob);
+    });
+}

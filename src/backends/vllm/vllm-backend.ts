@@ -1,0 +1,251 @@
+/**
+ * vLLM through its OpenAI-compatible server (also `glassbox serve`, which speaks the same subset).
+ *
+ * Scoring: POST /v1/completions with the token ids of context ++ target as the prompt, `echo`,
+ * `max_tokens: 0`, `logprobs: 0`: the answer holds one logprob per prompt position (the first is
+ * null), and the target's are the last `target.length`. vLLM recomputes the whole prefill for such
+ * requests (its prefix cache is skipped for prompt logprobs), so scores equal from-scratch ones.
+ * Generation: the same endpoint with `logprobs: k` and `return_tokens_as_token_ids`, so that every
+ * token and alternative comes back as an id. Tokenization: POST /tokenize and /detokenize at the
+ * server root; chat rendering: /tokenize with `messages` and the server's chat template.
+ */
+import {z} from "zod";
+import {BackendError, CapabilityError, InputError} from "../../errors.js";
+import type {
+    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult,
+    TokenAlternative, TokenId, VocabularyInfo,
+} from "../../model/contract.js";
+import {joinUrl, postJson, serverRoot, type HttpEndpoint} from "../http/http-client.js";
+import {checkTokens, findServedModel, type GlassboxModelExtension} from "../http/model-listing.js";
+import {RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {completionResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type CompletionResponse} from "./schemas.js";
+
+export interface VllmOptions extends HttpEndpoint {
+    /** Served model name; optional when the server serves exactly one. */
+    model?: string | undefined;
+    /** Requests this client keeps in flight (the backend's lanes). Default 8. */
+    concurrency?: number | undefined;
+    /** Largest top-k the server allows (its --max-logprobs). Default: what glassbox serve reports, else 20. */
+    maxLogprobs?: number | undefined;
+    /** Send one tiny scoring request at open to prove the server scores prompt tokens. Default true. */
+    probe?: boolean | undefined;
+}
+
+export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> {
+    const endpoint: HttpEndpoint = {baseUrl: options.baseUrl.replace(/\/+$/, ""), apiKey: options.apiKey, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})};
+    const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "models"), options.model, "vllm");
+    const root = serverRoot(endpoint.baseUrl);
+    const bosProbe = await postJson(endpoint, joinUrl(root, "tokenize"), {model: entry.id, prompt: "", add_special_tokens: true}, tokenizeResponseSchema);
+    const contextSize = entry.max_model_len ?? bosProbe.max_model_len;
+    if (contextSize === undefined || contextSize === null) {
+        throw new BackendError(`${endpoint.baseUrl} does not report the model's context length`, {expected: "max_model_len in /v1/models or /tokenize"});
+    }
+    const extension = entry.glassbox;
+    const backend = new VllmBackend({
+        endpoint, root, model: entry.id, contextSize, extension,
+        bos: extension?.bos ?? bosProbe.tokens[0],
+        addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
+        lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
+        maxLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
+    });
+    if (options.probe !== false) await backend.probeScoring();
+    return backend;
+}
+
+interface VllmParts {
+    endpoint: HttpEndpoint;
+    root: string;
+    model: string;
+    contextSize: number;
+    extension: GlassboxModelExtension | undefined;
+    bos: TokenId | undefined;
+    addBos: boolean;
+    lanes: number;
+    maxLogprobs: number;
+}
+
+export class VllmBackend implements ModelBackend {
+    readonly id: string;
+    readonly name: string;
+    readonly capabilities: ModelCapabilities;
+    readonly vocabulary: VocabularyInfo;
+    /** For result headers: remote numbers are whatever the server computes. */
+    readonly precision: "exact" | "fast";
+    readonly chatFormat = "server chat template";
+    readonly baseUrl: string;
+    private readonly endpoint: HttpEndpoint;
+    private readonly model: string;
+    private readonly tokenizer: RemoteTokenizer;
+    private readonly completionsUrl: string;
+
+    constructor(parts: VllmParts) {
+        this.endpoint = parts.endpoint;
+        this.baseUrl = parts.endpoint.baseUrl;
+        this.model = parts.model;
+        this.name = `${parts.model} (vLLM API at ${parts.endpoint.baseUrl})`;
+        this.id = `vllm:${parts.extension?.backendId ?? parts.model}`;
+        this.completionsUrl = joinUrl(parts.endpoint.baseUrl, "completions");
+        this.precision = parts.extension === undefined || parts.extension.exact ? "exact" : "fast";
+        this.vocabulary = {
+            size: parts.extension?.vocabularySize ?? 0,
+            bos: parts.bos,
+            eos: parts.extension?.eos ?? undefined,
+            addBos: parts.addBos,
+        };
+        this.capabilities = {
+            scoresPromptTokens: true,
+            generates: true,
+            maxTopLogprobs: parts.maxLogprobs,
+            tokenizes: true,
+            chatTemplate: parts.extension?.chatTemplate ?? true,
+            contextSize: parts.contextSize,
+            lanes: parts.lanes,
+            exact: parts.extension?.exact ?? true,
+        };
+        this.tokenizer = new RemoteTokenizer(parts.endpoint, {
+            tokenizeUrl: joinUrl(parts.root, "tokenize"),
+            detokenizeUrl: joinUrl(parts.root, "detokenize"),
+            tokenizeBody: (text, addSpecialTokens) => ({model: parts.model, prompt: text, add_special_tokens: addSpecialTokens}),
+            detokenizeBody: (tokens) => ({model: parts.model, tokens}),
+            detokenizedField: "prompt",
+        });
+    }
+
+    tokenize(text: string): TokenId[] {
+        return this.tokenizer.tokenize(text, false);
+    }
+
+    detokenize(tokens: readonly TokenId[]): string {
+        return this.tokenizer.detokenize(tokens);
+    }
+
+    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
+        const last = messages.at(-1);
+        const continuing = assistantResponse !== undefined || last?.role === "assistant";
+        const all = assistantResponse === undefined ? messages : [...messages, {role: "assistant" as const, content: assistantResponse}];
+        const body = {
+            model: this.model, messages: all, add_special_tokens: false,
+            add_generation_prompt: !continuing, continue_final_message: continuing,
+        };
+        return this.tokenizer.tokenizeWith(body, `chat:${JSON.stringify(body)}`);
+    }
+
+    async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
+        checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
+        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
+        const prompt = [...request.context, ...request.target];
+        const response = await postJson(this.endpoint, this.completionsUrl, {
+            model: this.model, prompt, echo: true, max_tokens: 0, logprobs: 0, temperature: 0,
+        }, completionResponseSchema);
+        const logprobs = promptLogprobsOf(response, prompt.length, this.completionsUrl).slice(request.context.length);
+        return {logprobs: logprobs.map(finiteLogprob)};
+    }
+
+    async generate(request: GenerateRequest, _lane: number): Promise<Generation> {
+        checkTokens(request.context, request.maxTokens, "tokens to generate", this.capabilities.contextSize, this.vocabulary.size);
+        if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
+            throw new CapabilityError(`${this.baseUrl} reports at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
+                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
+                hint: "lower --top-logprobs or start vLLM with a larger --max-logprobs",
+            });
+        }
+        const stopAtEog = request.stopAtEog ?? true;
+        const response = await postJson(this.endpoint, this.completionsUrl, {
+            model: this.model, prompt: request.context, max_tokens: request.maxTokens, temperature: request.temperature,
+            seed: request.seed, logprobs: Math.max(1, request.topLogprobs), return_tokens_as_token_ids: true,
+            skip_special_tokens: false, ignore_eos: !stopAtEog,
+        }, completionResponseSchema);
+        const choice = response.choices[0];
+        const logprobs = choice?.logprobs;
+        if (choice === undefined || logprobs === null || logprobs === undefined) {
+            throw new BackendError(`unexpected response from POST ${this.completionsUrl}: field choices[0].logprobs is missing`);
+        }
+        const history = [...request.context];
+        const tokens: GeneratedToken[] = logprobs.tokens.map((key, index) => {
+            const token = tokenIdFromKey(key);
+            const logprob = logprobs.token_logprobs[index];
+            if (token === undefined || logprob === null || logprob === undefined) {
+                throw new BackendError(`unexpected response from POST ${this.completionsUrl}: field choices[0].logprobs.tokens[${index}]`, {
+                    expected: "\"token_id:N\" with a logprob (return_tokens_as_token_ids)", received: JSON.stringify(key),
+                });
+            }
+            const previous = history.slice();
+            history.push(token);
+            const top = topAlternatives(logprobs.top_logprobs?.[index] ?? {}, request.topLogprobs, (id) => this.tokenizer.pieceText(id, previous));
+            return withLazyText({token, logprob, top}, () => this.tokenizer.pieceText(token, previous));
+        });
+        const finishReason: Generation["finishReason"] = choice.finish_reason === "stop" ? "eog" : "length";
+        // The end-of-generation token that stopped the run is reported but is not part of the text.
+        const textTokens = tokens.map((item) => item.token).slice(0, stopAtEog && finishReason === "eog" ? -1 : undefined);
+        const text = textTokens.length === 0 ? "" : await this.detokenizeAsync(textTokens);
+        return {tokens, text, finishReason};
+    }
+
+    /** Proves the server scores prompt tokens (llama-server, for one, rejects echo): one tiny request. */
+    async probeScoring(): Promise<void> {
+        const tokens = this.vocabulary.addBos && this.vocabulary.bos !== undefined ? [this.vocabulary.bos, this.vocabulary.bos] : [0, 0];
+        try {
+            await this.score({context: tokens.slice(0, 1), target: tokens.slice(1)}, 0);
+        } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new CapabilityError(`${this.baseUrl} cannot score prompt tokens`, {
+                expected: "a vLLM-compatible /v1/completions that accepts echo with logprobs and max_tokens 0",
+                received: reason,
+                hint: "use a vLLM or SGLang server, or glassbox serve; llama-server, Ollama and OpenAI can only generate (openai: scheme)",
+                cause: error,
+            });
+        }
+    }
+
+    async dispose(): Promise<void> {
+        // Nothing is held open: fetch keeps no state worth closing.
+    }
+
+    private async detokenizeAsync(tokens: readonly TokenId[]): Promise<string> {
+        const answer = await postJson(this.endpoint, joinUrl(serverRoot(this.baseUrl), "detokenize"), {model: this.model, tokens}, detokenizeSchema);
+        return answer.prompt;
+    }
+}
+
+const detokenizeSchema = z.object({prompt: z.string()});
+
+/** The logprob of every prompt position from an echo response (`logprobs.token_logprobs`, else `prompt_logprobs`). */
+export function promptLogprobsOf(response: CompletionResponse, promptLength: number, url: string): Array<number | null> {
+    const choice = response.choices[0];
+    let values: Array<number | null> | undefined = choice?.logprobs?.token_logprobs;
+    if (values === undefined && choice?.prompt_logprobs !== undefined && choice.prompt_logprobs !== null) {
+        values = choice.prompt_logprobs.map((entry) => {
+            if (entry === null) return null;
+            const best = Object.values(entry);
+            return best.length === 0 ? null : (best.find((item) => item.rank !== 1) ?? best[0])?.logprob ?? null;
+        });
+    }
+    if (values === undefined) {
+        throw new BackendError(`unexpected response from POST ${url}: field choices[0].logprobs is missing`, {
+            expected: "prompt logprobs (echo with logprobs)", hint: "the server may not support echo; use a vLLM server",
+        });
+    }
+    if (values.length !== promptLength) {
+        throw new BackendError(`token-count mismatch: the server scored ${values.length} prompt tokens, glassbox sent ${promptLength}`, {
+            expected: `${promptLength} prompt logprobs`, received: String(values.length),
+            hint: "the server re-tokenized the prompt or serves another model; send token ids to a vLLM server",
+        });
+    }
+    return values;
+}
+
+/** A target position's logprob; null there means probability 0 (JSON has no -Infinity). */
+function finiteLogprob(value: number | null): number {
+    return value === null ? Number.NEGATIVE_INFINITY : Math.min(0, value);
+}
+
+function topAlternatives(entries: Record<string, number>, count: number, textOf: (token: TokenId) => string): TokenAlternative[] {
+    if (count <= 0) return [];
+    const parsed: Array<{token: TokenId; logprob: number}> = [];
+    for (const [key, logprob] of Object.entries(entries)) {
+        const token = tokenIdFromKey(key);
+        if (token !== undefined) parsed.push({token, logprob});
+    }
+    parsed.sort((left, right) => right.logprob - left.logprob); // stable: ties keep the server's order
+    return parsed.slice(0, count).map(({token, logprob}) => withLazyText({token, logprob}, () => textOf(token)));
+}

@@ -1,0 +1,136 @@
+/**
+ * `glassbox serve`: an HTTP server (node:http) over one local model. It speaks the vLLM scoring
+ * and generation subset and SGLang's /generate (see vllm-routes.ts, sglang-routes.ts), so the
+ * vllm: and sglang: backends — and any vLLM client — can score with a GGUF model over HTTP.
+ * Bodies are validated; a bearer token, when set, guards every route but /health; beyond
+ * `maxOutstanding` queued requests it answers 429 with Retry-After.
+ */
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
+import type {AddressInfo} from "node:net";
+import {timingSafeEqual} from "node:crypto";
+import {InputError} from "../errors.js";
+import {ModelService, type ServedBackend} from "./model-service.js";
+import {errorResult, type RouteResult} from "./route-support.js";
+import {sglangDetokenizeRoute, sglangGenerateRoute, sglangTokenizeRoute} from "./sglang-routes.js";
+import {chatCompletionsRoute, completionsRoute, detokenizeRoute, modelsRoute, tokenizeRoute} from "./vllm-routes.js";
+
+export interface GlassboxServerOptions {
+    backend: ServedBackend;
+    /** Name clients use in `model` (default: the backend's name). */
+    modelName?: string;
+    /** Bearer token required on every route but /health. */
+    token?: string | undefined;
+    /** Requests queued or running beyond which the server answers 429 (default 1024). */
+    maxOutstanding?: number;
+    /** Largest request body in bytes (default 32 MiB). */
+    maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+    server: Server;
+    url: string;
+    service: ModelService;
+    /** Requests answered, by route (for statistics and tests). */
+    counts: Map<string, number>;
+    close(): Promise<void>;
+}
+
+type Handler = (service: ModelService, body: unknown) => RouteResult | Promise<RouteResult>;
+
+const postRoutes: Record<string, Handler> = {
+    "/v1/completions": completionsRoute,
+    "/v1/chat/completions": chatCompletionsRoute,
+    "/tokenize": tokenizeRoute,
+    "/detokenize": detokenizeRoute,
+    "/generate": sglangGenerateRoute,
+    "/v1/tokenize": sglangTokenizeRoute,
+    "/v1/detokenize": sglangDetokenizeRoute,
+};
+
+export async function startGlassboxServer(options: GlassboxServerOptions, host = "127.0.0.1", port = 0): Promise<RunningServer> {
+    const service = new ModelService(options.backend, options.modelName ?? options.backend.name);
+    const maxOutstanding = options.maxOutstanding ?? 1024;
+    const maxBodyBytes = options.maxBodyBytes ?? 32 << 20;
+    const counts = new Map<string, number>();
+    const expectedAuthorization = options.token === undefined || options.token === "" ? undefined : Buffer.from(`Bearer ${options.token}`);
+
+    const handle = async (request: IncomingMessage): Promise<RouteResult> => {
+        const path = (request.url ?? "/").split("?")[0] ?? "/";
+        if (request.method === "GET" && path === "/health") return {status: 200, body: {status: "ok"}};
+        if (expectedAuthorization !== undefined && !authorized(request.headers.authorization, expectedAuthorization)) {
+            return {status: 401, body: {object: "error", message: "missing or wrong bearer token", type: "AuthenticationError", code: 401}};
+        }
+        if (request.method === "GET" && (path === "/v1/models" || path === "/models")) return modelsRoute(service);
+        const handler = postRoutes[path];
+        if (handler === undefined) {
+            return errorResult(new InputError(`no route ${request.method ?? "?"} ${path}`, {fields: {status: 404}}));
+        }
+        if (request.method !== "POST") return errorResult(new InputError(`${path} takes POST`, {fields: {status: 405}}));
+        if (service.outstanding >= maxOutstanding) {
+            return {status: 429, headers: {"retry-after": "1"}, body: {object: "error", message: `server busy: ${service.outstanding} requests outstanding`, type: "RateLimitError", code: 429}};
+        }
+        const body = await readJsonBody(request, maxBodyBytes);
+        counts.set(path, (counts.get(path) ?? 0) + 1);
+        return handler(service, body);
+    };
+
+    const server = createServer((request, response) => {
+        handle(request).then((result) => send(response, result), (error: unknown) => send(response, errorResult(error)));
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+            server.off("error", reject);
+            resolve();
+        });
+    });
+    const address = server.address() as AddressInfo;
+    const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return {
+        server, service, counts,
+        url: `http://${shownHost}:${address.port}`,
+        close: () => new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+        }),
+    };
+}
+
+function authorized(header: string | undefined, expected: Buffer): boolean {
+    if (header === undefined) return false;
+    const given = Buffer.from(header);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        request.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+                reject(new InputError(`request body larger than ${limit} bytes`, {fields: {status: 413}}));
+                request.destroy();
+                return;
+            }
+            chunks.push(chunk);
+        });
+        request.on("error", reject);
+        request.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            try {
+                resolve(text === "" ? {} : JSON.parse(text));
+            } catch {
+                reject(new InputError("the request body is not valid JSON", {fields: {param: "(body)"}}));
+            }
+        });
+    });
+}
+
+function send(response: ServerResponse, result: RouteResult): void {
+    if (response.headersSent || response.destroyed) return;
+    const payload = JSON.stringify(result.body);
+    response.writeHead(result.status, {"content-type": "application/json", "content-length": Buffer.byteLength(payload), ...result.headers});
+    response.end(payload);
+}

@@ -1,0 +1,73 @@
+/**
+ * SGLang's native routes in `glassbox serve`: POST /generate (scoring with return_logprob and
+ * logprob_start_len, which keeps the shared prefix on a lane; generation with top logprobs) and
+ * /v1/tokenize, /v1/detokenize. Logprob entries are [logprob, token id, text or null].
+ */
+import type {TokenId} from "../model/contract.js";
+import type {ModelService} from "./model-service.js";
+import {detokenizeRequestSchema, sglangGenerateRequestSchema, sglangTokenizeRequestSchema} from "./request-schemas.js";
+import {parseBody, type RouteResult} from "./route-support.js";
+import {checkModel} from "./vllm-routes.js";
+
+let nextId = 1;
+
+export async function sglangGenerateRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
+    const body = parseBody(sglangGenerateRequestSchema, raw);
+    const ids: TokenId[] = body.input_ids ?? service.tokenizeText(body.text ?? "", true);
+    const params = body.sampling_params;
+    const withText = body.return_text_in_logprobs;
+    const entry = (logprob: number | null, token: TokenId, previous: readonly TokenId[]): [number | null, TokenId, string | null] =>
+        [logprob, token, withText ? service.tokenText(token, previous) : null];
+    const meta: Record<string, unknown> = {id: `sglang-${nextId++}`, prompt_tokens: ids.length, cached_tokens: 0};
+    if (body.return_logprob && body.logprob_start_len >= 0) {
+        const start = Math.min(body.logprob_start_len, ids.length);
+        const scores = await service.scoreFrom(ids, start);
+        const values: Array<number | null> = start === 0 ? [null, ...scores] : scores;
+        meta["input_token_logprobs"] = values.map((value, offset) => entry(value, ids[start + offset] as TokenId, ids.slice(0, start + offset)));
+        meta["input_top_logprobs"] = values.map(() => null);
+    }
+    if (params.max_new_tokens === 0) {
+        service.checkTokens(ids, 0);
+        return {status: 200, body: {text: "", output_ids: [], meta_info: {
+            ...meta, completion_tokens: 0, finish_reason: {type: "length", length: 0},
+            ...(body.return_logprob ? {output_token_logprobs: [], output_top_logprobs: []} : {}),
+        }}};
+    }
+    const generation = await service.generate({
+        context: ids, maxTokens: params.max_new_tokens, temperature: params.temperature, seed: params.sampling_seed ?? 0,
+        topLogprobs: body.return_logprob ? body.top_logprobs_num : 0, stopAtEog: params.ignore_eos !== true,
+    });
+    const history = [...ids];
+    const output: Array<[number | null, TokenId, string | null]> = [];
+    const top: Array<Array<[number | null, TokenId, string | null]>> = [];
+    for (const item of generation.tokens) {
+        output.push([item.logprob, item.token, withText ? item.text : null]);
+        top.push(item.top.map((alternative) => [alternative.logprob, alternative.token, withText ? alternative.text : null]));
+        history.push(item.token);
+    }
+    return {status: 200, body: {
+        text: generation.text,
+        output_ids: generation.tokens.map((item) => item.token),
+        meta_info: {
+            ...meta, completion_tokens: generation.tokens.length,
+            finish_reason: generation.finishReason === "eog"
+                ? {type: "stop", matched: generation.tokens.at(-1)?.token ?? null}
+                : {type: "length", length: generation.tokens.length},
+            ...(body.return_logprob ? {output_token_logprobs: output, output_top_logprobs: top} : {}),
+        },
+    }};
+}
+
+export function sglangTokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+    const body = parseBody(sglangTokenizeRequestSchema, raw);
+    checkModel(service, body.model);
+    const tokens = service.tokenizeText(body.prompt, body.add_special_tokens);
+    return {status: 200, body: {tokens, count: tokens.length, char_count: body.prompt.length}};
+}
+
+export function sglangDetokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+    const body = parseBody(detokenizeRequestSchema, raw);
+    checkModel(service, body.model);
+    service.checkTokens(body.tokens.length === 0 ? [0] : body.tokens, 0);
+    return {status: 200, body: {text: service.backend.detokenize(body.tokens)}};
+}

@@ -1,0 +1,168 @@
+/**
+ * The vLLM-compatible routes of `glassbox serve`: /v1/models, /v1/completions (echo scoring with
+ * max_tokens 0, prompt_logprobs, generation with logprobs), /v1/chat/completions, /tokenize and
+ * /detokenize. Shapes follow vLLM's OpenAI-compatible server (docs/remote-backends.md).
+ */
+import {InputError} from "../errors.js";
+import type {Generation, TokenId} from "../model/contract.js";
+import type {ModelService} from "./model-service.js";
+import {
+    chatCompletionRequestSchema, completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema,
+} from "./request-schemas.js";
+import {parseBody, type RouteResult} from "./route-support.js";
+
+let nextId = 1;
+
+export function modelsRoute(service: ModelService): RouteResult {
+    const {backend} = service;
+    return {status: 200, body: {object: "list", data: [{
+        id: service.modelName, object: "model", created: 0, owned_by: "glassbox", root: backend.name,
+        max_model_len: backend.capabilities.contextSize,
+        glassbox: {
+            backendId: backend.id, vocabularySize: backend.vocabulary.size,
+            bos: backend.vocabulary.bos ?? null, eos: backend.vocabulary.eos ?? null, addBos: backend.vocabulary.addBos,
+            maxLogprobs: backend.capabilities.maxTopLogprobs, chatTemplate: backend.capabilities.chatTemplate, exact: backend.capabilities.exact,
+        },
+    }]}};
+}
+
+export function tokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+    const body = parseBody(tokenizeRequestSchema, raw);
+    checkModel(service, body.model);
+    let tokens: TokenId[];
+    if ("prompt" in body) tokens = service.tokenizeText(body.prompt, body.add_special_tokens);
+    else tokens = renderMessages(service, body.messages, body.continue_final_message);
+    return {status: 200, body: {count: tokens.length, max_model_len: service.backend.capabilities.contextSize, tokens}};
+}
+
+export function detokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+    const body = parseBody(detokenizeRequestSchema, raw);
+    checkModel(service, body.model);
+    service.checkTokens(body.tokens.length === 0 ? [0] : body.tokens, 0);
+    return {status: 200, body: {prompt: service.backend.detokenize(body.tokens)}};
+}
+
+export async function completionsRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
+    const body = parseBody(completionRequestSchema, raw);
+    checkModel(service, body.model);
+    const prompt = typeof body.prompt === "string" ? service.tokenizeText(body.prompt, true) : body.prompt;
+    const maxTokens = body.max_tokens ?? 16;
+    const asIds = body.return_tokens_as_token_ids === true;
+    const created = Math.floor(Date.now() / 1000);
+    const base = {id: `cmpl-${nextId++}`, object: "text_completion", created, model: service.modelName};
+    if (body.echo) {
+        if (maxTokens !== 0) throw new InputError("glassbox serve supports echo only with max_tokens 0 (scoring)", {received: `max_tokens ${maxTokens}`, fields: {param: "max_tokens"}});
+        const logprobs = await service.scoreFrom(prompt, 1);
+        const values: Array<number | null> = [null, ...logprobs];
+        const keys = prompt.map((token, index) => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, index)));
+        const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
+        return {status: 200, body: {...base, choices: [{
+            index: 0,
+            text: service.backend.detokenize(prompt),
+            logprobs: wantLogprobs ? {
+                tokens: keys, token_logprobs: values,
+                top_logprobs: values.map((value, index) => value === null ? null : {[keys[index] as string]: value}),
+                text_offset: offsets(keys),
+            } : null,
+            prompt_logprobs: body.prompt_logprobs !== undefined && body.prompt_logprobs !== null || wantLogprobs ? promptLogprobs(service, prompt, values) : null,
+            finish_reason: "length",
+        }], usage: {prompt_tokens: prompt.length, completion_tokens: 0, total_tokens: prompt.length}}};
+    }
+    const topLogprobs = body.logprobs ?? 0;
+    checkTopLogprobs(service, topLogprobs, "logprobs");
+    const promptScores = body.prompt_logprobs === undefined || body.prompt_logprobs === null ? undefined : [null, ...await service.scoreFrom(prompt, 1)];
+    const generation = await service.generate({
+        context: prompt, maxTokens, temperature: body.temperature ?? 1, seed: body.seed ?? 0, topLogprobs,
+        stopAtEog: body.ignore_eos !== true,
+    });
+    const keys = generation.tokens.map((item) => asIds ? `token_id:${item.token}` : item.text);
+    const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
+    return {status: 200, body: {...base, choices: [{
+        index: 0,
+        text: generation.text,
+        logprobs: wantLogprobs ? {
+            tokens: keys,
+            token_logprobs: generation.tokens.map((item) => item.logprob),
+            top_logprobs: generation.tokens.map((item) => alternatives(item, asIds)),
+            text_offset: offsets(keys),
+        } : null,
+        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores),
+        finish_reason: generation.finishReason === "eog" ? "stop" : "length",
+    }], usage: {prompt_tokens: prompt.length, completion_tokens: generation.tokens.length, total_tokens: prompt.length + generation.tokens.length}}};
+}
+
+export async function chatCompletionsRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
+    const body = parseBody(chatCompletionRequestSchema, raw);
+    checkModel(service, body.model);
+    const prompt = renderMessages(service, body.messages, body.continue_final_message === true);
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? 16;
+    const topLogprobs = body.logprobs === true ? body.top_logprobs ?? 0 : 0;
+    checkTopLogprobs(service, topLogprobs, "top_logprobs");
+    const promptScores = body.prompt_logprobs === undefined || body.prompt_logprobs === null ? undefined : [null, ...await service.scoreFrom(prompt, 1)];
+    const generation: Generation = maxTokens === 0 ? {tokens: [], text: "", finishReason: "length"} : await service.generate({
+        context: prompt, maxTokens, temperature: body.temperature ?? 1, seed: body.seed ?? 0, topLogprobs, stopAtEog: body.ignore_eos !== true,
+    });
+    const asIds = body.return_tokens_as_token_ids === true;
+    const entry = (token: TokenId, text: string, logprob: number) => ({
+        token: asIds ? `token_id:${token}` : text, logprob, bytes: [...Buffer.from(text, "utf8")],
+    });
+    return {status: 200, body: {
+        id: `chatcmpl-${nextId++}`, object: "chat.completion", created: Math.floor(Date.now() / 1000), model: service.modelName,
+        choices: [{
+            index: 0,
+            message: {role: "assistant", content: generation.text},
+            logprobs: body.logprobs === true ? {content: generation.tokens.map((item) => ({
+                ...entry(item.token, item.text, item.logprob),
+                top_logprobs: item.top.map((alternative) => entry(alternative.token, alternative.text, alternative.logprob)),
+            }))} : null,
+            finish_reason: generation.finishReason === "eog" ? "stop" : "length",
+        }],
+        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores),
+        usage: {prompt_tokens: prompt.length, completion_tokens: generation.tokens.length, total_tokens: prompt.length + generation.tokens.length},
+    }};
+}
+
+function renderMessages(service: ModelService, messages: ReadonlyArray<{role: "system" | "user" | "assistant"; content: string}>, continueFinal: boolean): TokenId[] {
+    if (!continueFinal) return service.backend.renderChat(messages);
+    const last = messages.at(-1);
+    if (last?.role !== "assistant") {
+        throw new InputError("continue_final_message needs a final assistant message", {received: `a final ${last?.role ?? "nothing"} message`, fields: {param: "messages"}});
+    }
+    return service.backend.renderChat(messages.slice(0, -1), last.content);
+}
+
+function promptLogprobs(service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>): unknown[] {
+    return prompt.map((token, index) => {
+        const value = values[index];
+        return value === null || value === undefined ? null
+            : {[String(token)]: {logprob: value, decoded_token: service.tokenText(token, prompt.slice(0, index))}};
+    });
+}
+
+function alternatives(item: Generation["tokens"][number], asIds: boolean): Record<string, number> {
+    const entries: Record<string, number> = {};
+    for (const alternative of item.top) entries[asIds ? `token_id:${alternative.token}` : alternative.text] ??= alternative.logprob;
+    const chosen = asIds ? `token_id:${item.token}` : item.text;
+    entries[chosen] ??= item.logprob;
+    return entries;
+}
+
+function offsets(pieces: readonly string[]): number[] {
+    let offset = 0;
+    return pieces.map((piece) => {
+        const start = offset;
+        offset += piece.length;
+        return start;
+    });
+}
+
+function checkTopLogprobs(service: ModelService, requested: number, param: string): void {
+    const limit = service.backend.capabilities.maxTopLogprobs;
+    if (requested > limit) throw new InputError(`${param} ${requested} is above this server's limit`, {expected: `at most ${limit}`, fields: {param}});
+}
+
+export function checkModel(service: ModelService, model: string | undefined): void {
+    if (model !== undefined && model !== service.modelName) {
+        throw new InputError(`this server serves "${service.modelName}", not "${model}"`, {fields: {param: "model", status: 404}});
+    }
+}
