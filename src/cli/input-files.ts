@@ -29,6 +29,7 @@ export const modelOptionSpecs = {
         description: "Chat messages: a JSON array of {\"role\": \"system\"|\"user\"|\"assistant\", \"content\": TEXT}.",
     },
     "context-size": {kind: "integer", valueName: "N", min: 8, description: "Context window in tokens. Default: the model's, at most 2048."},
+    threads: {kind: "integer", valueName: "N", min: 1, description: "CPU threads. Default: 1 for models under 64 MiB, else all cores."},
     fast: {kind: "boolean", description: "Fast mode: flash attention and F16 KV cache (numbers differ slightly from exact mode)."},
     json: {kind: "boolean", description: "Print the versioned JSON result instead of a table."},
 } as const satisfies OptionSpecs;

@@ -100,6 +100,31 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             }
         });
 
+        test("calls on all lanes at once equal the same calls one at a time, in fresh backends too", async () => {
+            const reference = await scoreFromScratch(requests.slice(0, 1));
+            const sequential: number[][] = [];
+            for (const request of requests) sequential.push((await backend.score(request, 0)).logprobs);
+            assertClose(sequential[0] ?? [], reference[0] ?? [], subject.tolerance, "lane 0 vs scratch");
+            for (let trial = 0; trial < 6; trial++) {
+                const fresh = await subject.open(3);
+                try {
+                    const lanes = fresh.capabilities.lanes;
+                    // Lanes run concurrently; calls within a lane one after another (the contract).
+                    const concurrent: number[][] = [];
+                    await Promise.all(Array.from({length: lanes}, async (_, lane) => {
+                        for (let index = lane; index < requests.length; index += lanes) {
+                            concurrent[index] = (await fresh.score(requests[index] as ScoreRequest, lane)).logprobs;
+                        }
+                    }));
+                    for (const [index, result] of concurrent.entries()) {
+                        assertClose(result, sequential[index] ?? [], subject.tolerance, `trial ${trial}, request ${index} on lane ${index % lanes}`);
+                    }
+                } finally {
+                    await fresh.dispose();
+                }
+            }
+        });
+
         test("scoring on a lane after a longer and after a shorter sequence equals scratch", async () => {
             const base = requests[0] as ScoreRequest;
             const all = [...base.context, ...base.target];

@@ -28,7 +28,7 @@ export interface LlamaCppOptions {
     lanes?: number;
     /** "exact" (default): no flash attention, F32 KV cache. "fast": library defaults (F16 KV, flash attention auto). */
     precision?: LlamaCppPrecision;
-    /** CPU threads. Default: the number of available cores. */
+    /** CPU threads. Default: 1 for models under 64 MiB, else the number of available cores. */
     threads?: number;
     /** Tokens per decode batch. Default: min(contextSize × lanes, 512). */
     batchSize?: number;
@@ -64,7 +64,7 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
         context = await model.createContext({
             contextSize,
             sequences: lanes,
-            threads: options.threads ?? defaultThreads(),
+            threads: options.threads ?? defaultThreads(file.size),
             batchSize: options.batchSize ?? Math.min(contextSize * lanes, 512),
             ...(precision === "exact"
                 ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"}
@@ -82,6 +82,7 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     const identity = fileIdentity(file);
     return new LlamaCppBackend({
         model, context, sequences, file, precision, gpu: useGpu,
+        contextLimit: Math.min(contextSize, context.contextSize),
         id: `llama-cpp:${identity}:${precision}${useGpu ? ":gpu" : ":cpu"}`,
     });
 }
@@ -94,6 +95,8 @@ interface BackendParts {
     precision: LlamaCppPrecision;
     gpu: boolean;
     id: string;
+    /** Tokens a request may use per lane: the size asked for (llama.cpp may allocate a little more). */
+    contextLimit: number;
 }
 
 export class LlamaCppBackend implements ModelBackend {
@@ -106,7 +109,14 @@ export class LlamaCppBackend implements ModelBackend {
     private readonly context: LlamaContext;
     private readonly sequences: LlamaContextSequence[];
     private readonly chatWrapper: ChatWrapper;
-    private readonly laneQueues: Promise<unknown>[];
+    /**
+     * Every evaluation runs one at a time, on any lane. node-llama-cpp 3.21.1 samples the sequences
+     * of one decode batch on parallel worker threads, and llama.cpp reorders a multi-sequence batch's
+     * output rows lazily and without a lock (llama_context::output_reorder), so concurrent lanes
+     * sometimes read another position's logits (errors up to 0.18 in log-probability were seen on
+     * llama-2-tiny-random). One sequence per batch never reorders. Lanes remain separate KV caches.
+     */
+    private evaluationQueue: Promise<unknown> = Promise.resolve();
     private disposed = false;
 
     constructor(parts: BackendParts) {
@@ -130,11 +140,10 @@ export class LlamaCppBackend implements ModelBackend {
             maxTopLogprobs: vocabularySize,
             tokenizes: true,
             chatTemplate: parts.file.hasChatTemplate,
-            contextSize: parts.context.contextSize,
+            contextSize: parts.contextLimit,
             lanes: parts.sequences.length,
             exact: parts.precision === "exact",
         };
-        this.laneQueues = parts.sequences.map(() => Promise.resolve());
     }
 
     /** The chat format in use ("General" for files without a chat template). */
@@ -183,7 +192,7 @@ export class LlamaCppBackend implements ModelBackend {
     async dispose(): Promise<void> {
         if (this.disposed) return;
         this.disposed = true;
-        await Promise.allSettled(this.laneQueues);
+        await this.evaluationQueue.catch(() => undefined);
         await this.context.dispose();
         await this.model.dispose();
     }
@@ -211,9 +220,8 @@ export class LlamaCppBackend implements ModelBackend {
         if (sequence === undefined || !Number.isInteger(lane)) {
             return Promise.reject(new BackendError(`lane ${lane} does not exist`, {expected: `a lane from 0 to ${this.sequences.length - 1}`}));
         }
-        const previous = this.laneQueues[lane] ?? Promise.resolve();
-        const run = previous.then(() => work(sequence), () => work(sequence));
-        this.laneQueues[lane] = run.catch(() => undefined);
+        const run = this.evaluationQueue.then(() => work(sequence), () => work(sequence));
+        this.evaluationQueue = run.catch(() => undefined);
         return run.catch((error: unknown) => {
             throw toBackendError(error);
         });

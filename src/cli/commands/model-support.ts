@@ -8,9 +8,11 @@ export async function openModelFromOptions(options: ParsedOptions, command: stri
     const path = requireModelPath(options, command);
     io.progress(`loading ${path}`);
     const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
+    const threads = typeof options.threads === "number" ? options.threads : undefined;
     const backend = await openLlamaCppModel(path, {
         precision: options.fast === true ? "fast" : "exact",
         ...(contextSize === undefined ? {} : {contextSize}),
+        ...(threads === undefined ? {} : {threads}),
     });
     io.progressDone();
     return {path, backend};
