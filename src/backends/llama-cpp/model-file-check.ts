@@ -45,7 +45,7 @@ export function checkModelFile(path: string): ModelFileSummary {
         if (error instanceof GgufFormatError) {
             const summary = error.message.startsWith("not a GGUF file")
                 ? `${basename(path)} is ${error.message}`
-                : `${basename(path)} is not a valid GGUF file: ${error.message}`;
+                : `${basename(path)} is truncated or malformed: ${error.message}`;
             throw new ModelFileError(summary, {
                 expected: "a complete GGUF model file",
                 received: `${stats.size} bytes`,
