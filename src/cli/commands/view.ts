@@ -1,0 +1,78 @@
+/** `glassbox view`: a local web app over the run store or over result files. */
+import {existsSync, statSync} from "node:fs";
+import {ArgumentError, InputError} from "../../errors.js";
+import {createViewerHandler} from "../../server/viewer-api.js";
+import {storeFromResultFiles} from "../../server/viewer-files.js";
+import {listenViewer} from "../../server/viewer-http.js";
+import type {RunStoreReader} from "../../server/viewer-store.js";
+import type {Command, CommandIo} from "../command.js";
+import {readTextFile} from "./report.js";
+
+const loopbackHosts = ["127.0.0.1", "localhost", "[::1]", "::1"];
+export const defaultViewPort = 8770;
+
+export const viewCommand: Command = {
+    name: "view",
+    summary: "Browse runs and explanations in a local web app (127.0.0.1 by default).",
+    usage: "view [RESULT.json ...] [--db FILE] [--port N] [--host HOST]",
+    positionals: [{name: "RESULT.json", required: false, variadic: true}],
+    options: {
+        db: {kind: "string", valueName: "FILE", description: "Run store to browse (SQLite file written by the checks)."},
+        port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: `Port. Default: ${defaultViewPort}; 0 picks a free one.`},
+        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Default: 127.0.0.1 (this machine only)."},
+    },
+    details: [
+        "Opens result files given on the command line (each one a run), or a run store with --db.",
+        "Pages: runs with filters, one run's items, an item's explanation, two runs side by side with",
+        "their agreement. The JSON API behind it is in docs/viewer-api.md. Stop with Ctrl-C.",
+        "",
+        "examples:",
+        "  glassbox view result-shapley.json result-lime.json",
+        "  glassbox view --db runs.sqlite --port 9000",
+    ].join("\n"),
+    async run({options, positionals, io}) {
+        const host = String(options.host);
+        const port = typeof options.port === "number" ? options.port : defaultViewPort;
+        const store = openStore(positionals, typeof options.db === "string" ? options.db : undefined);
+        const loopback = loopbackHosts.includes(host.toLowerCase());
+        const handler = createViewerHandler(store, loopback ? {allowedHosts: loopbackHosts} : {});
+        const viewer = await listenViewer(handler, {host, port});
+        if (!loopback) io.stderr.write(`glassbox view: listening on ${host}: anyone who can reach this address can read the runs\n`);
+        io.stdout.write(`glassbox view: ${store.describe()} at ${viewer.url} (Ctrl-C to stop)\n`);
+        await waitForStop(io);
+        await viewer.close();
+        return 0;
+    },
+};
+
+function openStore(files: readonly string[], db: string | undefined): RunStoreReader {
+    if (db !== undefined && files.length > 0) {
+        throw new ArgumentError("glassbox view takes result files or --db FILE, not both", {hint: "see glassbox view --help"});
+    }
+    if (db !== undefined) {
+        if (!existsSync(db)) {
+            throw new InputError(`--db ${db} does not exist`, {
+                hint: `name an existing run store, or create this one by running a check with --db ${db}; result files open directly: glassbox view RESULT.json`,
+            });
+        }
+        if (statSync(db).isDirectory()) throw new InputError(`--db ${db} is a folder`, {expected: "a run store file"});
+        throw new InputError(`--db ${db}: this build of glassbox cannot read run stores yet`, {hint: "open result files instead: glassbox view RESULT.json ..."});
+    }
+    if (files.length === 0) {
+        throw new ArgumentError("glassbox view needs result files or --db FILE", {hint: "e.g. glassbox view result.json (written by glassbox explain --out result.json)"});
+    }
+    return storeFromResultFiles(files.map((path) => ({path, text: readTextFile(path, "result file"), modifiedAt: statSync(path).mtime.toISOString()})));
+}
+
+function waitForStop(io: CommandIo): Promise<void> {
+    return new Promise((resolve) => {
+        const stop = (): void => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            io.stdout.write("glassbox view: stopped\n");
+            resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+    });
+}

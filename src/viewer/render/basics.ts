@@ -1,0 +1,99 @@
+/**
+ * Small pure helpers of the page renderer. Every function in src/viewer/render/ is also sent to
+ * the browser as its own source text (see client-bundle.ts), so each one may call only the other
+ * render functions and standard globals: no imports of values, no module-level constants.
+ */
+
+export function escapeHtml(text: string): string {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** A number for people: 3 significant digits, no exponent for ordinary magnitudes, "n/a" for null. */
+export function formatNumber(value: number | null): string {
+    if (value === null || !Number.isFinite(value)) return "n/a";
+    if (value === 0) return "0";
+    const magnitude = Math.abs(value);
+    if (Number.isInteger(value) && magnitude < 1e7) return String(value);
+    if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(2);
+    if (magnitude >= 100) return value.toFixed(1);
+    return String(Number(value.toPrecision(3)));
+}
+
+/** Like formatNumber, with an explicit sign for positive numbers (attributions are signed). */
+export function formatSigned(value: number | null): string {
+    const text = formatNumber(value);
+    return value !== null && value > 0 ? `+${text}` : text.replace("-", "−");
+}
+
+/** Largest |value| (ignoring null); 0 when there is none. */
+export function largestMagnitude(values: readonly (number | null)[]): number {
+    let largest = 0;
+    for (const value of values) {
+        if (value !== null && Number.isFinite(value) && Math.abs(value) > largest) largest = Math.abs(value);
+    }
+    return largest;
+}
+
+/**
+ * Diverging blue–orange scale (colour-blind safe; from ColorBrewer's PuOr/RdBu families with
+ * blue for negative): t in [−1, 1], 0 is neutral near-white. Returns an `rgb()` string.
+ */
+export function divergingColor(t: number): string {
+    const stops: [number, number, number, number][] = [
+        [-1, 33, 102, 172],
+        [-0.5, 146, 197, 222],
+        [0, 247, 247, 247],
+        [0.5, 253, 184, 99],
+        [1, 179, 88, 6],
+    ];
+    const clamped = Number.isFinite(t) ? Math.max(-1, Math.min(1, t)) : 0;
+    for (let index = 1; index < stops.length; index++) {
+        const upper = stops[index] as [number, number, number, number];
+        if (clamped <= upper[0]) {
+            const lower = stops[index - 1] as [number, number, number, number];
+            const share = (clamped - lower[0]) / (upper[0] - lower[0]);
+            const channel = (position: number): number => Math.round(lower[position]! + share * (upper[position]! - lower[position]!));
+            return `rgb(${channel(1)}, ${channel(2)}, ${channel(3)})`;
+        }
+    }
+    return "rgb(179, 88, 6)";
+}
+
+/** Text colour that stays readable on divergingColor(t). */
+export function inkFor(t: number): string {
+    return Math.abs(t) > 0.72 ? "#ffffff" : "#1b1b1b";
+}
+
+/**
+ * Inline style shading a unit of value `value` on a scale whose ends are ±`scale`. Colour
+ * intensity follows √(|value| / scale), so that small values stay visible next to one large one;
+ * the sign decides the hue, and the exact value is always one hover or focus away.
+ */
+export function shadeStyle(value: number | null, scale: number): string {
+    if (value === null || !Number.isFinite(value) || scale <= 0) return "background:transparent";
+    const t = Math.sign(value) * Math.sqrt(Math.min(1, Math.abs(value) / scale));
+    return `background:${divergingColor(t)};color:${inkFor(t)}`;
+}
+
+/**
+ * Re-aggregate unit values into groups: the sum of the units of each group (attributions add
+ * up: the group's value is what the method gives the group's units together, exactly so for
+ * additive methods). Standard errors combine as √Σse² (estimates taken as independent). A group
+ * with a null member is null.
+ */
+export function aggregateValues(values: readonly (number | null)[], standardErrors: readonly (number | null)[] | null, unitGroup: readonly number[], groupCount: number): {values: (number | null)[]; standardErrors: (number | null)[] | null} {
+    const sums: (number | null)[] = new Array(groupCount).fill(0);
+    const squares: (number | null)[] | null = standardErrors === null ? null : new Array(groupCount).fill(0);
+    for (let unit = 0; unit < unitGroup.length; unit++) {
+        const group = unitGroup[unit] as number;
+        const value = values[unit] ?? null;
+        const current = sums[group] ?? null;
+        sums[group] = value === null || current === null ? null : current + value;
+        if (squares !== null && standardErrors !== null) {
+            const error = standardErrors[unit] ?? null;
+            const square = squares[group] ?? null;
+            squares[group] = error === null || square === null ? null : square + error * error;
+        }
+    }
+    return {values: sums, standardErrors: squares === null ? null : squares.map((square) => (square === null ? null : Math.sqrt(square)))};
+}

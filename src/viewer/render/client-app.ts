@@ -1,0 +1,164 @@
+/**
+ * Browser side of `glassbox view`: hash routes over the JSON API (docs/viewer-api.md).
+ *   #/runs?kind=&model=&method=&q=   runs with filters
+ *   #/runs/RUN                        one run: summary and items
+ *   #/runs/RUN/items/ITEM             one item's explanation
+ *   #/compare?a=RUN[/ITEM]&b=RUN[/ITEM] two explanations side by side, with their agreement
+ */
+import type {Fact, PageView} from "../view-model.js";
+import {escapeHtml, formatNumber} from "./basics.js";
+import {startExplainView, type PageElement, type PageEvent} from "./client-explain.js";
+import {renderExplainBody, renderFacts} from "./explain-html.js";
+import {renderGenericBody} from "./generic-html.js";
+
+export interface AppDocument {
+    getElementById(id: string): PageElement | null;
+    title: string;
+}
+
+export interface AppWindow {
+    location: {hash: string};
+    addEventListener(type: string, listener: () => void): void;
+    fetch(url: string): Promise<{ok: boolean; status: number; json(): Promise<unknown>}>;
+}
+
+interface RunRow {
+    id: string;
+    kind: string;
+    label: string;
+    createdAt: string;
+    model: string | null;
+    method: string | null;
+    itemCount: number;
+    facts: Fact[];
+}
+
+interface ItemRow {
+    id: string;
+    label: string;
+}
+
+export function startViewerApp(doc: AppDocument, win: AppWindow): void {
+    const main = doc.getElementById("gb-root") as PageElement;
+    const heading = doc.getElementById("gb-title");
+    let generation = 0;
+
+    const getJson = async (url: string): Promise<Record<string, unknown>> => {
+        const response = await win.fetch(url);
+        const body = (await response.json()) as Record<string, unknown>;
+        if (!response.ok) {
+            const error = body.error as {message?: string} | undefined;
+            throw new Error(error?.message ?? `HTTP ${response.status}`);
+        }
+        return body;
+    };
+    const setTitle = (text: string): void => {
+        doc.title = `${text} · glassbox view`;
+        if (heading !== null) heading.textContent = text;
+    };
+    const showError = (error: unknown): void => {
+        main.innerHTML = `<p class="error" role="alert">${escapeHtml(error instanceof Error ? error.message : String(error))}</p><p><a href="#/runs">Back to the runs</a></p>`;
+    };
+    const resultBody = (view: PageView, prefix: string): string => (view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, prefix) : renderGenericBody(view));
+    const wire = (container: PageElement | null, view: PageView, prefix: string): void => {
+        if (container !== null && view.type === "explain") startExplainView(container, view, prefix);
+    };
+    const runLink = (id: string): string => `#/runs/${encodeURIComponent(id)}`;
+
+    const showRuns = async (query: string, token: number): Promise<void> => {
+        const params = new URLSearchParams(query);
+        const body = await getJson(`/api/runs?${params.toString()}`);
+        if (token !== generation) return;
+        const runs = body.runs as RunRow[];
+        const kinds = body.kinds as string[];
+        setTitle("Runs");
+        const option = (value: string, selected: string | null): string => `<option value="${escapeHtml(value)}"${value === (selected ?? "") ? " selected" : ""}>${value === "" ? "any" : escapeHtml(value)}</option>`;
+        const field = (name: string, label: string): string => `<label>${label}<input name="${name}" value="${escapeHtml(params.get(name) ?? "")}" autocomplete="off"></label>`;
+        const filters = `<form class="filters" data-role="filters" aria-label="Filter runs"><label>kind<select name="kind">${["", ...kinds].map((kind) => option(kind, params.get("kind"))).join("")}</select></label>`
+            + `${field("model", "model")}${field("method", "method")}${field("q", "text")}<button type="submit">Filter</button></form>`;
+        const rows = runs.map((run) => `<tr><td><input type="checkbox" data-role="pick" value="${escapeHtml(run.id)}" aria-label="Choose run ${escapeHtml(run.id)} to compare"></td>`
+            + `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td>${escapeHtml(run.createdAt)}</td></tr>`).join("");
+        const table = runs.length === 0
+            ? `<p class="muted">No runs match.</p>`
+            : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>`
+                + `<p><button type="button" data-role="compare">Compare the two picked runs</button> <span class="muted" data-role="compare-note"></span></p>`;
+        main.innerHTML = `<section class="panel"><h2>Filter</h2>${filters}</section><section class="panel"><h2>${runs.length} run${runs.length === 1 ? "" : "s"}</h2>${table}</section>`;
+        const form = main.querySelector('[data-role="filters"]');
+        form?.addEventListener("submit", (event: PageEvent) => {
+            event.preventDefault();
+            const next = new URLSearchParams();
+            for (const name of ["kind", "model", "method", "q"]) {
+                const input = main.querySelector(`[name="${name}"]`);
+                if (input !== null && (input.value ?? "") !== "") next.set(name, input.value ?? "");
+            }
+            win.location.hash = `#/runs?${next.toString()}`;
+        });
+        main.querySelector('[data-role="compare"]')?.addEventListener("click", () => {
+            const picked = Array.from(main.querySelectorAll('[data-role="pick"]')).filter((box) => box.checked === true).map((box) => box.value ?? "");
+            const note = main.querySelector('[data-role="compare-note"]');
+            if (picked.length !== 2) {
+                if (note !== null) note.textContent = `Pick exactly two runs (picked ${picked.length}).`;
+                return;
+            }
+            win.location.hash = `#/compare?a=${encodeURIComponent(picked[0]!)}&b=${encodeURIComponent(picked[1]!)}`;
+        });
+    };
+
+    const showRun = async (runId: string, token: number): Promise<void> => {
+        const [runBody, itemsBody] = await Promise.all([getJson(`/api/runs/${encodeURIComponent(runId)}`), getJson(`/api/runs/${encodeURIComponent(runId)}/items`)]);
+        if (token !== generation) return;
+        const run = runBody.run as RunRow;
+        const items = itemsBody.items as ItemRow[];
+        setTitle(`Run ${run.label}`);
+        const rows = items.map((item) => `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.label)}</td></tr>`).join("");
+        main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Summary</h2>${renderFacts(run.facts)}</section>`
+            + `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">input</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+    };
+
+    const showItem = async (runId: string, itemId: string, token: number): Promise<void> => {
+        const body = await getJson(`/api/runs/${encodeURIComponent(runId)}/items/${encodeURIComponent(itemId)}`);
+        if (token !== generation) return;
+        const view = body.view as PageView;
+        setTitle(view.title);
+        main.innerHTML = `<p><a href="${runLink(runId)}">← Run ${escapeHtml(runId)}</a></p><div data-role="result">${resultBody(view, "a")}</div>`;
+        wire(main.querySelector('[data-role="result"]'), view, "a");
+    };
+
+    const showCompare = async (query: string, token: number): Promise<void> => {
+        const params = new URLSearchParams(query);
+        const body = await getJson(`/api/compare?a=${encodeURIComponent(params.get("a") ?? "")}&b=${encodeURIComponent(params.get("b") ?? "")}`);
+        if (token !== generation) return;
+        const sides = [body.a, body.b] as {ref: string; view: PageView}[];
+        const agreement = body.agreement as Record<string, number> | null;
+        setTitle("Side by side");
+        const facts: Fact[] = agreement === null ? [] : [
+            {label: "Spearman", value: formatNumber(agreement.spearman ?? null), note: "rank correlation, all units"},
+            {label: `top-${agreement.k} feature agreement`, value: formatNumber(agreement.featureAgreement ?? null), note: "share of top units in common"},
+            {label: "sign agreement", value: formatNumber(agreement.signAgreement ?? null), note: "top units with the same sign"},
+            {label: "rank agreement", value: formatNumber(agreement.rankAgreement ?? null), note: "same unit at the same rank"},
+            {label: "pairwise rank agreement", value: formatNumber(agreement.pairwiseRankAgreement ?? null), note: "unit pairs ordered alike"},
+            {label: "IoU", value: formatNumber(agreement.iou ?? null), note: "of the top units"},
+        ];
+        const note = typeof body.note === "string" ? `<p class="muted">${escapeHtml(body.note)}</p>` : "";
+        const columns = sides.map((side, index) => `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b")}</div></div>`).join("");
+        main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Agreement</h2>${facts.length === 0 ? "" : renderFacts(facts)}${note}</section><div class="compare">${columns}</div>`;
+        sides.forEach((side, index) => wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b"));
+    };
+
+    const route = (): void => {
+        generation += 1;
+        const token = generation;
+        const hash = win.location.hash.replace(/^#/, "") || "/runs";
+        const [path = "", query = ""] = hash.split("?");
+        const parts = path.split("/").filter((part) => part !== "").map(decodeURIComponent);
+        let work: Promise<void>;
+        if (parts[0] === "runs" && parts.length === 1) work = showRuns(query, token);
+        else if (parts[0] === "runs" && parts.length === 2) work = showRun(parts[1]!, token);
+        else if (parts[0] === "runs" && parts.length === 4 && parts[2] === "items") work = showItem(parts[1]!, parts[3]!, token);
+        else if (parts[0] === "compare") work = showCompare(query, token);
+        else work = Promise.reject(new Error(`no page at #${hash}`));
+        work.catch(showError);
+    };
+    win.addEventListener("hashchange", route);
+    route();
+}

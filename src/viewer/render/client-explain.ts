@@ -1,0 +1,110 @@
+/**
+ * Browser glue of the explanation view (runs in the page, sent as source text): keeps the
+ * state, re-renders the part that changes, and handles hover, focus and arrow keys. The DOM is
+ * typed by the few members used here, so this file needs no DOM library types.
+ */
+import type {ExplainState, ExplainView} from "../view-model.js";
+import {describeUnit, explainLevelData, renderExplainMain} from "./explain-html.js";
+
+export interface PageElement {
+    innerHTML: string;
+    textContent: string | null;
+    tabIndex: number;
+    checked?: boolean;
+    value?: string;
+    classList: {contains(name: string): boolean};
+    getAttribute(name: string): string | null;
+    setAttribute(name: string, value: string): void;
+    closest(selector: string): PageElement | null;
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+    addEventListener(type: string, listener: (event: PageEvent) => void): void;
+    focus(): void;
+}
+
+export interface PageEvent {
+    target: unknown;
+    key?: string;
+    preventDefault(): void;
+}
+
+export interface ExplainController {
+    state: ExplainState;
+    setLevel(level: number): void;
+    setRow(row: number): void;
+}
+
+/** Wire up a rendered explanation (renderExplainBody) inside `root`. */
+export function startExplainView(root: PageElement, view: ExplainView, idPrefix: string): ExplainController {
+    const state: ExplainState = {level: 0, row: 0};
+    const checkedLevel = root.querySelector(`input[name="${idPrefix}-level"]:checked`);
+    const checkedRow = root.querySelector(`input[name="${idPrefix}-row"]:checked`);
+    state.level = Number(checkedLevel?.value ?? 0);
+    state.row = Number(checkedRow?.value ?? 0);
+    let shown = explainLevelData(view, state);
+    const main = root.querySelector('[data-role="main"]') as PageElement;
+
+    const render = (): void => {
+        main.innerHTML = renderExplainMain(view, state, idPrefix);
+        shown = explainLevelData(view, state);
+        const levelInput = root.querySelector(`#${idPrefix}-level-${state.level}`);
+        if (levelInput !== null) levelInput.checked = true;
+        const rowInput = root.querySelector(`#${idPrefix}-row-${state.row}`);
+        if (rowInput !== null) rowInput.checked = true;
+    };
+    const controller: ExplainController = {
+        state,
+        setLevel(level: number) {
+            state.level = level;
+            render();
+        },
+        setRow(row: number) {
+            state.row = row;
+            render();
+        },
+    };
+    const asElement = (target: unknown): PageElement | null => {
+        const element = target as PageElement | null;
+        return element !== null && typeof element === "object" && typeof element.closest === "function" ? element : null;
+    };
+    const showDetail = (unit: PageElement): void => {
+        const detail = root.querySelector('[data-role="detail"]');
+        if (detail !== null) detail.textContent = describeUnit(view, state, Number(unit.getAttribute("data-i")), shown.values, shown.standardErrors);
+    };
+    root.addEventListener("change", (event) => {
+        const input = asElement(event.target);
+        if (input === null) return;
+        const control = input.getAttribute("data-control");
+        if (control === "level") controller.setLevel(Number(input.value));
+        if (control === "row") controller.setRow(Number(input.value));
+    });
+    root.addEventListener("click", (event) => {
+        const button = asElement(event.target)?.closest('button[data-control="row"]') ?? null;
+        if (button === null) return;
+        controller.setRow(Number(button.getAttribute("data-row")));
+        const again = root.querySelector(`button[data-control="row"][data-row="${state.row}"]`);
+        if (again !== null) again.focus();
+    });
+    const onUnit = (event: PageEvent): void => {
+        const unit = asElement(event.target)?.closest(".u") ?? null;
+        if (unit !== null) showDetail(unit);
+    };
+    root.addEventListener("mouseover", onUnit);
+    root.addEventListener("focusin", onUnit);
+    root.addEventListener("keydown", (event) => {
+        const unit = asElement(event.target)?.closest(".u") ?? null;
+        if (unit === null) return;
+        const units = root.querySelectorAll(".u");
+        const current = Number(unit.getAttribute("data-i"));
+        const steps: Record<string, number> = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -units.length, End: units.length};
+        const step = steps[event.key ?? ""];
+        if (step === undefined) return;
+        event.preventDefault();
+        const next = units[Math.max(0, Math.min(units.length - 1, current + step))];
+        if (next === undefined) return;
+        unit.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+    });
+    return controller;
+}

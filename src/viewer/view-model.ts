@@ -1,0 +1,102 @@
+/**
+ * The data a page draws: built in Node from a result file (explain-view.ts, generic-view.ts),
+ * embedded in the report as JSON or served by the view app's API, and read by the render
+ * functions in src/viewer/render/. Plain JSON only (no classes, no undefined): it crosses the
+ * wire as is.
+ */
+
+/** A text the units point into: the prompt, one document, one chat message. */
+export interface ViewSource {
+    label: string;
+    text: string;
+}
+
+/** A span of one source that carries one shaded value at some level. */
+export interface ViewGroup {
+    source: number;
+    start: number;
+    end: number;
+}
+
+/**
+ * One unit granularity. `levels[0]` is the result's own units (each unit its own group);
+ * coarser levels map every unit to a group (`unitGroup[unit]`) and are re-aggregated in the page.
+ */
+export interface ViewLevel {
+    kind: string;
+    groups: ViewGroup[];
+    unitGroup: number[];
+}
+
+/** One row of values over the units: the total or one target (or foil) token. */
+export interface ViewRow {
+    label: string;
+    values: (number | null)[];
+}
+
+export interface PlotSeries {
+    label: string;
+    points: [number, number][];
+}
+
+export interface PlotSpec {
+    title: string;
+    xLabel: string;
+    yLabel: string;
+    kind: "line" | "bar";
+    series: PlotSeries[];
+    /** Fixed x range (e.g. [0, 1] for fractions); otherwise from the data. */
+    xDomain: [number, number] | null;
+    /** One sentence read by screen readers and shown under the plot. */
+    caption: string;
+}
+
+export interface Fact {
+    label: string;
+    value: string;
+    /** Short note, e.g. "higher = more faithful". */
+    note: string;
+}
+
+export interface TableView {
+    caption: string;
+    columns: string[];
+    rows: (string | number | null)[][];
+    /** Rows left out to keep the page small. */
+    omitted: number;
+}
+
+export interface ExplainView {
+    type: "explain";
+    title: string;
+    sources: ViewSource[];
+    units: ViewGroup[];
+    /** Row 0 is the total attribution; the rest are the target (then foil) tokens. */
+    rows: ViewRow[];
+    standardErrors: (number | null)[] | null;
+    levels: ViewLevel[];
+    /** v(S) in words, e.g. "log p(target | kept units)". */
+    valueDescription: string;
+    targetText: string;
+    foilText: string | null;
+    facts: Fact[];
+    metrics: Fact[];
+    plots: PlotSpec[];
+}
+
+export interface GenericView {
+    type: "generic";
+    title: string;
+    resultKind: string;
+    facts: Fact[];
+    tables: TableView[];
+    plots: PlotSpec[];
+}
+
+export type PageView = ExplainView | GenericView;
+
+/** What the page shows now: a level index and a row index (0 = total). */
+export interface ExplainState {
+    level: number;
+    row: number;
+}
