@@ -1,0 +1,149 @@
+/**
+ * Attribution benchmark, part 2 (`npm run bench:attribution` runs part 1 and then this file):
+ * wall time of explaining a 16-document input on stories260K with leave-one-out and with
+ * KernelSHAP, against naive sequential evaluation of the same method in the same run.
+ *
+ *   naive:    the same method on a game that, for each coalition in turn, renders the prompt,
+ *             clears a llama.cpp sequence and evaluates prompt + target from scratch (what captum
+ *             and inseq do: no batching, no prefix reuse, no deduplication);
+ *   glassbox: explain() end to end (rendering, tokenizing, the Evaluator's deduplicated,
+ *             prefix-ordered batches with KV prefix reuse), cache empty at the start of each run.
+ *
+ * Both arms use the llama.cpp exact mode (no flash attention, F32 KV cache), so their values agree
+ * to rounding; the largest difference is printed. Rounds alternate the arms; medians are reported.
+ *
+ * Environment: BENCH_ROUNDS (default 3), BENCH_KERNELSHAP_BUDGET (default 128).
+ */
+import {availableParallelism} from "node:os";
+import {attributionMethods} from "../src/attribution/registry.js";
+import type {AttributionMethodName, AttributionResult} from "../src/attribution/result.js";
+import type {Coalition, Game, GameOutcome} from "../src/attribution/game.js";
+import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
+import {explain} from "../src/explain/explain.js";
+import {contextTokens} from "../src/explain/prompt-tokens.js";
+import {outcomeFor} from "../src/explain/value-kinds.js";
+import {alignTarget} from "../src/model/alignment.js";
+import {segmentInput, type SegmentedInput} from "../src/units/segmented-input.js";
+import type {StructuredInput} from "../src/units/types.js";
+import {describeMachine, formatMachine} from "./lib/machine.js";
+import {naiveScores, openDirect, type DirectModel} from "./lib/llama-direct.js";
+import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
+
+const modelPath = "/work/shared/models/stories260K.gguf";
+const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 3));
+const kernelShapBudget = Math.max(2, Number(process.env["BENCH_KERNELSHAP_BUDGET"] ?? 128));
+const threads = availableParallelism();
+const laneCounts = (process.env["BENCH_LANES"] ?? "1,4").split(",").map(Number).filter((lanes) => Number.isInteger(lanes) && lanes >= 1);
+const onlyMethods = process.env["BENCH_METHODS"]?.split(",");
+const contextSize = 1024;
+const seed = 1;
+const target = " Lily";
+
+const documents = [
+    "Lily had a red ball. She liked to throw it high.",
+    "Tom had a big dog. The dog was brown and happy.",
+    "One day the sun was hot. The birds sang in the trees.",
+    "Lily went to the park with her mom. They walked on the path.",
+    "Tom saw a cat on the wall. The cat jumped down and ran.",
+    "The ball rolled under a bench. Lily looked for it.",
+    "A little bird sat on the bench. It ate some bread.",
+    "Mom said it was time to go home. Lily was sad.",
+    "Tom found the red ball in the grass. He picked it up.",
+    "He ran to Lily and gave her the ball. She smiled.",
+    "They played together until the sky was pink.",
+    "The dog barked and wagged its tail. It wanted to play too.",
+    "Mom made soup for dinner. It was warm and good.",
+    "Lily said thank you to Tom. They were friends now.",
+    "At night Lily hugged her ball in bed. She had a good dream.",
+    "The next day they went to the park again.",
+];
+const input: StructuredInput = {kind: "documents", question: "Who lost the ball?", documents: documents.map((text) => ({text}))};
+
+/** The naive arm: every coalition rendered and scored from scratch, one at a time. */
+class NaiveGame implements Game {
+    readonly playerCount: number;
+    coalitions = 0;
+    constructor(private readonly segmented: SegmentedInput, private readonly backend: LlamaCppBackend, private readonly direct: DirectModel, private readonly targetTokens: readonly number[]) {
+        this.playerCount = segmented.playerCount;
+    }
+    async evaluate(coalitions: readonly Coalition[]): Promise<GameOutcome[]> {
+        const outcomes: GameOutcome[] = [];
+        for (const coalition of coalitions) {
+            const context = contextTokens(this.backend, this.segmented.render(coalition));
+            const [result] = await naiveScores(this.direct.sequence, [{context, target: this.targetTokens}]);
+            outcomes.push(outcomeFor("logprob", result?.logprobs ?? []));
+            this.coalitions += 1;
+        }
+        return outcomes;
+    }
+}
+
+interface Arm {
+    method: AttributionMethodName;
+    budget: number | undefined;
+}
+
+function maxDifference(left: readonly number[], right: readonly number[]): number {
+    return left.reduce((worst, value, index) => Math.max(worst, Math.abs(value - (right[index] ?? Number.NaN))), 0);
+}
+
+async function main(): Promise<void> {
+    const backends = new Map<number, LlamaCppBackend>();
+    for (const lanes of laneCounts) backends.set(lanes, await openLlamaCppModel(modelPath, {contextSize, threads, lanes}));
+    const reference = backends.values().next().value as LlamaCppBackend;
+    const direct = await openDirect(modelPath, {contextSize, threads});
+    try {
+        const segmented = segmentInput(input, "document");
+        const fullPrompt = segmented.render(new Uint8Array(segmented.playerCount).fill(1));
+        const targetTokens = alignTarget(reference, fullPrompt, target).request.target;
+        const promptTokenCount = contextTokens(reference, fullPrompt).length;
+        const arms: Arm[] = [{method: "loo", budget: undefined}, {method: "kernelshap", budget: kernelShapBudget}]
+            .filter((arm) => onlyMethods === undefined || onlyMethods.includes(arm.method)) as Arm[];
+        const rows: string[][] = [];
+        for (const arm of arms) {
+            const entry = attributionMethods[arm.method];
+            if (entry === undefined) throw new Error(`no method ${arm.method}`);
+            const budget = arm.budget === undefined ? {} : {budget: arm.budget};
+            const naiveTimes: number[] = [];
+            const oursTimes = new Map<number, number[]>(laneCounts.map((lanes) => [lanes, []]));
+            let naiveValues: number[] = [];
+            const last = new Map<number, {values: number[]; evaluations: number; calls: number; evaluated: number; reused: number}>();
+            for (let round = 0; round < rounds; round++) {
+                const naive = await timeIt(() => entry.run(new NaiveGame(segmented, reference, direct, targetTokens), {...budget, seed}));
+                naiveTimes.push(naive.ms);
+                naiveValues = naive.value.values;
+                const line = [`${arm.method} round ${round + 1}/${rounds}: naive ${formatMs(naive.ms)}`];
+                for (const [lanes, backend] of backends) {
+                    const ours = await timeIt(() => explain(backend, input, {unit: "document", method: arm.method, ...budget, seed, target}));
+                    oursTimes.get(lanes)?.push(ours.ms);
+                    const stats = ours.value.evaluator;
+                    last.set(lanes, {values: ours.value.values, evaluations: ours.value.evaluations, calls: stats.backendCalls, evaluated: stats.evaluatedTokens, reused: stats.reusedTokens});
+                    line.push(`glassbox ${lanes} lane${lanes === 1 ? "" : "s"} ${formatMs(ours.ms)}`);
+                }
+                process.stderr.write(`${line.join(", ")}\n`);
+            }
+            const naiveMedian = median(naiveTimes);
+            for (const lanes of laneCounts) {
+                const oursMedian = median(oursTimes.get(lanes) ?? []);
+                const work = last.get(lanes);
+                rows.push([
+                    arm.method, String(work?.evaluations ?? 0), formatMs(naiveMedian), `${formatMs(oursMedian)} (${lanes} lane${lanes === 1 ? "" : "s"})`,
+                    `${(naiveMedian / oursMedian).toFixed(1)}×`,
+                    `${work?.calls ?? 0} calls; ${work?.evaluated ?? 0} evaluated + ${work?.reused ?? 0} reused tokens (naive: ${(work?.evaluations ?? 0) * (promptTokenCount + targetTokens.length - 1)} evaluated)`,
+                    maxDifference(naiveValues, work?.values ?? []).toExponential(1),
+                ]);
+            }
+        }
+        const notes = [
+            `Workload: 16 documents (${promptTokenCount} prompt tokens with every document kept), question + "Answer:" template, target ${JSON.stringify(target)} (${targetTokens.length} token${targetTokens.length === 1 ? "" : "s"}), unit document, seed ${seed}; KernelSHAP budget ${kernelShapBudget}.`,
+            `${rounds} round${rounds === 1 ? "" : "s"}, arms alternating within each round, medians; ${threads} threads, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention).`,
+        ];
+        const table = markdownTable(["method", "evaluations", "naive sequential", "glassbox explain()", "speed-up", "glassbox work", "max |Δ value|"], rows);
+        process.stdout.write(`\n## Attribution on a model (part 2): 16 documents on stories260K\n\n${formatMachine(describeMachine())}\n\n${notes.join("\n")}\n\n${table}\n`);
+    } finally {
+        await direct.dispose();
+        for (const backend of backends.values()) await backend.dispose();
+    }
+}
+
+await main();
