@@ -22,7 +22,7 @@ const messagesFileSchema = z.union([
 
 /** Flags every model command takes. */
 export const modelOptionSpecs = {
-    model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file (required)."},
+    model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file, or a server: vllm:URL#MODEL, sglang:URL, openai:URL#MODEL (docs/remote-backends.md). Required."},
     prompt: {kind: "string", valueName: "TEXT", description: "Prompt text (BOS is prepended when the model wants one)."},
     messages: {
         kind: "string", valueName: "FILE.json",

@@ -1,20 +1,26 @@
 /** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
-import {openLlamaCppModel, type LlamaCppBackend} from "../../backends/llama-cpp/backend.js";
+import {openModel, requireCapabilities, type OpenedBackend} from "../../backends/resolve-model.js";
 import type {PromptInput} from "../../model/contract.js";
 import type {CommandIo, ParsedOptions} from "../command.js";
 import {requireModelPath} from "../input-files.js";
 
-export async function openModelFromOptions(options: ParsedOptions, command: string, io: CommandIo): Promise<{path: string; backend: LlamaCppBackend}> {
+export async function openModelFromOptions(options: ParsedOptions, command: string, io: CommandIo): Promise<{path: string; backend: OpenedBackend}> {
     const path = requireModelPath(options, command);
     io.progress(`loading ${path}`);
     const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
     const threads = typeof options.threads === "number" ? options.threads : undefined;
-    const backend = await openLlamaCppModel(path, {
+    const backend = await openModel(path, {local: {
         precision: options.fast === true ? "fast" : "exact",
         ...(contextSize === undefined ? {} : {contextSize}),
         ...(threads === undefined ? {} : {threads}),
-    });
+    }});
     io.progressDone();
+    try {
+        requireCapabilities(backend, command === "generate" ? {generate: true} : {score: true}, command);
+    } catch (error) {
+        await backend.dispose();
+        throw error;
+    }
     return {path, backend};
 }
 
@@ -28,7 +34,7 @@ export interface ModelJson {
     chatFormat: string;
 }
 
-export function modelJson(path: string, backend: LlamaCppBackend): ModelJson {
+export function modelJson(path: string, backend: OpenedBackend): ModelJson {
     return {
         path,
         name: backend.name,

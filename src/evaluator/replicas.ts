@@ -1,0 +1,269 @@
+/**
+ * Several servers of one model as one backend. Each replica takes at most `concurrency` requests
+ * at a time; a request goes to the replica its lane used last when that one has room (so a lane's
+ * prefix-ordered run stays on one server and a prefix cache there is reused), else to the healthy
+ * replica with the fewest outstanding requests. Transient failures (refused or reset connections,
+ * timeouts, 429, 5xx: see retry.ts) are retried — at once on another healthy replica, otherwise
+ * after exponential backoff with full jitter (or the server's Retry-After). A replica whose
+ * connection fails is set aside for a cool-down that doubles with each consecutive failure, so a
+ * dead server's work moves to the others; a request is answered exactly once, by the attempt that
+ * succeeds. When the attempts run out, the last error is thrown as final (not transient), so the
+ * evaluator does not multiply the retries.
+ */
+import {ArgumentError, BackendError} from "../errors.js";
+import type {
+    ChatMessage, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult, TokenId, VocabularyInfo,
+} from "../model/contract.js";
+import {isTransientError} from "./retry.js";
+
+export interface ReplicaRetryPolicy {
+    /** Attempts per request in all, over every replica (default 8). */
+    maxAttempts: number;
+    /** Backoff before the second attempt on a busy or failing fleet, in ms (default 100); doubles each time. */
+    initialDelayMs: number;
+    /** Longest backoff, in ms (default 5000). */
+    maxDelayMs: number;
+    /** Cool-down of a replica after its first connection failure, in ms (default 500); doubles per failure, at most 30 s. */
+    cooldownMs: number;
+}
+
+export const defaultReplicaRetryPolicy: ReplicaRetryPolicy = {maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000, cooldownMs: 500};
+
+export interface ReplicatedBackendOptions {
+    /** Requests in flight per replica (default: each replica's `capabilities.lanes`). */
+    concurrency?: number;
+    retry?: Partial<ReplicaRetryPolicy>;
+    /** Random source in [0, 1) for jitter (tests pass a seeded one). */
+    random?: () => number;
+}
+
+export interface ReplicaStats {
+    name: string;
+    outstanding: number;
+    completed: number;
+    failures: number;
+    /** Whether the replica is in a cool-down now. */
+    down: boolean;
+}
+
+interface ReplicaState {
+    backend: ModelBackend;
+    limit: number;
+    freeSlots: number[];
+    outstanding: number;
+    completed: number;
+    failures: number;
+    consecutiveFailures: number;
+    downUntil: number;
+}
+
+interface Lease {
+    index: number;
+    slot: number;
+}
+
+export class ReplicatedBackend implements ModelBackend {
+    readonly id: string;
+    readonly name: string;
+    readonly capabilities: ModelCapabilities;
+    readonly vocabulary: VocabularyInfo;
+    readonly precision: "exact" | "fast";
+    readonly chatFormat: string;
+    /** Attempts that failed transiently and were retried. */
+    retries = 0;
+    private readonly replicas: ReplicaState[];
+    private readonly policy: ReplicaRetryPolicy;
+    private readonly random: () => number;
+    private readonly laneAffinity = new Map<number, number>();
+    private waiters: Array<() => void> = [];
+
+    constructor(backends: readonly ModelBackend[], options: ReplicatedBackendOptions = {}) {
+        const first = backends[0];
+        if (first === undefined) throw new ArgumentError("no replicas given", {expected: "at least one server URL"});
+        for (const backend of backends) {
+            if (backend.id !== first.id) {
+                throw new ArgumentError("the replicas serve different models", {
+                    expected: `every replica serving ${first.id} (from ${first.name})`, received: `${backend.id} (from ${backend.name})`,
+                    hint: "list only servers of the same model and settings in --model",
+                });
+            }
+        }
+        this.policy = {...defaultReplicaRetryPolicy, ...options.retry};
+        this.random = options.random ?? Math.random;
+        this.replicas = backends.map((backend) => {
+            const limit = Math.max(1, Math.floor(options.concurrency ?? backend.capabilities.lanes));
+            return {
+                backend, limit, freeSlots: Array.from({length: limit}, (_, slot) => limit - 1 - slot),
+                outstanding: 0, completed: 0, failures: 0, consecutiveFailures: 0, downUntil: 0,
+            };
+        });
+        this.id = first.id;
+        this.name = backends.length === 1 ? first.name : `${first.name} + ${backends.length - 1} more replica${backends.length === 2 ? "" : "s"}`;
+        this.vocabulary = first.vocabulary;
+        const extra = first as ModelBackend & {precision?: "exact" | "fast"; chatFormat?: string};
+        this.precision = extra.precision ?? (first.capabilities.exact ? "exact" : "fast");
+        this.chatFormat = extra.chatFormat ?? "server";
+        this.capabilities = {
+            ...first.capabilities,
+            lanes: this.replicas.reduce((sum, replica) => sum + replica.limit, 0),
+            contextSize: Math.min(...backends.map((backend) => backend.capabilities.contextSize)),
+            maxTopLogprobs: Math.min(...backends.map((backend) => backend.capabilities.maxTopLogprobs)),
+            exact: backends.every((backend) => backend.capabilities.exact),
+        };
+    }
+
+    get replicaStats(): ReplicaStats[] {
+        const now = Date.now();
+        return this.replicas.map((replica) => ({
+            name: replica.backend.name, outstanding: replica.outstanding, completed: replica.completed,
+            failures: replica.failures, down: replica.downUntil > now,
+        }));
+    }
+
+    tokenize(text: string): TokenId[] {
+        return this.firstHealthy((backend) => backend.tokenize(text));
+    }
+
+    detokenize(tokens: readonly TokenId[], special?: boolean): string {
+        return this.firstHealthy((backend) => backend.detokenize(tokens, special));
+    }
+
+    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
+        return this.firstHealthy((backend) => backend.renderChat(messages, assistantResponse));
+    }
+
+    score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
+        return this.dispatch(lane, (backend, slot) => backend.score(request, slot));
+    }
+
+    generate(request: GenerateRequest, lane: number): Promise<Generation> {
+        return this.dispatch(lane, (backend, slot) => backend.generate(request, slot));
+    }
+
+    async dispose(): Promise<void> {
+        await Promise.allSettled(this.replicas.map((replica) => replica.backend.dispose()));
+    }
+
+    /** Synchronous calls: the first replica not cooling down; transient failures move to the next. */
+    private firstHealthy<T>(call: (backend: ModelBackend) => T): T {
+        const now = Date.now();
+        const order = this.replicas.map((_, index) => index).sort((left, right) =>
+            Number((this.replicas[left] as ReplicaState).downUntil > now) - Number((this.replicas[right] as ReplicaState).downUntil > now) || left - right);
+        let lastError: unknown;
+        for (const index of order) {
+            const replica = this.replicas[index] as ReplicaState;
+            try {
+                return call(replica.backend);
+            } catch (error) {
+                if (!isTransientError(error)) throw error;
+                this.noteFailure(replica, error);
+                lastError = error;
+            }
+        }
+        throw lastError;
+    }
+
+    private async dispatch<T>(lane: number, call: (backend: ModelBackend, slot: number) => Promise<T>): Promise<T> {
+        let lastError: unknown;
+        let waitBeforeNext = 0;
+        for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
+            if (waitBeforeNext > 0) await delay(waitBeforeNext);
+            const lease = await this.acquire(lane);
+            const replica = this.replicas[lease.index] as ReplicaState;
+            try {
+                const result = await call(replica.backend, lease.slot);
+                replica.completed++;
+                replica.consecutiveFailures = 0;
+                this.laneAffinity.set(lane, lease.index);
+                return result;
+            } catch (error) {
+                if (!isTransientError(error)) throw error;
+                lastError = error;
+                this.retries++;
+                this.noteFailure(replica, error);
+                this.laneAffinity.delete(lane);
+                const backoff = this.random() * Math.min(this.policy.maxDelayMs, this.policy.initialDelayMs * 2 ** (attempt - 1));
+                // Another healthy replica can take the request at once; otherwise back off.
+                waitBeforeNext = this.healthyCount(lease.index) > 0 ? 0 : backoff;
+            } finally {
+                this.release(lease);
+            }
+        }
+        const message = lastError instanceof Error ? lastError.message : String(lastError);
+        throw new BackendError(`gave up after ${this.policy.maxAttempts} attempts on ${this.replicas.length} replica${this.replicas.length === 1 ? "" : "s"}: ${message}`, {
+            hint: "check that the servers are up; add replicas or lower the concurrency",
+            fields: {transient: false, attempts: this.policy.maxAttempts},
+            cause: lastError,
+        });
+    }
+
+    private healthyCount(except: number): number {
+        const now = Date.now();
+        return this.replicas.filter((replica, index) => index !== except && replica.downUntil <= now).length;
+    }
+
+    private noteFailure(replica: ReplicaState, error: unknown): void {
+        replica.failures++;
+        replica.consecutiveFailures++;
+        const fields = error instanceof BackendError ? error.fields : {};
+        const retryAfter = typeof fields["retryAfterMs"] === "number" ? fields["retryAfterMs"] : undefined;
+        const kind = fields["kind"];
+        let pause = 0;
+        if (retryAfter !== undefined) pause = retryAfter;
+        else if (kind === "connection") pause = Math.min(30_000, this.policy.cooldownMs * 2 ** (replica.consecutiveFailures - 1));
+        else if (fields["status"] === 429) pause = Math.min(this.policy.maxDelayMs, this.policy.initialDelayMs * 2 ** (replica.consecutiveFailures - 1));
+        if (pause > 0) {
+            replica.downUntil = Math.max(replica.downUntil, Date.now() + pause);
+            setTimeout(() => this.wake(), pause + 1).unref?.();
+        }
+    }
+
+    /** A free slot on the lane's replica if it is healthy and has room, else on the least-loaded healthy replica. */
+    private async acquire(lane: number): Promise<Lease> {
+        for (;;) {
+            const now = Date.now();
+            const candidates = this.replicas
+                .map((replica, index) => ({replica, index}))
+                .filter(({replica}) => replica.freeSlots.length > 0);
+            const healthy = candidates.filter(({replica}) => replica.downUntil <= now);
+            const preferred = this.laneAffinity.get(lane);
+            let choice = healthy.find(({index}) => index === preferred);
+            if (choice === undefined && healthy.length > 0) {
+                choice = healthy.reduce((best, item) => {
+                    const load = item.replica.outstanding / item.replica.limit;
+                    const bestLoad = best.replica.outstanding / best.replica.limit;
+                    return load < bestLoad || (load === bestLoad && item.replica.completed < best.replica.completed) ? item : best;
+                });
+            }
+            if (choice === undefined && healthy.length === 0 && candidates.length > 0 && this.replicas.every((replica) => replica.downUntil > now)) {
+                // Everyone is cooling down: wait for the first to come back.
+                const soonest = Math.min(...this.replicas.map((replica) => replica.downUntil));
+                await delay(Math.max(1, soonest - now));
+                continue;
+            }
+            if (choice !== undefined) {
+                const slot = choice.replica.freeSlots.pop() as number;
+                choice.replica.outstanding++;
+                return {index: choice.index, slot};
+            }
+            await new Promise<void>((resolve) => this.waiters.push(resolve));
+        }
+    }
+
+    private release(lease: Lease): void {
+        const replica = this.replicas[lease.index] as ReplicaState;
+        replica.outstanding--;
+        replica.freeSlots.push(lease.slot);
+        this.wake();
+    }
+
+    private wake(): void {
+        const waiting = this.waiters;
+        this.waiters = [];
+        for (const resolve of waiting) resolve();
+    }
+}
+
+function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
