@@ -15,13 +15,17 @@ import {modelOptionSpecs} from "../input-files.js";
 import {formatExplainText} from "../render/explain-text.js";
 import type {ColorDepth} from "../render/shading.js";
 import {openModelFromOptions} from "./model-support.js";
+import {basename} from "node:path";
+import {buildPageView, renderReportHtml} from "../../viewer/page.js";
+import {parseViewableResult} from "../../viewer/result-file.js";
+import {writeHtmlFile} from "./report.js";
 
 const methodChoices = attributionMethodNames();
 
 export const explainCommand: Command = {
     name: "explain",
     summary: "Attribute a model's answer to units of its input (Shapley, leave-one-out, ...).",
-    usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json]",
+    usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json] [--format html --out FILE.html]",
     options: {
         model: modelOptionSpecs.model,
         prompt: {kind: "string", valueName: "TEXT", description: "The prompt to explain (plain text)."},
@@ -40,6 +44,7 @@ export const explainCommand: Command = {
         rationale: {kind: "string", valueName: "SPANS", description: "Human rationale: START-END[,...] character offsets (PART:START-END for documents/messages)."},
         json: {kind: "boolean", description: "Print the versioned JSON result (docs/schema-explain.md)."},
         out: {kind: "string", valueName: "FILE.json", description: "Write the JSON result to a file and print the text summary."},
+        format: {kind: "string", valueName: "FORMAT", choices: ["text", "html"], default: "text", description: "html: write a self-contained HTML report to --out FILE.html (or print it)."},
         "context-size": modelOptionSpecs["context-size"],
         fast: modelOptionSpecs.fast,
     },
@@ -68,6 +73,7 @@ export const explainCommand: Command = {
         if (options.json === true && typeof options.out === "string") {
             throw new ArgumentError("--json and --out do not go together", {hint: "use --json to print the JSON, or --out FILE.json to write it"});
         }
+        if (options.format === "html" && options.json === true) throw new ArgumentError("--json and --format html do not go together", {hint: "use --format html --out FILE.html for the report; glassbox report RESULT.json turns a JSON result into one"});
         // Fail on the input before loading the model where the units do not need its tokenizer.
         if (unit !== "token") {
             const tree = method === "hierarchical" ? unitTreeFor(file.input, unit) : undefined;
@@ -94,6 +100,7 @@ export const explainCommand: Command = {
                 onProgress: progressPrinter(io, started),
             });
             io.progressDone();
+            if (options.format === "html") return writeHtmlReport(io, result, stringOption(options, "out"));
             if (options.json === true) {
                 io.stdout.write(`${serializeExplainResult(result)}\n`);
                 return 0;
@@ -112,6 +119,17 @@ export const explainCommand: Command = {
 /** JSON text of a result: non-finite numbers (a probability that underflowed) become null. */
 export function serializeExplainResult(result: ExplainResult): string {
     return JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2);
+}
+
+function writeHtmlReport(io: CommandIo, result: ExplainResult, out: string | undefined): number {
+    const parsed = JSON.parse(serializeExplainResult(result)) as unknown;
+    const html = renderReportHtml(buildPageView(parseViewableResult(parsed, "the explain result"), out === undefined ? "explanation" : basename(out)));
+    if (out === undefined) io.stdout.write(html);
+    else {
+        writeHtmlFile(out, html);
+        io.stdout.write(`wrote ${out}\n`);
+    }
+    return 0;
 }
 
 function readExplainInput(options: ParsedOptions): ExplainInputFile {
