@@ -55,11 +55,12 @@ export function divergingBar(value: number, scale: number, width = 8): string {
     const full = Math.floor(cells);
     const eighths = Math.round((cells - full) * 8);
     const partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
-    let bar = "█".repeat(full);
-    if (eighths === 8) bar += "█";
-    else if (eighths > 0 && full < width) bar += value >= 0 ? partials[eighths] : "▕";
-    bar = bar.slice(0, width);
-    return value >= 0 ? `${" ".repeat(width)}│${bar.padEnd(width)}` : `${bar.padStart(width)}│${" ".repeat(width)}`;
+    const solid = Math.min(width, full + (eighths === 8 ? 1 : 0));
+    const tip = eighths > 0 && eighths < 8 && solid < width ? (value >= 0 ? partials[eighths] : eighths >= 4 ? "▐" : "▕") : "";
+    // Positive bars grow right with the tip at their right end; negative bars grow left with the tip at their left end.
+    return value >= 0
+        ? `${" ".repeat(width)}│${("█".repeat(solid) + tip).padEnd(width)}`
+        : `${(tip + "█".repeat(solid)).padStart(width)}│${" ".repeat(width)}`;
 }
 
 /** A scale legend: a run of shaded cells from −scale to +scale. */
