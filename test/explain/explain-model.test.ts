@@ -48,3 +48,24 @@ test("the same seed gives the same attribution on stories260K; log-odds and cont
     assert.equal(contrastive.valueKind, "contrastive");
     assert.equal(contrastive.componentLabels.at(-1)?.startsWith("foil:"), true);
 });
+
+test("without a target, the greedy answer is generated once and scored as the fixed target", async () => {
+    const prompt = "Lily had a red ball.";
+    const result = await explain(backend, {kind: "prompt", prompt}, {unit: "word", method: "loo", maxTargetTokens: 4});
+    assert.equal(result.target.origin, "generated");
+    assert.ok(result.target.tokens.length >= 1 && result.target.tokens.length <= 4);
+    const generation = await backend.generate({context: [1, ...backend.tokenize(prompt)], maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    assert.deepEqual(result.target.tokens.map((token) => token.id), generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token));
+    const direct = sum((await backend.score({context: [1, ...backend.tokenize(prompt)], target: result.target.tokens.map((token) => token.id)}, 0)).logprobs);
+    assert.ok(Math.abs(result.valueFull - direct) < 1e-6);
+});
+
+test("chat messages as units on stories260K: exact Shapley stays efficient", async () => {
+    const input = {kind: "chat" as const, playerRoles: ["user" as const, "system" as const], messages: [
+        {role: "system" as const, content: "Tell a short story."}, {role: "user" as const, content: "Lily had a red ball."}, {role: "user" as const, content: "What did Lily do?"},
+    ]};
+    const result = await explain(backend, input, {method: "exact", target: " She played."});
+    assert.equal(result.unit, "message");
+    assert.equal(result.units.length, 3);
+    assert.ok(Math.abs(result.efficiencyGap) < 1e-6);
+});
