@@ -137,7 +137,7 @@ export class VllmBackend implements ModelBackend {
         const response = await postJson(this.endpoint, this.completionsUrl, {
             model: this.model, prompt, echo: true, max_tokens: 0, logprobs: 0, temperature: 0,
         }, completionResponseSchema);
-        const logprobs = promptLogprobsOf(response, prompt.length, this.completionsUrl).slice(request.context.length);
+        const logprobs = promptLogprobsOf(response, prompt, this.completionsUrl).slice(request.context.length);
         return {logprobs: logprobs.map(finiteLogprob)};
     }
 
@@ -209,16 +209,17 @@ export class VllmBackend implements ModelBackend {
 
 const detokenizeSchema = z.object({prompt: z.string()});
 
-/** The logprob of every prompt position from an echo response (`logprobs.token_logprobs`, else `prompt_logprobs`). */
-export function promptLogprobsOf(response: CompletionResponse, promptLength: number, url: string): Array<number | null> {
+/**
+ * The logprob of every prompt position from an echo response: `logprobs.token_logprobs`, else
+ * `prompt_logprobs` (each position's dict holds the prompt token plus top alternatives; the
+ * prompt token's own entry is read by its id).
+ */
+export function promptLogprobsOf(response: CompletionResponse, prompt: readonly TokenId[], url: string): Array<number | null> {
+    const promptLength = prompt.length;
     const choice = response.choices[0];
     let values: Array<number | null> | undefined = choice?.logprobs?.token_logprobs;
     if (values === undefined && choice?.prompt_logprobs !== undefined && choice.prompt_logprobs !== null) {
-        values = choice.prompt_logprobs.map((entry) => {
-            if (entry === null) return null;
-            const best = Object.values(entry);
-            return best.length === 0 ? null : (best.find((item) => item.rank !== 1) ?? best[0])?.logprob ?? null;
-        });
+        values = logprobsFromPromptEntries(choice.prompt_logprobs, prompt);
     }
     if (values === undefined) {
         throw new BackendError(`unexpected response from POST ${url}: field choices[0].logprobs is missing`, {
@@ -232,6 +233,13 @@ export function promptLogprobsOf(response: CompletionResponse, promptLength: num
         });
     }
     return values;
+}
+
+/** `prompt_logprobs` (completions per choice, chat top-level) → the prompt tokens' own logprobs. */
+export function logprobsFromPromptEntries(
+    entries: ReadonlyArray<Record<string, {logprob: number}> | null>, prompt: readonly TokenId[],
+): Array<number | null> {
+    return entries.map((entry, index) => entry === null ? null : entry[String(prompt[index])]?.logprob ?? null);
 }
 
 /** A target position's logprob; null there means probability 0 (JSON has no -Infinity). */
