@@ -2,7 +2,8 @@
  * Coarser unit levels for re-aggregation in the page: words, sentences, paragraphs and whole
  * sources, found with glassbox's own splitters, each unit assigned to the group it overlaps
  * most (a whitespace-only token, overlapping none, goes to the nearest group). A level is kept
- * only when it has fewer groups than the finer one before it.
+ * only when it has fewer groups than the finer one before it (and, below the whole-source level,
+ * more than one group per source).
  */
 import {splitParagraphs, splitSentences, splitWords} from "../units/splitters.js";
 import type {TextSpan} from "../units/types.js";
@@ -28,7 +29,9 @@ export function unitLevels(baseKind: string, units: readonly ViewGroup[], source
     for (const candidate of candidates) {
         const level = groupUnits(candidate.kind, units, sources, candidate.split);
         const previous = levels[levels.length - 1]!;
-        if (level.groups.length > 0 && level.groups.length < previous.groups.length) levels.push(level);
+        // One group per source is the whole-source level, named as such.
+        const wholeSources = candidate.kind !== wholeSourceKind && level.groups.length <= sources.length;
+        if (level.groups.length > 0 && level.groups.length < previous.groups.length && !wholeSources) levels.push(level);
     }
     return levels;
 }

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import {test} from "node:test";
+import {Script} from "node:vm";
+import {reportScript, appScript} from "../../src/viewer/client-bundle.js";
+import {buildExplainView} from "../../src/viewer/explain-view.js";
+import {buildGenericView} from "../../src/viewer/generic-view.js";
+import {renderReportHtml} from "../../src/viewer/page.js";
+import {aggregateValues, divergingColor, escapeHtml, formatNumber, formatSigned, shadeStyle} from "../../src/viewer/render/basics.js";
+import {renderExplainMain, renderShadedSources} from "../../src/viewer/render/explain-html.js";
+import {niceTicks, renderPlot} from "../../src/viewer/render/plot.js";
+import {bestSpan, unitLevels} from "../../src/viewer/unit-levels.js";
+import {sumsByWord, syntheticExplainResult} from "./fixtures.js";
+
+const prompt = "Lily had a red ball. She lost it in the park.\n\nTom found the ball. He gave it back.";
+
+test("the diverging scale is neutral at 0, blue below and orange above, clamped at ±1", () => {
+    assert.equal(divergingColor(0), "rgb(247, 247, 247)");
+    assert.equal(divergingColor(-1), "rgb(33, 102, 172)");
+    assert.equal(divergingColor(1), "rgb(179, 88, 6)");
+    assert.equal(divergingColor(5), divergingColor(1));
+    assert.equal(divergingColor(-0.25), "rgb(197, 222, 235)");
+    assert.equal(divergingColor(Number.NaN), "rgb(247, 247, 247)");
+});
+
+test("shading intensity follows the square root of |value| / scale and null is unshaded", () => {
+    assert.equal(shadeStyle(0.25, 1), `background:${divergingColor(0.5)};color:#1b1b1b`);
+    assert.equal(shadeStyle(-1, 1), `background:${divergingColor(-1)};color:#ffffff`);
+    assert.equal(shadeStyle(null, 1), "background:transparent");
+    assert.equal(shadeStyle(1, 0), "background:transparent");
+});
+
+test("aggregation sums values per group, combines standard errors as √Σse², and propagates null", () => {
+    const result = aggregateValues([1, 2, 3, 4], [3, 4, 0, 1], [0, 0, 1, 1], 2);
+    assert.deepEqual(result.values, [3, 7]);
+    assert.deepEqual(result.standardErrors, [5, 1]);
+    assert.deepEqual(aggregateValues([1, null, 3], null, [0, 0, 1], 2), {values: [null, 3], standardErrors: null});
+});
+
+test("numbers read well: integers stay integers, signs are explicit, tiny values use exponents", () => {
+    assert.equal(formatNumber(159), "159");
+    assert.equal(formatNumber(0.123456), "0.123");
+    assert.equal(formatNumber(123.456), "123.5");
+    assert.equal(formatNumber(0.0001234), "1.23e-4");
+    assert.equal(formatNumber(null), "n/a");
+    assert.equal(formatSigned(0.5), "+0.5");
+    assert.equal(formatSigned(-0.5), "−0.5");
+    assert.equal(escapeHtml(`<a href="x">&'`), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+});
+
+test("nice ticks are round numbers covering the range", () => {
+    assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+    assert.deepEqual(niceTicks(-20, -1, 5), [-20, -15, -10, -5]);
+    assert.deepEqual(niceTicks(3, 3, 5), [3]);
+});
+
+test("a unit goes to the span it overlaps most; a whitespace-only unit to the nearest span", () => {
+    const spans = [{start: 0, end: 4}, {start: 5, end: 8}, {start: 10, end: 12}];
+    assert.equal(bestSpan(spans, {start: 4, end: 7}), 1);
+    assert.equal(bestSpan(spans, {start: 8, end: 9}), 1);
+    assert.equal(bestSpan(spans, {start: 8, end: 10}), 2, "a tie goes to the later span");
+    assert.equal(bestSpan(spans, {start: 9, end: 10}), 2);
+    assert.equal(bestSpan(spans, {start: 13, end: 14}), 2);
+});
+
+test("token units get word, sentence, paragraph and prompt levels; the word sums match an independent count", () => {
+    const result = syntheticExplainResult({prompt, unit: "token", seed: 3});
+    const view = buildExplainView(result, "t");
+    assert.deepEqual(view.levels.map((level) => [level.kind, level.groups.length]), [["token", result.units.length], ["word", 19], ["sentence", 4], ["paragraph", 2], ["prompt", 1]]);
+    const word = view.levels[1]!;
+    const sums = aggregateValues(view.rows[0]!.values, null, word.unitGroup, word.groups.length).values;
+    const expected = sumsByWord(prompt, result);
+    assert.equal(sums.length, expected.length);
+    sums.forEach((sum, index) => assert.ok(Math.abs((sum as number) - (expected[index] as number)) < 1e-12, `word ${index}`));
+    const total = aggregateValues(view.rows[0]!.values, null, view.levels[4]!.unitGroup, 1).values[0] as number;
+    assert.ok(Math.abs(total - result.values.reduce((a, b) => a + b, 0)) < 1e-12);
+});
+
+test("the shaded text reproduces the source exactly and carries each group's value", () => {
+    const result = syntheticExplainResult({prompt: "<b>Tom</b> & Ann ran.", unit: "token", seed: 1});
+    const view = buildExplainView(result, "t");
+    const html = renderShadedSources(view, 0, view.rows[0]!.values, 1);
+    const text = html.replace(/<h3>.*?<\/h3>/g, "").replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    assert.equal(text, "<b>Tom</b> & Ann ran.");
+    const values = [...html.matchAll(/data-value="([^"]*)"/g)].map((match) => Number(match[1]));
+    assert.deepEqual(values, result.values);
+    assert.equal((html.match(/tabindex="0"/g) ?? []).length, 1, "one unit in the tab order (roving tabindex)");
+});
+
+test("choosing a target-token row shades by that row", () => {
+    const result = syntheticExplainResult({prompt, unit: "word", seed: 2});
+    const view = buildExplainView(result, "t");
+    const html = renderExplainMain(view, {level: 0, row: 2}, "p");
+    const shaded = [...html.matchAll(/class="u" data-i="\d+" data-value="([^"]*)"/g)].map((match) => Number(match[1]));
+    assert.deepEqual(shaded, result.componentValues![1]);
+    assert.match(html, /target token \./);
+});
+
+test("plots have both axis labels, ticks, a legend entry per series and an accessible name", () => {
+    const svg = renderPlot({title: "Deletion", xLabel: "fraction removed", yLabel: "v(S)", kind: "line", series: [{label: "deletion", points: [[0, 1], [0.5, 0.2], [1, -1]]}], xDomain: [0, 1], caption: "Falls fast."});
+    assert.match(svg, /role="img" aria-label="Deletion\. Falls fast\."/);
+    assert.match(svg, />fraction removed<\/text>/);
+    assert.match(svg, />v\(S\)<\/text>/);
+    assert.match(svg, /<li><span class="swatch"[^>]*><\/span>deletion<\/li>/);
+    assert.ok((svg.match(/class="tick"/g) ?? []).length >= 8);
+});
+
+test("the page scripts compile, and the report embeds its data safely and loads nothing", () => {
+    new Script(reportScript());
+    new Script(appScript());
+    const result = syntheticExplainResult({prompt: "Say </script><script>alert(1)</script> now.", unit: "word", seed: 4});
+    const html = renderReportHtml(buildExplainView(result, "t"));
+    assert.equal((html.match(/<\/script>/g) ?? []).length, 2, "only the two real closing tags");
+    assert.doesNotMatch(html, /\b(src|href)="https?:/);
+    assert.match(html, /Content-Security-Policy/);
+});
+
+test("unit levels are not repeated when a coarser split changes nothing", () => {
+    const units = [{source: 0, start: 0, end: 3}, {source: 0, start: 4, end: 7}];
+    const levels = unitLevels("word", units, [{label: "prompt", text: "one two"}], "prompt");
+    assert.deepEqual(levels.map((level) => level.kind), ["word", "prompt"]);
+});
+
+test("other result kinds show facts, record tables and the curves they carry", () => {
+    const view = buildGenericView("cot-early-answering", {
+        schemaVersion: 1,
+        kind: "cot-early-answering",
+        areaOverCurve: 0.25,
+        byLength: [{steps: 2, items: 3, curve: [{x: 0, y: 0.5}, {x: 0.5, y: 1}]}, {steps: 3, items: 1, curve: [{x: 0, y: 0}, {x: 0.33, y: 1}, {x: 0.67, y: 1}]}],
+        items: [{id: "a", question: "2+2?", aoc: 0.5}, {id: "b", question: "3+4?", aoc: 0}],
+    }, "cot");
+    assert.deepEqual(view.facts[0], {label: "areaOverCurve", value: "0.25", note: ""});
+    assert.equal(view.plots.length, 1);
+    assert.deepEqual(view.plots[0]!.series.map((series) => series.label), ["steps 2", "steps 3"]);
+    const items = view.tables.find((table) => table.caption === "items");
+    assert.deepEqual(items?.rows, [["a", "2+2?", 0.5], ["b", "3+4?", 0]]);
+});
