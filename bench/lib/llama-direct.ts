@@ -1,0 +1,244 @@
+/**
+ * Direct node-llama-cpp measurements for benchmarks: the naive from-scratch baseline, the engine
+ * limit (only the tokens that must be evaluated, in large batches) and the cost of reading
+ * target-token probabilities. Library code goes through src/backends; benchmarks may not.
+ */
+import type {ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
+import {sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
+import type {ScoreRequest, ScoreResult} from "../../src/model/contract.js";
+import {laneStateAfter, prefixCost, prefixOrder, emptyLaneState} from "../../src/evaluator/schedule.js";
+import {flattenRequest} from "../../src/evaluator/token-sequence.js";
+
+export interface DirectModel {
+    model: LlamaModel;
+    context: LlamaContext;
+    sequence: LlamaContextSequence;
+    dispose(): Promise<void>;
+}
+
+/** One sequence with the llama.cpp backend's exact-mode settings (no flash attention, F32 KV cache). */
+export async function openDirect(path: string, options: {contextSize: number; threads: number; batchSize?: number}): Promise<DirectModel> {
+    const llama = await sharedLlama();
+    const model = await llama.loadModel({modelPath: path, gpuLayers: 0});
+    const context = await model.createContext({
+        contextSize: options.contextSize, sequences: 1, threads: options.threads, batchSize: options.batchSize ?? 512,
+        flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32",
+    });
+    const sequence = context.getSequence();
+    return {model, context, sequence, dispose: async () => {
+        await context.dispose();
+        await model.dispose();
+    }};
+}
+
+export type LogitsMode = "probabilities" | "confidence" | "none";
+
+function inputFor(tokens: readonly number[], from: number, firstLogit: number, mode: LogitsMode): ControlledEvaluateInputItem[] {
+    const input: ControlledEvaluateInputItem[] = [];
+    for (let index = from; index < tokens.length - 1; index++) {
+        const token = tokens[index] as Token;
+        if (index < firstLogit || mode === "none") input.push(token);
+        else input.push([token, {generateNext: mode === "probabilities" ? {probabilities: true} : {confidence: true}}]);
+    }
+    return input;
+}
+
+/** (a) What captum and inseq do: clear the sequence, evaluate prompt + target, every time. */
+export async function naiveScores(sequence: LlamaContextSequence, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
+    const results: ScoreResult[] = [];
+    for (const request of requests) {
+        await sequence.clearHistory();
+        const all = [...request.context, ...request.target];
+        const first = request.context.length - 1;
+        const output = await sequence.controlledEvaluate(inputFor(all, 0, first, "probabilities"));
+        results.push({logprobs: request.target.map((token, index) =>
+            Math.log(output[first + index]?.next.probabilities?.get(token as Token) ?? 0))});
+    }
+    return results;
+}
+
+/** The tokens that must be evaluated for `requests` on one lane in prefix order, with logit flags. */
+export function mustEvaluateStream(requests: readonly ScoreRequest[]): {tokens: number[]; logits: boolean[]} {
+    const flats = requests.map(flattenRequest);
+    const tokens: number[] = [];
+    const logits: boolean[] = [];
+    let held = emptyLaneState;
+    for (const index of prefixOrder(flats)) {
+        const flat = flats[index]!;
+        const {reused} = prefixCost(held, flat, true);
+        for (let position = reused; position < flat.tokens.length - 1; position++) {
+            tokens.push(flat.tokens[position]!);
+            logits.push(position >= flat.contextLength - 1);
+        }
+        held = laneStateAfter(flat);
+    }
+    return {tokens, logits};
+}
+
+/**
+ * (c) The engine limit: the must-evaluate tokens, in windows of `window` tokens (each window one
+ * controlledEvaluate on a cleared sequence, so attention spans stay prompt-sized), with logits
+ * at the same number of positions (or none).
+ */
+export async function engineLimit(sequence: LlamaContextSequence, stream: {tokens: number[]; logits: boolean[]}, window: number, withLogits: boolean): Promise<number> {
+    let calls = 0;
+    for (let start = 0; start < stream.tokens.length; start += window) {
+        await sequence.clearHistory();
+        const input: ControlledEvaluateInputItem[] = [];
+        for (let index = start; index < Math.min(stream.tokens.length, start + window); index++) {
+            const token = stream.tokens[index] as Token;
+            input.push(withLogits && stream.logits[index] ? [token, {generateNext: {probabilities: true}}] : token);
+        }
+        await sequence.controlledEvaluate(input);
+        calls++;
+    }
+    return calls;
+}
+
+/**
+ * The evaluator's work on one lane done directly (prefix order, `adaptStateToTokens` reuse, one
+ * controlledEvaluate per request), reading the target positions as `mode` says.
+ */
+export async function prefixReplay(sequence: LlamaContextSequence, requests: readonly ScoreRequest[], mode: LogitsMode): Promise<void> {
+    await sequence.clearHistory();
+    const flats = requests.map(flattenRequest);
+    for (const index of prefixOrder(flats)) {
+        const request = requests[index]!;
+        const all = [...request.context, ...request.target];
+        const first = request.context.length - 1;
+        await sequence.adaptStateToTokens(all.slice(0, first) as Token[], false);
+        await sequence.controlledEvaluate(inputFor(all, sequence.nextTokenIndex, first, mode));
+    }
+}
+
+/** Internals of node-llama-cpp 3.21.1 used by {@link prefixReplayWithoutMap} (not public API). */
+interface SequenceInternals {
+    _decodeTokens(tokens: Token[], logits: boolean[], priority: number, tokenMeter: unknown, shift: unknown,
+        mapper: (batchLogitIndex: number, tokenIndex: number) => Promise<unknown>, afterBatch: unknown): Promise<unknown[]>;
+    _resolveSamplerConfig(options: object): object;
+    _tokenMeter: unknown;
+    _contextShift: {size: unknown; strategy: unknown};
+    _takeIntervalCheckpointIfNeededAfterBatch: unknown;
+    _context: {_ctx: {sampleToken(index: number, sampler: unknown, probabilities: boolean, confidence: boolean): Promise<[number, number[] | undefined, number | undefined]>}};
+}
+
+interface ModelInternals {
+    _llama: {_bindings: {AddonSampler: new (model: unknown) => {applyConfig(config: object): void; dispose(): void}}};
+    _model: unknown;
+}
+
+/**
+ * Like {@link prefixReplay} with probabilities, but reads each target token's probability from
+ * the flat [token, p, token, p, …] array the native sampler returns, without building a Map.
+ * Uses node-llama-cpp internals: an experiment to size the possible saving, not library code.
+ */
+export async function prefixReplayWithoutMap(model: LlamaModel, sequence: LlamaContextSequence, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
+    const internals = sequence as unknown as SequenceInternals;
+    const modelInternals = model as unknown as ModelInternals;
+    const sampler = new modelInternals._llama._bindings.AddonSampler(modelInternals._model);
+    sampler.applyConfig(internals._resolveSamplerConfig({}));
+    const results: ScoreResult[] = new Array(requests.length);
+    try {
+        await sequence.clearHistory();
+        const flats = requests.map(flattenRequest);
+        for (const requestIndex of prefixOrder(flats)) {
+            const request = requests[requestIndex]!;
+            const all = [...request.context, ...request.target];
+            const first = request.context.length - 1;
+            await sequence.adaptStateToTokens(all.slice(0, first) as Token[], false);
+            const start = sequence.nextTokenIndex;
+            const tokens = all.slice(start, -1) as Token[];
+            const logits = tokens.map((_, offset) => start + offset >= first);
+            const logprobs = new Array<number>(request.target.length).fill(-Infinity);
+            await internals._decodeTokens(tokens, logits, 5, internals._tokenMeter,
+                {size: internals._contextShift.size, strategy: internals._contextShift.strategy},
+                async (batchLogitIndex, tokenIndex) => {
+                    const [, flat] = await internals._context._ctx.sampleToken(batchLogitIndex, sampler, true, false);
+                    const targetIndex = start + tokenIndex - first;
+                    const wanted = request.target[targetIndex];
+                    if (flat === undefined || wanted === undefined) return undefined;
+                    for (let index = 0; index < flat.length; index += 2) {
+                        if (flat[index] === wanted) {
+                            logprobs[targetIndex] = Math.log(flat[index + 1]!);
+                            break;
+                        }
+                    }
+                    return undefined;
+                }, internals._takeIntervalCheckpointIfNeededAfterBatch);
+            results[requestIndex] = {logprobs};
+        }
+    } finally {
+        sampler.dispose();
+    }
+    return results;
+}
+
+/**
+ * An exact reading of target-token probabilities without transferring the vocabulary, from two
+ * samplings of the same logits (node-llama-cpp internals, an experiment):
+ *   1. greedy with `confidence`: the argmax token m and c = p(m) = e^{l_m} / Z (full softmax, in native code);
+ *   2. the target t biased by +B, top-k truncation, temperature 1, with `probabilities`: q over
+ *      the k best biased logits, so q_t / q_m = e^{l_t + B − l_m};
+ *   then log p(t) = log c + log q_t − log q_m − B. Where t is m, log p(t) = log c. Where t does
+ *   not reach the top k even with the bias, a third sampling reads the full map (counted).
+ */
+export async function prefixReplayBiasedTopK(model: LlamaModel, sequence: LlamaContextSequence, requests: readonly ScoreRequest[],
+    options: {topK: number; bias: number}): Promise<{results: ScoreResult[]; fallbacks: number}> {
+    const internals = sequence as unknown as SequenceInternals;
+    const modelInternals = model as unknown as ModelInternals;
+    const greedy = new modelInternals._llama._bindings.AddonSampler(modelInternals._model);
+    const truncated = new modelInternals._llama._bindings.AddonSampler(modelInternals._model);
+    greedy.applyConfig(internals._resolveSamplerConfig({}));
+    const truncatedBase = internals._resolveSamplerConfig({temperature: 1, topK: options.topK, topP: 1, minP: 0, seed: 1});
+    const sample = internals._context._ctx.sampleToken.bind(internals._context._ctx);
+    const results: ScoreResult[] = new Array(requests.length);
+    let fallbacks = 0;
+    try {
+        await sequence.clearHistory();
+        const flats = requests.map(flattenRequest);
+        for (const requestIndex of prefixOrder(flats)) {
+            const request = requests[requestIndex]!;
+            const all = [...request.context, ...request.target];
+            const first = request.context.length - 1;
+            await sequence.adaptStateToTokens(all.slice(0, first) as Token[], false);
+            const start = sequence.nextTokenIndex;
+            const tokens = all.slice(start, -1) as Token[];
+            const logits = tokens.map((_, offset) => start + offset >= first);
+            const logprobs = new Array<number>(request.target.length).fill(-Infinity);
+            await internals._decodeTokens(tokens, logits, 5, internals._tokenMeter,
+                {size: internals._contextShift.size, strategy: internals._contextShift.strategy},
+                async (batchLogitIndex, tokenIndex) => {
+                    const targetIndex = start + tokenIndex - first;
+                    const wanted = request.target[targetIndex];
+                    if (wanted === undefined) return undefined;
+                    const [best, , confidence] = await sample(batchLogitIndex, greedy, false, true);
+                    if (best === wanted && confidence !== undefined) {
+                        logprobs[targetIndex] = Math.log(confidence);
+                        return undefined;
+                    }
+                    truncated.applyConfig({...truncatedBase, tokenBiasKeys: Uint32Array.of(wanted), tokenBiasValues: Float32Array.of(options.bias)});
+                    const [, top] = await sample(batchLogitIndex, truncated, true, false);
+                    const probabilityOf = (flat: readonly number[] | undefined, token: number): number | undefined => {
+                        if (flat === undefined) return undefined;
+                        for (let index = 0; index < flat.length; index += 2) if (flat[index] === token) return flat[index + 1];
+                        return undefined;
+                    };
+                    const targetShare = probabilityOf(top, wanted);
+                    const bestShare = probabilityOf(top, best);
+                    if (confidence !== undefined && targetShare !== undefined && bestShare !== undefined) {
+                        logprobs[targetIndex] = Math.log(confidence) + Math.log(targetShare) - Math.log(bestShare) - options.bias;
+                        return undefined;
+                    }
+                    fallbacks++;
+                    const [, full] = await sample(batchLogitIndex, greedy, true, false);
+                    logprobs[targetIndex] = Math.log(probabilityOf(full, wanted) ?? 0);
+                    return undefined;
+                }, internals._takeIntervalCheckpointIfNeededAfterBatch);
+            results[requestIndex] = {logprobs};
+        }
+    } finally {
+        greedy.dispose();
+        truncated.dispose();
+    }
+    return {results, fallbacks};
+}

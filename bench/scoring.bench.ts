@@ -1,0 +1,203 @@
+/**
+ * Scoring benchmark (`npm run bench:scoring`). Workload: bench/lib/scoring-workload.ts (64
+ * leave-some-sentences-out variants of a 16-sentence, ~300-token story, 16-token target).
+ *
+ * Part 1, stories260K, in one run, methods interleaved round by round, medians reported:
+ *   (a) naive: clear the sequence, evaluate prompt + target from scratch for every variant;
+ *   (b) the glassbox Evaluator on the llama.cpp backend with 1, 2 and 4 lanes (cache off);
+ *   (c) engine limit: only the tokens that must be evaluated (after each variant's shared prefix
+ *       in prefix order), in prompt-sized windows, one controlledEvaluate per window, logits at
+ *       the same 1,024 positions; (c0) the same without logits.
+ * Part 2, llama-2-tiny-random (32k vocabulary): the evaluator's work replayed directly with
+ *   logits at the 16 target positions read as full probability maps, as confidences only, from
+ *   the native array without a Map, or not requested; and the Evaluator itself.
+ *
+ * Environment: BENCH_ROUNDS (default 5); BENCH_THREADS (default os.availableParallelism()).
+ */
+import {availableParallelism} from "node:os";
+import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
+import {Evaluator} from "../src/evaluator/evaluator.js";
+import type {EvaluatorStats} from "../src/evaluator/types.js";
+import type {ScoreRequest, ScoreResult} from "../src/model/contract.js";
+import {describeMachine, formatMachine} from "./lib/machine.js";
+import {
+    engineLimit, mustEvaluateStream, naiveScores, openDirect, prefixReplay, prefixReplayBiasedTopK, prefixReplayWithoutMap,
+} from "./lib/llama-direct.js";
+import {variantMasks, variantRequests} from "./lib/scoring-workload.js";
+import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
+
+const storiesPath = "/work/shared/models/stories260K.gguf";
+const tinyRandomPath = "/work/shared/models/llama-2-tiny-random.gguf";
+const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 5));
+const threads = Math.max(1, Number(process.env["BENCH_THREADS"] ?? availableParallelism()));
+const contextSize = 512;
+const laneCounts = [1, 2, 4] as const;
+
+function maxAbsDifference(left: readonly ScoreResult[], right: readonly ScoreResult[]): number {
+    let worst = 0;
+    left.forEach((result, index) => result.logprobs.forEach((value, position) => {
+        worst = Math.max(worst, Math.abs(value - (right[index]?.logprobs[position] ?? Number.NaN)));
+    }));
+    return worst;
+}
+
+async function resetLanes(backend: LlamaCppBackend): Promise<void> {
+    const bos = backend.vocabulary.bos ?? 1;
+    for (let lane = 0; lane < backend.capabilities.lanes; lane++) await backend.score({context: [bos], target: [bos]}, lane);
+}
+
+async function evaluatorRun(backend: LlamaCppBackend, requests: readonly ScoreRequest[]): Promise<{ms: number; cpuMs: number; results: ScoreResult[]; stats: EvaluatorStats}> {
+    await resetLanes(backend);
+    const evaluator = new Evaluator(backend, {cache: false});
+    const {ms, cpuMs, value} = await timeIt(() => evaluator.scoreMany(requests));
+    return {ms, cpuMs, results: value, stats: evaluator.stats};
+}
+
+interface Samples {
+    wall: Map<string, number[]>;
+    cpu: Map<string, number[]>;
+}
+
+function collect(samples: Samples, name: string, timing: {ms: number; cpuMs: number}): void {
+    for (const [map, value] of [[samples.wall, timing.ms], [samples.cpu, timing.cpuMs]] as const) {
+        const list = map.get(name) ?? [];
+        list.push(value);
+        map.set(name, list);
+    }
+}
+
+function medianOf(map: Map<string, number[]>, name: string): number {
+    return median(map.get(name) ?? []);
+}
+
+/** Median over rounds of the per-round ratio numerator/denominator (same round, same machine state). */
+function roundRatio(map: Map<string, number[]>, numerator: string, denominator: string): number {
+    const top = map.get(numerator) ?? [];
+    const bottom = map.get(denominator) ?? [];
+    return median(top.map((value, round) => value / (bottom[round] ?? Number.NaN)));
+}
+
+async function partOne(): Promise<string> {
+    const direct = await openDirect(storiesPath, {contextSize, threads});
+    const masks = variantMasks();
+    const {requests, fullPromptTokens} = variantRequests({tokenize: (text) => direct.model.tokenize(text), bos: direct.model.tokens.bos ?? undefined}, masks);
+    const backends = new Map<number, LlamaCppBackend>();
+    for (const lanes of laneCounts) backends.set(lanes, await openLlamaCppModel(storiesPath, {lanes, contextSize, threads}));
+    const stream = mustEvaluateStream(requests);
+    const window = fullPromptTokens + 16;
+    const totalTokens = requests.reduce((sum, request) => sum + request.context.length + request.target.length - 1, 0);
+
+    const reference = await naiveScores(direct.sequence, requests);
+    const differences = new Map<number, number>();
+    const stats = new Map<number, EvaluatorStats>();
+    for (const [lanes, backend] of backends) {
+        const run = await evaluatorRun(backend, requests);
+        differences.set(lanes, maxAbsDifference(run.results, reference));
+        stats.set(lanes, run.stats);
+    }
+    const windows = [64, 128, window];
+    const windowCalls = new Map<number, number>();
+    const samples: Samples = {wall: new Map(), cpu: new Map()};
+    for (let round = 0; round < rounds; round++) {
+        collect(samples, "a", await timeIt(() => naiveScores(direct.sequence, requests)));
+        for (const [lanes, backend] of backends) collect(samples, `b${lanes}`, await evaluatorRun(backend, requests));
+        for (const size of windows) {
+            const limit = await timeIt(() => engineLimit(direct.sequence, stream, size, true));
+            windowCalls.set(size, limit.value);
+            collect(samples, `c${size}`, limit);
+            collect(samples, `c0-${size}`, await timeIt(() => engineLimit(direct.sequence, stream, size, false)));
+        }
+    }
+    // The engine limit is the fastest window size (by median CPU time), with and without logits.
+    const fastest = (prefix: string): string => windows.map((size) => `${prefix}${size}`)
+        .reduce((best, name) => (medianOf(samples.cpu, name) < medianOf(samples.cpu, best) ? name : best));
+    const limitName = fastest("c");
+    const limitNoLogitsName = fastest("c0-");
+    const row = (label: string, name: string, evaluated: number, calls: number): string[] => [
+        label, String(evaluated), String(calls),
+        formatMs(medianOf(samples.cpu, name)), formatMs(medianOf(samples.wall, name)),
+        `${roundRatio(samples.cpu, "a", name).toFixed(2)}×`, `${roundRatio(samples.cpu, name, limitName).toFixed(2)}×`,
+        `${roundRatio(samples.wall, "a", name).toFixed(2)}×`, `${roundRatio(samples.wall, name, limitName).toFixed(2)}×`,
+    ];
+    const rows = [
+        row("(a) naive from scratch", "a", totalTokens, requests.length),
+        ...laneCounts.map((lanes) => row(`(b) Evaluator, ${lanes} lane${lanes > 1 ? "s" : ""}`, `b${lanes}`,
+            stats.get(lanes)?.evaluatedTokens ?? 0, stats.get(lanes)?.backendCalls ?? 0)),
+        ...windows.map((size) => row(`(c) engine limit, windows of ${size}, logits at 1,024 positions${`c${size}` === limitName ? " (limit)" : ""}`,
+            `c${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
+        ...windows.map((size) => row(`(c0) engine limit, windows of ${size}, no logits`, `c0-${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
+    ];
+    for (const backend of backends.values()) await backend.dispose();
+    await direct.dispose();
+    return [
+        `### Part 1: stories260K (vocabulary 512), ${requests.length} variants, ${rounds} rounds`,
+        "",
+        `Full prompt ${fullPromptTokens} tokens (BOS included), target 16 tokens, mean variant context ` +
+        `${(requests.reduce((sum, request) => sum + request.context.length, 0) / requests.length).toFixed(1)} tokens; ` +
+        `threads ${threads}, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention). ` +
+        `Naive evaluation needs ${totalTokens} tokens; prefix order on one lane needs ${stream.tokens.length} ` +
+        `(${(totalTokens / stream.tokens.length).toFixed(2)}× fewer): the most prefix reuse alone can save on this workload.`,
+        "",
+        markdownTable(["method", "evaluated tokens", "calls", "CPU time", "wall time", "CPU: (a) / x", "CPU: x / (c)", "wall: (a) / x", "wall: x / (c)"], rows),
+        "",
+        `Times are medians over rounds; ratios are medians of per-round ratios. (c) = ${limitName.replace("c", "windows of ")}, (c0) fastest = ${limitNoLogitsName.replace("c0-", "windows of ")}.`,
+        "",
+        `Evaluator results vs naive from-scratch scores, max |Δ logprob|: ${laneCounts.map((lanes) => `${lanes} lane(s) ${differences.get(lanes)?.toExponential(2)}`).join(", ")}.`,
+    ].join("\n");
+}
+
+async function partTwo(): Promise<string> {
+    const direct = await openDirect(tinyRandomPath, {contextSize, threads});
+    const {requests, fullPromptTokens} = variantRequests({tokenize: (text) => direct.model.tokenize(text), bos: direct.model.tokens.bos ?? undefined});
+    const backend = await openLlamaCppModel(tinyRandomPath, {lanes: 1, contextSize, threads});
+    const vocabularySize = backend.vocabulary.size;
+    const check = await evaluatorRun(backend, requests);
+    const withoutMap = await prefixReplayWithoutMap(direct.model, direct.sequence, requests);
+    const difference = maxAbsDifference(withoutMap, check.results);
+    const biasedOptions = {topK: 32, bias: 32};
+    const biased = await prefixReplayBiasedTopK(direct.model, direct.sequence, requests, biasedOptions);
+    const biasedDifference = maxAbsDifference(biased.results, check.results);
+    const samples: Samples = {wall: new Map(), cpu: new Map()};
+    for (let round = 0; round < rounds; round++) {
+        collect(samples, "none", await timeIt(() => prefixReplay(direct.sequence, requests, "none")));
+        collect(samples, "confidence", await timeIt(() => prefixReplay(direct.sequence, requests, "confidence")));
+        collect(samples, "probabilities", await timeIt(() => prefixReplay(direct.sequence, requests, "probabilities")));
+        collect(samples, "native", await timeIt(() => prefixReplayWithoutMap(direct.model, direct.sequence, requests)));
+        collect(samples, "biased", await timeIt(() => prefixReplayBiasedTopK(direct.model, direct.sequence, requests, biasedOptions)));
+        collect(samples, "evaluator", await evaluatorRun(backend, requests));
+    }
+    const row = (label: string, name: string): string[] => {
+        const cpu = medianOf(samples.cpu, name);
+        const wall = medianOf(samples.wall, name);
+        const share = (map: Map<string, number[]>): string => name === "none" ? "—"
+            : `${(median((map.get(name) ?? []).map((value, round) => (value - (map.get("none")?.[round] ?? 0)) / value)) * 100).toFixed(1)}%`;
+        return [label, formatMs(cpu), formatMs(wall), `${roundRatio(samples.cpu, name, "none").toFixed(1)}×`, share(samples.cpu), share(samples.wall)];
+    };
+    await backend.dispose();
+    await direct.dispose();
+    return [
+        `### Part 2: cost of reading target-token probabilities, llama-2-tiny-random (vocabulary ${vocabularySize}), ${rounds} rounds`,
+        "",
+        `Same 64 variants (full prompt ${fullPromptTokens} tokens with this tokenizer), evaluated as the Evaluator does on one lane ` +
+        `(prefix order, KV prefix reuse; ${check.stats.evaluatedTokens} tokens evaluated in ${check.stats.backendCalls} calls), logits at the 16 target positions of each variant.`,
+        "",
+        markdownTable(["target positions read as", "CPU time", "wall time", "CPU vs no logits", "share of CPU time on logits", "share of wall time on logits"], [
+            row("not requested (no logits)", "none"),
+            row("`confidence` only (native softmax + sort, no transfer)", "confidence"),
+            row("`probabilities` Map (what the backend does)", "probabilities"),
+            row("native flat array, no Map (internal API)", "native"),
+            row(`greedy confidence + biased top-${biasedOptions.topK} (internal API, exact)`, "biased"),
+            row("Evaluator + llama.cpp backend, 1 lane", "evaluator"),
+        ]),
+        "",
+        `Scores vs the Evaluator's, max |Δ logprob|: native array ${difference.toExponential(2)}; ` +
+        `greedy confidence + biased top-${biasedOptions.topK} (bias ${biasedOptions.bias}) ${biasedDifference.toExponential(2)}, ` +
+        `${biased.fallbacks} of ${requests.length * 16} positions fell back to the full map.`,
+    ].join("\n");
+}
+
+const machine = describeMachine();
+console.log(`## Scoring benchmark (${new Date().toISOString()})\n\n${formatMachine(machine).split("\n").map((line) => `- ${line}`).join("\n")}\n- llama.cpp threads: ${threads}\n`);
+console.log(await partOne());
+console.log();
+console.log(await partTwo());
