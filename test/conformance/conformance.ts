@@ -65,6 +65,10 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             assert.equal(generation.tokens.length, 12);
             const scored = await backend.score({context, target: generation.tokens.map((token) => token.token)}, 1);
             assertClose(scored.logprobs, generation.tokens.map((token) => token.logprob), subject.generationTolerance, "score vs generation");
+            // Asking for alternatives must not change the greedy tokens or their logprobs.
+            const withTop = await backend.generate({context, maxTokens: 12, temperature: 0, seed: 0, topLogprobs: 2, stopAtEog: false}, 2);
+            assert.deepEqual(withTop.tokens.map((token) => token.token), generation.tokens.map((token) => token.token));
+            assertClose(withTop.tokens.map((token) => token.logprob), generation.tokens.map((token) => token.logprob), subject.tolerance, "greedy with and without alternatives");
         });
 
         test("every log-probability is ≤ 0 and finite, one per target token", async () => {

@@ -11,9 +11,9 @@ import type {ChatWrapper, ControlledEvaluateInputItem, LlamaContext, LlamaContex
 import {BackendError, ContextOverflowError, InputError, isGlassboxError, ModelFileError} from "../../errors.js";
 import type {
     ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities,
-    ScoreRequest, ScoreResult, TokenId, VocabularyInfo,
+    ScoreRequest, ScoreResult, TokenAlternative, TokenId, VocabularyInfo,
 } from "../../model/contract.js";
-import {createSeededRandom, sampleCandidate} from "../../model/sampling.js";
+import {createSeededRandom, sampleCandidate, type WeightedCandidate} from "../../model/sampling.js";
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
 import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
@@ -180,6 +180,7 @@ export class LlamaCppBackend implements ModelBackend {
 
     score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
         this.checkRequestTokens(request.context, request.target.length, "target tokens", "shorten the prompt or target, or raise --context-size");
+        this.checkTokenIds(request.target);
         if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
         return this.onLane(lane, (sequence) => this.scoreOnSequence(sequence, request));
     }
@@ -207,8 +208,12 @@ export class LlamaCppBackend implements ModelBackend {
                 {hint, fields: {contextTokens: context.length, extraTokens: extra, contextSize: size}},
             );
         }
+        this.checkTokenIds(context);
+    }
+
+    private checkTokenIds(tokens: readonly TokenId[]): void {
         const vocabularySize = this.vocabulary.size;
-        for (const token of context) {
+        for (const token of tokens) {
             if (!Number.isInteger(token) || token < 0 || token >= vocabularySize) {
                 throw new InputError(`token id ${token} is outside the vocabulary of ${vocabularySize} tokens`);
             }
@@ -253,19 +258,29 @@ export class LlamaCppBackend implements ModelBackend {
         const generated: GeneratedToken[] = [];
         const history: TokenId[] = [...context];
         let finishReason: Generation["finishReason"] = "length";
+        // Greedy without alternatives needs only the argmax and its probability, which llama.cpp
+        // computes exactly as in the full distribution, without sending the vocabulary to JavaScript.
+        const fullDistribution = request.temperature > 0 || request.topLogprobs > 0;
         while (generated.length < request.maxTokens) {
+            const next = fullDistribution ? {probabilities: true} : {token: true, confidence: true};
             const input: ControlledEvaluateInputItem[] = pending.map((token, index) =>
-                index === pending.length - 1 ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
-            const output = await sequence.controlledEvaluate(input);
-            const probabilities = output[pending.length - 1]?.next.probabilities;
-            if (probabilities === undefined) throw new BackendError("llama.cpp returned no distribution while generating");
-            const distribution: TokenDistribution = readDistribution(probabilities);
-            const chosen = sampleCandidate(distribution.candidates, request.temperature, random);
-            const top = distribution.candidates.slice(0, request.topLogprobs).map((candidate) => ({
-                token: candidate.token,
-                text: this.tokenText(candidate.token, history),
-                logprob: candidate.logprob,
-            }));
+                index === pending.length - 1 ? [token as Token, {generateNext: next}] : token as Token);
+            const output = (await sequence.controlledEvaluate(input))[pending.length - 1]?.next;
+            let chosen: WeightedCandidate;
+            let top: TokenAlternative[] = [];
+            if (fullDistribution) {
+                if (output?.probabilities === undefined) throw new BackendError("llama.cpp returned no distribution while generating");
+                const distribution: TokenDistribution = readDistribution(output.probabilities);
+                chosen = sampleCandidate(distribution.candidates, request.temperature, random);
+                top = distribution.candidates.slice(0, request.topLogprobs).map((candidate) => ({
+                    token: candidate.token,
+                    text: this.tokenText(candidate.token, history),
+                    logprob: candidate.logprob,
+                }));
+            } else {
+                if (output?.token == null || output.confidence === undefined) throw new BackendError("llama.cpp returned no token while generating");
+                chosen = {token: output.token, logprob: Math.log(output.confidence)};
+            }
             generated.push({token: chosen.token, text: this.tokenText(chosen.token, history), logprob: chosen.logprob, top});
             history.push(chosen.token);
             if (stopAtEog && this.model.isEogToken(chosen.token as Token)) {
