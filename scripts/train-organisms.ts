@@ -5,6 +5,7 @@
  *   npm run organisms:train -- lookup            # some of them
  *   npm run organisms:train -- --out /tmp/org    # somewhere else
  *   npm run organisms:train -- --steps 100       # a short run (for trying the pipeline)
+ *   npm run organisms:train -- --eval-every 200  # also print held-out accuracy (100 items) while training
  *
  * Training is single-threaded and deterministic: the same seed gives the same bytes. Prints
  * progress and, per organism, one JSON line with the training time and held-out accuracy.
@@ -20,16 +21,18 @@ import {organismPath, organisms, organismSpec, type OrganismSpec} from "../src/o
 import {trainOrganism} from "../src/organisms/trainer.js";
 import {writeGguf} from "../src/organisms/gguf-writer.js";
 import {parameterCount} from "../src/organisms/parameters.js";
+import {WordVocabulary} from "../src/organisms/vocabulary.js";
 
 interface Options {
     names: string[];
     out: string | undefined;
     steps: number | undefined;
     heldOut: number;
+    evalEvery: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-    const options: Options = {names: [], out: undefined, steps: undefined, heldOut: 1000};
+    const options: Options = {names: [], out: undefined, steps: undefined, heldOut: 1000, evalEvery: 0};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i]!;
         const value = (): string => {
@@ -40,7 +43,8 @@ function parseOptions(argv: readonly string[]): Options {
         if (arg === "--out") options.out = value();
         else if (arg === "--steps") options.steps = Number(value());
         else if (arg === "--held-out") options.heldOut = Number(value());
-        else if (arg.startsWith("--")) throw new Error(`unknown option ${arg} (expected --out DIR, --steps N, --held-out N)`);
+        else if (arg === "--eval-every") options.evalEvery = Number(value());
+        else if (arg.startsWith("--")) throw new Error(`unknown option ${arg} (expected --out DIR, --steps N, --held-out N, --eval-every N)`);
         else options.names.push(arg);
     }
     return options;
@@ -51,8 +55,11 @@ function train(spec: OrganismSpec, options: Options): void {
     const settings = options.steps === undefined ? spec.training : {...spec.training, steps: options.steps};
     const started = Date.now();
     const cpuStarted = process.cpuUsage();
-    const trained = trainOrganism(task, spec.architecture, settings, (progress) => {
-        console.log(`${spec.name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)`);
+    const vocabulary = new WordVocabulary(task.words);
+    const trained = trainOrganism(task, spec.architecture, settings, (progress, decoder) => {
+        const evaluate = options.evalEvery > 0 && progress.step % options.evalEvery === 0;
+        const accuracy = evaluate ? ` held-out ${heldOutAccuracy(decoder, vocabulary, task, new SeededRandom(spec.heldOutSeed + 5), 100)}` : "";
+        console.log(`${spec.name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)${accuracy}`);
     }, 100);
     const trainingSeconds = (Date.now() - started) / 1000;
     const trainingCpuSeconds = process.cpuUsage(cpuStarted).user / 1e6;

@@ -18,7 +18,7 @@ test("lookup items: the gold document is the only one with the question's key, a
         assert.equal(item.prompt.slice(key.start, key.end), key.text);
         assert.equal(item.prompt.slice(value.start, value.end), item.answer);
         assert.ok(key.start >= gold.start && value.end <= gold.end, "X and Y lie inside the gold document");
-        assert.ok(item.prompt.endsWith(`question : ${key.text} is`));
+        assert.ok(item.prompt.endsWith(`question : ${key.text}`));
         for (const document of item.documents) {
             assert.equal(item.prompt.slice(document.start, document.end), document.text);
             const words = document.text.split(" ");
@@ -30,10 +30,10 @@ test("lookup items: the gold document is the only one with the question's key, a
     }
 });
 
-test("lookupPrompt rebuilds a prompt without one document, keeping the others' labels", () => {
-    const {prompt, spans} = lookupPrompt([{key: "fig", value: "red", label: 0}, {key: "otter", value: "teal", label: 2}], "otter");
-    assert.equal(prompt, "doc 1 : fig is red . doc 3 : otter is teal . question : otter is");
-    assert.deepEqual(spans.map((span) => span.text), ["doc 1 : fig is red .", "doc 3 : otter is teal ."]);
+test("lookupPrompt rebuilds a prompt from any documents (e.g. without one of them)", () => {
+    const {prompt, spans} = lookupPrompt([{key: "fig", value: "red"}, {key: "otter", value: "teal"}], "otter");
+    assert.equal(prompt, "fig is red . otter is teal . question : otter");
+    assert.deepEqual(spans.map((span) => [span.index, span.start, span.end, span.text]), [[0, 0, 12, "fig is red ."], [1, 13, 28, "otter is teal ."]]);
 });
 
 test("arithmetic items: totals are the running sums modulo 10 and the answer is the true result", () => {
@@ -97,4 +97,10 @@ test("the word vocabulary maps each word to one '▁word' piece after control an
     assert.deepEqual(vocabulary.encode("ape is apple ."), ["ape", "is", "apple", "."].map((word) => vocabulary.id(word)));
     assert.equal(vocabulary.decode(vocabulary.encode("apple is ape")), "apple is ape");
     assert.throws(() => vocabulary.encode("pear"), /"pear" is not in this organism's vocabulary/);
+});
+
+test("lookupPrompt keeps the labelled layout for facts that carry labels", () => {
+    const {prompt, spans} = lookupPrompt([{key: "fig", value: "red", label: 0}, {key: "otter", value: "teal", label: 2}], "otter");
+    assert.equal(prompt, "doc 1 : fig is red . doc 3 : otter is teal . question : otter is");
+    assert.deepEqual(spans.map((span) => span.text), ["doc 1 : fig is red .", "doc 3 : otter is teal ."]);
 });

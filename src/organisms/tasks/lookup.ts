@@ -1,5 +1,5 @@
 /**
- * The lookup task: K short documents "doc k : X is Y ." and one question "question : X is"; the
+ * The lookup task: K one-sentence documents "X is Y ." and one question "question : X"; the
  * answer is Y from the one document whose key is X. Keys are distinct within an item, and so are
  * values, so removing the gold document removes the answer from the prompt.
  */
@@ -21,7 +21,7 @@ export interface LookupSettings {
     maxTrainingQuestions: number;
 }
 
-export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, maxTrainingQuestions: 3};
+export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, maxTrainingQuestions: 4};
 
 interface Facts {
     keys: string[];
@@ -33,41 +33,54 @@ function drawFacts(random: SeededRandom, settings: LookupSettings): Facts {
     return {keys: random.sample(lookupKeys, count), values: random.sample(lookupValues, count)};
 }
 
-function documentText(index: number, key: string, value: string): string {
-    return `doc ${index + 1} : ${key} is ${value} .`;
+function documentText(key: string, value: string): string {
+    return `${key} is ${value} .`;
 }
 
-/** Builds the prompt for documents and a question key; exported so that tests can rebuild prompts without a document. */
-export function lookupPrompt(documents: readonly {key: string; value: string; label: number}[], questionKey: string): {prompt: string; spans: PromptDocument[]} {
+/** A fact of a lookup prompt; `label` (0-based) asks for the labelled layout "doc k : X is Y .". */
+export interface LookupFact {
+    key: string;
+    value: string;
+    label?: number;
+}
+
+/**
+ * Builds the prompt for documents and a question key; exported so that tests can rebuild prompts
+ * without a document. Plain facts give "X is Y . … question : X" (the lookup organism's format);
+ * when every fact has a label the layout is "doc k : X is Y . … question : X is" (the format the
+ * citing tasks build on).
+ */
+export function lookupPrompt(documents: readonly LookupFact[], questionKey: string): {prompt: string; spans: PromptDocument[]} {
+    const labelled = documents.length > 0 && documents.every((document) => document.label !== undefined);
     let prompt = "";
     const spans: PromptDocument[] = [];
     documents.forEach((document, index) => {
         if (prompt.length > 0) prompt += " ";
-        const text = documentText(document.label, document.key, document.value);
+        const fact = documentText(document.key, document.value);
+        const text = labelled ? `doc ${(document.label ?? index) + 1} : ${fact}` : fact;
         spans.push({index, start: prompt.length, end: prompt.length + text.length, text});
         prompt += text;
     });
-    prompt += `${prompt.length > 0 ? " " : ""}question : ${questionKey} is`;
+    prompt += `${prompt.length > 0 ? " " : ""}question : ${questionKey}${labelled ? " is" : ""}`;
     return {prompt, spans};
 }
 
 export function createLookupTask(settings: LookupSettings = defaultLookupSettings): OrganismTask {
-    const digits = Array.from({length: settings.maxDocuments}, (_, i) => String(i + 1));
-    const words = ["doc", ...digits, ":", "is", ".", "question", ...lookupKeys, ...lookupValues];
+    const words = [":", "is", ".", "question", ...lookupKeys, ...lookupValues];
     return {
         name: "lookup",
         words,
-        maxTokens: 1 + settings.maxDocuments * 7 + settings.maxTrainingQuestions * 6,
+        maxTokens: 1 + settings.maxDocuments * 4 + settings.maxTrainingQuestions * 5,
         heldOutItem(random: SeededRandom): TaskItem {
             const facts = drawFacts(random, settings);
             const gold = random.integer(facts.keys.length);
-            const documents = facts.keys.map((key, i) => ({key, value: facts.values[i]!, label: i}));
+            const documents = facts.keys.map((key, i) => ({key, value: facts.values[i]!}));
             const key = facts.keys[gold]!;
             const value = facts.values[gold]!;
             const {prompt, spans} = lookupPrompt(documents, key);
             const goldSpan = spans[gold]!;
-            const keyStart = goldSpan.start + goldSpan.text.indexOf(` ${key} is `) + 1;
-            const valueStart = goldSpan.start + goldSpan.text.lastIndexOf(` ${value} .`) + 1;
+            const keyStart = goldSpan.start;
+            const valueStart = goldSpan.start + key.length + " is ".length;
             return {
                 prompt,
                 completion: ` ${value}`,
@@ -90,14 +103,13 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
                 loss.push(scored);
             };
             facts.keys.forEach((key, i) => {
-                for (const word of documentText(i, key, facts.values[i]!).split(" ")) push(word, false);
+                for (const word of documentText(key, facts.values[i]!).split(" ")) push(word, false);
             });
             const questions = 1 + random.integer(Math.min(settings.maxTrainingQuestions, facts.keys.length));
             for (const asked of random.sample(facts.keys.map((_, i) => i), questions)) {
                 push("question", false);
                 push(":", false);
                 push(facts.keys[asked]!, false);
-                push("is", false);
                 push(facts.values[asked]!, true);
                 push(".", false);
             }

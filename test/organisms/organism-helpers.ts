@@ -1,0 +1,39 @@
+/**
+ * Shared by the organism tests: opens a committed organism both in llama.cpp (the project's
+ * backend, exact settings) and as the TypeScript decoder read from the same GGUF.
+ */
+import {readFileSync} from "node:fs";
+import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
+import {Decoder} from "../../src/organisms/decoder.js";
+import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
+import {organismPath, organismSpec, type OrganismName, type OrganismSpec} from "../../src/organisms/registry.js";
+import type {OrganismTask} from "../../src/organisms/tasks/types.js";
+import type {WordVocabulary} from "../../src/organisms/vocabulary.js";
+
+export interface OpenedOrganism {
+    spec: OrganismSpec;
+    task: OrganismTask;
+    backend: LlamaCppBackend;
+    decoder: Decoder;
+    vocabulary: WordVocabulary;
+}
+
+export async function openOrganism(name: OrganismName): Promise<OpenedOrganism> {
+    const spec = organismSpec(name);
+    const path = organismPath(name);
+    const parsed = parseOrganismGguf(readFileSync(path));
+    const backend = await openLlamaCppModel(path, {precision: "exact"});
+    return {spec, task: spec.task(), backend, decoder: new Decoder(parsed.config, parsed.parameters), vocabulary: parsed.vocabulary};
+}
+
+/** Greedy completion through llama.cpp, as text (leading space trimmed). */
+export async function llamaComplete(organism: OpenedOrganism, prompt: string, maxTokens: number): Promise<string> {
+    const context = organism.backend.tokenizeWithBos(prompt);
+    const generation = await organism.backend.generate({context, maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    return generation.text.trim();
+}
+
+/** The word llama.cpp ranks first after `prompt`. */
+export async function llamaNextWord(organism: OpenedOrganism, prompt: string): Promise<string> {
+    return (await llamaComplete(organism, prompt, 1)).split(" ")[0] ?? "";
+}
