@@ -1,0 +1,3 @@
+export {openLlamaCppModel, LlamaCppBackend, type LlamaCppOptions, type LlamaCppPrecision} from "./backend.js";
+export {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
+export {readGgufHeader, GgufFormatError, type GgufHeader, type GgufTensorInfo, type GgufValue} from "./gguf-reader.js";
