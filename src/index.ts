@@ -9,4 +9,7 @@ export * from "./attribution/index.js";
 export * from "./metrics/index.js";
 export * from "./units/index.js";
 export * from "./explain/index.js";
+export * from "./backends/llama-cpp/index.js";
+export {alignTarget, promptTokens, tokenizeWithBos, type AlignedTarget, type TokenPiece, type TokenizingBackend} from "./model/alignment.js";
+export {createSeededRandom, sampleCandidate, type WeightedCandidate} from "./model/sampling.js";
 export {glassboxVersion, resultSchemaVersion} from "./version.js";
