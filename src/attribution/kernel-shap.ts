@@ -3,13 +3,20 @@
  * problem over coalitions z with the Shapley kernel
  *   π(z) = (n − 1) / (C(n, |z|) · |z| · (n − |z|)),
  * subject to Σφ = v(N) − v(∅), which is imposed exactly by eliminating the last player's value.
- * Sampling follows shap's KernelExplainer: subset sizes are taken in pairs (s, n − s) from the
- * outside in, and a pair of sizes is enumerated completely (deterministically) whenever the
- * remaining budget covers its share of kernel weight; the other sizes are sampled with paired
- * (complement) sampling and weighted by how often each coalition was drawn. With a budget of 2^n
- * every size is enumerated and the result is the exact Shapley value.
+ *
+ * Two designs choose the coalitions (option `design`):
+ * - "stratified" (default): size-stratified paired sampling without replacement
+ *   (kernel-design.ts): complement pairs, a number of distinct pairs per size proportional to the
+ *   size's kernel mass, each size weighted by exactly its mass. Exact on games whose interactions
+ *   have order ≤ 2.
+ * - "shap": shap's KernelExplainer. Subset sizes are taken in pairs (s, n − s) from the outside
+ *   in, and a pair of sizes is enumerated completely whenever the remaining budget covers its
+ *   share of kernel weight; the other sizes are drawn i.i.d. with complement sampling (the
+ *   middle size unpaired) and weighted by how often each coalition was drawn.
+ * With a budget of 2^n both enumerate every size and the result is the exact Shapley value.
  */
 
+import {ArgumentError} from "../errors.js";
 import {resolveBudget, requirePlayers} from "./budget.js";
 import {CoalitionCache, coalitionKey, complementOf} from "./coalitions.js";
 import type {Coalition, Game} from "./game.js";
@@ -17,6 +24,15 @@ import {binomial, forEachCombination, solveSymmetric, weightedNormalEquations} f
 import {assembleResult, componentColumns, withEndPoints} from "./method-support.js";
 import {createRandom, randomSubsetOfSize, validateSeed, type RandomSource} from "./random.js";
 import type {AttributionOptions, AttributionResult} from "./result.js";
+import {stratifiedPairedDesign} from "./kernel-design.js";
+
+export const kernelShapDesigns = ["stratified", "shap"] as const;
+export type KernelShapDesign = (typeof kernelShapDesigns)[number];
+
+export interface KernelShapOptions extends AttributionOptions {
+    /** How coalitions are chosen (default "stratified"; "shap" is shap's KernelExplainer sampling). */
+    design?: KernelShapDesign;
+}
 
 export function kernelShapMinimumBudget(playerCount: number): number {
     return playerCount <= 1 ? 2 : playerCount + 2;
@@ -121,7 +137,7 @@ export function kernelShapDesign(playerCount: number, sampleCount: number, rando
  * Solves the efficiency-constrained weighted least squares for each target series. Row r has
  * coalition z_r, weight w_r and (per series) value y_r; v0 = v(∅), total = v(N) − v(∅).
  */
-function constrainedSolve(coalitions: readonly Coalition[], weights: readonly number[], series: readonly {rows: readonly number[]; empty: number; full: number}[], n: number): number[][] {
+export function constrainedSolve(coalitions: readonly Coalition[], weights: readonly number[], series: readonly {rows: readonly number[]; empty: number; full: number}[], n: number): number[][] {
     if (n === 1) return series.map((target) => [target.full - target.empty]);
     const last = n - 1;
     const design = coalitions.map((coalition) => {
@@ -145,14 +161,20 @@ function constrainedSolve(coalitions: readonly Coalition[], weights: readonly nu
     });
 }
 
-export async function kernelShap(game: Game, options: AttributionOptions = {}): Promise<AttributionResult> {
+export async function kernelShap(game: Game, options: KernelShapOptions = {}): Promise<AttributionResult> {
     const n = game.playerCount;
     requirePlayers("kernelshap", n);
     const seed = validateSeed(options.seed);
     const budget = resolveBudget("kernelshap", n, options.budget, kernelShapMinimumBudget(n), kernelShapDefaultBudget(n));
     const random = createRandom(seed);
     const properSubsets = n >= 31 ? Infinity : 2 ** n - 2;
-    const design = kernelShapDesign(n, Math.min(budget - 2, properSubsets), random);
+    const designName = options.design ?? "stratified";
+    if (!kernelShapDesigns.includes(designName)) {
+        throw new ArgumentError(`unknown KernelSHAP design "${String(designName)}"`, {expected: `one of ${kernelShapDesigns.join(", ")}`, received: String(designName)});
+    }
+    const design = designName === "shap"
+        ? kernelShapDesign(n, Math.min(budget - 2, properSubsets), random)
+        : stratifiedPairedDesign(n, Math.min(budget - 2, properSubsets), random);
     const cache = new CoalitionCache(game);
     const outcomes = await cache.evaluate(withEndPoints(n, design.coalitions));
     const full = outcomes[0]!;
@@ -171,6 +193,7 @@ export async function kernelShap(game: Game, options: AttributionOptions = {}): 
         method: "kernelshap", game, cache, budget, seed, series, full, empty,
         diagnostics: {
             constraint: "efficiency-exact",
+            design: designName,
             efficiencyGap,
             enumeratedSizes: design.enumeratedSizes,
             regressionRows: design.coalitions.length,

@@ -8,7 +8,8 @@ import {exactShapley, exactShapleyEvaluations} from "./exact-shapley.js";
 import {leaveOneOut, leaveOneOutMinimumBudget} from "./leave-one-out.js";
 import type {AttributionMethodName, AttributionOptions, AttributionResult} from "./result.js";
 import {shapleySampling, shapleySamplingDefaultBudget, shapleySamplingMinimumBudget} from "./shapley-sampling.js";
-import {kernelShap, kernelShapDefaultBudget, kernelShapMinimumBudget} from "./kernel-shap.js";
+import {kernelShap, kernelShapDefaultBudget, kernelShapMinimumBudget, type KernelShapOptions} from "./kernel-shap.js";
+import {interactionKernelShap, interactionKernelShapDefaultBudget, interactionKernelShapMinimumBudget} from "./interaction-kernel-shap.js";
 import {lime, limeDefaultBudget, limeMinimumBudget} from "./lime.js";
 import {sparseSurrogate, surrogateDefaultBudget, surrogateMinimumBudget} from "./sparse-surrogate.js";
 import {contiguousTree, hierarchical, hierarchicalMinimumBudget, type HierarchicalOptions} from "./hierarchical.js";
@@ -19,7 +20,7 @@ export interface AttributionMethodEntry {
     summary: string;
     /** Whether the result depends on the seed. */
     sampled: boolean;
-    /** Whether it estimates Shapley values (exact, shapley, kernelshap, hierarchical). */
+    /** Whether it estimates Shapley values (exact, shapley, kernelshap, kernelshap3, hierarchical). */
     estimatesShapley: boolean;
     /** Least budget for n players (hierarchical: with the default tree; a given tree needs 2 + 4(groups − 1)). */
     minimumBudget(playerCount: number): number;
@@ -58,12 +59,21 @@ export const attributionMethods: Record<string, AttributionMethodEntry> = {
     },
     kernelshap: {
         name: "kernelshap",
-        summary: "KernelSHAP: Shapley-kernel weighted regression with paired sampling and exact efficiency",
+        summary: "KernelSHAP: Shapley-kernel weighted regression on size-stratified complement pairs, exact efficiency",
         sampled: true,
         estimatesShapley: true,
         minimumBudget: kernelShapMinimumBudget,
         defaultBudget: kernelShapDefaultBudget,
-        run: (game, options) => kernelShap(game, options),
+        run: (game, options) => kernelShap(game, options as KernelShapOptions),
+    },
+    kernelshap3: {
+        name: "kernelshap3",
+        summary: "KernelSHAP with third-order interaction terms (ridge) on the same pairs; most accurate at small budgets",
+        sampled: true,
+        estimatesShapley: true,
+        minimumBudget: interactionKernelShapMinimumBudget,
+        defaultBudget: interactionKernelShapDefaultBudget,
+        run: (game, options) => interactionKernelShap(game, options),
     },
     lime: {
         name: "lime",

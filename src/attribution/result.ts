@@ -6,7 +6,7 @@
 
 import type {Game} from "./game.js";
 
-export type AttributionMethodName = "loo" | "exact" | "shapley" | "kernelshap" | "lime" | "surrogate" | "hierarchical";
+export type AttributionMethodName = "loo" | "exact" | "shapley" | "kernelshap" | "kernelshap3" | "lime" | "surrogate" | "hierarchical";
 
 export interface AttributionOptions {
     /**
@@ -42,6 +42,11 @@ export interface AttributionDiagnostics {
     /** KernelSHAP: how efficiency was imposed and the residual Σφ − (v(N) − v(∅)). */
     constraint?: "efficiency-exact";
     efficiencyGap?: number;
+    /** KernelSHAP: how coalitions were chosen ("stratified" or "shap"). */
+    design?: "stratified" | "shap";
+    /** kernelshap3: interaction order of the surrogate (3, or 1 above its player cap), its features and ridge. */
+    interactionOrder?: 1 | 3;
+    interactionFeatures?: number;
     /** KernelSHAP: subset sizes enumerated completely (paired sizes s and n−s both listed). */
     enumeratedSizes?: number[];
     /** KernelSHAP / LIME / surrogate: rows in the regression. */
