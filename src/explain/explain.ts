@@ -130,7 +130,7 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     const attribution = await entry.run(game, {budget, seed, ...(tree === undefined ? {} : {tree: tree.root})});
     const attributionMs = performance.now() - attributionStarted;
 
-    const result = assembleExplainResult({model, input, prompt, segmented, unit, removal, placeholder, target, foil, valueKind, attribution, evaluator});
+    const result = assembleExplainResult({model, input, prompt, segmented, unit, removal, placeholder, target, foil, valueKind, componentLabels: game.componentLabels, attribution, evaluator});
     if (options.rationale !== undefined) {
         result.rationale = {spans: options.rationale, unitMask: rationaleMask(input, segmented.units, options.rationale)};
     }
@@ -229,6 +229,7 @@ interface ResultInputs {
     target: ExplainTarget;
     foil: ExplainTokens | undefined;
     valueKind: ValueKind;
+    componentLabels: readonly string[];
     attribution: AttributionResult;
     evaluator: ScoringEvaluator;
 }
@@ -236,7 +237,7 @@ interface ResultInputs {
 function assembleExplainResult(parts: ResultInputs): ExplainResult {
     const {attribution} = parts;
     const total = attribution.values.reduce((sum, value) => sum + value, 0);
-    const componentLabels = [...parts.target.tokens.map((token) => token.text), ...(parts.foil?.tokens.map((token) => `foil:${token.text}`) ?? [])];
+    const componentLabels = [...parts.componentLabels];
     const result: ExplainResult = {
         schemaVersion: resultSchemaVersion,
         kind: "explain",

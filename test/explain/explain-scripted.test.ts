@@ -76,3 +76,11 @@ test("hierarchical attribution runs over the documents → sentences → words t
     assert.ok((result.diagnostics.hierarchy?.length ?? 0) >= 3);
     await assert.rejects(explain(backend, input, {unit: "word", method: "hierarchical", budget: 5, target: " Ann"}), /minimum is 10/);
 });
+
+test("a foil with a non-contrastive value kind is scored but not part of the components", async () => {
+    const backend = new ScriptedBackend();
+    const result = await explain(backend, {kind: "prompt", prompt: "a b"}, {method: "loo", target: " x", foil: " y", valueKind: "logprob"});
+    assert.deepEqual(result.componentLabels, [" ", "x"]);
+    assert.equal(result.componentValues?.length, 2);
+    assert.equal(result.foil?.text, " y");
+});
