@@ -33,7 +33,7 @@ fieldset.segmented input:focus-visible + label { outline: 3px solid var(--focus)
 .scale-words { font-size: .88rem; color: var(--muted); margin: .35rem 0 .5rem; }
 .detail { min-height: 3em; margin: 0 0 .75rem; padding: .5rem .75rem; background: #f7f8fa; border-left: 4px solid #16181d; border-radius: 4px; font-size: .92rem; overflow-wrap: anywhere; }
 .sources .text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.02rem; line-height: 2.05; }
-.u { border-radius: 3px; padding: .12em 0; box-decoration-break: clone; -webkit-box-decoration-break: clone; cursor: default; }
+.u { border-radius: 3px; padding: .12em 0; box-shadow: inset -1px 0 0 rgba(255, 255, 255, .85); box-decoration-break: clone; -webkit-box-decoration-break: clone; cursor: default; }
 .u:hover { box-shadow: 0 0 0 2px #16181d; }
 .u:focus-visible { outline: 3px solid var(--focus); outline-offset: 1px; }
 .hint { font-size: .88rem; color: var(--muted); margin: 0 0 .5rem; }
@@ -59,8 +59,8 @@ figure.plot .plot-area { fill: #fbfbfc; }
 figure.plot .grid { stroke: #e6e8eb; }
 figure.plot .axis { stroke: #4a4f57; }
 figure.plot .zero { stroke: #8a9099; stroke-dasharray: 3 3; }
-figure.plot .tick { font-size: 11px; fill: #3d4249; }
-figure.plot .axis-label { font-size: 12px; fill: #1b1b1b; }
+figure.plot .tick { font-size: 12px; fill: #3d4249; }
+figure.plot .axis-label { font-size: 13px; fill: #1b1b1b; }
 figure.plot .caption { font-size: .85rem; color: var(--muted); margin: .25rem 0 0; }
 ul.legend { list-style: none; padding: 0; margin: .35rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .85rem; }
 ul.legend .swatch { display: inline-block; width: 1.4rem; height: 0; border-top: 3px solid var(--swatch); vertical-align: middle; margin-right: .35rem; }

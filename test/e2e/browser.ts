@@ -1,0 +1,94 @@
+/**
+ * Headless Chromium from Debian's package (/usr/bin/chromium), driven by playwright-core: never
+ * a browser downloaded by a test tool. Every launch gets a fresh profile folder. Screenshots and
+ * measurements go to test-artifacts/e2e/ (ignored by git).
+ */
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {chromium, type BrowserContext, type Page} from "playwright-core";
+import {repoRoot} from "../helpers/run-cli.js";
+
+export const chromiumPath = "/usr/bin/chromium";
+export const artifactsFolder = join(repoRoot, "test-artifacts", "e2e");
+
+export const chromiumFlags = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
+/** Why the browser tests cannot run here, or undefined when they can. */
+export function chromiumMissing(): string | undefined {
+    return existsSync(chromiumPath) ? undefined : `${chromiumPath} is missing (apt-get install chromium; .ci/run installs it)`;
+}
+
+export interface Browser {
+    context: BrowserContext;
+    page: Page;
+    /** Page errors and console errors seen so far. */
+    errors: string[];
+    close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+    mkdirSync(artifactsFolder, {recursive: true});
+    const profile = mkdtempSync(join(tmpdir(), "glassbox-chromium-"));
+    // launchPersistentContext passes the profile as --user-data-dir.
+    const context = await chromium.launchPersistentContext(profile, {
+        executablePath: chromiumPath,
+        headless: true,
+        args: chromiumFlags,
+        viewport: {width: 1280, height: 900},
+        offline: true,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+        if (message.type() === "error") errors.push(`console: ${message.text()}`);
+    });
+    return {
+        context,
+        page,
+        errors,
+        async close() {
+            await context.close();
+            rmSync(profile, {recursive: true, force: true});
+        },
+    };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+    await page.screenshot({path: join(artifactsFolder, `${name}.png`), fullPage: true});
+}
+
+/** The data-value of every shaded unit, as numbers. */
+export async function shadedValues(page: Page, scope = "body"): Promise<number[]> {
+    return page.$$eval(`${scope} .sources .u`, (units) => units.map((unit) => Number(unit.getAttribute("data-value"))));
+}
+
+/** The page scrolls sideways (content wider than the viewport). */
+export async function overflowsSideways(page: Page): Promise<boolean> {
+    return page.evaluate<boolean>("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1");
+}
+
+/** Emulate browser zoom: a CSS viewport of width / factor at device scale factor `factor`. */
+export async function emulateZoom(page: Page, width: number, height: number, factor: number): Promise<void> {
+    const cssWidth = Math.round(width / factor);
+    const cssHeight = Math.round(height / factor);
+    await page.setViewportSize({width: cssWidth, height: cssHeight});
+    const session = await page.context().newCDPSession(page);
+    await session.send("Emulation.setDeviceMetricsOverride", {width: cssWidth, height: cssHeight, deviceScaleFactor: factor, mobile: false});
+}
+
+export function assertClose(actual: readonly number[], expected: readonly number[], tolerance = 1e-9): void {
+    if (actual.length !== expected.length) throw new Error(`expected ${expected.length} values, got ${actual.length}`);
+    actual.forEach((value, index) => {
+        if (!(Math.abs(value - (expected[index] as number)) <= tolerance)) throw new Error(`value ${index}: expected ${expected[index]}, got ${value}`);
+    });
+}
