@@ -3,6 +3,8 @@ import {readFileSync, writeFileSync} from "node:fs";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {ArgumentError, InputError} from "../../errors.js";
+import {Evaluator} from "../../evaluator/evaluator.js";
+import {FileScoreCache} from "../../evaluator/persistent-cache.js";
 import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, unitTreeFor, type ExplainProgress} from "../../explain/explain.js";
 import {parseExplainInput, parseRationaleFlag, type ExplainInputFile} from "../../explain/input-file.js";
 import {checkRationale} from "../../explain/rationale.js";
@@ -45,6 +47,7 @@ export const explainCommand: Command = {
         json: {kind: "boolean", description: "Print the versioned JSON result (docs/schema-explain.md)."},
         out: {kind: "string", valueName: "FILE.json", description: "Write the JSON result to a file and print the text summary."},
         format: {kind: "string", valueName: "FORMAT", choices: ["text", "html"], default: "text", description: "html: write a self-contained HTML report to --out FILE.html (or print it)."},
+        cache: {kind: "string", valueName: "FILE.jsonl", description: "Keep model scores in this file: re-runs and resumed runs make no repeated model calls."},
         "context-size": modelOptionSpecs["context-size"],
         fast: modelOptionSpecs.fast,
     },
@@ -86,6 +89,7 @@ export const explainCommand: Command = {
             const started = Date.now();
             const result = await explain(backend, file.input, {
                 unit,
+                ...(typeof options.cache === "string" ? {evaluator: new Evaluator(backend, {cache: new FileScoreCache(options.cache)})} : {}),
                 ...(method === undefined ? {} : {method}),
                 ...(budget === undefined ? {} : {budget}),
                 seed: typeof options.seed === "number" ? options.seed : 0,
