@@ -12,13 +12,16 @@
  * Both arms use the llama.cpp exact mode (no flash attention, F32 KV cache), so their values agree
  * to rounding; the largest difference is printed. Rounds alternate the arms; medians are reported.
  *
- * Environment: BENCH_ROUNDS (default 3), BENCH_KERNELSHAP_BUDGET (default 128).
+ * Environment: BENCH_ROUNDS (default 3), BENCH_KERNELSHAP_BUDGET (default 128), BENCH_LANES (glassbox
+ * lane counts, e.g. "1,4"; default "1"), BENCH_THREADS (default: the backend's default for the file),
+ * BENCH_METHODS (default "loo,kernelshap").
  */
-import {availableParallelism} from "node:os";
+import {statSync} from "node:fs";
 import {attributionMethods} from "../src/attribution/registry.js";
 import type {AttributionMethodName, AttributionResult} from "../src/attribution/result.js";
 import type {Coalition, Game, GameOutcome} from "../src/attribution/game.js";
 import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
+import {defaultThreads} from "../src/backends/llama-cpp/llama-runtime.js";
 import {explain} from "../src/explain/explain.js";
 import {contextTokens} from "../src/explain/prompt-tokens.js";
 import {outcomeFor} from "../src/explain/value-kinds.js";
@@ -32,8 +35,9 @@ import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
 const modelPath = "/work/shared/models/stories260K.gguf";
 const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 3));
 const kernelShapBudget = Math.max(2, Number(process.env["BENCH_KERNELSHAP_BUDGET"] ?? 128));
-const threads = availableParallelism();
-const laneCounts = (process.env["BENCH_LANES"] ?? "1,4").split(",").map(Number).filter((lanes) => Number.isInteger(lanes) && lanes >= 1);
+/** The backend's own default for this file (one thread for tiny models); the naive arm uses the same. */
+const threads = Number(process.env["BENCH_THREADS"] ?? defaultThreads(statSync(modelPath).size));
+const laneCounts = (process.env["BENCH_LANES"] ?? "1").split(",").map(Number).filter((lanes) => Number.isInteger(lanes) && lanes >= 1);
 const onlyMethods = process.env["BENCH_METHODS"]?.split(",");
 const contextSize = 1024;
 const seed = 1;
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
         }
         const notes = [
             `Workload: 16 documents (${promptTokenCount} prompt tokens with every document kept), question + "Answer:" template, target ${JSON.stringify(target)} (${targetTokens.length} token${targetTokens.length === 1 ? "" : "s"}), unit document, seed ${seed}; KernelSHAP budget ${kernelShapBudget}.`,
-            `${rounds} round${rounds === 1 ? "" : "s"}, arms alternating within each round, medians; ${threads} threads, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention).`,
+            `${rounds} round${rounds === 1 ? "" : "s"}, arms alternating within each round, medians; ${threads} thread${threads === 1 ? "" : "s"} in both arms, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention).`,
         ];
         const table = markdownTable(["method", "evaluations", "naive sequential", "glassbox explain()", "speed-up", "glassbox work", "max |Δ value|"], rows);
         process.stdout.write(`\n## Attribution on a model (part 2): 16 documents on stories260K\n\n${formatMachine(describeMachine())}\n\n${notes.join("\n")}\n\n${table}\n`);
