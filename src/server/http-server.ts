@@ -77,7 +77,8 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
     const server = createServer((request, response) => {
         handle(request).then((result) => send(response, result), (error: unknown) => send(response, errorResult(error)));
     });
-    server.keepAliveTimeout = 30_000;
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 70_000;
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

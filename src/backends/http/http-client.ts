@@ -27,6 +27,9 @@ export interface RequestOptions {
 
 export const defaultRequestTimeoutMs = 120_000;
 
+/** Requests glassbox sends are idempotent (scoring, seeded generation, tokenization), so a reset may be retried. */
+const staleConnectionCodes = new Set(["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_CLOSED"]);
+
 /** Joins a base URL and a path, keeping the base's own path (http://h/v1 + /completions). */
 export function joinUrl(baseUrl: string, path: string): string {
     return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
@@ -61,9 +64,17 @@ async function requestJson<Schema extends z.ZodType>(
     if (endpoint.apiKey !== undefined && endpoint.apiKey !== "") headers.authorization = `Bearer ${endpoint.apiKey}`;
     let response: Response;
     let text: string;
+    const init = {method, headers, signal, ...(body === undefined ? {} : {body: JSON.stringify(body)})};
     try {
-        response = await fetch(url, {method, headers, signal, ...(body === undefined ? {} : {body: JSON.stringify(body)})});
-        text = await response.text();
+        try {
+            response = await fetch(url, init);
+            text = await response.text();
+        } catch (error) {
+            // A pooled keep-alive connection the server closed while idle fails at once: try a fresh one, once.
+            if (signal.aborted || !staleConnectionCodes.has(networkErrorCode(error) ?? "")) throw error;
+            response = await fetch(url, init);
+            text = await response.text();
+        }
     } catch (error) {
         if (options.signal?.aborted === true) throw options.signal.reason ?? error;
         if (timeout.aborted) {
