@@ -44,10 +44,18 @@ export async function launchBrowser(): Promise<Browser> {
         headless: true,
         args: chromiumFlags,
         viewport: {width: 1280, height: 900},
-        offline: true,
+    });
+    const errors: string[] = [];
+    // Pages must load nothing from the network: anything but this machine's server is refused and reported.
+    await context.route("**/*", async (route) => {
+        const url = new URL(route.request().url());
+        if (url.protocol === "file:" || url.protocol === "data:" || url.hostname === "127.0.0.1") await route.continue();
+        else {
+            errors.push(`network request refused: ${url.href}`);
+            await route.abort();
+        }
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
     page.on("console", (message) => {
         if (message.type() === "error") errors.push(`console: ${message.text()}`);

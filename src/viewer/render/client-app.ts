@@ -157,7 +157,11 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         else if (parts[0] === "runs" && parts.length === 4 && parts[2] === "items") work = showItem(parts[1]!, parts[3]!, token);
         else if (parts[0] === "compare") work = showCompare(query, token);
         else work = Promise.reject(new Error(`no page at #${hash}`));
-        work.catch(showError);
+        // data-loaded names the route once its page is drawn (or its error shown).
+        main.setAttribute("data-loaded", "");
+        work.catch(showError).then(() => {
+            if (token === generation) main.setAttribute("data-loaded", hash);
+        });
     };
     win.addEventListener("hashchange", route);
     route();
