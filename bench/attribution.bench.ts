@@ -4,17 +4,29 @@
  * section alone.
  *
  * Part 1, "Attribution: sample efficiency": relative L2 error ‖φ̂ − φ‖/‖φ‖ against exact Shapley
- * values for each estimator at budgets 64…4096 on three analytic games (n = 10, 12, 14), median
- * over seeds. Deterministic: rerunning gives the same table.
+ * values for each estimator at budgets 64…4096, median over seeds, on three analytic games
+ * (n = 10, 12, 14) and on games recorded from a real model (stories260K, v(S) = log p(target |
+ * kept units) for all 2^n coalitions of four prompts, n = 10…12, read from
+ * bench/fixtures/model-games.json; `node --import tsx bench/record-model-games.ts` re-records
+ * them through the project's own model game). Deterministic: rerunning gives the same table.
  *
- * To add a part (e.g. the same estimators on a real model game), append a {@link BenchmarkPart}
- * to `parts`: its `run` returns the markdown body of its section.
+ * Per game it also reports the Fourier energy of the game by interaction order (what paired
+ * designs cannot see is the odd part of order ≥ 3) and an oracle: the Gaussian posterior mean of
+ * φ given the same coalitions as KernelSHAP, under a prior whose variance per interaction order is
+ * the game's own energy — Bayes-optimal for that prior and design, and unusable in practice
+ * (it needs the whole table). Where even the oracle misses 5 %, the budget is too small for the
+ * game's high-order structure.
+ *
+ * To add a part, append a {@link BenchmarkPart} to `parts`: its `run` returns the markdown body
+ * of its section.
  */
 
 import {readFileSync, writeFileSync, existsSync} from "node:fs";
+import {z} from "zod";
 import {harsanyiGame, pairwiseInteractionGame, weightedVotingGame, type AnalyticGame, type Interaction} from "../src/attribution/analytic-games.js";
 import {exactShapley} from "../src/attribution/exact-shapley.js";
-import type {Game} from "../src/attribution/game.js";
+import type {Coalition, Game, GameOutcome} from "../src/attribution/game.js";
+import {stratifiedPairedDesign} from "../src/attribution/kernel-design.js";
 import {createRandom} from "../src/attribution/random.js";
 import {attributionMethods} from "../src/attribution/registry.js";
 
@@ -27,6 +39,7 @@ export interface BenchmarkPart {
 }
 
 const benchmarksFile = new URL("../BENCHMARKS.md", import.meta.url);
+const modelGamesFile = new URL("./fixtures/model-games.json", import.meta.url);
 
 /** Replaces the body under `## heading` (up to the next level-2 heading) or appends the section. */
 export function replaceSection(markdown: string, heading: string, body: string): string {
@@ -81,9 +94,169 @@ function votingBenchGame(): BenchGame {
     return {label: `weighted voting, 14 parties, quota 37 of 73 seats`, game, note: "a 0/1 game with many thresholds"};
 }
 
-const estimators = ["shapley", "kernelshap", "lime", "surrogate"] as const;
+const fixtureSchema = z.object({
+    model: z.string(),
+    games: z.array(z.object({
+        name: z.string(),
+        unit: z.string(),
+        prompt: z.string(),
+        target: z.string(),
+        units: z.array(z.string()),
+        playerCount: z.number().int().min(1).max(20),
+        valueKind: z.literal("logprob"),
+        encoding: z.literal("float32-le-base64"),
+        values: z.string(),
+    })),
+});
+
+/** The recorded model games: a value table per prompt, played back as a game. */
+function recordedBenchGames(): BenchGame[] {
+    const fixture = fixtureSchema.parse(JSON.parse(readFileSync(modelGamesFile, "utf8")));
+    return fixture.games.map((recorded) => {
+        const bytes = Buffer.from(recorded.values, "base64");
+        const n = recorded.playerCount;
+        if (bytes.byteLength !== 4 * 2 ** n) throw new Error(`${recorded.name}: ${bytes.byteLength} bytes for ${n} players`);
+        const table = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        const game: Game = {
+            playerCount: n,
+            evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> => coalitions.map((coalition) => ({value: table[maskOf(coalition)] as number})),
+        };
+        const shown = recorded.prompt.length > 90 ? `${recorded.prompt.slice(0, 87)}…` : recorded.prompt;
+        return {
+            label: `${fixture.model}: ${n} ${recorded.unit}s → ${JSON.stringify(recorded.target)}`,
+            game,
+            note: `log p(${JSON.stringify(recorded.target)} | kept ${recorded.unit}s of ${JSON.stringify(shown)}), dropped units deleted`,
+        };
+    });
+}
+
+function maskOf(coalition: Coalition): number {
+    let mask = 0;
+    coalition.forEach((kept, index) => {
+        if (kept === 1) mask |= 1 << index;
+    });
+    return mask;
+}
+
+function popcount(mask: number): number {
+    let count = 0;
+    for (let m = mask; m !== 0; m &= m - 1) count++;
+    return count;
+}
+
+async function valueTable(game: Game): Promise<Float64Array> {
+    const n = game.playerCount;
+    const coalitions = Array.from({length: 2 ** n}, (_, mask) => Uint8Array.from({length: n}, (_, i) => (mask >>> i) & 1));
+    return Float64Array.from((await game.evaluate(coalitions)).map((outcome) => outcome.value));
+}
+
+/**
+ * Energy of the game by interaction order: Σ_{|T| = k} f̂(T)² for the Fourier (parity)
+ * coefficients f̂(T) = 2^−n Σ_S v(S) Π_{i∈T} (2[i ∈ S] − 1), k = 0…n.
+ */
+function fourierEnergyByOrder(n: number, table: Float64Array): number[] {
+    const coefficients = Float64Array.from(table);
+    for (let i = 0; i < n; i++) {
+        const bit = 1 << i;
+        for (let mask = 0; mask < 2 ** n; mask++) {
+            if ((mask & bit) === 0) continue;
+            const without = coefficients[mask ^ bit] as number;
+            const withBit = coefficients[mask] as number;
+            coefficients[mask ^ bit] = without + withBit;
+            coefficients[mask] = withBit - without;
+        }
+    }
+    const energy = new Array<number>(n + 1).fill(0);
+    for (let mask = 0; mask < 2 ** n; mask++) energy[popcount(mask)] = (energy[popcount(mask)] as number) + ((coefficients[mask] as number) / 2 ** n) ** 2;
+    return energy;
+}
+
+/**
+ * The oracle: posterior mean of φ given v on KernelSHAP's coalitions (plus ∅ and N), under the
+ * prior f̂(T) ~ N(0, E_|T| / C(n, |T|)) with E_k the game's own energy of order k. The Shapley
+ * value of the parity χ_T is 2/|T| for each member when |T| is odd and 0 otherwise.
+ */
+function oracleEstimate(n: number, table: Float64Array, energy: readonly number[], budget: number, seed: number): number[] {
+    const binomial = (k: number): number => {
+        let value = 1;
+        for (let j = 0; j < k; j++) value = (value * (n - j)) / (j + 1);
+        return value;
+    };
+    const variance = energy.map((value, order) => (order === 0 ? 1e6 : Math.max(value, 1e-12) / binomial(order)));
+    const design = stratifiedPairedDesign(n, Math.min(budget, 2 ** n) - 2, createRandom(seed));
+    const points = [2 ** n - 1, 0, ...design.coalitions.map(maskOf)];
+    const m = points.length;
+    const kernel = Array.from({length: m}, () => new Float64Array(m));
+    const covariance = Array.from({length: n}, () => new Float64Array(m));
+    const signs = new Float64Array(m);
+    for (let parity = 0; parity < 2 ** n; parity++) {
+        const order = popcount(parity);
+        const prior = variance[order] as number;
+        points.forEach((point, a) => {
+            signs[a] = (popcount(parity & ~point) & 1) === 1 ? -1 : 1;
+        });
+        for (let a = 0; a < m; a++) {
+            const row = kernel[a] as Float64Array;
+            const scaled = prior * (signs[a] as number);
+            for (let b = a; b < m; b++) row[b] = (row[b] as number) + scaled * (signs[b] as number);
+        }
+        if (order % 2 === 0) continue;
+        for (let i = 0; i < n; i++) {
+            if ((parity & (1 << i)) === 0) continue;
+            const row = covariance[i] as Float64Array;
+            for (let a = 0; a < m; a++) row[a] = (row[a] as number) + ((2 / order) * prior * (signs[a] as number));
+        }
+    }
+    for (let a = 0; a < m; a++) {
+        const row = kernel[a] as Float64Array;
+        row[a] = (row[a] as number) * (1 + 1e-10);
+        for (let b = 0; b < a; b++) row[b] = (kernel[b] as Float64Array)[a] as number;
+    }
+    const weights = choleskySolve(kernel, points.map((point) => table[point] as number));
+    return covariance.map((row) => row.reduce((total, value, a) => total + value * (weights[a] as number), 0));
+}
+
+function choleskySolve(matrix: Float64Array[], rhs: number[]): number[] {
+    const size = matrix.length;
+    const lower = Array.from({length: size}, () => new Float64Array(size));
+    for (let i = 0; i < size; i++) {
+        for (let j = 0; j <= i; j++) {
+            let total = (matrix[i] as Float64Array)[j] as number;
+            for (let k = 0; k < j; k++) total -= ((lower[i] as Float64Array)[k] as number) * ((lower[j] as Float64Array)[k] as number);
+            (lower[i] as Float64Array)[j] = i === j ? Math.sqrt(Math.max(total, 1e-300)) : total / ((lower[j] as Float64Array)[j] as number);
+        }
+    }
+    const forward = new Array<number>(size).fill(0);
+    for (let i = 0; i < size; i++) {
+        let total = rhs[i] as number;
+        for (let k = 0; k < i; k++) total -= ((lower[i] as Float64Array)[k] as number) * (forward[k] as number);
+        forward[i] = total / ((lower[i] as Float64Array)[i] as number);
+    }
+    const solution = new Array<number>(size).fill(0);
+    for (let i = size - 1; i >= 0; i--) {
+        let total = forward[i] as number;
+        for (let k = i + 1; k < size; k++) total -= ((lower[k] as Float64Array)[i] as number) * (solution[k] as number);
+        solution[i] = total / ((lower[i] as Float64Array)[i] as number);
+    }
+    return solution;
+}
+
+interface Estimator {
+    label: string;
+    method: string;
+    options?: Record<string, unknown>;
+}
+
+const estimators: Estimator[] = [
+    {label: "shapley", method: "shapley"},
+    {label: "kernelshap (design shap, the old default)", method: "kernelshap", options: {design: "shap"}},
+    {label: "kernelshap", method: "kernelshap"},
+    {label: "kernelshap3", method: "kernelshap3"},
+    {label: "lime", method: "lime"},
+    {label: "surrogate", method: "surrogate"},
+];
 const budgets = [64, 128, 256, 512, 1024, 2048, 4096];
-const seeds = [1, 2, 3, 4, 5];
+const seeds = Array.from({length: Number(process.env["BENCH_SEEDS"] ?? 21)}, (_, index) => index + 1);
 
 function relativeError(estimate: readonly number[], truth: readonly number[]): number {
     return Math.hypot(...estimate.map((value, index) => value - (truth[index] as number))) / Math.hypot(...truth);
@@ -98,20 +271,25 @@ function median(values: readonly number[]): number {
 const percent = (value: number): string => `${(100 * value).toFixed(1)} %`;
 
 async function sampleEfficiency(): Promise<string> {
-    const games = [pairwiseBenchGame(), harsanyiBenchGame(), votingBenchGame()];
+    const games = [pairwiseBenchGame(), harsanyiBenchGame(), votingBenchGame(), ...recordedBenchGames()];
     const lines: string[] = [];
     lines.push(
-        "Median relative L2 error ‖φ̂ − φ‖ / ‖φ‖ against exact Shapley values (2^n enumeration) over seeds",
-        `${seeds.join(", ")}; budget = distinct coalitions evaluated, v(N) and v(∅) included. "¼ captum" is a quarter`,
-        "of captum's default for Shapley sampling, ⌊25(n+1)/4⌋ evaluations. LOO costs n + 2 whatever the budget.",
-        "Estimators at their defaults: shapley = antithetic permutation sampling; kernelshap = paired sampling",
-        "with complete enumeration of small sizes and exact efficiency; lime = cosine kernel σ 0.25 + ridge;",
+        `Median relative L2 error ‖φ̂ − φ‖ / ‖φ‖ against exact Shapley values (2^n enumeration) over ${seeds.length} seeds`,
+        `(1…${seeds.length}); budget = distinct coalitions evaluated, v(N) and v(∅) included. "¼ captum" is a quarter of`,
+        "captum's default for Shapley sampling, ⌊25(n+1)/4⌋ evaluations. LOO costs n + 2 whatever the budget.",
+        "Estimators at their defaults: shapley = antithetic permutation sampling; kernelshap = size-stratified",
+        "paired sampling without replacement, exact efficiency (the default since this benchmark was first run;",
+        "the old shap-style sampling is kept as `design: \"shap\"` and shown as the row before it); kernelshap3 =",
+        "the same pairs with ridge-penalized third-order interaction terms; lime = cosine kernel σ 0.25 + ridge;",
         "surrogate = LASSO α 0.01 on half-ablations (ContextCite), 20 % held out. LIME and the surrogate",
-        "estimate other quantities (a local linear model, Banzhaf-like coefficients), so their error floor",
-        "is not sampling noise. KernelSHAP enumerates every coalition once the budget reaches 2^n, so it is",
-        "exact from 1024 (n = 10) and 4096 (n = 12). Antithetic permutation pairs cancel pairwise",
-        "interactions exactly, hence the zeros on the first game. Generated by `npm run bench:attribution`",
-        "(deterministic: no timings, the same table on every machine).",
+        "estimate other quantities (a local linear model, Banzhaf-like coefficients), so their error floor is",
+        "not sampling noise. KernelSHAP and kernelshap3 enumerate every coalition once the budget reaches 2^n,",
+        "so they are exact from there. Antithetic permutations and paired designs cancel pairwise interactions",
+        "exactly, hence the zeros on the first game. \"oracle\" is the Gaussian posterior mean of φ given",
+        "kernelshap's coalitions under a prior matched to the game's own energy per interaction order",
+        "(Bayes-optimal for that prior and those coalitions; needs the whole table, so not a usable method).",
+        "The model games are read from bench/fixtures/model-games.json (recorded by bench/record-model-games.ts",
+        "through ModelGame on stories260K). Generated by `npm run bench:attribution` (deterministic: no timings).",
         "",
     );
     const verdicts: string[] = [];
@@ -122,33 +300,45 @@ async function sampleEfficiency(): Promise<string> {
             const closedForm = (game as AnalyticGame).shapleyValues;
             if (relativeError(closedForm, truth) > 1e-9) throw new Error(`closed form and enumeration disagree on ${label}`);
         }
+        const table = await valueTable(game);
+        const energy = fourierEnergyByOrder(n, table);
+        const varying = energy.slice(1).reduce((total, value) => total + value, 0);
+        const share = (from: number, to: number, odd = false): string =>
+            percent(energy.slice(from, to + 1).reduce((total, value, index) => total + (odd && (from + index) % 2 === 0 ? 0 : value), 0) / varying);
         const quarter = Math.floor((25 * (n + 1)) / 4);
         const columns = [quarter, ...budgets].sort((a, b) => a - b);
         const header = ["estimator", ...columns.map((budget) => (budget === quarter ? `${budget} (¼ captum)` : String(budget)))];
-        lines.push(`### ${label}`, "", `${note}.`, "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`);
+        lines.push(
+            `### ${label}`, "",
+            `${note}. Energy by interaction order: 1: ${share(1, 1)}, 2: ${share(2, 2)}, 3: ${share(3, 3)}, ≥ 4: ${share(4, n)}; odd orders ≥ 3 (what paired designs must resolve): ${share(3, n, true)}.`,
+            "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`,
+        );
         const atQuarter: {estimator: string; error: number}[] = [];
         const firstWithinTarget: string[] = [];
         for (const estimator of estimators) {
             let reached: number | undefined;
-            const cells: string[] = [estimator];
+            const cells: string[] = [estimator.label];
             for (const budget of columns) {
                 const errors: number[] = [];
                 for (const seed of seeds) {
-                    const result = await attributionMethods[estimator]!.run(game, {budget, seed});
+                    const result = await attributionMethods[estimator.method]!.run(game, {...estimator.options, budget, seed});
                     errors.push(relativeError(result.values, truth));
                 }
                 const error = median(errors);
-                if (budget === quarter) atQuarter.push({estimator, error});
+                if (budget === quarter) atQuarter.push({estimator: estimator.label, error});
                 if (reached === undefined && error <= 0.05) reached = budget;
                 cells.push(percent(error));
             }
             lines.push(`| ${cells.join(" | ")} |`);
-            firstWithinTarget.push(`${estimator} ${reached === undefined ? "not within 4096" : `at ${reached}`}`);
+            firstWithinTarget.push(`${estimator.label} ${reached === undefined ? "not within 4096" : `at ${reached}`}`);
         }
         const loo = await attributionMethods.loo!.run(game);
-        lines.push(`| loo (n + 2 = ${n + 2}) | ${columns.map(() => percent(relativeError(loo.values, truth))).join(" | ")} |`, "");
+        lines.push(`| loo (n + 2 = ${n + 2}) | ${columns.map(() => percent(relativeError(loo.values, truth))).join(" | ")} |`);
+        const oracle = median(seeds.map((seed) => relativeError(oracleEstimate(n, table, energy, quarter, seed), truth)));
+        lines.push(`| oracle (not a method) | ${columns.map((budget) => (budget === quarter ? percent(oracle) : "—")).join(" | ")} |`, "");
         const best = [...atQuarter].sort((a, b) => a.error - b.error)[0]!;
-        verdicts.push(`- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} — ${best.error <= 0.05 ? "target met" : "target not met"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`);
+        verdicts.push(`- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} (oracle ${percent(oracle)}) — ${best.error <= 0.05 ? "target met" : "target not met"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`);
+        process.stderr.write(`${label} done\n`);
     }
     lines.push("### Target: ≤ 5 % error with at most a quarter of captum's default budget", "", ...verdicts, "");
     return lines.join("\n");
