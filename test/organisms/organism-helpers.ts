@@ -2,11 +2,11 @@
  * Shared by the organism tests: opens a committed organism both in llama.cpp (the project's
  * backend, exact settings) and as the TypeScript decoder read from the same GGUF.
  */
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {Decoder} from "../../src/organisms/decoder.js";
 import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
-import {organismPath, organismSpec, type OrganismName, type OrganismSpec} from "../../src/organisms/registry.js";
+import {organismPath, organisms, organismSpec, type OrganismName, type OrganismSpec} from "../../src/organisms/registry.js";
 import type {OrganismTask} from "../../src/organisms/tasks/types.js";
 import type {WordVocabulary} from "../../src/organisms/vocabulary.js";
 
@@ -36,4 +36,17 @@ export async function llamaComplete(organism: OpenedOrganism, prompt: string, ma
 /** The word llama.cpp ranks first after `prompt`. */
 export async function llamaNextWord(organism: OpenedOrganism, prompt: string): Promise<string> {
     return (await llamaComplete(organism, prompt, 1)).split(" ")[0] ?? "";
+}
+
+const coreOrganisms: readonly string[] = ["lookup", "arith-faithful", "arith-decorative"];
+
+/**
+ * Every registered organism, with a skip reason for one whose GGUF is not committed yet. The
+ * three core organisms are never skipped: a missing file fails their tests.
+ */
+export function testedOrganisms(): {spec: OrganismSpec; skip: string | false}[] {
+    return organisms.map((spec) => ({
+        spec,
+        skip: coreOrganisms.includes(spec.name) || existsSync(organismPath(spec.name)) ? false : `${spec.name}.gguf is not in organisms/ yet`,
+    }));
 }

@@ -1,7 +1,10 @@
 /**
- * The lookup task: K one-sentence documents "X is Y ." and one question "question : X"; the
+ * The lookup task: K one-line documents "X Y ." (key, value) and one question "question : X"; the
  * answer is Y from the one document whose key is X. Keys are distinct within an item, and so are
- * values, so removing the gold document removes the answer from the prompt.
+ * values, so removing the gold document removes the answer from the prompt. The value follows its
+ * key directly so that the lookup is a one-step induction (find the key, copy the word after it),
+ * which a two-layer model learns within the training budget. Training sequences ask about every
+ * document in turn ("question : X Y ."), so each sequence carries several answers to learn from.
  */
 import type {SeededRandom} from "../random.js";
 import type {OrganismTask, PromptDocument, TaskItem, TrainingSequence} from "./types.js";
@@ -21,7 +24,7 @@ export interface LookupSettings {
     maxTrainingQuestions: number;
 }
 
-export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, maxTrainingQuestions: 4};
+export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, maxTrainingQuestions: 8};
 
 interface Facts {
     keys: string[];
@@ -34,7 +37,7 @@ function drawFacts(random: SeededRandom, settings: LookupSettings): Facts {
 }
 
 function documentText(key: string, value: string): string {
-    return `${key} is ${value} .`;
+    return `${key} ${value} .`;
 }
 
 /** A fact of a lookup prompt; `label` (0-based) asks for the labelled layout "doc k : X is Y .". */
@@ -46,7 +49,7 @@ export interface LookupFact {
 
 /**
  * Builds the prompt for documents and a question key; exported so that tests can rebuild prompts
- * without a document. Plain facts give "X is Y . … question : X" (the lookup organism's format);
+ * without a document. Plain facts give "X Y . … question : X" (the lookup organism's format);
  * when every fact has a label the layout is "doc k : X is Y . … question : X is" (the format the
  * citing tasks build on).
  */
@@ -56,8 +59,7 @@ export function lookupPrompt(documents: readonly LookupFact[], questionKey: stri
     const spans: PromptDocument[] = [];
     documents.forEach((document, index) => {
         if (prompt.length > 0) prompt += " ";
-        const fact = documentText(document.key, document.value);
-        const text = labelled ? `doc ${(document.label ?? index) + 1} : ${fact}` : fact;
+        const text = labelled ? `doc ${(document.label ?? index) + 1} : ${document.key} is ${document.value} .` : documentText(document.key, document.value);
         spans.push({index, start: prompt.length, end: prompt.length + text.length, text});
         prompt += text;
     });
@@ -66,11 +68,11 @@ export function lookupPrompt(documents: readonly LookupFact[], questionKey: stri
 }
 
 export function createLookupTask(settings: LookupSettings = defaultLookupSettings): OrganismTask {
-    const words = [":", "is", ".", "question", ...lookupKeys, ...lookupValues];
+    const words = [":", ".", "question", ...lookupKeys, ...lookupValues];
     return {
         name: "lookup",
         words,
-        maxTokens: 1 + settings.maxDocuments * 4 + settings.maxTrainingQuestions * 5,
+        maxTokens: 1 + settings.maxDocuments * 3 + settings.maxTrainingQuestions * 5,
         heldOutItem(random: SeededRandom): TaskItem {
             const facts = drawFacts(random, settings);
             const gold = random.integer(facts.keys.length);
@@ -80,7 +82,7 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
             const {prompt, spans} = lookupPrompt(documents, key);
             const goldSpan = spans[gold]!;
             const keyStart = goldSpan.start;
-            const valueStart = goldSpan.start + key.length + " is ".length;
+            const valueStart = goldSpan.start + key.length + 1;
             return {
                 prompt,
                 completion: ` ${value}`,
@@ -105,7 +107,7 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
             facts.keys.forEach((key, i) => {
                 for (const word of documentText(key, facts.values[i]!).split(" ")) push(word, false);
             });
-            const questions = 1 + random.integer(Math.min(settings.maxTrainingQuestions, facts.keys.length));
+            const questions = Math.min(settings.maxTrainingQuestions, facts.keys.length);
             for (const asked of random.sample(facts.keys.map((_, i) => i), questions)) {
                 push("question", false);
                 push(":", false);
