@@ -45,7 +45,11 @@ export function sharedLlama(): Promise<Llama> {
     return runtime;
 }
 
-/** The last error line llama.cpp logged (for error messages), if any. */
+/**
+ * The most telling error line llama.cpp logged (for error messages): the line saying why loading
+ * failed ("error loading model: missing tensor …") when there is one, else the last.
+ */
 export function lastNativeError(): string | undefined {
-    return recentNativeLogs.at(-1);
+    const cause = [...recentNativeLogs].reverse().find((line) => /error loading model|unknown model architecture|missing tensor/.test(line));
+    return cause ?? recentNativeLogs.at(-1);
 }
