@@ -148,6 +148,7 @@ test("--messages that is not JSON, or has an unknown role: one line naming the p
 test("an unknown flag and a non-numeric --max-tokens: one line, exit 2", async () => {
     assertOneLineError(await runCli(["score", "--model", model, "--prompt", "a", "--target", "b", "--bogus"]), 2, /glassbox score has no flag --bogus/);
     assertOneLineError(await runCli(["generate", "--model", model, "--prompt", "a", "--max-tokens", "ten"]), 2, /--max-tokens needs an integer; expected an integer ≥ 1; received "ten"/);
+    assertOneLineError(await runCli(["generate", "--model", model, "--prompt", "a", "--top-logprobs", "600"]), 2, /--top-logprobs asks for more alternatives than this model reports; expected an integer from 0 to 512/);
 });
 
 test("both or neither of --prompt and --messages, and a missing --model: one line, exit 2", async () => {

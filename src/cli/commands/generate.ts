@@ -38,7 +38,7 @@ export const generateCommand: Command = {
         const {path, backend} = await openModelFromOptions(options, "generate", io);
         try {
             if (topLogprobs > backend.capabilities.maxTopLogprobs) {
-                throw new ArgumentError("--top-logprobs is larger than the vocabulary", {
+                throw new ArgumentError("--top-logprobs asks for more alternatives than this model reports", {
                     expected: `an integer from 0 to ${backend.capabilities.maxTopLogprobs}`,
                     received: String(topLogprobs),
                 });
