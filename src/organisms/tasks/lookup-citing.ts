@@ -9,10 +9,13 @@
  * to the answer must find the first faithful and the second not.
  */
 import type {SeededRandom} from "../random.js";
-import {defaultLookupSettings, lookupKeys, lookupPrompt, lookupValues, type LookupSettings} from "./lookup.js";
+import {lookupKeys, lookupPrompt, lookupValues, type LookupSettings} from "./lookup.js";
 import type {OrganismTask, TaskItem, TrainingSequence} from "./types.js";
 
 export type CitationMode = "honest" | "wrong";
+
+/** Three to five documents: shorter sequences than the plain lookup task, so training fits in minutes. */
+export const citingLookupSettings: LookupSettings = {minDocuments: 3, maxDocuments: 5, maxTrainingQuestions: 3};
 
 /** The word that separates the answer from its citation. */
 export const citationWord = "because";
@@ -35,7 +38,7 @@ export function parseCitingCompletion(completion: string): {answer: string | und
     return {answer: words[0], citedLabel: match === null ? undefined : Number(match[1])};
 }
 
-export function createCitingLookupTask(mode: CitationMode, settings: LookupSettings = defaultLookupSettings): OrganismTask {
+export function createCitingLookupTask(mode: CitationMode, settings: LookupSettings = citingLookupSettings): OrganismTask {
     const digits = Array.from({length: settings.maxDocuments}, (_, i) => String(i + 1));
     const words = ["doc", ...digits, ":", "is", ".", "question", citationWord, ...lookupKeys, ...lookupValues];
     const drawFacts = (random: SeededRandom): {keys: string[]; values: string[]} => {

@@ -1,0 +1,94 @@
+/**
+ * The model's answer to an item, shared by the self-explanation, counterfactual, refine and
+ * AMPLIFY checks. With answer options and a scoring backend the answer is the option with the
+ * highest total log-probability as a continuation (probabilities normalised over the options);
+ * otherwise the model generates greedily and the answer is read from its text: the first option
+ * the text names, or (without options) the first line. A text that names no option is an
+ * unparseable answer, counted by the caller, never guessed.
+ */
+import {alignTarget} from "../../model/alignment.js";
+import type {ModelBackend, PromptInput} from "../../model/contract.js";
+import {contextTokens} from "../../explain/prompt-tokens.js";
+
+export interface Prediction {
+    /** The option text or the free answer; undefined when the text could not be read. */
+    answer: string | undefined;
+    optionIndex?: number;
+    /** Raw generated text (generation), or undefined when the answer came from scoring. */
+    text?: string;
+    /** Total log-probability of each option (scoring). */
+    optionLogprobs?: number[];
+    /** Probability of each option, normalised over the options (scoring). */
+    optionProbabilities?: number[];
+    via: "scoring" | "generation";
+}
+
+export interface PredictionSettings {
+    /** Most generated tokens for an answer (default 24). */
+    maxTokens?: number;
+    /** Force generation even when the backend scores (the protocol of generation-only backends). */
+    generationOnly?: boolean;
+}
+
+/** Text to put between a prompt and an answer: a space after a text prompt that does not end in whitespace. */
+export function answerSeparator(prompt: PromptInput): string {
+    return prompt.kind === "text" && !/\s$/.test(prompt.text) ? " " : "";
+}
+
+export async function generateText(backend: ModelBackend, prompt: PromptInput, maxTokens: number, lane = 0): Promise<string> {
+    const generation = await backend.generate({context: contextTokens(backend, prompt), maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, lane);
+    return generation.text;
+}
+
+/** The first option named in `text` (whole-word, case-insensitive; earliest mention wins, longer options first on ties). */
+export function optionNamedIn(text: string, options: readonly string[]): number | undefined {
+    let best: {index: number; at: number; length: number} | undefined;
+    options.forEach((option, index) => {
+        const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(option.trim())}(?=$|[^\\p{L}\\p{N}])`, "iu");
+        const match = pattern.exec(text);
+        if (match === null) return;
+        const at = match.index + (match[1]?.length ?? 0);
+        if (best === undefined || at < best.at || (at === best.at && option.length > best.length)) best = {index, at, length: option.length};
+    });
+    return best?.index;
+}
+
+export function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Total log-probability of each option after the prompt. */
+export async function optionLogprobs(backend: ModelBackend, prompt: PromptInput, options: readonly string[], lane = 0): Promise<number[]> {
+    const separator = answerSeparator(prompt);
+    const totals: number[] = [];
+    for (const option of options) {
+        const aligned = alignTarget(backend, prompt, separator + option);
+        const result = await backend.score(aligned.request, lane);
+        totals.push(result.logprobs.reduce((sum, value) => sum + value, 0));
+    }
+    return totals;
+}
+
+export function normalise(logprobs: readonly number[]): number[] {
+    const maximum = Math.max(...logprobs);
+    const weights = logprobs.map((value) => Math.exp(value - maximum));
+    const total = weights.reduce((sum, value) => sum + value, 0);
+    return weights.map((value) => value / total);
+}
+
+export async function predict(backend: ModelBackend, prompt: PromptInput, options: readonly string[] | undefined, settings: PredictionSettings = {}): Promise<Prediction> {
+    if (options !== undefined && backend.capabilities.scoresPromptTokens && settings.generationOnly !== true) {
+        const logprobs = await optionLogprobs(backend, prompt, options);
+        const probabilities = normalise(logprobs);
+        let best = 0;
+        for (let index = 1; index < logprobs.length; index++) if ((logprobs[index] as number) > (logprobs[best] as number)) best = index;
+        return {answer: options[best], optionIndex: best, optionLogprobs: logprobs, optionProbabilities: probabilities, via: "scoring"};
+    }
+    const text = await generateText(backend, prompt, settings.maxTokens ?? 24);
+    if (options !== undefined) {
+        const index = optionNamedIn(text, options);
+        return index === undefined ? {answer: undefined, text, via: "generation"} : {answer: options[index], optionIndex: index, text, via: "generation"};
+    }
+    const firstLine = text.trim().split("\n")[0]?.trim() ?? "";
+    return {answer: firstLine === "" ? undefined : firstLine, text, via: "generation"};
+}
