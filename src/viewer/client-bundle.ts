@@ -6,18 +6,18 @@
  * The prelude defines `__name` as the identity and every `import_*` name it finds as a table of
  * all the listed functions (their names are unique), so the same text runs either way.
  */
-import {aggregateValues, divergingColor, escapeHtml, formatNumber, formatSigned, inkFor, largestMagnitude, shadeStyle} from "./render/basics.js";
+import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass} from "./render/basics.js";
 import {startExplainView} from "./render/client-explain.js";
-import {describeUnit, explainLevelData, renderExplainBody, renderExplainControls, renderExplainExtras, renderExplainMain, renderFacts, renderMatrix, renderShadedSources, shorten, visibleToken} from "./render/explain-html.js";
+import {describeUnit, explainLevelData, renderLegend, renderExplainBody, renderExplainControls, renderExplainExtras, renderExplainMain, renderFacts, renderMatrix, renderShadedSources, shorten, visibleToken} from "./render/explain-html.js";
 import {renderGenericBody, renderTable} from "./render/generic-html.js";
 import {barStep, niceTicks, renderPlot, seriesColor} from "./render/plot.js";
 import {startReportPage} from "./render/client-report.js";
 import {startViewerApp} from "./render/client-app.js";
 
 const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
-    escapeHtml, formatNumber, formatSigned, largestMagnitude, divergingColor, inkFor, shadeStyle, aggregateValues,
+    escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass, aggregateValues,
     niceTicks, seriesColor, renderPlot, barStep,
-    explainLevelData, renderExplainBody, renderExplainControls, renderExplainMain, renderShadedSources, renderMatrix,
+    explainLevelData, renderLegend, renderExplainBody, renderExplainControls, renderExplainMain, renderShadedSources, renderMatrix,
     renderExplainExtras, renderFacts, describeUnit, visibleToken, shorten,
     renderGenericBody, renderTable, startExplainView,
 ];

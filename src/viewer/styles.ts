@@ -1,4 +1,6 @@
 /** The one stylesheet of the report and the view app (inlined: pages never load anything). */
+import {shadeClassCss} from "./render/basics.js";
+
 export const viewerStyles = `
 :root { color-scheme: light; --ink: #1b1b1b; --muted: #5a5f66; --line: #d9dce1; --panel: #ffffff; --page: #f4f5f7; --accent: #0b57d0; --focus: #111; }
 * { box-sizing: border-box; }
@@ -33,8 +35,9 @@ fieldset.segmented input:focus-visible + label { outline: 3px solid var(--focus)
 .scale-words { font-size: .88rem; color: var(--muted); margin: .35rem 0 .5rem; }
 .detail { min-height: 3em; margin: 0 0 .75rem; padding: .5rem .75rem; background: #f7f8fa; border-left: 4px solid #16181d; border-radius: 4px; font-size: .92rem; overflow-wrap: anywhere; }
 .sources .text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.02rem; line-height: 2.05; }
-.u { border-radius: 3px; padding: .12em 0; box-shadow: inset -1px 0 0 rgba(255, 255, 255, .85); box-decoration-break: clone; -webkit-box-decoration-break: clone; cursor: default; }
-.u:hover { box-shadow: 0 0 0 2px #16181d; }
+.u { border-radius: 3px; padding: .12em 0; box-decoration-break: clone; -webkit-box-decoration-break: clone; cursor: default; }
+.text.separated .u { box-shadow: inset -1px 0 0 rgba(255, 255, 255, .85); }
+.u:hover, .text.separated .u:hover { box-shadow: 0 0 0 2px #16181d; }
 .u:focus-visible { outline: 3px solid var(--focus); outline-offset: 1px; }
 .hint { font-size: .88rem; color: var(--muted); margin: 0 0 .5rem; }
 .table-scroll { overflow: auto; max-height: 32rem; border: 1px solid var(--line); border-radius: 6px; }
@@ -82,5 +85,6 @@ form.filters button { background: #16181d; color: #fff; border-color: #16181d; c
   .sources .text { font-size: 1rem; }
   dl.facts { grid-template-columns: 1fr 1fr; }
 }
+${shadeClassCss()}
 @media print { .controls, .detail { display: none; } body { background: #fff; } }
 `;

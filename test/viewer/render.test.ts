@@ -5,7 +5,7 @@ import {reportScript, appScript} from "../../src/viewer/client-bundle.js";
 import {buildExplainView} from "../../src/viewer/explain-view.js";
 import {buildGenericView} from "../../src/viewer/generic-view.js";
 import {renderReportHtml} from "../../src/viewer/page.js";
-import {aggregateValues, divergingColor, escapeHtml, formatNumber, formatSigned, shadeStyle} from "../../src/viewer/render/basics.js";
+import {aggregateValues, divergingColor, escapeHtml, formatNumber, formatSigned, shadeClass, shadeClassCss} from "../../src/viewer/render/basics.js";
 import {renderExplainMain, renderShadedSources} from "../../src/viewer/render/explain-html.js";
 import {niceTicks, renderPlot} from "../../src/viewer/render/plot.js";
 import {bestSpan, unitLevels} from "../../src/viewer/unit-levels.js";
@@ -22,11 +22,17 @@ test("the diverging scale is neutral at 0, blue below and orange above, clamped 
     assert.equal(divergingColor(Number.NaN), "rgb(247, 247, 247)");
 });
 
-test("shading intensity follows the square root of |value| / scale and null is unshaded", () => {
-    assert.equal(shadeStyle(0.25, 1), `background:${divergingColor(0.5)};color:#1b1b1b`);
-    assert.equal(shadeStyle(-1, 1), `background:${divergingColor(-1)};color:#ffffff`);
-    assert.equal(shadeStyle(null, 1), "background:transparent");
-    assert.equal(shadeStyle(1, 0), "background:transparent");
+test("shading classes step with the square root of |value| / scale; null is unshaded", () => {
+    assert.equal(shadeClass(0.25, 1), "sp5");
+    assert.equal(shadeClass(-1, 1), "sn10");
+    assert.equal(shadeClass(-3, 1), "sn10");
+    assert.equal(shadeClass(0.0001, 1), "s0");
+    assert.equal(shadeClass(0.01, 1), "sp1");
+    assert.equal(shadeClass(null, 1), "sx");
+    assert.equal(shadeClass(1, 0), "sx");
+    const css = shadeClassCss();
+    assert.match(css, /\.sp5 \{ background: rgb\(253, 184, 99\); color: #1b1b1b; \}/);
+    assert.match(css, /\.sn10 \{ background: rgb\(33, 102, 172\); color: #ffffff; \}/);
 });
 
 test("aggregation sums values per group, combines standard errors as √Σse², and propagates null", () => {
@@ -90,7 +96,7 @@ test("choosing a target-token row shades by that row", () => {
     const result = syntheticExplainResult({prompt, unit: "word", seed: 2});
     const view = buildExplainView(result, "t");
     const html = renderExplainMain(view, {level: 0, row: 2}, "p");
-    const shaded = [...html.matchAll(/class="u" data-i="\d+" data-value="([^"]*)"/g)].map((match) => Number(match[1]));
+    const shaded = [...html.matchAll(/class="u [a-z0-9]+" data-i="\d+" data-value="([^"]*)"/g)].map((match) => Number(match[1]));
     assert.deepEqual(shaded, result.componentValues![1]);
     assert.match(html, /target token \./);
 });

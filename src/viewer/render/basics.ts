@@ -65,14 +65,25 @@ export function inkFor(t: number): string {
 }
 
 /**
- * Inline style shading a unit of value `value` on a scale whose ends are ±`scale`. Colour
- * intensity follows √(|value| / scale), so that small values stay visible next to one large one;
- * the sign decides the hue, and the exact value is always one hover or focus away.
+ * Colour class of a value on a scale whose ends are ±`scale`: 21 classes, `sn10` … `s0` … `sp10`.
+ * The class step follows √(|value| / scale), so that small values stay visible next to one large
+ * one; the sign decides the hue, and the exact value is one hover or focus away. Classes (not
+ * inline styles) keep a 10,000-unit page small and let re-shading touch only class names.
  */
-export function shadeStyle(value: number | null, scale: number): string {
-    if (value === null || !Number.isFinite(value) || scale <= 0) return "background:transparent";
-    const t = Math.sign(value) * Math.sqrt(Math.min(1, Math.abs(value) / scale));
-    return `background:${divergingColor(t)};color:${inkFor(t)}`;
+export function shadeClass(value: number | null, scale: number): string {
+    if (value === null || !Number.isFinite(value) || scale <= 0) return "sx";
+    const step = Math.round(Math.sqrt(Math.min(1, Math.abs(value) / scale)) * 10);
+    return step === 0 ? "s0" : `${value < 0 ? "sn" : "sp"}${step}`;
+}
+
+/** The CSS of the shading classes (run in Node for the stylesheet). */
+export function shadeClassCss(): string {
+    const rules = [".sx { background: transparent; }", `.s0 { background: ${divergingColor(0)}; color: #1b1b1b; }`];
+    for (let step = 1; step <= 10; step++) {
+        rules.push(`.sn${step} { background: ${divergingColor(-step / 10)}; color: ${inkFor(-step / 10)}; }`);
+        rules.push(`.sp${step} { background: ${divergingColor(step / 10)}; color: ${inkFor(step / 10)}; }`);
+    }
+    return rules.join("\n");
 }
 
 /**

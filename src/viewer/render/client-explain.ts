@@ -4,17 +4,20 @@
  * typed by the few members used here, so this file needs no DOM library types.
  */
 import type {ExplainState, ExplainView} from "../view-model.js";
-import {describeUnit, explainLevelData, renderExplainMain} from "./explain-html.js";
+import {largestMagnitude, shadeClass} from "./basics.js";
+import {describeUnit, explainLevelData, renderExplainMain, renderLegend, renderMatrix} from "./explain-html.js";
 
 export interface PageElement {
     innerHTML: string;
     textContent: string | null;
+    className: string;
     tabIndex: number;
     checked?: boolean;
     value?: string;
     classList: {contains(name: string): boolean};
     getAttribute(name: string): string | null;
     setAttribute(name: string, value: string): void;
+    removeAttribute(name: string): void;
     closest(selector: string): PageElement | null;
     querySelector(selector: string): PageElement | null;
     querySelectorAll(selector: string): ArrayLike<PageElement>;
@@ -44,9 +47,24 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
     let shown = explainLevelData(view, state);
     const main = root.querySelector('[data-role="main"]') as PageElement;
 
-    const render = (): void => {
-        main.innerHTML = renderExplainMain(view, state, idPrefix);
+    /** A new level redraws the text; a new row only re-shades the units in place (no re-layout of the text). */
+    const render = (levelChanged: boolean): void => {
         shown = explainLevelData(view, state);
+        if (levelChanged) main.innerHTML = renderExplainMain(view, state, idPrefix);
+        else {
+            const scale = largestMagnitude(shown.values);
+            const units = main.querySelectorAll(".sources .u");
+            for (let index = 0; index < units.length; index++) {
+                const unit = units[index] as PageElement;
+                const value = shown.values[index] ?? null;
+                unit.className = `u ${shadeClass(value, scale)}`;
+                unit.setAttribute("data-value", value === null ? "" : String(value));
+            }
+            const legend = main.querySelector('[data-role="legend"]');
+            if (legend !== null) legend.innerHTML = renderLegend(view, state, scale);
+            const matrix = main.querySelector('[data-role="matrix"]');
+            if (matrix !== null) matrix.innerHTML = renderMatrix(view, state, shown.rows, idPrefix);
+        }
         const levelInput = root.querySelector(`#${idPrefix}-level-${state.level}`);
         if (levelInput !== null) levelInput.checked = true;
         const rowInput = root.querySelector(`#${idPrefix}-row-${state.row}`);
@@ -56,11 +74,11 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         state,
         setLevel(level: number) {
             state.level = level;
-            render();
+            render(true);
         },
         setRow(row: number) {
             state.row = row;
-            render();
+            render(false);
         },
     };
     const asElement = (target: unknown): PageElement | null => {
@@ -102,7 +120,7 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         event.preventDefault();
         const next = units[Math.max(0, Math.min(units.length - 1, current + step))];
         if (next === undefined) return;
-        unit.tabIndex = -1;
+        unit.removeAttribute("tabindex");
         next.tabIndex = 0;
         next.focus();
     });

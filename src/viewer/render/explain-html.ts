@@ -4,7 +4,7 @@
  * in, HTML out; the same functions render the report in Node and re-render in the browser.
  */
 import type {ExplainState, ExplainView, Fact} from "../view-model.js";
-import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeStyle} from "./basics.js";
+import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass} from "./basics.js";
 import {renderPlot} from "./plot.js";
 
 /** Values, standard errors and groups shown for a state. */
@@ -40,18 +40,21 @@ export function renderExplainControls(view: ExplainView, state: ExplainState, id
 }
 
 export function renderExplainMain(view: ExplainView, state: ExplainState, idPrefix: string): string {
-    const level = view.levels[state.level] ?? view.levels[0]!;
     const data = explainLevelData(view, state);
     const scale = largestMagnitude(data.values);
+    const detail = `<p class="detail" data-role="detail" aria-live="polite">Hover or focus a unit (arrow keys move between units) to see its value.</p>`;
+    return `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}`
+        + renderShadedSources(view, state.level, data.values, scale)
+        + `</section><div data-role="matrix">${renderMatrix(view, state, data.rows, idPrefix)}</div>`;
+}
+
+/** The colour scale's ends and what is shaded, in words. */
+export function renderLegend(view: ExplainView, state: ExplainState, scale: number): string {
+    const level = view.levels[state.level] ?? view.levels[0]!;
     const row = view.rows[state.row] ?? view.rows[0]!;
     const heading = state.row === 0 ? "total attribution" : `target token ${escapeHtml(visibleToken(row.label))}`;
-    const legend = `<div class="scale" aria-hidden="true"><span>−${escapeHtml(formatNumber(scale))}</span><span class="bar"></span><span>+${escapeHtml(formatNumber(scale))}</span></div>`
+    return `<div class="scale" aria-hidden="true"><span>−${escapeHtml(formatNumber(scale))}</span><span class="bar"></span><span>+${escapeHtml(formatNumber(scale))}</span></div>`
         + `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value|. Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>`;
-    const detail = `<p class="detail" data-role="detail" aria-live="polite">Hover or focus a unit (arrow keys move between units) to see its value.</p>`;
-    return `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2>${legend}${detail}`
-        + renderShadedSources(view, state.level, data.values, scale)
-        + `</section>`
-        + renderMatrix(view, state, data.rows, idPrefix);
 }
 
 export function renderShadedSources(view: ExplainView, levelIndex: number, values: readonly (number | null)[], scale: number): string {
@@ -67,13 +70,15 @@ export function renderShadedSources(view: ExplainView, levelIndex: number, value
             if (group.start > cursor) parts.push(escapeHtml(source.text.slice(cursor, group.start)));
             const start = Math.max(cursor, group.start);
             const value = values[index] ?? null;
-            parts.push(`<span class="u" data-i="${index}" data-value="${value === null ? "" : String(value)}" tabindex="${first ? 0 : -1}" style="${shadeStyle(value, scale)}">${escapeHtml(source.text.slice(start, group.end))}</span>`);
+            parts.push(`<span class="u ${shadeClass(value, scale)}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`);
             first = false;
             cursor = Math.max(cursor, group.end);
         }
         if (cursor < source.text.length) parts.push(escapeHtml(source.text.slice(cursor)));
         const label = view.sources.length > 1 || source.label !== "prompt" ? `<h3>${escapeHtml(source.label)}</h3>` : "";
-        return `<div class="source">${label}<div class="text" data-source="${sourceIndex}">${parts.join("")}</div></div>`;
+        // Hairlines between units help at reading scale; on very long inputs they cost paint time.
+        const separated = level.groups.length <= 2000 ? " separated" : "";
+        return `<div class="source">${label}<div class="text${separated}" data-source="${sourceIndex}">${parts.join("")}</div></div>`;
     });
     return `<div class="sources" data-role="text" role="group" aria-label="Input text, shaded by attribution">${blocks.join("")}</div>`;
 }
@@ -84,7 +89,7 @@ export function renderMatrix(view: ExplainView, state: ExplainState, rows: reado
     const limit = 400;
     const groupCount = level.groups.length;
     if (groupCount > limit) {
-        return `<section class="panel"><h2>Values</h2><p>${groupCount} ${escapeHtml(level.kind)} units: choose a coarser unit to list every value.</p></section>`;
+        return `<section class="panel"><h2>Values</h2><p class="hint">${groupCount} ${escapeHtml(level.kind)} units: choose a coarser unit to list every value in a table.</p></section>`;
     }
     const scales = rows.map((row) => largestMagnitude(row));
     const header = view.rows.map((row, index) => {
@@ -97,7 +102,7 @@ export function renderMatrix(view: ExplainView, state: ExplainState, rows: reado
         const text = view.sources[place.source]?.text.slice(place.start, place.end) ?? "";
         const cells = rows.map((row, index) => {
             const value = row[group] ?? null;
-            return `<td class="num${index === state.row ? " selected" : ""}" style="${shadeStyle(value, scales[index] ?? 0)}">${escapeHtml(formatSigned(value))}</td>`;
+            return `<td class="num ${shadeClass(value, scales[index] ?? 0)}${index === state.row ? " selected" : ""}">${escapeHtml(formatSigned(value))}</td>`;
         }).join("");
         body.push(`<tr><th scope="row"><span class="index">${group + 1}</span> ${escapeHtml(shorten(text, 80))}</th>${cells}</tr>`);
     }
