@@ -154,7 +154,7 @@ async function valueTable(game: Game): Promise<Float64Array> {
  * Energy of the game by interaction order: Σ_{|T| = k} f̂(T)² for the Fourier (parity)
  * coefficients f̂(T) = 2^−n Σ_S v(S) Π_{i∈T} (2[i ∈ S] − 1), k = 0…n.
  */
-function fourierEnergyByOrder(n: number, table: Float64Array): number[] {
+function fourierEnergyByOrder(n: number, table: Float64Array): {energy: number[]; oddHighOrder: number[]} {
     const coefficients = Float64Array.from(table);
     for (let i = 0; i < n; i++) {
         const bit = 1 << i;
@@ -167,8 +167,25 @@ function fourierEnergyByOrder(n: number, table: Float64Array): number[] {
         }
     }
     const energy = new Array<number>(n + 1).fill(0);
-    for (let mask = 0; mask < 2 ** n; mask++) energy[popcount(mask)] = (energy[popcount(mask)] as number) + ((coefficients[mask] as number) / 2 ** n) ** 2;
-    return energy;
+    const oddHighOrder: number[] = [];
+    for (let mask = 0; mask < 2 ** n; mask++) {
+        const order = popcount(mask);
+        const squared = ((coefficients[mask] as number) / 2 ** n) ** 2;
+        energy[order] = (energy[order] as number) + squared;
+        if (order >= 3 && order % 2 === 1) oddHighOrder.push(squared);
+    }
+    return {energy, oddHighOrder: oddHighOrder.sort((a, b) => b - a)};
+}
+
+/** How many of the largest squared coefficients hold `fraction` of their total. */
+function coefficientsHolding(sortedSquares: readonly number[], fraction: number): number {
+    const total = sortedSquares.reduce((sum, value) => sum + value, 0);
+    let running = 0;
+    for (let index = 0; index < sortedSquares.length; index++) {
+        running += sortedSquares[index] as number;
+        if (running >= fraction * total) return index + 1;
+    }
+    return sortedSquares.length;
 }
 
 /**
@@ -249,7 +266,7 @@ interface Estimator {
 
 const estimators: Estimator[] = [
     {label: "shapley", method: "shapley"},
-    {label: "kernelshap (design shap, the old default)", method: "kernelshap", options: {design: "shap"}},
+    {label: "kernelshap, design shap (old default)", method: "kernelshap", options: {design: "shap"}},
     {label: "kernelshap", method: "kernelshap"},
     {label: "kernelshap3", method: "kernelshap3"},
     {label: "lime", method: "lime"},
@@ -279,7 +296,7 @@ async function sampleEfficiency(): Promise<string> {
         "captum's default for Shapley sampling, ⌊25(n+1)/4⌋ evaluations. LOO costs n + 2 whatever the budget.",
         "Estimators at their defaults: shapley = antithetic permutation sampling; kernelshap = size-stratified",
         "paired sampling without replacement, exact efficiency (the default since this benchmark was first run;",
-        "the old shap-style sampling is kept as `design: \"shap\"` and shown as the row before it); kernelshap3 =",
+        "the old shap-style sampling is kept as `design: \"shap\"` and shown in the row above it); kernelshap3 =",
         "the same pairs with ridge-penalized third-order interaction terms; lime = cosine kernel σ 0.25 + ridge;",
         "surrogate = LASSO α 0.01 on half-ablations (ContextCite), 20 % held out. LIME and the surrogate",
         "estimate other quantities (a local linear model, Banzhaf-like coefficients), so their error floor is",
@@ -293,6 +310,7 @@ async function sampleEfficiency(): Promise<string> {
         "",
     );
     const verdicts: string[] = [];
+    const summary: string[][] = [];
     for (const {label, game, note} of games) {
         const n = game.playerCount;
         const truth = (await exactShapley(game)).values;
@@ -301,7 +319,7 @@ async function sampleEfficiency(): Promise<string> {
             if (relativeError(closedForm, truth) > 1e-9) throw new Error(`closed form and enumeration disagree on ${label}`);
         }
         const table = await valueTable(game);
-        const energy = fourierEnergyByOrder(n, table);
+        const {energy, oddHighOrder} = fourierEnergyByOrder(n, table);
         const varying = energy.slice(1).reduce((total, value) => total + value, 0);
         const share = (from: number, to: number, odd = false): string =>
             percent(energy.slice(from, to + 1).reduce((total, value, index) => total + (odd && (from + index) % 2 === 0 ? 0 : value), 0) / varying);
@@ -310,7 +328,10 @@ async function sampleEfficiency(): Promise<string> {
         const header = ["estimator", ...columns.map((budget) => (budget === quarter ? `${budget} (¼ captum)` : String(budget)))];
         lines.push(
             `### ${label}`, "",
-            `${note}. Energy by interaction order: 1: ${share(1, 1)}, 2: ${share(2, 2)}, 3: ${share(3, 3)}, ≥ 4: ${share(4, n)}; odd orders ≥ 3 (what paired designs must resolve): ${share(3, n, true)}.`,
+            `${note}. Energy by interaction order: 1: ${share(1, 1)}, 2: ${share(2, 2)}, 3: ${share(3, 3)}, ≥ 4: ${share(4, n)}; odd orders ≥ 3 (what paired designs must resolve): ${share(3, n, true)}`
+                + (oddHighOrder.some((value) => value > 0)
+                    ? `, ${oddHighOrder.length} coefficients, of which the largest ${coefficientsHolding(oddHighOrder, 0.5)} hold half of that energy and ${coefficientsHolding(oddHighOrder, 0.8)} hold 80 %.`
+                    : "."),
             "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`,
         );
         const atQuarter: {estimator: string; error: number}[] = [];
@@ -337,12 +358,42 @@ async function sampleEfficiency(): Promise<string> {
         const oracle = median(seeds.map((seed) => relativeError(oracleEstimate(n, table, energy, quarter, seed), truth)));
         lines.push(`| oracle (not a method) | ${columns.map((budget) => (budget === quarter ? percent(oracle) : "—")).join(" | ")} |`, "");
         const best = [...atQuarter].sort((a, b) => a.error - b.error)[0]!;
-        verdicts.push(`- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} (oracle ${percent(oracle)}) — ${best.error <= 0.05 ? "target met" : "target not met"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`);
+        verdicts.push(`- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} (oracle ${percent(oracle)}) — ${best.error <= 0.05 ? "**target met**" : "**target not met**"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`);
+        summary.push([label, String(quarter), ...estimatorsAtQuarter(atQuarter), percent(oracle), ...firstWithinTarget.slice(0, 4).map((entry) => entry.replace(/^.* (not within 4096|at \d+)$/, "$1"))]);
         process.stderr.write(`${label} done\n`);
     }
-    lines.push("### Target: ≤ 5 % error with at most a quarter of captum's default budget", "", ...verdicts, "");
+    const shown = estimators.slice(0, 4).map((estimator) => estimator.label);
+    const summaryHeader = ["game", "¼ captum", ...shown.map((name) => `${name} at ¼ captum`), "oracle at ¼ captum", ...shown.map((name) => `${name}: first ≤ 5 %`)];
+    lines.push(
+        "### Target: ≤ 5 % error with at most a quarter of captum's default budget", "",
+        `| ${summaryHeader.join(" | ")} |`, `|${summaryHeader.map(() => "---").join("|")}|`, ...summary.map((row) => `| ${row.join(" | ")} |`), "",
+        ...verdicts, "", ...whyParagraph, "",
+    );
     return lines.join("\n");
 }
+
+function estimatorsAtQuarter(atQuarter: readonly {estimator: string; error: number}[]): string[] {
+    return estimators.slice(0, 4).map((estimator) => percent(atQuarter.find((entry) => entry.estimator === estimator.label)?.error ?? Number.NaN));
+}
+
+const whyParagraph = [
+    "Why the target is met only on the pairwise game. Antithetic permutations and paired designs are exact for",
+    "the linear and pairwise parts of a game, so what a paired estimator has to learn from its samples is the",
+    "odd part of order ≥ 3 (the energy lines above: 5–15 % of the variance of the recorded model games). At",
+    "⌊25(n+1)/4⌋ = 68–93 evaluations a paired design holds 33–45 complement pairs, i.e. 33–45 observations of",
+    "that odd part, while it has C(n, 3) = 120–364 coefficients of order 3 alone (502–2036 odd coefficients",
+    "of order ≥ 3 on the model games; 80 % of their energy sits in the largest 16–41). The oracle row is the",
+    "Bayes-optimal estimate from the same coalitions when the estimator is told the game's energy per order:",
+    "it too stays far above 5 % on every game with such structure, so no weighting of these evaluations gets",
+    "there. kernelshap3 comes within a few points of it on the model games. This is evidence, not a proof for",
+    "every estimator: the oracle is optimal for a Gaussian prior and for these coalitions (a side check with",
+    "unpaired coalitions gave it similar errors), and a method that assumed the few large order-3 terms",
+    "could be found by sparse recovery would need on the order of k·log(p/k) ≈ 100+ pairs for k ≈ 20–40",
+    "terms, beyond a quarter of captum's budget. Where it is reachable: kernelshap3 reaches 5 % on the model",
+    "games at 256–512 evaluations, 2–8 times fewer than permutation sampling (`shapley`, the default of",
+    "`explain` above 10 units); `kernelshap`'s new design helps against the old one on six of seven games",
+    "at ¼ captum and is worse on the voting game at small budgets.",
+];
 
 const parts: BenchmarkPart[] = [
     {name: "sample-efficiency", heading: "Attribution: sample efficiency", run: sampleEfficiency},

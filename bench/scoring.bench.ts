@@ -7,12 +7,16 @@
  *   (b) the glassbox Evaluator on the llama.cpp backend with 1, 2 and 4 lanes (cache off);
  *   (c) engine limit: only the tokens that must be evaluated (after each variant's shared prefix
  *       in prefix order), in prompt-sized windows, one controlledEvaluate per window, logits at
- *       the same 1,024 positions; (c0) the same without logits.
+ *       the same 1,024 positions; (c0) the same without logits; windows of 64, 128 and a
+ *       full prompt, the fastest is the limit;
+ *   (r) the Evaluator's token work issued directly on one sequence (prefix order, the same tokens
+ *       at the same positions, one controlledEvaluate per variant), with and without logits.
  * Part 2, llama-2-tiny-random (32k vocabulary): the evaluator's work replayed directly with
  *   logits at the 16 target positions read as full probability maps, as confidences only, from
  *   the native array without a Map, or not requested; and the Evaluator itself.
  *
- * Environment: BENCH_ROUNDS (default 5); BENCH_THREADS (default os.availableParallelism()).
+ * Environment: BENCH_ROUNDS (default 5); BENCH_THREADS (default os.availableParallelism());
+ * BENCH_PARTS (default "1,2").
  */
 import {availableParallelism} from "node:os";
 import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
@@ -101,6 +105,8 @@ async function partOne(): Promise<string> {
     for (let round = 0; round < rounds; round++) {
         collect(samples, "a", await timeIt(() => naiveScores(direct.sequence, requests)));
         for (const [lanes, backend] of backends) collect(samples, `b${lanes}`, await evaluatorRun(backend, requests));
+        collect(samples, "r", await timeIt(() => prefixReplay(direct.sequence, requests, "probabilities")));
+        collect(samples, "r0", await timeIt(() => prefixReplay(direct.sequence, requests, "none")));
         for (const size of windows) {
             const limit = await timeIt(() => engineLimit(direct.sequence, stream, size, true));
             windowCalls.set(size, limit.value);
@@ -126,6 +132,8 @@ async function partOne(): Promise<string> {
         ...windows.map((size) => row(`(c) engine limit, windows of ${size}, logits at 1,024 positions${`c${size}` === limitName ? " (limit)" : ""}`,
             `c${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
         ...windows.map((size) => row(`(c0) engine limit, windows of ${size}, no logits`, `c0-${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
+        row("(r) the Evaluator's token work issued directly: same tokens at the same positions, logits at 1,024 positions", "r", stream.tokens.length, requests.length),
+        row("(r0) the same without logits", "r0", stream.tokens.length, requests.length),
     ];
     for (const backend of backends.values()) await backend.dispose();
     await direct.dispose();
@@ -198,6 +206,6 @@ async function partTwo(): Promise<string> {
 
 const machine = describeMachine();
 console.log(`## Scoring benchmark (${new Date().toISOString()})\n\n${formatMachine(machine).split("\n").map((line) => `- ${line}`).join("\n")}\n- llama.cpp threads: ${threads}\n`);
-console.log(await partOne());
-console.log();
-console.log(await partTwo());
+const parts = (process.env["BENCH_PARTS"] ?? "1,2").split(",").map((part) => part.trim());
+if (parts.includes("1")) console.log(`${await partOne()}\n`);
+if (parts.includes("2")) console.log(await partTwo());
