@@ -4,7 +4,10 @@ import {ArgumentError, InputError} from "../../errors.js";
 import {createViewerHandler} from "../../server/viewer-api.js";
 import {storeFromResultFiles} from "../../server/viewer-files.js";
 import {listenViewer} from "../../server/viewer-http.js";
+import {SqliteRunStoreReader} from "../../server/viewer-run-store.js";
 import type {RunStoreReader} from "../../server/viewer-store.js";
+import {defaultRunStorePath} from "../../store/paths.js";
+import {RunStore} from "../../store/run-store.js";
 import type {Command, CommandIo} from "../command.js";
 import {readTextFile} from "./report.js";
 
@@ -17,12 +20,13 @@ export const viewCommand: Command = {
     usage: "view [RESULT.json ...] [--db FILE] [--port N] [--host HOST]",
     positionals: [{name: "RESULT.json", required: false, variadic: true}],
     options: {
-        db: {kind: "string", valueName: "FILE", description: "Run store to browse (SQLite file written by the checks)."},
+        db: {kind: "string", valueName: "FILE", description: "Run store to browse. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
         port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: `Port. Default: ${defaultViewPort}; 0 picks a free one.`},
         host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Default: 127.0.0.1 (this machine only)."},
     },
     details: [
-        "Opens result files given on the command line (each one a run), or a run store with --db.",
+        "Opens result files given on the command line (each one a run), or else the run store (--db or",
+        "the default path).",
         "Pages: runs with filters, one run's items, an item's explanation, two runs side by side with",
         "their agreement. The JSON API behind it is in docs/viewer-api.md. Stop with Ctrl-C.",
         "",
@@ -49,19 +53,16 @@ function openStore(files: readonly string[], db: string | undefined): RunStoreRe
     if (db !== undefined && files.length > 0) {
         throw new ArgumentError("glassbox view takes result files or --db FILE, not both", {hint: "see glassbox view --help"});
     }
-    if (db !== undefined) {
-        if (!existsSync(db)) {
-            throw new InputError(`--db ${db} does not exist`, {
-                hint: `name an existing run store, or create this one by running a check with --db ${db}; result files open directly: glassbox view RESULT.json`,
-            });
-        }
-        if (statSync(db).isDirectory()) throw new InputError(`--db ${db} is a folder`, {expected: "a run store file"});
-        throw new InputError(`--db ${db}: this build of glassbox cannot read run stores yet`, {hint: "open result files instead: glassbox view RESULT.json ..."});
+    if (files.length > 0) return storeFromResultFiles(files.map((path) => ({path, text: readTextFile(path, "result file"), modifiedAt: statSync(path).mtime.toISOString()})));
+    const path = db ?? defaultRunStorePath();
+    if (!existsSync(path)) {
+        const flag = db === undefined ? `no run store at the default path ${path}` : `--db ${path} does not exist`;
+        throw new InputError(flag, {
+            hint: `name an existing run store, or create this one by running a check with --db ${path}; result files open directly: glassbox view RESULT.json`,
+        });
     }
-    if (files.length === 0) {
-        throw new ArgumentError("glassbox view needs result files or --db FILE", {hint: "e.g. glassbox view result.json (written by glassbox explain --out result.json)"});
-    }
-    return storeFromResultFiles(files.map((path) => ({path, text: readTextFile(path, "result file"), modifiedAt: statSync(path).mtime.toISOString()})));
+    if (statSync(path).isDirectory()) throw new InputError(`--db ${path} is a folder`, {expected: "a run store file"});
+    return new SqliteRunStoreReader(RunStore.open(path));
 }
 
 function waitForStop(io: CommandIo): Promise<void> {
