@@ -11,7 +11,8 @@ const message = z.object({role: z.enum(["system", "user", "assistant"]), content
 
 export const completionRequestSchema = z.object({
     model: z.string().optional(),
-    prompt: z.union([z.string(), tokenIds.min(1)]),
+    /** A text, a token list, or a list of token lists (several prompts, one choice each). */
+    prompt: z.union([z.string(), tokenIds.min(1), z.array(tokenIds.min(1)).min(1)]),
     echo: z.boolean().default(false),
     max_tokens: z.number().int().nonnegative().nullish(),
     logprobs: z.number().int().nonnegative().nullish(),
@@ -57,7 +58,8 @@ export type TokenizeRequest = z.infer<typeof tokenizeRequestSchema>;
 export const detokenizeRequestSchema = z.object({model: z.string().optional(), tokens: tokenIds});
 
 export const sglangGenerateRequestSchema = z.object({
-    input_ids: tokenIds.min(1).optional(),
+    /** One token list, or a list of them (a batch: the answer is then a list). */
+    input_ids: z.union([tokenIds.min(1), z.array(tokenIds.min(1)).min(1)]).optional(),
     text: z.string().optional(),
     sampling_params: z.object({
         max_new_tokens: z.number().int().nonnegative().default(128),
@@ -67,7 +69,7 @@ export const sglangGenerateRequestSchema = z.object({
         skip_special_tokens: z.boolean().optional(),
     }).default({max_new_tokens: 128, temperature: 1}),
     return_logprob: z.boolean().default(false),
-    logprob_start_len: z.number().int().min(-1).default(-1),
+    logprob_start_len: z.union([z.number().int().min(-1), z.array(z.number().int().min(-1))]).default(-1),
     top_logprobs_num: z.number().int().nonnegative().default(0),
     return_text_in_logprobs: z.boolean().default(false),
     stream: z.literal(false).optional(),

@@ -5,7 +5,8 @@
  */
 import type {TokenId} from "../model/contract.js";
 import type {ModelService} from "./model-service.js";
-import {detokenizeRequestSchema, sglangGenerateRequestSchema, sglangTokenizeRequestSchema} from "./request-schemas.js";
+import {InputError} from "../errors.js";
+import {detokenizeRequestSchema, sglangGenerateRequestSchema, sglangTokenizeRequestSchema, type SglangGenerateRequest} from "./request-schemas.js";
 import {parseBody, type RouteResult} from "./route-support.js";
 import {checkModel} from "./vllm-routes.js";
 
@@ -13,14 +14,28 @@ let nextId = 1;
 
 export async function sglangGenerateRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(sglangGenerateRequestSchema, raw);
-    const ids: TokenId[] = body.input_ids ?? service.tokenizeText(body.text ?? "", true);
+    const input = body.input_ids;
+    if (input !== undefined && typeof input[0] !== "number") {
+        const batch = input as TokenId[][];
+        const starts = body.logprob_start_len;
+        if (Array.isArray(starts) && starts.length !== batch.length) {
+            throw new InputError(`logprob_start_len has ${starts.length} entries for ${batch.length} inputs`, {fields: {param: "logprob_start_len"}});
+        }
+        const answers = await Promise.all(batch.map((ids, index) => generateOne(service, body, ids, Array.isArray(starts) ? starts[index] as number : starts)));
+        return {status: 200, body: answers};
+    }
+    if (Array.isArray(body.logprob_start_len)) throw new InputError("logprob_start_len is a list but input_ids is a single input", {fields: {param: "logprob_start_len"}});
+    return {status: 200, body: await generateOne(service, body, (input as TokenId[] | undefined) ?? service.tokenizeText(body.text ?? "", true), body.logprob_start_len)};
+}
+
+async function generateOne(service: ModelService, body: SglangGenerateRequest, ids: TokenId[], logprobStart: number): Promise<unknown> {
     const params = body.sampling_params;
     const withText = body.return_text_in_logprobs;
     const entry = (logprob: number | null, token: TokenId, previous: readonly TokenId[]): [number | null, TokenId, string | null] =>
         [logprob, token, withText ? service.tokenText(token, previous) : null];
     const meta: Record<string, unknown> = {id: `sglang-${nextId++}`, prompt_tokens: ids.length, cached_tokens: 0};
-    if (body.return_logprob && body.logprob_start_len >= 0) {
-        const start = Math.min(body.logprob_start_len, ids.length);
+    if (body.return_logprob && logprobStart >= 0) {
+        const start = Math.min(logprobStart, ids.length);
         const scores = await service.scoreFrom(ids, start);
         const values: Array<number | null> = start === 0 ? [null, ...scores] : scores;
         meta["input_token_logprobs"] = values.map((value, offset) => entry(value, ids[start + offset] as TokenId, ids.slice(0, start + offset)));
@@ -28,10 +43,10 @@ export async function sglangGenerateRoute(service: ModelService, raw: unknown): 
     }
     if (params.max_new_tokens === 0) {
         service.checkTokens(ids, 0);
-        return {status: 200, body: {text: "", output_ids: [], meta_info: {
+        return {text: "", output_ids: [], meta_info: {
             ...meta, completion_tokens: 0, finish_reason: {type: "length", length: 0},
             ...(body.return_logprob ? {output_token_logprobs: [], output_top_logprobs: []} : {}),
-        }}};
+        }};
     }
     const generation = await service.generate({
         context: ids, maxTokens: params.max_new_tokens, temperature: params.temperature, seed: params.sampling_seed ?? 0,
@@ -45,7 +60,7 @@ export async function sglangGenerateRoute(service: ModelService, raw: unknown): 
         top.push(item.top.map((alternative) => [alternative.logprob, alternative.token, withText ? alternative.text : null]));
         history.push(item.token);
     }
-    return {status: 200, body: {
+    return {
         text: generation.text,
         output_ids: generation.tokens.map((item) => item.token),
         meta_info: {
@@ -55,7 +70,7 @@ export async function sglangGenerateRoute(service: ModelService, raw: unknown): 
                 : {type: "length", length: generation.tokens.length},
             ...(body.return_logprob ? {output_token_logprobs: output, output_top_logprobs: top} : {}),
         },
-    }};
+    };
 }
 
 export function sglangTokenizeRoute(service: ModelService, raw: unknown): RouteResult {

@@ -7,7 +7,7 @@ import {InputError} from "../errors.js";
 import type {Generation, TokenId} from "../model/contract.js";
 import type {ModelService} from "./model-service.js";
 import {
-    chatCompletionRequestSchema, completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema,
+    chatCompletionRequestSchema, completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema, type CompletionRequest,
 } from "./request-schemas.js";
 import {parseBody, type RouteResult} from "./route-support.js";
 
@@ -45,40 +45,66 @@ export function detokenizeRoute(service: ModelService, raw: unknown): RouteResul
 export async function completionsRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(completionRequestSchema, raw);
     checkModel(service, body.model);
-    const prompt = typeof body.prompt === "string" ? service.tokenizeText(body.prompt, true) : body.prompt;
+    const prompts: TokenId[][] = typeof body.prompt === "string" ? [service.tokenizeText(body.prompt, true)]
+        : isTokenList(body.prompt) ? [body.prompt] : body.prompt;
     const maxTokens = body.max_tokens ?? 16;
-    const asIds = body.return_tokens_as_token_ids === true;
-    const created = Math.floor(Date.now() / 1000);
-    const base = {id: `cmpl-${nextId++}`, object: "text_completion", created, model: service.modelName};
-    if (body.echo) {
-        if (maxTokens !== 0) throw new InputError("glassbox serve supports echo only with max_tokens 0 (scoring)", {received: `max_tokens ${maxTokens}`, fields: {param: "max_tokens"}});
-        const logprobs = await service.scoreFrom(prompt, 1);
-        const values: Array<number | null> = [null, ...logprobs];
-        const keys = prompt.map((token, index) => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, index)));
-        const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
-        return {status: 200, body: {...base, choices: [{
-            index: 0,
-            text: service.backend.detokenize(prompt),
-            logprobs: wantLogprobs ? {
-                tokens: keys, token_logprobs: values,
-                top_logprobs: values.map((value, index) => value === null ? null : {[keys[index] as string]: value}),
-                text_offset: offsets(keys),
-            } : null,
-            prompt_logprobs: body.prompt_logprobs !== undefined && body.prompt_logprobs !== null || wantLogprobs ? promptLogprobs(service, prompt, values) : null,
-            finish_reason: "length",
-        }], usage: {prompt_tokens: prompt.length, completion_tokens: 0, total_tokens: prompt.length}}};
+    if (body.echo && maxTokens !== 0) {
+        throw new InputError("glassbox serve supports echo only with max_tokens 0 (scoring)", {received: `max_tokens ${maxTokens}`, fields: {param: "max_tokens"}});
     }
+    if (!body.echo) checkTopLogprobs(service, body.logprobs ?? 0, "logprobs");
+    for (const prompt of prompts) service.checkTokens(prompt, body.echo ? 0 : maxTokens);
+    const choices = await Promise.all(prompts.map((prompt, index) => body.echo ? echoChoice(service, body, prompt, index) : generationChoice(service, body, prompt, index)));
+    const promptTokens = prompts.reduce((sum, prompt) => sum + prompt.length, 0);
+    const completionTokens = choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
+    return {status: 200, body: {
+        id: `cmpl-${nextId++}`, object: "text_completion", created: Math.floor(Date.now() / 1000), model: service.modelName,
+        choices: choices.map((choice) => choice.body),
+        usage: {prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens},
+    }};
+}
+
+function isTokenList(prompt: readonly TokenId[] | readonly TokenId[][]): prompt is TokenId[] {
+    return typeof prompt[0] === "number";
+}
+
+interface BuiltChoice {
+    body: unknown;
+    completionTokens: number;
+}
+
+async function echoChoice(service: ModelService, body: CompletionRequest, prompt: TokenId[], index: number): Promise<BuiltChoice> {
+    const asIds = body.return_tokens_as_token_ids === true;
+    const logprobs = await service.scoreFrom(prompt, 1);
+    const values: Array<number | null> = [null, ...logprobs];
+    const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
+    const wantPrompt = body.prompt_logprobs !== undefined && body.prompt_logprobs !== null;
+    const keys = wantLogprobs ? prompt.map((token, position) => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, position))) : [];
+    return {completionTokens: 0, body: {
+        index,
+        text: service.backend.detokenize(prompt),
+        logprobs: wantLogprobs ? {
+            tokens: keys, token_logprobs: values,
+            top_logprobs: values.map((value, position) => value === null ? null : {[keys[position] as string]: value}),
+            text_offset: offsets(keys),
+        } : null,
+        // As vLLM: echo with logprobs fills prompt_logprobs too.
+        prompt_logprobs: wantPrompt || wantLogprobs ? promptLogprobs(service, prompt, values, asIds) : null,
+        finish_reason: "length",
+    }};
+}
+
+async function generationChoice(service: ModelService, body: CompletionRequest, prompt: TokenId[], index: number): Promise<BuiltChoice> {
+    const asIds = body.return_tokens_as_token_ids === true;
     const topLogprobs = body.logprobs ?? 0;
-    checkTopLogprobs(service, topLogprobs, "logprobs");
     const promptScores = body.prompt_logprobs === undefined || body.prompt_logprobs === null ? undefined : [null, ...await service.scoreFrom(prompt, 1)];
     const generation = await service.generate({
-        context: prompt, maxTokens, temperature: body.temperature ?? 1, seed: body.seed ?? 0, topLogprobs,
+        context: prompt, maxTokens: body.max_tokens ?? 16, temperature: body.temperature ?? 1, seed: body.seed ?? 0, topLogprobs,
         stopAtEog: body.ignore_eos !== true,
     });
     const keys = generation.tokens.map((item) => asIds ? `token_id:${item.token}` : item.text);
     const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
-    return {status: 200, body: {...base, choices: [{
-        index: 0,
+    return {completionTokens: generation.tokens.length, body: {
+        index,
         text: generation.text,
         logprobs: wantLogprobs ? {
             tokens: keys,
@@ -88,7 +114,7 @@ export async function completionsRoute(service: ModelService, raw: unknown): Pro
         } : null,
         prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores),
         finish_reason: generation.finishReason === "eog" ? "stop" : "length",
-    }], usage: {prompt_tokens: prompt.length, completion_tokens: generation.tokens.length, total_tokens: prompt.length + generation.tokens.length}}};
+    }};
 }
 
 export async function chatCompletionsRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
@@ -131,11 +157,11 @@ function renderMessages(service: ModelService, messages: ReadonlyArray<{role: "s
     return service.backend.renderChat(messages.slice(0, -1), last.content);
 }
 
-function promptLogprobs(service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>): unknown[] {
+function promptLogprobs(service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>, asIds = false): unknown[] {
     return prompt.map((token, index) => {
         const value = values[index];
         return value === null || value === undefined ? null
-            : {[String(token)]: {logprob: value, decoded_token: service.tokenText(token, prompt.slice(0, index))}};
+            : {[String(token)]: {logprob: value, decoded_token: asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, index))}};
     });
 }
 

@@ -5,6 +5,7 @@
  * (once per input, not per perturbation), so blocking costs little; the server must run in
  * another process or thread, never on the event loop that is blocked.
  */
+import {performance} from "node:perf_hooks";
 import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from "node:worker_threads";
 import type {z} from "zod";
 import {BackendError} from "../../errors.js";
@@ -45,6 +46,9 @@ interface SyncChannel {
 
 let channel: SyncChannel | undefined;
 
+/** Blocking calls made and milliseconds spent blocked (benchmarks subtract this from client busy time). */
+export const syncHttpStats = {calls: 0, ms: 0};
+
 function openChannel(): SyncChannel {
     if (channel !== undefined) return channel;
     const {port1, port2} = new MessageChannel();
@@ -66,6 +70,16 @@ interface WorkerAnswer {
 
 /** POST a JSON body and block until the validated answer (or a classified error) arrives. */
 export function postJsonSync<Schema extends z.ZodType>(endpoint: HttpEndpoint, url: string, body: unknown, schema: Schema): z.infer<Schema> {
+    const started = performance.now();
+    try {
+        return postJsonSyncOnce(endpoint, url, body, schema);
+    } finally {
+        syncHttpStats.calls++;
+        syncHttpStats.ms += performance.now() - started;
+    }
+}
+
+function postJsonSyncOnce<Schema extends z.ZodType>(endpoint: HttpEndpoint, url: string, body: unknown, schema: Schema): z.infer<Schema> {
     const sync = openChannel();
     const id = sync.nextId++;
     const timeoutMs = endpoint.timeoutMs ?? defaultRequestTimeoutMs;

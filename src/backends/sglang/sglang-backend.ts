@@ -17,6 +17,7 @@ import type {
 import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
 import {checkTokens, findServedModel} from "../http/model-listing.js";
 import {RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {RequestCoalescer} from "../http/request-coalescer.js";
 import {generateResponseSchema, type GenerateResponse} from "./schemas.js";
 import {z} from "zod";
 
@@ -26,6 +27,8 @@ export interface SglangOptions extends HttpEndpoint {
     concurrency?: number | undefined;
     /** Largest top-k to ask for. Default: what glassbox serve reports, else 20. */
     maxLogprobs?: number | undefined;
+    /** Most prompts per scoring request (score calls made together go as one batched /generate). Default 16; 1 disables. */
+    batch?: number | undefined;
 }
 
 const tokenizeSchema = z.object({tokens: z.array(z.number().int())});
@@ -49,7 +52,12 @@ export async function openSglangModel(options: SglangOptions): Promise<SglangBac
         contextSize: entry.max_model_len,
         lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
         exact: extension?.exact ?? false,
-    }, extension?.backendId);
+    }, extension?.backendId, Math.max(1, Math.floor(options.batch ?? 16)));
+}
+
+interface ScoringItem {
+    ids: TokenId[];
+    start: number;
 }
 
 export class SglangBackend implements ModelBackend {
@@ -60,6 +68,7 @@ export class SglangBackend implements ModelBackend {
     readonly baseUrl: string;
     private readonly generateUrl: string;
     private readonly tokenizer: RemoteTokenizer;
+    private readonly scoring: RequestCoalescer<ScoringItem, GenerateResponse>;
 
     constructor(
         private readonly endpoint: HttpEndpoint,
@@ -67,6 +76,7 @@ export class SglangBackend implements ModelBackend {
         readonly vocabulary: VocabularyInfo,
         readonly capabilities: ModelCapabilities,
         modelIdentity: string | undefined,
+        batch = 16,
     ) {
         this.baseUrl = endpoint.baseUrl;
         this.id = `sglang:${modelIdentity ?? model}`;
@@ -80,6 +90,7 @@ export class SglangBackend implements ModelBackend {
             detokenizeBody: (tokens) => ({model, tokens}),
             detokenizedField: "text",
         });
+        this.scoring = new RequestCoalescer(batch, (items) => this.scoreItems(items));
     }
 
     tokenize(text: string): TokenId[] {
@@ -100,17 +111,31 @@ export class SglangBackend implements ModelBackend {
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
         checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
         if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
-        const response = await postJson(this.endpoint, this.generateUrl, {
-            input_ids: [...request.context, ...request.target],
-            sampling_params: {max_new_tokens: 0, temperature: 0},
-            return_logprob: true,
-            logprob_start_len: request.context.length - 1,
-            top_logprobs_num: 0,
-        }, generateResponseSchema);
+        const response = await this.scoring.submit({ids: [...request.context, ...request.target], start: request.context.length - 1});
         const logprobs = targetLogprobs(response, request.target, this.generateUrl);
         const cached = response.meta_info.cached_tokens;
         const total = request.context.length + request.target.length;
         return cached === undefined ? {logprobs} : {logprobs, reusedTokens: cached, evaluatedTokens: Math.max(0, total - cached)};
+    }
+
+    /** One /generate request for several prompts (input_ids and logprob_start_len as lists); one answer each. */
+    private async scoreItems(items: ScoringItem[]): Promise<GenerateResponse[]> {
+        const single = items.length === 1;
+        const body = {
+            input_ids: single ? items[0]?.ids : items.map((item) => item.ids),
+            sampling_params: {max_new_tokens: 0, temperature: 0},
+            return_logprob: true,
+            logprob_start_len: single ? items[0]?.start : items.map((item) => item.start),
+            top_logprobs_num: 0,
+        };
+        if (single) return [await postJson(this.endpoint, this.generateUrl, body, generateResponseSchema)];
+        const answers = await postJson(this.endpoint, this.generateUrl, body, z.array(generateResponseSchema));
+        if (answers.length !== items.length) {
+            throw new BackendError(`POST ${this.generateUrl} answered ${answers.length} results for ${items.length} prompts`, {
+                hint: "add ?batch=1 to the URL in --model",
+            });
+        }
+        return answers;
     }
 
     async generate(request: GenerateRequest, _lane: number): Promise<Generation> {

@@ -21,6 +21,7 @@ export const promptLogprobsSchema = z.array(promptLogprobEntrySchema);
 
 export const completionResponseSchema = z.object({
     choices: z.array(z.object({
+        index: z.number().int().nonnegative().optional(),
         text: z.string(),
         logprobs: completionLogprobsSchema.nullable(),
         prompt_logprobs: promptLogprobsSchema.nullish(),
@@ -28,6 +29,16 @@ export const completionResponseSchema = z.object({
     })).min(1),
 });
 export type CompletionResponse = z.infer<typeof completionResponseSchema>;
+
+/** Scoring reads only the per-position logprobs: a lean schema keeps validation cheap for long prompts. */
+export const scoringResponseSchema = z.object({
+    choices: z.array(z.object({
+        index: z.number().int().nonnegative().optional(),
+        logprobs: z.object({token_logprobs: z.array(z.number().nullable())}).nullable(),
+        prompt_logprobs: promptLogprobsSchema.nullish(),
+    })).min(1),
+});
+export type ScoringResponse = z.infer<typeof scoringResponseSchema>;
 
 const chatTopSchema = z.object({token: z.string(), logprob: z.number()});
 export const chatCompletionResponseSchema = z.object({

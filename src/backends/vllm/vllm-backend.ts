@@ -18,7 +18,8 @@ import type {
 import {joinUrl, postJson, serverRoot, type HttpEndpoint} from "../http/http-client.js";
 import {checkTokens, findServedModel, type GlassboxModelExtension} from "../http/model-listing.js";
 import {RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
-import {completionResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type CompletionResponse} from "./schemas.js";
+import {RequestCoalescer} from "../http/request-coalescer.js";
+import {completionResponseSchema, scoringResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type ScoringResponse} from "./schemas.js";
 
 export interface VllmOptions extends HttpEndpoint {
     /** Served model name; optional when the server serves exactly one. */
@@ -29,6 +30,8 @@ export interface VllmOptions extends HttpEndpoint {
     maxLogprobs?: number | undefined;
     /** Send one tiny scoring request at open to prove the server scores prompt tokens. Default true. */
     probe?: boolean | undefined;
+    /** Most prompts per scoring request (score calls made together are sent as one list). Default 16; 1 disables. */
+    batch?: number | undefined;
 }
 
 export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> {
@@ -47,6 +50,7 @@ export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> 
         addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
         lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
         maxLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
+        batch: Math.max(1, Math.floor(options.batch ?? 16)),
     });
     if (options.probe !== false) await backend.probeScoring();
     return backend;
@@ -62,6 +66,7 @@ interface VllmParts {
     addBos: boolean;
     lanes: number;
     maxLogprobs: number;
+    batch: number;
 }
 
 export class VllmBackend implements ModelBackend {
@@ -77,6 +82,7 @@ export class VllmBackend implements ModelBackend {
     private readonly model: string;
     private readonly tokenizer: RemoteTokenizer;
     private readonly completionsUrl: string;
+    private readonly scoring: RequestCoalescer<number[], Array<number | null>>;
 
     constructor(parts: VllmParts) {
         this.endpoint = parts.endpoint;
@@ -109,6 +115,7 @@ export class VllmBackend implements ModelBackend {
             detokenizeBody: (tokens) => ({model: parts.model, tokens}),
             detokenizedField: "prompt",
         });
+        this.scoring = new RequestCoalescer(parts.batch, (prompts) => this.scorePrompts(prompts));
     }
 
     tokenize(text: string): TokenId[] {
@@ -134,11 +141,25 @@ export class VllmBackend implements ModelBackend {
         checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
         if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
         const prompt = [...request.context, ...request.target];
+        const values = await this.scoring.submit(prompt);
+        return {logprobs: values.slice(request.context.length).map(finiteLogprob)};
+    }
+
+    /** One completions request for several prompts (a list of token lists); one logprob list per prompt. */
+    private async scorePrompts(prompts: number[][]): Promise<Array<Array<number | null>>> {
         const response = await postJson(this.endpoint, this.completionsUrl, {
-            model: this.model, prompt, echo: true, max_tokens: 0, logprobs: 0, temperature: 0,
-        }, completionResponseSchema);
-        const logprobs = promptLogprobsOf(response, prompt, this.completionsUrl).slice(request.context.length);
-        return {logprobs: logprobs.map(finiteLogprob)};
+            model: this.model, prompt: prompts.length === 1 ? prompts[0] : prompts, echo: true, max_tokens: 0, logprobs: 0, temperature: 0,
+            return_tokens_as_token_ids: true,
+        }, scoringResponseSchema);
+        if (response.choices.length !== prompts.length) {
+            throw new BackendError(`POST ${this.completionsUrl} answered ${response.choices.length} choices for ${prompts.length} prompts`, {
+                expected: `${prompts.length} choices`, received: String(response.choices.length),
+                hint: "the server may not accept a list of prompts: add ?batch=1 to the URL in --model",
+            });
+        }
+        const ordered = response.choices.every((choice) => choice.index !== undefined)
+            ? [...response.choices].sort((left, right) => (left.index as number) - (right.index as number)) : response.choices;
+        return prompts.map((prompt, index) => promptLogprobsOf({choices: [ordered[index] as ScoringResponse["choices"][number]]}, prompt, this.completionsUrl));
     }
 
     async generate(request: GenerateRequest, _lane: number): Promise<Generation> {
@@ -214,7 +235,7 @@ const detokenizeSchema = z.object({prompt: z.string()});
  * `prompt_logprobs` (each position's dict holds the prompt token plus top alternatives; the
  * prompt token's own entry is read by its id).
  */
-export function promptLogprobsOf(response: CompletionResponse, prompt: readonly TokenId[], url: string): Array<number | null> {
+export function promptLogprobsOf(response: ScoringResponse, prompt: readonly TokenId[], url: string): Array<number | null> {
     const promptLength = prompt.length;
     const choice = response.choices[0];
     let values: Array<number | null> | undefined = choice?.logprobs?.token_logprobs;

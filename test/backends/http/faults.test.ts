@@ -31,19 +31,37 @@ function countingBackend(backend: ModelBackend, counts: Map<string, number>): Mo
     });
 }
 
-/** A fake vLLM whose echo logprobs are a fixed function of (token, position); `fault` may answer instead. */
+/**
+ * A fake vLLM whose echo logprobs are a fixed function of (token, position); it takes one prompt
+ * or a list (the client batches). `fault` may answer instead; `faultedItems` counts the prompts
+ * in answers it replaced.
+ */
 const fakeLogprob = (token: number, position: number): number => -(((token * 31 + position) % 97) + 1) / 100;
-async function startFakeVllm(fault: (index: number, request: FakeRequest) => FakeAnswer | undefined = () => undefined): Promise<FakeServer> {
+interface FakeVllm extends FakeServer {
+    faultedItems: () => number;
+    scoredItems: () => number;
+}
+async function startFakeVllm(fault: (index: number, request: FakeRequest) => FakeAnswer | undefined = () => undefined): Promise<FakeVllm> {
     let scoring = 0;
-    return startFakeServer((request) => {
+    let faulted = 0;
+    let scored = 0;
+    const server = await startFakeServer((request) => {
         if (request.path === "/v1/models") return {body: {data: [{id: "fake", max_model_len: 4096}]}};
         if (request.path === "/tokenize") return {body: {tokens: [1], max_model_len: 4096}};
-        const prompt = (request.body as {prompt: number[]}).prompt;
+        const raw = (request.body as {prompt: number[] | number[][]}).prompt;
+        const prompts = typeof raw[0] === "number" ? [raw as number[]] : raw as number[][];
+        scored += prompts.length;
         const faulty = fault(scoring++, request);
-        if (faulty !== undefined) return faulty;
-        const values = prompt.map((token, position) => position === 0 ? null : fakeLogprob(token, position));
-        return {body: {choices: [{text: "", logprobs: {tokens: prompt.map(String), token_logprobs: values}, finish_reason: "length"}]}};
+        if (faulty !== undefined) {
+            faulted += prompts.length;
+            return faulty;
+        }
+        return {body: {choices: prompts.map((prompt, index) => ({
+            index, text: "", finish_reason: "length",
+            logprobs: {tokens: prompt.map(String), token_logprobs: prompt.map((token, position) => position === 0 ? null : fakeLogprob(token, position))},
+        }))}};
     });
+    return {...server, faultedItems: () => faulted, scoredItems: () => scored};
 }
 
 function fakeRequests(count: number): ScoreRequest[] {
@@ -113,8 +131,8 @@ describe("fault injection", () => {
         assert.ok((alive?.completed ?? 0) > requests.length / 2, "the survivor did most of the work");
     });
 
-    test("a 429 burst: every refused attempt is retried once, results complete and exact", async () => {
-        const server = await startFakeVllm((index) => index >= 5 && index < 25 ? {status: 429, headers: {"retry-after": "0"}, body: {error: {message: "too many requests"}}} : undefined);
+    test("a 429 burst (every other request refused for a while): every refused item is retried, results complete and exact", async () => {
+        const server = await startFakeVllm((index) => index >= 5 && index < 45 && index % 2 === 1 ? {status: 429, headers: {"retry-after": "0"}, body: {error: {message: "too many requests"}}} : undefined);
         cleanups.push(() => server.close());
         const replicas = new ReplicatedBackend([await openVllmModel({baseUrl: `${server.url}/v1`, concurrency: 4, probe: false})], {retry: {initialDelayMs: 2, maxDelayMs: 20}});
         const counts = new Map<string, number>();
@@ -122,12 +140,15 @@ describe("fault injection", () => {
         const results = await new Evaluator(countingBackend(replicas, counts), {cache: false}).scoreMany(requests);
         results.forEach((result, index) => assert.deepEqual(result.logprobs, expectedFake(requests[index] as ScoreRequest)));
         assertEachOnce(counts, requests);
-        assert.equal(replicas.retries, 20);
-        assert.equal(server.requests.filter((request) => request.path === "/v1/completions").length, 80);
+        // Each refused request fails every prompt batched in it; each such item is retried once.
+        assert.ok(server.faultedItems() >= 10, `${server.faultedItems()} items refused`);
+        assert.equal(replicas.retries, server.faultedItems());
+        assert.equal(server.scoredItems(), requests.length + server.faultedItems());
     });
 
     test("slow answers past the timeout are retried on the other replica; nothing is lost or doubled", async () => {
         const slow = await startFakeVllm((index) => index < 3 ? {delayMs: 1_500, body: {}} : undefined);
+        // (the first three requests to `slow` answer after the 200 ms timeout)
         const fast = await startFakeVllm();
         cleanups.push(() => slow.close(), () => fast.close());
         const replicas = new ReplicatedBackend([
@@ -139,7 +160,8 @@ describe("fault injection", () => {
         const results = await new Evaluator(countingBackend(replicas, counts), {cache: false}).scoreMany(requests);
         results.forEach((result, index) => assert.deepEqual(result.logprobs, expectedFake(requests[index] as ScoreRequest)));
         assertEachOnce(counts, requests);
-        assert.equal(replicas.retries, 3);
+        assert.ok(slow.faultedItems() >= 3);
+        assert.equal(replicas.retries, slow.faultedItems());
     });
 
     test("a replica that is down from the start gets set aside; when every replica is down the error says so", async () => {

@@ -46,7 +46,7 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
         const result = await backend.score({context: prompt, target: [374, 12366]}, 0);
         assert.deepEqual(result.logprobs, [-0.2041, -0.0718]);
         const sent = server.requests.at(-1)?.body as Record<string, unknown>;
-        assert.deepEqual(sent, {model: modelName, prompt: [...prompt, 374, 12366], echo: true, max_tokens: 0, logprobs: 0, temperature: 0});
+        assert.deepEqual(sent, {model: modelName, prompt: [...prompt, 374, 12366], echo: true, max_tokens: 0, logprobs: 0, temperature: 0, return_tokens_as_token_ids: true});
     });
 
     test("vLLM: a prompt-length mismatch is refused with both counts", async () => {
