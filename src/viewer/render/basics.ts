@@ -5,6 +5,7 @@
  */
 
 export function escapeHtml(text: string): string {
+    if (!/[&<>"']/.test(text)) return text;
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 

@@ -18,6 +18,7 @@ export interface PageElement {
     getAttribute(name: string): string | null;
     setAttribute(name: string, value: string): void;
     removeAttribute(name: string): void;
+    replaceWith(node: PageElement): void;
     closest(selector: string): PageElement | null;
     querySelector(selector: string): PageElement | null;
     querySelectorAll(selector: string): ArrayLike<PageElement>;
@@ -47,24 +48,37 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
     let shown = explainLevelData(view, state);
     const main = root.querySelector('[data-role="main"]') as PageElement;
 
-    /** A new level redraws the text; a new row only re-shades the units in place (no re-layout of the text). */
+    // Text elements of levels shown before, kept to be put back instead of parsed again.
+    const keptText: Record<number, PageElement> = {};
+    let shownLevel = state.level;
+    const reshade = (): void => {
+        const scale = largestMagnitude(shown.values);
+        const units = main.querySelectorAll(".sources .u");
+        for (let index = 0; index < units.length; index++) {
+            const unit = units[index] as PageElement;
+            const value = shown.values[index] ?? null;
+            unit.className = `u ${shadeClass(value, scale)}`;
+            unit.setAttribute("data-value", value === null ? "" : String(value));
+        }
+        const legend = main.querySelector('[data-role="legend"]');
+        if (legend !== null) legend.innerHTML = renderLegend(view, state, scale);
+        const matrix = main.querySelector('[data-role="matrix"]');
+        if (matrix !== null) matrix.innerHTML = renderMatrix(view, state, shown.rows, idPrefix);
+    };
+    /** A new level draws the text (or puts back the one kept) and re-shades; a new row only re-shades in place. */
     const render = (levelChanged: boolean): void => {
         shown = explainLevelData(view, state);
-        if (levelChanged) main.innerHTML = renderExplainMain(view, state, idPrefix);
-        else {
-            const scale = largestMagnitude(shown.values);
-            const units = main.querySelectorAll(".sources .u");
-            for (let index = 0; index < units.length; index++) {
-                const unit = units[index] as PageElement;
-                const value = shown.values[index] ?? null;
-                unit.className = `u ${shadeClass(value, scale)}`;
-                unit.setAttribute("data-value", value === null ? "" : String(value));
+        if (levelChanged) {
+            const previous = main.querySelector('[data-role="text"]');
+            if (previous !== null) keptText[shownLevel] = previous;
+            const kept = keptText[state.level];
+            main.innerHTML = renderExplainMain(view, state, idPrefix, kept === undefined);
+            if (kept !== undefined) {
+                main.querySelector('[data-role="text-slot"]')?.replaceWith(kept);
+                reshade();
             }
-            const legend = main.querySelector('[data-role="legend"]');
-            if (legend !== null) legend.innerHTML = renderLegend(view, state, scale);
-            const matrix = main.querySelector('[data-role="matrix"]');
-            if (matrix !== null) matrix.innerHTML = renderMatrix(view, state, shown.rows, idPrefix);
-        }
+            shownLevel = state.level;
+        } else reshade();
         const levelInput = root.querySelector(`#${idPrefix}-level-${state.level}`);
         if (levelInput !== null) levelInput.checked = true;
         const rowInput = root.querySelector(`#${idPrefix}-row-${state.row}`);

@@ -39,12 +39,13 @@ export function renderExplainControls(view: ExplainView, state: ExplainState, id
         + `<fieldset class="segmented tokens"><legend>Shade by target token</legend>${rows}</fieldset>`;
 }
 
-export function renderExplainMain(view: ExplainView, state: ExplainState, idPrefix: string): string {
+/** The input panel and the value table; `withText: false` leaves a slot for a text element kept from before. */
+export function renderExplainMain(view: ExplainView, state: ExplainState, idPrefix: string, withText = true): string {
     const data = explainLevelData(view, state);
     const scale = largestMagnitude(data.values);
     const detail = `<p class="detail" data-role="detail" aria-live="polite">Hover or focus a unit (arrow keys move between units) to see its value.</p>`;
     return `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}`
-        + renderShadedSources(view, state.level, data.values, scale)
+        + (withText ? renderShadedSources(view, state.level, data.values, scale) : `<div data-role="text-slot"></div>`)
         + `</section><div data-role="matrix">${renderMatrix(view, state, data.rows, idPrefix)}</div>`;
 }
 
