@@ -91,15 +91,16 @@ export class Evaluator implements ScoringEvaluator {
             });
         const unique = deduplicate(requests);
 
+        // Batches run one at a time (lanes are serialised across calls too). A batch aborted while
+        // it waits leaves at once, but its turn passes on only when the batch before it is done.
         const previous = this.queueTail;
         let release = (): void => undefined;
         this.queueTail = new Promise<void>((resolve) => (release = resolve));
         try {
-            await previous;
-            if (signal?.aborted) throw abortReason(signal);
+            await waitForTurn(previous, signal);
             return await this.scoreUnique(requests, unique, signal, onProgress);
         } finally {
-            release();
+            void previous.then(release);
         }
     }
 
@@ -220,6 +221,20 @@ export class Evaluator implements ScoringEvaluator {
             }
         }
     }
+}
+
+function waitForTurn(previous: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+    if (signal === undefined) return previous;
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => reject(abortReason(signal));
+        signal.addEventListener("abort", onAbort, {once: true});
+        void previous.then(() => {
+            signal.removeEventListener("abort", onAbort);
+            if (signal.aborted) reject(abortReason(signal));
+            else resolve();
+        });
+    });
 }
 
 /** Groups identical requests; O(total tokens) via hashing, exact comparison on hash matches. */

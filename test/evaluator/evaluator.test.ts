@@ -253,3 +253,19 @@ test("concurrent scoreMany calls never overlap on a lane", async () => {
     const results = await Promise.all(batches.map((batch) => evaluator.scoreMany(batch)));
     for (const [index, batch] of batches.entries()) assert.deepEqual(results[index], await oneByOne(new ScriptedBackend(), batch));
 });
+
+test("a batch aborted while waiting for an earlier one leaves at once; the earlier one completes", async () => {
+    const backend = new ScriptedBackend({latencyMs: 5});
+    const evaluator = new Evaluator(backend);
+    const first = evaluator.scoreMany(randomRequests(8, 40));
+    const controller = new AbortController();
+    const second = evaluator.scoreMany(randomRequests(8, 41), {signal: controller.signal});
+    controller.abort(new Error("not needed"));
+    await assert.rejects(second, /not needed/);
+    const callsWhenAborted = backend.scoreLog.length;
+    assert.ok(callsWhenAborted < 8, "the second batch gave up before the first finished");
+    assert.equal((await first).length, 8);
+    const third = await evaluator.scoreMany(randomRequests(3, 42));
+    assert.equal(third.length, 3);
+    assert.equal(backend.maxConcurrentLanes, 1);
+});
