@@ -5,17 +5,21 @@
  * reuse, like vLLM) and the sglang: scheme (/generate with logprob_start_len: the server keeps the
  * shared prefix on a lane). An in-process run of the same explanation is the reference.
  *
- * Client overhead = the fraction of wall time the client's event loop was busy (not waiting on a
- * server): JSON encoding and parsing, scheduling, the attribution itself. Measured with
- * performance.eventLoopUtilization(); the client's CPU time is shown too.
+ * Client overhead = the share of wall time the client works rather than waits on a server: its
+ * CPU time, and its event-loop utilisation minus blocking tokenize round trips. A second table
+ * measures the client alone against a zero-work fake server with a fixed latency.
  *
  * Sizes are modest on purpose: the machine this runs on may have 2 cores shared with other work,
  * and both servers and the client share them. Writes its section into BENCHMARKS.md.
- * Options: --explanations N (per cell, default 3), --budget N (default 48), --no-write.
+ * Options: --explanations N (per cell, default 3), --budget N (default 64), --overhead-requests N
+ * (default 1500), --no-write.
  */
+import {spawn} from "node:child_process";
 import {readFileSync, writeFileSync} from "node:fs";
+import {fileURLToPath} from "node:url";
 import {performance} from "node:perf_hooks";
 import {openLlamaCppModel} from "../src/backends/llama-cpp/backend.js";
+import {syncHttpStats} from "../src/backends/http/sync-http.js";
 import {openModel} from "../src/backends/resolve-model.js";
 import {Evaluator} from "../src/evaluator/evaluator.js";
 import type {ReplicatedBackend} from "../src/evaluator/replicas.js";
@@ -35,6 +39,7 @@ const explanations = argument("explanations", 3);
 const budget = argument("budget", 64);
 const concurrencies = [1, 2, 4, 8, 16];
 const serverLanes = 4;
+const overheadRequests = argument("overhead-requests", 1500);
 
 const input: StructuredInput = {kind: "prompt", prompt: "Lily took her red ball to the park with her dog"};
 const target = ". The dog was happy";
@@ -45,7 +50,10 @@ interface Cell {
     concurrency: number;
     wallMs: number;
     requests: number;
+    /** Event-loop utilisation minus the time blocked in tokenize/detokenize calls (which wait on a server). */
     busyFraction: number;
+    /** Time blocked in tokenize/detokenize round trips, as a fraction of wall time. */
+    blockedFraction: number;
     cpuMs: number;
 }
 
@@ -55,14 +63,16 @@ async function measure(label: string, backend: ModelBackend, replicas: number, c
     });
     await run(1000); // warm-up: connections, tokenizer caches
     let requests = 0;
+    const blockedBefore = syncHttpStats.ms;
     const elu = performance.eventLoopUtilization();
     const cpu = process.cpuUsage();
     const start = performance.now();
     for (let index = 0; index < explanations; index++) requests += (await run(index)).evaluator.backendCalls;
     const wallMs = performance.now() - start;
     const used = process.cpuUsage(cpu);
-    const busyFraction = performance.eventLoopUtilization(elu).utilization;
-    return {label, replicas, concurrency, wallMs, requests, busyFraction, cpuMs: (used.user + used.system) / 1000};
+    const blockedFraction = (syncHttpStats.ms - blockedBefore) / wallMs;
+    const busyFraction = Math.max(0, performance.eventLoopUtilization(elu).utilization - blockedFraction);
+    return {label, replicas, concurrency, wallMs, requests, busyFraction, blockedFraction, cpuMs: (used.user + used.system) / 1000};
 }
 
 function row(cell: Cell): string[] {
@@ -70,8 +80,52 @@ function row(cell: Cell): string[] {
     return [
         cell.label, String(cell.replicas), cell.replicas === 0 ? "—" : `${cell.concurrency} (${cell.concurrency * Math.max(1, cell.replicas)} in flight)`,
         perSecond(explanations), perSecond(cell.requests), `${(cell.wallMs / cell.requests).toFixed(2)} ms`,
-        `${(cell.busyFraction * 100).toFixed(1)} %`, `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`,
+        `${(cell.cpuMs / cell.requests).toFixed(3)} ms`, `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`,
+        `${(cell.busyFraction * 100).toFixed(1)} %`, `${(cell.blockedFraction * 100).toFixed(1)} %`,
     ];
+}
+
+interface OverheadCell {
+    latencyMs: number;
+    batch: number;
+    wallMs: number;
+    cpuMs: number;
+    busyFraction: number;
+}
+
+/** Client cost alone: scoring through the vllm: backend against a zero-work server with a fixed latency. */
+async function measureOverhead(latencyMs: number, batch: number, count: number): Promise<OverheadCell> {
+    const script = fileURLToPath(new URL("./lib/fake-vllm-server.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", script, String(latencyMs)], {stdio: ["ignore", "pipe", "inherit"]});
+    try {
+        const url = await new Promise<string>((resolve, reject) => {
+            let output = "";
+            child.stdout.on("data", (chunk: Buffer) => {
+                output += chunk.toString("utf8");
+                const match = /listening on (\S+)/.exec(output);
+                if (match !== null) resolve(match[1] as string);
+            });
+            child.once("exit", () => reject(new Error("the fake server exited")));
+        });
+        const backend = await openModel(`vllm:${url}/v1?concurrency=16&batch=${batch}`);
+        const requests = Array.from({length: count}, (_, index) => ({
+            context: Array.from({length: 40}, (_, position) => 1 + ((index * 7 + position) % 400)), target: [5, 6, 7, 8, 9, 10, 11, 12],
+        }));
+        const scoreAll = async (items: typeof requests): Promise<void> => {
+            await new Evaluator(backend, {cache: false}).scoreMany(items);
+        };
+        await scoreAll(requests.slice(0, 64));
+        const elu = performance.eventLoopUtilization();
+        const cpu = process.cpuUsage();
+        const start = performance.now();
+        await scoreAll(requests);
+        const wallMs = performance.now() - start;
+        const used = process.cpuUsage(cpu);
+        await backend.dispose();
+        return {latencyMs, batch, wallMs, cpuMs: (used.user + used.system) / 1000, busyFraction: performance.eventLoopUtilization(elu).utilization};
+    } finally {
+        child.kill("SIGTERM");
+    }
 }
 
 async function main(): Promise<void> {
@@ -98,31 +152,55 @@ async function main(): Promise<void> {
     } finally {
         await Promise.all(servers.map((server) => server.stop()));
     }
+    const overhead: OverheadCell[] = [];
+    for (const latencyMs of [2, 10, 50]) {
+        for (const batch of [1, 16]) {
+            const cell = await measureOverhead(latencyMs, batch, overheadRequests);
+            overhead.push(cell);
+            process.stderr.write(`fake server ${latencyMs} ms, batch ${batch}: ${(cell.cpuMs / overheadRequests).toFixed(3)} ms CPU per request\n`);
+        }
+    }
     const remote = cells.filter((cell) => cell.replicas > 0);
-    const worst = remote.reduce((max, cell) => Math.max(max, cell.busyFraction), 0);
     const best = (scheme: string, replicas: number): Cell | undefined => remote.filter((cell) => cell.label === scheme && cell.replicas === replicas)
         .reduce<Cell | undefined>((top, cell) => top === undefined || cell.requests / cell.wallMs > top.requests / top.wallMs ? cell : top, undefined);
     const speedup = (scheme: string): string => {
         const one = best(scheme, 1), two = best(scheme, 2);
         return one === undefined || two === undefined ? "—" : `${((two.requests / two.wallMs) / (one.requests / one.wallMs)).toFixed(2)}×`;
     };
+    const words = input.kind === "prompt" ? input.prompt.split(/\s+/).length : 0;
     const body = [
-        `Explanation throughput through the HTTP backends against \`glassbox serve\` replicas on loopback (child processes,`,
-        `stories260K, ${serverLanes} lanes each, one CPU thread each). One explanation: ${budget}-evaluation Shapley over the`,
-        `${input.kind === "prompt" ? input.prompt.split(/\s+/).length : 0} words of a prompt, fixed target, no cache; ${explanations} explanations per cell after a warm-up. "Concurrency" is`,
-        "requests in flight per replica (`?concurrency=N` in --model). Client busy = event-loop utilisation of the client",
-        "process (time not spent waiting on a server), the issue's client-overhead measure; client CPU = its CPU time / wall.",
-        "vllm: scores the whole prompt per request (echo, like vLLM, which skips its prefix cache for prompt logprobs);",
+        "Explanation throughput through the HTTP backends against `glassbox serve` replicas on loopback (child processes,",
+        `stories260K, ${serverLanes} lanes each, one CPU thread each). One explanation: ${budget}-evaluation Shapley over the ${words} words`,
+        `of a prompt, fixed target, no cache; ${explanations} explanations per cell after a warm-up. "Concurrency" is requests in flight`,
+        "per replica (`?concurrency=N` in --model); score calls made together travel as one request (`batch`, default 16).",
+        "vllm: scores the whole prompt per item (echo, like vLLM, which skips its prefix cache for prompt logprobs);",
         "sglang: /generate with logprob_start_len, so the server reuses a lane's shared prefix.",
         "",
-        `Sizes are modest on purpose: this machine has ${machine.availableParallelism} cores shared with other work, and both servers and the`,
-        "client run on them, so two replicas compete for the same cores: the 2-replica rows show the scheduling working,",
-        "not the scaling a second machine would give. Generated by `npm run bench:remote`.",
+        "Client columns: CPU per request = the client process's CPU time (all threads) per scoring request; client CPU =",
+        "that CPU time / wall time; client busy = event-loop utilisation minus the time blocked in tokenize round trips",
+        "(the issue's \"time not spent waiting on the server\"); blocked = time in those blocking tokenize calls (the",
+        "explanation tokenizes each coalition's text once through the server; the contract's tokenize is synchronous).",
         "",
-        markdownTable(["backend", "replicas", "concurrency", "explanations/s", "requests/s", "wall per request", "client busy", "client CPU"], cells.map(row)),
+        `Sizes are modest on purpose: this machine has ${machine.availableParallelism} cores shared with other work (load average`,
+        `${machine.loadAverage.map((value) => value.toFixed(1)).join(" / ")} when this ran), and both servers and the client run on them, so`,
+        "two replicas compete for the same cores, and event-loop utilisation counts time the client waits for a core as busy.",
+        "The 2-replica rows show the scheduling working, not the scaling a second machine would give. Generated by",
+        "`npm run bench:remote`.",
         "",
-        `Largest client busy fraction over the remote rows: ${(worst * 100).toFixed(1)} % (target < 5 %).`,
+        markdownTable(["backend", "replicas", "concurrency", "explanations/s", "requests/s", "wall per request", "client CPU per request", "client CPU", "client busy", "blocked"], cells.map(row)),
+        "",
         `Best 2-replica / best 1-replica request throughput: vllm ${speedup("vllm")}, sglang ${speedup("sglang")}.`,
+        "",
+        "### Client overhead alone",
+        "",
+        `The vllm: backend scoring ${overheadRequests} requests (40 + 8 tokens) at concurrency 16 against a zero-work server in its own process`,
+        "that answers after a fixed latency (bench/lib/fake-vllm-server.ts): what the client costs per request, and the share of",
+        "wall time it is busy, with one prompt per HTTP request (batch 1) and with batching (batch 16).",
+        "",
+        markdownTable(["server latency", "batch", "requests/s", "client CPU per request", "client CPU / wall", "client busy / wall"], overhead.map((cell) => [
+            `${cell.latencyMs} ms`, String(cell.batch), (overheadRequests / (cell.wallMs / 1000)).toFixed(0),
+            `${(cell.cpuMs / overheadRequests).toFixed(3)} ms`, `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`, `${(cell.busyFraction * 100).toFixed(1)} %`,
+        ])),
         "",
         `Machine: ${formatMachine(machine)}`,
     ].join("\n");

@@ -8,8 +8,9 @@
  *
  * Several URLs are replicas of one model (least-outstanding load balancing, failover; see
  * evaluator/replicas.ts). Options ride in the URLs' query string and apply to every replica:
- * `concurrency` (requests in flight per server), `timeout_ms`, `max_logprobs`, `retries`
- * (attempts per request), `key_env` (the NAME of the environment variable holding the API key).
+ * `concurrency` (requests in flight per server), `batch` (most prompts per scoring request;
+ * 1 sends one prompt per request), `timeout_ms`, `max_logprobs`, `retries` (attempts per
+ * request), `key_env` (the NAME of the environment variable holding the API key).
  * API keys come only from the environment: key_env, else VLLM_API_KEY / SGLANG_API_KEY /
  * OPENAI_API_KEY by scheme, else GLASSBOX_API_KEY. Credentials in a URL are refused, since
  * --model lands in shell history and in stored runs.
@@ -27,6 +28,7 @@ export type RemoteScheme = (typeof remoteSchemes)[number];
 
 export interface RemoteModelOptions {
     concurrency?: number;
+    batch?: number;
     timeoutMs?: number;
     maxLogprobs?: number;
     retries?: number;
@@ -41,7 +43,7 @@ export type ModelSpec =
 export type OpenedBackend = ModelBackend & {readonly precision: "exact" | "fast"; readonly chatFormat: string};
 
 const defaultKeyVariables: Record<RemoteScheme, string> = {vllm: "VLLM_API_KEY", sglang: "SGLANG_API_KEY", openai: "OPENAI_API_KEY"};
-const optionNames = new Set(["concurrency", "timeout_ms", "max_logprobs", "retries", "key_env"]);
+const optionNames = new Set(["concurrency", "batch", "timeout_ms", "max_logprobs", "retries", "key_env"]);
 
 export function isRemoteModelSpec(text: string): boolean {
     return /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text);
@@ -93,6 +95,7 @@ export function parseModelSpec(text: string): ModelSpec {
                 throw new ArgumentError(`--model: ${name} needs a positive integer`, {received: JSON.stringify(value)});
             }
             if (name === "concurrency") options.concurrency = number;
+            else if (name === "batch") options.batch = number;
             else if (name === "timeout_ms") options.timeoutMs = number;
             else if (name === "max_logprobs") options.maxLogprobs = number;
             else options.retries = number;
@@ -134,6 +137,7 @@ export async function openModel(text: string, options: OpenModelOptions = {}): P
         apiKey, model: spec.model,
         ...(spec.options.timeoutMs === undefined ? {} : {timeoutMs: spec.options.timeoutMs}),
         ...(spec.options.concurrency === undefined ? {} : {concurrency: spec.options.concurrency}),
+        ...(spec.options.batch === undefined ? {} : {batch: spec.options.batch}),
         ...(spec.options.maxLogprobs === undefined ? {} : {maxLogprobs: spec.options.maxLogprobs}),
     };
     const replicas = await Promise.all(spec.urls.map((baseUrl): Promise<ModelBackend> => {
