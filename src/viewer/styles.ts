@@ -52,7 +52,7 @@ table.matrix thead button[aria-pressed="true"] { background: #16181d; color: #ff
 td.selected { box-shadow: inset 2px 0 0 #6b7280, inset -2px 0 0 #6b7280; }
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .6rem 1.5rem; margin: 0; }
 dl.facts div { min-width: 0; }
-dl.facts dt { font-size: .78rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }
+dl.facts dt { font-size: .85rem; color: var(--muted); font-weight: 600; }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 dl.facts .note { color: var(--muted); font-size: .85rem; }
 .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 1rem 1.5rem; }

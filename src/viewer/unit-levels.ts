@@ -1,7 +1,8 @@
 /**
  * Coarser unit levels for re-aggregation in the page: words, sentences, paragraphs and whole
  * sources, found with glassbox's own splitters, each unit assigned to the group it overlaps
- * most (a whitespace-only token, overlapping none, goes to the nearest group). A level is kept
+ * most (a whitespace-only token, overlapping none, goes to the nearest group). A group spans its
+ * units without surrounding whitespace. A level is kept
  * only when it has fewer groups than the finer one before it (and, below the whole-source level,
  * more than one group per source).
  */
@@ -58,6 +59,18 @@ export function groupUnits(kind: string, units: readonly ViewGroup[], sources: r
         }
         unitGroup.push(group);
     });
+    // Shade a group's words, not the spaces its first token brings along.
+    for (const group of groups) {
+        const text = sources[group.source]?.text ?? "";
+        let start = group.start;
+        let end = group.end;
+        while (start < end && /\s/.test(text[start] ?? "")) start++;
+        while (end > start && /\s/.test(text[end - 1] ?? "")) end--;
+        if (end > start) {
+            group.start = start;
+            group.end = end;
+        }
+    }
     return {kind, groups, unitGroup};
 }
 
