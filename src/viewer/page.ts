@@ -45,10 +45,7 @@ ${script}
 export function renderReportHtml(view: PageView): string {
     const kindLabel = view.type === "explain" ? "explanation" : `${view.resultKind} result`;
     const header = `<header class="top"><span class="brand">glassbox</span><h1>${escapeHtml(view.title)}</h1><span class="muted">${escapeHtml(kindLabel)}</span></header>`;
-    const target = view.type === "explain"
-        ? `<p class="target">Why the model answered <code>${escapeHtml(view.targetText)}</code>${view.foilText === null ? "" : ` rather than <code>${escapeHtml(view.foilText)}</code>`}</p>`
-        : "";
-    const body = target + (view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, "r") : renderGenericBody(view));
+    const body = (view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, "r") : renderGenericBody(view));
     const script = `<script type="application/json" id="gb-data">${scriptJson(view)}</script>\n<script>${reportScript()}</script>`;
     return documentShell(`${view.title} · glassbox`, header, body, script);
 }

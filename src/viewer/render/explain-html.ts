@@ -17,7 +17,9 @@ export function explainLevelData(view: ExplainView, state: ExplainState): {value
 }
 
 export function renderExplainBody(view: ExplainView, state: ExplainState, idPrefix: string): string {
+    const foil = view.foilText === null ? "" : ` rather than <code>${escapeHtml(view.foilText)}</code>`;
     return `<div class="explain" data-prefix="${escapeHtml(idPrefix)}">`
+        + `<p class="target">Why the model answered <code>${escapeHtml(view.targetText)}</code>${foil}</p>`
         + `<section class="panel controls" aria-label="Display">${renderExplainControls(view, state, idPrefix)}</section>`
         + `<div class="explain-main" data-role="main">${renderExplainMain(view, state, idPrefix)}</div>`
         + renderExplainExtras(view)
