@@ -61,18 +61,31 @@ function addArray(key: string, value: unknown[], tables: TableView[], plots: Plo
     tables.push({caption: key, columns, rows, omitted: Math.max(0, records.length - tableRowLimit)});
 }
 
-function curveSeries(label: string, value: unknown[]): PlotSeries | undefined {
+function curveSeries(label: string, value: unknown[]): (PlotSeries & {xKey: string; yKey: string}) | undefined {
     if (value.length < 2 || !value.every(isRecord)) return undefined;
     for (const [xKey, yKey] of pointKeys) {
         if (value.every((point) => typeof point[xKey] === "number" && (typeof point[yKey] === "number" || point[yKey] === null))) {
-            return {label, points: value.filter((point) => typeof point[yKey] === "number").map((point): [number, number] => [point[xKey] as number, point[yKey] as number])};
+            return {label, xKey, yKey, points: value.filter((point) => typeof point[yKey] === "number").map((point): [number, number] => [point[xKey] as number, point[yKey] as number])};
         }
     }
     return undefined;
 }
 
-function linePlot(title: string, series: PlotSeries[]): PlotSpec {
-    return {title, xLabel: "x", yLabel: "y", kind: "line", series, xDomain: null, caption: `${series.length} series from the result's "${title}" field.`};
+/** A line plot labelled with the points' field names; a calibration curve gets the diagonal of perfect calibration. */
+function linePlot(title: string, series: (PlotSeries & {xKey?: string; yKey?: string})[]): PlotSpec {
+    const first = series[0];
+    const calibration = first?.xKey === "confidence" && first.yKey === "accuracy";
+    const drawn: PlotSeries[] = series.map((entry) => ({label: entry.label, points: entry.points}));
+    if (calibration) drawn.push({label: "perfectly calibrated", points: [[0, 0], [1, 1]]});
+    return {
+        title,
+        xLabel: first?.xKey ?? "x",
+        yLabel: first?.yKey ?? "y",
+        kind: "line",
+        series: drawn,
+        xDomain: calibration ? [0, 1] : null,
+        caption: calibration ? "Points on the diagonal are perfectly calibrated; below it, over-confident." : `${series.length} series from the result's "${title}" field.`,
+    };
 }
 
 function recordLabel(record: Record<string, unknown>, index: number, field: string): string {

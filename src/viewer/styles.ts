@@ -44,7 +44,7 @@ fieldset.segmented input:focus-visible + label { outline: 3px solid var(--focus)
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #eceef1; text-align: left; vertical-align: top; }
 thead th { position: sticky; top: 0; background: #f0f2f5; z-index: 1; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.matrix tbody th { font-weight: 400; max-width: 28rem; overflow-wrap: anywhere; }
 table.matrix .index { color: var(--muted); font-size: .8rem; font-variant-numeric: tabular-nums; margin-right: .25rem; }
 table.matrix thead button { font: inherit; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; border: 1px solid #b9bec6; background: #fff; border-radius: 6px; padding: .1rem .45rem; cursor: pointer; }

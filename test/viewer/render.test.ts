@@ -140,3 +140,11 @@ test("other result kinds show facts, record tables and the curves they carry", (
     const items = view.tables.find((table) => table.caption === "items");
     assert.deepEqual(items?.rows, [["a", "2+2?", 0.5], ["b", "3+4?", 0]]);
 });
+
+test("a calibration curve is drawn against the diagonal of perfect calibration, axes named by its fields", () => {
+    const view = buildGenericView("calibration", {schemaVersion: 1, kind: "calibration", bins: [{confidence: 0.2, accuracy: 0.1}, {confidence: 0.8, accuracy: 0.6}]}, "c");
+    const plot = view.plots[0]!;
+    assert.deepEqual([plot.xLabel, plot.yLabel, plot.xDomain], ["confidence", "accuracy", [0, 1]]);
+    assert.deepEqual(plot.series.map((series) => series.label), ["bins", "perfectly calibrated"]);
+    assert.deepEqual(plot.series[1]!.points, [[0, 0], [1, 1]]);
+});

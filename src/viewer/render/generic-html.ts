@@ -12,7 +12,8 @@ export function renderGenericBody(view: GenericView): string {
 }
 
 export function renderTable(table: TableView): string {
-    const head = table.columns.map((column) => `<th scope="col">${escapeHtml(column)}</th>`).join("");
+    const numeric = table.columns.map((_column, index) => table.rows.length > 0 && table.rows.every((row) => typeof row[index] === "number" || row[index] === null));
+    const head = table.columns.map((column, index) => `<th scope="col"${numeric[index] === true ? ' class="num"' : ""}>${escapeHtml(column)}</th>`).join("");
     const body = table.rows.map((row) => `<tr>${row.map((cell) => (typeof cell === "number" || cell === null
         ? `<td class="num">${escapeHtml(formatNumber(cell))}</td>`
         : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`).join("");
