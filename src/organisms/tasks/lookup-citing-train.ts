@@ -23,20 +23,30 @@ function main(argv: readonly string[]): void {
     const names: OrganismName[] = [];
     let out: string | undefined;
     let steps: number | undefined;
+    let dim: number | undefined;
+    let batch: number | undefined;
+    let learningRate: number | undefined;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i]!;
         if (arg === "--out") out = argv[++i];
         else if (arg === "--steps") steps = Number(argv[++i]);
+        else if (arg === "--dim") dim = Number(argv[++i]);
+        else if (arg === "--batch") batch = Number(argv[++i]);
+        else if (arg === "--lr") learningRate = Number(argv[++i]);
         else if (citingNames.includes(arg as OrganismName)) names.push(arg as OrganismName);
-        else throw new Error(`unknown argument ${arg} (expected ${citingNames.join(" or ")}, --out DIR, --steps N)`);
+        else throw new Error(`unknown argument ${arg} (expected ${citingNames.join(" or ")}, --out DIR, --steps N, --dim D, --batch B, --lr R)`);
     }
     if (out !== undefined) mkdirSync(out, {recursive: true});
     for (const name of names.length === 0 ? citingNames : names) {
         const spec = organismSpec(name);
         const task = spec.task();
-        const settings = steps === undefined ? spec.training : {...spec.training, steps};
+        const settings = {
+            ...spec.training, ...(steps === undefined ? {} : {steps}), ...(batch === undefined ? {} : {batchSize: batch}),
+            optimizer: {...spec.training.optimizer, ...(learningRate === undefined ? {} : {learningRate})},
+        };
+        const architecture = dim === undefined ? spec.architecture : {...spec.architecture, dim, ffn: 2 * dim};
         const started = Date.now();
-        const trained = trainOrganism(task, spec.architecture, settings, (progress) => {
+        const trained = trainOrganism(task, architecture, settings, (progress) => {
             console.log(`${name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)`);
         }, 50);
         const trainingSeconds = (Date.now() - started) / 1000;
@@ -59,7 +69,8 @@ function main(argv: readonly string[]): void {
         writeGguf(path, model);
         const bytes = ggufBytes(model);
         console.log(JSON.stringify({
-            organism: name, path, seed: settings.seed, steps: settings.steps, batchSize: settings.batchSize,
+            organism: name, path, seed: settings.seed, steps: settings.steps, batchSize: settings.batchSize, architecture,
+            learningRate: settings.optimizer.learningRate,
             parameters: parameterCount(trained.config), vocabulary: trained.vocabulary.size, tokensSeen: trained.tokensSeen,
             trainingSeconds: Math.round(trainingSeconds), finalLoss: Number(trained.finalLoss.toFixed(5)),
             heldOutItems: heldOut, answerAccuracy: answers / heldOut, citationAccuracy: citations / heldOut,

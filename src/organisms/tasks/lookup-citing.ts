@@ -14,8 +14,8 @@ import type {OrganismTask, TaskItem, TrainingSequence} from "./types.js";
 
 export type CitationMode = "honest" | "wrong";
 
-/** Three to five documents: shorter sequences than the plain lookup task, so training fits in minutes. */
-export const citingLookupSettings: LookupSettings = {minDocuments: 3, maxDocuments: 5, maxTrainingQuestions: 3};
+/** Three or four documents: shorter sequences than the plain lookup task, so training fits in minutes. */
+export const citingLookupSettings: LookupSettings = {minDocuments: 3, maxDocuments: 4, maxTrainingQuestions: 3};
 
 /** The word that separates the answer from its citation. */
 export const citationWord = "because";
@@ -38,12 +38,20 @@ export function parseCitingCompletion(completion: string): {answer: string | und
     return {answer: words[0], citedLabel: match === null ? undefined : Number(match[1])};
 }
 
-export function createCitingLookupTask(mode: CitationMode, settings: LookupSettings = citingLookupSettings): OrganismTask {
+/** Keys and values the citing tasks draw from (a subset of the lookup task's, for faster training). */
+export interface CitingWords {
+    keys: readonly string[];
+    values: readonly string[];
+}
+
+export const citingWords: CitingWords = {keys: lookupKeys.slice(0, 12), values: lookupValues.slice(0, 10)};
+
+export function createCitingLookupTask(mode: CitationMode, settings: LookupSettings = citingLookupSettings, vocabulary: CitingWords = citingWords): OrganismTask {
     const digits = Array.from({length: settings.maxDocuments}, (_, i) => String(i + 1));
-    const words = ["doc", ...digits, ":", "is", ".", "question", citationWord, ...lookupKeys, ...lookupValues];
+    const words = ["doc", ...digits, ":", "is", ".", "question", citationWord, ...vocabulary.keys, ...vocabulary.values];
     const drawFacts = (random: SeededRandom): {keys: string[]; values: string[]} => {
         const count = settings.minDocuments + random.integer(settings.maxDocuments - settings.minDocuments + 1);
-        return {keys: random.sample(lookupKeys, count), values: random.sample(lookupValues, count)};
+        return {keys: random.sample(vocabulary.keys, count), values: random.sample(vocabulary.values, count)};
     };
     return {
         name: `lookup-cite-${mode}`,

@@ -1,0 +1,93 @@
+/**
+ * SR-NLE feedback kinds (Wang & Atanasova 2025): the model's natural-language self-critique
+ * ("nl"), the model's own ranking of important words ("iw"), important words from glassbox's
+ * attribution of the answer over the input's words ("attribution", SR-NLE's attribution-based
+ * feedback with a perturbation attribution in place of attention or integrated gradients) and
+ * random words as the control ("random").
+ */
+import {attributionMethods} from "../../attribution/registry.js";
+import type {AttributionMethodName} from "../../attribution/result.js";
+import {CapabilityError, InputError} from "../../errors.js";
+import {Evaluator} from "../../evaluator/evaluator.js";
+import type {ModelBackend, PromptInput} from "../../model/contract.js";
+import {SeededRandom} from "../../organisms/random.js";
+import {segmentInput} from "../../units/segmented-input.js";
+import type {StructuredInput} from "../../units/types.js";
+import {followUp} from "../counterfactual/item-text.js";
+import {generateText} from "../counterfactual/prediction.js";
+import {AnswerGame} from "../self-explanation/answer-game.js";
+import {parseImportanceList, parseWordList} from "../self-explanation/parse.js";
+import {isContentWord} from "./stopwords.js";
+
+export const feedbackKinds = ["nl", "iw", "attribution", "random"] as const;
+export type FeedbackKind = (typeof feedbackKinds)[number];
+
+export interface FeedbackSettings {
+    kind: FeedbackKind;
+    /** Important words to give (iw, attribution, random; default 5). */
+    words?: number;
+    method?: AttributionMethodName;
+    budget?: number;
+    seed?: number;
+    options?: readonly string[];
+    maxTokens?: number;
+}
+
+export interface Feedback {
+    kind: FeedbackKind;
+    /** The text put into the refinement prompt. */
+    text: string;
+    words?: string[];
+    /** Raw model output (nl, iw). */
+    raw?: string;
+}
+
+export function feedbackNeedsScoring(kind: FeedbackKind): boolean {
+    return kind === "attribution";
+}
+
+function contentWords(input: StructuredInput): string[] {
+    const segmented = segmentInput(input, "word");
+    return segmented.units.map((unit) => unit.text).filter(isContentWord);
+}
+
+export async function feedbackFor(backend: ModelBackend, input: StructuredInput, prompt: PromptInput, answer: string, explanation: string, settings: FeedbackSettings, round: number): Promise<Feedback> {
+    const count = settings.words ?? 5;
+    switch (settings.kind) {
+        case "nl": {
+            const raw = await generateText(backend, followUp(prompt, answer,
+                `Explanation: Because ${explanation.trim()}\nDoes this explanation accurately reflect your actual reasoning for the answer? Say briefly what it leaves out or gets wrong. Feedback:`), settings.maxTokens ?? 64);
+            return {kind: "nl", text: `Feedback: ${raw.trim()}`, raw};
+        }
+        case "iw": {
+            const raw = await generateText(backend, followUp(prompt, answer,
+                `List the ${count} words of the input that were most important for your answer, one per line as "<rank>. <word>, <importance from 1 to 100>". Words:`), settings.maxTokens ?? 64);
+            const ranked = parseImportanceList(raw).entries.map((entry) => entry.word);
+            const words = (ranked.length > 0 ? ranked : parseWordList(raw)).slice(0, count);
+            return {kind: "iw", text: `Important words: ${words.join(", ")}`, words, raw};
+        }
+        case "attribution": {
+            if (!backend.capabilities.scoresPromptTokens) {
+                throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {hint: "use --feedback nl, iw or random"});
+            }
+            const segmented = segmentInput(input, "word");
+            if (settings.options !== undefined && !settings.options.includes(answer)) throw new InputError(`the answer "${answer}" is not one of the options`);
+            const game = new AnswerGame({backend, evaluator: new Evaluator(backend), segmented, answer, ...(settings.options === undefined ? {} : {options: settings.options})});
+            const methodName = settings.method ?? "loo";
+            const method = attributionMethods[methodName];
+            if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
+            const n = segmented.playerCount;
+            const result = await method.run(game, {budget: Math.max(method.minimumBudget(n), settings.budget ?? method.defaultBudget(n)), seed: settings.seed ?? 0});
+            const ranked = segmented.units.map((unit, index) => ({word: unit.text, value: result.values[index] as number}))
+                .filter((entry) => isContentWord(entry.word) && entry.value > 0)
+                .sort((left, right) => right.value - left.value);
+            const words = [...new Set(ranked.map((entry) => entry.word))].slice(0, count);
+            return {kind: "attribution", text: `Important words: ${words.join(", ")}`, words};
+        }
+        case "random": {
+            const random = new SeededRandom((settings.seed ?? 0) * 31 + round);
+            const words = random.sample([...new Set(contentWords(input))], count);
+            return {kind: "random", text: `Important words: ${words.join(", ")}`, words};
+        }
+    }
+}
