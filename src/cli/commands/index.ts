@@ -1,7 +1,11 @@
 import type {Command} from "../command.js";
+import {amplifyCommand} from "./amplify.js";
+import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
 import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
+import {refineCommand} from "./refine.js";
 import {reportCommand} from "./report.js";
+import {runsExportCommand, runsListCommand, runsShowCommand} from "./runs.js";
 import {scoreCommand} from "./score.js";
 import {serveCommand} from "./serve.js";
 import {viewCommand} from "./view.js";
@@ -14,4 +18,11 @@ export const commands: Command[] = [
     serveCommand,
     reportCommand,
     viewCommand,
+    checkSelfExplanationCommand,
+    checkCounterfactualCommand,
+    refineCommand,
+    amplifyCommand,
+    runsListCommand,
+    runsShowCommand,
+    runsExportCommand,
 ];
