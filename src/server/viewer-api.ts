@@ -10,7 +10,7 @@ import {agreementMetrics, type AgreementReport} from "../metrics/agreement.js";
 import {buildPageView, renderAppHtml} from "../viewer/page.js";
 import {aggregateValues} from "../viewer/render/basics.js";
 import {parseViewableResult} from "../viewer/result-file.js";
-import type {PageView} from "../viewer/view-model.js";
+import type {PageView, PlotSpec} from "../viewer/view-model.js";
 import type {ItemRecord, RunFilter, RunStoreReader} from "./viewer-store.js";
 
 export type ViewerHandler = (request: Request) => Promise<Response>;
@@ -126,7 +126,7 @@ interface CompareSide {
     view: PageView;
 }
 
-async function compare(store: RunStoreReader, a: string, b: string, k: number | undefined): Promise<{a: CompareSide; b: CompareSide; agreement: AgreementReport | null; note: string | null}> {
+async function compare(store: RunStoreReader, a: string, b: string, k: number | undefined): Promise<{a: CompareSide; b: CompareSide; agreement: AgreementReport | null; plot?: PlotSpec; note: string | null}> {
     const [itemA, itemB] = [await resolveRef(store, a), await resolveRef(store, b)];
     const sideA = {ref: `${itemA.runId}/${itemA.id}`, view: viewOf(itemA)};
     const sideB = {ref: `${itemB.runId}/${itemB.id}`, view: viewOf(itemB)};
@@ -145,7 +145,19 @@ async function compare(store: RunStoreReader, a: string, b: string, k: number | 
     if (k !== undefined && k > valuesA.length) throw new HttpError(400, "bad-request", `k is ${k} but the explanations have ${valuesA.length} units`);
     const agreement = agreementMetrics(valuesA as number[], valuesB as number[], k === undefined ? {} : {k});
     const reaggregated = common.kind !== sideA.view.levels[0]!.kind || common.kind !== sideB.view.levels[0]!.kind;
-    return {a: sideA, b: sideB, agreement, note: `compared over ${valuesA.length} ${common.kind} units${reaggregated ? " (re-aggregated)" : ""}`};
+    const points = valuesA.map((value, index): [number, number] => [value as number, valuesB[index] as number]);
+    const low = Math.min(...points.flat());
+    const high = Math.max(...points.flat());
+    const plot: PlotSpec = {
+        title: "A against B, per unit",
+        xLabel: `A: ${sideA.view.title}`,
+        yLabel: `B: ${sideB.view.title}`,
+        kind: "scatter",
+        series: [{label: `${common.kind} units`, points}, {label: "A = B", points: [[low, low], [high, high]]}],
+        xDomain: null,
+        caption: "Each point is one unit; points on the diagonal got the same value from both.",
+    };
+    return {a: sideA, b: sideB, agreement, plot, note: `compared over ${valuesA.length} ${common.kind} units${reaggregated ? " (re-aggregated)" : ""}`};
 }
 
 type ExplainPageView = Extract<PageView, {type: "explain"}>;

@@ -56,6 +56,7 @@ dl.facts dt { font-size: .85rem; color: var(--muted); font-weight: 600; }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 dl.facts .note { color: var(--muted); font-size: .85rem; }
 .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 1rem 1.5rem; }
+.plots.single { max-width: 560px; }
 figure.plot { margin: 0; min-width: 0; }
 figure.plot svg { width: 100%; height: auto; display: block; }
 figure.plot .plot-area { fill: #fbfbfc; }
@@ -68,6 +69,7 @@ figure.plot .caption { font-size: .85rem; color: var(--muted); margin: .25rem 0 
 ul.legend { list-style: none; padding: 0; margin: .35rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .85rem; }
 ul.legend .swatch { display: inline-block; width: 1.4rem; height: 0; border-top: 3px solid var(--swatch); vertical-align: middle; margin-right: .35rem; }
 ul.legend .swatch.dashed { border-top-style: dashed; }
+ul.legend .swatch.dot { width: .7rem; height: .7rem; border: 0; border-radius: 50%; background: var(--swatch); }
 .compare { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 1rem; }
 .compare > div { min-width: 0; }
 main button[data-role] { font: inherit; font-size: .95rem; padding: .4rem .9rem; border: 1px solid #16181d; border-radius: 6px; background: #16181d; color: #fff; cursor: pointer; }

@@ -43,7 +43,8 @@ export interface PlotSpec {
     title: string;
     xLabel: string;
     yLabel: string;
-    kind: "line" | "bar";
+    /** line: connected points; bar: grouped bars; scatter: points only (the last series of a scatter is drawn as a reference line). */
+    kind: "line" | "bar" | "scatter";
     series: PlotSeries[];
     /** Fixed x range (e.g. [0, 1] for fractions); otherwise from the data. */
     xDomain: [number, number] | null;

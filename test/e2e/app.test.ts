@@ -87,6 +87,7 @@ describe("glassbox view app in Chromium", {skip: chromiumMissing()}, () => {
         const expected = agreementMetrics(lime.values, shapley.values);
         const facts = await page.locator("dl.facts").first().innerText();
         assert.ok(facts.includes(`SPEARMAN\n${formatNumber(expected.spearman)}`) || facts.includes(`Spearman\n${formatNumber(expected.spearman)}`), facts);
+        assert.equal(await page.locator('svg[aria-label^="A against B, per unit"] circle').count(), lime.values.length);
         assert.deepEqual(await shadedValues(page, '[data-role="side-0"]'), lime.values);
         assert.deepEqual(await shadedValues(page, '[data-role="side-1"]'), shapley.values);
         await screenshot(page, "app-compare-1280");

@@ -95,6 +95,9 @@ test("compare: two methods on the same input, with the agreement of their values
     const a = syntheticExplainResult({prompt, unit: "word", seed: 1});
     const b = syntheticExplainResult({prompt, unit: "word", seed: 2});
     assert.deepEqual(body.agreement, agreementMetrics(a.values, b.values, {k: 3}));
+    const plot = body.plot as {kind: string; series: {points: number[][]}[]};
+    assert.equal(plot.kind, "scatter");
+    assert.deepEqual(plot.series[0]!.points, a.values.map((value, index) => [value, b.values[index]]));
     assert.equal(body.note, "compared over 14 word units");
 });
 

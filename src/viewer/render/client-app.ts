@@ -5,11 +5,12 @@
  *   #/runs/RUN/items/ITEM             one item's explanation
  *   #/compare?a=RUN[/ITEM]&b=RUN[/ITEM] two explanations side by side, with their agreement
  */
-import type {Fact, PageView} from "../view-model.js";
+import type {Fact, PageView, PlotSpec} from "../view-model.js";
 import {escapeHtml, formatNumber} from "./basics.js";
 import {startExplainView, type PageElement, type PageEvent} from "./client-explain.js";
 import {renderExplainBody, renderFacts} from "./explain-html.js";
 import {renderGenericBody} from "./generic-html.js";
+import {renderPlot} from "./plot.js";
 
 export interface AppDocument {
     getElementById(id: string): PageElement | null;
@@ -140,8 +141,9 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
             {label: "IoU", value: formatNumber(agreement.iou ?? null), note: "of the top units"},
         ];
         const note = typeof body.note === "string" ? `<p class="muted">${escapeHtml(body.note)}</p>` : "";
+        const plot = body.plot === undefined ? "" : `<div class="plots single">${renderPlot(body.plot as PlotSpec)}</div>`;
         const columns = sides.map((side, index) => `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b")}</div></div>`).join("");
-        main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Agreement</h2>${facts.length === 0 ? "" : renderFacts(facts)}${note}</section><div class="compare">${columns}</div>`;
+        main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Agreement</h2>${facts.length === 0 ? "" : renderFacts(facts)}${note}${plot}</section><div class="compare">${columns}</div>`;
         sides.forEach((side, index) => wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b"));
     };
 

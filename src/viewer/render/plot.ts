@@ -1,6 +1,6 @@
 /**
- * Plots as inline SVG strings: line plots (deletion/insertion, chain-of-thought curves) and
- * grouped bar plots (AOPC bins), with axes, ticks, axis labels, a legend and a caption. Sent to
+ * Plots as inline SVG strings: line plots (deletion/insertion, chain-of-thought curves), grouped
+ * bar plots (AOPC bins) and scatter plots (two attributions against each other), with axes, ticks, axis labels, a legend and a caption. Sent to
  * the browser as source text like every render function (see basics.ts).
  */
 import type {PlotSpec} from "../view-model.js";
@@ -88,10 +88,14 @@ export function renderPlot(spec: PlotSpec): string {
     spec.series.forEach((series, index) => {
         const color = seriesColor(index);
         const finitePoints = series.points.filter((point) => Number.isFinite(point[0]) && Number.isFinite(point[1]));
-        if (spec.kind === "line") {
+        if (spec.kind === "scatter" && index < seriesCount - 1) {
+            for (const point of finitePoints) {
+                parts.push(`<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${series.label}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`);
+            }
+        } else if (spec.kind === "line" || spec.kind === "scatter") {
             const path = finitePoints.map((point, at) => `${at === 0 ? "M" : "L"}${toX(point[0]).toFixed(1)},${toY(point[1]).toFixed(1)}`).join("");
             parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2" ${index % 2 === 1 ? 'stroke-dasharray="6 3"' : ""}/>`);
-            if (finitePoints.length <= 40) {
+            if (spec.kind === "line" && finitePoints.length <= 40) {
                 for (const point of finitePoints) {
                     parts.push(`<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="2.6" fill="${color}"><title>${escapeHtml(`${series.label}: x ${formatNumber(point[0])}, y ${formatNumber(point[1])}`)}</title></circle>`);
                 }
@@ -108,7 +112,8 @@ export function renderPlot(spec: PlotSpec): string {
     });
     parts.push(`<text x="${left + innerWidth / 2}" y="${height - 8}" class="axis-label" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
     parts.push(`<text transform="translate(14 ${top + innerHeight / 2}) rotate(-90)" class="axis-label" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
-    const legend = spec.series.map((series, index) => `<li><span class="swatch${spec.kind === "line" && index % 2 === 1 ? " dashed" : ""}" style="--swatch:${seriesColor(index)}"></span>${escapeHtml(series.label)}</li>`).join("");
+    const marker = (index: number): string => (spec.kind === "scatter" && index < seriesCount - 1 ? " dot" : spec.kind !== "bar" && index % 2 === 1 ? " dashed" : "");
+    const legend = spec.series.map((series, index) => `<li><span class="swatch${marker(index)}" style="--swatch:${seriesColor(index)}"></span>${escapeHtml(series.label)}</li>`).join("");
     const label = `${spec.title}. ${spec.caption}`;
     return `<figure class="plot"><figcaption><strong>${escapeHtml(spec.title)}</strong></figcaption>`
         + `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}">${parts.join("")}</svg>`
