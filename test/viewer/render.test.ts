@@ -5,7 +5,7 @@ import {reportScript, appScript} from "../../src/viewer/client-bundle.js";
 import {buildExplainView} from "../../src/viewer/explain-view.js";
 import {buildGenericView} from "../../src/viewer/generic-view.js";
 import {renderReportHtml} from "../../src/viewer/page.js";
-import {aggregateValues, divergingColor, escapeHtml, formatNumber, formatSigned, shadeClass, shadeClassCss} from "../../src/viewer/render/basics.js";
+import {aggregateValues, divergingColor, escapeHtml, formatNumber, formatSigned, inkFor, shadeClass, shadeClassCss} from "../../src/viewer/render/basics.js";
 import {renderExplainMain, renderShadedSources} from "../../src/viewer/render/explain-html.js";
 import {niceTicks, renderPlot} from "../../src/viewer/render/plot.js";
 import {bestSpan, unitLevels} from "../../src/viewer/unit-levels.js";
@@ -31,7 +31,7 @@ test("shading classes step with the square root of |value| / scale; null is unsh
     assert.equal(shadeClass(null, 1), "sx");
     assert.equal(shadeClass(1, 0), "sx");
     const css = shadeClassCss();
-    assert.match(css, /\.sp5 \{ background: rgb\(253, 184, 99\); color: #1b1b1b; \}/);
+    assert.match(css, /\.sp5 \{ background: rgb\(253, 184, 99\); color: #111111; \}/);
     assert.match(css, /\.sn10 \{ background: rgb\(33, 102, 172\); color: #ffffff; \}/);
 });
 
@@ -147,4 +147,22 @@ test("a calibration curve is drawn against the diagonal of perfect calibration, 
     assert.deepEqual([plot.xLabel, plot.yLabel, plot.xDomain], ["confidence", "accuracy", [0, 1]]);
     assert.deepEqual(plot.series.map((series) => series.label), ["bins", "perfectly calibrated"]);
     assert.deepEqual(plot.series[1]!.points, [[0, 0], [1, 1]]);
+});
+
+test("text on every shading class has a WCAG contrast of at least 4.5:1", () => {
+    const luminance = (color: string): number => {
+        const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/.exec(color);
+        const channels = hex === null ? /rgb\((\d+), (\d+), (\d+)\)/.exec(color)!.slice(1).map(Number) : hex.slice(1).map((part) => parseInt(part, 16));
+        const [r, g, b] = channels.map((channel) => {
+            const value = channel / 255;
+            return value <= 0.04045 ? value / 12.92 : Math.pow((value + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    for (let step = -10; step <= 10; step++) {
+        const background = luminance(divergingColor(step / 10));
+        const ink = luminance(inkFor(step / 10));
+        const contrast = (Math.max(background, ink) + 0.05) / (Math.min(background, ink) + 0.05);
+        assert.ok(contrast >= 4.5, `step ${step}: ${contrast.toFixed(2)}`);
+    }
 });

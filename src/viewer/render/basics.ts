@@ -60,9 +60,16 @@ export function divergingColor(t: number): string {
     return "rgb(179, 88, 6)";
 }
 
-/** Text colour that stays readable on divergingColor(t). */
+/** Text colour on divergingColor(t): near-black or white, whichever has the higher WCAG contrast (at least 4.6:1 on every class). */
 export function inkFor(t: number): string {
-    return Math.abs(t) > 0.72 ? "#ffffff" : "#1b1b1b";
+    const channels = (/rgb\((\d+), (\d+), (\d+)\)/.exec(divergingColor(t)) ?? []).slice(1).map(Number);
+    const linear = channels.map((channel) => {
+        const value = channel / 255;
+        return value <= 0.04045 ? value / 12.92 : Math.pow((value + 0.055) / 1.055, 2.4);
+    });
+    const luminance = 0.2126 * (linear[0] ?? 0) + 0.7152 * (linear[1] ?? 0) + 0.0722 * (linear[2] ?? 0);
+    const dark = 0.0056; // relative luminance of #111111
+    return (1.05 / (luminance + 0.05)) > ((luminance + 0.05) / (dark + 0.05)) ? "#ffffff" : "#111111";
 }
 
 /**
