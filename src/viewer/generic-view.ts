@@ -1,13 +1,14 @@
 /**
  * Any other result kind (score, generate, the checks as they land) as a {@link GenericView}:
  * top-level numbers and strings as facts, arrays of flat records as tables, and curves — arrays
- * of points with numeric x/y (or fraction/value, k/value, confidence/accuracy) — as plots.
+ * of points with numeric x/y (or fraction/value, k/value, k/passAtK, (mean)confidence/accuracy)
+ * — as plots.
  */
 import {formatNumber} from "./render/basics.js";
 import type {Fact, GenericView, PlotSeries, PlotSpec, TableView} from "./view-model.js";
 
 const tableRowLimit = 500;
-const pointKeys: [string, string][] = [["x", "y"], ["fraction", "value"], ["k", "value"], ["k", "passAtK"], ["confidence", "accuracy"], ["bin", "value"]];
+const pointKeys: [string, string][] = [["x", "y"], ["fraction", "value"], ["k", "value"], ["k", "passAtK"], ["confidence", "accuracy"], ["meanConfidence", "accuracy"], ["bin", "value"]];
 const skippedFacts = new Set(["schemaVersion", "kind"]);
 
 export function buildGenericView(kind: string, result: Record<string, unknown>, title: string): GenericView {
@@ -64,9 +65,11 @@ function addArray(key: string, value: unknown[], tables: TableView[], plots: Plo
 function curveSeries(label: string, value: unknown[]): (PlotSeries & {xKey: string; yKey: string}) | undefined {
     if (value.length < 2 || !value.every(isRecord)) return undefined;
     for (const [xKey, yKey] of pointKeys) {
-        if (value.every((point) => typeof point[xKey] === "number" && (typeof point[yKey] === "number" || point[yKey] === null))) {
-            return {label, xKey, yKey, points: value.filter((point) => typeof point[yKey] === "number").map((point): [number, number] => [point[xKey] as number, point[yKey] as number])};
-        }
+        const numberOrNull = (item: unknown): boolean => typeof item === "number" || item === null;
+        if (!value.every((point) => numberOrNull(point[xKey]) && numberOrNull(point[yKey]))) continue;
+        // Points with a null coordinate (e.g. an empty calibration bin) are left out.
+        const points = value.filter((point) => typeof point[xKey] === "number" && typeof point[yKey] === "number").map((point): [number, number] => [point[xKey] as number, point[yKey] as number]);
+        if (points.length >= 2) return {label, xKey, yKey, points};
     }
     return undefined;
 }
@@ -74,7 +77,7 @@ function curveSeries(label: string, value: unknown[]): (PlotSeries & {xKey: stri
 /** A line plot labelled with the points' field names; a calibration curve gets the diagonal of perfect calibration. */
 function linePlot(title: string, series: (PlotSeries & {xKey?: string; yKey?: string})[]): PlotSpec {
     const first = series[0];
-    const calibration = first?.xKey === "confidence" && first.yKey === "accuracy";
+    const calibration = (first?.xKey === "confidence" || first?.xKey === "meanConfidence") && first.yKey === "accuracy";
     const drawn: PlotSeries[] = series.map((entry) => ({label: entry.label, points: entry.points}));
     if (calibration) drawn.push({label: "perfectly calibrated", points: [[0, 0], [1, 1]]});
     return {

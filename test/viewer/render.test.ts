@@ -166,3 +166,14 @@ test("text on every shading class has a WCAG contrast of at least 4.5:1", () => 
         assert.ok(contrast >= 4.5, `step ${step}: ${contrast.toFixed(2)}`);
     }
 });
+
+test("a calibration summary's bins (empty bins null) and a pass@k curve are found as curves", () => {
+    const view = buildGenericView("calibration", {
+        schemaVersion: 1, kind: "calibration",
+        summary: {ece: 0.1, bins: [{low: 0, high: 0.5, items: 0, accuracy: null, meanConfidence: null}, {low: 0.5, high: 0.75, items: 3, accuracy: 0.5, meanConfidence: 0.6}, {low: 0.75, high: 1, items: 2, accuracy: 1, meanConfidence: 0.9}]},
+        passAtK: [{k: 1, passAtK: 0.4}, {k: 2, passAtK: 0.55}, {k: 4, passAtK: 0.7}],
+    }, "c");
+    assert.deepEqual(view.plots.map((plot) => [plot.title, plot.xLabel, plot.yLabel, plot.series[0]!.points.length]), [["summary.bins", "meanConfidence", "accuracy", 2], ["passAtK", "k", "passAtK", 3]]);
+    assert.equal(view.plots[0]!.series[1]!.label, "perfectly calibrated");
+    assert.ok(view.facts.some((fact) => fact.label === "summary.ece" && fact.value === "0.1"));
+});
