@@ -16,7 +16,7 @@
  *   the native array without a Map, or not requested; and the Evaluator itself.
  *
  * Environment: BENCH_ROUNDS (default 5); BENCH_THREADS (default os.availableParallelism());
- * BENCH_PARTS (default "1,2").
+ * BENCH_PARTS (default "1,2,3"; part 3 compares 1 llama.cpp thread with os.availableParallelism()).
  */
 import {availableParallelism} from "node:os";
 import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
@@ -204,8 +204,45 @@ async function partTwo(): Promise<string> {
     ].join("\n");
 }
 
+/** Part 3: threads = 1 against threads = os.availableParallelism(), same run, first 16 variants. */
+async function partThree(): Promise<string> {
+    const counts = [...new Set([1, availableParallelism()])];
+    const opened = [];
+    for (const count of counts) {
+        const direct = await openDirect(storiesPath, {contextSize, threads: count});
+        const backend = await openLlamaCppModel(storiesPath, {lanes: 1, contextSize, threads: count});
+        opened.push({count, direct, backend});
+    }
+    const first = opened[0]!;
+    const {requests: all} = variantRequests({tokenize: (text) => first.direct.model.tokenize(text), bos: first.direct.model.tokens.bos ?? undefined});
+    const requests = all.slice(0, 16);
+    const samples: Samples = {wall: new Map(), cpu: new Map()};
+    for (let round = 0; round < rounds; round++) {
+        for (const {count, direct, backend} of opened) {
+            collect(samples, `a${count}`, await timeIt(() => naiveScores(direct.sequence, requests)));
+            collect(samples, `b${count}`, await evaluatorRun(backend, requests));
+        }
+    }
+    const rows = opened.flatMap(({count}) => [
+        [`(a) naive, ${count} thread${count > 1 ? "s" : ""}`, formatMs(medianOf(samples.wall, `a${count}`)), formatMs(medianOf(samples.cpu, `a${count}`)),
+            `${roundRatio(samples.wall, `a${count}`, "a1").toFixed(2)}×`],
+        [`(b) Evaluator 1 lane, ${count} thread${count > 1 ? "s" : ""}`, formatMs(medianOf(samples.wall, `b${count}`)), formatMs(medianOf(samples.cpu, `b${count}`)),
+            `${roundRatio(samples.wall, `b${count}`, "b1").toFixed(2)}×`],
+    ]);
+    for (const {direct, backend} of opened) {
+        await backend.dispose();
+        await direct.dispose();
+    }
+    return [
+        `### Part 3: llama.cpp threads, stories260K, first 16 variants, ${rounds} rounds`,
+        "",
+        markdownTable(["method", "wall time", "CPU time", "wall vs 1 thread (per-round median)"], rows),
+    ].join("\n");
+}
+
 const machine = describeMachine();
 console.log(`## Scoring benchmark (${new Date().toISOString()})\n\n${formatMachine(machine).split("\n").map((line) => `- ${line}`).join("\n")}\n- llama.cpp threads: ${threads}\n`);
-const parts = (process.env["BENCH_PARTS"] ?? "1,2").split(",").map((part) => part.trim());
+const parts = (process.env["BENCH_PARTS"] ?? "1,2,3").split(",").map((part) => part.trim());
 if (parts.includes("1")) console.log(`${await partOne()}\n`);
-if (parts.includes("2")) console.log(await partTwo());
+if (parts.includes("2")) console.log(`${await partTwo()}\n`);
+if (parts.includes("3")) console.log(await partThree());
