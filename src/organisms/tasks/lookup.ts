@@ -20,19 +20,22 @@ export const lookupValues = [
 export interface LookupSettings {
     minDocuments: number;
     maxDocuments: number;
+    /** Fewest documents in a training sequence (fewer than in held-out items makes the lookup quicker to learn). */
+    minTrainingDocuments?: number;
     /** Questions per training sequence (each asks a different document). */
     maxTrainingQuestions: number;
 }
 
-export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, maxTrainingQuestions: 8};
+export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, minTrainingDocuments: 4, maxTrainingQuestions: 8};
 
 interface Facts {
     keys: string[];
     values: string[];
 }
 
-function drawFacts(random: SeededRandom, settings: LookupSettings): Facts {
-    const count = settings.minDocuments + random.integer(settings.maxDocuments - settings.minDocuments + 1);
+function drawFacts(random: SeededRandom, settings: LookupSettings, training: boolean): Facts {
+    const fewest = training ? (settings.minTrainingDocuments ?? settings.minDocuments) : settings.minDocuments;
+    const count = fewest + random.integer(settings.maxDocuments - fewest + 1);
     return {keys: random.sample(lookupKeys, count), values: random.sample(lookupValues, count)};
 }
 
@@ -74,7 +77,7 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
         words,
         maxTokens: 1 + settings.maxDocuments * 3 + settings.maxTrainingQuestions * 5,
         heldOutItem(random: SeededRandom): TaskItem {
-            const facts = drawFacts(random, settings);
+            const facts = drawFacts(random, settings, false);
             const gold = random.integer(facts.keys.length);
             const documents = facts.keys.map((key, i) => ({key, value: facts.values[i]!}));
             const key = facts.keys[gold]!;
@@ -97,7 +100,7 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
             };
         },
         trainingSequence(random: SeededRandom): TrainingSequence {
-            const facts = drawFacts(random, settings);
+            const facts = drawFacts(random, settings, true);
             const words: string[] = [];
             const loss: boolean[] = [];
             const push = (word: string, scored: boolean): void => {
