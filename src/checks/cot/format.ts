@@ -22,13 +22,21 @@ export interface CotFormat {
 export interface DelimitedFormatOptions {
     /** Separator between steps, e.g. " ; " (surrounding spaces are normalised to single spaces). */
     separator: string;
-    /** Word or phrase that introduces the answer, e.g. "answer". */
+    /** Word or phrase that introduces the answer, e.g. "answer" or "; answer". */
     answerMarker: string;
+    /**
+     * Where the separator goes. "after-each-step" (default): every step is closed by it
+     * (`3 + 4 = 7 ; 7 + 5 = 2 ; answer 2`), so a composed prefix ends with the separator.
+     * "between-steps": it only joins steps and the marker follows the last step
+     * (`3 , 7 , 2 ; answer 2`), so a composed prefix ends with its last step and the model
+     * chooses itself whether another step or the answer follows.
+     */
+    placement?: "after-each-step" | "between-steps";
 }
 
 /**
  * A format where steps are separated by a fixed delimiter and the answer follows a marker:
- * `3 + 4 = 7 ; 7 + 5 = 2 ; answer 2`.
+ * `3 + 4 = 7 ; 7 + 5 = 2 ; answer 2`, or with `placement: "between-steps"`, `3 , 7 , 2 ; answer 2`.
  */
 export function delimitedFormat(options: DelimitedFormatOptions): CotFormat {
     const separator = ` ${options.separator.trim()}`;
@@ -44,7 +52,9 @@ export function delimitedFormat(options: DelimitedFormatOptions): CotFormat {
             return {steps, answer};
         },
         compose(prompt, steps, cue) {
-            const pieces = [prompt.trimEnd(), ...steps.map((step) => `${step.trim()}${separator.trimEnd()}`)];
+            const pieces = options.placement === "between-steps"
+                ? [prompt.trimEnd(), steps.map((step) => step.trim()).join(separator + " ")]
+                : [prompt.trimEnd(), ...steps.map((step) => `${step.trim()}${separator.trimEnd()}`)];
             if (cue) pieces.push(marker);
             return pieces.filter((piece) => piece.length > 0).join(" ");
         },

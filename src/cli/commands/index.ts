@@ -1,5 +1,6 @@
 import type {Command} from "../command.js";
 import {amplifyCommand} from "./amplify.js";
+import {demoCommand} from "./demo.js";
 import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
 import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
@@ -12,6 +13,7 @@ import {viewCommand} from "./view.js";
 
 /** Every CLI command, in the order `glassbox --help` lists them. */
 export const commands: Command[] = [
+    demoCommand,
     scoreCommand,
     generateCommand,
     explainCommand,
