@@ -4,7 +4,7 @@
  *  2. rank them by the misclassification confidence score MCS = p(predicted wrong label) − p(true
  *     label) (options normalised; without probabilities they keep file order);
  *  3. attribute the TRUE label over the item's words on the proxy model (default: the model
- *     itself) and keep the top-k positively attributed content words;
+ *     itself) and keep the k content words with the highest attribution (stopwords left out);
  *  4. write each as a demonstration: the input, "The key words: w1, w2, … are important clues to
  *     predict <label> as the correct answer.", and the label; the demonstrations prefix every
  *     prompt of the evaluation set. Accuracy is measured with and without the prefix.
@@ -21,7 +21,7 @@ import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../counterfactual/item-text.js";
 import {answerSeparator, predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
 import {AnswerGame} from "../self-explanation/answer-game.js";
-import {isContentWord} from "../refine/stopwords.js";
+import {bareWord, isContentWord} from "../refine/stopwords.js";
 
 export const amplifyCapabilities = {
     needs: "generation (accuracy) and scoring on the proxy (rationales)",
@@ -86,8 +86,8 @@ export async function topWordsFor(proxy: ModelBackend, item: DatasetItem, label:
     if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
     const n = segmented.playerCount;
     const result = await method.run(game, {budget: Math.max(method.minimumBudget(n), settings.budget ?? method.defaultBudget(n)), seed: settings.seed ?? 0});
-    const ranked = segmented.units.map((unit, index) => ({word: unit.text, value: result.values[index] as number}))
-        .filter((entry) => isContentWord(entry.word) && entry.value > 0)
+    const ranked = segmented.units.map((unit, index) => ({word: bareWord(unit.text), value: result.values[index] as number}))
+        .filter((entry) => isContentWord(entry.word))
         .sort((left, right) => right.value - left.value);
     return [...new Set(ranked.map((entry) => entry.word))].slice(0, settings.words ?? 5);
 }

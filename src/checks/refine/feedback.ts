@@ -17,7 +17,7 @@ import {followUp} from "../counterfactual/item-text.js";
 import {generateText} from "../counterfactual/prediction.js";
 import {AnswerGame} from "../self-explanation/answer-game.js";
 import {parseImportanceList, parseWordList} from "../self-explanation/parse.js";
-import {isContentWord} from "./stopwords.js";
+import {bareWord, isContentWord} from "./stopwords.js";
 
 export const feedbackKinds = ["nl", "iw", "attribution", "random"] as const;
 export type FeedbackKind = (typeof feedbackKinds)[number];
@@ -78,8 +78,8 @@ export async function feedbackFor(backend: ModelBackend, input: StructuredInput,
             if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
             const n = segmented.playerCount;
             const result = await method.run(game, {budget: Math.max(method.minimumBudget(n), settings.budget ?? method.defaultBudget(n)), seed: settings.seed ?? 0});
-            const ranked = segmented.units.map((unit, index) => ({word: unit.text, value: result.values[index] as number}))
-                .filter((entry) => isContentWord(entry.word) && entry.value > 0)
+            const ranked = segmented.units.map((unit, index) => ({word: bareWord(unit.text), value: result.values[index] as number}))
+                .filter((entry) => isContentWord(entry.word))
                 .sort((left, right) => right.value - left.value);
             const words = [...new Set(ranked.map((entry) => entry.word))].slice(0, count);
             return {kind: "attribution", text: `Important words: ${words.join(", ")}`, words};

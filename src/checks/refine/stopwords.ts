@@ -12,3 +12,8 @@ export function isContentWord(word: string): boolean {
     const normalised = word.toLowerCase().replace(/[^\p{L}\p{N}'-]/gu, "");
     return normalised !== "" && !stopwords.has(normalised) && /\p{L}/u.test(normalised);
 }
+
+/** A word without leading and trailing punctuation ("day." → "day"). */
+export function bareWord(text: string): string {
+    return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+}

@@ -127,7 +127,8 @@ export async function selfExplanationItem(backend: ModelBackend, item: DatasetIt
     let selfScores: number[];
     let parsing: SelfExplanationVerdict["parsing"];
     if (protocol === "citation") {
-        const split = /\bbecause\b/i.exec(text);
+        // The answer is what comes before "because" or the first citation ("doc k", "document k", "[k]").
+        const split = /\bbecause\b|\bdoc(?:ument)?\s*#?\s*\d+|\[\d+\]/i.exec(text);
         const answerPart = split === null ? text : text.slice(0, split.index);
         answer = item.options === undefined ? answerPart.trim().split(/\s+/)[0] : pickOption(answerPart, item.options);
         const labels = split === null ? [] : parseCitations(text.slice(split.index));
