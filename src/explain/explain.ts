@@ -37,7 +37,7 @@ export interface ExplainProgress {
 export interface ExplainOptions {
     /** Default: "document" for documents, "message" for chat, "word" for a prompt. */
     unit?: UnitKind;
-    /** Default: "exact" up to 10 units, "shapley" beyond. */
+    /** Default: "exact" up to 10 units, "kernelshap3" up to 16, "kernelshap" beyond (BENCHMARKS.md: lowest error per evaluation). */
     method?: AttributionMethodName;
     /** Evaluations the method may use; default: the method's default for the unit count. */
     budget?: number;
@@ -67,7 +67,8 @@ export function defaultUnitFor(input: StructuredInput): UnitKind {
 }
 
 export function defaultMethodFor(playerCount: number): AttributionMethodName {
-    return playerCount <= 10 ? "exact" : "shapley";
+    if (playerCount <= 10) return "exact";
+    return playerCount <= 16 ? "kernelshap3" : "kernelshap";
 }
 
 /**

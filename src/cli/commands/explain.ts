@@ -35,7 +35,7 @@ export const explainCommand: Command = {
         target: {kind: "string", valueName: "TEXT", description: "The answer to explain. Default: the model's greedy answer to the full input."},
         foil: {kind: "string", valueName: "TEXT", description: "An alternative answer: explains log p(target) − log p(foil)."},
         unit: {kind: "string", valueName: "UNIT", choices: unitKinds, description: "Players. Default: document, message or word by input kind."},
-        method: {kind: "string", valueName: "METHOD", choices: methodChoices, description: "Attribution method. Default: exact up to 10 units, else shapley."},
+        method: {kind: "string", valueName: "METHOD", choices: methodChoices, description: "Attribution method. Default: exact up to 10 units, kernelshap3 up to 16, else kernelshap."},
         budget: {kind: "integer", valueName: "N", min: 1, description: "Most coalitions to evaluate. Default: the method's default for the unit count."},
         seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
         value: {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
