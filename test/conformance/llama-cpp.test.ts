@@ -17,3 +17,13 @@ for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
         generationTolerance: 1e-4,
     });
 }
+
+// llama-2-tiny-random reads target probabilities natively by default (vocabulary above 4,096);
+// the public full-distribution reading must conform too.
+registerConformanceTests({
+    name: "llama.cpp llama-2-tiny-random.gguf (exact, full-distribution reading)",
+    open: (lanes) => openLlamaCppModel("/work/shared/models/llama-2-tiny-random.gguf", {lanes, contextSize: 256, targetReading: "full-distribution"}),
+    prompts,
+    tolerance: 1e-5,
+    generationTolerance: 1e-4,
+});

@@ -17,9 +17,22 @@ import {createSeededRandom, sampleCandidate, type WeightedCandidate} from "../..
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
 import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
+import {openNativeTargetReader, type BiasedTopKSettings, type NativeTargetReader} from "./native-target-reading.js";
 import {readDistribution, type TokenDistribution} from "./token-distribution.js";
 
 export type LlamaCppPrecision = "exact" | "fast";
+
+/**
+ * How scoring reads log p(target token): "full-distribution" through node-llama-cpp's public API
+ * (a Map over the whole vocabulary per position); "biased-top-k" in native code without sending
+ * the vocabulary (native-target-reading.ts; exact, falls back to the full distribution at any
+ * position where its identity does not apply); "auto" (default): biased-top-k for vocabularies
+ * above 4,096 tokens when this node-llama-cpp has the internals it needs, else full-distribution.
+ */
+export type TargetReading = "auto" | "full-distribution" | "biased-top-k";
+
+/** Above this many tokens, reading a full distribution per position dominates scoring (99.6 % of CPU at 32k). */
+export const largeVocabularyTokens = 4096;
 
 export interface LlamaCppOptions {
     /** Tokens per lane (prompt and target together). Default: the model's trained context, at most 2048. */
@@ -34,6 +47,10 @@ export interface LlamaCppOptions {
     batchSize?: number;
     /** Layers offloaded to a GPU when one is present. Default "auto"; ignored without a GPU. */
     gpuLayers?: number | "auto";
+    /** How target-token probabilities are read when scoring. Default "auto". */
+    targetReading?: TargetReading;
+    /** Truncation and bias of the "biased-top-k" reading. Default {topK: 32, bias: 32}. */
+    biasedTopK?: BiasedTopKSettings;
 }
 
 const defaultContextCap = 2048;
@@ -80,8 +97,11 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     }
     const sequences = Array.from({length: lanes}, () => context.getSequence());
     const identity = fileIdentity(file);
+    const reading = options.targetReading ?? "auto";
+    const wantsNative = reading === "biased-top-k" || (reading === "auto" && (file.vocabularySize ?? 0) > largeVocabularyTokens);
+    const nativeReader = wantsNative ? openNativeTargetReader(model, sequences, options.biasedTopK) : undefined;
     return new LlamaCppBackend({
-        model, context, sequences, file, precision, gpu: useGpu,
+        model, context, sequences, file, precision, gpu: useGpu, nativeReader,
         contextLimit: Math.min(contextSize, context.contextSize),
         id: `llama-cpp:${identity}:${precision}${useGpu ? ":gpu" : ":cpu"}`,
     });
@@ -94,6 +114,8 @@ interface BackendParts {
     file: ModelFileSummary;
     precision: LlamaCppPrecision;
     gpu: boolean;
+    /** Present when scoring reads target probabilities in native code. */
+    nativeReader: NativeTargetReader | undefined;
     id: string;
     /** Tokens a request may use per lane: the size asked for (llama.cpp may allocate a little more). */
     contextLimit: number;
@@ -109,6 +131,9 @@ export class LlamaCppBackend implements ModelBackend {
     private readonly context: LlamaContext;
     private readonly sequences: LlamaContextSequence[];
     private readonly chatWrapper: ChatWrapper;
+    private readonly nativeReader: NativeTargetReader | undefined;
+    /** Target positions scored so far, and how many of them the native reading sent to the full distribution. */
+    readonly targetReadingStats = {positions: 0, fullDistributionFallbacks: 0};
     /**
      * Every evaluation runs one at a time, on any lane. node-llama-cpp 3.21.1 samples the sequences
      * of one decode batch on parallel worker threads, and llama.cpp reorders a multi-sequence batch's
@@ -126,6 +151,7 @@ export class LlamaCppBackend implements ModelBackend {
         this.id = parts.id;
         this.name = basename(parts.file.path);
         this.precision = parts.precision;
+        this.nativeReader = parts.nativeReader;
         this.chatWrapper = chooseChatWrapper(parts.model, parts.file.hasChatTemplate);
         const vocabularySize = parts.file.vocabularySize ?? 0;
         this.vocabulary = {
@@ -144,6 +170,11 @@ export class LlamaCppBackend implements ModelBackend {
             lanes: parts.sequences.length,
             exact: parts.precision === "exact",
         };
+    }
+
+    /** How scoring reads target-token probabilities (see {@link TargetReading}). */
+    get targetReading(): Exclude<TargetReading, "auto"> {
+        return this.nativeReader === undefined ? "full-distribution" : "biased-top-k";
     }
 
     /** The chat format in use ("General" for files without a chat template). */
@@ -194,6 +225,7 @@ export class LlamaCppBackend implements ModelBackend {
         if (this.disposed) return;
         this.disposed = true;
         await this.evaluationQueue.catch(() => undefined);
+        this.nativeReader?.dispose();
         await this.context.dispose();
         await this.model.dispose();
     }
@@ -238,6 +270,19 @@ export class LlamaCppBackend implements ModelBackend {
         const first = request.context.length - 1;
         await sequence.adaptStateToTokens(asTokens(all.slice(0, first)), false);
         const start = sequence.nextTokenIndex;
+        this.targetReadingStats.positions += request.target.length;
+        if (this.nativeReader !== undefined) {
+            const tokens = asTokens(all.slice(start, all.length - 1));
+            const targets = tokens.map((_, offset) => start + offset >= first ? all[start + offset + 1] as Token : undefined);
+            const read = await this.nativeReader.evaluate(sequence, tokens, targets);
+            this.targetReadingStats.fullDistributionFallbacks += read.fallbacks;
+            const logprobs = request.target.map((_, index) => {
+                const value = read.logprobs[first + index - start];
+                if (value === undefined) throw new BackendError(`llama.cpp returned no logits for target token ${index}`);
+                return value;
+            });
+            return {logprobs, reusedTokens: start, evaluatedTokens: tokens.length};
+        }
         const input: ControlledEvaluateInputItem[] = all.slice(start, all.length - 1).map((token, offset) =>
             start + offset >= first ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
         const output = await sequence.controlledEvaluate(input);

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import {after, before, test} from "node:test";
+import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
+import type {ScoreRequest} from "../../src/model/contract.js";
+import {createSeededRandom} from "../../src/model/sampling.js";
+
+const tinyRandom = "/work/shared/models/llama-2-tiny-random.gguf";
+const stories = "/work/shared/models/stories260K.gguf";
+let full: LlamaCppBackend;
+let native: LlamaCppBackend;
+/** Bias 0 and top-2: most positions miss the truncated set, so the fall-back is exercised. */
+let narrow: LlamaCppBackend;
+
+before(async () => {
+    full = await openLlamaCppModel(tinyRandom, {contextSize: 256, targetReading: "full-distribution"});
+    native = await openLlamaCppModel(tinyRandom, {contextSize: 256});
+    narrow = await openLlamaCppModel(tinyRandom, {contextSize: 256, targetReading: "biased-top-k", biasedTopK: {topK: 2, bias: 0}});
+});
+after(async () => {
+    await full.dispose();
+    await native.dispose();
+    await narrow.dispose();
+});
+
+function maxDifference(left: readonly number[], right: readonly number[]): number {
+    assert.equal(left.length, right.length);
+    return left.reduce((worst, value, index) => Math.max(worst, Math.abs(value - (right[index] ?? Number.NaN))), 0);
+}
+
+/** Requests whose targets span the distribution: uniform random ids, the greedy tokens, the least likely tokens. */
+async function requests(): Promise<ScoreRequest[]> {
+    const context = full.tokenizeWithBos("Once upon a time, there was a little girl named Lily. She loved to play");
+    const random = createSeededRandom(7);
+    const randomTarget = Array.from({length: 48}, () => Math.floor(random() * full.vocabulary.size));
+    const greedy = await full.generate({context, maxTokens: 8, temperature: 0, seed: 1, topLogprobs: full.vocabulary.size, stopAtEog: false}, 0);
+    const leastLikely = greedy.tokens.map((token) => token.top.at(-1)?.token ?? 0);
+    return [
+        {context, target: randomTarget},
+        {context, target: greedy.tokens.map((token) => token.token)},
+        {context, target: leastLikely},
+        {context: context.slice(0, 1), target: randomTarget.slice(0, 16)},
+    ];
+}
+
+test("auto reading: llama-2-tiny-random (32k vocabulary) reads natively, stories260K (512) reads full distributions", async () => {
+    assert.equal(native.targetReading, "biased-top-k");
+    assert.equal(full.targetReading, "full-distribution");
+    const small = await openLlamaCppModel(stories, {contextSize: 64});
+    try {
+        assert.equal(small.targetReading, "full-distribution");
+    } finally {
+        await small.dispose();
+    }
+});
+
+test("biased top-k reading equals the full-distribution reading within 1e-5, low-probability targets included", async () => {
+    for (const request of await requests()) {
+        const expected = await full.score(request, 0);
+        const actual = await native.score(request, 0);
+        assert.ok(maxDifference(actual.logprobs, expected.logprobs) <= 1e-5,
+            `max |Δ| ${maxDifference(actual.logprobs, expected.logprobs)} for targets ${request.target.slice(0, 4).join(",")}…`);
+        for (const value of actual.logprobs) assert.ok(Number.isFinite(value) && value <= 0);
+    }
+    assert.ok(native.targetReadingStats.positions >= 48 + 8 + 8 + 16);
+});
+
+test("positions outside the truncated set fall back to the full distribution and stay equal", async () => {
+    const before = narrow.targetReadingStats.fullDistributionFallbacks;
+    for (const request of await requests()) {
+        const expected = await full.score(request, 0);
+        const actual = await narrow.score(request, 0);
+        assert.ok(maxDifference(actual.logprobs, expected.logprobs) <= 1e-5);
+    }
+    assert.ok(narrow.targetReadingStats.fullDistributionFallbacks - before > 0);
+});
+
+test("prefix reuse on the native reading equals a fresh evaluation", async () => {
+    const [first, second] = await requests();
+    const fresh = await openLlamaCppModel(tinyRandom, {contextSize: 256});
+    try {
+        await native.score(first!, 0);
+        const reused = await native.score({context: first!.context, target: second!.target}, 0);
+        assert.ok((reused.reusedTokens ?? 0) > 0);
+        const scratch = await fresh.score({context: first!.context, target: second!.target}, 0);
+        assert.ok(maxDifference(reused.logprobs, scratch.logprobs) <= 1e-5);
+    } finally {
+        await fresh.dispose();
+    }
+});
