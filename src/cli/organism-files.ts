@@ -54,5 +54,5 @@ export async function openOrganism(name: OrganismName, options: {directory?: str
 function firstLine(error: unknown): string {
     const text = error instanceof Error ? error.message : String(error);
     // Drop the fix hint of the inner error ("(pass … with --model)"): this message gives its own.
-    return (text.split("\n")[0] ?? text).replace(/ \([^()]*\)$/u, "");
+    return (text.split("\n")[0] ?? text).replace(/ \([^()]*\)$/u, "").replace(/; expected .*$/u, "");
 }

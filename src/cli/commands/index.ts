@@ -1,5 +1,6 @@
 import type {Command} from "../command.js";
 import {amplifyCommand} from "./amplify.js";
+import {benchValidityCommand} from "./bench.js";
 import {demoCommand} from "./demo.js";
 import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
 import {explainCommand} from "./explain.js";
@@ -23,6 +24,7 @@ export const commands: Command[] = [
     checkSelfExplanationCommand,
     checkCounterfactualCommand,
     refineCommand,
+    benchValidityCommand,
     amplifyCommand,
     runsListCommand,
     runsShowCommand,
