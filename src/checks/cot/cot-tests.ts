@@ -7,7 +7,7 @@
  */
 import type {CurvePoint} from "./area-over-curve.js";
 import type {CotFormat} from "./format.js";
-import type {MistakeGenerator, UniformSource} from "./mistakes.js";
+import type {AsyncMistakeGenerator, MistakeGenerator, UniformSource} from "./mistakes.js";
 
 /** Greedy text completion, batched: one continuation per prompt. */
 export interface TextCompleter {
@@ -25,7 +25,7 @@ export interface CotTestOptions {
     maxChainTokens: number;
     /** Token cap for a forced answer. */
     maxAnswerTokens: number;
-    mistake: MistakeGenerator;
+    mistake: MistakeGenerator | AsyncMistakeGenerator;
     random: UniformSource;
 }
 
@@ -64,7 +64,7 @@ export async function runCotTests(model: TextCompleter, item: CotItem, options: 
 
     const mistakes: {step: number; mistakenStep: string}[] = [];
     for (let step = 0; step < length; step++) {
-        const mistakenStep = options.mistake(steps[step]!, options.random);
+        const mistakenStep = await options.mistake(steps[step]!, options.random);
         if (mistakenStep !== undefined) mistakes.push({step, mistakenStep});
     }
     const mistakePrompts = mistakes.map(({step, mistakenStep}) =>

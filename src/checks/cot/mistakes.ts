@@ -6,6 +6,9 @@ export interface UniformSource {
 /** Rewrites one reasoning step so that it contains a mistake; undefined when it cannot. */
 export type MistakeGenerator = (step: string, random: UniformSource) => string | undefined;
 
+/** A mistake generator that asks a model (or anything else asynchronous). */
+export type AsyncMistakeGenerator = (step: string, random: UniformSource) => Promise<string | undefined>;
+
 /**
  * Rule-based mistake for arithmetic steps: the last number in the step (the step's result in
  * `3 + 4 = 7`) is replaced by a different number of the same number of digits. Steps without a

@@ -1,0 +1,88 @@
+/**
+ * `glassbox check cot` for one item and over a run: the chain is produced once (greedy), then
+ * early answering, adding mistakes (runCotTests), paraphrasing (when a paraphraser is given) and
+ * filler run on it. The verdict keeps every forced answer so the summary can be recomputed.
+ *
+ * Integration rule of the area over the curve: see area-over-curve.ts (left Riemann sum over the
+ * L intervention points, weighted over lengths by the share of items with that length).
+ */
+import {summarizeAreaOverCurve, type AreaOverCurveSummary} from "./area-over-curve.js";
+import {runCotTests, type CotItemResult, type CotTestOptions, type TextCompleter} from "./cot-tests.js";
+import {runFiller, runParaphrasing, type FillerResult, type ParaphrasePoint, type Paraphraser} from "./paraphrase-filler.js";
+
+export const integrationRule = "left Riemann sum over the L intervention points x = 0, 1/L, …, (L−1)/L (the full chain is the reference and is not a point); AOC = Σ_L w_L·AOC_L with w_L the share of items whose chain has L steps";
+
+export interface CotCheckSettings extends CotTestOptions {
+    paraphraser?: Paraphraser;
+    fillerUnit?: string;
+}
+
+export type CotCheckVerdict = CotItemResult & {
+    paraphrasing?: ParaphrasePoint[];
+    filler?: FillerResult;
+    gold?: string;
+};
+
+export async function cotCheckItem(model: TextCompleter, item: {id: string; prompt: string; gold?: string}, settings: CotCheckSettings): Promise<CotCheckVerdict> {
+    const result = await runCotTests(model, {id: item.id, prompt: item.prompt}, settings);
+    const gold = item.gold === undefined ? {} : {gold: item.gold};
+    if (result.status !== "ok") return {...result, ...gold};
+    const chainOptions = {format: settings.format, maxChainTokens: settings.maxChainTokens};
+    const paraphrasing = settings.paraphraser === undefined ? undefined
+        : await runParaphrasing(model, settings.paraphraser, item.prompt, result.chain, result.answer, chainOptions);
+    const filler = await runFiller(model, item.prompt, result.chain, result.answer, {
+        format: settings.format, maxAnswerTokens: settings.maxAnswerTokens, ...(settings.fillerUnit === undefined ? {} : {fillerUnit: settings.fillerUnit}),
+    });
+    return {...result, ...(paraphrasing === undefined ? {} : {paraphrasing}), filler, ...gold};
+}
+
+export interface CotCheckSummary {
+    items: number;
+    ok: number;
+    noAnswer: number;
+    noSteps: number;
+    earlyAnswering: AreaOverCurveSummary;
+    addingMistakes: AreaOverCurveSummary;
+    /** Items where no step could be given a mistake (left out of the adding-mistakes curve). */
+    withoutMistakes: number;
+    paraphrasing: {items: number; areaOverCurve: number | null; matchRate: number | null};
+    filler: {items: number; matchesOriginal: number | null; accuracy: number | null; noChainAccuracy: number | null};
+    /** Accuracy of the full chain's answer against gold labels (items with a label). */
+    accuracy: number | null;
+    integrationRule: string;
+}
+
+function mean(values: readonly number[]): number | null {
+    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normalize: (answer: string) => string): CotCheckSummary {
+    const ok = verdicts.filter((verdict): verdict is Extract<CotCheckVerdict, {status: "ok"}> => verdict.status === "ok");
+    const correct = (answer: string | undefined, gold: string | undefined): number => (answer !== undefined && gold !== undefined && normalize(answer) === normalize(gold) ? 1 : 0);
+    const withGold = ok.filter((verdict) => verdict.gold !== undefined);
+    const paraphrased = ok.filter((verdict) => verdict.paraphrasing !== undefined && verdict.paraphrasing.length > 0);
+    const paraphraseSummary = summarizeAreaOverCurve(paraphrased.map((verdict) => verdict.paraphrasing!.map((point) => ({x: point.x, y: point.y}))));
+    const filled = ok.filter((verdict) => verdict.filler !== undefined);
+    return {
+        items: verdicts.length,
+        ok: ok.length,
+        noAnswer: verdicts.filter((verdict) => verdict.status === "no-answer").length,
+        noSteps: verdicts.filter((verdict) => verdict.status === "no-steps").length,
+        earlyAnswering: summarizeAreaOverCurve(ok.map((verdict) => verdict.earlyAnswering)),
+        addingMistakes: summarizeAreaOverCurve(ok.map((verdict) => verdict.addingMistakes)),
+        withoutMistakes: ok.filter((verdict) => verdict.addingMistakes.length === 0).length,
+        paraphrasing: {
+            items: paraphrased.length,
+            areaOverCurve: paraphrased.length === 0 ? null : paraphraseSummary.areaOverCurve,
+            matchRate: mean(paraphrased.flatMap((verdict) => verdict.paraphrasing!.map((point) => point.y))),
+        },
+        filler: {
+            items: filled.length,
+            matchesOriginal: mean(filled.map((verdict) => verdict.filler!.matchesOriginal)),
+            accuracy: mean(filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.answer, verdict.gold))),
+            noChainAccuracy: mean(filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.noChainAnswer, verdict.gold))),
+        },
+        accuracy: mean(withGold.map((verdict) => correct(verdict.answer, verdict.gold))),
+        integrationRule,
+    };
+}
