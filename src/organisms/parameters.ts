@@ -112,8 +112,11 @@ export function viewsOf<T extends Float32Array | Float64Array>(config: ModelConf
 /**
  * Initial weights: norms at 1, embeddings N(0, 1), linear maps N(0, 1/in) with the two maps that
  * write into the residual stream scaled down by 1/sqrt(2 × layers), the output map N(0, 0.25/dim).
+ * With `sharedEmbedding` > 0 every token embedding also gets the same random direction times
+ * that scale: a component common to all tokens, from which attention can build content-free,
+ * purely positional patterns (such as attending to the previous token) from the start.
  */
-export function initialParameters(config: ModelConfig, random: SeededRandom): Float32Array {
+export function initialParameters(config: ModelConfig, random: SeededRandom, sharedEmbedding = 0): Float32Array {
     const data = new Float32Array(parameterCount(config));
     const residualScale = 1 / Math.sqrt(2 * config.layers);
     for (const spec of tensorLayout(config)) {
@@ -128,6 +131,12 @@ export function initialParameters(config: ModelConfig, random: SeededRandom): Fl
         else if (spec.name === "output.weight") std = 0.5 / Math.sqrt(columns);
         else if (spec.name.endsWith("attn_output.weight") || spec.name.endsWith("ffn_down.weight")) std *= residualScale;
         for (let i = 0; i < view.length; i++) view[i] = random.normal() * std;
+    }
+    if (sharedEmbedding > 0) {
+        const shared = Array.from({length: config.dim}, () => random.normal() * sharedEmbedding);
+        for (let row = 0; row < config.vocabSize; row++) {
+            for (let i = 0; i < config.dim; i++) data[row * config.dim + i] = data[row * config.dim + i]! + shared[i]!;
+        }
     }
     return data;
 }

@@ -22,6 +22,8 @@ export interface TrainingSettings {
     steps: number;
     batchSize: number;
     optimizer: Omit<AdamWSettings, "totalSteps">;
+    /** Scale of a direction shared by all initial token embeddings (see initialParameters); default 0. */
+    sharedEmbedding?: number;
 }
 
 export interface TrainingProgress {
@@ -57,7 +59,7 @@ export function trainOrganism(
 ): TrainedOrganism {
     const vocabulary = new WordVocabulary(task.words);
     const config = modelConfigFor(task, vocabulary, architecture);
-    const parameters = initialParameters(config, new SeededRandom(settings.seed));
+    const parameters = initialParameters(config, new SeededRandom(settings.seed), settings.sharedEmbedding ?? 0);
     const decoder = new Decoder(config, parameters);
     const optimizer = new AdamW(config, {...settings.optimizer, totalSteps: settings.steps});
     const data = new SeededRandom(settings.seed * 7919 + 17);
