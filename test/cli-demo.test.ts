@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {after, test} from "node:test";
 import {organismPath} from "../src/organisms/registry.js";
-import {runCli} from "./helpers/run-cli.js";
+import {repoRoot, runCli} from "./helpers/run-cli.js";
 
-const scratch = mkdtempSync(join(tmpdir(), "glassbox-demo-test-"));
+// Inside the checkout (test-artifacts/ is ignored) so that the CLI run from there finds tsx.
+mkdirSync(join(repoRoot, "test-artifacts"), {recursive: true});
+const scratch = mkdtempSync(join(repoRoot, "test-artifacts", "demo-"));
 after(() => rmSync(scratch, {recursive: true, force: true}));
 
 interface DemoJson {
@@ -23,9 +24,9 @@ interface DemoJson {
     files: {path: string; what: string}[];
 }
 
-test("glassbox demo: text output names the model, question, answer and gold document, and writes the files", async () => {
-    const out = join(scratch, "text");
-    const result = await runCli(["demo", "--out", out], {cwd: scratch});
+test("glassbox demo: text output names the model, question, answer and gold document, and writes the files into ./glassbox-demo", async () => {
+    const out = join(scratch, "glassbox-demo");
+    const result = await runCli(["demo"], {cwd: scratch});
     assert.equal(result.code, 0, result.stderr);
     const text = result.stdout;
     assert.match(text, /lookup.gguf/);
