@@ -3,7 +3,7 @@
  * leave-some-sentences-out variants of a 16-sentence, ~300-token story, 16-token target).
  *
  * Part 1, stories260K, in one run, methods interleaved round by round, medians reported:
- *   (a) naive: clear the sequence, evaluate prompt + target from scratch for every variant;
+ *   (a) captum-style and (a′) single-pass naive (below);
  *   (b) the glassbox Evaluator on the llama.cpp backend with 1, 2 and 4 lanes (cache off);
  *   (c) engine limit: only the tokens that must be evaluated (after each variant's shared prefix
  *       in prefix order), in prompt-sized windows, one controlledEvaluate per window, logits at
@@ -11,9 +11,12 @@
  *       full prompt, the fastest is the limit;
  *   (r) the Evaluator's token work issued directly on one sequence (prefix order, the same tokens
  *       at the same positions, one controlledEvaluate per variant), with and without logits.
+ * Both parts also run (a) captum-style (per variant a prefill of the prompt, then the target one
+ * token per call, reading the distribution at each step: what captum and inseq do) and (a′) the
+ * single-pass naive arm (prompt + target in one call per variant, a stronger baseline than captum's).
  * Part 2, llama-2-tiny-random (32k vocabulary): the evaluator's work replayed directly with
- *   logits at the 16 target positions read as full probability maps, as confidences only, from
- *   the native array without a Map, or not requested; and the Evaluator itself.
+ *   logits at the 16 target positions read as confidences only, by the biased top-k identity, or
+ *   not requested; the Evaluator with the backend's biased top-k and full-distribution readings.
  *
  * Environment: BENCH_ROUNDS (default 5); BENCH_THREADS (default os.availableParallelism());
  * BENCH_PARTS (default "1,2,3"; part 3 compares 1 llama.cpp thread with os.availableParallelism()).
@@ -25,7 +28,7 @@ import type {EvaluatorStats} from "../src/evaluator/types.js";
 import type {ScoreRequest, ScoreResult} from "../src/model/contract.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
 import {
-    engineLimit, mustEvaluateStream, naiveScores, openDirect, prefixReplay, prefixReplayBiasedTopK, prefixReplayWithoutMap,
+    captumScores, engineLimit, mustEvaluateStream, naiveScores, openDirect, prefixReplay, prefixReplayBiasedTopK,
 } from "./lib/llama-direct.js";
 import {variantMasks, variantRequests} from "./lib/scoring-workload.js";
 import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
@@ -48,6 +51,11 @@ function maxAbsDifference(left: readonly ScoreResult[], right: readonly ScoreRes
 async function resetLanes(backend: LlamaCppBackend): Promise<void> {
     const bos = backend.vocabulary.bos ?? 1;
     for (let lane = 0; lane < backend.capabilities.lanes; lane++) await backend.score({context: [bos], target: [bos]}, lane);
+}
+
+/** Per-round ratio columns of `name` against both naive arms: (a) captum-style and (a′) single-pass. */
+function baselineRatios(map: Map<string, number[]>, name: string): string[] {
+    return [`${roundRatio(map, "captum", name).toFixed(2)}×`, `${roundRatio(map, "a", name).toFixed(2)}×`];
 }
 
 async function evaluatorRun(backend: LlamaCppBackend, requests: readonly ScoreRequest[]): Promise<{ms: number; cpuMs: number; results: ScoreResult[]; stats: EvaluatorStats}> {
@@ -92,6 +100,7 @@ async function partOne(): Promise<string> {
     const totalTokens = requests.reduce((sum, request) => sum + request.context.length + request.target.length - 1, 0);
 
     const reference = await naiveScores(direct.sequence, requests);
+    const captumDifference = maxAbsDifference(await captumScores(direct.sequence, requests), reference);
     const differences = new Map<number, number>();
     const stats = new Map<number, EvaluatorStats>();
     for (const [lanes, backend] of backends) {
@@ -103,6 +112,7 @@ async function partOne(): Promise<string> {
     const windowCalls = new Map<number, number>();
     const samples: Samples = {wall: new Map(), cpu: new Map()};
     for (let round = 0; round < rounds; round++) {
+        collect(samples, "captum", await timeIt(() => captumScores(direct.sequence, requests)));
         collect(samples, "a", await timeIt(() => naiveScores(direct.sequence, requests)));
         for (const [lanes, backend] of backends) collect(samples, `b${lanes}`, await evaluatorRun(backend, requests));
         collect(samples, "r", await timeIt(() => prefixReplay(direct.sequence, requests, "probabilities")));
@@ -122,11 +132,13 @@ async function partOne(): Promise<string> {
     const row = (label: string, name: string, evaluated: number, calls: number): string[] => [
         label, String(evaluated), String(calls),
         formatMs(medianOf(samples.cpu, name)), formatMs(medianOf(samples.wall, name)),
-        `${roundRatio(samples.cpu, "a", name).toFixed(2)}×`, `${roundRatio(samples.cpu, name, limitName).toFixed(2)}×`,
-        `${roundRatio(samples.wall, "a", name).toFixed(2)}×`, `${roundRatio(samples.wall, name, limitName).toFixed(2)}×`,
+        ...baselineRatios(samples.cpu, name), `${roundRatio(samples.cpu, name, limitName).toFixed(2)}×`,
+        ...baselineRatios(samples.wall, name), `${roundRatio(samples.wall, name, limitName).toFixed(2)}×`,
     ];
+    const captumCalls = requests.reduce((sum, request) => sum + request.target.length, 0);
     const rows = [
-        row("(a) naive from scratch", "a", totalTokens, requests.length),
+        row("(a) captum-style: per variant a prefill of the prompt, then the target one token per call", "captum", totalTokens, captumCalls),
+        row("(a′) single-pass naive: per variant prompt + target from scratch in one call", "a", totalTokens, requests.length),
         ...laneCounts.map((lanes) => row(`(b) Evaluator, ${lanes} lane${lanes > 1 ? "s" : ""}`, `b${lanes}`,
             stats.get(lanes)?.evaluatedTokens ?? 0, stats.get(lanes)?.backendCalls ?? 0)),
         ...windows.map((size) => row(`(c) engine limit, windows of ${size}, logits at 1,024 positions${`c${size}` === limitName ? " (limit)" : ""}`,
@@ -146,61 +158,73 @@ async function partOne(): Promise<string> {
         `Naive evaluation needs ${totalTokens} tokens; prefix order on one lane needs ${stream.tokens.length} ` +
         `(${(totalTokens / stream.tokens.length).toFixed(2)}× fewer): the most prefix reuse alone can save on this workload.`,
         "",
-        markdownTable(["method", "evaluated tokens", "calls", "CPU time", "wall time", "CPU: (a) / x", "CPU: x / (c)", "wall: (a) / x", "wall: x / (c)"], rows),
+        markdownTable(["method", "evaluated tokens", "calls", "CPU time", "wall time", "CPU: (a) / x", "CPU: (a′) / x", "CPU: x / (c)",
+            "wall: (a) / x", "wall: (a′) / x", "wall: x / (c)"], rows),
         "",
         `Times are medians over rounds; ratios are medians of per-round ratios. (c) = ${limitName.replace("c", "windows of ")}, (c0) fastest = ${limitNoLogitsName.replace("c0-", "windows of ")}.`,
         "",
-        `Evaluator results vs naive from-scratch scores, max |Δ logprob|: ${laneCounts.map((lanes) => `${lanes} lane(s) ${differences.get(lanes)?.toExponential(2)}`).join(", ")}.`,
+        `(a) captum-style vs (a′) single-pass scores, max |Δ logprob|: ${captumDifference.toExponential(2)}. ` +
+        `Evaluator results vs (a′) single-pass scores, max |Δ logprob|: ${laneCounts.map((lanes) => `${lanes} lane(s) ${differences.get(lanes)?.toExponential(2)}`).join(", ")}.`,
     ].join("\n");
 }
 
 async function partTwo(): Promise<string> {
     const direct = await openDirect(tinyRandomPath, {contextSize, threads});
     const {requests, fullPromptTokens} = variantRequests({tokenize: (text) => direct.model.tokenize(text), bos: direct.model.tokens.bos ?? undefined});
-    const backend = await openLlamaCppModel(tinyRandomPath, {lanes: 1, contextSize, threads});
-    const vocabularySize = backend.vocabulary.size;
-    const check = await evaluatorRun(backend, requests);
-    const withoutMap = await prefixReplayWithoutMap(direct.model, direct.sequence, requests);
-    const difference = maxAbsDifference(withoutMap, check.results);
+    const nativeBackend = await openLlamaCppModel(tinyRandomPath, {lanes: 1, contextSize, threads});
+    const fullBackend = await openLlamaCppModel(tinyRandomPath, {lanes: 1, contextSize, threads, targetReading: "full-distribution"});
+    const vocabularySize = nativeBackend.vocabulary.size;
+    const reference = await naiveScores(direct.sequence, requests);
+    const fullCheck = await evaluatorRun(fullBackend, requests);
+    const nativeCheck = await evaluatorRun(nativeBackend, requests);
+    const captumDifference = maxAbsDifference(await captumScores(direct.sequence, requests), reference);
     const biasedOptions = {topK: 32, bias: 32};
     const biased = await prefixReplayBiasedTopK(direct.model, direct.sequence, requests, biasedOptions);
-    const biasedDifference = maxAbsDifference(biased.results, check.results);
+    const fallbacksBefore = nativeBackend.targetReadingStats.fullDistributionFallbacks;
     const samples: Samples = {wall: new Map(), cpu: new Map()};
     for (let round = 0; round < rounds; round++) {
         collect(samples, "none", await timeIt(() => prefixReplay(direct.sequence, requests, "none")));
         collect(samples, "confidence", await timeIt(() => prefixReplay(direct.sequence, requests, "confidence")));
-        collect(samples, "probabilities", await timeIt(() => prefixReplay(direct.sequence, requests, "probabilities")));
-        collect(samples, "native", await timeIt(() => prefixReplayWithoutMap(direct.model, direct.sequence, requests)));
         collect(samples, "biased", await timeIt(() => prefixReplayBiasedTopK(direct.model, direct.sequence, requests, biasedOptions)));
-        collect(samples, "evaluator", await evaluatorRun(backend, requests));
+        collect(samples, "evaluator", await evaluatorRun(nativeBackend, requests));
+        collect(samples, "evaluator-full", await evaluatorRun(fullBackend, requests));
+        collect(samples, "captum", await timeIt(() => captumScores(direct.sequence, requests)));
+        collect(samples, "a", await timeIt(() => naiveScores(direct.sequence, requests)));
     }
+    const fallbacks = nativeBackend.targetReadingStats.fullDistributionFallbacks - fallbacksBefore;
     const row = (label: string, name: string): string[] => {
         const cpu = medianOf(samples.cpu, name);
         const wall = medianOf(samples.wall, name);
         const share = (map: Map<string, number[]>): string => name === "none" ? "—"
             : `${(median((map.get(name) ?? []).map((value, round) => (value - (map.get("none")?.[round] ?? 0)) / value)) * 100).toFixed(1)}%`;
-        return [label, formatMs(cpu), formatMs(wall), `${roundRatio(samples.cpu, name, "none").toFixed(1)}×`, share(samples.cpu), share(samples.wall)];
+        return [label, formatMs(cpu), formatMs(wall), `${roundRatio(samples.cpu, name, "none").toFixed(1)}×`, share(samples.cpu),
+            ...baselineRatios(samples.cpu, name), ...baselineRatios(samples.wall, name)];
     };
-    await backend.dispose();
+    await nativeBackend.dispose();
+    await fullBackend.dispose();
     await direct.dispose();
     return [
-        `### Part 2: cost of reading target-token probabilities, llama-2-tiny-random (vocabulary ${vocabularySize}), ${rounds} rounds`,
+        `### Part 2: reading target-token probabilities, llama-2-tiny-random (vocabulary ${vocabularySize}), ${rounds} rounds`,
         "",
-        `Same 64 variants (full prompt ${fullPromptTokens} tokens with this tokenizer), evaluated as the Evaluator does on one lane ` +
-        `(prefix order, KV prefix reuse; ${check.stats.evaluatedTokens} tokens evaluated in ${check.stats.backendCalls} calls), logits at the 16 target positions of each variant.`,
+        `Same 64 variants (full prompt ${fullPromptTokens} tokens with this tokenizer). The Evaluator on one lane ` +
+        `(prefix order, KV prefix reuse; ${nativeCheck.stats.evaluatedTokens} tokens evaluated in ${nativeCheck.stats.backendCalls} calls), logits at the 16 target positions of each variant; ` +
+        "direct rows replay the same token work on one sequence.",
         "",
-        markdownTable(["target positions read as", "CPU time", "wall time", "CPU vs no logits", "share of CPU time on logits", "share of wall time on logits"], [
-            row("not requested (no logits)", "none"),
-            row("`confidence` only (native softmax + sort, no transfer)", "confidence"),
-            row("`probabilities` Map (what the backend does)", "probabilities"),
-            row("native flat array, no Map (internal API)", "native"),
-            row(`greedy confidence + biased top-${biasedOptions.topK} (internal API, exact)`, "biased"),
-            row("Evaluator + llama.cpp backend, 1 lane", "evaluator"),
+        markdownTable(["target positions read as", "CPU time", "wall time", "CPU vs no logits", "share of CPU time on logits",
+            "CPU: (a) / x", "CPU: (a′) / x", "wall: (a) / x", "wall: (a′) / x"], [
+            row("direct, not requested (no logits)", "none"),
+            row("direct, `confidence` only (native softmax + sort, no transfer)", "confidence"),
+            row(`direct, greedy confidence + biased top-${biasedOptions.topK} (bench/lib, internal API)`, "biased"),
+            row("**Evaluator + backend, biased top-k reading (default for this vocabulary)**", "evaluator"),
+            row("Evaluator + backend, `targetReading: \"full-distribution\"` (the previous default)", "evaluator-full"),
+            row("(a) captum-style: prefill + one target token per call, full distribution per step", "captum"),
+            row("(a′) single-pass naive: prompt + target in one call, full distribution per target position", "a"),
         ]),
         "",
-        `Scores vs the Evaluator's, max |Δ logprob|: native array ${difference.toExponential(2)}; ` +
-        `greedy confidence + biased top-${biasedOptions.topK} (bias ${biasedOptions.bias}) ${biasedDifference.toExponential(2)}, ` +
-        `${biased.fallbacks} of ${requests.length * 16} positions fell back to the full map.`,
+        `Max |Δ logprob| against (a′): Evaluator biased top-k ${maxAbsDifference(nativeCheck.results, reference).toExponential(2)}, ` +
+        `Evaluator full distribution ${maxAbsDifference(fullCheck.results, reference).toExponential(2)}, ` +
+        `direct biased top-k ${maxAbsDifference(biased.results, reference).toExponential(2)}, (a) captum-style ${captumDifference.toExponential(2)}. ` +
+        `Full-distribution fall-backs in the backend's timed runs: ${fallbacks} of ${rounds * requests.length * 16} positions.`,
     ].join("\n");
 }
 

@@ -43,7 +43,35 @@ function inputFor(tokens: readonly number[], from: number, firstLogit: number, m
     return input;
 }
 
-/** (a) What captum and inseq do: clear the sequence, evaluate prompt + target, every time. */
+/**
+ * (a) What captum and inseq do (research notes, anchors-attribution.md, captum section): per
+ * variant, a prefill of the prompt on a cleared sequence with the distribution at its last
+ * position, then the target fed one token per call (KV cache kept within the variant), reading
+ * the full distribution at each step. Batch 1, exact mode, the same tokens as every other arm.
+ */
+export async function captumScores(sequence: LlamaContextSequence, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
+    const results: ScoreResult[] = [];
+    for (const request of requests) {
+        await sequence.clearHistory();
+        const prefill: ControlledEvaluateInputItem[] = request.context.map((token, index) =>
+            index === request.context.length - 1 ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
+        let distribution = (await sequence.controlledEvaluate(prefill)).at(-1)?.next.probabilities;
+        const logprobs: number[] = [];
+        for (let index = 0; index < request.target.length; index++) {
+            const token = request.target[index]!;
+            logprobs.push(Math.log(distribution?.get(token as Token) ?? 0));
+            if (index === request.target.length - 1) break;
+            distribution = (await sequence.controlledEvaluate([[token as Token, {generateNext: {probabilities: true}}]]))[0]?.next.probabilities;
+        }
+        results.push({logprobs});
+    }
+    return results;
+}
+
+/**
+ * (a′) A stronger baseline than captum's: clear the sequence and evaluate prompt + target in ONE
+ * teacher-forced call per variant (no prefix reuse), the distribution at every target position.
+ */
 export async function naiveScores(sequence: LlamaContextSequence, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
     const results: ScoreResult[] = [];
     for (const request of requests) {
