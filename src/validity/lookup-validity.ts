@@ -128,8 +128,10 @@ export async function runLookupValidity(model: ModelBackend, task: OrganismTask,
 
 async function answersCorrectly(model: ModelBackend, item: TaskItem): Promise<boolean> {
     const bos = model.vocabulary.addBos && model.vocabulary.bos !== undefined ? [model.vocabulary.bos] : [];
-    const generation = await model.generate({context: [...bos, ...model.tokenize(item.prompt)], maxTokens: 1, temperature: 0, seed: 0, topLogprobs: 0}, 0);
-    return generation.text.trim() === item.answer;
+    // The answer's own tokens plus one for the space before it (one word on the organism's vocabulary).
+    const maxTokens = model.tokenize(item.answer).length + 1;
+    const generation = await model.generate({context: [...bos, ...model.tokenize(item.prompt)], maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    return generation.text.trim().split(/\s+/u)[0] === item.answer;
 }
 
 async function explainOrSkip(
