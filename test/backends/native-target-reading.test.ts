@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import {availableParallelism} from "node:os";
 import {after, before, test} from "node:test";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
+import {defaultThreads, sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {createSeededRandom} from "../../src/model/sampling.js";
 
@@ -85,5 +87,18 @@ test("prefix reuse on the native reading equals a fresh evaluation", async () =>
         assert.ok(maxDifference(reused.logprobs, scratch.logprobs) <= 1e-5);
     } finally {
         await fresh.dispose();
+    }
+});
+
+test("threads: 1 for a model under 64 MiB by default; an explicit count of every available core is used unclamped", async () => {
+    assert.equal(defaultThreads(63 << 20), 1);
+    assert.equal(defaultThreads(64 << 20), availableParallelism());
+    assert.equal(full.threads, 1);
+    assert.ok((await sharedLlama()).maxThreads >= availableParallelism());
+    const wide = await openLlamaCppModel(stories, {contextSize: 64, threads: availableParallelism()});
+    try {
+        assert.equal(wide.threads, availableParallelism());
+    } finally {
+        await wide.dispose();
     }
 });

@@ -41,7 +41,10 @@ export interface LlamaCppOptions {
     lanes?: number;
     /** "exact" (default): no flash attention, F32 KV cache. "fast": library defaults (F16 KV, flash attention auto). */
     precision?: LlamaCppPrecision;
-    /** CPU threads. Default: 1 for models under 64 MiB, else the number of available cores. */
+    /**
+     * CPU threads. Default: 1 for models under 64 MiB (llama.cpp's spinning threads collapse when a
+     * core is shared), else os.availableParallelism(), the real number of cores this process may use.
+     */
     threads?: number;
     /** Tokens per decode batch. Default: min(contextSize × lanes, 512). */
     batchSize?: number;
@@ -170,6 +173,11 @@ export class LlamaCppBackend implements ModelBackend {
             lanes: parts.sequences.length,
             exact: parts.precision === "exact",
         };
+    }
+
+    /** CPU threads llama.cpp evaluates with (the option, or the default for the file's size). */
+    get threads(): number {
+        return this.context.idealThreads;
     }
 
     /** How scoring reads target-token probabilities (see {@link TargetReading}). */

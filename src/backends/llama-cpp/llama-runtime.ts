@@ -27,10 +27,17 @@ export function defaultThreads(modelBytes: number): number {
     return modelBytes < smallModelBytes ? 1 : Math.max(1, availableParallelism());
 }
 
-/** The shared runtime; GPU only when one is present, never builds from source. */
+/**
+ * The shared runtime; GPU only when one is present, never builds from source. On the CPU,
+ * node-llama-cpp 3.21.1 caps every context's threads at max(4, physical "math" cores) unless
+ * maxThreads is given; it is raised to os.availableParallelism() so that the default of real-size
+ * models (every available core, see defaultThreads) is what llama.cpp actually runs with.
+ */
 export function sharedLlama(): Promise<Llama> {
+    const gpu = gpuLikelyPresent();
     runtime ??= getLlama({
-        gpu: gpuLikelyPresent() ? "auto" : false,
+        gpu: gpu ? "auto" : false,
+        ...(gpu ? {} : {maxThreads: Math.max(4, availableParallelism())}),
         build: "never",
         logLevel: LlamaLogLevel.error,
         logger: (level, message) => {
