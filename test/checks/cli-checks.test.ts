@@ -26,7 +26,7 @@ describe("check commands on scripted explainers", () => {
         assert.equal(lying.code, 0, lying.stderr);
         assert.match(lying.stdout, /unfaithfulness = unfaithful \/ flipped = 2\/2 = 1\.000/);
         assert.match(lying.stdout, /skipped line 2: not valid JSON/);
-        const honest = await runCli(["check", "counterfactual", "--model", "scripted:honest-explainer:generation-only", "--dataset", dataset, "--db", db, ...listFlags, "--json"]);
+        const honest = await runCli(["check", "counterfactual", "--model", "scripted:honest-explainer:generation-only", "--dataset", dataset, "--db", db, ...listFlags, "--json", "--concurrency", "2"]);
         assert.equal(honest.code, 0, honest.stderr);
         const json = JSON.parse(honest.stdout) as {summary: {unfaithfulness: number; flipped: number; malformedLines: number}};
         assert.equal(json.summary.unfaithfulness, 0);

@@ -119,7 +119,7 @@ export async function selfExplanationItem(backend: ModelBackend, item: DatasetIt
     const base = itemPrompt(item.input);
     const prompt = protocol === "citation" ? base
         : elicitationPrompt(base, {format: protocol, order: order ?? "pe", unit, k, ...(item.options === undefined ? {} : {options: item.options})});
-    const text = await generateText(backend, prompt, settings.maxTokens ?? (protocol === "list" ? 16 * n + 48 : 96));
+    const text = await generateText(backend, prompt, settings.maxTokens ?? (protocol === "list" ? 16 * n + 48 : protocol === "citation" ? 32 : 96));
 
     // The answer and the unit scores, read from the reply.
     let answer: string | undefined;
@@ -131,7 +131,10 @@ export async function selfExplanationItem(backend: ModelBackend, item: DatasetIt
         const split = /\bbecause\b|\bdoc(?:ument)?\s*#?\s*\d+|\[\d+\]/i.exec(text);
         const answerPart = split === null ? text : text.slice(0, split.index);
         answer = item.options === undefined ? answerPart.trim().split(/\s+/)[0] : pickOption(answerPart, item.options);
-        const labels = split === null ? [] : parseCitations(text.slice(split.index));
+        // Citations are read from the answer's first sentence only (a model may run on after it).
+        const rest = split === null ? "" : text.slice(split.index);
+        const sentenceEnd = rest.search(/[.\n]/);
+        const labels = parseCitations(sentenceEnd < 0 ? rest : rest.slice(0, sentenceEnd));
         const valid = labels.filter((label) => label >= 1 && label <= n);
         selfScores = unitTexts.map((_, index) => (valid.includes(index + 1) ? 1 : 0));
         parsing = {entries: labels.length, matched: valid.length, unmatched: labels.filter((label) => !valid.includes(label)).map(String), omittedUnits: n - valid.length, unparsed: []};

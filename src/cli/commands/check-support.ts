@@ -36,8 +36,30 @@ export const datasetOptionSpecs = {
 
 export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo): Promise<ModelBackend> {
     const model = options.model;
-    if (typeof model === "string" && model.startsWith("scripted:")) return scriptedExplainerFromSpec(model);
-    return (await openModelFromOptions(options, command, io)).backend;
+    if (typeof model === "string" && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
+    return serializedBackend((await openModelFromOptions(options, command, io)).backend);
+}
+
+/**
+ * The checks call score/generate on lane 0 from several items at once (--concurrency); calls on
+ * one lane must not overlap, so this wrapper queues them. Items still interleave call by call.
+ */
+export function serializedBackend(backend: ModelBackend): ModelBackend {
+    let queue: Promise<unknown> = Promise.resolve();
+    const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
+        const next = queue.then(work, work);
+        queue = next.catch(() => undefined);
+        return next;
+    };
+    return {
+        id: backend.id, name: backend.name, capabilities: backend.capabilities, vocabulary: backend.vocabulary,
+        tokenize: (text) => backend.tokenize(text),
+        detokenize: (tokens, special) => backend.detokenize(tokens, special),
+        renderChat: (messages, assistantResponse) => backend.renderChat(messages, assistantResponse),
+        score: (request, lane) => enqueue(() => backend.score(request, lane)),
+        generate: (request, lane) => enqueue(() => backend.generate(request, lane)),
+        dispose: () => backend.dispose(),
+    };
 }
 
 export interface LoadedDataset {
