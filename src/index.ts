@@ -15,7 +15,7 @@ export {openVllmModel, VllmBackend, type VllmOptions} from "./backends/vllm/vllm
 export {openSglangModel, SglangBackend, type SglangOptions} from "./backends/sglang/sglang-backend.js";
 export {openOpenAiCompatibleModel, OpenAiCompatibleBackend, type OpenAiCompatibleOptions} from "./backends/openai-compatible/openai-backend.js";
 export {ReplicatedBackend, type ReplicatedBackendOptions, type ReplicaRetryPolicy, type ReplicaStats} from "./evaluator/replicas.js";
-export {FileScoreCache} from "./evaluator/persistent-cache.js";
+export {FileScoreCache} from "./store/score-cache-file.js";
 export {startGlassboxServer, type GlassboxServerOptions, type RunningServer} from "./server/http-server.js";
 export {alignTarget, promptTokens, tokenizeWithBos, type AlignedTarget, type TokenPiece, type TokenizingBackend} from "./model/alignment.js";
 export {createSeededRandom, sampleCandidate, type WeightedCandidate} from "./model/sampling.js";

@@ -4,7 +4,7 @@ import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
-import {FileScoreCache} from "../../evaluator/persistent-cache.js";
+import {FileScoreCache} from "../../store/score-cache-file.js";
 import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, unitTreeFor, type ExplainProgress} from "../../explain/explain.js";
 import {parseExplainInput, parseRationaleFlag, type ExplainInputFile} from "../../explain/input-file.js";
 import {checkRationale} from "../../explain/rationale.js";

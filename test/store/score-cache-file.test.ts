@@ -6,7 +6,7 @@ import {join} from "node:path";
 import {describe, test} from "node:test";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
-import {FileScoreCache} from "../../src/evaluator/persistent-cache.js";
+import {FileScoreCache} from "../../src/store/score-cache-file.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {runCli} from "../helpers/run-cli.js";
 
