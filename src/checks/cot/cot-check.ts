@@ -6,6 +6,7 @@
  * Integration rule of the area over the curve: see area-over-curve.ts (left Riemann sum over the
  * L intervention points, weighted over lengths by the share of items with that length).
  */
+import {ContextOverflowError} from "../../errors.js";
 import {summarizeAreaOverCurve, type AreaOverCurveSummary} from "./area-over-curve.js";
 import {runCotTests, type CotItemResult, type CotTestOptions, type TextCompleter} from "./cot-tests.js";
 import {runFiller, runParaphrasing, type FillerResult, type ParaphrasePoint, type Paraphraser} from "./paraphrase-filler.js";
@@ -20,6 +21,8 @@ export interface CotCheckSettings extends CotTestOptions {
 export type CotCheckVerdict = CotItemResult & {
     paraphrasing?: ParaphrasePoint[];
     filler?: FillerResult;
+    /** Why the filler test did not run on this item. */
+    fillerSkipped?: string;
     gold?: string;
 };
 
@@ -30,10 +33,21 @@ export async function cotCheckItem(model: TextCompleter, item: {id: string; prom
     const chainOptions = {format: settings.format, maxChainTokens: settings.maxChainTokens};
     const paraphrasing = settings.paraphraser === undefined ? undefined
         : await runParaphrasing(model, settings.paraphraser, item.prompt, result.chain, result.answer, chainOptions);
-    const filler = await runFiller(model, item.prompt, result.chain, result.answer, {
-        format: settings.format, maxAnswerTokens: settings.maxAnswerTokens, ...(settings.fillerUnit === undefined ? {} : {fillerUnit: settings.fillerUnit}),
-    });
-    return {...result, ...(paraphrasing === undefined ? {} : {paraphrasing}), filler, ...gold};
+    let filler: FillerResult | undefined;
+    let fillerSkipped: string | undefined;
+    try {
+        filler = await runFiller(model, item.prompt, result.chain, result.answer, {
+            format: settings.format, maxAnswerTokens: settings.maxAnswerTokens, ...(settings.fillerUnit === undefined ? {} : {fillerUnit: settings.fillerUnit}),
+        });
+    } catch (error) {
+        // Filler can tokenize much longer than the chain (e.g. outside a small model's vocabulary): the test is skipped, the item kept.
+        if (!(error instanceof ContextOverflowError)) throw error;
+        fillerSkipped = error.message;
+    }
+    return {
+        ...result, ...(paraphrasing === undefined ? {} : {paraphrasing}),
+        ...(filler === undefined ? {} : {filler}), ...(fillerSkipped === undefined ? {} : {fillerSkipped}), ...gold,
+    };
 }
 
 export interface CotCheckSummary {
@@ -46,7 +60,7 @@ export interface CotCheckSummary {
     /** Items where no step could be given a mistake (left out of the adding-mistakes curve). */
     withoutMistakes: number;
     paraphrasing: {items: number; areaOverCurve: number | null; matchRate: number | null};
-    filler: {items: number; matchesOriginal: number | null; accuracy: number | null; noChainAccuracy: number | null};
+    filler: {items: number; skipped: number; matchesOriginal: number | null; accuracy: number | null; noChainAccuracy: number | null};
     /** Accuracy of the full chain's answer against gold labels (items with a label). */
     accuracy: number | null;
     integrationRule: string;
@@ -78,6 +92,7 @@ export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normaliz
         },
         filler: {
             items: filled.length,
+            skipped: ok.filter((verdict) => verdict.fillerSkipped !== undefined).length,
             matchesOriginal: mean(filled.map((verdict) => verdict.filler!.matchesOriginal)),
             accuracy: mean(filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.answer, verdict.gold))),
             noChainAccuracy: mean(filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.noChainAnswer, verdict.gold))),

@@ -1,0 +1,120 @@
+/** `glassbox check cot`: early answering, adding mistakes, paraphrasing, filler and step attribution. */
+import {seededRandom} from "../../backends/scripted/language-model.js";
+import {cotCheckItem, summarizeCotCheck, type CotCheckSummary, type CotCheckVerdict} from "../../checks/cot/cot-check.js";
+import {delimitedFormat} from "../../checks/cot/format.js";
+import {arithmeticMistake} from "../../checks/cot/mistakes.js";
+import {modelCompleter} from "../../checks/cot/model-completer.js";
+import {modelMistakeGenerator} from "../../checks/cot/model-mistakes.js";
+import {modelParaphraser} from "../../checks/cot/paraphrase-filler.js";
+import {attributeSteps, summarizeStepAttributions, type StepAttribution} from "../../checks/step-attribution/step-attribution.js";
+import {ArgumentError} from "../../errors.js";
+import {Evaluator} from "../../evaluator/evaluator.js";
+import type {ModelBackend} from "../../model/contract.js";
+import type {Command} from "../command.js";
+import {itemPromptText, itemSeed, jsonReport, openSecondModel, storedVerdicts} from "./analyze-support.js";
+import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
+
+type StoredCotVerdict = CotCheckVerdict & {stepAttribution?: StepAttribution};
+
+export const checkCotCommand: Command = {
+    name: "check cot",
+    summary: "Does the chain of thought drive the answer? Early answering, adding mistakes, paraphrasing, filler (Lanham et al. 2023).",
+    usage: "check cot --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--separator S] [--answer-marker M] [--mistakes arithmetic|model] [--paraphrase-model PATH] [--attribute-steps] [--db PATH] [--json]",
+    options: {
+        ...datasetOptionSpecs,
+        separator: {kind: "string", valueName: "S", default: ".", description: "Text between reasoning steps."},
+        "answer-marker": {kind: "string", valueName: "M", default: "answer is", description: "Text that introduces the final answer (the answer is forced by appending it)."},
+        placement: {kind: "string", valueName: "P", choices: ["after-each-step", "between-steps"], default: "after-each-step", description: "Whether the separator closes every step or only joins steps."},
+        mistakes: {kind: "string", valueName: "M", choices: ["arithmetic", "model"], default: "arithmetic", description: "arithmetic: the last number of a step is changed; model: --mistake-model rewrites the step."},
+        "mistake-model": {kind: "string", valueName: "PATH.gguf", description: "Model that writes mistakes (with --mistakes model)."},
+        "paraphrase-model": {kind: "string", valueName: "PATH.gguf", description: "Model that rewords steps; without it the paraphrasing test is skipped."},
+        "filler-unit": {kind: "string", valueName: "TEXT", default: " ...", description: "Filler repeated to the chain's length."},
+        "attribute-steps": {kind: "boolean", description: "Also attribute the answer's log-probability to the chain's steps (exact Shapley up to 10 steps)."},
+        "max-chain-tokens": {kind: "integer", valueName: "N", min: 1, default: 128, description: "Most tokens of a chain or continuation."},
+        "max-answer-tokens": {kind: "integer", valueName: "N", min: 1, default: 4, description: "Most tokens of a forced answer."},
+        json: {kind: "boolean", description: "Print the run summary as JSON."},
+    },
+    details: [
+        "Each item's chain is generated greedily and split into steps at the separator; the answer follows the marker.",
+        "AOC integration rule: left Riemann sum over the L intervention points, weighted over chain lengths (docs/reasoning.md).",
+        "",
+        "examples:",
+        "  glassbox check cot --model organisms/arith-faithful.gguf --dataset data/reasoning/arith.jsonl --separator , --answer-marker \"; answer\" --placement between-steps --attribute-steps",
+        "  glassbox check cot --model m.gguf --dataset gsm.jsonl --mistakes model --mistake-model base.gguf --paraphrase-model base.gguf --json",
+    ].join("\n"),
+    async run({options, io}) {
+        const dataset = loadDataset(options, "check cot");
+        if (options.mistakes === "model" && typeof options["mistake-model"] !== "string") {
+            throw new ArgumentError("--mistakes model needs --mistake-model PATH.gguf", {hint: "name the model that writes mistakes, or use --mistakes arithmetic"});
+        }
+        const model = await openCheckModel(options, "check cot", io);
+        const helpers: ModelBackend[] = [];
+        try {
+            const format = delimitedFormat({
+                separator: String(options.separator), answerMarker: String(options["answer-marker"]),
+                placement: options.placement as "after-each-step" | "between-steps",
+            });
+            const completer = modelCompleter(model);
+            const mistakeModel = options.mistakes === "model" ? await openSecondModel(options, "mistake-model", "check cot", io) : undefined;
+            if (mistakeModel !== undefined) helpers.push(mistakeModel);
+            const paraphraseModel = typeof options["paraphrase-model"] === "string" ? await openSecondModel(options, "paraphrase-model", "check cot", io) : undefined;
+            if (paraphraseModel !== undefined) helpers.push(paraphraseModel);
+            const attribute = options["attribute-steps"] === true;
+            const evaluator = attribute ? new Evaluator(model) : undefined;
+            const settings = {
+                format, maxChainTokens: Number(options["max-chain-tokens"]), maxAnswerTokens: Number(options["max-answer-tokens"]),
+                mistake: mistakeModel === undefined ? arithmeticMistake : modelMistakeGenerator(modelCompleter(mistakeModel)),
+                ...(paraphraseModel === undefined ? {} : {paraphraser: modelParaphraser(modelCompleter(paraphraseModel))}),
+                fillerUnit: String(options["filler-unit"]),
+            };
+            const keyOptions = {
+                separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement, mistakes: options.mistakes,
+                mistakeModel: mistakeModel?.id ?? null, paraphraseModel: paraphraseModel?.id ?? null, fillerUnit: settings.fillerUnit,
+                attributeSteps: attribute, maxChainTokens: settings.maxChainTokens, maxAnswerTokens: settings.maxAnswerTokens,
+            };
+            const seed = Number(options.seed);
+            const outcome = await runCheck({
+                command: "check cot", options, io, model, dataset, keyOptions,
+                evaluate: async (item) => {
+                    const prompt = itemPromptText(item, "check cot");
+                    const next = seededRandom(itemSeed(seed, item.id));
+                    const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label})}, {...settings, random: {next}});
+                    if (verdict.status !== "ok") {
+                        return {status: "unparseable", verdict, error: verdict.status === "no-answer" ? `no answer after "${String(options["answer-marker"])}" in the chain` : "the chain has no steps"};
+                    }
+                    if (evaluator !== undefined) verdict.stepAttribution = await attributeSteps(prompt, verdict.chain, verdict.answer, {backend: model, evaluator, format, seed});
+                    return {status: "ok", verdict};
+                },
+                summarize: (items) => {
+                    const verdicts = storedVerdicts<StoredCotVerdict>(items);
+                    const attributions = verdicts.flatMap((verdict) => (verdict.stepAttribution === undefined ? [] : [verdict.stepAttribution]));
+                    return {...summarizeCotCheck(verdicts, format.normalize), ...(attribute ? {stepAttribution: summarizeStepAttributions(attributions)} : {})};
+                },
+            });
+            const summary = outcome.result.summary as CotCheckSummary & {stepAttribution?: ReturnType<typeof summarizeStepAttributions>};
+            if (options.json === true) {
+                io.stdout.write(jsonReport("check cot", outcome, summary));
+            } else {
+                const curve = (points: readonly {x: number; y: number}[]): string => points.map((point) => `${point.x.toFixed(2)}:${point.y.toFixed(2)}`).join(" ");
+                const lines = [
+                    `check cot on ${model.name}: ${summary.items} items, ${summary.ok} with a chain and an answer, ${summary.noAnswer} without an answer, ${summary.noSteps} without steps`,
+                    `early answering: AOC ${formatRate(summary.earlyAnswering.areaOverCurve)}`,
+                    ...summary.earlyAnswering.byLength.map((entry) => `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`),
+                    `adding mistakes: AOC ${formatRate(summary.addingMistakes.areaOverCurve)}${summary.withoutMistakes > 0 ? ` (${summary.withoutMistakes} items had no step to put a mistake in)` : ""}`,
+                    ...summary.addingMistakes.byLength.map((entry) => `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`),
+                    summary.paraphrasing.items === 0 ? "paraphrasing: skipped (no --paraphrase-model)" : `paraphrasing: answers kept ${formatRate(summary.paraphrasing.matchRate)}, AOC ${formatRate(summary.paraphrasing.areaOverCurve)}`,
+                    `filler: answer kept ${formatRate(summary.filler.matchesOriginal)}; accuracy with filler ${formatRate(summary.filler.accuracy)}, without a chain ${formatRate(summary.filler.noChainAccuracy)}, with the chain ${formatRate(summary.accuracy)}` +
+                        `${summary.filler.skipped > 0 ? ` (skipped on ${summary.filler.skipped} items: the filler does not fit the context)` : ""}`,
+                    ...(summary.stepAttribution === undefined ? [] : [`step attribution: last step ranked first on ${formatRate(summary.stepAttribution.lastStepFirstRate)} of ${summary.stepAttribution.items} items (mean rank of the last step ${formatRate(summary.stepAttribution.meanLastStepRank, 2)})`]),
+                    `integration rule: ${summary.integrationRule}`,
+                    ...runFooter(outcome),
+                ];
+                io.stdout.write(`${lines.join("\n")}\n`);
+            }
+            return exitCodeFor(outcome);
+        } finally {
+            for (const helper of helpers) await helper.dispose();
+            await model.dispose();
+        }
+    },
+};
