@@ -3,6 +3,10 @@ import {amplifyCommand} from "./amplify.js";
 import {benchValidityCommand} from "./bench.js";
 import {demoCommand} from "./demo.js";
 import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
+import {analyzeConfidenceCommand, analyzeSubthoughtsCommand} from "./analyze.js";
+import {checkBiasCommand} from "./check-bias.js";
+import {checkCotCommand} from "./check-cot.js";
+import {compareCommand} from "./compare.js";
 import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
 import {refineCommand} from "./refine.js";
@@ -23,6 +27,11 @@ export const commands: Command[] = [
     viewCommand,
     checkSelfExplanationCommand,
     checkCounterfactualCommand,
+    checkCotCommand,
+    checkBiasCommand,
+    analyzeSubthoughtsCommand,
+    analyzeConfidenceCommand,
+    compareCommand,
     refineCommand,
     benchValidityCommand,
     amplifyCommand,
