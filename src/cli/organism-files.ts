@@ -4,6 +4,8 @@
  * organisms/. A missing, unreadable or corrupt file (or one that is not that organism) is one
  * ModelFileError naming the file and the command that rebuilds it.
  */
+import {createHash} from "node:crypto";
+import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {openLlamaCppModel, type LlamaCppBackend} from "../backends/llama-cpp/backend.js";
 import {checkModelFile} from "../backends/llama-cpp/model-file-check.js";
@@ -21,6 +23,8 @@ export function organismFile(name: OrganismName, directory?: string): string {
 export interface OpenedOrganism {
     spec: OrganismSpec;
     path: string;
+    /** SHA-256 of the file, hex: which build of the organism produced a result. */
+    sha256: string;
     backend: LlamaCppBackend;
 }
 
@@ -45,7 +49,7 @@ export async function openOrganism(name: OrganismName, options: {directory?: str
     }
     try {
         const backend = await openLlamaCppModel(path, {precision: "exact", ...(options.lanes === undefined ? {} : {lanes: options.lanes})});
-        return {spec, path, backend};
+        return {spec, path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex"), backend};
     } catch (error) {
         throw unusable(`cannot be loaded (${firstLine(error)})`, error);
     }

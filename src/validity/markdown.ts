@@ -18,15 +18,18 @@ export interface ValidityReport {
     date: string;
     machine: string;
     seconds: number;
+    /** The organism files used, with their SHA-256. */
+    organisms: {name: string; sha256: string}[];
     lookup?: LookupValidityResult & {itemSeed: number};
     cot?: {faithful: CotValidityResult; decorative: CotValidityResult; itemSeed: number};
 }
 
 export function validityMarkdown(report: ValidityReport): string {
     const lines: string[] = [];
-    lines.push(`Produced by \`${report.command}\` on ${report.date} (${report.machine}; ${report.seconds.toFixed(0)} s in all). The organisms`);
-    lines.push("are glassbox's own tiny models whose evidence is known by construction (docs/organisms/); every number is");
+    lines.push(`Produced by \`${report.command}\` on ${report.date} (${report.machine}; ${report.seconds.toFixed(0)} s in all).`);
+    lines.push("The organisms are glassbox's own tiny models whose evidence is known by construction (docs/organisms/); every number is");
     lines.push("computed through llama.cpp (exact precision: no flash attention, F32 KV cache), greedy where the model generates.");
+    lines.push(`Organism files: ${report.organisms.map((organism) => `${organism.name}.gguf (SHA-256 ${organism.sha256.slice(0, 16)}…)`).join(", ")}.`);
     if (report.lookup !== undefined) lines.push("", ...lookupSection(report.lookup));
     if (report.cot !== undefined) lines.push("", ...cotSection(report.cot));
     return `${lines.join("\n")}\n`;

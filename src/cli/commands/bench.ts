@@ -63,9 +63,11 @@ export const benchValidityCommand: Command = {
             date: new Date().toISOString().slice(0, 10),
             machine: `${cpus().length} logical cores, load average ${loadavg()[0]?.toFixed(1) ?? "?"} at the start`,
             seconds: 0,
+            organisms: [],
         };
         if (part !== "cot") {
             const lookup = await openOrganism("lookup", directory);
+            report.organisms.push({name: "lookup", sha256: lookup.sha256});
             try {
                 const result = await runLookupValidity(lookup.backend, lookup.spec.task(), {
                     items, wordItems, itemSeed: lookupItemSeed, methods: documentMethods, budgets, wordMethods,
@@ -78,8 +80,8 @@ export const benchValidityCommand: Command = {
             }
         }
         if (part !== "lookup") {
-            const faithful = await runCot("arith-faithful", cotItems, directory, io);
-            const decorative = await runCot("arith-decorative", cotItems, directory, io);
+            const faithful = await runCot("arith-faithful", cotItems, directory, io, report);
+            const decorative = await runCot("arith-decorative", cotItems, directory, io, report);
             report.cot = {faithful, decorative, itemSeed: cotItemSeed};
         }
         report.seconds = (performance.now() - started) / 1000;
@@ -97,8 +99,9 @@ export const benchValidityCommand: Command = {
     },
 };
 
-async function runCot(name: "arith-faithful" | "arith-decorative", items: number, directory: {directory?: string}, io: CommandIo): Promise<CotValidityResult> {
+async function runCot(name: "arith-faithful" | "arith-decorative", items: number, directory: {directory?: string}, io: CommandIo, report: ValidityReport): Promise<CotValidityResult> {
     const organism = await openOrganism(name, {...directory, lanes: 2});
+    report.organisms.push({name, sha256: organism.sha256});
     try {
         return await runCotValidity(modelCompleter(organism.backend), organism.spec.task(), {
             items, itemSeed: cotItemSeed, mistakeSeed: cotItemSeed + 1,
@@ -120,7 +123,9 @@ export function parseBudgets(text: string): number[] {
 
 function commandLine(options: ParsedOptions): string {
     const parts = ["glassbox bench validity"];
-    for (const name of ["items", "word-items", "cot-items", "budgets", "part"]) {
+    const part = String(options.part ?? "all");
+    const names = part === "cot" ? ["cot-items", "part"] : part === "lookup" ? ["items", "word-items", "budgets", "part"] : ["items", "word-items", "cot-items", "budgets"];
+    for (const name of names) {
         if (options[name] !== undefined) parts.push(`--${name} ${String(options[name])}`);
     }
     return parts.join(" ");
