@@ -47,7 +47,7 @@ export async function openSecondModel(options: ParsedOptions, flag: string, comm
 
 export function jsonReport(kind: string, outcome: {result: DatasetRunResult; db: string}, summary: unknown): string {
     const {result} = outcome;
-    const problems = result.items.filter((item) => item.status === "unparseable" || item.status === "error")
+    const problems = result.items.filter((item) => item.status === "unparseable" || item.status === "error" || item.error !== undefined)
         .map((item) => ({id: item.itemId, status: item.status, error: item.error ?? null}));
     return `${JSON.stringify({kind, run: result.run.id, status: result.run.status, db: outcome.db, resumedItems: result.skipped, summary, problems, malformed: result.malformed}, null, 2)}\n`;
 }
