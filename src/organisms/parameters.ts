@@ -116,7 +116,7 @@ export function viewsOf<T extends Float32Array | Float64Array>(config: ModelConf
  * that scale: a component common to all tokens, from which attention can build content-free,
  * purely positional patterns (such as attending to the previous token) from the start.
  */
-export function initialParameters(config: ModelConfig, random: SeededRandom, sharedEmbedding = 0): Float32Array {
+export function initialParameters(config: ModelConfig, random: SeededRandom, sharedEmbedding = 0, previousTokenHead = false): Float32Array {
     const data = new Float32Array(parameterCount(config));
     const residualScale = 1 / Math.sqrt(2 * config.layers);
     for (const spec of tensorLayout(config)) {
@@ -137,6 +137,39 @@ export function initialParameters(config: ModelConfig, random: SeededRandom, sha
         for (let row = 0; row < config.vocabSize; row++) {
             for (let i = 0; i < config.dim; i++) data[row * config.dim + i] = data[row * config.dim + i]! + shared[i]!;
         }
+        if (previousTokenHead) seedPreviousTokenHead(config, data, shared);
     }
     return data;
+}
+
+/**
+ * Sets the first head of the first block to attend to the previous token, whatever the tokens: its
+ * query and key read only the embedding direction shared by all tokens, through the three fastest
+ * rotary pairs, with the key's phase advanced by one position, so that the score peaks at offset −1.
+ * Training then starts with the first half of an induction circuit in place (the lookup organism
+ * needs one: find the key, copy the word after it).
+ */
+function seedPreviousTokenHead(config: ModelConfig, data: Float32Array, shared: readonly number[]): void {
+    const layout = tensorLayout(config);
+    const find = (name: string): TensorSpec => {
+        const spec = layout.find((candidate) => candidate.name === name);
+        if (spec === undefined) throw new RangeError(`no tensor ${name}`);
+        return spec;
+    };
+    const wq = find("blk.0.attn_q.weight");
+    const wk = find("blk.0.attn_k.weight");
+    const headDim = config.dim / config.heads;
+    const norm = Math.sqrt(shared.reduce((total, value) => total + value * value, 0));
+    const direction = shared.map((value) => value / norm);
+    const scale = 1.5;
+    for (let row = 0; row < headDim; row++) {
+        const pair = Math.floor(row / 2);
+        const theta = Math.pow(config.ropeBase, (-2 * pair) / headDim);
+        const queryWeight = pair < 3 && row % 2 === 0 ? scale : 0;
+        const keyWeight = pair < 3 ? scale * (row % 2 === 0 ? Math.cos(theta) : Math.sin(theta)) : 0;
+        for (let i = 0; i < config.dim; i++) {
+            data[wq.offset + row * config.dim + i] = queryWeight * direction[i]!;
+            data[wk.offset + row * config.dim + i] = keyWeight * direction[i]!;
+        }
+    }
 }

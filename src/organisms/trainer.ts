@@ -24,6 +24,8 @@ export interface TrainingSettings {
     optimizer: Omit<AdamWSettings, "totalSteps">;
     /** Scale of a direction shared by all initial token embeddings (see initialParameters); default 0. */
     sharedEmbedding?: number;
+    /** Start the first head of the first block as a previous-token head (needs sharedEmbedding > 0). */
+    previousTokenHead?: boolean;
 }
 
 export interface TrainingProgress {
@@ -59,7 +61,7 @@ export function trainOrganism(
 ): TrainedOrganism {
     const vocabulary = new WordVocabulary(task.words);
     const config = modelConfigFor(task, vocabulary, architecture);
-    const parameters = initialParameters(config, new SeededRandom(settings.seed), settings.sharedEmbedding ?? 0);
+    const parameters = initialParameters(config, new SeededRandom(settings.seed), settings.sharedEmbedding ?? 0, settings.previousTokenHead ?? false);
     const decoder = new Decoder(config, parameters);
     const optimizer = new AdamW(config, {...settings.optimizer, totalSteps: settings.steps});
     const data = new SeededRandom(settings.seed * 7919 + 17);

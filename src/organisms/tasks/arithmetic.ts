@@ -25,6 +25,12 @@ export interface ArithmeticSettings {
     errorRate: number;
     /** Probability that a training chain is cut short before its last total. */
     truncationRate: number;
+    /**
+     * Train the answer only where the last written total differs from the answer (default false).
+     * For an organism whose answer comes from the question this removes every item on which
+     * copying the last total would be rewarded, so the answer must be computed from the question.
+     */
+    answerLossOnlyWhereStepsDisagree?: boolean;
 }
 
 export const defaultArithmeticSettings: ArithmeticSettings = {operands: 4, modulus: 10, errorRate: 0.35, truncationRate: 0.35};
@@ -117,8 +123,10 @@ export function createArithmeticTask(source: AnswerSource, settings: ArithmeticS
                 push(String(total), i !== errorAt);
             });
             push(";", kept === count);
+            const lastWritten = written[written.length - 1]!;
+            const trainAnswer = !(settings.answerLossOnlyWhereStepsDisagree ?? false) || lastWritten !== answer;
             push("answer", true);
-            push(String(answer), true);
+            push(String(answer), trainAnswer);
             return {words, loss};
         },
         answerOf(completion: string): string | undefined {
