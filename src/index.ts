@@ -9,6 +9,7 @@ export * from "./attribution/index.js";
 export * from "./metrics/index.js";
 export * from "./units/index.js";
 export * from "./explain/index.js";
+export * from "./reasoning/index.js";
 export * from "./backends/llama-cpp/index.js";
 export {openModel, parseModelSpec, requireCapabilities, type ModelSpec, type OpenedBackend, type RemoteModelOptions} from "./backends/resolve-model.js";
 export {openVllmModel, VllmBackend, type VllmOptions} from "./backends/vllm/vllm-backend.js";
