@@ -79,3 +79,13 @@ test("model-written mistakes: the first line of the rewrite; an unchanged step g
     assert.equal(verdict.status, "ok");
     if (verdict.status === "ok") assert.deepEqual(verdict.addingMistakes.map((point) => point.mistakenStep), ["3 + 4 = 9", "3 + 4 = 9"]);
 });
+
+test("a chain given with the item is used instead of generating one", async () => {
+    const verdict = await cotCheckItem(toy(), {id: "g", prompt: "q 3 4 5 :", chain: " 3 + 4 = 9 ; 9 + 5 = 4 ; answer 4"}, {format, maxChainTokens: 40, maxAnswerTokens: 2, mistake: arithmeticMistake, random});
+    assert.equal(verdict.status, "ok");
+    if (verdict.status !== "ok") return;
+    assert.deepEqual(verdict.chain, ["3 + 4 = 9", "9 + 5 = 4"]);
+    assert.equal(verdict.answer, "4");
+    // The toy answers from the last step it sees: after one step, 9.
+    assert.deepEqual(verdict.earlyAnswering.map((point) => point.answer), ["3", "9"]);
+});

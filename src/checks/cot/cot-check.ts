@@ -26,7 +26,24 @@ export type CotCheckVerdict = CotItemResult & {
     gold?: string;
 };
 
-export async function cotCheckItem(model: TextCompleter, item: {id: string; prompt: string; gold?: string}, settings: CotCheckSettings): Promise<CotCheckVerdict> {
+/**
+ * A completer that answers the chain prompt (the item's prompt with no steps, no cue) with a given
+ * chain and passes every other prompt to the model: the tests then run on a chain taken from the
+ * dataset instead of one the model writes.
+ */
+export function withGivenChain(model: TextCompleter, chainPrompt: string, chain: string): TextCompleter {
+    return {
+        async complete(prompts, maxTokens) {
+            const others = prompts.filter((prompt) => prompt !== chainPrompt);
+            const outputs = others.length === 0 ? [] : await model.complete(others, maxTokens);
+            let next = 0;
+            return prompts.map((prompt) => (prompt === chainPrompt ? chain : outputs[next++]!));
+        },
+    };
+}
+
+export async function cotCheckItem(model: TextCompleter, item: {id: string; prompt: string; gold?: string; chain?: string}, settings: CotCheckSettings): Promise<CotCheckVerdict> {
+    if (item.chain !== undefined) model = withGivenChain(model, settings.format.compose(item.prompt, [], false), item.chain);
     const result = await runCotTests(model, {id: item.id, prompt: item.prompt}, settings);
     const gold = item.gold === undefined ? {} : {gold: item.gold};
     if (result.status !== "ok") return {...result, ...gold};

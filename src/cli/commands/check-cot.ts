@@ -35,7 +35,8 @@ export const checkCotCommand: Command = {
         json: {kind: "boolean", description: "Print the run summary as JSON."},
     },
     details: [
-        "Each item's chain is generated greedily and split into steps at the separator; the answer follows the marker.",
+        "Each item's chain is its \"target\" when given, else generated greedily; it is split into steps at the separator and",
+        "the answer follows the marker.",
         "AOC integration rule: left Riemann sum over the L intervention points, weighted over chain lengths (docs/reasoning.md).",
         "",
         "examples:",
@@ -78,7 +79,7 @@ export const checkCotCommand: Command = {
                 evaluate: async (item) => {
                     const prompt = itemPromptText(item, "check cot");
                     const next = seededRandom(itemSeed(seed, item.id));
-                    const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label})}, {...settings, random: {next}});
+                    const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label}), ...(item.target === undefined ? {} : {chain: item.target})}, {...settings, random: {next}});
                     if (verdict.status !== "ok") {
                         return {status: "unparseable", verdict, error: verdict.status === "no-answer" ? `no answer after "${String(options["answer-marker"])}" in the chain` : "the chain has no steps"};
                     }
