@@ -1,4 +1,5 @@
 /** `glassbox compare`: two models sampled n times per problem; pass@k, maj@k, coverage and support change. */
+import {existsSync} from "node:fs";
 import {answerExtractor, answerExtractorNames, type AnswerExtractorName} from "../../reasoning/answers.js";
 import {compareItem, summarizeCompare, type CompareSummary, type CompareVerdict} from "../../reasoning/compare.js";
 import {defaultKs} from "../../reasoning/pass-at-k.js";
@@ -56,7 +57,11 @@ export const compareCommand: Command = {
         const samples = Number(options.samples);
         const ks = parseKs(typeof options.k === "string" ? options.k : undefined, samples);
         const timeout = Number(options["verifier-timeout"]);
-        const verifier = verifierFromSpec(String(options.verifier), timeout);
+        const verifierSpec = String(options.verifier);
+        if (verifierSpec.startsWith("script:") && !existsSync(verifierSpec.slice("script:".length))) {
+            throw new InputError(`verifier script ${verifierSpec.slice("script:".length)} does not exist`, {hint: "pass --verifier script:PATH with an existing file"});
+        }
+        const verifier = verifierFromSpec(verifierSpec, timeout);
         if (typeof options.tuned !== "string") throw new ArgumentError("glassbox compare needs --tuned PATH.gguf (the model compared with --model)", {hint: "see glassbox compare --help"});
         const dataset = loadDataset(options, "compare");
         const base = await openCheckModel(options, "compare", io);
