@@ -18,6 +18,7 @@
 import {ArgumentError, CapabilityError} from "../errors.js";
 import {ReplicatedBackend} from "../evaluator/replicas.js";
 import type {ModelBackend} from "../model/contract.js";
+import {TokenizingReplicas} from "./http/remote-replicas.js";
 import {openLlamaCppModel, type LlamaCppOptions} from "./llama-cpp/backend.js";
 import {openOpenAiCompatibleModel} from "./openai-compatible/openai-backend.js";
 import {openSglangModel} from "./sglang/sglang-backend.js";
@@ -145,7 +146,9 @@ export async function openModel(text: string, options: OpenModelOptions = {}): P
         if (spec.scheme === "sglang") return openSglangModel({...common, baseUrl});
         return Promise.resolve(openOpenAiCompatibleModel({...common, baseUrl, model: spec.model as string}));
     }));
-    return new ReplicatedBackend(replicas, spec.options.retries === undefined ? {} : {retry: {maxAttempts: spec.options.retries}});
+    const replicaOptions = spec.options.retries === undefined ? {} : {retry: {maxAttempts: spec.options.retries}};
+    // Servers that tokenize (vllm:, sglang:) also take batches of texts without blocking.
+    return spec.scheme === "openai" ? new ReplicatedBackend(replicas, replicaOptions) : new TokenizingReplicas(replicas, replicaOptions);
 }
 
 export interface CapabilityNeeds {

@@ -3,10 +3,12 @@
  * value-kinds.ts) of the teacher-forced log-probabilities of fixed target tokens after the prompt
  * rendered with only S kept. Every batch of coalitions becomes one evaluator.scoreMany call (two
  * requests per coalition for the contrastive game), so the evaluator can deduplicate, cache and
- * order the whole batch by shared prefix.
+ * order the whole batch by shared prefix; a backend with `tokenizeMany` tokenizes the batch's
+ * prompts in one non-blocking round.
  */
 import type {Coalition, Game, GameOutcome} from "../attribution/game.js";
 import type {EvaluatorStats, ScoringEvaluator} from "../evaluator/types.js";
+import {tokenizeWithBos} from "../model/alignment.js";
 import type {ModelBackend, ScoreRequest, TokenId} from "../model/contract.js";
 import type {RenderOptions, SegmentedInput} from "../units/segmented-input.js";
 import {contextTokens} from "./prompt-tokens.js";
@@ -50,16 +52,44 @@ export class ModelGame implements Game {
 
     /** The score requests for one coalition: target first, then foil (contrastive only). */
     requestsFor(coalition: Coalition): ScoreRequest[] {
-        const {segmented, backend, target, foil, valueKind} = this.options;
-        const context = contextTokens(backend, segmented.render(coalition, this.options.render));
+        const {segmented, backend} = this.options;
+        return this.requestsWith(contextTokens(backend, segmented.render(coalition, this.options.render)));
+    }
+
+    private requestsWith(context: TokenId[]): ScoreRequest[] {
+        const {target, foil, valueKind} = this.options;
         const requests: ScoreRequest[] = [{context, target}];
         if (valueKind === "contrastive" && foil !== undefined) requests.push({context, target: foil});
         return requests;
     }
 
+    /**
+     * The requests of a whole batch: the same as {@link requestsFor} on each coalition, but when
+     * the backend has `tokenizeMany` and the prompts are text, all of them are tokenized in one
+     * non-blocking round (a remote tokenizer: one round of requests per batch, not one blocking
+     * round trip per coalition).
+     */
+    private async requestsForBatch(coalitions: readonly Coalition[]): Promise<ScoreRequest[]> {
+        const {segmented, backend} = this.options;
+        const prompts = coalitions.map((coalition) => segmented.render(coalition, this.options.render));
+        const texts = prompts.flatMap((prompt) => prompt.kind === "text" ? [prompt.text] : []);
+        if (backend.tokenizeMany === undefined || texts.length !== prompts.length) {
+            return prompts.flatMap((prompt) => this.requestsWith(contextTokens(backend, prompt)));
+        }
+        const tokenized = await backend.tokenizeMany(texts);
+        const known = new Map(texts.map((text, index) => [text, tokenized[index]]));
+        const tokenizer = {vocabulary: backend.vocabulary, tokenize: (text: string) => known.get(text) ?? backend.tokenize(text)};
+        return texts.flatMap((text) => {
+            const context = tokenizeWithBos(tokenizer, text);
+            // As contextTokens: never empty.
+            if (context.length === 0) context.push(backend.vocabulary.bos ?? backend.vocabulary.eos ?? 0);
+            return this.requestsWith(context);
+        });
+    }
+
     async evaluate(coalitions: readonly Coalition[]): Promise<GameOutcome[]> {
         const perCoalition = this.options.valueKind === "contrastive" ? 2 : 1;
-        const requests = coalitions.flatMap((coalition) => this.requestsFor(coalition));
+        const requests = await this.requestsForBatch(coalitions);
         const onProgress = this.options.onProgress;
         const before = this.coalitionsEvaluated;
         const results = await this.options.evaluator.scoreMany(requests, {

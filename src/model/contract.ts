@@ -115,6 +115,13 @@ export interface ModelBackend {
 
     /** Tokenize text with the model's tokenizer: no BOS, special-token text treated as plain text. */
     tokenize(text: string): TokenId[];
+    /**
+     * Optional: many texts at once, without blocking. Result[i] equals `tokenize(texts[i])`.
+     * Backends whose tokenizer sits behind a server implement it (one round of requests for the
+     * whole batch instead of one blocking round trip per text); callers that tokenize a batch of
+     * texts (the model game's coalition prompts) use it when present and `tokenize` otherwise.
+     */
+    tokenizeMany?(texts: readonly string[]): Promise<TokenId[][]>;
     /** Text of a token sequence (special tokens rendered as text only where `special`). */
     detokenize(tokens: readonly TokenId[], special?: boolean): string;
     /**

@@ -45,8 +45,12 @@ export const chatCompletionRequestSchema = z.object({
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
+/** Most texts in one tokenize request (a list `prompt` is a glassbox extension of the vLLM and SGLang shapes). */
+export const maxTokenizeTexts = 4096;
+const tokenizePrompt = z.union([z.string(), z.array(z.string()).min(1).max(maxTokenizeTexts)]);
+
 export const tokenizeRequestSchema = z.union([
-    z.object({model: z.string().optional(), prompt: z.string(), add_special_tokens: z.boolean().default(true)}),
+    z.object({model: z.string().optional(), prompt: tokenizePrompt, add_special_tokens: z.boolean().default(true)}),
     z.object({
         model: z.string().optional(), messages: z.array(message).min(1),
         add_generation_prompt: z.boolean().default(true), continue_final_message: z.boolean().default(false),
@@ -76,4 +80,4 @@ export const sglangGenerateRequestSchema = z.object({
 }).refine((body) => (body.input_ids === undefined) !== (body.text === undefined), {message: "give exactly one of input_ids and text", path: ["input_ids"]});
 export type SglangGenerateRequest = z.infer<typeof sglangGenerateRequestSchema>;
 
-export const sglangTokenizeRequestSchema = z.object({model: z.string().optional(), prompt: z.string(), add_special_tokens: z.boolean().default(true)});
+export const sglangTokenizeRequestSchema = z.object({model: z.string().optional(), prompt: tokenizePrompt, add_special_tokens: z.boolean().default(true)});

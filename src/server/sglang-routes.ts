@@ -76,6 +76,11 @@ async function generateOne(service: ModelService, body: SglangGenerateRequest, i
 export function sglangTokenizeRoute(service: ModelService, raw: unknown): RouteResult {
     const body = parseBody(sglangTokenizeRequestSchema, raw);
     checkModel(service, body.model);
+    if (Array.isArray(body.prompt)) {
+        // A list of texts (glassbox extension): one token list per text, in order.
+        const lists = body.prompt.map((text) => service.tokenizeText(text, body.add_special_tokens));
+        return {status: 200, body: {tokens: lists, count: lists.map((tokens) => tokens.length), char_count: body.prompt.map((text) => text.length)}};
+    }
     const tokens = service.tokenizeText(body.prompt, body.add_special_tokens);
     return {status: 200, body: {tokens, count: tokens.length, char_count: body.prompt.length}};
 }

@@ -1,7 +1,9 @@
 /**
  * The vLLM-compatible routes of `glassbox serve`: /v1/models, /v1/completions (echo scoring with
  * max_tokens 0, prompt_logprobs, generation with logprobs), /v1/chat/completions, /tokenize and
- * /detokenize. Shapes follow vLLM's OpenAI-compatible server (docs/remote-backends.md).
+ * /detokenize. Shapes follow vLLM's OpenAI-compatible server (docs/remote-backends.md); one
+ * extension: /tokenize (and SGLang's /v1/tokenize) also take a list of texts, so a client
+ * tokenizes a batch of prompts in one request (the model entry says `tokenizeList: true`).
  */
 import {InputError} from "../errors.js";
 import type {Generation, TokenId} from "../model/contract.js";
@@ -22,6 +24,7 @@ export function modelsRoute(service: ModelService): RouteResult {
             backendId: backend.id, vocabularySize: backend.vocabulary.size,
             bos: backend.vocabulary.bos ?? null, eos: backend.vocabulary.eos ?? null, addBos: backend.vocabulary.addBos,
             maxLogprobs: backend.capabilities.maxTopLogprobs, chatTemplate: backend.capabilities.chatTemplate, exact: backend.capabilities.exact,
+            tokenizeList: true,
         },
     }]}};
 }
@@ -29,10 +32,20 @@ export function modelsRoute(service: ModelService): RouteResult {
 export function tokenizeRoute(service: ModelService, raw: unknown): RouteResult {
     const body = parseBody(tokenizeRequestSchema, raw);
     checkModel(service, body.model);
+    const maxModelLength = service.backend.capabilities.contextSize;
     let tokens: TokenId[];
-    if ("prompt" in body) tokens = service.tokenizeText(body.prompt, body.add_special_tokens);
-    else tokens = renderMessages(service, body.messages, body.continue_final_message);
-    return {status: 200, body: {count: tokens.length, max_model_len: service.backend.capabilities.contextSize, tokens}};
+    if ("prompt" in body) {
+        const {prompt, add_special_tokens: addSpecialTokens} = body;
+        if (typeof prompt !== "string") {
+            // A list of texts (glassbox extension, advertised as tokenizeList): one token list per text, in order.
+            const lists = prompt.map((text) => service.tokenizeText(text, addSpecialTokens));
+            return {status: 200, body: {count: lists.map((list) => list.length), max_model_len: maxModelLength, tokens: lists}};
+        }
+        tokens = service.tokenizeText(prompt, addSpecialTokens);
+    } else {
+        tokens = renderMessages(service, body.messages, body.continue_final_message);
+    }
+    return {status: 200, body: {count: tokens.length, max_model_len: maxModelLength, tokens}};
 }
 
 export function detokenizeRoute(service: ModelService, raw: unknown): RouteResult {

@@ -18,6 +18,8 @@ export const glassboxModelExtensionSchema = z.object({
     maxLogprobs: z.number().int().nonnegative(),
     chatTemplate: z.boolean(),
     exact: z.boolean(),
+    /** The tokenize routes accept a list of texts (`prompt: [...]`) and answer one token list per text. */
+    tokenizeList: z.boolean().optional(),
 });
 export type GlassboxModelExtension = z.infer<typeof glassboxModelExtensionSchema>;
 

@@ -2,10 +2,16 @@
  * Tokenization through a server (vLLM `/tokenize` + `/detokenize`, SGLang `/v1/tokenize` +
  * `/v1/detokenize`), synchronously as the model contract wants it, with small caches: a prompt
  * is tokenized a handful of times, token texts are asked for again and again.
+ *
+ * {@link RemoteTokenizer.tokenizeMany} is the non-blocking path for a batch of texts (the
+ * coalition prompts of an explanation): one request carrying the whole list where the server
+ * accepts a list (`glassbox serve` says so in its model entry), else one request per text, all in
+ * flight together (vLLM's /tokenize takes one prompt per call).
  */
 import {z} from "zod";
+import {BackendError} from "../../errors.js";
 import type {TokenId} from "../../model/contract.js";
-import type {HttpEndpoint} from "./http-client.js";
+import {postJson, type HttpEndpoint} from "./http-client.js";
 import {postJsonSync} from "./sync-http.js";
 
 export interface TokenizerRoutes {
@@ -17,10 +23,16 @@ export interface TokenizerRoutes {
     detokenizeBody(tokens: readonly TokenId[]): unknown;
     /** Name of the text field in the detokenize answer ("prompt" for vLLM, "text" for SGLang). */
     detokenizedField: string;
+    /** Request body for tokenizing several texts in one request; absent when the server takes one text per request. */
+    tokenizeListBody?: ((texts: readonly string[], addSpecialTokens: boolean) => unknown) | undefined;
 }
 
 const tokensSchema = z.object({tokens: z.array(z.number().int())});
+const tokenListsSchema = z.object({tokens: z.array(z.array(z.number().int()))});
 const cacheLimit = 4096;
+/** Most texts in one list request, and most single-text requests in flight at once. */
+const listChunk = 256;
+const parallelRequests = 8;
 
 export class RemoteTokenizer {
     private readonly tokenizeCache = new Map<string, TokenId[]>();
@@ -38,6 +50,47 @@ export class RemoteTokenizer {
         const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), tokensSchema);
         remember(this.tokenizeCache, key, tokens);
         return tokens.slice();
+    }
+
+    /**
+     * Tokens of every text (no blocking): cached texts cost nothing, the rest travel as list
+     * requests of up to 256 texts, or as concurrent single-text requests (8 in flight).
+     */
+    async tokenizeMany(texts: readonly string[], addSpecialTokens = false): Promise<TokenId[][]> {
+        const prefix = addSpecialTokens ? "1" : "0";
+        const missing = [...new Set(texts.filter((text) => !this.tokenizeCache.has(`${prefix}${text}`)))];
+        const fetched = new Map<string, TokenId[]>();
+        const listBody = this.routes.tokenizeListBody;
+        if (listBody !== undefined) {
+            const chunks: string[][] = [];
+            for (let start = 0; start < missing.length; start += listChunk) chunks.push(missing.slice(start, start + listChunk));
+            await Promise.all(chunks.map(async (chunk) => {
+                const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, listBody(chunk, addSpecialTokens), tokenListsSchema);
+                if (tokens.length !== chunk.length) {
+                    throw new BackendError(`POST ${this.routes.tokenizeUrl} answered ${tokens.length} token lists for ${chunk.length} texts`, {
+                        expected: `${chunk.length} token lists`, received: String(tokens.length),
+                    });
+                }
+                chunk.forEach((text, index) => fetched.set(text, tokens[index] as TokenId[]));
+            }));
+        } else {
+            let next = 0;
+            const worker = async (): Promise<void> => {
+                while (next < missing.length) {
+                    const text = missing[next++] as string;
+                    const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), tokensSchema);
+                    fetched.set(text, tokens);
+                }
+            };
+            await Promise.all(Array.from({length: Math.min(parallelRequests, missing.length)}, worker));
+        }
+        return texts.map((text) => {
+            const key = `${prefix}${text}`;
+            let tokens = fetched.get(text);
+            if (tokens !== undefined) remember(this.tokenizeCache, key, tokens);
+            else tokens = this.tokenizeCache.get(key) ?? this.tokenize(text, addSpecialTokens);
+            return tokens.slice();
+        });
     }
 
     /** Any tokenize request through the same route (e.g. vLLM chat messages). */

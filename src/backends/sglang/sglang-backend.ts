@@ -6,7 +6,7 @@
  * match at logprob_start_len, so the shared prefix of perturbations is served from its cache;
  * the last `target.length` entries of meta_info.input_token_logprobs are the target's, and their
  * token ids are checked against the target. Generation: /generate with top_logprobs_num.
- * Tokenization: /v1/tokenize and /v1/detokenize. SGLang has no chat-template tokenize route, so
+ * Tokenization: /v1/tokenize and /v1/detokenize (batches without blocking: tokenizeMany). SGLang has no chat-template tokenize route, so
  * chat prompts need the vllm: scheme (or glassbox's own rendering with a local GGUF).
  */
 import {BackendError, CapabilityError, InputError} from "../../errors.js";
@@ -52,7 +52,7 @@ export async function openSglangModel(options: SglangOptions): Promise<SglangBac
         contextSize: entry.max_model_len,
         lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
         exact: extension?.exact ?? false,
-    }, extension?.backendId, Math.max(1, Math.floor(options.batch ?? 16)));
+    }, extension?.backendId, Math.max(1, Math.floor(options.batch ?? 16)), extension?.tokenizeList === true);
 }
 
 interface ScoringItem {
@@ -77,6 +77,7 @@ export class SglangBackend implements ModelBackend {
         readonly capabilities: ModelCapabilities,
         modelIdentity: string | undefined,
         batch = 16,
+        tokenizeList = false,
     ) {
         this.baseUrl = endpoint.baseUrl;
         this.id = `sglang:${modelIdentity ?? model}`;
@@ -89,12 +90,18 @@ export class SglangBackend implements ModelBackend {
             tokenizeBody: (text, addSpecialTokens) => ({model, prompt: text, add_special_tokens: addSpecialTokens}),
             detokenizeBody: (tokens) => ({model, tokens}),
             detokenizedField: "text",
+            ...(tokenizeList ? {tokenizeListBody: (texts: readonly string[], addSpecialTokens: boolean) => ({model, prompt: texts, add_special_tokens: addSpecialTokens})} : {}),
         });
         this.scoring = new RequestCoalescer(batch, (items) => this.scoreItems(items));
     }
 
     tokenize(text: string): TokenId[] {
         return this.tokenizer.tokenize(text, false);
+    }
+
+    /** One /v1/tokenize request per text, all in flight together (one list request against glassbox serve). */
+    tokenizeMany(texts: readonly string[]): Promise<TokenId[][]> {
+        return this.tokenizer.tokenizeMany(texts, false);
     }
 
     detokenize(tokens: readonly TokenId[]): string {

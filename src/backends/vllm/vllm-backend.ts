@@ -7,7 +7,8 @@
  * requests (its prefix cache is skipped for prompt logprobs), so scores equal from-scratch ones.
  * Generation: the same endpoint with `logprobs: k` and `return_tokens_as_token_ids`, so that every
  * token and alternative comes back as an id. Tokenization: POST /tokenize and /detokenize at the
- * server root; chat rendering: /tokenize with `messages` and the server's chat template.
+ * server root (batches of texts without blocking: {@link VllmBackend.tokenizeMany}); chat
+ * rendering: /tokenize with `messages` and the server's chat template.
  */
 import {z} from "zod";
 import {BackendError, CapabilityError, InputError} from "../../errors.js";
@@ -114,12 +115,20 @@ export class VllmBackend implements ModelBackend {
             tokenizeBody: (text, addSpecialTokens) => ({model: parts.model, prompt: text, add_special_tokens: addSpecialTokens}),
             detokenizeBody: (tokens) => ({model: parts.model, tokens}),
             detokenizedField: "prompt",
+            ...(parts.extension?.tokenizeList === true
+                ? {tokenizeListBody: (texts: readonly string[], addSpecialTokens: boolean) => ({model: parts.model, prompt: texts, add_special_tokens: addSpecialTokens})}
+                : {}),
         });
         this.scoring = new RequestCoalescer(parts.batch, (prompts) => this.scorePrompts(prompts));
     }
 
     tokenize(text: string): TokenId[] {
         return this.tokenizer.tokenize(text, false);
+    }
+
+    /** One /tokenize request per text, all in flight together (one list request against glassbox serve). */
+    tokenizeMany(texts: readonly string[]): Promise<TokenId[][]> {
+        return this.tokenizer.tokenizeMany(texts, false);
     }
 
     detokenize(tokens: readonly TokenId[]): string {
