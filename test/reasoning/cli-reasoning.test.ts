@@ -8,10 +8,11 @@ import {mkdtempSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {test} from "node:test";
+import {sharedModel} from "../helpers/models.js";
 import {runCli} from "../helpers/run-cli.js";
 
 const faithful = "organisms/arith-faithful.gguf";
-const stories = "/work/shared/models/stories260K.gguf";
+const stories = sharedModel("stories260K.gguf");
 const organismFormat = ["--separator", ",", "--answer-marker", "; answer", "--placement", "between-steps", "--max-chain-tokens", "16", "--max-answer-tokens", "1"];
 
 function scratch(): string {
