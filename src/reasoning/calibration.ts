@@ -5,7 +5,8 @@
  * - accuracy: share of items whose chosen option is the gold one;
  * - ECE with M equal-width bins over [0, 1] (bin m holds confidences in [m/M, (m+1)/M), the last
  *   bin includes 1): Σ_m (|B_m|/N)·|acc(B_m) − conf(B_m)|;
- * - Brier score of the chosen option: mean of (confidence − correct)²;
+ * - Brier score of the chosen option: mean of (confidence − correct)², also over correct and
+ *   incorrect items apart;
  * - multi-class Brier score: mean over items of Σ_j (p_j − [j = gold])² over the options.
  */
 
@@ -34,6 +35,9 @@ export interface CalibrationSummary {
     meanConfidenceIncorrect: number | null;
     ece: number | null;
     brier: number | null;
+    /** Brier score over correct items only, and over incorrect items only. */
+    brierCorrect: number | null;
+    brierIncorrect: number | null;
     multiclassBrier: number | null;
     bins: CalibrationBin[];
 }
@@ -66,6 +70,8 @@ export function calibrationSummary(items: readonly CalibrationItem[], binCount =
         meanConfidenceIncorrect: mean(items.filter((item) => !item.correct).map((item) => item.confidence)),
         ece,
         brier: mean(items.map((item) => (item.confidence - (item.correct ? 1 : 0)) ** 2)),
+        brierCorrect: mean(items.filter((item) => item.correct).map((item) => (1 - item.confidence) ** 2)),
+        brierIncorrect: mean(items.filter((item) => !item.correct).map((item) => item.confidence ** 2)),
         multiclassBrier: withDistribution.length === 0 ? null
             : mean(withDistribution.map((item) => item.probabilities!.reduce((sum, p, j) => sum + (p - (j === item.gold ? 1 : 0)) ** 2, 0))),
         bins: bins.map((bin, index) => ({

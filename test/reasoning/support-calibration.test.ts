@@ -43,6 +43,8 @@ test("calibration: accuracy, ECE, Brier and the split by correctness match hand 
     close(summary.ece, 0.5 * 0.4 + 0.25 * 0.4 + 0.25 * 0.55);
     close(summary.brier, (0.01 + 0.81 + 0.16 + 0.3025) / 4);
     close(summary.multiclassBrier, (0.02 + 1.62 + 0.32 + 0.605) / 4);
+    close(summary.brierCorrect, (0.01 + 0.16) / 2);
+    close(summary.brierIncorrect, (0.81 + 0.3025) / 2);
     assert.equal(summary.bins[9]!.items, 2);
     const one = calibrationSummary([{confidence: 1, correct: true}], 10);
     assert.equal(one.bins[9]!.items, 1); // confidence 1 falls in the last bin

@@ -77,7 +77,7 @@ export const analyzeSubthoughtsCommand: Command = {
 };
 
 function calibrationLine(name: string, summary: CalibrationSummary): string {
-    return `${name}: accuracy ${formatRate(summary.accuracy)}, ECE ${formatRate(summary.ece)}, Brier ${formatRate(summary.brier)} (multi-class ${formatRate(summary.multiclassBrier)}); ` +
+    return `${name}: accuracy ${formatRate(summary.accuracy)}, ECE ${formatRate(summary.ece)}, Brier ${formatRate(summary.brier)} (correct ${formatRate(summary.brierCorrect)}, incorrect ${formatRate(summary.brierIncorrect)}, multi-class ${formatRate(summary.multiclassBrier)}); ` +
         `mean confidence ${formatRate(summary.meanConfidence)} — correct ${formatRate(summary.meanConfidenceCorrect)}, incorrect ${formatRate(summary.meanConfidenceIncorrect)}`;
 }
 
