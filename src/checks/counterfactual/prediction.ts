@@ -35,8 +35,11 @@ export function answerSeparator(prompt: PromptInput): string {
     return prompt.kind === "text" && !/\s$/.test(prompt.text) ? " " : "";
 }
 
+/** Greedy text after the prompt; at most `maxTokens`, fewer when the context window leaves less room. */
 export async function generateText(backend: ModelBackend, prompt: PromptInput, maxTokens: number, lane = 0): Promise<string> {
-    const generation = await backend.generate({context: contextTokens(backend, prompt), maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, lane);
+    const context = contextTokens(backend, prompt);
+    const room = Math.max(1, Math.min(maxTokens, backend.capabilities.contextSize - context.length));
+    const generation = await backend.generate({context, maxTokens: room, temperature: 0, seed: 0, topLogprobs: 0}, lane);
     return generation.text;
 }
 
