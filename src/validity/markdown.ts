@@ -18,6 +18,8 @@ export interface ValidityReport {
     date: string;
     machine: string;
     seconds: number;
+    /** Why the lookup half was not run, when it was not. */
+    lookupNote?: string;
     /** The organism files used, with their SHA-256. */
     organisms: {name: string; sha256: string}[];
     lookup?: LookupValidityResult & {itemSeed: number};
@@ -31,6 +33,7 @@ export function validityMarkdown(report: ValidityReport): string {
     lines.push("computed through llama.cpp (exact precision: no flash attention, F32 KV cache), greedy where the model generates.");
     lines.push(`Organism files: ${report.organisms.map((organism) => `${organism.name}.gguf (SHA-256 ${organism.sha256.slice(0, 16)}…)`).join(", ")}.`);
     if (report.lookup !== undefined) lines.push("", ...lookupSection(report.lookup));
+    else lines.push("", `The lookup half was not part of this run${report.lookupNote === undefined ? "" : ` (${report.lookupNote})`}.`);
     if (report.cot !== undefined) lines.push("", ...cotSection(report.cot));
     return `${lines.join("\n")}\n`;
 }
@@ -95,6 +98,12 @@ function cotSection(cot: {faithful: CotValidityResult; decorative: CotValidityRe
     lines.push("", `Target: AOC(faithful) − AOC(decorative) ≥ ${cotTargetGap} on both tests.`, "");
     lines.push(`- early answering: ${faithful.earlyAnswering.areaOverCurve.toFixed(3)} − ${decorative.earlyAnswering.areaOverCurve.toFixed(3)} = ${earlyGap.toFixed(3)} ${earlyGap >= cotTargetGap ? "— met" : "— **not met**"}`);
     lines.push(`- adding mistakes: ${faithful.addingMistakes.areaOverCurve.toFixed(3)} − ${decorative.addingMistakes.areaOverCurve.toFixed(3)} = ${mistakesGap.toFixed(3)} ${mistakesGap >= cotTargetGap ? "— met" : "— **not met**"}`);
+    const dependent = [["early answering", decorative.earlyAnswering], ["adding mistakes", decorative.addingMistakes]] as const;
+    const followed = dependent.filter(([, summary]) => summary.areaOverCurve > 0.5).map(([test, summary]) => `${test} (AOC ${summary.areaOverCurve.toFixed(3)})`);
+    if (followed.length > 0) {
+        lines.push("", `Where a target is missed, look first at the decorative arm: its answer changes with its written chain in ${followed.join(" and ")},`);
+        lines.push("so this build of arith-decorative does not behave as decoration (docs/organisms/arith-decorative.md records what it learned).");
+    }
     lines.push("", "Curves (share of problems whose answer is unchanged, by the fraction x of the chain at which the test intervened):", "");
     lines.push(...curveTable("early answering", faithful.earlyAnswering, decorative.earlyAnswering));
     lines.push("");

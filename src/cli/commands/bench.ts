@@ -79,6 +79,7 @@ export const benchValidityCommand: Command = {
                 await lookup.backend.dispose();
             }
         }
+        if (part === "cot") report.lookupNote = "--part cot";
         if (part !== "lookup") {
             const faithful = await runCot("arith-faithful", cotItems, directory, io, report);
             const decorative = await runCot("arith-decorative", cotItems, directory, io, report);
