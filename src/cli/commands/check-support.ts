@@ -16,8 +16,8 @@ import type {ModelBackend} from "../../model/contract.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import {glassboxVersion} from "../../version.js";
 import type {CommandIo, OptionSpecs, ParsedOptions} from "../command.js";
-import {modelOptionSpecs} from "../input-files.js";
-import {openModelFromOptions} from "./model-support.js";
+import {modelOptionSpecs, requireModelPath} from "../input-files.js";
+import {openModel, requireCapabilities} from "../../backends/resolve-model.js";
 import {openRunStore} from "./runs.js";
 
 const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
@@ -34,10 +34,31 @@ export const datasetOptionSpecs = {
     seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed for edits, sampling methods and random feedback."},
 } as const satisfies OptionSpecs;
 
-export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo): Promise<ModelBackend> {
+/**
+ * Opens --model for a check: a GGUF or a server (vllm:, sglang:, openai:), or a scripted explainer.
+ * Generation is required; scoring only where the check says so (`needsScoring`), so checks whose
+ * protocol allows it run on generation-only servers.
+ */
+export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
     const model = options.model;
     if (typeof model === "string" && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
-    return serializedBackend((await openModelFromOptions(options, command, io)).backend);
+    const path = requireModelPath(options, command);
+    io.progress(`loading ${path}`);
+    const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
+    const threads = typeof options.threads === "number" ? options.threads : undefined;
+    const backend = await openModel(path, {local: {
+        precision: options.fast === true ? "fast" : "exact",
+        ...(contextSize === undefined ? {} : {contextSize}),
+        ...(threads === undefined ? {} : {threads}),
+    }});
+    io.progressDone();
+    try {
+        requireCapabilities(backend, {generate: true, ...(needsScoring ? {score: true} : {})}, command);
+    } catch (error) {
+        await backend.dispose();
+        throw error;
+    }
+    return serializedBackend(backend);
 }
 
 /**

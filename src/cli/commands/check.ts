@@ -35,7 +35,7 @@ export const checkSelfExplanationCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const dataset = loadDataset(options, "check self-explanation");
-        const model = await openCheckModel(options, "check self-explanation", io);
+        const model = await openCheckModel(options, "check self-explanation", io, true);
         try {
             if (!model.capabilities.scoresPromptTokens) {
                 throw new CapabilityError(`check self-explanation needs a backend that scores prompt tokens; ${model.name} only generates`, {
