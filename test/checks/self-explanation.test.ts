@@ -51,7 +51,8 @@ describe("self-explanation parsing", () => {
     test("word lists, citations and (answer, confidence)", () => {
         assert.deepEqual(parseWordList("(positive, 0.9)\nWords: great, loved it, \"fun\""), ["great", "loved it", "fun"]);
         assert.deepEqual(parseCitations("because doc 3 and Document 1, see [2]"), [3, 1, 2]);
-        assert.deepEqual(parseAnswerConfidence("(positive, 0.85) then"), {label: "positive", confidence: 0.85});
+        assert.deepEqual(parseAnswerConfidence("(positive, 0.85) then"), {label: "positive", confidence: 0.85, raw: "(positive, 0.85)"});
+        assert.equal(parseAnswerConfidence("(film, 0.2) (negative, 0.7)", ["negative", "positive"])?.label, "negative");
     });
 
     test("entries map to units in order; unmatched and omitted are counted, never filled", () => {

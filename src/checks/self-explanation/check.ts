@@ -141,12 +141,14 @@ export async function selfExplanationItem(backend: ModelBackend, item: DatasetIt
         if (answer === undefined || answer === "") return unparseable(text, "no answer before the citation");
         if (valid.length === 0) return unparseable(text, labels.length === 0 ? "the answer cites no document" : `cited document(s) ${labels.join(", ")} out of range 1…${n}`, {answer});
     } else {
-        const stated = parseAnswerConfidence(text);
-        answer = item.options === undefined ? stated?.label : pickOption(stated?.label ?? text, item.options);
+        const stated = parseAnswerConfidence(text, item.options);
+        answer = item.options === undefined ? stated?.label : pickOption(stated?.label ?? (text.trim().split("\n")[0] ?? ""), item.options);
         confidence = stated?.confidence ?? null;
+        // The (answer, confidence) pair is not part of the importance list.
+        const explanationText = stated === undefined ? text : text.replace(stated.raw, "");
         const entries = protocol === "list"
-            ? parseImportanceList(text)
-            : {entries: parseWordList(text.replace(/\([^()]*\)/g, "")).map((word, rank, all) => ({word, score: all.length - rank})), unparsed: []};
+            ? parseImportanceList(explanationText)
+            : {entries: parseWordList(explanationText.replace(/\([^()]*\)/g, "")).map((word, rank, all) => ({word, score: all.length - rank})), unparsed: []};
         const mapped = unit === "document"
             ? documentScores(n, entries.entries)
             : scoresForUnits(unitTexts, entries.entries);

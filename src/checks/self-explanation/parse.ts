@@ -60,10 +60,14 @@ export function parseCitations(text: string): number[] {
 }
 
 /** "(label, 0.9)" at the start of an answer: the label text and the confidence, when present. */
-export function parseAnswerConfidence(text: string): {label: string; confidence: number | undefined} | undefined {
-    const match = new RegExp(String.raw`\(\s*["']?([^,()]+?)["']?\s*(?:,\s*(${number}))?\s*\)`).exec(text);
-    if (match === null) return undefined;
-    return {label: (match[1] ?? "").trim(), confidence: match[2] === undefined ? undefined : Number(match[2])};
+export function parseAnswerConfidence(text: string, options?: readonly string[]): {label: string; confidence: number | undefined; raw: string} | undefined {
+    const pattern = new RegExp(String.raw`\(\s*["']?([^,()]+?)["']?\s*(?:,\s*(${number}))?\s*\)`, "g");
+    const matches = [...text.matchAll(pattern)];
+    // With options, the pair whose label is an option; otherwise the first pair.
+    const wanted = options === undefined ? undefined : new Set(options.map((option) => option.trim().toLowerCase()));
+    const match = wanted === undefined ? matches[0] : matches.find((candidate) => wanted.has((candidate[1] ?? "").trim().toLowerCase()));
+    if (match === undefined) return undefined;
+    return {label: (match[1] ?? "").trim(), confidence: match[2] === undefined ? undefined : Number(match[2]), raw: match[0]};
 }
 
 export function normaliseWord(word: string): string {
