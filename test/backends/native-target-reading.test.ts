@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {availableParallelism} from "node:os";
 import {after, before, test} from "node:test";
+import type {Token} from "node-llama-cpp";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {defaultThreads, sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
+import {openNativeTargetReader, verifyNativeTargetReader, type NativeTargetReader} from "../../src/backends/llama-cpp/native-target-reading.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {createSeededRandom} from "../../src/model/sampling.js";
 
@@ -100,5 +102,35 @@ test("threads: 1 for a model under 64 MiB by default; an explicit count of every
         assert.equal(wide.threads, availableParallelism());
     } finally {
         await wide.dispose();
+    }
+});
+
+test("the start-up check keeps a reader that agrees with the public distribution and drops one that does not", async () => {
+    const llama = await sharedLlama();
+    const model = await llama.loadModel({modelPath: tinyRandom, gpuLayers: 0});
+    const context = await model.createContext({contextSize: 64, sequences: 1, threads: 1,
+        flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"});
+    try {
+        const sequence = context.getSequence();
+        const probe = {context: (model.tokens.bos ?? 1) as Token, target: 1234 as Token};
+        const real = openNativeTargetReader(model, [sequence]);
+        assert.ok(real !== undefined);
+        assert.equal(await verifyNativeTargetReader(real, sequence, probe), real);
+        assert.equal(sequence.nextTokenIndex, 0);
+        real.dispose();
+        let disposed = false;
+        const wrong: NativeTargetReader = {
+            evaluate: async (_sequence, tokens) => ({logprobs: tokens.map(() => -0.5), fallbacks: 0}),
+            dispose: () => {
+                disposed = true;
+            },
+        };
+        assert.equal(await verifyNativeTargetReader(wrong, sequence, probe), undefined);
+        assert.ok(disposed);
+        const failing: NativeTargetReader = {evaluate: () => Promise.reject(new Error("internal changed")), dispose: () => undefined};
+        assert.equal(await verifyNativeTargetReader(failing, sequence, probe), undefined);
+    } finally {
+        await context.dispose();
+        await model.dispose();
     }
 });

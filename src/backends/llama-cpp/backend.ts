@@ -17,7 +17,7 @@ import {createSeededRandom, sampleCandidate, type WeightedCandidate} from "../..
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
 import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
-import {openNativeTargetReader, type BiasedTopKSettings, type NativeTargetReader} from "./native-target-reading.js";
+import {openNativeTargetReader, verifyNativeTargetReader, type BiasedTopKSettings, type NativeTargetReader} from "./native-target-reading.js";
 import {readDistribution, type TokenDistribution} from "./token-distribution.js";
 
 export type LlamaCppPrecision = "exact" | "fast";
@@ -102,7 +102,11 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     const identity = fileIdentity(file);
     const reading = options.targetReading ?? "auto";
     const wantsNative = reading === "biased-top-k" || (reading === "auto" && (file.vocabularySize ?? 0) > largeVocabularyTokens);
-    const nativeReader = wantsNative ? openNativeTargetReader(model, sequences, options.biasedTopK) : undefined;
+    const probeToken = (model.tokens.bos ?? 0) as Token;
+    const nativeReader = wantsNative
+        ? await verifyNativeTargetReader(openNativeTargetReader(model, sequences, options.biasedTopK), sequences[0]!,
+            {context: probeToken, target: (model.tokens.eos ?? 1) as Token})
+        : undefined;
     return new LlamaCppBackend({
         model, context, sequences, file, precision, gpu: useGpu, nativeReader,
         contextLimit: Math.min(contextSize, context.contextSize),

@@ -11,7 +11,8 @@
  *   - LlamaModel._llama._bindings.AddonSampler and LlamaModel._model: a native sampler for the model.
  * The public controlledEvaluate samples each logits row once; the exact reading below samples the
  * same row two or three times. {@link openNativeTargetReader} checks that every internal exists and
- * returns undefined otherwise (the backend then reads full distributions through the public API).
+ * returns undefined otherwise, and {@link verifyNativeTargetReader} compares one reading with the
+ * public API at start-up; where either fails the backend reads full distributions through the public API.
  *
  * The reading at one position with logits l, target t (all in llama.cpp's float arithmetic):
  *   1. greedy with confidence: the argmax m and c = p(m) = e^{l_m} / Σ e^{l} over the whole vocabulary;
@@ -170,4 +171,32 @@ export function openNativeTargetReader(model: LlamaModel, sequences: readonly Ll
             truncatedSampler.dispose();
         },
     };
+}
+
+/** Largest |Δ log p| accepted from the start-up check (the reading's rounding is below 4e-6). */
+const selfCheckTolerance = 1e-4;
+
+/**
+ * The reader when it works on this build: it reads log p(`probe.target` | `probe.context`) on
+ * `sequence` and compares the value with the public full distribution; on any difference or error
+ * the reader is disposed and undefined returned (the backend then reads full distributions). The
+ * sequence is cleared afterwards. Runs before the backend takes requests.
+ */
+export async function verifyNativeTargetReader(reader: NativeTargetReader | undefined, sequence: LlamaContextSequence,
+    probe: {context: Token; target: Token}): Promise<NativeTargetReader | undefined> {
+    if (reader === undefined) return undefined;
+    try {
+        await sequence.clearHistory();
+        const fast = (await reader.evaluate(sequence, [probe.context], [probe.target])).logprobs[0];
+        await sequence.clearHistory();
+        const [output] = await sequence.controlledEvaluate([[probe.context, {generateNext: {probabilities: true}}]]);
+        await sequence.clearHistory();
+        const full = Math.log(output?.next.probabilities?.get(probe.target) ?? 0);
+        if (fast !== undefined && Number.isFinite(fast) && Number.isFinite(full) && Math.abs(fast - full) <= selfCheckTolerance) return reader;
+    } catch {
+        // Fall through: an internal that exists but misbehaves is treated as absent.
+    }
+    reader.dispose();
+    await sequence.clearHistory().catch(() => undefined);
+    return undefined;
 }
