@@ -21,3 +21,13 @@ export {startGlassboxServer, type GlassboxServerOptions, type RunningServer} fro
 export {alignTarget, promptTokens, tokenizeWithBos, type AlignedTarget, type TokenPiece, type TokenizingBackend} from "./model/alignment.js";
 export {createSeededRandom, sampleCandidate, type WeightedCandidate} from "./model/sampling.js";
 export {glassboxVersion, resultSchemaVersion} from "./version.js";
+export {RunStore, runKey, defaultRunStorePath, runExportCsv, runExportJson, type ItemRecord, type ItemStatus, type RunRecord, type RunSpec, type RunStatus} from "./store/index.js";
+export {parseJsonlDataset, parseDatasetItem, datasetItem, type DatasetItem, type MalformedLine, type ParsedDataset} from "./datasets/index.js";
+export {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation, type RunDatasetOptions} from "./checks/run-dataset.js";
+export {selfExplanationItem, summarizeSelfExplanation, selfExplanationCapabilities, type SelfExplanationSettings, type SelfExplanationVerdict} from "./checks/self-explanation/check.js";
+export {counterfactualItem, summarizeCounterfactual, counterfactualCapabilities, type CounterfactualSettings, type CounterfactualVerdict} from "./checks/counterfactual/check.js";
+export {insertionEdits, insertionSlots, mentionsWord, type WordLists} from "./checks/counterfactual/insertions.js";
+export {scriptedExplainer, scriptedExplainerNames} from "./checks/counterfactual/scripted-explainers.js";
+export {refineExplanation, type RefineSettings} from "./checks/refine/loop.js";
+export {feedbackKinds, type FeedbackKind} from "./checks/refine/feedback.js";
+export {buildAmplifyPrompt, amplifyItem, summarizeAmplify, amplifyCapabilities} from "./checks/amplify/amplify.js";
