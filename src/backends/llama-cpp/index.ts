@@ -1,3 +1,4 @@
-export {openLlamaCppModel, LlamaCppBackend, type LlamaCppOptions, type LlamaCppPrecision} from "./backend.js";
+export {openLlamaCppModel, LlamaCppBackend, largeVocabularyTokens, type LlamaCppOptions, type LlamaCppPrecision, type TargetReading} from "./backend.js";
+export type {BiasedTopKSettings} from "./native-target-reading.js";
 export {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
 export {readGgufHeader, GgufFormatError, type GgufHeader, type GgufTensorInfo, type GgufValue} from "./gguf-reader.js";
