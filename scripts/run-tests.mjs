@@ -2,7 +2,7 @@
 // Runs every test file under test/ with Node's test runner (TypeScript through tsx) and ends
 // with one plain line: "N passed, N failed". Usage: node scripts/run-tests.mjs [filter...]
 import {spawn} from "node:child_process";
-import {readdirSync, statSync} from "node:fs";
+import {mkdirSync, readdirSync, statSync} from "node:fs";
 import {join, relative} from "node:path";
 import {availableParallelism} from "node:os";
 
@@ -27,6 +27,7 @@ if (files.length === 0) {
     process.exit(1);
 }
 
+mkdirSync(join(root, "test-artifacts"), {recursive: true});
 const tapFile = join(root, "test-artifacts", `results-${process.pid}.tap`);
 const concurrency = String(Math.max(1, Math.min(2, availableParallelism())));
 const child = spawn(process.execPath, [
