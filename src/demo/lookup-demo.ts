@@ -12,8 +12,8 @@ import {SeededRandom} from "../organisms/random.js";
 import type {LookupEvidence, OrganismTask, TaskItem} from "../organisms/tasks/types.js";
 import {documentSpansInput, rankOf, wordSpansInput, type WordPlayer} from "../validity/lookup-input.js";
 
-/** The held-out item the demo asks about by default (6 documents). */
-export const defaultDemoSeed = 3;
+/** The held-out item the demo asks about by default (7 documents; the shipped organism answers it correctly). */
+export const defaultDemoSeed = 2;
 export const demoWordMethod = "kernelshap";
 export const demoWordBudget = 256;
 

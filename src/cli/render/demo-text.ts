@@ -45,6 +45,10 @@ export function formatDemoText(demo: LookupDemo, options: DemoTextOptions): stri
         lines.push(`${gold ? "★" : " "} ${label}${text}${pad} ${signed(value).padStart(7)} ${divergingBar(value, scale, 6)}${gold ? "  ← gold: the document that holds the answer" : ""}`);
     }
     const goldNote = demo.goldDocumentRank === 1 ? "the gold document ranks first" : `the gold document ranks ${ordinal(demo.goldDocumentRank)}`;
+    if (!demo.answerCorrect) {
+        const top = documents.values.reduce((best, value, index) => (value > (documents.values[best] ?? -Infinity) ? index : best), 0);
+        lines.push(`  The model got this one wrong, and the explanation shows why: it relied on document [${top + 1}] instead of the gold one.`);
+    }
     lines.push(dim(`  ${goldNote}; the values add up to log p(answer | all documents) − log p(answer | question alone) = ${signed(documents.valueFull - documents.valueEmpty)}`));
     if (depth !== "none") lines.push(dim(`  scale ${legend(scale, depth)} −${scale.toFixed(2)} … +${scale.toFixed(2)}`));
     lines.push("");
