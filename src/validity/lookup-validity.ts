@@ -39,6 +39,9 @@ export interface LookupCell {
     items: number;
     /** Documents: gold document ranked strictly first. Words: the key word ranked strictly first. */
     top1: number;
+    /** Of `items`, those the organism answers correctly, and how many of them have `top1`. */
+    correctItems: number;
+    correctTop1: number;
     /** Mean 1-based rank of the gold document (documents) or of the key word (words). */
     meanRank: number;
     /** Words only: items where the key and value words of the gold document are the two highest. */
@@ -62,6 +65,8 @@ export interface LookupValidityResult {
 interface Tally {
     items: number;
     top1: number;
+    correctItems: number;
+    correctTop1: number;
     rankSum: number;
     top2: number;
     evaluations: number;
@@ -87,7 +92,8 @@ export async function runLookupValidity(model: ModelBackend, task: OrganismTask,
     for (let index = 0; index < options.items; index++) {
         const item = task.heldOutItem(random);
         const evidence = item.evidence as LookupEvidence;
-        if (await answersCorrectly(model, item)) correct += 1;
+        const answered = await answersCorrectly(model, item);
+        if (answered) correct += 1;
         const target = ` ${item.answer}`;
         const documentsEvaluator = new Evaluator(model);
         const documentsInput = documentSpansInput(item);
@@ -95,7 +101,7 @@ export async function runLookupValidity(model: ModelBackend, task: OrganismTask,
         for (const [cell, {method, budget}] of documentCells.entries()) {
             const result = await explainOrSkip(model, documentsInput, method, budget, index, target, documentsEvaluator);
             if (result === undefined) continue;
-            record(documentTallies[cell]!, rankOf(result.values, evidence.documentIndex), undefined, result.evaluations);
+            record(documentTallies[cell]!, rankOf(result.values, evidence.documentIndex), undefined, result.evaluations, answered);
         }
         backendScores += documentsEvaluator.stats.backendCalls;
         if (index < wordItems) {
@@ -108,7 +114,7 @@ export async function runLookupValidity(model: ModelBackend, task: OrganismTask,
                 const result = await explainOrSkip(model, input, method, budget, index, target, wordsEvaluator);
                 if (result === undefined) continue;
                 const top2 = Math.max(rankOf(result.values, keyIndex), rankOf(result.values, valueIndex)) <= 2;
-                record(wordTallies[cell]!, rankOf(result.values, keyIndex), top2, result.evaluations);
+                record(wordTallies[cell]!, rankOf(result.values, keyIndex), top2, result.evaluations, answered);
             }
             backendScores += wordsEvaluator.stats.backendCalls;
         }
@@ -153,12 +159,16 @@ async function explainOrSkip(
 }
 
 function emptyTally(): Tally {
-    return {items: 0, top1: 0, rankSum: 0, top2: 0, evaluations: 0};
+    return {items: 0, top1: 0, correctItems: 0, correctTop1: 0, rankSum: 0, top2: 0, evaluations: 0};
 }
 
-function record(tally: Tally, rank: number, top2: boolean | undefined, evaluations: number): void {
+function record(tally: Tally, rank: number, top2: boolean | undefined, evaluations: number, answered: boolean): void {
     tally.items += 1;
     if (rank === 1) tally.top1 += 1;
+    if (answered) {
+        tally.correctItems += 1;
+        if (rank === 1) tally.correctTop1 += 1;
+    }
     tally.rankSum += rank;
     if (top2 === true) tally.top2 += 1;
     tally.evaluations += evaluations;
@@ -171,6 +181,8 @@ function toCell(cell: {method: AttributionMethodName; budget: number | undefined
         budget: cell.budget,
         items: tally.items,
         top1: tally.top1,
+        correctItems: tally.correctItems,
+        correctTop1: tally.correctTop1,
         meanRank: mean(tally.rankSum),
         ...(words ? {goldWordsTop2: tally.top2} : {}),
         meanEvaluations: mean(tally.evaluations),
