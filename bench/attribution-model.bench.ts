@@ -37,8 +37,9 @@ import type {StructuredInput} from "../src/units/types.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
 import {captumScores, naiveScores, openDirect, type DirectModel} from "./lib/llama-direct.js";
 import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
+import {sharedModel} from "./lib/models.js";
 
-const modelPath = "/work/shared/models/stories260K.gguf";
+const modelPath = sharedModel("stories260K.gguf");
 const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 3));
 const kernelShapBudget = Math.max(2, Number(process.env["BENCH_KERNELSHAP_BUDGET"] ?? 128));
 /** The backend's own default for this file (one thread for tiny models); the naive arm uses the same. */

@@ -21,8 +21,9 @@ import {ModelGame} from "../src/explain/model-game.js";
 import {alignTarget} from "../src/model/alignment.js";
 import {segmentInput} from "../src/units/segmented-input.js";
 import type {UnitKind} from "../src/units/types.js";
+import {sharedModel} from "./lib/models.js";
 
-const modelPath = process.argv[2] ?? "/work/shared/models/stories260K.gguf";
+const modelPath = process.argv[2] ?? sharedModel("stories260K.gguf");
 const fixtureFile = new URL("./fixtures/model-games.json", import.meta.url);
 
 interface Recording {

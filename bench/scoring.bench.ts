@@ -32,9 +32,10 @@ import {
 } from "./lib/llama-direct.js";
 import {variantMasks, variantRequests} from "./lib/scoring-workload.js";
 import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
+import {sharedModel} from "./lib/models.js";
 
-const storiesPath = "/work/shared/models/stories260K.gguf";
-const tinyRandomPath = "/work/shared/models/llama-2-tiny-random.gguf";
+const storiesPath = sharedModel("stories260K.gguf");
+const tinyRandomPath = sharedModel("llama-2-tiny-random.gguf");
 const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 5));
 const threads = Math.max(1, Number(process.env["BENCH_THREADS"] ?? availableParallelism()));
 const contextSize = 512;

@@ -4,8 +4,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {test} from "node:test";
 import {runCli} from "./helpers/run-cli.js";
+import {sharedModel} from "./helpers/models.js";
 
-const model = "/work/shared/models/stories260K.gguf";
+const model = sharedModel("stories260K.gguf");
 const scratch = mkdtempSync(join(tmpdir(), "glassbox-explain-"));
 
 function assertOneLineError(result: {code: number | null; stderr: string; stdout: string}, pattern: RegExp): void {

@@ -5,8 +5,9 @@ import {join} from "node:path";
 import {after, test} from "node:test";
 import {resultSchemaVersion} from "../src/version.js";
 import {runCli, type CliResult} from "./helpers/run-cli.js";
+import {sharedModel} from "./helpers/models.js";
 
-const model = "/work/shared/models/stories260K.gguf";
+const model = sharedModel("stories260K.gguf");
 const directory = mkdtempSync(join(tmpdir(), "glassbox-cli-"));
 after(() => rmSync(directory, {recursive: true, force: true}));
 

@@ -6,6 +6,7 @@ import {after, test} from "node:test";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {ModelFileError} from "../../src/errors.js";
 import {writeTestGguf, type TestMetadataValue} from "./gguf-writer.js";
+import {sharedModel} from "../helpers/models.js";
 
 const directory = mkdtempSync(join(tmpdir(), "glassbox-load-"));
 after(() => rmSync(directory, {recursive: true, force: true}));
@@ -42,7 +43,7 @@ test("a well-formed GGUF that llama.cpp cannot load is a ModelFileError with lla
 });
 
 test("the backend's identity names the file, a content hash and the precision", async () => {
-    const backend = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 64});
+    const backend = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 64});
     try {
         assert.match(backend.id, /^llama-cpp:stories260K\.gguf@[0-9a-f]{16}:exact:(cpu|gpu)$/);
         assert.equal(backend.capabilities.contextSize, 64);
@@ -52,7 +53,7 @@ test("the backend's identity names the file, a content hash and the precision", 
     } finally {
         await backend.dispose();
     }
-    const fast = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 64, precision: "fast"});
+    const fast = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 64, precision: "fast"});
     try {
         assert.match(fast.id, /:fast:(cpu|gpu)$/);
         assert.equal(fast.capabilities.exact, false);

@@ -7,9 +7,10 @@ import {readGgufHeader} from "../../src/backends/llama-cpp/gguf-reader.js";
 import {checkModelFile} from "../../src/backends/llama-cpp/model-file-check.js";
 import {ModelFileError} from "../../src/errors.js";
 import {writeTestGguf} from "./gguf-writer.js";
+import {sharedModel} from "../helpers/models.js";
 
-const stories = "/work/shared/models/stories260K.gguf";
-const tinyRandom = "/work/shared/models/llama-2-tiny-random.gguf";
+const stories = sharedModel("stories260K.gguf");
+const tinyRandom = sharedModel("llama-2-tiny-random.gguf");
 const directory = mkdtempSync(join(tmpdir(), "glassbox-gguf-"));
 after(() => rmSync(directory, {recursive: true, force: true}));
 

@@ -7,9 +7,10 @@ import {defaultThreads, sharedLlama} from "../../src/backends/llama-cpp/llama-ru
 import {openNativeTargetReader, verifyNativeTargetReader, type NativeTargetReader} from "../../src/backends/llama-cpp/native-target-reading.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {createSeededRandom} from "../../src/model/sampling.js";
+import {sharedModel} from "../helpers/models.js";
 
-const tinyRandom = "/work/shared/models/llama-2-tiny-random.gguf";
-const stories = "/work/shared/models/stories260K.gguf";
+const tinyRandom = sharedModel("llama-2-tiny-random.gguf");
+const stories = sharedModel("stories260K.gguf");
 let full: LlamaCppBackend;
 let native: LlamaCppBackend;
 /** Bias 0 and top-2: most positions miss the truncated set, so the fall-back is exercised. */

@@ -1,5 +1,6 @@
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {registerConformanceTests} from "./conformance.js";
+import {sharedModel} from "../helpers/models.js";
 
 const prompts = [
     "Once upon a time, there was a little girl named Lily. She loved to play",
@@ -11,7 +12,7 @@ const prompts = [
 for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
     registerConformanceTests({
         name: `llama.cpp ${file} (exact)`,
-        open: (lanes) => openLlamaCppModel(`/work/shared/models/${file}`, {lanes, contextSize: 256}),
+        open: (lanes) => openLlamaCppModel(sharedModel(file), {lanes, contextSize: 256}),
         prompts,
         tolerance: 1e-5,
         generationTolerance: 1e-4,
@@ -22,7 +23,7 @@ for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
 // the public full-distribution reading must conform too.
 registerConformanceTests({
     name: "llama.cpp llama-2-tiny-random.gguf (exact, full-distribution reading)",
-    open: (lanes) => openLlamaCppModel("/work/shared/models/llama-2-tiny-random.gguf", {lanes, contextSize: 256, targetReading: "full-distribution"}),
+    open: (lanes) => openLlamaCppModel(sharedModel("llama-2-tiny-random.gguf"), {lanes, contextSize: 256, targetReading: "full-distribution"}),
     prompts,
     tolerance: 1e-5,
     generationTolerance: 1e-4,

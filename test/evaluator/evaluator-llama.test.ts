@@ -4,8 +4,9 @@ import {existsSync} from "node:fs";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import type {ModelBackend, ScoreRequest, ScoreResult} from "../../src/model/contract.js";
+import {sharedModel} from "../helpers/models.js";
 
-const modelPath = "/work/shared/models/stories260K.gguf";
+const modelPath = sharedModel("stories260K.gguf");
 const sentences = [
     "Once upon a time, there was a girl named Lily.",
     "She lived in a small house near a big forest.",

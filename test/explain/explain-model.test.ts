@@ -3,8 +3,9 @@ import {after, before, test} from "node:test";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {explain} from "../../src/explain/explain.js";
 import {alignTarget} from "../../src/model/alignment.js";
+import {sharedModel} from "../helpers/models.js";
 
-const modelPath = "/work/shared/models/stories260K.gguf";
+const modelPath = sharedModel("stories260K.gguf");
 let backend: LlamaCppBackend;
 
 before(async () => {

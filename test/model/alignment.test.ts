@@ -5,6 +5,7 @@ import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {InputError} from "../../src/errors.js";
 import {alignTarget, promptTokens, tokenizeWithBos} from "../../src/model/alignment.js";
 import type {PromptInput} from "../../src/model/contract.js";
+import {sharedModel} from "../helpers/models.js";
 
 const text = (value: string): PromptInput => ({kind: "text", text: value});
 
@@ -12,7 +13,7 @@ for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
     describe(`alignment on ${file}`, () => {
         let backend: LlamaCppBackend;
         before(async () => {
-            backend = await openLlamaCppModel(`/work/shared/models/${file}`, {contextSize: 256});
+            backend = await openLlamaCppModel(sharedModel(file), {contextSize: 256});
         });
         after(async () => {
             await backend.dispose();

@@ -9,6 +9,7 @@ import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {FileScoreCache} from "../../src/store/score-cache-file.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {runCli} from "../helpers/run-cli.js";
+import {sharedModel} from "../helpers/models.js";
 
 const requests: ScoreRequest[] = Array.from({length: 12}, (_, index) => ({context: [1, 60 + index, 70], target: [80, 81 + (index % 3)]}));
 
@@ -56,7 +57,7 @@ describe("FileScoreCache", () => {
 
     test("glassbox explain --cache: the re-run makes no model calls and gives the same attribution", async () => {
         const directory = mkdtempSync(join(tmpdir(), "glassbox-cache-"));
-        const args = ["explain", "--model", "/work/shared/models/stories260K.gguf", "--prompt", "Lily had a red ball. She lost it. She was sad.",
+        const args = ["explain", "--model", sharedModel("stories260K.gguf"), "--prompt", "Lily had a red ball. She lost it. She was sad.",
             "--target", " She cried", "--unit", "sentence", "--json", "--cache", join(directory, "scores.jsonl")];
         const first = await runCli(args);
         assert.equal(first.code, 0, first.stderr);
