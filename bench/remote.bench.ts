@@ -30,8 +30,9 @@ import type {StructuredInput} from "../src/units/types.js";
 import {startServeProcess, type ServeProcess} from "../test/server/serve-process.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
 import {markdownTable} from "./lib/timing.js";
+import {sharedModel} from "./lib/models.js";
 
-const modelPath = "/work/shared/models/stories260K.gguf";
+const modelPath = sharedModel("stories260K.gguf");
 const argument = (name: string, fallback: number): number => {
     const index = process.argv.indexOf(`--${name}`);
     return index >= 0 ? Number(process.argv[index + 1]) : fallback;

@@ -13,6 +13,7 @@ import {tokenizeWithBos} from "../../src/model/alignment.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {startGlassboxServer, type RunningServer} from "../../src/server/http-server.js";
 import {runCli} from "../helpers/run-cli.js";
+import {sharedModel} from "../helpers/models.js";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{status: number; body: Record<string, unknown>}> {
     const response = await fetch(url, {method: "POST", headers: {"content-type": "application/json", ...headers}, body: typeof body === "string" ? body : JSON.stringify(body)});
@@ -24,8 +25,8 @@ describe("glassbox serve (in process)", () => {
     let served: LlamaCppBackend;
     let server: RunningServer;
     before(async () => {
-        local = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 256});
-        served = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 256, lanes: 2});
+        local = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256});
+        served = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256, lanes: 2});
         server = await startGlassboxServer({backend: served, modelName: "stories"});
     });
     after(async () => {
@@ -101,7 +102,7 @@ describe("glassbox serve: token and back-pressure", () => {
     });
 
     test("the CLI refuses to bind a non-loopback address without a token", async () => {
-        const result = await runCli(["serve", "--model", "/work/shared/models/stories260K.gguf", "--host", "0.0.0.0", "--port", "0"], {env: {GLASSBOX_SERVE_TOKEN: ""}});
+        const result = await runCli(["serve", "--model", sharedModel("stories260K.gguf"), "--host", "0.0.0.0", "--port", "0"], {env: {GLASSBOX_SERVE_TOKEN: ""}});
         assert.equal(result.code, 2);
         assert.match(result.stderr, /refusing to serve on 0\.0\.0\.0 without a bearer token.*GLASSBOX_SERVE_TOKEN/);
         assert.equal(result.stderr.trim().split("\n").length, 1);

@@ -8,8 +8,9 @@ import {after, before, describe, test} from "node:test";
 import {runCli} from "../../helpers/run-cli.js";
 import {startServeProcess, type ServeProcess} from "../../server/serve-process.js";
 import {startFakeServer} from "./fake-server.js";
+import {sharedModel} from "../../helpers/models.js";
 
-const modelPath = "/work/shared/models/stories260K.gguf";
+const modelPath = sharedModel("stories260K.gguf");
 const scoreArgs = ["--prompt", "Once upon a time, there was a little girl", "--target", " named Lily. She loved to play", "--json"];
 
 interface ScoreJson {

@@ -7,6 +7,7 @@ import {openSglangModel} from "../../../src/backends/sglang/sglang-backend.js";
 import {openVllmModel} from "../../../src/backends/vllm/vllm-backend.js";
 import {registerConformanceTests} from "../../conformance/conformance.js";
 import {startServeProcess} from "../../server/serve-process.js";
+import {sharedModel} from "../../helpers/models.js";
 
 const prompts = [
     "Once upon a time, there was a little girl named Lily. She loved to play",
@@ -17,7 +18,7 @@ const prompts = [
 
 const models = (process.env["GLASSBOX_REMOTE_MODELS"] ?? "stories260K.gguf,llama-2-tiny-random.gguf").split(",");
 for (const file of models) {
-    const server = await startServeProcess(["--model", `/work/shared/models/${file}`, "--context-size", "256", "--lanes", "3"]);
+    const server = await startServeProcess(["--model", sharedModel(file), "--context-size", "256", "--lanes", "3"]);
     after(() => server.stop());
     registerConformanceTests({
         name: `vllm: glassbox serve ${file} over loopback`,

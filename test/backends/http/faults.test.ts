@@ -13,6 +13,7 @@ import {tokenizeWithBos} from "../../../src/model/alignment.js";
 import type {ModelBackend, ScoreRequest, ScoreResult} from "../../../src/model/contract.js";
 import {startServeProcess} from "../../server/serve-process.js";
 import {startFakeServer, type FakeAnswer, type FakeRequest, type FakeServer} from "./fake-server.js";
+import {sharedModel} from "../../helpers/models.js";
 
 /** Counts successful score answers per request, to check "exactly once". */
 function countingBackend(backend: ModelBackend, counts: Map<string, number>): ModelBackend {
@@ -82,7 +83,7 @@ describe("fault injection", () => {
     });
 
     test("a glassbox serve replica killed (SIGKILL) mid-run: its work moves to the other, each item exactly once, numbers equal in-process", async () => {
-        const modelPath = "/work/shared/models/stories260K.gguf";
+        const modelPath = sharedModel("stories260K.gguf");
         const [first, second] = await Promise.all([
             startServeProcess(["--model", modelPath, "--context-size", "256", "--lanes", "2"]),
             startServeProcess(["--model", modelPath, "--context-size", "256", "--lanes", "2"]),

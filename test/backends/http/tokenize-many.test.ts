@@ -19,6 +19,7 @@ import type {ScoreRequest, ScoreResult} from "../../../src/model/contract.js";
 import {startGlassboxServer, type RunningServer} from "../../../src/server/http-server.js";
 import {segmentInput} from "../../../src/units/segmented-input.js";
 import {startFakeServer, type FakeServer} from "./fake-server.js";
+import {sharedModel} from "../../helpers/models.js";
 
 /** A fake vLLM tokenizer: token i of a text is its i-th character code; `tokenizeList` as glassbox serve advertises it. */
 async function fakeTokenizer(tokenizeList: boolean, listAnswerLength?: number): Promise<FakeServer> {
@@ -93,8 +94,8 @@ describe("tokenizeMany against glassbox serve", () => {
     let served: LlamaCppBackend;
     let server: RunningServer;
     before(async () => {
-        local = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 256});
-        served = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 256, lanes: 2});
+        local = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256});
+        served = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256, lanes: 2});
         server = await startGlassboxServer({backend: served, modelName: "stories"});
     });
     after(async () => {
