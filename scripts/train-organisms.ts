@@ -60,7 +60,7 @@ function train(spec: OrganismSpec, options: Options): void {
         const evaluate = options.evalEvery > 0 && progress.step % options.evalEvery === 0;
         const accuracy = evaluate ? ` held-out ${heldOutAccuracy(decoder, vocabulary, task, new SeededRandom(spec.heldOutSeed + 5), 100)}` : "";
         console.log(`${spec.name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)${accuracy}`);
-    }, 100);
+    }, 100, spec.warmup === undefined ? undefined : {task: spec.warmup.task(), steps: spec.warmup.steps});
     const trainingSeconds = (Date.now() - started) / 1000;
     const trainingCpuSeconds = process.cpuUsage(cpuStarted).user / 1e6;
     const accuracy = heldOutAccuracy(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed), options.heldOut);

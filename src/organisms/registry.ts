@@ -23,6 +23,8 @@ export interface OrganismSpec {
     targetAccuracy: number;
     /** Seed of the held-out items used for reported accuracy. */
     heldOutSeed: number;
+    /** Optional first stage on an easier version of the task (counted in training.steps). */
+    warmup?: {task: () => OrganismTask; steps: number};
 }
 
 const optimizer = {beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 0.01, clipNorm: 1, warmupSteps: 50, finalFraction: 0.05};

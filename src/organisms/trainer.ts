@@ -52,12 +52,19 @@ export function modelConfigFor(task: OrganismTask, vocabulary: WordVocabulary, a
     return {vocabSize: vocabulary.size, contextLength: task.maxTokens, ropeBase, normEps, ...architecture};
 }
 
+/** A first training stage on an easier version of the task (same words), before the task itself. */
+export interface WarmupStage {
+    task: OrganismTask;
+    steps: number;
+}
+
 export function trainOrganism(
     task: OrganismTask,
     architecture: ArchitectureSettings,
     settings: TrainingSettings,
     onProgress?: (progress: TrainingProgress, decoder: Decoder) => void,
     progressEvery = 50,
+    warmup?: WarmupStage,
 ): TrainedOrganism {
     const vocabulary = new WordVocabulary(task.words);
     const config = modelConfigFor(task, vocabulary, architecture);
@@ -71,7 +78,8 @@ export function trainOrganism(
     let windowWeight = 0;
     let finalLoss = Number.NaN;
     for (let step = 0; step < settings.steps; step++) {
-        const batch = Array.from({length: settings.batchSize}, () => task.trainingSequence(data));
+        const source = warmup !== undefined && step < warmup.steps ? warmup.task : task;
+        const batch = Array.from({length: settings.batchSize}, () => source.trainingSequence(data));
         const scoredWords = batch.reduce((total, sequence) => total + sequence.loss.filter(Boolean).length, 0);
         let batchLoss = 0;
         for (const sequence of batch) {

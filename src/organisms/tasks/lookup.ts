@@ -22,6 +22,8 @@ export interface LookupSettings {
     maxDocuments: number;
     /** Fewest documents in a training sequence (fewer than in held-out items makes the lookup quicker to learn). */
     minTrainingDocuments?: number;
+    /** Most documents in a training sequence (default maxDocuments). */
+    maxTrainingDocuments?: number;
     /** Questions per training sequence (each asks a different document). */
     maxTrainingQuestions: number;
 }
@@ -35,7 +37,8 @@ interface Facts {
 
 function drawFacts(random: SeededRandom, settings: LookupSettings, training: boolean): Facts {
     const fewest = training ? (settings.minTrainingDocuments ?? settings.minDocuments) : settings.minDocuments;
-    const count = fewest + random.integer(settings.maxDocuments - fewest + 1);
+    const most = training ? (settings.maxTrainingDocuments ?? settings.maxDocuments) : settings.maxDocuments;
+    const count = fewest + random.integer(most - fewest + 1);
     return {keys: random.sample(lookupKeys, count), values: random.sample(lookupValues, count)};
 }
 
