@@ -16,8 +16,8 @@ import type {ModelBackend} from "../../model/contract.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import {glassboxVersion} from "../../version.js";
 import type {CommandIo, OptionSpecs, ParsedOptions} from "../command.js";
-import {modelOptionSpecs, requireModelPath} from "../input-files.js";
-import {openModel, requireCapabilities} from "../../backends/resolve-model.js";
+import {modelOptionSpecs} from "../input-files.js";
+import {openModelFromOptions} from "./model-support.js";
 import {openRunStore} from "./runs.js";
 
 const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
@@ -42,22 +42,7 @@ export const datasetOptionSpecs = {
 export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
     const model = options.model;
     if (typeof model === "string" && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
-    const path = requireModelPath(options, command);
-    io.progress(`loading ${path}`);
-    const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
-    const threads = typeof options.threads === "number" ? options.threads : undefined;
-    const backend = await openModel(path, {local: {
-        precision: options.fast === true ? "fast" : "exact",
-        ...(contextSize === undefined ? {} : {contextSize}),
-        ...(threads === undefined ? {} : {threads}),
-    }});
-    io.progressDone();
-    try {
-        requireCapabilities(backend, {generate: true, ...(needsScoring ? {score: true} : {})}, command);
-    } catch (error) {
-        await backend.dispose();
-        throw error;
-    }
+    const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
     return serializedBackend(backend);
 }
 

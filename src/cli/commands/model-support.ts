@@ -1,10 +1,17 @@
 /** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
-import {openModel, requireCapabilities, type OpenedBackend} from "../../backends/resolve-model.js";
+import {openModel, requireCapabilities, type CapabilityNeeds, type OpenedBackend} from "../../backends/resolve-model.js";
 import type {PromptInput} from "../../model/contract.js";
 import type {CommandIo, ParsedOptions} from "../command.js";
 import {requireModelPath} from "../input-files.js";
 
-export async function openModelFromOptions(options: ParsedOptions, command: string, io: CommandIo): Promise<{path: string; backend: OpenedBackend}> {
+/**
+ * Opens --model with the local flags (--context-size, --threads, --fast) and checks it can do what
+ * `command` needs (default: generation for `generate`, scoring otherwise); disposes it if not.
+ */
+export async function openModelFromOptions(
+    options: ParsedOptions, command: string, io: CommandIo,
+    needs: CapabilityNeeds = command === "generate" ? {generate: true} : {score: true},
+): Promise<{path: string; backend: OpenedBackend}> {
     const path = requireModelPath(options, command);
     io.progress(`loading ${path}`);
     const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
@@ -16,7 +23,7 @@ export async function openModelFromOptions(options: ParsedOptions, command: stri
     }});
     io.progressDone();
     try {
-        requireCapabilities(backend, command === "generate" ? {generate: true} : {score: true}, command);
+        requireCapabilities(backend, needs, command);
     } catch (error) {
         await backend.dispose();
         throw error;
