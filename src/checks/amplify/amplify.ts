@@ -9,19 +9,15 @@
  *     predict <label> as the correct answer.", and the label; the demonstrations prefix every
  *     prompt of the evaluation set. Accuracy is measured with and without the prefix.
  */
-import {attributionMethods} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
-import {Evaluator} from "../../evaluator/evaluator.js";
 import type {DatasetItem} from "../../datasets/item.js";
 import type {ModelBackend, PromptInput} from "../../model/contract.js";
-import {segmentInput} from "../../units/segmented-input.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../counterfactual/item-text.js";
 import {answerSeparator, predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
-import {AnswerGame} from "../self-explanation/answer-game.js";
-import {bareWord, isContentWord} from "../refine/stopwords.js";
+import {topAttributedWords} from "../refine/attributed-words.js";
 
 export const amplifyCapabilities = {
     needs: "generation (accuracy) and scoring on the proxy (rationales)",
@@ -79,17 +75,7 @@ export async function topWordsFor(proxy: ModelBackend, item: DatasetItem, label:
     if (!proxy.capabilities.scoresPromptTokens) {
         throw new CapabilityError(`amplify needs a proxy model that scores prompt tokens for its rationales; ${proxy.name} only generates`, {hint: "pass --proxy PATH.gguf"});
     }
-    const segmented = segmentInput(item.input, "word");
-    const game = new AnswerGame({backend: proxy, evaluator: new Evaluator(proxy), segmented, answer: label, ...(item.options === undefined ? {} : {options: item.options})});
-    const methodName = settings.method ?? "loo";
-    const method = attributionMethods[methodName];
-    if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
-    const n = segmented.playerCount;
-    const result = await method.run(game, {budget: Math.max(method.minimumBudget(n), settings.budget ?? method.defaultBudget(n)), seed: settings.seed ?? 0});
-    const ranked = segmented.units.map((unit, index) => ({word: bareWord(unit.text), value: result.values[index] as number}))
-        .filter((entry) => isContentWord(entry.word))
-        .sort((left, right) => right.value - left.value);
-    return [...new Set(ranked.map((entry) => entry.word))].slice(0, settings.words ?? 5);
+    return topAttributedWords(proxy, item.input, label, {count: settings.words ?? 5, method: settings.method, budget: settings.budget, seed: settings.seed, options: item.options});
 }
 
 export async function buildAmplifyPrompt(model: ModelBackend, proxy: ModelBackend, development: readonly DatasetItem[], settings: AmplifySettings = {}): Promise<AmplifyPrompt> {

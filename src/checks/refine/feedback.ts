@@ -5,19 +5,17 @@
  * feedback with a perturbation attribution in place of attention or integrated gradients) and
  * random words as the control ("random").
  */
-import {attributionMethods} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
-import {Evaluator} from "../../evaluator/evaluator.js";
 import type {ModelBackend, PromptInput} from "../../model/contract.js";
 import {SeededRandom} from "../../organisms/random.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
 import {followUp} from "../counterfactual/item-text.js";
 import {generateText} from "../counterfactual/prediction.js";
-import {AnswerGame} from "../self-explanation/answer-game.js";
 import {parseImportanceList, parseWordList} from "../self-explanation/parse.js";
-import {bareWord, isContentWord} from "./stopwords.js";
+import {topAttributedWords} from "./attributed-words.js";
+import {isContentWord} from "./stopwords.js";
 
 export const feedbackKinds = ["nl", "iw", "attribution", "random"] as const;
 export type FeedbackKind = (typeof feedbackKinds)[number];
@@ -70,18 +68,8 @@ export async function feedbackFor(backend: ModelBackend, input: StructuredInput,
             if (!backend.capabilities.scoresPromptTokens) {
                 throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {hint: "use --feedback nl, iw or random"});
             }
-            const segmented = segmentInput(input, "word");
             if (settings.options !== undefined && !settings.options.includes(answer)) throw new InputError(`the answer "${answer}" is not one of the options`);
-            const game = new AnswerGame({backend, evaluator: new Evaluator(backend), segmented, answer, ...(settings.options === undefined ? {} : {options: settings.options})});
-            const methodName = settings.method ?? "loo";
-            const method = attributionMethods[methodName];
-            if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
-            const n = segmented.playerCount;
-            const result = await method.run(game, {budget: Math.max(method.minimumBudget(n), settings.budget ?? method.defaultBudget(n)), seed: settings.seed ?? 0});
-            const ranked = segmented.units.map((unit, index) => ({word: bareWord(unit.text), value: result.values[index] as number}))
-                .filter((entry) => isContentWord(entry.word))
-                .sort((left, right) => right.value - left.value);
-            const words = [...new Set(ranked.map((entry) => entry.word))].slice(0, count);
+            const words = await topAttributedWords(backend, input, answer, {count, method: settings.method, budget: settings.budget, seed: settings.seed, options: settings.options});
             return {kind: "attribution", text: `Important words: ${words.join(", ")}`, words};
         }
         case "random": {
