@@ -27,6 +27,27 @@ export interface TokenizerRoutes {
     tokenizeListBody?: ((texts: readonly string[], addSpecialTokens: boolean) => unknown) | undefined;
 }
 
+/**
+ * Routes of a server whose tokenize API follows vLLM's (SGLang's and glassbox serve's do): bodies
+ * carry the model name, `prompt` (one text, or a list where the server accepts one) and
+ * `add_special_tokens`; detokenize takes `tokens`.
+ */
+export function modelTokenizerRoutes(
+    model: string,
+    routes: Pick<TokenizerRoutes, "tokenizeUrl" | "detokenizeUrl" | "detokenizedField"> & {acceptsTextList: boolean},
+): TokenizerRoutes {
+    return {
+        tokenizeUrl: routes.tokenizeUrl,
+        detokenizeUrl: routes.detokenizeUrl,
+        detokenizedField: routes.detokenizedField,
+        tokenizeBody: (text, addSpecialTokens) => ({model, prompt: text, add_special_tokens: addSpecialTokens}),
+        detokenizeBody: (tokens) => ({model, tokens}),
+        ...(routes.acceptsTextList
+            ? {tokenizeListBody: (texts: readonly string[], addSpecialTokens: boolean) => ({model, prompt: texts, add_special_tokens: addSpecialTokens})}
+            : {}),
+    };
+}
+
 const tokensSchema = z.object({tokens: z.array(z.number().int())});
 const tokenListsSchema = z.object({tokens: z.array(z.array(z.number().int()))});
 const cacheLimit = 4096;

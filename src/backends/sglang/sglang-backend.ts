@@ -16,7 +16,7 @@ import type {
 } from "../../model/contract.js";
 import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
 import {checkTokens, findServedModel} from "../http/model-listing.js";
-import {RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {modelTokenizerRoutes, RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
 import {RequestCoalescer} from "../http/request-coalescer.js";
 import {generateResponseSchema, type GenerateResponse} from "./schemas.js";
 import {z} from "zod";
@@ -84,14 +84,12 @@ export class SglangBackend implements ModelBackend {
         this.name = `${model} (SGLang API at ${endpoint.baseUrl})`;
         this.precision = capabilities.exact ? "exact" : "fast";
         this.generateUrl = joinUrl(endpoint.baseUrl, "generate");
-        this.tokenizer = new RemoteTokenizer(endpoint, {
+        this.tokenizer = new RemoteTokenizer(endpoint, modelTokenizerRoutes(model, {
             tokenizeUrl: joinUrl(endpoint.baseUrl, "v1/tokenize"),
             detokenizeUrl: joinUrl(endpoint.baseUrl, "v1/detokenize"),
-            tokenizeBody: (text, addSpecialTokens) => ({model, prompt: text, add_special_tokens: addSpecialTokens}),
-            detokenizeBody: (tokens) => ({model, tokens}),
             detokenizedField: "text",
-            ...(tokenizeList ? {tokenizeListBody: (texts: readonly string[], addSpecialTokens: boolean) => ({model, prompt: texts, add_special_tokens: addSpecialTokens})} : {}),
-        });
+            acceptsTextList: tokenizeList,
+        }));
         this.scoring = new RequestCoalescer(batch, (items) => this.scoreItems(items));
     }
 

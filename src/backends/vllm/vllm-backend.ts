@@ -18,7 +18,7 @@ import type {
 } from "../../model/contract.js";
 import {joinUrl, postJson, serverRoot, type HttpEndpoint} from "../http/http-client.js";
 import {checkTokens, findServedModel, type GlassboxModelExtension} from "../http/model-listing.js";
-import {RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {modelTokenizerRoutes, RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
 import {RequestCoalescer} from "../http/request-coalescer.js";
 import {completionResponseSchema, scoringResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type ScoringResponse} from "./schemas.js";
 
@@ -109,16 +109,12 @@ export class VllmBackend implements ModelBackend {
             lanes: parts.lanes,
             exact: parts.extension?.exact ?? true,
         };
-        this.tokenizer = new RemoteTokenizer(parts.endpoint, {
+        this.tokenizer = new RemoteTokenizer(parts.endpoint, modelTokenizerRoutes(parts.model, {
             tokenizeUrl: joinUrl(parts.root, "tokenize"),
             detokenizeUrl: joinUrl(parts.root, "detokenize"),
-            tokenizeBody: (text, addSpecialTokens) => ({model: parts.model, prompt: text, add_special_tokens: addSpecialTokens}),
-            detokenizeBody: (tokens) => ({model: parts.model, tokens}),
             detokenizedField: "prompt",
-            ...(parts.extension?.tokenizeList === true
-                ? {tokenizeListBody: (texts: readonly string[], addSpecialTokens: boolean) => ({model: parts.model, prompt: texts, add_special_tokens: addSpecialTokens})}
-                : {}),
-        });
+            acceptsTextList: parts.extension?.tokenizeList === true,
+        }));
         this.scoring = new RequestCoalescer(parts.batch, (prompts) => this.scorePrompts(prompts));
     }
 
