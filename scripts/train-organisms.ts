@@ -64,7 +64,7 @@ function train(spec: OrganismSpec, options: Options): void {
     const trainingSeconds = (Date.now() - started) / 1000;
     const trainingCpuSeconds = process.cpuUsage(cpuStarted).user / 1e6;
     const accuracy = heldOutAccuracy(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed), options.heldOut);
-    const probes = spec.name === "lookup" ? undefined : probeChains(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed + 1), options.heldOut);
+    const probes = !spec.name.startsWith("arith") ? undefined : probeChains(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed + 1), options.heldOut);
     const model = {
         name: `glassbox organism ${spec.name}`,
         description: `glassbox model organism "${spec.name}": ${spec.summary}`,

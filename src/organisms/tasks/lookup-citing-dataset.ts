@@ -3,7 +3,7 @@
  * one span per document (the units the self-explanation check attributes over), the candidate
  * values as options and the gold value as label. Both citing organisms see the same prompts.
  *
- *   node --import tsx src/organisms/tasks/lookup-citing-dataset.ts [COUNT] [SEED] > items.jsonl
+ *   node --import tsx scripts/make-citing-dataset.ts [COUNT] [SEED] > items.jsonl
  */
 import {SeededRandom} from "../random.js";
 import {citingWords, createCitingLookupTask} from "./lookup-citing.js";
@@ -23,10 +23,4 @@ export function citingDatasetLines(count: number, seed: number): string[] {
             meta: {goldDocument: goldDocument + 1},
         });
     });
-}
-
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "")) {
-    const count = Number(process.argv[2] ?? 100);
-    const seed = Number(process.argv[3] ?? 2026);
-    process.stdout.write(`${citingDatasetLines(count, seed).join("\n")}\n`);
 }
