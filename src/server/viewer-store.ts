@@ -3,22 +3,9 @@
  * the view server and a store (the SQLite run store, or result files opened from the command
  * line); {@link MemoryRunStore} holds records in memory (result files, tests).
  */
-import type {Fact} from "../viewer/view-model.js";
+import type {RunRecord} from "../viewer/view-model.js";
 
-export interface RunRecord {
-    id: string;
-    /** Result kind: "explain", "score", a check's name … */
-    kind: string;
-    /** Short human name (a file name, a dataset and method). */
-    label: string;
-    /** ISO 8601 time the run was written. */
-    createdAt: string;
-    model: string | null;
-    method: string | null;
-    itemCount: number;
-    /** Headline numbers and settings of the run, for its summary page. */
-    facts: Fact[];
-}
+export type {RunRecord};
 
 export interface ItemRecord {
     runId: string;

@@ -59,6 +59,22 @@ export interface Fact {
     note: string;
 }
 
+/** A run as the viewer lists it: what the view server's store holds and /api/runs sends to the page. */
+export interface RunRecord {
+    id: string;
+    /** Result kind: "explain", "score", a check's name … */
+    kind: string;
+    /** Short human name (a file name, a dataset and method). */
+    label: string;
+    /** ISO 8601 time the run was written. */
+    createdAt: string;
+    model: string | null;
+    method: string | null;
+    itemCount: number;
+    /** Headline numbers and settings of the run, for its summary page. */
+    facts: Fact[];
+}
+
 export interface TableView {
     caption: string;
     columns: string[];

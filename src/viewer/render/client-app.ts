@@ -5,7 +5,7 @@
  *   #/runs/RUN/items/ITEM             one item's explanation
  *   #/compare?a=RUN[/ITEM]&b=RUN[/ITEM] two explanations side by side, with their agreement
  */
-import type {Fact, PageView, PlotSpec} from "../view-model.js";
+import type {Fact, PageView, PlotSpec, RunRecord} from "../view-model.js";
 import {escapeHtml, formatNumber} from "./basics.js";
 import {startExplainView, type PageElement, type PageEvent} from "./client-explain.js";
 import {renderExplainBody, renderFacts} from "./explain-html.js";
@@ -21,17 +21,6 @@ export interface AppWindow {
     location: {hash: string};
     addEventListener(type: string, listener: () => void): void;
     fetch(url: string): Promise<{ok: boolean; status: number; json(): Promise<unknown>}>;
-}
-
-interface RunRow {
-    id: string;
-    kind: string;
-    label: string;
-    createdAt: string;
-    model: string | null;
-    method: string | null;
-    itemCount: number;
-    facts: Fact[];
 }
 
 interface ItemRow {
@@ -70,7 +59,7 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         const params = new URLSearchParams(query);
         const body = await getJson(`/api/runs?${params.toString()}`);
         if (token !== generation) return;
-        const runs = body.runs as RunRow[];
+        const runs = body.runs as RunRecord[];
         const kinds = body.kinds as string[];
         setTitle("Runs");
         const option = (value: string, selected: string | null): string => `<option value="${escapeHtml(value)}"${value === (selected ?? "") ? " selected" : ""}>${value === "" ? "any" : escapeHtml(value)}</option>`;
@@ -108,7 +97,7 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
     const showRun = async (runId: string, token: number): Promise<void> => {
         const [runBody, itemsBody] = await Promise.all([getJson(`/api/runs/${encodeURIComponent(runId)}`), getJson(`/api/runs/${encodeURIComponent(runId)}/items`)]);
         if (token !== generation) return;
-        const run = runBody.run as RunRow;
+        const run = runBody.run as RunRecord;
         const items = itemsBody.items as ItemRow[];
         setTitle(`Run ${run.label}`);
         const rows = items.map((item) => `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.label)}</td></tr>`).join("");
