@@ -4,9 +4,9 @@
  * log-probability of a token is always the raw one; temperature only changes which token is drawn.
  */
 
-/** mulberry32: a 32-bit seeded generator; the same seed gives the same stream on every platform. */
-export function createSeededRandom(seed: number): () => number {
-    let state = (Math.trunc(seed) >>> 0) ^ 0x9e3779b9;
+/** mulberry32 from a raw 32-bit state: floats in [0, 1), the same stream on every platform. */
+export function mulberry32(initialState: number): () => number {
+    let state = initialState;
     return () => {
         state = (state + 0x6d2b79f5) >>> 0;
         let value = state;
@@ -14,6 +14,11 @@ export function createSeededRandom(seed: number): () => number {
         value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
         return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
     };
+}
+
+/** The sampling generator: mulberry32 with the seed (truncated to an integer) mixed with a fixed constant. */
+export function createSeededRandom(seed: number): () => number {
+    return mulberry32((Math.trunc(seed) >>> 0) ^ 0x9e3779b9);
 }
 
 export interface WeightedCandidate {

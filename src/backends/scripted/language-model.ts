@@ -4,21 +4,15 @@
  * removing any part of a prompt changes the scores), all drawn from a seeded generator.
  */
 import type {TokenId} from "../../model/contract.js";
+import {mulberry32} from "../../model/sampling.js";
 import {bosToken, unknownToken} from "./tokenizer.js";
 
 /** Next-token logits (any real numbers; softmax is applied by the backend) after `context`. */
 export type LogitsFunction = (context: readonly TokenId[]) => ArrayLike<number>;
 
-/** Small fast deterministic generator (mulberry32); returns floats in [0, 1). */
+/** Small fast deterministic generator (mulberry32 started at the seed itself); returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let mixed = state;
-        mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-        mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-        return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-    };
+    return mulberry32(seed >>> 0);
 }
 
 export function defaultLogitsFunction(vocabularySize: number, seed: number): LogitsFunction {
