@@ -5,6 +5,7 @@
  * probability 1/2; duplicates, the full and the empty prompt rerolled).
  */
 import type {ScoreRequest, TokenId} from "../../src/model/contract.js";
+import {mulberry32} from "../../src/model/sampling.js";
 
 export const storySentences: readonly string[] = [
     "Once upon a time, there was a girl named Lily.",
@@ -62,15 +63,4 @@ export function variantRequests(tokenizer: Tokenizer, masks = variantMasks()): {
         [...bos, ...tokenizer.tokenize(storySentences.filter((_, index) => mask[index]).join(" "))];
     const requests = masks.map((mask) => ({context: prompt(mask), target}));
     return {requests, fullPromptTokens: prompt(storySentences.map(() => true)).length};
-}
-
-function mulberry32(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let value = state;
-        value = Math.imul(value ^ (value >>> 15), value | 1);
-        value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-        return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-    };
 }
