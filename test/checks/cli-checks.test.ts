@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, describe, test} from "node:test";
@@ -93,4 +93,13 @@ describe("check commands on scripted explainers", () => {
         assert.equal(json.summary.labelled, 1);
         assert.equal(json.summary.accuracyWithout, 1);
     });
+});
+
+test("runs list on a store that does not exist is one line, exit 2, and creates nothing", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "glassbox-runs-")), "absent.db");
+    const result = await runCli(["runs", "list", "--db", db]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim().split("\n").length, 1);
+    assert.match(result.stderr, /no run store at .*absent\.db/);
+    assert.equal(existsSync(db), false);
 });

@@ -1,5 +1,6 @@
 /** `glassbox runs list|show|export`: read the run store. */
-import {ArgumentError} from "../../errors.js";
+import {existsSync} from "node:fs";
+import {ArgumentError, InputError} from "../../errors.js";
 import {defaultRunStorePath} from "../../store/paths.js";
 import {runExportCsv, runExportJson} from "../../store/export.js";
 import {RunStore, type RunListEntry} from "../../store/run-store.js";
@@ -11,7 +12,21 @@ const dbOption = {
 } as const satisfies OptionSpecs;
 
 export function openRunStore(options: ParsedOptions): RunStore {
-    const path = typeof options.db === "string" && options.db !== "" ? options.db : defaultRunStorePath();
+    return RunStore.open(runStorePath(options));
+}
+
+function runStorePath(options: ParsedOptions): string {
+    return typeof options.db === "string" && options.db !== "" ? options.db : defaultRunStorePath();
+}
+
+/** The store for reading commands: a path that does not exist is an error, never a new empty store. */
+function existingRunStore(options: ParsedOptions): RunStore {
+    const path = runStorePath(options);
+    if (!existsSync(path)) {
+        throw new InputError(`no run store at ${path}`, {
+            hint: "checks create it when they run; pass --db PATH to read another store",
+        });
+    }
     return RunStore.open(path);
 }
 
@@ -43,7 +58,7 @@ export const runsListCommand: Command = {
         json: {kind: "boolean", description: "Print JSON."},
     },
     async run({options, io}) {
-        const store = openRunStore(options);
+        const store = existingRunStore(options);
         try {
             const runs = store.listRuns({...(typeof options.command === "string" ? {command: options.command} : {}), limit: Number(options.limit)});
             if (options.json === true) {
@@ -72,7 +87,7 @@ export const runsShowCommand: Command = {
     positionals: [{name: "RUN_ID", required: true}],
     options: {...dbOption, json: {kind: "boolean", description: "Print the run and every item verdict as JSON."}},
     async run({options, positionals, io}) {
-        const store = openRunStore(options);
+        const store = existingRunStore(options);
         try {
             const run = store.requireRun(runId(positionals, "runs show"));
             const items = store.items(run.id);
@@ -110,7 +125,7 @@ export const runsExportCommand: Command = {
     positionals: [{name: "RUN_ID", required: true}],
     options: {...dbOption, format: {kind: "string", valueName: "FORMAT", choices: ["json", "csv"], default: "json", description: "Output format."}},
     async run({options, positionals, io}) {
-        const store = openRunStore(options);
+        const store = existingRunStore(options);
         try {
             const run = store.requireRun(runId(positionals, "runs export"));
             const items = store.items(run.id);
