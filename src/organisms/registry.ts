@@ -6,7 +6,7 @@
 import {fileURLToPath} from "node:url";
 import {InputError} from "../errors.js";
 import {createArithmeticTask} from "./tasks/arithmetic.js";
-import {createLookupTask} from "./tasks/lookup.js";
+import {createLookupTask, twoDocumentLookupSettings} from "./tasks/lookup.js";
 import {createCitingLookupTask} from "./tasks/lookup-citing.js";
 import type {OrganismTask} from "./tasks/types.js";
 import type {ArchitectureSettings, TrainingSettings} from "./trainer.js";
@@ -34,10 +34,11 @@ export const organisms: readonly OrganismSpec[] = [
         name: "lookup",
         summary: "answers a question from exactly one of 4–8 short documents",
         task: () => createLookupTask(),
-        architecture: {dim: 32, layers: 2, heads: 2, ffn: 64},
-        training: {seed: 1, steps: 3000, batchSize: 16, optimizer: {...optimizer, learningRate: 5e-3}, sharedEmbedding: 1, previousTokenHead: true},
+        architecture: {dim: 32, layers: 2, heads: 2, ffn: 64, ropeBase: 1e6},
+        training: {seed: 1, steps: 4500, batchSize: 16, optimizer: {...optimizer, learningRate: 5e-3}, sharedEmbedding: 1, previousTokenHead: true},
         targetAccuracy: 0.98,
         heldOutSeed: 1001,
+        warmup: {task: () => createLookupTask(twoDocumentLookupSettings), steps: 1500},
     },
     {
         name: "arith-faithful",

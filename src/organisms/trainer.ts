@@ -15,6 +15,8 @@ export interface ArchitectureSettings {
     layers: number;
     heads: number;
     ffn: number;
+    /** Rotary frequency base (default {@link ropeBase}). */
+    ropeBase?: number;
 }
 
 export interface TrainingSettings {
@@ -49,7 +51,8 @@ export const ropeBase = 10000;
 export const normEps = Math.fround(1e-5);
 
 export function modelConfigFor(task: OrganismTask, vocabulary: WordVocabulary, architecture: ArchitectureSettings): ModelConfig {
-    return {vocabSize: vocabulary.size, contextLength: task.maxTokens, ropeBase, normEps, ...architecture};
+    const {ropeBase: base, ...shape} = architecture;
+    return {vocabSize: vocabulary.size, contextLength: task.maxTokens, ropeBase: base ?? ropeBase, normEps, ...shape};
 }
 
 /** A first training stage on an easier version of the task (same words), before the task itself. */

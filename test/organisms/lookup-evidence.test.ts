@@ -14,7 +14,7 @@ test("lookup through llama.cpp: removing the gold document changes the answer, r
             if (item.evidence.kind !== "lookup") throw new Error("expected lookup evidence");
             const key = item.evidence.key.text;
             const facts = item.documents.map((document) => {
-                const [factKey, , value] = document.text.split(" ");
+                const [factKey, value] = document.text.split(" ");
                 return {key: factKey!, value: value!};
             });
             assert.equal(await llamaNextWord(organism, item.prompt), item.answer, `full prompt: ${item.prompt}`);

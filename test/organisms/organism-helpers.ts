@@ -57,5 +57,4 @@ export function testedOrganisms(): {spec: OrganismSpec; skip: string | false}[] 
  */
 export const knownShortfalls: Readonly<Record<string, string>> = {
     "arith-decorative": "the shipped model copies the last written total on complete chains (docs/organisms/arith-decorative.md)",
-    "lookup": "the shipped model has not learned the lookup: 14 % held-out (docs/organisms/lookup.md)",
 };

@@ -3,8 +3,9 @@
  * answer is Y from the one document whose key is X. Keys are distinct within an item, and so are
  * values, so removing the gold document removes the answer from the prompt. The value follows its
  * key directly so that the lookup is a one-step induction (find the key, copy the word after it),
- * which a two-layer model learns within the training budget. Training sequences ask about every
- * document in turn ("question : X Y ."), so each sequence carries several answers to learn from.
+ * which a two-layer model learns within the training budget. Training sequences end with several
+ * questions ("question : X Y ."), drawn with replacement so that no question can be answered by
+ * elimination, and each sequence carries several answers to learn from.
  */
 import type {SeededRandom} from "../random.js";
 import type {OrganismTask, PromptDocument, TaskItem, TrainingSequence} from "./types.js";
@@ -24,11 +25,24 @@ export interface LookupSettings {
     minTrainingDocuments?: number;
     /** Most documents in a training sequence (default maxDocuments). */
     maxTrainingDocuments?: number;
-    /** Questions per training sequence (each asks a different document). */
+    /** Questions per training sequence. */
     maxTrainingQuestions: number;
+    /**
+     * Whether the questions of a training sequence are drawn with replacement (default false: each
+     * asks a different document). Without replacement a model can answer later questions by
+     * elimination (the values not yet asked for), a shortcut that competes with the lookup itself.
+     */
+    questionsWithReplacement?: boolean;
 }
 
-export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, minTrainingDocuments: 4, maxTrainingQuestions: 8};
+/**
+ * Held-out items hold 4–8 documents; training sequences hold 2–8, with questions drawn with
+ * replacement (see {@link twoDocumentLookupSettings} for the first training stage).
+ */
+export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, minTrainingDocuments: 2, maxTrainingQuestions: 8, questionsWithReplacement: true};
+
+/** The first training stage of the lookup organism: two documents per sequence, where the induction circuit forms quickly. */
+export const twoDocumentLookupSettings: LookupSettings = {...defaultLookupSettings, minTrainingDocuments: 2, maxTrainingDocuments: 2};
 
 interface Facts {
     keys: string[];
@@ -114,7 +128,10 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
                 for (const word of documentText(key, facts.values[i]!).split(" ")) push(word, false);
             });
             const questions = Math.min(settings.maxTrainingQuestions, facts.keys.length);
-            for (const asked of random.sample(facts.keys.map((_, i) => i), questions)) {
+            const asks = settings.questionsWithReplacement === true
+                ? Array.from({length: questions}, () => random.integer(facts.keys.length))
+                : random.sample(facts.keys.map((_, i) => i), questions);
+            for (const asked of asks) {
                 push("question", false);
                 push(":", false);
                 push(facts.keys[asked]!, false);
