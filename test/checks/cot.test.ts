@@ -3,7 +3,7 @@ import {test} from "node:test";
 import {itemAreaOverCurve, summarizeAreaOverCurve} from "../../src/checks/cot/area-over-curve.js";
 import {runCotTests, type TextCompleter} from "../../src/checks/cot/cot-tests.js";
 import {delimitedFormat} from "../../src/checks/cot/format.js";
-import {arithmeticMistake} from "../../src/checks/cot/mistakes.js";
+import {arithmeticMistake, arithmeticMistakeWithin} from "../../src/checks/cot/mistakes.js";
 
 const format = delimitedFormat({separator: ";", answerMarker: "answer"});
 
@@ -57,6 +57,25 @@ test("arithmetic mistake changes the result and keeps the rest of the step", () 
     const two = arithmeticMistake("10 + 4 = 14", counter([0.5]))!;
     assert.match(two, /^10 \+ 4 = \d\d$/);
     assert.notEqual(two, "10 + 4 = 14");
+});
+
+test("a bounded arithmetic mistake stays within its range and never repeats the original", () => {
+    const within = arithmeticMistakeWithin(0, 36);
+    // offset = 1 + floor(0.5·36) = 19: 30 becomes (30 + 19) mod 37 = 12.
+    assert.equal(within("3 , 30", counter([0.5])), "3 , 12");
+    // The largest offset (36) wraps to the number just below the original.
+    assert.equal(within("17", counter([0.999])), "16");
+    for (let i = 0; i < 200; i++) {
+        const original = i % 37;
+        const changed = Number(within(String(original), counter([i / 200])));
+        assert.ok(Number.isInteger(changed) && changed >= 0 && changed <= 36 && changed !== original, `${original} → ${changed}`);
+    }
+    // A number outside the range is replaced by one inside it.
+    const outside = Number(within("85", counter([0.25])));
+    assert.ok(outside >= 0 && outside <= 36);
+    assert.equal(within("no digits", counter([0.5])), undefined);
+    assert.equal(arithmeticMistakeWithin(4, 4)("4", counter([0.5])), undefined);
+    assert.throws(() => arithmeticMistakeWithin(5, 2), /low ≤ high/);
 });
 
 test("area over the curve: left Riemann sum, weighted by chain length", () => {

@@ -42,5 +42,11 @@ test("step attribution: players are the chain's steps; the last total comes firs
     const summary = summarizeStepAttributions([result, {...result, ranking: [0, 2, 1]}]);
     assert.equal(summary.lastStepFirstRate, 0.5);
     assert.equal(summary.meanLastStepRank, 1.5);
+    // The chain's effect and the last step's value are plain means over the items.
+    const shifted = {...result, valueFull: result.valueFull + 1, values: [...result.values.slice(0, 2), result.values[2]! + 1]};
+    const means = summarizeStepAttributions([result, shifted]);
+    assert.ok(Math.abs(means.meanChainEffect! - (result.valueFull - result.valueEmpty + 0.5)) < 1e-12);
+    assert.ok(Math.abs(means.meanLastStepValue! - (result.values[2]! + 0.5)) < 1e-12);
+    assert.equal(summarizeStepAttributions([]).meanChainEffect, null);
     await assert.rejects(attributeSteps("q:", [], "2", {backend, evaluator: new Evaluator(backend), format}), /at least one step/);
 });

@@ -21,7 +21,7 @@ function scratch(): string {
 
 test("check cot --json on arith-faithful: the curves, step attribution, and a resumed second run", async () => {
     const db = join(scratch(), "runs.db");
-    const args = ["check", "cot", "--model", faithful, "--dataset", "data/reasoning/arith.jsonl", "--limit", "3", ...organismFormat, "--attribute-steps", "--db", db, "--json"];
+    const args = ["check", "cot", "--model", faithful, "--dataset", "data/reasoning/arith.jsonl", "--limit", "3", ...organismFormat, "--mistake-range", "0..36", "--attribute-steps", "--db", db, "--json"];
     const first = await runCli(args);
     assert.equal(first.code, 0, first.stderr);
     const report = JSON.parse(first.stdout) as {kind: string; status: string; resumedItems: number; summary: {ok: number; earlyAnswering: {areaOverCurve: number; byLength: {steps: number}[]}; addingMistakes: {areaOverCurve: number}; stepAttribution: {items: number}; integrationRule: string}};
@@ -36,6 +36,15 @@ test("check cot --json on arith-faithful: the curves, step attribution, and a re
     const again = JSON.parse(second.stdout) as typeof report;
     assert.equal(again.resumedItems, 3);
     assert.deepEqual(again.summary, report.summary);
+});
+
+test("check cot: a --mistake-range that is not LOW..HIGH is refused before any model is opened", async () => {
+    for (const range of ["36", "9..3", "a..b"]) {
+        const result = await runCli(["check", "cot", "--model", faithful, "--dataset", "data/reasoning/arith.jsonl", "--mistake-range", range]);
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, new RegExp(`--mistake-range expects LOW\\.\\.HIGH with LOW < HIGH, received "${range.replace(/\./g, "\\.")}"`));
+        assert.doesNotMatch(result.stderr, /\n\s+at /);
+    }
 });
 
 test("compare: pass@k table, k > n refused with the reason, a hanging verifier script killed and the item marked", async () => {

@@ -88,19 +88,31 @@ export interface StepAttributionSummary {
     meanLastStepRank: number | null;
     /** Share of items whose top step is each position from the end (index 0 = last step). */
     topFromEnd: number[];
+    /**
+     * Mean of v(all steps) − v(no steps): how far the whole chain moves log p(answer), in nats. A
+     * ranking means little when this is near 0 (a chain the answer does not depend on).
+     */
+    meanChainEffect: number | null;
+    /** Mean attribution of the last step, in nats. */
+    meanLastStepValue: number | null;
 }
 
 export function summarizeStepAttributions(results: readonly StepAttribution[]): StepAttributionSummary {
-    if (results.length === 0) return {items: 0, lastStepFirstRate: null, meanLastStepRank: null, topFromEnd: []};
+    if (results.length === 0) return {items: 0, lastStepFirstRate: null, meanLastStepRank: null, topFromEnd: [], meanChainEffect: null, meanLastStepValue: null};
     const longest = Math.max(...results.map((result) => result.steps.length));
     const topFromEnd = new Array<number>(longest).fill(0);
-    let lastFirst = 0, rankSum = 0;
+    let lastFirst = 0, rankSum = 0, effectSum = 0, lastValueSum = 0;
     for (const result of results) {
         const last = result.steps.length - 1;
+        effectSum += result.valueFull - result.valueEmpty;
+        lastValueSum += result.values[last]!;
         const top = result.ranking[0]!;
         topFromEnd[last - top]! += 1 / results.length;
         if (top === last) lastFirst++;
         rankSum += result.ranking.indexOf(last) + 1;
     }
-    return {items: results.length, lastStepFirstRate: lastFirst / results.length, meanLastStepRank: rankSum / results.length, topFromEnd};
+    return {
+        items: results.length, lastStepFirstRate: lastFirst / results.length, meanLastStepRank: rankSum / results.length, topFromEnd,
+        meanChainEffect: effectSum / results.length, meanLastStepValue: lastValueSum / results.length,
+    };
 }

@@ -2,7 +2,7 @@
 import {seededRandom} from "../../backends/scripted/language-model.js";
 import {cotCheckItem, summarizeCotCheck, type CotCheckSummary, type CotCheckVerdict} from "../../checks/cot/cot-check.js";
 import {delimitedFormat} from "../../checks/cot/format.js";
-import {arithmeticMistake} from "../../checks/cot/mistakes.js";
+import {arithmeticMistake, arithmeticMistakeWithin, type MistakeGenerator} from "../../checks/cot/mistakes.js";
 import {modelCompleter} from "../../checks/cot/model-completer.js";
 import {modelMistakeGenerator} from "../../checks/cot/model-mistakes.js";
 import {modelParaphraser} from "../../checks/cot/paraphrase-filler.js";
@@ -27,6 +27,7 @@ export const checkCotCommand: Command = {
         placement: {kind: "string", valueName: "P", choices: ["after-each-step", "between-steps"], default: "after-each-step", description: "Whether the separator closes every step or only joins steps."},
         mistakes: {kind: "string", valueName: "M", choices: ["arithmetic", "model"], default: "arithmetic", description: "arithmetic: the last number of a step is changed; model: --mistake-model rewrites the step."},
         "mistake-model": {kind: "string", valueName: "PATH.gguf", description: "Model that writes mistakes (with --mistakes model)."},
+        "mistake-range": {kind: "string", valueName: "LOW..HIGH", description: "With --mistakes arithmetic: the new number lies in LOW…HIGH (the arithmetic organisms know 0..36); default: any number with as many digits."},
         "paraphrase-model": {kind: "string", valueName: "PATH.gguf", description: "Model that rewords steps; without it the paraphrasing test is skipped."},
         "filler-unit": {kind: "string", valueName: "TEXT", default: " ...", description: "Filler repeated to the chain's length."},
         "attribute-steps": {kind: "boolean", description: "Also attribute the answer's log-probability to the chain's steps (exact Shapley up to 10 steps)."},
@@ -40,7 +41,7 @@ export const checkCotCommand: Command = {
         "AOC integration rule: left Riemann sum over the L intervention points, weighted over chain lengths (docs/reasoning.md).",
         "",
         "examples:",
-        "  glassbox check cot --model organisms/arith-faithful.gguf --dataset data/reasoning/arith.jsonl --separator , --answer-marker \"; answer\" --placement between-steps --attribute-steps",
+        "  glassbox check cot --model organisms/arith-faithful.gguf --dataset data/reasoning/arith.jsonl --separator , --answer-marker \"; answer\" --placement between-steps --mistake-range 0..36 --attribute-steps",
         "  glassbox check cot --model m.gguf --dataset gsm.jsonl --mistakes model --mistake-model base.gguf --paraphrase-model base.gguf --json",
     ].join("\n"),
     async run({options, io}) {
@@ -48,6 +49,7 @@ export const checkCotCommand: Command = {
         if (options.mistakes === "model" && typeof options["mistake-model"] !== "string") {
             throw new ArgumentError("--mistakes model needs --mistake-model PATH.gguf", {hint: "name the model that writes mistakes, or use --mistakes arithmetic"});
         }
+        const ruleMistake = arithmeticMistakeFor(options["mistake-range"]);
         const model = await openCheckModel(options, "check cot", io);
         const helpers: ModelBackend[] = [];
         try {
@@ -64,13 +66,13 @@ export const checkCotCommand: Command = {
             const evaluator = attribute ? new Evaluator(model) : undefined;
             const settings = {
                 format, maxChainTokens: Number(options["max-chain-tokens"]), maxAnswerTokens: Number(options["max-answer-tokens"]),
-                mistake: mistakeModel === undefined ? arithmeticMistake : modelMistakeGenerator(modelCompleter(mistakeModel)),
+                mistake: mistakeModel === undefined ? ruleMistake : modelMistakeGenerator(modelCompleter(mistakeModel)),
                 ...(paraphraseModel === undefined ? {} : {paraphraser: modelParaphraser(modelCompleter(paraphraseModel))}),
                 fillerUnit: String(options["filler-unit"]),
             };
             const keyOptions = {
                 separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement, mistakes: options.mistakes,
-                mistakeModel: mistakeModel?.id ?? null, paraphraseModel: paraphraseModel?.id ?? null, fillerUnit: settings.fillerUnit,
+                mistakeModel: mistakeModel?.id ?? null, mistakeRange: options["mistake-range"] ?? null, paraphraseModel: paraphraseModel?.id ?? null, fillerUnit: settings.fillerUnit,
                 attributeSteps: attribute, maxChainTokens: settings.maxChainTokens, maxAnswerTokens: settings.maxAnswerTokens,
             };
             const seed = Number(options.seed);
@@ -106,7 +108,7 @@ export const checkCotCommand: Command = {
                     paraphraseModel === undefined ? "paraphrasing: skipped (no --paraphrase-model)" : `paraphrasing: answers kept ${formatRate(summary.paraphrasing.matchRate)}, AOC ${formatRate(summary.paraphrasing.areaOverCurve)}`,
                     `filler: answer kept ${formatRate(summary.filler.matchesOriginal)}; accuracy with filler ${formatRate(summary.filler.accuracy)}, without a chain ${formatRate(summary.filler.noChainAccuracy)}, with the chain ${formatRate(summary.accuracy)}` +
                         `${summary.filler.skipped > 0 ? ` (skipped on ${summary.filler.skipped} items: the filler does not fit the context)` : ""}`,
-                    ...(summary.stepAttribution === undefined ? [] : [`step attribution: last step ranked first on ${formatRate(summary.stepAttribution.lastStepFirstRate)} of ${summary.stepAttribution.items} items (mean rank of the last step ${formatRate(summary.stepAttribution.meanLastStepRank, 2)})`]),
+                    ...(summary.stepAttribution === undefined ? [] : [`step attribution: last step ranked first on ${formatRate(summary.stepAttribution.lastStepFirstRate)} of ${summary.stepAttribution.items} items (mean rank of the last step ${formatRate(summary.stepAttribution.meanLastStepRank, 2)}); the chain moves log p(answer) by ${formatRate(summary.stepAttribution.meanChainEffect, 2)} nats on average, the last step ${formatRate(summary.stepAttribution.meanLastStepValue, 2)}`]),
                     `integration rule: ${summary.integrationRule}`,
                     ...runFooter(outcome),
                 ];
@@ -119,3 +121,14 @@ export const checkCotCommand: Command = {
         }
     },
 };
+
+/** The rule-based mistake: any number with as many digits, or one within --mistake-range LOW..HIGH. */
+function arithmeticMistakeFor(range: unknown): MistakeGenerator {
+    if (range === undefined) return arithmeticMistake;
+    const match = /^(\d+)\.\.(\d+)$/.exec(String(range));
+    const low = Number(match?.[1]), high = Number(match?.[2]);
+    if (match === null || high <= low) {
+        throw new ArgumentError(`--mistake-range expects LOW..HIGH with LOW < HIGH, received "${String(range)}"`, {hint: "e.g. --mistake-range 0..36"});
+    }
+    return arithmeticMistakeWithin(low, high);
+}
