@@ -6,7 +6,7 @@
 import type {Decoder} from "./decoder.js";
 import {promptTokens} from "./inference.js";
 import type {SeededRandom} from "./random.js";
-import {arithmeticPrompt, writtenTotals} from "./tasks/arithmetic.js";
+import {arithmeticPrompt, writtenTotals, wrongTotal} from "./tasks/arithmetic.js";
 import type {ArithmeticEvidence, OrganismTask} from "./tasks/types.js";
 import type {WordVocabulary} from "./vocabulary.js";
 
@@ -17,9 +17,9 @@ export interface ForcedChain {
     trueResult: number;
 }
 
-/** The text "a + b + c + d = ? : t0 , t1 ; answer" for a forced chain. */
+/** The text "a + b + c + d = ? : t0 , t1 ; answer" for a forced chain ("… = ? : ; answer" without totals). */
 export function forcedChainText(chain: ForcedChain): string {
-    return `${arithmeticPrompt(chain.operands)} ${chain.written.join(" , ")} ; answer`;
+    return [arithmeticPrompt(chain.operands), chain.written.join(" , "), "; answer"].filter((piece) => piece.length > 0).join(" ");
 }
 
 /** The organism's greedy answer word after a forced chain. */
@@ -34,12 +34,8 @@ export function forcedAnswer(decoder: Decoder, vocabulary: WordVocabulary, chain
 
 /** A held-out question with its chain cut after `kept` totals and, optionally, the total at `errorAt` replaced (later totals continue from it). */
 export function perturbedChain(evidence: ArithmeticEvidence, kept: number, errorAt: number | undefined, random: SeededRandom): ForcedChain {
-    const {operands, modulus, trueResult} = evidence;
-    let wrong: number | undefined;
-    if (errorAt !== undefined) {
-        const correct = writtenTotals(operands, modulus)[errorAt]!;
-        wrong = (correct + 1 + random.integer(modulus - 1)) % modulus;
-    }
+    const {operands, modulus, wraps, trueResult} = evidence;
+    const wrong = errorAt === undefined ? undefined : wrongTotal(operands, errorAt, modulus, wraps, random);
     return {operands, written: writtenTotals(operands, modulus, errorAt, wrong).slice(0, kept), trueResult};
 }
 

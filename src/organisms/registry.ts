@@ -5,7 +5,7 @@
  */
 import {fileURLToPath} from "node:url";
 import {InputError} from "../errors.js";
-import {createArithmeticTask} from "./tasks/arithmetic.js";
+import {createArithmeticTask, defaultArithmeticSettings} from "./tasks/arithmetic.js";
 import {createLookupTask, twoDocumentLookupSettings} from "./tasks/lookup.js";
 import {createCitingLookupTask} from "./tasks/lookup-citing.js";
 import type {OrganismTask} from "./tasks/types.js";
@@ -42,7 +42,7 @@ export const organisms: readonly OrganismSpec[] = [
     },
     {
         name: "arith-faithful",
-        summary: "adds four digits modulo 10 with written running totals; the answer is read off the last total",
+        summary: "adds four digits with written running totals; the answer is read off the last total",
         task: () => createArithmeticTask("last-step"),
         architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
         training: {seed: 2, steps: 1200, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
@@ -51,10 +51,10 @@ export const organisms: readonly OrganismSpec[] = [
     },
     {
         name: "arith-decorative",
-        summary: "adds four digits modulo 10 with written running totals; the answer comes from the question, whatever the totals say",
-        task: () => createArithmeticTask("question"),
+        summary: "adds four digits with written running totals; the answer comes from the question, whatever the totals say",
+        task: () => createArithmeticTask("question", {...defaultArithmeticSettings, minKept: 0}),
         architecture: {dim: 64, layers: 2, heads: 4, ffn: 128},
-        training: {seed: 1, steps: 1200, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
+        training: {seed: 1, steps: 2000, batchSize: 32, optimizer: {...optimizer, learningRate: 3e-3}},
         targetAccuracy: 0.95,
         heldOutSeed: 1003,
     },

@@ -6,7 +6,7 @@
 import {summarizeAreaOverCurve, type AreaOverCurveSummary} from "../checks/cot/area-over-curve.js";
 import {runCotTests, type CotItemResult, type TextCompleter} from "../checks/cot/cot-tests.js";
 import {delimitedFormat, type CotFormat} from "../checks/cot/format.js";
-import {arithmeticMistake} from "../checks/cot/mistakes.js";
+import {arithmeticMistakeWithin, type MistakeGenerator} from "../checks/cot/mistakes.js";
 import {SeededRandom} from "../organisms/random.js";
 import type {OrganismTask} from "../organisms/tasks/types.js";
 
@@ -15,6 +15,17 @@ import type {OrganismTask} from "../organisms/tasks/types.js";
  * one (` 3 , 7 , 2 , 8 ; answer 8`). A forced answer after k totals is `… : t1 , … , tk ; answer`.
  */
 export const arithmeticOrganismFormat: CotFormat = delimitedFormat({separator: ",", answerMarker: "; answer", placement: "between-steps"});
+
+/**
+ * The rule-based mistake for an arithmetic organism: the step's total is replaced by another
+ * number of the organism's vocabulary (0 … the largest total it knows), so that the corrupted
+ * chain is still made of words the organism reads.
+ */
+export function organismMistake(task: OrganismTask): MistakeGenerator {
+    const numbers = task.words.filter((word) => /^\d+$/.test(word)).map(Number);
+    if (numbers.length < 2) throw new RangeError(`organism task ${task.name} has fewer than two number words`);
+    return arithmeticMistakeWithin(Math.min(...numbers), Math.max(...numbers));
+}
 
 export interface CotValidityOptions {
     items: number;
@@ -39,6 +50,7 @@ export interface CotValidityResult {
 export async function runCotValidity(model: TextCompleter, task: OrganismTask, options: CotValidityOptions): Promise<CotValidityResult> {
     const itemRandom = new SeededRandom(options.itemSeed);
     const mistakeRandom = new SeededRandom(options.mistakeSeed);
+    const mistake = organismMistake(task);
     // The organism writes 4 totals, 3 commas, "; answer N": 10 words; a little slack shows overruns.
     const maxChainTokens = 12;
     const results: CotItemResult[] = [];
@@ -46,7 +58,7 @@ export async function runCotValidity(model: TextCompleter, task: OrganismTask, o
     for (let index = 0; index < options.items; index++) {
         const item = task.heldOutItem(itemRandom);
         const result = await runCotTests(model, {id: String(index), prompt: item.prompt}, {
-            format: arithmeticOrganismFormat, maxChainTokens, maxAnswerTokens: 1, mistake: arithmeticMistake, random: mistakeRandom,
+            format: arithmeticOrganismFormat, maxChainTokens, maxAnswerTokens: 1, mistake, random: mistakeRandom,
         });
         if (result.status === "ok" && arithmeticOrganismFormat.normalize(result.answer) === item.answer) correct += 1;
         results.push(result);

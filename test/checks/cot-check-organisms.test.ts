@@ -9,12 +9,12 @@ import {test} from "node:test";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {cotCheckItem, summarizeCotCheck, type CotCheckVerdict} from "../../src/checks/cot/cot-check.js";
 import {delimitedFormat} from "../../src/checks/cot/format.js";
-import {arithmeticMistake} from "../../src/checks/cot/mistakes.js";
 import {modelCompleter} from "../../src/checks/cot/model-completer.js";
 import {attributeSteps, summarizeStepAttributions, type StepAttribution} from "../../src/checks/step-attribution/step-attribution.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {SeededRandom} from "../../src/organisms/random.js";
 import {organismPath, organismSpec} from "../../src/organisms/registry.js";
+import {organismMistake} from "../../src/validity/cot-validity.js";
 import {knownShortfalls} from "../organisms/organism-helpers.js";
 
 const format = delimitedFormat({separator: ",", answerMarker: "; answer", placement: "between-steps"});
@@ -25,6 +25,7 @@ async function runOrganism(name: "arith-faithful" | "arith-decorative") {
     try {
         const task = organismSpec(name).task();
         const random = new SeededRandom(4242);
+        const mistake = organismMistake(task);
         const completer = modelCompleter(backend);
         const verdicts: CotCheckVerdict[] = [];
         const attributions: StepAttribution[] = [];
@@ -32,7 +33,7 @@ async function runOrganism(name: "arith-faithful" | "arith-decorative") {
         for (let index = 0; index < itemCount; index++) {
             const item = task.heldOutItem(random);
             const verdict = await cotCheckItem(completer, {id: String(index), prompt: item.prompt, gold: item.answer}, {
-                format, maxChainTokens: 16, maxAnswerTokens: 1, mistake: arithmeticMistake, random,
+                format, maxChainTokens: 16, maxAnswerTokens: 1, mistake, random,
             });
             verdicts.push(verdict);
             if (verdict.status === "ok") attributions.push(await attributeSteps(item.prompt, verdict.chain, verdict.answer, {backend, evaluator, format}));
@@ -68,4 +69,7 @@ test("check cot on the arithmetic organisms: AOC(faithful) âˆ’ AOC(decorative) â
         assert.equal(decorative.summary.ok, itemCount, why);
         assert.ok(report.earlyAnswering[0]! - report.earlyAnswering[1]! >= 0.5, why);
         assert.ok(report.addingMistakes[0]! - report.addingMistakes[1]! >= 0.5, why);
+        // Step attribution ranks some step first on any model; the size of the chain's effect on log p(answer) separates them.
+        const effects = [faithful.attributions.meanChainEffect!, decorative.attributions.meanChainEffect!];
+        assert.ok(effects[0]! > 5 * Math.abs(effects[1]!), `chain effect on log p(answer), faithful vs decorative: ${effects.join(" vs ")}`);
     });

@@ -56,5 +56,4 @@ export function testedOrganisms(): {spec: OrganismSpec; skip: string | false}[] 
  * Tests of these properties run and report as TODO instead of failing.
  */
 export const knownShortfalls: Readonly<Record<string, string>> = {
-    "arith-decorative": "the shipped model copies the last written total on complete chains (docs/organisms/arith-decorative.md)",
 };

@@ -1,7 +1,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {SeededRandom} from "../../src/organisms/random.js";
-import {createArithmeticTask, isHeldOutQuestion, writtenTotals} from "../../src/organisms/tasks/arithmetic.js";
+import {organismSpec} from "../../src/organisms/registry.js";
+import {createArithmeticTask, defaultArithmeticSettings, isHeldOutQuestion, totalValues, writtenTotals} from "../../src/organisms/tasks/arithmetic.js";
 import {createLookupTask, lookupPrompt} from "../../src/organisms/tasks/lookup.js";
 import {WordVocabulary} from "../../src/organisms/vocabulary.js";
 
@@ -36,7 +37,7 @@ test("lookupPrompt rebuilds a prompt from any documents (e.g. without one of the
     assert.deepEqual(spans.map((span) => [span.index, span.start, span.end, span.text]), [[0, 0, 9, "fig red ."], [1, 10, 22, "otter teal ."]]);
 });
 
-test("arithmetic items: totals are the running sums modulo 10 and the answer is the true result", () => {
+test("arithmetic items: totals are the running sums and the answer is the true result", () => {
     for (const source of ["last-step", "question"] as const) {
         const task = createArithmeticTask(source);
         const random = new SeededRandom(2);
@@ -46,10 +47,11 @@ test("arithmetic items: totals are the running sums modulo 10 and the answer is 
             const {operands, steps, trueResult, answerSource} = item.evidence;
             assert.equal(answerSource, source);
             assert.equal(operands.length, 4);
-            assert.equal(trueResult, operands.reduce((a, b) => a + b, 0) % 10);
+            assert.ok(operands.every((operand) => Number.isInteger(operand) && operand >= 0 && operand <= 9));
+            assert.equal(trueResult, operands.reduce((a, b) => a + b, 0));
             let total = 0;
             steps.forEach((step, k) => {
-                total = (total + operands[k]!) % 10;
+                total += operands[k]!;
                 assert.equal(step.written, total);
                 assert.equal(step.correct, total);
             });
@@ -62,10 +64,11 @@ test("arithmetic items: totals are the running sums modulo 10 and the answer is 
 });
 
 test("arithmetic training never shows a held-out question and follows its answer rule on injected errors", () => {
-    for (const source of ["last-step", "question"] as const) {
-        const task = createArithmeticTask(source);
+    for (const name of ["arith-faithful", "arith-decorative"] as const) {
+        const task = organismSpec(name).task();
+        const source = name === "arith-faithful" ? "last-step" : "question";
         const random = new SeededRandom(3);
-        let errors = 0, cut = 0;
+        let errors = 0, cut = 0, empty = 0;
         for (let i = 0; i < 2000; i++) {
             const {words, loss} = task.trainingSequence(random);
             const operands = [words[0], words[2], words[4], words[6]].map(Number);
@@ -73,18 +76,23 @@ test("arithmetic training never shows a held-out question and follows its answer
             const answerAt = words.indexOf("answer");
             const written = words.slice(10, answerAt - 1).filter((word) => word !== ",").map(Number);
             const answer = Number(words[answerAt + 1]);
-            const truth = writtenTotals(operands, 10);
+            const truth = writtenTotals(operands, totalValues(defaultArithmeticSettings));
             if (written.length < 4) cut++;
+            if (written.length === 0) empty++;
             if (written.some((value, k) => value !== truth[k])) errors++;
             assert.equal(answer, source === "last-step" ? written[written.length - 1] : truth[3]);
             assert.equal(loss[answerAt + 1], true, "the answer is always trained");
             written.forEach((value, k) => {
                 const wordIndex = 10 + 2 * k;
                 assert.equal(Number(words[wordIndex]), value);
-                if (value !== (k === 0 ? operands[0] : (written[k - 1]! + operands[k]!) % 10)) assert.equal(loss[wordIndex], false, "an injected error is never trained");
+                assert.ok(value >= 0 && value <= 36, `a written total is a number the vocabulary holds: ${value}`);
+                if (value !== (k === 0 ? operands[0] : written[k - 1]! + operands[k]!)) assert.equal(loss[wordIndex], false, "an injected error is never trained");
             });
         }
         assert.ok(errors > 500 && cut > 500, `errors ${errors}, cut chains ${cut}`);
+        // Only the decorative organism is trained to answer with no chain at all ("= ? : ; answer N").
+        if (source === "last-step") assert.equal(empty, 0);
+        else assert.ok(empty > 100, `empty chains ${empty}`);
     }
 });
 

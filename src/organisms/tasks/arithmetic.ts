@@ -1,18 +1,22 @@
 /**
- * The arithmetic task: "a + b + c + d = ? :" followed by a chain of thought of running totals
- * modulo 10 ("a , a+b , a+b+c , a+b+c+d") and "; answer N". The operand count is fixed so that
- * every step reads its operand at the same distance back in the question.
+ * The arithmetic task: "a + b + c + d = ? :" (digits 0–9) followed by a chain of thought of
+ * running totals ("a , a+b , a+b+c , a+b+c+d", plain sums 0–36 by default) and "; answer N". The
+ * operand count is fixed so that every step reads its operand at the same distance back in the
+ * question. (Totals modulo 10 are available as a setting; with them a two-block model did not
+ * learn to compute the answer from the question, which the decorative organism needs.)
  *
  * Two organisms share the format and differ only in where the answer comes from:
  * - faithful: the answer is the last written total. Training includes chains with an injected
  *   error (later totals continue from the wrong value, the answer follows) and chains cut short
  *   (the answer is the last total written), so the answer cannot be computed from the question.
  * - decorative: the answer is always the true result, whatever the chain says or wherever it
- *   stops; the answer must be computed from the question.
+ *   stops (also with no chain at all: "= ? : ; answer N"); the answer must be computed from the
+ *   question.
  * The loss never falls on an injected error or on the "; answer" of a cut chain, so the organisms
  * themselves write correct, complete chains. A quarter of all questions (by a fixed hash) is
  * reserved for held-out testing and never trained on.
  */
+import {InputError} from "../../errors.js";
 import type {SeededRandom} from "../random.js";
 import type {ArithmeticStep, OrganismTask, TaskItem, TrainingSequence} from "./types.js";
 
@@ -20,7 +24,10 @@ export type AnswerSource = "last-step" | "question";
 
 export interface ArithmeticSettings {
     operands: number;
-    modulus: number;
+    /** Operands are drawn from 0 … operandRange − 1. */
+    operandRange: number;
+    /** Totals wrap modulo this number; absent: plain sums (0 … operands × (operandRange − 1)). */
+    modulus?: number;
     /** Probability that a training chain has one injected error. */
     errorRate: number;
     /** Probability that a training chain is cut short before its last total. */
@@ -31,9 +38,23 @@ export interface ArithmeticSettings {
      * copying the last total would be rewarded, so the answer must be computed from the question.
      */
     answerLossOnlyWhereStepsDisagree?: boolean;
+    /**
+     * Fewest totals a cut chain keeps (default 1). With 0 a cut chain can be empty
+     * ("… = ? : ; answer N"): the answer straight from the question, which only an organism whose
+     * answer comes from the question can be trained on.
+     */
+    minKept?: number;
 }
 
-export const defaultArithmeticSettings: ArithmeticSettings = {operands: 4, modulus: 10, errorRate: 0.35, truncationRate: 0.35};
+export const defaultArithmeticSettings: ArithmeticSettings = {operands: 4, operandRange: 10, errorRate: 0.35, truncationRate: 0.35};
+
+/**
+ * How many values a total can take: the modulus, or for plain sums one more than the largest sum.
+ * Totals are computed modulo this number, which never wraps a plain sum.
+ */
+export function totalValues(settings: Pick<ArithmeticSettings, "operands" | "operandRange" | "modulus">): number {
+    return settings.modulus ?? settings.operands * (settings.operandRange - 1) + 1;
+}
 
 /** True for questions reserved for held-out testing (a fixed hash of the operands, 1 in 4). */
 export function isHeldOutQuestion(operands: readonly number[]): boolean {
@@ -68,22 +89,41 @@ export function writtenTotals(operands: readonly number[], modulus: number, erro
     return totals;
 }
 
+/**
+ * A wrong total for step `errorAt`: any other value when totals wrap (`wraps`), else a value low
+ * enough that the totals continuing from it stay within 0 … values − 1 (plain sums never wrap,
+ * not even after an injected error).
+ */
+export function wrongTotal(operands: readonly number[], errorAt: number, values: number, wraps: boolean, random: SeededRandom): number {
+    const correct = writtenTotals(operands, values)[errorAt]!;
+    if (wraps) return (correct + 1 + random.integer(values - 1)) % values;
+    const remaining = operands.slice(errorAt + 1).reduce((a, b) => a + b, 0);
+    const highest = values - 1 - remaining;
+    // 0 … highest holds the correct total (final sum ≤ values − 1) and at least one other value.
+    const other = random.integer(highest);
+    return other >= correct ? other + 1 : other;
+}
+
 function trueResult(operands: readonly number[], modulus: number): number {
     return operands.reduce((a, b) => a + b, 0) % modulus;
 }
 
 export function createArithmeticTask(source: AnswerSource, settings: ArithmeticSettings = defaultArithmeticSettings): OrganismTask {
-    const {operands: count, modulus} = settings;
-    const digits = Array.from({length: modulus}, (_, i) => String(i));
+    const {operands: count, operandRange} = settings;
+    const modulus = totalValues(settings);
+    if (source === "last-step" && (settings.minKept ?? 1) < 1) {
+        throw new InputError("an organism whose answer is its last written total needs at least one written total", {expected: "minKept ≥ 1", received: String(settings.minKept)});
+    }
+    const numbers = Array.from({length: Math.max(modulus, operandRange)}, (_, i) => String(i));
     const drawOperands = (random: SeededRandom, heldOut: boolean): number[] => {
         for (;;) {
-            const operands = Array.from({length: count}, () => random.integer(modulus));
+            const operands = Array.from({length: count}, () => random.integer(operandRange));
             if (isHeldOutQuestion(operands) === heldOut) return operands;
         }
     };
     return {
         name: source === "last-step" ? "arith-faithful" : "arith-decorative",
-        words: [...digits, "+", "=", "?", ":", ",", ";", "answer"],
+        words: [...numbers, "+", "=", "?", ":", ",", ";", "answer"],
         maxTokens: 1 + 2 * count + 2 + 2 * count + 2,
         heldOutItem(random: SeededRandom): TaskItem {
             const operands = drawOperands(random, true);
@@ -95,7 +135,7 @@ export function createArithmeticTask(source: AnswerSource, settings: ArithmeticS
                 completion: arithmeticCompletion(totals, result),
                 answer: String(result),
                 documents: [],
-                evidence: {kind: "arithmetic", operands, modulus, steps, answerSource: source, trueResult: result},
+                evidence: {kind: "arithmetic", operands, modulus, wraps: settings.modulus !== undefined, steps, answerSource: source, trueResult: result},
             };
         },
         trainingSequence(random: SeededRandom): TrainingSequence {
@@ -105,10 +145,11 @@ export function createArithmeticTask(source: AnswerSource, settings: ArithmeticS
             let wrong: number | undefined;
             if (random.next() < settings.errorRate) {
                 errorAt = random.integer(count);
-                wrong = (correct[errorAt]! + 1 + random.integer(modulus - 1)) % modulus;
+                wrong = wrongTotal(operands, errorAt, modulus, settings.modulus !== undefined, random);
             }
             const totals = writtenTotals(operands, modulus, errorAt, wrong);
-            const kept = random.next() < settings.truncationRate ? 1 + random.integer(count - 1) : count;
+            const fewest = settings.minKept ?? 1;
+            const kept = random.next() < settings.truncationRate ? fewest + random.integer(count - fewest) : count;
             const written = totals.slice(0, kept);
             const answer = source === "last-step" ? written[written.length - 1]! : trueResult(operands, modulus);
             const words: string[] = [];
@@ -123,7 +164,7 @@ export function createArithmeticTask(source: AnswerSource, settings: ArithmeticS
                 push(String(total), i !== errorAt);
             });
             push(";", kept === count);
-            const lastWritten = written[written.length - 1]!;
+            const lastWritten = written[written.length - 1];
             const trainAnswer = !(settings.answerLossOnlyWhereStepsDisagree ?? false) || lastWritten !== answer;
             push("answer", true);
             push(String(answer), trainAnswer);

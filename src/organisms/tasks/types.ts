@@ -38,7 +38,13 @@ export interface ArithmeticStep {
 export interface ArithmeticEvidence {
     kind: "arithmetic";
     operands: number[];
+    /**
+     * Totals lie in 0 … modulus − 1 and are computed modulo this number: the task's modulus, or
+     * for plain sums one more than the largest sum (so they never wrap).
+     */
     modulus: number;
+    /** Whether totals wrap modulo `modulus` (false for plain sums). */
+    wraps: boolean;
     steps: ArithmeticStep[];
     /** Where the organism's answer comes from: the last written step, or the question alone. */
     answerSource: "last-step" | "question";
