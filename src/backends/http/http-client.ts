@@ -1,19 +1,22 @@
 /**
- * The HTTP client every remote backend uses: JSON over node:http(s) with keep-alive connection
- * pools, a per-request timeout, an optional bearer key, failure classification and response
- * validation. (node:http costs the client a fraction of what fetch costs per request, and an
- * explanation sends many small requests.)
+ * The HTTP client every remote backend uses: JSON over keep-alive connection pools (plain http:
+ * through the lean HTTP/1.1 client in http1-pool.ts, https: through node:https), a per-request
+ * timeout, an optional bearer key, failure classification and response validation. (An
+ * explanation sends many small requests; the client's work per request is what the remote
+ * benchmark's "client CPU" column measures.)
  *
  * Classification: a refused or reset connection, a timeout, 429 and 5xx (except 501) are
  * transient (`fields.transient`, see evaluator/retry.ts) and carry `fields.retryAfterMs` when
  * the server sent Retry-After; every other failure is final. A response whose JSON does not have
  * the documented shape is a final BackendError naming the field path (`choices[0].logprobs`).
  */
-import {Agent as HttpAgent, request as httpRequest, type IncomingMessage} from "node:http";
+import type {IncomingMessage} from "node:http";
 import {Agent as HttpsAgent, request as httpsRequest} from "node:https";
 import type {z} from "zod";
 import {BackendError} from "../../errors.js";
 import {transientBackendError} from "../../evaluator/retry.js";
+import {ExchangeTimeout, http1Exchange, type ExchangeRequest, type RawAnswer} from "./http1-pool.js";
+import {ShapeIssue, type ResponseCheck} from "./response-checks.js";
 
 export interface HttpEndpoint {
     /** Base URL without a trailing slash, e.g. http://127.0.0.1:8000/v1 or http://host:30000. */
@@ -31,38 +34,63 @@ export interface RequestOptions {
 
 export const defaultRequestTimeoutMs = 120_000;
 
+/**
+ * What a response body must look like: a zod schema, or a hand-written check (response-checks.ts)
+ * for large hot bodies; either way a mismatch is the BackendError that names the field.
+ */
+export type ResponseShape<T> = z.ZodType<T> | ResponseCheck<T>;
+
 /** Requests glassbox sends are idempotent (scoring, seeded generation, tokenization), so a reset may be retried. */
 const staleConnectionCodes = new Set(["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_CLOSED", "EPIPE"]);
 
-/** Keep-alive pools shared by every backend (idle sockets do not keep the process alive). */
-const httpAgent = new HttpAgent({keepAlive: true});
+/** Keep-alive pool for https: URLs (plain http: goes through http1-pool.ts); idle sockets do not keep the process alive. */
 const httpsAgent = new HttpsAgent({keepAlive: true});
 
-interface RawAnswer {
-    status: number;
-    retryAfter: string | null;
-    text: string;
+/** Parsed URLs by text: a backend posts to the same few URLs thousands of times. */
+const parsedUrls = new Map<string, URL>();
+
+function parseUrl(url: string): URL {
+    let parsed = parsedUrls.get(url);
+    if (parsed === undefined) {
+        if (parsedUrls.size >= 256) parsedUrls.clear();
+        parsed = new URL(url);
+        parsedUrls.set(url, parsed);
+    }
+    return parsed;
 }
 
-/** One HTTP exchange: the status, Retry-After and body text, or the network error. */
-function exchange(method: string, url: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<RawAnswer> {
+/** One HTTP exchange: the status, Retry-After and body text, or the network error (ExchangeTimeout after the timeout). */
+function exchange(request: ExchangeRequest): Promise<RawAnswer> {
+    return request.url.protocol === "https:" ? httpsExchange(request) : http1Exchange(request);
+}
+
+function httpsExchange(request: ExchangeRequest): Promise<RawAnswer> {
+    const {body, timeoutMs, signal} = request;
     return new Promise<RawAnswer>((resolve, reject) => {
-        const target = new URL(url);
-        const secure = target.protocol === "https:";
-        const send = secure ? httpsRequest : httpRequest;
-        const outgoing = send(target, {
-            method, signal, agent: secure ? httpsAgent : httpAgent,
-            headers: body === undefined ? headers : {...headers, "content-length": String(Buffer.byteLength(body))},
+        let timedOut = false;
+        const outgoing = httpsRequest(request.url, {
+            method: request.method, agent: httpsAgent, ...(signal === undefined ? {} : {signal}),
+            headers: body === undefined ? request.headers : {...request.headers, "content-length": String(Buffer.byteLength(body))},
         }, (response: IncomingMessage) => {
             const chunks: Buffer[] = [];
             response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("error", reject);
+            response.on("error", fail);
             response.on("end", () => {
+                clearTimeout(timer);
                 const retryAfter = response.headers["retry-after"];
                 resolve({status: response.statusCode ?? 0, retryAfter: typeof retryAfter === "string" ? retryAfter : null, text: Buffer.concat(chunks).toString("utf8")});
             });
         });
-        outgoing.on("error", reject);
+        const timer = setTimeout(() => {
+            timedOut = true;
+            outgoing.destroy(new ExchangeTimeout(timeoutMs));
+        }, timeoutMs);
+        timer.unref();
+        function fail(error: unknown): void {
+            clearTimeout(timer);
+            reject(timedOut ? new ExchangeTimeout(timeoutMs) : error);
+        }
+        outgoing.on("error", fail);
         outgoing.end(body);
     });
 }
@@ -78,40 +106,44 @@ export function serverRoot(baseUrl: string): string {
     return `${url.protocol}//${url.host}`;
 }
 
-export async function postJson<Schema extends z.ZodType>(
-    endpoint: HttpEndpoint, url: string, body: unknown, schema: Schema, options: RequestOptions = {},
-): Promise<z.infer<Schema>> {
-    return requestJson(endpoint, "POST", url, body, schema, options);
+export async function postJson<T>(
+    endpoint: HttpEndpoint, url: string, body: unknown, shape: ResponseShape<T>, options: RequestOptions = {},
+): Promise<T> {
+    return requestJson(endpoint, "POST", url, body, shape, options);
 }
 
-export async function getJson<Schema extends z.ZodType>(
-    endpoint: HttpEndpoint, url: string, schema: Schema, options: RequestOptions = {},
-): Promise<z.infer<Schema>> {
-    return requestJson(endpoint, "GET", url, undefined, schema, options);
+export async function getJson<T>(
+    endpoint: HttpEndpoint, url: string, shape: ResponseShape<T>, options: RequestOptions = {},
+): Promise<T> {
+    return requestJson(endpoint, "GET", url, undefined, shape, options);
 }
 
-async function requestJson<Schema extends z.ZodType>(
-    endpoint: HttpEndpoint, method: "GET" | "POST", url: string, body: unknown, schema: Schema, options: RequestOptions,
-): Promise<z.infer<Schema>> {
+async function requestJson<T>(
+    endpoint: HttpEndpoint, method: "GET" | "POST", url: string, body: unknown, shape: ResponseShape<T>, options: RequestOptions,
+): Promise<T> {
     const timeoutMs = options.timeoutMs ?? endpoint.timeoutMs ?? defaultRequestTimeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
     const headers: Record<string, string> = {accept: "application/json"};
     if (body !== undefined) headers["content-type"] = "application/json";
-    if (endpoint.apiKey !== undefined && endpoint.apiKey !== "") headers.authorization = `Bearer ${endpoint.apiKey}`;
+    if (endpoint.apiKey !== undefined && endpoint.apiKey !== "") {
+        if (/[\r\n]/.test(endpoint.apiKey)) throw new BackendError("the API key contains a line break", {hint: "set the key variable to the key alone"});
+        headers.authorization = `Bearer ${endpoint.apiKey}`;
+    }
+    const deadline = Date.now() + timeoutMs;
+    const request: ExchangeRequest = {
+        method, url: parseUrl(url), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, signal: options.signal,
+    };
     let answer: RawAnswer;
-    const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
         try {
-            answer = await exchange(method, url, headers, payload, signal);
+            answer = await exchange(request);
         } catch (error) {
             // A pooled keep-alive connection the server closed while idle fails at once: try a fresh one, once.
-            if (signal.aborted || !staleConnectionCodes.has(networkErrorCode(error) ?? "")) throw error;
-            answer = await exchange(method, url, headers, payload, signal);
+            if (options.signal?.aborted === true || error instanceof ExchangeTimeout || !staleConnectionCodes.has(networkErrorCode(error) ?? "")) throw error;
+            answer = await exchange({...request, timeoutMs: Math.max(1, deadline - Date.now()), fresh: true});
         }
     } catch (error) {
         if (options.signal?.aborted === true) throw options.signal.reason ?? error;
-        if (timeout.aborted) {
+        if (error instanceof ExchangeTimeout) {
             throw transientBackendError(`${method} ${url} timed out after ${timeoutMs} ms`, {
                 hint: "the server is overloaded or the request is too large; raise timeout_ms in --model or lower concurrency",
                 fields: {url, timeoutMs, kind: "timeout"},
@@ -126,13 +158,13 @@ async function requestJson<Schema extends z.ZodType>(
             cause: error,
         });
     }
-    return decodeResponse(method, url, answer.status, answer.retryAfter, answer.text, schema);
+    return decodeResponse(method, url, answer.status, answer.retryAfter, answer.text, shape);
 }
 
 /** A received HTTP answer as validated data, or the classified error (shared with sync-http.ts). */
-export function decodeResponse<Schema extends z.ZodType>(
-    method: string, url: string, status: number, retryAfter: string | null, text: string, schema: Schema,
-): z.infer<Schema> {
+export function decodeResponse<T>(
+    method: string, url: string, status: number, retryAfter: string | null, text: string, shape: ResponseShape<T>,
+): T {
     if (status < 200 || status >= 300) throw statusError(method, url, status, retryAfter, text);
     let data: unknown;
     try {
@@ -142,18 +174,30 @@ export function decodeResponse<Schema extends z.ZodType>(
             expected: "a JSON body", received: JSON.stringify(text.slice(0, 120)), fields: {url},
         });
     }
-    return validateResponse(schema, data, `${method} ${url}`);
+    return validateResponse(shape, data, `${method} ${url}`);
 }
 
 /** Validates a parsed response body; the error names the first offending field. */
-export function validateResponse<Schema extends z.ZodType>(schema: Schema, data: unknown, what: string): z.infer<Schema> {
-    const parsed = schema.safeParse(data);
+export function validateResponse<T>(shape: ResponseShape<T>, data: unknown, what: string): T {
+    if (typeof shape === "function") {
+        try {
+            return shape(data);
+        } catch (error) {
+            if (!(error instanceof ShapeIssue)) throw error;
+            throw fieldError(what, error.path, error.message, data);
+        }
+    }
+    const parsed = shape.safeParse(data);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    const field = issue === undefined ? "(root)" : formatPath(issue.path);
-    throw new BackendError(`unexpected response from ${what}: field ${field}: ${issue?.message ?? "invalid"}`, {
+    throw fieldError(what, issue?.path ?? [], issue?.message ?? "invalid", data);
+}
+
+function fieldError(what: string, path: readonly PropertyKey[], message: string, data: unknown): BackendError {
+    const field = formatPath(path);
+    return new BackendError(`unexpected response from ${what}: field ${field}: ${message}`, {
         expected: "the documented response shape (see docs/remote-backends.md)",
-        received: describeValue(valueAt(data, issue?.path ?? [])),
+        received: describeValue(valueAt(data, path)),
         fields: {field},
     });
 }
@@ -243,6 +287,7 @@ export function describeNetworkError(error: unknown): string {
         ETIMEDOUT: "connection timed out",
         UND_ERR_SOCKET: "the server closed the connection",
         UND_ERR_CLOSED: "the server closed the connection",
+        HPE_INVALID: "the answer is not valid HTTP/1.1",
     };
     if (code !== undefined) return words[code] ?? code;
     return error instanceof Error ? error.message : String(error);

@@ -7,10 +7,9 @@
  */
 import {performance} from "node:perf_hooks";
 import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from "node:worker_threads";
-import type {z} from "zod";
 import {BackendError} from "../../errors.js";
 import {transientBackendError} from "../../evaluator/retry.js";
-import {decodeResponse, defaultRequestTimeoutMs, type HttpEndpoint} from "./http-client.js";
+import {decodeResponse, defaultRequestTimeoutMs, type HttpEndpoint, type ResponseShape} from "./http-client.js";
 
 const workerSource = `
 const {parentPort, workerData} = require("node:worker_threads");
@@ -69,7 +68,7 @@ interface WorkerAnswer {
 }
 
 /** POST a JSON body and block until the validated answer (or a classified error) arrives. */
-export function postJsonSync<Schema extends z.ZodType>(endpoint: HttpEndpoint, url: string, body: unknown, schema: Schema): z.infer<Schema> {
+export function postJsonSync<T>(endpoint: HttpEndpoint, url: string, body: unknown, schema: ResponseShape<T>): T {
     const started = performance.now();
     try {
         return postJsonSyncOnce(endpoint, url, body, schema);
@@ -79,7 +78,7 @@ export function postJsonSync<Schema extends z.ZodType>(endpoint: HttpEndpoint, u
     }
 }
 
-function postJsonSyncOnce<Schema extends z.ZodType>(endpoint: HttpEndpoint, url: string, body: unknown, schema: Schema): z.infer<Schema> {
+function postJsonSyncOnce<T>(endpoint: HttpEndpoint, url: string, body: unknown, schema: ResponseShape<T>): T {
     const sync = openChannel();
     const id = sync.nextId++;
     const timeoutMs = endpoint.timeoutMs ?? defaultRequestTimeoutMs;
@@ -104,7 +103,7 @@ function postJsonSyncOnce<Schema extends z.ZodType>(endpoint: HttpEndpoint, url:
     }
 }
 
-function interpret<Schema extends z.ZodType>(answer: WorkerAnswer, url: string, timeoutMs: number, schema: Schema): z.infer<Schema> {
+function interpret<T>(answer: WorkerAnswer, url: string, timeoutMs: number, schema: ResponseShape<T>): T {
     if (answer.error !== undefined) {
         if (answer.error.name === "TimeoutError") {
             throw transientBackendError(`POST ${url} timed out after ${timeoutMs} ms`, {fields: {url, timeoutMs, kind: "timeout"}});
