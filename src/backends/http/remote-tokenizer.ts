@@ -12,6 +12,7 @@ import {z} from "zod";
 import {BackendError} from "../../errors.js";
 import type {TokenId} from "../../model/contract.js";
 import {postJson, type HttpEndpoint} from "./http-client.js";
+import {checkTokenListsAnswer, checkTokensAnswer} from "./response-checks.js";
 import {postJsonSync} from "./sync-http.js";
 
 export interface TokenizerRoutes {
@@ -48,8 +49,6 @@ export function modelTokenizerRoutes(
     };
 }
 
-const tokensSchema = z.object({tokens: z.array(z.number().int())});
-const tokenListsSchema = z.object({tokens: z.array(z.array(z.number().int()))});
 const cacheLimit = 4096;
 /** Most texts in one list request, and most single-text requests in flight at once. */
 const listChunk = 256;
@@ -68,7 +67,7 @@ export class RemoteTokenizer {
         const key = `${addSpecialTokens ? 1 : 0}${text}`;
         const cached = this.tokenizeCache.get(key);
         if (cached !== undefined) return cached.slice();
-        const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), tokensSchema);
+        const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), checkTokensAnswer);
         remember(this.tokenizeCache, key, tokens);
         return tokens.slice();
     }
@@ -86,7 +85,7 @@ export class RemoteTokenizer {
             const chunks: string[][] = [];
             for (let start = 0; start < missing.length; start += listChunk) chunks.push(missing.slice(start, start + listChunk));
             await Promise.all(chunks.map(async (chunk) => {
-                const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, listBody(chunk, addSpecialTokens), tokenListsSchema);
+                const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, listBody(chunk, addSpecialTokens), checkTokenListsAnswer);
                 if (tokens.length !== chunk.length) {
                     throw new BackendError(`POST ${this.routes.tokenizeUrl} answered ${tokens.length} token lists for ${chunk.length} texts`, {
                         expected: `${chunk.length} token lists`, received: String(tokens.length),
@@ -99,7 +98,7 @@ export class RemoteTokenizer {
             const worker = async (): Promise<void> => {
                 while (next < missing.length) {
                     const text = missing[next++] as string;
-                    const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), tokensSchema);
+                    const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), checkTokensAnswer);
                     fetched.set(text, tokens);
                 }
             };
@@ -118,7 +117,7 @@ export class RemoteTokenizer {
     tokenizeWith(body: unknown, key: string): TokenId[] {
         const cached = this.tokenizeCache.get(key);
         if (cached !== undefined) return cached.slice();
-        const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, body, tokensSchema);
+        const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, body, checkTokensAnswer);
         remember(this.tokenizeCache, key, tokens);
         return tokens.slice();
     }

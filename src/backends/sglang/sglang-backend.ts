@@ -18,7 +18,7 @@ import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
 import {checkTokens, findServedModel} from "../http/model-listing.js";
 import {modelTokenizerRoutes, RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
 import {RequestCoalescer} from "../http/request-coalescer.js";
-import {generateResponseSchema, type GenerateResponse} from "./schemas.js";
+import {checkGenerateResponse, checkGenerateResponses, generateResponseSchema, type GenerateResponse} from "./schemas.js";
 import {z} from "zod";
 
 export interface SglangOptions extends HttpEndpoint {
@@ -133,8 +133,8 @@ export class SglangBackend implements ModelBackend {
             logprob_start_len: single ? items[0]?.start : items.map((item) => item.start),
             top_logprobs_num: 0,
         };
-        if (single) return [await postJson(this.endpoint, this.generateUrl, body, generateResponseSchema)];
-        const answers = await postJson(this.endpoint, this.generateUrl, body, z.array(generateResponseSchema));
+        if (single) return [await postJson(this.endpoint, this.generateUrl, body, checkGenerateResponse)];
+        const answers = await postJson(this.endpoint, this.generateUrl, body, checkGenerateResponses);
         if (answers.length !== items.length) {
             throw new BackendError(`POST ${this.generateUrl} answered ${answers.length} results for ${items.length} prompts`, {
                 hint: "add ?batch=1 to the URL in --model",

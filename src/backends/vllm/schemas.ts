@@ -4,6 +4,9 @@
  * ignored; a missing or mistyped field is reported by name (http-client.ts validateResponse).
  */
 import {z} from "zod";
+import {
+    array, finiteNumber, integer, nonEmptyArray, nullableNumbers, optionalNumber, optionalString, record, rethrowWithin, ShapeIssue, within,
+} from "../http/response-checks.js";
 
 /** `{ "token_id:42": -0.1, ... }` or `{ " cat": -0.1 }`: one position's top alternatives. */
 const topLogprobsSchema = z.record(z.string(), z.number()).nullable();
@@ -39,6 +42,64 @@ export const scoringResponseSchema = z.object({
     })).min(1),
 });
 export type ScoringResponse = z.infer<typeof scoringResponseSchema>;
+
+/**
+ * {@link scoringResponseSchema} as a hand-written check (it accepts and refuses the same bodies,
+ * naming the same field): a batch answer holds a logprob and a top-logprob entry per prompt
+ * position of every prompt, and this runs once per scoring request.
+ */
+export function checkScoringResponse(data: unknown): ScoringResponse {
+    const choices = within("choices", record(data)["choices"], nonEmptyArray);
+    for (let index = 0; index < choices.length; index++) {
+        try {
+            checkScoringChoice(choices[index]);
+        } catch (error) {
+            rethrowWithin(error, "choices", index);
+        }
+    }
+    return data as ScoringResponse;
+}
+
+function checkScoringChoice(value: unknown): void {
+    const choice = record(value);
+    const index = choice["index"];
+    if (index !== undefined) {
+        within("index", index, integer);
+        if ((index as number) < 0) throw new ShapeIssue(["index"], "Too small: expected number to be >=0");
+    }
+    within("logprobs", choice["logprobs"], checkNullableTokenLogprobs);
+    within("prompt_logprobs", choice["prompt_logprobs"], checkPromptLogprobs);
+}
+
+function checkNullableTokenLogprobs(value: unknown): void {
+    if (value === null) return;
+    within("token_logprobs", record(value)["token_logprobs"], nullableNumbers);
+}
+
+/** `prompt_logprobs`: absent, null, or a list of (null | {"<token id>": {logprob, rank?, decoded_token?}}). */
+function checkPromptLogprobs(value: unknown): void {
+    if (value === undefined || value === null) return;
+    const entries = array(value);
+    for (let position = 0; position < entries.length; position++) {
+        const entry = entries[position];
+        if (entry === null) continue;
+        const alternatives = within(position, entry, record);
+        for (const key in alternatives) {
+            try {
+                checkPromptLogprobItem(alternatives[key]);
+            } catch (error) {
+                rethrowWithin(error, position, key);
+            }
+        }
+    }
+}
+
+function checkPromptLogprobItem(value: unknown): void {
+    const item = record(value);
+    within("logprob", item["logprob"], finiteNumber);
+    within("rank", item["rank"], optionalNumber);
+    within("decoded_token", item["decoded_token"], optionalString);
+}
 
 const chatTopSchema = z.object({token: z.string(), logprob: z.number()});
 export const chatCompletionResponseSchema = z.object({

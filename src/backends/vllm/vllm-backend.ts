@@ -20,7 +20,7 @@ import {joinUrl, postJson, serverRoot, type HttpEndpoint} from "../http/http-cli
 import {checkTokens, findServedModel, type GlassboxModelExtension} from "../http/model-listing.js";
 import {modelTokenizerRoutes, RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
 import {RequestCoalescer} from "../http/request-coalescer.js";
-import {completionResponseSchema, scoringResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type ScoringResponse} from "./schemas.js";
+import {checkScoringResponse, completionResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type ScoringResponse} from "./schemas.js";
 
 export interface VllmOptions extends HttpEndpoint {
     /** Served model name; optional when the server serves exactly one. */
@@ -155,7 +155,7 @@ export class VllmBackend implements ModelBackend {
         const response = await postJson(this.endpoint, this.completionsUrl, {
             model: this.model, prompt: prompts.length === 1 ? prompts[0] : prompts, echo: true, max_tokens: 0, logprobs: 0, temperature: 0,
             return_tokens_as_token_ids: true,
-        }, scoringResponseSchema);
+        }, checkScoringResponse);
         if (response.choices.length !== prompts.length) {
             throw new BackendError(`POST ${this.completionsUrl} answered ${response.choices.length} choices for ${prompts.length} prompts`, {
                 expected: `${prompts.length} choices`, received: String(response.choices.length),
