@@ -43,6 +43,11 @@ const maxHeadBytes = 64 * 1024;
 const maxIdlePerOrigin = 256;
 const crlfcrlf = Buffer.from("\r\n\r\n", "latin1");
 const idle = new Map<string, Connection[]>();
+/**
+ * Where every connection's socket reads land (net's `onread`, which skips the readable-stream
+ * machinery); the bytes are copied out at once, so one buffer serves all connections.
+ */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 function codedError(message: string, code: string): Error {
     return Object.assign(new Error(message), {code});
@@ -108,8 +113,10 @@ class Connection {
     private current: PendingExchange | undefined;
 
     constructor(readonly origin: string, host: string, port: number) {
-        this.socket = connect({host, port, noDelay: true});
-        this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+        this.socket = connect({
+            host, port, noDelay: true,
+            onread: {buffer: readBuffer, callback: (length: number, buffer: Uint8Array) => this.onData(Buffer.from(buffer.subarray(0, length)))},
+        });
         this.socket.on("error", (error: Error) => this.fail(error));
         this.socket.on("close", () => {
             unpark(this);
@@ -128,24 +135,25 @@ class Connection {
         this.socket.write(message);
     }
 
-    private onData(chunk: Buffer): void {
+    private onData(chunk: Buffer): true {
         const pending = this.current;
         if (pending === undefined) {
             this.socket.destroy(); // bytes nobody asked for: the connection is unusable
-            return;
+            return true;
         }
         let answer: RawAnswer | undefined;
         try {
             answer = pending.parser.push(chunk);
         } catch (error) {
             this.fail(error);
-            return;
+            return true;
         }
-        if (answer === undefined) return;
+        if (answer === undefined) return true;
         this.finish(pending);
         if (pending.parser.reusable) park(this);
         else this.socket.destroy();
         pending.resolve(answer);
+        return true;
     }
 
     /**
@@ -228,33 +236,40 @@ export class ResponseParser {
             if (this.buffer.length > maxHeadBytes) throw codedError(`the answer's header is larger than ${maxHeadBytes} bytes`, "HPE_INVALID");
             return false;
         }
-        const lines = this.buffer.toString("latin1", 0, end).split("\r\n");
+        const head = this.buffer.toString("latin1", 0, end);
         this.buffer = this.buffer.subarray(end + 4);
-        const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? "");
-        if (statusLine === null) throw codedError(`not an HTTP/1.x answer: ${JSON.stringify((lines[0] ?? "").slice(0, 60))}`, "HPE_INVALID");
-        const status = Number(statusLine[2]);
+        let lineEnd = head.indexOf("\r\n");
+        if (lineEnd < 0) lineEnd = head.length;
+        // "HTTP/1.x NNN[ reason]"
+        const minor = head.charCodeAt(7);
+        const status = Number(head.slice(9, 12));
+        if (!head.startsWith("HTTP/1.") || (minor !== 48 && minor !== 49) || head.charCodeAt(8) !== 32 || !/^\d{3}$/.test(head.slice(9, 12))
+            || (lineEnd > 12 && head.charCodeAt(12) !== 32)) {
+            throw codedError(`not an HTTP/1.x answer: ${JSON.stringify(head.slice(0, Math.min(lineEnd, 60)))}`, "HPE_INVALID");
+        }
         if (status >= 100 && status < 200 && status !== 101) return true; // interim answer (100 Continue): the real one follows
         let length: number | undefined;
         let chunked = false;
         let connection = "";
         this.retryAfter = null;
-        for (let index = 1; index < lines.length; index++) {
-            const line = lines[index] as string;
-            const colon = line.indexOf(":");
-            if (colon <= 0) throw codedError(`malformed header line ${JSON.stringify(line.slice(0, 60))}`, "HPE_INVALID");
-            const name = line.slice(0, colon).trim().toLowerCase();
-            const value = line.slice(colon + 1).trim();
+        for (let start = lineEnd + 2; start < head.length; start = lineEnd + 2) {
+            lineEnd = head.indexOf("\r\n", start);
+            if (lineEnd < 0) lineEnd = head.length;
+            const colon = head.indexOf(":", start);
+            if (colon <= start || colon > lineEnd) throw codedError(`malformed header line ${JSON.stringify(head.slice(start, Math.min(lineEnd, start + 60)))}`, "HPE_INVALID");
+            const name = head.slice(start, colon).trim().toLowerCase();
+            if (name !== "content-length" && name !== "transfer-encoding" && name !== "connection" && name !== "retry-after") continue;
+            const value = head.slice(colon + 1, lineEnd).trim();
             if (name === "content-length") {
                 const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
                 if (!Number.isSafeInteger(parsed) || (length !== undefined && length !== parsed)) throw codedError(`invalid Content-Length ${JSON.stringify(value)}`, "HPE_INVALID");
                 length = parsed;
             } else if (name === "transfer-encoding") chunked = value.toLowerCase().split(",").map((part) => part.trim()).at(-1) === "chunked";
             else if (name === "connection") connection += `${value.toLowerCase()},`;
-            else if (name === "retry-after") this.retryAfter = value;
+            else this.retryAfter = value;
         }
         this.status = status;
-        const keepAlive = statusLine[1] === "1" ? !/(^|[\s,])close[\s,]/.test(connection) : /(^|[\s,])keep-alive[\s,]/.test(connection);
-        this.reusable = keepAlive;
+        this.reusable = minor === 49 ? !/(^|[\s,])close[\s,]/.test(connection) : /(^|[\s,])keep-alive[\s,]/.test(connection);
         if (this.method === "HEAD" || status === 204 || status === 304) this.stage = "done";
         else if (chunked) this.stage = "chunked";
         else if (length !== undefined) {

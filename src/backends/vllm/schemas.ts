@@ -5,7 +5,8 @@
  */
 import {z} from "zod";
 import {
-    array, finiteNumber, integer, nonEmptyArray, nullableNumbers, optionalNumber, optionalString, record, rethrowWithin, ShapeIssue, within,
+    array, finiteNumber, integer, isFiniteNumber, isRecord, nonEmptyArray, nullableNumbers, optionalNumber, optionalString, record, rethrowWithin,
+    ShapeIssue, within,
 } from "../http/response-checks.js";
 
 /** `{ "token_id:42": -0.1, ... }` or `{ " cat": -0.1 }`: one position's top alternatives. */
@@ -83,10 +84,13 @@ function checkPromptLogprobs(value: unknown): void {
     for (let position = 0; position < entries.length; position++) {
         const entry = entries[position];
         if (entry === null) continue;
-        const alternatives = within(position, entry, record);
+        const alternatives = isRecord(entry) ? entry : within(position, entry, record);
         for (const key in alternatives) {
+            const item = alternatives[key];
+            if (isRecord(item) && isFiniteNumber(item["logprob"]) && (item["rank"] === undefined || item["rank"] === null || isFiniteNumber(item["rank"]))
+                && (item["decoded_token"] === undefined || item["decoded_token"] === null || typeof item["decoded_token"] === "string")) continue;
             try {
-                checkPromptLogprobItem(alternatives[key]);
+                checkPromptLogprobItem(item);
             } catch (error) {
                 rethrowWithin(error, position, key);
             }
