@@ -1,7 +1,8 @@
 /**
  * Blocking HTTP for the synchronous parts of the model contract (tokenize, detokenize,
- * renderChat). A worker thread performs the request with fetch; the calling thread waits on a
- * shared flag (Atomics.wait) and takes the answer with receiveMessageOnPort. These calls are rare
+ * renderChat). A worker thread performs the request with node:http(s) (lighter to load and to keep
+ * than fetch); the calling thread waits on a shared flag (Atomics.wait) and takes the answer with
+ * receiveMessageOnPort. These calls are rare
  * (once per input, not per perturbation), so blocking costs little; the server must run in
  * another process or thread, never on the event loop that is blocked.
  */
@@ -13,15 +14,52 @@ import {decodeResponse, defaultRequestTimeoutMs, type HttpEndpoint, type Respons
 
 const workerSource = `
 const {parentPort, workerData} = require("node:worker_threads");
+const http = require("node:http");
+const https = require("node:https");
 const {port, flag} = workerData;
+const agents = {"http:": new http.Agent({keepAlive: true}), "https:": new https.Agent({keepAlive: true})};
+function post(request, fresh) {
+    return new Promise((resolve, reject) => {
+        const url = new URL(request.url);
+        const send = url.protocol === "https:" ? https.request : http.request;
+        const outgoing = send(url, {
+            method: request.method, agent: fresh ? false : agents[url.protocol],
+            headers: {...request.headers, "content-length": String(Buffer.byteLength(request.body))},
+        }, (response) => {
+            const chunks = [];
+            response.on("data", (chunk) => chunks.push(chunk));
+            response.on("error", fail);
+            response.on("end", () => {
+                clearTimeout(timer);
+                const retryAfter = response.headers["retry-after"];
+                resolve({status: response.statusCode, retryAfter: typeof retryAfter === "string" ? retryAfter : null, text: Buffer.concat(chunks).toString("utf8")});
+            });
+        });
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            outgoing.destroy();
+        }, request.timeoutMs);
+        function fail(error) {
+            clearTimeout(timer);
+            reject(timedOut ? Object.assign(new Error("timed out"), {name: "TimeoutError"}) : error);
+        }
+        outgoing.on("error", fail);
+        outgoing.end(request.body);
+    });
+}
 parentPort.on("message", async (request) => {
     let answer;
     try {
-        const response = await fetch(request.url, {
-            method: request.method, headers: request.headers, body: request.body,
-            signal: AbortSignal.timeout(request.timeoutMs),
-        });
-        answer = {id: request.id, status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text()};
+        let result;
+        try {
+            result = await post(request, false);
+        } catch (error) {
+            // A pooled connection the server closed while idle: once more on a fresh one.
+            if (error.code !== "ECONNRESET" && error.code !== "EPIPE") throw error;
+            result = await post(request, true);
+        }
+        answer = {id: request.id, ...result};
     } catch (error) {
         let code, current = error;
         for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
