@@ -5,9 +5,14 @@ import {exactShapley} from "../../src/attribution/exact-shapley.js";
 import {attributionMethods} from "../../src/attribution/registry.js";
 import {assertClose, relativeError, sum, tableGame} from "./helpers.js";
 
-// The value tables recorded from stories260K by bench/record-model-games.ts.
+// The value tables recorded from stories260K and the lookup organism by bench/record-model-games.ts.
 interface RecordedGame {
     name: string;
+    /** Set on the games of a model other than the fixture's stories260K. */
+    model?: string;
+    documents?: number;
+    prompt: string;
+    target: string;
     playerCount: number;
     units: string[];
     encoding: string;
@@ -21,15 +26,29 @@ function tableOf(recorded: RecordedGame): Float32Array {
     return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-test("the recorded model games hold 2^n finite log-probabilities for n = 10…12 units", () => {
-    assert.equal(fixture.games.length, 4);
+test("the recorded model games hold 2^n finite log-probabilities: stories260K with n = 10…12 units, the lookup organism with n = 10, 12, 14", () => {
+    const stories = fixture.games.filter((recorded) => recorded.model === undefined);
+    const organism = fixture.games.filter((recorded) => recorded.model === "lookup.gguf");
+    assert.equal(stories.length, 4);
+    assert.deepEqual(organism.map((recorded) => recorded.playerCount), [10, 12, 14]);
+    assert.equal(stories.length + organism.length, fixture.games.length);
+    for (const recorded of stories) assert.ok(recorded.playerCount >= 10 && recorded.playerCount <= 12, recorded.name);
     for (const recorded of fixture.games) {
         assert.equal(recorded.encoding, "float32-le-base64");
-        assert.ok(recorded.playerCount >= 10 && recorded.playerCount <= 12, recorded.name);
         assert.equal(recorded.units.length, recorded.playerCount);
         const table = tableOf(recorded);
         assert.equal(table.length, 2 ** recorded.playerCount);
         assert.ok(table.every((value) => Number.isFinite(value) && value <= 0), `${recorded.name}: log-probabilities`);
+    }
+});
+
+test("the lookup organism games play the key and value word of every document, and the target is the value after the question's key", () => {
+    for (const recorded of fixture.games.filter((game) => game.model === "lookup.gguf")) {
+        const [documents, question] = recorded.prompt.split(" question : ");
+        const pairs = (documents ?? "").split(" . ").map((document) => document.replace(/ \.$/u, "").split(" "));
+        assert.equal(pairs.length, recorded.documents, recorded.name);
+        assert.deepEqual(recorded.units, pairs.flat(), recorded.name);
+        assert.equal(recorded.target, ` ${pairs.find(([key]) => key === question)?.[1]}`, recorded.name);
     }
 });
 
