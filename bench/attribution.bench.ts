@@ -5,10 +5,12 @@
  *
  * Part 1, "Attribution: sample efficiency": relative L2 error ‖φ̂ − φ‖/‖φ‖ against exact Shapley
  * values for each estimator at budgets 64…4096, median over seeds, on three analytic games
- * (n = 10, 12, 14) and on games recorded from a real model (stories260K, v(S) = log p(target |
- * kept units) for all 2^n coalitions of four prompts, n = 10…12, read from
- * bench/fixtures/model-games.json; `node --import tsx bench/record-model-games.ts` re-records
- * them through the project's own model game). Deterministic: rerunning gives the same table.
+ * (n = 10, 12, 14) and on games recorded from real models, read from bench/fixtures/model-games.json
+ * (v(S) = log p(target | kept units) for all 2^n coalitions; `node --import tsx
+ * bench/record-model-games.ts` re-records them through the project's own model game): four prompts
+ * on stories260K (learned behaviour, n = 10…12) and three held-out items of the lookup organism
+ * (a sparse mechanism known by construction; players are the key and value words of 5, 6, 7
+ * documents, n = 10, 12, 14). Deterministic: rerunning gives the same table.
  *
  * Per game it also reports the Fourier energy of the game by interaction order (what paired
  * designs cannot see is the odd part of order ≥ 3) and an oracle: the Gaussian posterior mean of
@@ -26,6 +28,7 @@ import {z} from "zod";
 import {harsanyiGame, pairwiseInteractionGame, weightedVotingGame, type AnalyticGame, type Interaction} from "../src/attribution/analytic-games.js";
 import {exactShapley} from "../src/attribution/exact-shapley.js";
 import type {Coalition, Game, GameOutcome} from "../src/attribution/game.js";
+import {comparisons, familyLines, organismParagraph, percent, whyParagraph, type GameFamily, type GameSummary} from "./attribution-report.js";
 import {coefficientsHolding, fourierEnergyByOrder, maskOf, oracleEstimate, valueTable} from "./attribution-spectrum.js";
 import {createRandom} from "../src/attribution/random.js";
 import {attributionMethods} from "../src/attribution/registry.js";
@@ -60,6 +63,7 @@ interface BenchGame {
     label: string;
     game: Game;
     note: string;
+    family: GameFamily;
 }
 
 function pairwiseBenchGame(): BenchGame {
@@ -69,7 +73,7 @@ function pairwiseBenchGame(): BenchGame {
     const pairs: Interaction[] = [];
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.3) pairs.push({players: [i, j], weight: 2 * random.nextNormal()});
     const game = pairwiseInteractionGame(weights, pairs);
-    return {label: `pairwise interactions (n = ${n}, ${pairs.length} pairs)`, game, note: "LOO counts each pair's surplus in full for both players; Shapley splits it"};
+    return {label: `pairwise interactions (n = ${n}, ${pairs.length} pairs)`, game, note: "LOO counts each pair's surplus in full for both players; Shapley splits it", family: "synthetic"};
 }
 
 function harsanyiBenchGame(): BenchGame {
@@ -83,7 +87,7 @@ function harsanyiBenchGame(): BenchGame {
         while (members.size < size) members.add(random.nextInt(n));
         dividends.push({players: [...members], weight: 1.5 * random.nextNormal()});
     }
-    return {label: `Harsanyi dividends of order 1–4 (n = ${n})`, game: harsanyiGame(n, dividends), note: "higher-order interactions"};
+    return {label: `Harsanyi dividends of order 1–4 (n = ${n})`, game: harsanyiGame(n, dividends), note: "higher-order interactions", family: "synthetic"};
 }
 
 function votingBenchGame(): BenchGame {
@@ -91,13 +95,18 @@ function votingBenchGame(): BenchGame {
     const quota = 37; // simple majority of 73 seats
     // Shapley–Shubik indices come from exact enumeration below; the placeholder is unused.
     const game = weightedVotingGame("parliament", weights, quota, new Array<number>(weights.length).fill(0));
-    return {label: `weighted voting, 14 parties, quota 37 of 73 seats`, game, note: "a 0/1 game with many thresholds"};
+    return {label: `weighted voting, 14 parties, quota 37 of 73 seats`, game, note: "a 0/1 game with many thresholds", family: "synthetic"};
 }
 
 const fixtureSchema = z.object({
     model: z.string(),
     games: z.array(z.object({
         name: z.string(),
+        /** Set on games played by a model other than the fixture's (stories260K). */
+        model: z.string().optional(),
+        /** Set on games recorded from a model organism: its name and the item's document count. */
+        organism: z.string().optional(),
+        documents: z.number().int().min(1).optional(),
         unit: z.string(),
         prompt: z.string(),
         target: z.string(),
@@ -122,10 +131,21 @@ function recordedBenchGames(): BenchGame[] {
             evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> => coalitions.map((coalition) => ({value: table[maskOf(coalition)] as number})),
         };
         const shown = recorded.prompt.length > 90 ? `${recorded.prompt.slice(0, 87)}…` : recorded.prompt;
+        if (recorded.organism !== undefined) {
+            const documents = recorded.documents === undefined ? "" : ` of ${recorded.documents} documents`;
+            return {
+                label: `${recorded.organism} organism: n = ${n} (key and value words${documents}) → ${JSON.stringify(recorded.target)}`,
+                game,
+                note: `${recorded.model ?? fixture.model}, a sparse mechanism known by construction: log p(${JSON.stringify(recorded.target)} | kept key and value words of ${JSON.stringify(shown)}), `
+                    + "dropped words deleted, each document's \".\" and the question always kept",
+                family: "organism",
+            };
+        }
         return {
-            label: `${fixture.model}: ${n} ${recorded.unit}s → ${JSON.stringify(recorded.target)}`,
+            label: `${recorded.model ?? fixture.model}: ${n} ${recorded.unit}s → ${JSON.stringify(recorded.target)}`,
             game,
             note: `log p(${JSON.stringify(recorded.target)} | kept ${recorded.unit}s of ${JSON.stringify(shown)}), dropped units deleted`,
+            family: "stories260K",
         };
     });
 }
@@ -158,8 +178,6 @@ function median(values: readonly number[]): number {
     return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-const percent = (value: number): string => `${(100 * value).toFixed(1)} %`;
-
 async function sampleEfficiency(): Promise<string> {
     const games = [pairwiseBenchGame(), harsanyiBenchGame(), votingBenchGame(), ...recordedBenchGames()];
     const lines: string[] = [];
@@ -179,13 +197,17 @@ async function sampleEfficiency(): Promise<string> {
         "kernelshap's coalitions under a prior matched to the game's own energy per interaction order",
         "(Bayes-optimal for that prior and those coalitions; needs the whole table, so not a usable method).",
         "The model games are read from bench/fixtures/model-games.json (recorded by bench/record-model-games.ts",
-        "through ModelGame on stories260K). Generated by `npm run bench:attribution` (deterministic: no timings).",
+        "through ModelGame, dropped units deleted) and are of two kinds, kept apart below: four prompts on",
+        "stories260K, learned TinyStories behaviour with higher-order interactions between words, and three",
+        "held-out items of the lookup organism (organisms/lookup.gguf), which copies its answer from one gold",
+        "document, a sparse mechanism known by construction; its players are the key and value words of every",
+        "document. Generated by `npm run bench:attribution` (deterministic: no timings).",
         "",
     );
     const verdicts: string[] = [];
     const summary: string[][] = [];
-    const perGame: {label: string; atQuarter: {estimator: string; error: number}[]}[] = [];
-    for (const {label, game, note} of games) {
+    const perGame: GameSummary[] = [];
+    for (const {label, game, note, family} of games) {
         const n = game.playerCount;
         const truth = (await exactShapley(game)).values;
         if ("shapleyValues" in game && (game as AnalyticGame).shapleyValues.some((value) => value !== 0)) {
@@ -233,7 +255,10 @@ async function sampleEfficiency(): Promise<string> {
         lines.push(`| oracle (not a method) | ${columns.map((budget) => (budget === quarter ? percent(oracle) : "—")).join(" | ")} |`, "");
         const best = [...atQuarter].sort((a, b) => a.error - b.error)[0]!;
         verdicts.push(`- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} (oracle ${percent(oracle)}) — ${best.error <= 0.05 ? "**target met**" : "**target not met**"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`);
-        perGame.push({label, atQuarter});
+        perGame.push({
+            label, family, atQuarter, best, oracle, playerCount: n, fullValue: table[2 ** n - 1]!, valueSpan: table[2 ** n - 1]! - table[0]!, lowOrderShare: (energy[1]! + (energy[2] ?? 0)) / varying,
+            oddHighOrderShare: energy.slice(3).reduce((total, value, index) => total + (index % 2 === 0 ? value : 0), 0) / varying,
+        });
         summary.push([label, String(quarter), ...estimatorsAtQuarter(atQuarter), percent(oracle), ...firstWithinTarget.slice(0, 4).map((entry) => entry.replace(/^.* (not within 4096|at \d+)$/, "$1"))]);
         process.stderr.write(`${label} done\n`);
     }
@@ -242,48 +267,13 @@ async function sampleEfficiency(): Promise<string> {
     lines.push(
         "### Target: ≤ 5 % error with at most a quarter of captum's default budget", "",
         `| ${summaryHeader.join(" | ")} |`, `|${summaryHeader.map(() => "---").join("|")}|`, ...summary.map((row) => `| ${row.join(" | ")} |`), "",
-        ...verdicts, "", ...comparisons(perGame), "", ...whyParagraph, "",
+        ...verdicts, "", ...comparisons(perGame), "", ...familyLines(perGame), "", ...whyParagraph, "", ...organismParagraph(perGame), "",
     );
     return lines.join("\n");
 }
 
 function estimatorsAtQuarter(atQuarter: readonly {estimator: string; error: number}[]): string[] {
     return estimators.slice(0, 4).map((estimator) => percent(atQuarter.find((entry) => entry.estimator === estimator.label)?.error ?? Number.NaN));
-}
-
-const whyParagraph = [
-    "Why the target is met only on the pairwise game. Antithetic permutations and paired designs are exact for",
-    "the linear and pairwise parts of a game, so what a paired estimator has to learn from its samples is the",
-    "odd part of order ≥ 3 (the energy lines above: 5–15 % of the variance of the recorded model games). At",
-    "⌊25(n+1)/4⌋ = 68–93 evaluations a paired design holds 33–45 complement pairs, i.e. 33–45 observations of",
-    "that odd part, while it has C(n, 3) = 120–364 coefficients of order 3 alone (502–2036 odd coefficients",
-    "of order ≥ 3 on the model games; 80 % of their energy sits in the largest 16–41). The oracle row is the",
-    "Bayes-optimal estimate from the same coalitions when the estimator is told the game's energy per order:",
-    "it too stays far above 5 % on every game with such structure, so no weighting of these evaluations gets",
-    "there. This is evidence, not a proof for every estimator: the oracle is optimal on average under a",
-    "Gaussian prior and for these coalitions, not on every game (kernelshap3 beats it on the sentence game;",
-    "a side check with unpaired coalitions gave it similar errors), and a method that",
-    "assumed the few large order-3 terms could be found by sparse recovery would need on the order of",
-    "k·log(p/k) ≈ 100+ pairs for k ≈ 20–40 terms, beyond a quarter of captum's budget. The first-budget",
-    "columns show where 5 % is reachable and which estimator gets there first.",
-];
-
-/** Lines comparing two estimators' errors at ¼ captum over the games. */
-function comparisons(perGame: readonly {label: string; atQuarter: readonly {estimator: string; error: number}[]}[]): string[] {
-    const pairs: [string, string][] = [["kernelshap", "kernelshap, design shap (old default)"], ["kernelshap3", "kernelshap"], ["kernelshap3", "shapley"]];
-    return pairs.map(([better, other]) => {
-        const wins: string[] = [];
-        const losses: string[] = [];
-        let ties = 0;
-        for (const game of perGame) {
-            const a = game.atQuarter.find((entry) => entry.estimator === better)?.error ?? Number.NaN;
-            const b = game.atQuarter.find((entry) => entry.estimator === other)?.error ?? Number.NaN;
-            if (Math.abs(a - b) < 0.005) ties++;
-            else if (a < b) wins.push(game.label);
-            else losses.push(`${game.label} (${percent(a)} vs ${percent(b)})`);
-        }
-        return `- At ¼ captum, ${better} vs ${other}: lower error on ${wins.length} of ${perGame.length} games, within 0.5 points on ${ties}, higher on ${losses.length}${losses.length > 0 ? `: ${losses.join("; ")}` : ""}.`;
-    });
 }
 
 const parts: BenchmarkPart[] = [
