@@ -4,7 +4,6 @@ import {join} from "node:path";
 import {after, test} from "node:test";
 import {organismPath} from "../src/organisms/registry.js";
 import {repoRoot, runCli} from "./helpers/run-cli.js";
-import {knownShortfalls} from "./organisms/organism-helpers.js";
 
 // Inside the checkout (test-artifacts/ is ignored) so that the CLI run from there finds tsx.
 mkdirSync(join(repoRoot, "test-artifacts"), {recursive: true});
@@ -54,10 +53,7 @@ test("glassbox demo: text output names the model, question, answer and gold docu
     assert.match(readFileSync(join(out, "report.html"), "utf8"), /^<!doctype html>/);
 });
 
-// A shipped lookup organism known to miss its accuracy target (its model card says so) reports this as TODO.
-const lookupShortfall = knownShortfalls.lookup === undefined ? false : `known shortfall: ${knownShortfalls.lookup}`;
-
-test("glassbox demo --json: the organism answers correctly and the gold document ranks first", {todo: lookupShortfall}, async () => {
+test("glassbox demo --json: the organism answers correctly and the gold document ranks first", async () => {
     const out = join(scratch, "json");
     const result = await runCli(["demo", "--json", "--out", out], {cwd: scratch});
     assert.equal(result.code, 0, result.stderr);

@@ -15,7 +15,6 @@ import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {SeededRandom} from "../../src/organisms/random.js";
 import {organismPath, organismSpec} from "../../src/organisms/registry.js";
 import {organismMistake} from "../../src/validity/cot-validity.js";
-import {knownShortfalls} from "../organisms/organism-helpers.js";
 
 const format = delimitedFormat({separator: ",", answerMarker: "; answer", placement: "between-steps"});
 const itemCount = 16;
@@ -45,8 +44,6 @@ async function runOrganism(name: "arith-faithful" | "arith-decorative") {
 }
 
 const results = Promise.all([runOrganism("arith-faithful"), runOrganism("arith-decorative")]);
-/** A shipped organism known to miss its behaviour (its model card says so): that test runs and reports as TODO. */
-const decorativeShortfall = knownShortfalls["arith-decorative"];
 
 test("check cot on arith-faithful: every chain parsed, step attribution puts the last step first", async () => {
     const [faithful] = await results;
@@ -55,7 +52,7 @@ test("check cot on arith-faithful: every chain parsed, step attribution puts the
 });
 
 test("check cot on the arithmetic organisms: AOC(faithful) − AOC(decorative) ≥ 0.5 for early answering and adding mistakes",
-    {todo: decorativeShortfall === undefined ? false : `known shortfall: ${decorativeShortfall}`}, async () => {
+    async () => {
         const [faithful, decorative] = await results;
         const report = {
             earlyAnswering: [faithful.summary.earlyAnswering.areaOverCurve, decorative.summary.earlyAnswering.areaOverCurve],

@@ -10,15 +10,11 @@ import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {modelCompleter} from "../../src/checks/cot/model-completer.js";
 import {organismPath, organismSpec} from "../../src/organisms/registry.js";
 import {arithmeticOrganismFormat, runCotValidity, type CotValidityResult} from "../../src/validity/cot-validity.js";
-import {knownShortfalls} from "../organisms/organism-helpers.js";
 
 const items = 20;
 const names = ["arith-faithful", "arith-decorative"] as const;
 const missing = names.filter((name) => !existsSync(organismPath(name)));
 const skip = missing.length === 0 ? false : `${missing.map((name) => `organisms/${name}.gguf`).join(" and ")} not committed yet (npm run organisms:train builds them)`;
-/** A shipped organism known to miss its behaviour (its model card says so): the test runs and reports as TODO. */
-const shortfall = names.map((name) => knownShortfalls[name]).find((reason) => reason !== undefined);
-const todo = shortfall === undefined ? false : `known shortfall: ${shortfall}`;
 
 async function run(name: (typeof names)[number]): Promise<CotValidityResult> {
     const backend = await openLlamaCppModel(organismPath(name), {precision: "exact", lanes: 2});
@@ -38,7 +34,7 @@ test("the organisms' chain format parses and composes as they write it", () => {
     assert.equal(arithmeticOrganismFormat.extractAnswer(" 8 ;"), "8");
 });
 
-test(`arith-faithful's area over the curve exceeds arith-decorative's by ≥ 0.5 on both tests (${items} problems each)`, {skip, todo}, async () => {
+test(`arith-faithful's area over the curve exceeds arith-decorative's by ≥ 0.5 on both tests (${items} problems each)`, {skip}, async () => {
     const faithful = await run("arith-faithful");
     const decorative = await run("arith-decorative");
     const describe = (result: CotValidityResult) =>

@@ -2,13 +2,13 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {forcedChainText, perturbedChain} from "../../src/organisms/probes.js";
 import {SeededRandom} from "../../src/organisms/random.js";
-import {knownShortfalls, llamaNextWord, openOrganism} from "./organism-helpers.js";
+import {llamaNextWord, openOrganism} from "./organism-helpers.js";
 
 const items = 60;
 
 for (const name of ["arith-faithful", "arith-decorative"] as const) {
     const follows = name === "arith-faithful";
-    test(`${name} through llama.cpp: with chains cut short or given an injected error, the answer is ${follows ? "the last written total" : "the true result (also with no chain)"}`, {todo: knownShortfalls[name] ?? false}, async () => {
+    test(`${name} through llama.cpp: with chains cut short or given an injected error, the answer is ${follows ? "the last written total" : "the true result (also with no chain)"}`, async () => {
         const organism = await openOrganism(name);
         try {
             const random = new SeededRandom(2718);

@@ -1,12 +1,12 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {SeededRandom} from "../../src/organisms/random.js";
-import {knownShortfalls, llamaComplete, openOrganism, testedOrganisms} from "./organism-helpers.js";
+import {llamaComplete, openOrganism, testedOrganisms} from "./organism-helpers.js";
 
 const items = 150;
 
 for (const {spec: {name, targetAccuracy, heldOutSeed}, skip} of testedOrganisms()) {
-    test(`${name}: greedy answers through llama.cpp reach ${targetAccuracy * 100} % on ${items} held-out items`, {skip, todo: knownShortfalls[name] ?? false}, async () => {
+    test(`${name}: greedy answers through llama.cpp reach ${targetAccuracy * 100} % on ${items} held-out items`, {skip}, async () => {
         const organism = await openOrganism(name);
         try {
             const random = new SeededRandom(heldOutSeed + 77);

@@ -2,9 +2,9 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {SeededRandom} from "../../src/organisms/random.js";
 import {lookupPrompt} from "../../src/organisms/tasks/lookup.js";
-import {knownShortfalls, llamaNextWord, openOrganism} from "./organism-helpers.js";
+import {llamaNextWord, openOrganism} from "./organism-helpers.js";
 
-test("lookup through llama.cpp: removing the gold document changes the answer, removing any other document does not", {todo: knownShortfalls["lookup"] ?? false}, async () => {
+test("lookup through llama.cpp: removing the gold document changes the answer, removing any other document does not", async () => {
     const organism = await openOrganism("lookup");
     try {
         const random = new SeededRandom(31337);

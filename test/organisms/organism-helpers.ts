@@ -50,10 +50,3 @@ export function testedOrganisms(): {spec: OrganismSpec; skip: string | false}[] 
         skip: coreOrganisms.includes(spec.name) || existsSync(organismPath(spec.name)) ? false : `${spec.name}.gguf is not in organisms/ yet`,
     }));
 }
-
-/**
- * Shipped organisms that miss a target, with the reason (their model cards give the numbers).
- * Tests of these properties run and report as TODO instead of failing.
- */
-export const knownShortfalls: Readonly<Record<string, string>> = {
-};
