@@ -139,7 +139,7 @@ export async function prefixReplay(sequence: LlamaContextSequence, requests: rea
     }
 }
 
-/** Internals of node-llama-cpp 3.21.1 used by {@link prefixReplayWithoutMap} (not public API). */
+/** Internals of node-llama-cpp 3.21.1 used by {@link prefixReplayBiasedTopK} (not public API). */
 interface SequenceInternals {
     _decodeTokens(tokens: Token[], logits: boolean[], priority: number, tokenMeter: unknown, shift: unknown,
         mapper: (batchLogitIndex: number, tokenIndex: number) => Promise<unknown>, afterBatch: unknown): Promise<unknown[]>;
@@ -153,52 +153,6 @@ interface SequenceInternals {
 interface ModelInternals {
     _llama: {_bindings: {AddonSampler: new (model: unknown) => {applyConfig(config: object): void; dispose(): void}}};
     _model: unknown;
-}
-
-/**
- * Like {@link prefixReplay} with probabilities, but reads each target token's probability from
- * the flat [token, p, token, p, …] array the native sampler returns, without building a Map.
- * Uses node-llama-cpp internals: an experiment to size the possible saving, not library code.
- */
-export async function prefixReplayWithoutMap(model: LlamaModel, sequence: LlamaContextSequence, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
-    const internals = sequence as unknown as SequenceInternals;
-    const modelInternals = model as unknown as ModelInternals;
-    const sampler = new modelInternals._llama._bindings.AddonSampler(modelInternals._model);
-    sampler.applyConfig(internals._resolveSamplerConfig({}));
-    const results: ScoreResult[] = new Array(requests.length);
-    try {
-        await sequence.clearHistory();
-        const flats = requests.map(flattenRequest);
-        for (const requestIndex of prefixOrder(flats)) {
-            const request = requests[requestIndex]!;
-            const all = [...request.context, ...request.target];
-            const first = request.context.length - 1;
-            await sequence.adaptStateToTokens(all.slice(0, first) as Token[], false);
-            const start = sequence.nextTokenIndex;
-            const tokens = all.slice(start, -1) as Token[];
-            const logits = tokens.map((_, offset) => start + offset >= first);
-            const logprobs = new Array<number>(request.target.length).fill(-Infinity);
-            await internals._decodeTokens(tokens, logits, 5, internals._tokenMeter,
-                {size: internals._contextShift.size, strategy: internals._contextShift.strategy},
-                async (batchLogitIndex, tokenIndex) => {
-                    const [, flat] = await internals._context._ctx.sampleToken(batchLogitIndex, sampler, true, false);
-                    const targetIndex = start + tokenIndex - first;
-                    const wanted = request.target[targetIndex];
-                    if (flat === undefined || wanted === undefined) return undefined;
-                    for (let index = 0; index < flat.length; index += 2) {
-                        if (flat[index] === wanted) {
-                            logprobs[targetIndex] = Math.log(flat[index + 1]!);
-                            break;
-                        }
-                    }
-                    return undefined;
-                }, internals._takeIntervalCheckpointIfNeededAfterBatch);
-            results[requestIndex] = {logprobs};
-        }
-    } finally {
-        sampler.dispose();
-    }
-    return results;
 }
 
 /**
