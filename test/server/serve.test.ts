@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
-import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
+import type {LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {openSglangModel} from "../../src/backends/sglang/sglang-backend.js";
 import {openVllmModel} from "../../src/backends/vllm/vllm-backend.js";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
@@ -14,6 +14,7 @@ import type {ScoreRequest} from "../../src/model/contract.js";
 import {startGlassboxServer, type RunningServer} from "../../src/server/http-server.js";
 import {runCli} from "../helpers/run-cli.js";
 import {sharedModel} from "../helpers/models.js";
+import {serveStories, type ServedStories} from "../helpers/served-stories.js";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{status: number; body: Record<string, unknown>}> {
     const response = await fetch(url, {method: "POST", headers: {"content-type": "application/json", ...headers}, body: typeof body === "string" ? body : JSON.stringify(body)});
@@ -21,19 +22,14 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 }
 
 describe("glassbox serve (in process)", () => {
+    let served: ServedStories;
     let local: LlamaCppBackend;
-    let served: LlamaCppBackend;
     let server: RunningServer;
     before(async () => {
-        local = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256});
-        served = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256, lanes: 2});
-        server = await startGlassboxServer({backend: served, modelName: "stories"});
+        served = await serveStories();
+        ({local, server} = served);
     });
-    after(async () => {
-        await server.close();
-        await served.dispose();
-        await local.dispose();
-    });
+    after(() => served.close());
 
     test("vLLM echo scoring and SGLang /generate scoring over HTTP equal the in-process backend within 1e-5", async () => {
         const vllm = await openVllmModel({baseUrl: `${server.url}/v1`, concurrency: 2});

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
-import {openLlamaCppModel, type LlamaCppBackend} from "../../../src/backends/llama-cpp/backend.js";
+import type {LlamaCppBackend} from "../../../src/backends/llama-cpp/backend.js";
 import {openModel} from "../../../src/backends/resolve-model.js";
 import {openSglangModel} from "../../../src/backends/sglang/sglang-backend.js";
 import {syncHttpStats} from "../../../src/backends/http/sync-http.js";
@@ -16,10 +16,10 @@ import {Evaluator} from "../../../src/evaluator/evaluator.js";
 import type {EvaluatorStats, ScoreManyOptions, ScoringEvaluator} from "../../../src/evaluator/types.js";
 import {ModelGame} from "../../../src/explain/model-game.js";
 import type {ScoreRequest, ScoreResult} from "../../../src/model/contract.js";
-import {startGlassboxServer, type RunningServer} from "../../../src/server/http-server.js";
+import type {RunningServer} from "../../../src/server/http-server.js";
 import {segmentInput} from "../../../src/units/segmented-input.js";
 import {startFakeServer, type FakeServer} from "./fake-server.js";
-import {sharedModel} from "../../helpers/models.js";
+import {serveStories, type ServedStories} from "../../helpers/served-stories.js";
 
 /** A fake vLLM tokenizer: token i of a text is its i-th character code; `tokenizeList` as glassbox serve advertises it. */
 async function fakeTokenizer(tokenizeList: boolean, listAnswerLength?: number): Promise<FakeServer> {
@@ -90,19 +90,14 @@ class RecordingEvaluator implements ScoringEvaluator {
 }
 
 describe("tokenizeMany against glassbox serve", () => {
+    let served: ServedStories;
     let local: LlamaCppBackend;
-    let served: LlamaCppBackend;
     let server: RunningServer;
     before(async () => {
-        local = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256});
-        served = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256, lanes: 2});
-        server = await startGlassboxServer({backend: served, modelName: "stories"});
+        served = await serveStories();
+        ({local, server} = served);
     });
-    after(async () => {
-        await server.close();
-        await served.dispose();
-        await local.dispose();
-    });
+    after(() => served.close());
 
     test("vllm: and sglang: give the local model's tokens for every text (list requests to glassbox serve)", async () => {
         const texts = ["Lily took her ball", "", " the dog", "Lily took her ball", "park!"];
