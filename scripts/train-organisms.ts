@@ -19,7 +19,7 @@ import {probeChains} from "../src/organisms/probes.js";
 import {SeededRandom} from "../src/organisms/random.js";
 import {organismPath, organisms, organismSpec, type OrganismSpec} from "../src/organisms/registry.js";
 import {trainOrganism} from "../src/organisms/trainer.js";
-import {writeGguf} from "../src/organisms/gguf-writer.js";
+import {writeGguf} from "../src/store/organism-file.js";
 import {parameterCount} from "../src/organisms/parameters.js";
 import {WordVocabulary} from "../src/organisms/vocabulary.js";
 

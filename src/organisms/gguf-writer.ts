@@ -1,11 +1,8 @@
 /**
- * Writes a trained organism as a GGUF (version 3) that llama.cpp loads as an ordinary `llama`
- * model with its own SentencePiece-style tokenizer. F32 tensors, 32-byte alignment.
- *
- * This is the one place in src/organisms that does I/O (it writes the model file); everything
- * else here is pure computation.
+ * Encodes a trained organism as a GGUF (version 3) that llama.cpp loads as an ordinary `llama`
+ * model with its own SentencePiece-style tokenizer. F32 tensors, 32-byte alignment. Pure: the
+ * file is written by src/store/organism-file.ts.
  */
-import {writeFileSync} from "node:fs";
 import {tensorLayout, type ModelConfig} from "./parameters.js";
 import {bosId, eosId, unknownId, type WordVocabulary} from "./vocabulary.js";
 
@@ -156,9 +153,4 @@ export function ggufBytes(model: GgufModel): Buffer {
         sink.padTo(alignment);
     });
     return sink.bytes();
-}
-
-/** Writes the model to `path` (the only file this module writes). */
-export function writeGguf(path: string, model: GgufModel): void {
-    writeFileSync(path, ggufBytes(model));
 }
