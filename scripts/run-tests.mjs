@@ -2,7 +2,7 @@
 // Runs every test file under test/ with Node's test runner (TypeScript through tsx) and ends
 // with one plain line: "N passed, N failed". Usage: node scripts/run-tests.mjs [filter...]
 import {spawn} from "node:child_process";
-import {mkdirSync, readdirSync, statSync} from "node:fs";
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from "node:fs";
 import {join, relative} from "node:path";
 import {availableParallelism} from "node:os";
 
@@ -19,11 +19,25 @@ function collect(dir) {
     return found;
 }
 
-const files = collect(join(root, "test"))
+let files = collect(join(root, "test"))
     .map((path) => relative(root, path))
     .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)));
+
+// The shared test models live beside the repository (test/helpers/models.ts). Without them the
+// files that load them are left out, and a line says so before the counts.
+const modelsDir = process.env.GLASSBOX_TEST_MODELS ?? join(root, "..", "shared", "models");
+let modelNotice = "";
+if (!existsSync(join(modelsDir, "stories260K.gguf"))) {
+    const needing = files.filter((path) => /sharedModel|served-stories/.test(readFileSync(join(root, path), "utf8")));
+    files = files.filter((path) => !needing.includes(path));
+    if (needing.length > 0) {
+        modelNotice = `left out ${needing.length} test files that load the shared test models: ${modelsDir} has no stories260K.gguf `
+            + "(put shared/ beside the repository or set GLASSBOX_TEST_MODELS=DIR)";
+        console.log(modelNotice);
+    }
+}
 if (files.length === 0) {
-    console.error(`no test files match ${filters.join(" ")}`);
+    console.error(modelNotice !== "" ? modelNotice : `no test files match ${filters.join(" ")}`);
     process.exit(1);
 }
 
@@ -37,7 +51,7 @@ const child = spawn(process.execPath, [
 ], {cwd: root, stdio: ["ignore", "inherit", "inherit"]});
 
 child.on("exit", async (code) => {
-    const {readFileSync, rmSync} = await import("node:fs");
+    const {rmSync} = await import("node:fs");
     let passed = 0, failed = 0, skipped = 0;
     try {
         const tap = readFileSync(tapFile, "utf8");
@@ -49,6 +63,7 @@ child.on("exit", async (code) => {
         failed = Math.max(1, failed);
     }
     if (code !== 0 && failed === 0) failed = 1;
+    if (modelNotice !== "") console.log(modelNotice);
     console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
     process.exit(code === 0 && failed === 0 ? 0 : 1);
 });
