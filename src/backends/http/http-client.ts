@@ -17,6 +17,7 @@ import {BackendError} from "../../errors.js";
 import {transientBackendError} from "../../evaluator/retry.js";
 import {ExchangeTimeout, http1Exchange, type ExchangeRequest, type RawAnswer} from "./http1-pool.js";
 import {ShapeIssue, type ResponseCheck} from "./response-checks.js";
+import {requestEnded, requestStarted} from "./server-wait.js";
 
 export interface HttpEndpoint {
     /** Base URL without a trailing slash, e.g. http://127.0.0.1:8000/v1 or http://host:30000. */
@@ -133,6 +134,7 @@ async function requestJson<T>(
         method, url: parseUrl(url), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, signal: options.signal,
     };
     let answer: RawAnswer;
+    requestStarted();
     try {
         try {
             answer = await exchange(request);
@@ -157,6 +159,8 @@ async function requestJson<T>(
             fields: {url, kind: "connection", code: networkErrorCode(error)},
             cause: error,
         });
+    } finally {
+        requestEnded();
     }
     return decodeResponse(method, url, answer.status, answer.retryAfter, answer.text, shape);
 }

@@ -10,6 +10,7 @@ import {performance} from "node:perf_hooks";
 import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from "node:worker_threads";
 import {BackendError} from "../../errors.js";
 import {transientBackendError} from "../../evaluator/retry.js";
+import {requestEnded, requestStarted} from "./server-wait.js";
 import {decodeResponse, defaultRequestTimeoutMs, type HttpEndpoint, type ResponseShape} from "./http-client.js";
 
 const workerSource = `
@@ -125,12 +126,24 @@ function postJsonSyncOnce<T>(endpoint: HttpEndpoint, url: string, body: unknown,
     Atomics.store(sync.flag, 0, 0);
     sync.worker.postMessage({id, url, method: "POST", headers, body: JSON.stringify(body), timeoutMs});
     const deadline = Date.now() + timeoutMs + 2_000;
+    requestStarted();
+    let answer: WorkerAnswer;
+    try {
+        answer = awaitAnswer(sync, id, deadline, url, timeoutMs);
+    } finally {
+        requestEnded();
+    }
+    return interpret(answer, url, timeoutMs, schema);
+}
+
+/** Blocks until the worker posts the answer with this id (or the deadline passes). */
+function awaitAnswer(sync: SyncChannel, id: number, deadline: number, url: string, timeoutMs: number): WorkerAnswer {
     for (;;) {
         const received = receiveMessageOnPort(sync.port);
         if (received !== undefined) {
             const answer = received.message as WorkerAnswer;
             if (answer.id !== id) continue;
-            return interpret(answer, url, timeoutMs, schema);
+            return answer;
         }
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
