@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {test} from "node:test";
 import {runCli} from "./helpers/run-cli.js";
 import {sharedModel} from "./helpers/models.js";
+import {scratchFolder} from "./helpers/scratch.js";
 
 const model = sharedModel("stories260K.gguf");
-const scratch = mkdtempSync(join(tmpdir(), "glassbox-explain-"));
+const scratch = scratchFolder("explain");
 
 function assertOneLineError(result: {code: number | null; stderr: string; stdout: string}, pattern: RegExp): void {
     assert.notEqual(result.code, 0);

@@ -4,6 +4,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, describe, test} from "node:test";
 import {runCli} from "../helpers/run-cli.js";
+import {scratchFolder} from "../helpers/scratch.js";
 
 const directory = mkdtempSync(join(tmpdir(), "glassbox-checks-cli-"));
 after(() => rmSync(directory, {recursive: true, force: true}));
@@ -96,7 +97,7 @@ describe("check commands on scripted explainers", () => {
 });
 
 test("runs list on a store that does not exist is one line, exit 2, and creates nothing", async () => {
-    const db = join(mkdtempSync(join(tmpdir(), "glassbox-runs-")), "absent.db");
+    const db = join(scratchFolder("runs"), "absent.db");
     const result = await runCli(["runs", "list", "--db", db]);
     assert.equal(result.code, 2);
     assert.equal(result.stderr.trim().split("\n").length, 1);

@@ -4,19 +4,19 @@
  * a trace without an answer).
  */
 import assert from "node:assert/strict";
-import {mkdtempSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {test} from "node:test";
 import {sharedModel} from "../helpers/models.js";
 import {runCli} from "../helpers/run-cli.js";
+import {scratchFolder} from "../helpers/scratch.js";
 
 const faithful = "organisms/arith-faithful.gguf";
 const stories = sharedModel("stories260K.gguf");
 const organismFormat = ["--separator", ",", "--answer-marker", "; answer", "--placement", "between-steps", "--max-chain-tokens", "16", "--max-answer-tokens", "1"];
 
 function scratch(): string {
-    return mkdtempSync(join(tmpdir(), "glassbox-reasoning-"));
+    return scratchFolder("reasoning");
 }
 
 test("check cot --json on arith-faithful: the curves, step attribution, and a resumed second run", async () => {

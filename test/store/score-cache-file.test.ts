@@ -1,7 +1,6 @@
 /** The file-backed score cache: survives the process, exact-token hits only, torn lines skipped; explain --cache. */
 import assert from "node:assert/strict";
-import {appendFileSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {appendFileSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, test} from "node:test";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
@@ -10,12 +9,13 @@ import {FileScoreCache} from "../../src/store/score-cache-file.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
 import {runCli} from "../helpers/run-cli.js";
 import {sharedModel} from "../helpers/models.js";
+import {scratchFolder} from "../helpers/scratch.js";
 
 const requests: ScoreRequest[] = Array.from({length: 12}, (_, index) => ({context: [1, 60 + index, 70], target: [80, 81 + (index % 3)]}));
 
 describe("FileScoreCache", () => {
     test("a second evaluator over the same file makes no backend calls and returns identical numbers", async () => {
-        const path = join(mkdtempSync(join(tmpdir(), "glassbox-cache-")), "scores.jsonl");
+        const path = join(scratchFolder("cache"), "scores.jsonl");
         const first = new ScriptedBackend({capabilities: {lanes: 2}});
         const firstResults = await new Evaluator(first, {cache: new FileScoreCache(path)}).scoreMany(requests);
         assert.equal(first.scoreLog.length, requests.length);
@@ -34,7 +34,7 @@ describe("FileScoreCache", () => {
     });
 
     test("a torn last line (a run killed mid-write) is skipped and the file stays appendable; -Infinity survives", async () => {
-        const path = join(mkdtempSync(join(tmpdir(), "glassbox-cache-")), "scores.jsonl");
+        const path = join(scratchFolder("cache"), "scores.jsonl");
         const cache = new FileScoreCache(path);
         const key = {backendId: "b", hash: "h1", context: [1, 2], target: [3]};
         cache.store([{key, result: {logprobs: [Number.NEGATIVE_INFINITY]}}]);
@@ -49,14 +49,14 @@ describe("FileScoreCache", () => {
     });
 
     test("a file that is not a score cache is refused", () => {
-        const path = join(mkdtempSync(join(tmpdir(), "glassbox-cache-")), "notes.txt");
+        const path = join(scratchFolder("cache"), "notes.txt");
         writeFileSync(path, "hello\n");
         assert.throws(() => new FileScoreCache(path).lookup([]), /is not a glassbox score cache/);
         assert.equal(readFileSync(path, "utf8"), "hello\n");
     });
 
     test("glassbox explain --cache: the re-run makes no model calls and gives the same attribution", async () => {
-        const directory = mkdtempSync(join(tmpdir(), "glassbox-cache-"));
+        const directory = scratchFolder("cache");
         const args = ["explain", "--model", sharedModel("stories260K.gguf"), "--prompt", "Lily had a red ball. She lost it. She was sad.",
             "--target", " She cried", "--unit", "sentence", "--json", "--cache", join(directory, "scores.jsonl")];
         const first = await runCli(args);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
+import {readFileSync, writeFileSync} from "node:fs";
 import {createServer} from "node:net";
-import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {test} from "node:test";
 import {runCli} from "../helpers/run-cli.js";
 import {syntheticExplainResult} from "./fixtures.js";
+import {scratchFolder} from "../helpers/scratch.js";
 
-const folder = mkdtempSync(join(tmpdir(), "glassbox-viewer-cli-"));
+const folder = scratchFolder("viewer-cli");
 const resultPath = join(folder, "result.json");
 writeFileSync(resultPath, JSON.stringify(syntheticExplainResult({prompt: "Lily had a red ball. She lost it.", unit: "word", seed: 1})));
 

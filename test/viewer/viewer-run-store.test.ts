@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import {mkdtempSync} from "node:fs";
-import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {test} from "node:test";
 import {createViewerHandler} from "../../src/server/viewer-api.js";
 import {SqliteRunStoreReader} from "../../src/server/viewer-run-store.js";
 import {RunStore} from "../../src/store/run-store.js";
 import {syntheticExplainResult} from "./fixtures.js";
+import {scratchFolder} from "../helpers/scratch.js";
 
 test("the view API over the SQLite run store: runs by command, items, explain verdicts drawn, others generic", async () => {
-    const store = RunStore.open(join(mkdtempSync(join(tmpdir(), "glassbox-viewer-store-")), "runs.db"));
+    const store = RunStore.open(join(scratchFolder("viewer-store"), "runs.db"));
     try {
         const spec = {command: "cot-early-answering", model: {name: "tiny.gguf", id: "tiny"}, dataset: "data/sums.jsonl", options: {test: "early-answering"}, seed: 0, versions: {glassbox: "0.1.0"}};
         const {run} = store.beginRun(spec, {itemTotal: 2});
