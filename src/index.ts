@@ -10,6 +10,7 @@ export * from "./metrics/index.js";
 export * from "./units/index.js";
 export * from "./explain/index.js";
 export * from "./reasoning/index.js";
+export {scriptVerifier, verifierFromSpec} from "./backends/verifier/script-verifier.js";
 export * from "./backends/llama-cpp/index.js";
 export {openModel, parseModelSpec, requireCapabilities, type ModelSpec, type OpenedBackend, type RemoteModelOptions} from "./backends/resolve-model.js";
 export {openVllmModel, VllmBackend, type VllmOptions} from "./backends/vllm/vllm-backend.js";

@@ -1,9 +1,7 @@
-import {readFileSync} from "node:fs";
+import {packageVersion} from "./store/package-version.js";
 
-/** The package version, read once from package.json (two folders up from src/ or dist/). */
-export const glassboxVersion: string = (JSON.parse(
-    readFileSync(new URL("../package.json", import.meta.url), "utf8"),
-) as {version: string}).version;
+/** The package version (package.json's, read by the store). */
+export const glassboxVersion: string = packageVersion;
 
 /** Version of the JSON result schemas glassbox writes; bump on any incompatible change. */
 export const resultSchemaVersion = 1;

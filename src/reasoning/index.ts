@@ -5,7 +5,7 @@ export {calibrationSummary, normalizeOptionLogprobs, type CalibrationBin, type C
 export {answerDistribution, defaultCueWords, splitSubthoughts, subthoughtBoundaries, summarizeSubthoughts, type AnswerDistribution, type SubthoughtItemVerdict, type SubthoughtSummary} from "./subthoughts.js";
 export {subthoughtItem, type SubthoughtItem, type SubthoughtSettings} from "./subthought-analysis.js";
 export {answerExtractor, answerExtractorNames, boxedAnswer, canonicalAnswer, lastNumberAnswer, letterAnswer, markerAnswer, parseNumber, type AnswerExtractor, type AnswerExtractorName} from "./answers.js";
-export {exactVerifier, numericVerifier, numbersEquivalent, scriptVerifier, verifierFromSpec, type Verifier, type VerifierInput, type VerifierVerdict} from "./verifiers.js";
+export {exactVerifier, numericVerifier, numbersEquivalent, type Verifier, type VerifierInput, type VerifierVerdict} from "./verifiers.js";
 export {confidenceItem, summarizeConfidence, type ConfidenceItem, type ConfidenceSummary, type ConfidenceVerdict} from "./confidence.js";
 export {compareItem, summarizeCompare, type CompareSettings, type CompareSummary, type CompareVerdict, type ModelSamples} from "./compare.js";
 export {backendReasoningModel, type ReasoningModel} from "./reasoning-model.js";

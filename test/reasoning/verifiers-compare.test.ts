@@ -4,7 +4,8 @@ import {test} from "node:test";
 import {answerExtractor} from "../../src/reasoning/answers.js";
 import {compareItem, summarizeCompare} from "../../src/reasoning/compare.js";
 import type {ReasoningModel} from "../../src/reasoning/reasoning-model.js";
-import {exactVerifier, numericVerifier, scriptVerifier, verifierFromSpec} from "../../src/reasoning/verifiers.js";
+import {scriptVerifier, verifierFromSpec} from "../../src/backends/verifier/script-verifier.js";
+import {exactVerifier, numericVerifier} from "../../src/reasoning/verifiers.js";
 
 const script = fileURLToPath(new URL("../fixtures/reasoning/verify-even.mjs", import.meta.url));
 const input = (answer: string | undefined) => ({id: "p", answer, gold: "4", completion: ""});

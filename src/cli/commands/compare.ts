@@ -4,7 +4,7 @@ import {answerExtractor, answerExtractorNames, type AnswerExtractorName} from ".
 import {compareItem, summarizeCompare, type CompareSummary, type CompareVerdict} from "../../reasoning/compare.js";
 import {defaultKs} from "../../reasoning/pass-at-k.js";
 import {backendReasoningModel} from "../../reasoning/reasoning-model.js";
-import {verifierFromSpec} from "../../reasoning/verifiers.js";
+import {verifierFromSpec} from "../../backends/verifier/script-verifier.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
 import type {Command} from "../command.js";
