@@ -33,6 +33,7 @@ import {
 import {variantMasks, variantRequests} from "./lib/scoring-workload.js";
 import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
 import {sharedModel} from "./lib/models.js";
+import {scoreFromScratch} from "../test/helpers/score-from-scratch.js";
 
 const storiesPath = sharedModel("stories260K.gguf");
 const tinyRandomPath = sharedModel("llama-2-tiny-random.gguf");
@@ -57,21 +58,6 @@ async function resetLanes(backend: LlamaCppBackend): Promise<void> {
 /** Per-round ratio columns of `name` against both naive arms: (a) captum-style and (a′) single-pass. */
 function baselineRatios(map: Map<string, number[]>, name: string): string[] {
     return [`${roundRatio(map, "captum", name).toFixed(2)}×`, `${roundRatio(map, "a", name).toFixed(2)}×`];
-}
-
-/**
- * (a′) through the backend: each variant scored alone in one call after the lane was reset to BOS,
- * so it reads probabilities as the backend does (the biased top-k reading on a large vocabulary)
- * but reuses no prefix beyond BOS.
- */
-async function singlePassOnBackend(backend: LlamaCppBackend, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
-    const bos = backend.vocabulary.bos ?? 1;
-    const results: ScoreResult[] = [];
-    for (const request of requests) {
-        await backend.score({context: [bos], target: [bos]}, 0);
-        results.push(await backend.score(request, 0));
-    }
-    return results;
 }
 
 async function evaluatorRun(backend: LlamaCppBackend, requests: readonly ScoreRequest[]): Promise<{ms: number; cpuMs: number; results: ScoreResult[]; stats: EvaluatorStats}> {
@@ -203,7 +189,7 @@ async function partTwo(): Promise<string> {
     const captumDifference = maxAbsDifference(await captumScores(direct.sequence, requests), reference);
     const biasedOptions = {topK: 32, bias: 32};
     const biased = await prefixReplayBiasedTopK(direct.model, direct.sequence, requests, biasedOptions);
-    const nativeSinglePassDifference = maxAbsDifference(await singlePassOnBackend(nativeBackend, requests), reference);
+    const nativeSinglePassDifference = maxAbsDifference(await scoreFromScratch(nativeBackend, requests), reference);
     const fallbacksBefore = nativeBackend.targetReadingStats.fullDistributionFallbacks;
     const positionsBefore = nativeBackend.targetReadingStats.positions;
     const samples: Samples = {wall: new Map(), cpu: new Map()};
@@ -215,7 +201,7 @@ async function partTwo(): Promise<string> {
         collect(samples, "evaluator-full", await evaluatorRun(fullBackend, requests));
         collect(samples, "captum", await timeIt(() => captumScores(direct.sequence, requests)));
         collect(samples, "a", await timeIt(() => naiveScores(direct.sequence, requests)));
-        collect(samples, "a-native", await timeIt(() => singlePassOnBackend(nativeBackend, requests)));
+        collect(samples, "a-native", await timeIt(() => scoreFromScratch(nativeBackend, requests)));
     }
     const fallbacks = nativeBackend.targetReadingStats.fullDistributionFallbacks - fallbacksBefore;
     const positions = nativeBackend.targetReadingStats.positions - positionsBefore;

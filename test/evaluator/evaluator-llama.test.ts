@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
-import type {ModelBackend, ScoreRequest, ScoreResult} from "../../src/model/contract.js";
+import type {ModelBackend, ScoreRequest} from "../../src/model/contract.js";
 import {sharedModel} from "../helpers/models.js";
+import {scoreFromScratch} from "../helpers/score-from-scratch.js";
 
 const modelPath = sharedModel("stories260K.gguf");
 const sentences = [
@@ -38,23 +39,12 @@ function requestsFor(backend: ModelBackend): ScoreRequest[] {
     return requests;
 }
 
-/** Each request scored on a lane emptied first, so nothing is reused. */
-async function fromScratch(backend: ModelBackend, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
-    const bos = backend.vocabulary.bos ?? 1;
-    const results: ScoreResult[] = [];
-    for (const request of requests) {
-        await backend.score({context: [bos], target: [bos]}, 0);
-        results.push(await backend.score(request, 0));
-    }
-    return results;
-}
-
 test("Evaluator scores on stories260K equal one-by-one from-scratch scores within 1e-5", {skip: !existsSync(modelPath)}, async () => {
     const reference = await openLlamaCppModel(modelPath, {lanes: 1, contextSize: 256, threads: 1});
     const laned = await openLlamaCppModel(modelPath, {lanes: 3, contextSize: 256, threads: 1});
     try {
         const requests = requestsFor(reference);
-        const expected = await fromScratch(reference, requests);
+        const expected = await scoreFromScratch(reference, requests);
         const evaluator = new Evaluator(laned);
         const results = await evaluator.scoreMany(requests);
         assert.equal(results.length, requests.length);
