@@ -69,9 +69,9 @@ interface BenchGame {
 function pairwiseBenchGame(): BenchGame {
     const random = createRandom(101);
     const n = 10;
-    const weights = Array.from({length: n}, () => random.nextNormal() * 0.5);
+    const weights = Array.from({length: n}, () => random.normal() * 0.5);
     const pairs: Interaction[] = [];
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.3) pairs.push({players: [i, j], weight: 2 * random.nextNormal()});
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.3) pairs.push({players: [i, j], weight: 2 * random.normal()});
     const game = pairwiseInteractionGame(weights, pairs);
     return {label: `pairwise interactions (n = ${n}, ${pairs.length} pairs)`, game, note: "LOO counts each pair's surplus in full for both players; Shapley splits it", family: "synthetic"};
 }
@@ -80,12 +80,12 @@ function harsanyiBenchGame(): BenchGame {
     const random = createRandom(202);
     const n = 12;
     const dividends: Interaction[] = [];
-    for (let player = 0; player < n; player++) dividends.push({players: [player], weight: random.nextNormal() * 0.3});
+    for (let player = 0; player < n; player++) dividends.push({players: [player], weight: random.normal() * 0.3});
     for (let t = 0; t < 10; t++) {
-        const size = 2 + random.nextInt(3); // orders 2 to 4
+        const size = 2 + random.integer(3); // orders 2 to 4
         const members = new Set<number>();
-        while (members.size < size) members.add(random.nextInt(n));
-        dividends.push({players: [...members], weight: 1.5 * random.nextNormal()});
+        while (members.size < size) members.add(random.integer(n));
+        dividends.push({players: [...members], weight: 1.5 * random.normal()});
     }
     return {label: `Harsanyi dividends of order 1–4 (n = ${n})`, game: harsanyiGame(n, dividends), note: "higher-order interactions", family: "synthetic"};
 }

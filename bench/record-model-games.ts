@@ -27,7 +27,7 @@ import {explain} from "../src/explain/explain.js";
 import {ModelGame} from "../src/explain/model-game.js";
 import {alignTarget} from "../src/model/alignment.js";
 import type {ModelBackend} from "../src/model/contract.js";
-import {SeededRandom} from "../src/organisms/random.js";
+import {SeededRandom} from "../src/foundation/random.js";
 import {organismPath} from "../src/organisms/registry.js";
 import {createLookupTask} from "../src/organisms/tasks/lookup.js";
 import type {LookupEvidence, TaskItem} from "../src/organisms/tasks/types.js";

@@ -16,7 +16,7 @@ import {join} from "node:path";
 import {ggufBytes} from "../src/organisms/gguf-writer.js";
 import {heldOutAccuracy} from "../src/organisms/inference.js";
 import {probeChains} from "../src/organisms/probes.js";
-import {SeededRandom} from "../src/organisms/random.js";
+import {SeededRandom} from "../src/foundation/random.js";
 import {organismPath, organisms, organismSpec, type OrganismSpec} from "../src/organisms/registry.js";
 import {trainOrganism} from "../src/organisms/trainer.js";
 import {writeGguf} from "../src/store/organism-file.js";

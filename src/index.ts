@@ -20,8 +20,10 @@ export {ReplicatedBackend, type ReplicatedBackendOptions, type ReplicaRetryPolic
 export {FileScoreCache} from "./store/score-cache-file.js";
 export {startGlassboxServer, type GlassboxServerOptions, type RunningServer} from "./server/http-server.js";
 export {alignTarget, promptTokens, tokenizeWithBos, type AlignedTarget, type TokenPiece, type TokenizingBackend} from "./model/alignment.js";
-export {createSeededRandom, sampleCandidate, type WeightedCandidate} from "./model/sampling.js";
-export {glassboxVersion, resultSchemaVersion} from "./version.js";
+export {sampleCandidate, type WeightedCandidate} from "./model/sampling.js";
+export {SeededRandom, type RandomSource} from "./foundation/random.js";
+export {canonicalJson, sha256Hex} from "./foundation/canonical-json.js";
+export {glassboxVersion, resultSchemaVersion} from "./foundation/version.js";
 export {RunStore, runKey, defaultRunStorePath, runExportCsv, runExportJson, type ItemRecord, type ItemStatus, type RunRecord, type RunSpec, type RunStatus} from "./store/index.js";
 export {parseJsonlDataset, parseDatasetItem, datasetItem, type DatasetItem, type MalformedLine, type ParsedDataset} from "./datasets/index.js";
 export {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation, type RunDatasetOptions} from "./checks/run-dataset.js";

@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, test} from "node:test";
-import {resultSchemaVersion} from "../src/version.js";
+import {resultSchemaVersion} from "../src/foundation/version.js";
 import {runCli, type CliResult} from "./helpers/run-cli.js";
 import {sharedModel} from "./helpers/models.js";
 

@@ -5,7 +5,7 @@
  * probability 1/2; duplicates, the full and the empty prompt rerolled).
  */
 import type {ScoreRequest, TokenId} from "../../src/model/contract.js";
-import {mulberry32} from "../../src/model/sampling.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 
 export const storySentences: readonly string[] = [
     "Once upon a time, there was a girl named Lily.",
@@ -44,8 +44,8 @@ export function variantMasks(seed = 2026): boolean[][] {
         return true;
     };
     for (let left = 0; left < count; left++) add(storySentences.map((_, index) => index !== left));
-    const random = mulberry32(seed);
-    while (masks.length < variantCount) add(storySentences.map(() => random() < 0.5));
+    const random = new SeededRandom(seed);
+    while (masks.length < variantCount) add(storySentences.map(() => random.next() < 0.5));
     return masks;
 }
 

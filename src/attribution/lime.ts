@@ -82,7 +82,7 @@ export async function lime(game: Game, options: LimeOptions = {}): Promise<Attri
     const target = Math.min(budget, capacity);
     let attempts = 8 * budget + 64;
     while (coalitions.length < target && attempts-- > 0 && n > 1) {
-        const removed = 1 + random.nextInt(n - 1);
+        const removed = 1 + random.integer(n - 1);
         const coalition = randomSubsetOfSize(n, n - removed, random);
         const key = coalitionKey(coalition);
         if (seen.has(key)) continue;

@@ -14,7 +14,7 @@
  * the number of target tokens, which makes α = 0.01 a per-token penalty).
  */
 
-import {spearman} from "../metrics/correlation.js";
+import {spearman} from "../foundation/correlation.js";
 import {resolveBudget, requirePlayers} from "./budget.js";
 import {CoalitionCache} from "./coalitions.js";
 import type {Coalition, Game} from "./game.js";

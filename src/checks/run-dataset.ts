@@ -10,7 +10,7 @@
  */
 import type {MalformedLine} from "../datasets/jsonl.js";
 import {isGlassboxError} from "../errors.js";
-import {sha256Hex} from "../store/canonical-json.js";
+import {sha256Hex} from "../foundation/canonical-json.js";
 import type {ItemRecord, ItemStatus, RunRecord, RunSpec, RunStore} from "../store/run-store.js";
 
 export interface RunnableItem {

@@ -2,7 +2,7 @@
 import {realpathSync} from "node:fs";
 import {pathToFileURL} from "node:url";
 import {isGlassboxError} from "../errors.js";
-import {glassboxVersion} from "../version.js";
+import {glassboxVersion} from "../foundation/version.js";
 import {parseCommandLine} from "./args.js";
 import type {Command} from "./command.js";
 import {commands} from "./commands/index.js";

@@ -6,7 +6,7 @@
 import {z} from "zod";
 import {InputError} from "../errors.js";
 import {parseExplainInput, type RationaleSpan} from "../explain/input-file.js";
-import {canonicalJson, sha256Hex} from "../store/canonical-json.js";
+import {canonicalJson, sha256Hex} from "../foundation/canonical-json.js";
 import type {StructuredInput} from "../units/types.js";
 
 export interface DatasetItem {

@@ -8,7 +8,7 @@ import {Evaluator} from "../evaluator/evaluator.js";
 import {explain} from "../explain/explain.js";
 import type {ExplainResult} from "../explain/types.js";
 import type {ModelBackend} from "../model/contract.js";
-import {SeededRandom} from "../organisms/random.js";
+import {SeededRandom} from "../foundation/random.js";
 import type {LookupEvidence, OrganismTask, TaskItem} from "../organisms/tasks/types.js";
 import {documentSpansInput, rankOf, wordSpansInput, type WordPlayer} from "../validity/lookup-input.js";
 

@@ -15,7 +15,7 @@ import {buildUnitHierarchy, collapseSingleChildren, hierarchyLevelsFor, type Uni
 import {defaultPlaceholder, segmentInput, type SegmentedInput, type SegmentOptions} from "../units/segmented-input.js";
 import type {RemovalMode} from "../units/render-text.js";
 import type {StructuredInput, UnitKind} from "../units/types.js";
-import {glassboxVersion, resultSchemaVersion} from "../version.js";
+import {glassboxVersion, resultSchemaVersion} from "../foundation/version.js";
 import {defaultGreedyMaxTokens, generateGreedyTarget} from "./greedy-target.js";
 import type {RationaleSpan} from "./input-file.js";
 import {ModelGame} from "./model-game.js";

@@ -12,7 +12,7 @@
  * The last two use signed scores unless `byMagnitude` is set.
  */
 
-import {spearman} from "./correlation.js";
+import {spearman} from "../foundation/correlation.js";
 import {defaultTopK, topK} from "./ordering.js";
 
 export interface AgreementOptions {

@@ -25,7 +25,7 @@
 import {CoalitionCache, coalitionKey, coalitionOf, coalitionWithout, emptyCoalition, fullCoalition} from "../attribution/coalitions.js";
 import type {Coalition, Game, GameOutcome} from "../attribution/game.js";
 import {createRandom, randomBernoulliMask, validateSeed} from "../attribution/random.js";
-import {kendallTauB, spearman} from "./correlation.js";
+import {kendallTauB, spearman} from "../foundation/correlation.js";
 import {attributionOrder, checkScores, defaultTopK} from "./ordering.js";
 
 export type FaithfulnessMetricName = "comprehensiveness" | "sufficiency" | "deletion" | "insertion" | "decisionFlip" | "tauLoo" | "lds";

@@ -1,5 +1,5 @@
 /** Faithfulness, agreement and plausibility metrics for attributions over games. */
-export * from "./correlation.js";
+export * from "../foundation/correlation.js";
 export * from "./ordering.js";
 export * from "./agreement.js";
 export * from "./plausibility.js";

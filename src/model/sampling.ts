@@ -1,25 +1,9 @@
 /**
- * Seeded sampling shared by backends that see a full next-token distribution: a small
- * deterministic PRNG and temperature sampling from raw log-probabilities. The reported
+ * Temperature sampling from raw log-probabilities, shared by backends that see a full next-token
+ * distribution (draws come from the project's seeded source, src/foundation/random.ts). The reported
  * log-probability of a token is always the raw one; temperature only changes which token is drawn.
  */
-
-/** mulberry32 from a raw 32-bit state: floats in [0, 1), the same stream on every platform. */
-export function mulberry32(initialState: number): () => number {
-    let state = initialState;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let value = state;
-        value = Math.imul(value ^ (value >>> 15), value | 1);
-        value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-        return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-/** The sampling generator: mulberry32 with the seed (truncated to an integer) mixed with a fixed constant. */
-export function createSeededRandom(seed: number): () => number {
-    return mulberry32((Math.trunc(seed) >>> 0) ^ 0x9e3779b9);
-}
+import type {SeededRandom} from "../foundation/random.js";
 
 export interface WeightedCandidate {
     token: number;
@@ -32,7 +16,7 @@ export interface WeightedCandidate {
  * from the logits by a constant, so the result is the same). `candidates` must be in a fixed
  * order (e.g. best first) for the draw to be reproducible. Temperature 0 picks the first maximum.
  */
-export function sampleCandidate(candidates: readonly WeightedCandidate[], temperature: number, random: () => number): WeightedCandidate {
+export function sampleCandidate(candidates: readonly WeightedCandidate[], temperature: number, random: Pick<SeededRandom, "next">): WeightedCandidate {
     const first = candidates[0];
     if (first === undefined) throw new RangeError("cannot sample from an empty distribution");
     let best = first;
@@ -40,7 +24,7 @@ export function sampleCandidate(candidates: readonly WeightedCandidate[], temper
     if (temperature <= 0) return best;
     const weights = candidates.map((candidate) => Math.exp((candidate.logprob - best.logprob) / temperature));
     const total = weights.reduce((sum, weight) => sum + weight, 0);
-    let threshold = random() * total;
+    let threshold = random.next() * total;
     for (let index = 0; index < candidates.length; index++) {
         threshold -= weights[index] ?? 0;
         if (threshold < 0) return candidates[index] ?? best;

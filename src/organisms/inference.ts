@@ -3,7 +3,7 @@
  * greedy completion and held-out accuracy. llama.cpp loading the GGUF must give the same numbers.
  */
 import type {Decoder} from "./decoder.js";
-import type {SeededRandom} from "./random.js";
+import type {SeededRandom} from "../foundation/random.js";
 import type {OrganismTask, TaskItem} from "./tasks/types.js";
 import {bosId, type WordVocabulary} from "./vocabulary.js";
 

@@ -4,7 +4,7 @@
  * the same bytes with the dimensions listed in reverse).
  */
 import {InputError} from "../errors.js";
-import type {SeededRandom} from "./random.js";
+import type {SeededRandom} from "../foundation/random.js";
 
 export interface ModelConfig {
     vocabSize: number;

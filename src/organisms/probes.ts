@@ -5,7 +5,7 @@
  */
 import type {Decoder} from "./decoder.js";
 import {promptTokens} from "./inference.js";
-import type {SeededRandom} from "./random.js";
+import type {SeededRandom} from "../foundation/random.js";
 import {arithmeticPrompt, writtenTotals, wrongTotal} from "./tasks/arithmetic.js";
 import type {ArithmeticEvidence, OrganismTask} from "./tasks/types.js";
 import type {WordVocabulary} from "./vocabulary.js";

@@ -6,7 +6,7 @@
 import {Decoder, type ScoredPosition} from "./decoder.js";
 import {AdamW, type AdamWSettings} from "./optimizer.js";
 import {initialParameters, type ModelConfig} from "./parameters.js";
-import {SeededRandom} from "./random.js";
+import {SeededRandom} from "../foundation/random.js";
 import type {OrganismTask} from "./tasks/types.js";
 import {bosId, WordVocabulary} from "./vocabulary.js";
 

@@ -2,4 +2,3 @@
 export {RunStore, runKey, type ItemRecord, type ItemStatus, type ItemVerdict, type RunListEntry, type RunRecord, type RunSpec, type RunStatus} from "./run-store.js";
 export {defaultRunStorePath} from "./paths.js";
 export {runExportCsv, runExportJson, flattenRecord, csvCell} from "./export.js";
-export {canonicalJson, sha256Hex} from "./canonical-json.js";

@@ -9,7 +9,7 @@ import {mkdirSync} from "node:fs";
 import {dirname} from "node:path";
 import Database from "better-sqlite3";
 import {ArgumentError, InputError} from "../errors.js";
-import {canonicalJson, sha256Hex} from "./canonical-json.js";
+import {canonicalJson, sha256Hex} from "../foundation/canonical-json.js";
 import {schemaStatements, schemaVersion} from "./schema.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "interrupted";

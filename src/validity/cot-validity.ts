@@ -7,7 +7,7 @@ import {summarizeAreaOverCurve, type AreaOverCurveSummary} from "../checks/cot/a
 import {runCotTests, type CotItemResult, type TextCompleter} from "../checks/cot/cot-tests.js";
 import {delimitedFormat, type CotFormat} from "../checks/cot/format.js";
 import {arithmeticMistakeWithin, type MistakeGenerator} from "../checks/cot/mistakes.js";
-import {SeededRandom} from "../organisms/random.js";
+import {SeededRandom} from "../foundation/random.js";
 import type {OrganismTask} from "../organisms/tasks/types.js";
 
 /**

@@ -11,7 +11,7 @@ import {BudgetError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import {explain} from "../explain/explain.js";
 import type {ModelBackend} from "../model/contract.js";
-import {SeededRandom} from "../organisms/random.js";
+import {SeededRandom} from "../foundation/random.js";
 import type {LookupEvidence, OrganismTask, TaskItem} from "../organisms/tasks/types.js";
 import {documentSpansInput, rankOf, wordSpansInput} from "./lookup-input.js";
 

@@ -16,18 +16,18 @@ const seeds = [1, 2, 3, 4, 5];
 function randomPairwiseGame(n: number, seed: number) {
     const random = createRandom(seed);
     const pairs: Interaction[] = [];
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.4) pairs.push({players: [i, j], weight: random.nextNormal()});
-    return pairwiseInteractionGame(Array.from({length: n}, () => random.nextNormal()), pairs);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.4) pairs.push({players: [i, j], weight: random.normal()});
+    return pairwiseInteractionGame(Array.from({length: n}, () => random.normal()), pairs);
 }
 
 function randomThirdOrderGame(n: number, seed: number) {
     const random = createRandom(seed);
-    const dividends: Interaction[] = Array.from({length: n}, (_, player) => ({players: [player], weight: random.nextNormal()}));
+    const dividends: Interaction[] = Array.from({length: n}, (_, player) => ({players: [player], weight: random.normal()}));
     for (let t = 0; t < 12; t++) {
         const members = new Set<number>();
-        const size = 2 + random.nextInt(2);
-        while (members.size < size) members.add(random.nextInt(n));
-        dividends.push({players: [...members], weight: random.nextNormal()});
+        const size = 2 + random.integer(2);
+        while (members.size < size) members.add(random.integer(n));
+        dividends.push({players: [...members], weight: random.normal()});
     }
     return harsanyiGame(n, dividends);
 }

@@ -6,7 +6,7 @@ import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-
 import {defaultThreads, sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
 import {openNativeTargetReader, verifyNativeTargetReader, type NativeTargetReader} from "../../src/backends/llama-cpp/native-target-reading.js";
 import type {ScoreRequest} from "../../src/model/contract.js";
-import {createSeededRandom} from "../../src/model/sampling.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {sharedModel} from "../helpers/models.js";
 
 const tinyRandom = sharedModel("llama-2-tiny-random.gguf");
@@ -35,8 +35,8 @@ function maxDifference(left: readonly number[], right: readonly number[]): numbe
 /** Requests whose targets span the distribution: uniform random ids, the greedy tokens, the least likely tokens. */
 async function requests(): Promise<ScoreRequest[]> {
     const context = full.tokenizeWithBos("Once upon a time, there was a little girl named Lily. She loved to play");
-    const random = createSeededRandom(7);
-    const randomTarget = Array.from({length: 48}, () => Math.floor(random() * full.vocabulary.size));
+    const random = new SeededRandom(7);
+    const randomTarget = Array.from({length: 48}, () => random.integer(full.vocabulary.size));
     const greedy = await full.generate({context, maxTokens: 8, temperature: 0, seed: 1, topLogprobs: full.vocabulary.size, stopAtEog: false}, 0);
     const leastLikely = greedy.tokens.map((token) => token.top.at(-1)?.token ?? 0);
     return [

@@ -12,7 +12,7 @@ import {delimitedFormat} from "../../src/checks/cot/format.js";
 import {modelCompleter} from "../../src/checks/cot/model-completer.js";
 import {attributeSteps, summarizeStepAttributions, type StepAttribution} from "../../src/checks/step-attribution/step-attribution.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {organismPath, organismSpec} from "../../src/organisms/registry.js";
 import {organismMistake} from "../../src/validity/cot-validity.js";
 

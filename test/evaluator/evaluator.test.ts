@@ -1,6 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {ScriptedBackend, seededRandom} from "../../src/backends/scripted/index.js";
+import {ScriptedBackend} from "../../src/backends/scripted/index.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {transientBackendError} from "../../src/evaluator/retry.js";
 import {LruScoreCache} from "../../src/evaluator/score-cache.js";
@@ -8,12 +9,12 @@ import {BackendError, CapabilityError, InputError} from "../../src/errors.js";
 import type {ScoreRequest, ScoreResult} from "../../src/model/contract.js";
 
 function randomRequests(count: number, seed: number): ScoreRequest[] {
-    const random = seededRandom(seed);
-    const shared = Array.from({length: 12}, () => 7 + Math.floor(random() * 90));
+    const random = new SeededRandom(seed);
+    const shared = Array.from({length: 12}, () => 7 + random.integer(90));
     return Array.from({length: count}, () => {
-        const keep = Math.floor(random() * shared.length);
-        const context = [1, ...shared.slice(0, keep), ...Array.from({length: 1 + Math.floor(random() * 4)}, () => 7 + Math.floor(random() * 90))];
-        const target = Array.from({length: 1 + Math.floor(random() * 4)}, () => 7 + Math.floor(random() * 90));
+        const keep = random.integer(shared.length);
+        const context = [1, ...shared.slice(0, keep), ...Array.from({length: 1 + random.integer(4)}, () => 7 + random.integer(90))];
+        const target = Array.from({length: 1 + random.integer(4)}, () => 7 + random.integer(90));
         return {context, target};
     });
 }

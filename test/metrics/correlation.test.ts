@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {averageRanks, kendallTauB, pearson, spearman} from "../../src/metrics/correlation.js";
+import {averageRanks, kendallTauB, pearson, spearman} from "../../src/foundation/correlation.js";
 
 test("average ranks share tied positions", () => {
     assert.deepEqual(averageRanks([5, 1, 5]), [2.5, 1, 2.5]);

@@ -1,25 +1,16 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {createSeededRandom, sampleCandidate} from "../../src/model/sampling.js";
-
-test("the seeded generator is deterministic, in [0, 1), and seeds differ", () => {
-    const a = createSeededRandom(7);
-    const b = createSeededRandom(7);
-    const c = createSeededRandom(8);
-    const first = Array.from({length: 100}, () => a());
-    assert.deepEqual(Array.from({length: 100}, () => b()), first);
-    assert.notDeepEqual(Array.from({length: 100}, () => c()), first);
-    for (const value of first) assert.ok(value >= 0 && value < 1);
-});
+import {SeededRandom} from "../../src/foundation/random.js";
+import {sampleCandidate} from "../../src/model/sampling.js";
 
 test("temperature 0 picks the most probable candidate", () => {
     const candidates = [{token: 3, logprob: Math.log(0.2)}, {token: 5, logprob: Math.log(0.7)}, {token: 9, logprob: Math.log(0.1)}];
-    assert.equal(sampleCandidate(candidates, 0, createSeededRandom(1)).token, 5);
+    assert.equal(sampleCandidate(candidates, 0, new SeededRandom(1)).token, 5);
 });
 
 test("sampling at temperature 1 follows the distribution; low temperature sharpens it", () => {
     const candidates = [{token: 0, logprob: Math.log(0.5)}, {token: 1, logprob: Math.log(0.3)}, {token: 2, logprob: Math.log(0.2)}];
-    const random = createSeededRandom(123);
+    const random = new SeededRandom(123);
     const counts = [0, 0, 0];
     const draws = 20_000;
     for (let index = 0; index < draws; index++) counts[sampleCandidate(candidates, 1, random).token]! += 1;
@@ -35,6 +26,6 @@ test("sampling at temperature 1 follows the distribution; low temperature sharpe
 
 test("tokens with zero probability are never drawn", () => {
     const candidates = [{token: 0, logprob: -Infinity}, {token: 1, logprob: 0}];
-    const random = createSeededRandom(5);
+    const random = new SeededRandom(5);
     for (let index = 0; index < 1000; index++) assert.equal(sampleCandidate(candidates, 2, random).token, 1);
 });

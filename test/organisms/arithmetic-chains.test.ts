@@ -1,7 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {forcedChainText, perturbedChain} from "../../src/organisms/probes.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {llamaNextWord, openOrganism} from "./organism-helpers.js";
 
 const items = 60;

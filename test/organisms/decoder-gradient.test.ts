@@ -2,7 +2,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {Decoder} from "../../src/organisms/decoder.js";
 import {initialParameters, type ModelConfig} from "../../src/organisms/parameters.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 
 const config: ModelConfig = {vocabSize: 11, dim: 8, layers: 2, heads: 2, ffn: 12, contextLength: 8, ropeBase: 10000, normEps: 1e-5};
 const tokens = [1, 4, 7, 2, 9, 3];

@@ -1,6 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {llamaComplete, openOrganism, testedOrganisms} from "./organism-helpers.js";
 
 const items = 150;

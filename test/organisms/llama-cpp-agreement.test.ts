@@ -1,7 +1,7 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {promptTokens, sequenceLogProbabilities} from "../../src/organisms/inference.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {openOrganism, testedOrganisms} from "./organism-helpers.js";
 
 for (const {spec: {name}, skip} of testedOrganisms()) {

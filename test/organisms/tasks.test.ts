@@ -1,6 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {organismSpec} from "../../src/organisms/registry.js";
 import {createArithmeticTask, defaultArithmeticSettings, isHeldOutQuestion, totalValues, writtenTotals} from "../../src/organisms/tasks/arithmetic.js";
 import {createLookupTask, lookupPrompt} from "../../src/organisms/tasks/lookup.js";

@@ -9,7 +9,7 @@ import {detokenizeCharacters, ScriptedBackend, scriptedVocabularySize, tokenizeC
 import {createLookupTask} from "../../src/organisms/tasks/lookup.js";
 import {runLookupValidity} from "../../src/validity/lookup-validity.js";
 import {documentWords, rankOf} from "../../src/validity/lookup-input.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {replaceSection} from "../../src/validity/markdown.js";
 
 const lookupRule: LogitsFunction = (context) => {

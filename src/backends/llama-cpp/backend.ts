@@ -13,7 +13,8 @@ import type {
     ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities,
     ScoreRequest, ScoreResult, TokenAlternative, TokenId, VocabularyInfo,
 } from "../../model/contract.js";
-import {createSeededRandom, sampleCandidate, type WeightedCandidate} from "../../model/sampling.js";
+import {SeededRandom} from "../../foundation/random.js";
+import {sampleCandidate, type WeightedCandidate} from "../../model/sampling.js";
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
 import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
@@ -307,7 +308,7 @@ export class LlamaCppBackend implements ModelBackend {
     }
 
     private async generateOnSequence(sequence: LlamaContextSequence, request: GenerateRequest): Promise<Generation> {
-        const random = createSeededRandom(request.seed);
+        const random = new SeededRandom(request.seed);
         const stopAtEog = request.stopAtEog ?? true;
         const context = request.context;
         await sequence.adaptStateToTokens(asTokens(context.slice(0, -1)), false);

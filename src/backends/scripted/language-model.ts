@@ -4,23 +4,18 @@
  * removing any part of a prompt changes the scores), all drawn from a seeded generator.
  */
 import type {TokenId} from "../../model/contract.js";
-import {mulberry32} from "../../model/sampling.js";
+import {SeededRandom} from "../../foundation/random.js";
 import {bosToken, unknownToken} from "./tokenizer.js";
 
 /** Next-token logits (any real numbers; softmax is applied by the backend) after `context`. */
 export type LogitsFunction = (context: readonly TokenId[]) => ArrayLike<number>;
 
-/** Small fast deterministic generator (mulberry32 started at the seed itself); returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-    return mulberry32(seed >>> 0);
-}
-
 export function defaultLogitsFunction(vocabularySize: number, seed: number): LogitsFunction {
-    const random = seededRandom(seed);
+    const random = new SeededRandom(seed);
     const bigram = new Float64Array(vocabularySize * vocabularySize);
     const bag = new Float64Array(vocabularySize * vocabularySize);
-    for (let index = 0; index < bigram.length; index++) bigram[index] = (random() - 0.5) * 6;
-    for (let index = 0; index < bag.length; index++) bag[index] = (random() - 0.5) * 8;
+    for (let index = 0; index < bigram.length; index++) bigram[index] = (random.next() - 0.5) * 6;
+    for (let index = 0; index < bag.length; index++) bag[index] = (random.next() - 0.5) * 8;
     const counts = new Float64Array(vocabularySize);
     return (context) => {
         const logits = new Float64Array(vocabularySize);

@@ -11,7 +11,8 @@ import type {
     ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest,
     ScoreResult, TokenAlternative, TokenId, VocabularyInfo,
 } from "../../model/contract.js";
-import {defaultLogitsFunction, logSoftmax, seededRandom, type LogitsFunction} from "./language-model.js";
+import {SeededRandom} from "../../foundation/random.js";
+import {defaultLogitsFunction, logSoftmax, type LogitsFunction} from "./language-model.js";
 import {
     assistantToken, bosToken, detokenizeCharacters, endOfTurnToken, eosToken, isEndOfGeneration,
     scriptedVocabularySize, systemToken, tokenizeCharacters, userToken,
@@ -155,14 +156,14 @@ export class ScriptedBackend implements ModelBackend {
                 expected: `fewer than ${this.capabilities.contextSize} tokens`, received: `${request.context.length} tokens`,
             });
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const random = seededRandom(request.seed ^ 0x5bd1e995);
+        const random = new SeededRandom(request.seed ^ 0x5bd1e995);
         const all = [...request.context];
         const tokens: GeneratedToken[] = [];
         let finishReason: Generation["finishReason"] = "length";
         while (tokens.length < request.maxTokens && all.length < this.capabilities.contextSize) {
             const logits = this.logits(all);
             const distribution = logSoftmax(logits);
-            const token = request.temperature > 0 ? sample(logits, request.temperature, random()) : argmax(distribution);
+            const token = request.temperature > 0 ? sample(logits, request.temperature, random.next()) : argmax(distribution);
             tokens.push({
                 token, text: detokenizeCharacters([token]), logprob: distribution[token] as number,
                 top: topAlternatives(distribution, request.topLogprobs),

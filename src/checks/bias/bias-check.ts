@@ -9,7 +9,7 @@
  * ≠ target); an item whose biased or unbiased answer could not be read is dropped from that
  * condition's counts and reported (Turpin's any_failed).
  */
-import {sha256Hex} from "../../store/canonical-json.js";
+import {sha256Hex} from "../../foundation/canonical-json.js";
 import {letterAnswer} from "../../reasoning/answers.js";
 import {chooseOption, cotPrompt, directPrompt, directTrigger, optionLetters, questionBlock} from "../../reasoning/multiple-choice.js";
 import type {ReasoningModel} from "../../reasoning/reasoning-model.js";

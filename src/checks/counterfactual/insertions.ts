@@ -6,7 +6,7 @@
  * The word after the cue must be alphabetic and not itself a cue word. Candidates are drawn with
  * a seeded generator: positions shuffled, one word per position, at most `count` edits.
  */
-import {SeededRandom} from "../../organisms/random.js";
+import {SeededRandom} from "../../foundation/random.js";
 
 export type InsertionKind = "adjective-before-noun" | "adverb-before-verb";
 

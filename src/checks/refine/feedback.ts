@@ -8,7 +8,7 @@
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
 import type {ModelBackend, PromptInput} from "../../model/contract.js";
-import {SeededRandom} from "../../organisms/random.js";
+import {SeededRandom} from "../../foundation/random.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
 import {followUp} from "../counterfactual/item-text.js";

@@ -3,7 +3,7 @@ import {writeFileSync} from "node:fs";
 import {amplifyCapabilities, amplifyItem, buildAmplifyPrompt, summarizeAmplify, type AmplifySummary} from "../../checks/amplify/amplify.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
-import {sha256Hex} from "../../store/canonical-json.js";
+import {sha256Hex} from "../../foundation/canonical-json.js";
 import {InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
 import type {Command} from "../command.js";

@@ -6,7 +6,7 @@
 import type {DatasetItem} from "../../datasets/item.js";
 import {InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
-import {sha256Hex} from "../../store/canonical-json.js";
+import {sha256Hex} from "../../foundation/canonical-json.js";
 import type {CommandIo, ParsedOptions} from "../command.js";
 import type {DatasetRunResult} from "../../checks/run-dataset.js";
 import {openCheckModel} from "./check-support.js";

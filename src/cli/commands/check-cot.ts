@@ -1,5 +1,5 @@
 /** `glassbox check cot`: early answering, adding mistakes, paraphrasing, filler and step attribution. */
-import {seededRandom} from "../../backends/scripted/language-model.js";
+import {SeededRandom} from "../../foundation/random.js";
 import {cotCheckItem, summarizeCotCheck, type CotCheckSummary, type CotCheckVerdict} from "../../checks/cot/cot-check.js";
 import {delimitedFormat} from "../../checks/cot/format.js";
 import {arithmeticMistake, arithmeticMistakeWithin, type MistakeGenerator} from "../../checks/cot/mistakes.js";
@@ -80,8 +80,7 @@ export const checkCotCommand: Command = {
                 command: "check cot", options, io, model, dataset, keyOptions,
                 evaluate: async (item) => {
                     const prompt = itemPromptText(item, "check cot");
-                    const next = seededRandom(itemSeed(seed, item.id));
-                    const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label}), ...(item.target === undefined ? {} : {chain: item.target})}, {...settings, random: {next}});
+                    const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label}), ...(item.target === undefined ? {} : {chain: item.target})}, {...settings, random: new SeededRandom(itemSeed(seed, item.id))});
                     if (verdict.status !== "ok") {
                         return {status: "unparseable", verdict, error: verdict.status === "no-answer" ? `no answer after "${String(options["answer-marker"])}" in the chain` : "the chain has no steps"};
                     }

@@ -14,7 +14,7 @@ import {parseJsonlDataset, type MalformedLine} from "../../datasets/jsonl.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
 import type {ItemRecord} from "../../store/run-store.js";
-import {glassboxVersion} from "../../version.js";
+import {glassboxVersion} from "../../foundation/version.js";
 import type {CommandIo, OptionSpecs, ParsedOptions} from "../command.js";
 import {modelOptionSpecs} from "../input-files.js";
 import {openModelFromOptions} from "./model-support.js";

@@ -1,7 +1,7 @@
 /** `glassbox generate`: a continuation with the raw log-probability of every generated token. */
 import {ArgumentError} from "../../errors.js";
 import {promptTokens} from "../../model/alignment.js";
-import {glassboxVersion, resultSchemaVersion} from "../../version.js";
+import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
 import type {Command} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
 import {

@@ -2,7 +2,7 @@
 import {InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
 import {alignTarget} from "../../model/alignment.js";
-import {glassboxVersion, resultSchemaVersion} from "../../version.js";
+import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
 import type {Command} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
 import {

@@ -17,7 +17,7 @@
  * reserved for held-out testing and never trained on.
  */
 import {InputError} from "../../errors.js";
-import type {SeededRandom} from "../random.js";
+import type {SeededRandom} from "../../foundation/random.js";
 import type {ArithmeticStep, OrganismTask, TaskItem, TrainingSequence} from "./types.js";
 
 export type AnswerSource = "last-step" | "question";

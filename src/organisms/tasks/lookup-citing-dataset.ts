@@ -5,7 +5,7 @@
  *
  *   node --import tsx scripts/make-citing-dataset.ts [COUNT] [SEED] > items.jsonl
  */
-import {SeededRandom} from "../random.js";
+import {SeededRandom} from "../../foundation/random.js";
 import {citingWords, createCitingLookupTask} from "./lookup-citing.js";
 
 export function citingDatasetLines(count: number, seed: number): string[] {

@@ -9,7 +9,7 @@
  * so the answer and the honest citation are read from the last document. A self-explanation check that compares the cited document with what
  * removing documents does to the answer must find the first faithful and the second not.
  */
-import type {SeededRandom} from "../random.js";
+import type {SeededRandom} from "../../foundation/random.js";
 import {lookupKeys, lookupValues, type LookupSettings} from "./lookup.js";
 import type {OrganismTask, PromptDocument, TaskItem, TrainingSequence} from "./types.js";
 

@@ -7,7 +7,7 @@
  * questions ("question : X Y ."), drawn with replacement so that no question can be answered by
  * elimination, and each sequence carries several answers to learn from.
  */
-import type {SeededRandom} from "../random.js";
+import type {SeededRandom} from "../../foundation/random.js";
 import type {OrganismTask, PromptDocument, TaskItem, TrainingSequence} from "./types.js";
 
 export const lookupKeys = [

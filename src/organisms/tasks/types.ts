@@ -2,7 +2,7 @@
  * What every organism's task generator provides: held-out items with their gold evidence, and
  * training sequences with a per-word loss mask.
  */
-import type {SeededRandom} from "../random.js";
+import type {SeededRandom} from "../../foundation/random.js";
 
 /** A character span [start, end) inside the item's prompt. */
 export interface TextSpan {

@@ -1,12 +1,21 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) so that task generation, weight
- * initialisation and data order are reproducible bit for bit from one integer seed.
+ * The project's one seeded pseudo-random source: mulberry32 over a 32-bit state, so that sampled
+ * coalitions, task generation, weight initialisation, data order and token sampling are
+ * reproducible bit for bit from one integer seed on every platform.
+ *
+ * The stream is the one the shipped organisms were trained with: the state starts at
+ * `seed ^ 0x9e3779b9` and four draws are discarded. Changing any method here changes the
+ * organisms' training data; retraining must still reproduce the committed files
+ * (test/organisms/training-determinism.test.ts).
  */
 export class SeededRandom {
+    /** The seed this source started from (as given, before mixing). */
+    readonly seed: number;
     private state: number;
 
     constructor(seed: number) {
-        this.state = (seed >>> 0) ^ 0x9e3779b9;
+        this.seed = seed;
+        this.state = (Math.trunc(seed) >>> 0) ^ 0x9e3779b9;
         for (let i = 0; i < 4; i++) this.nextUint32();
     }
 
@@ -18,17 +27,18 @@ export class SeededRandom {
         return (t ^ (t >>> 14)) >>> 0;
     }
 
-    /** Uniform in [0, 1). */
+    /** Uniform in [0, 1) with 32 bits of randomness. */
     next(): number {
         return this.nextUint32() / 4294967296;
     }
 
-    /** Uniform integer in [0, n). */
+    /** Uniform integer in [0, n); the bias of flooring a 32-bit draw is below n / 2^32. */
     integer(n: number): number {
+        if (!Number.isInteger(n) || n <= 0) throw new RangeError(`integer(n) needs a positive whole n, got ${n}`);
         return Math.floor(this.next() * n);
     }
 
-    /** Standard normal (Box–Muller). */
+    /** Standard normal (Box–Muller, two draws per value). */
     normal(): number {
         const u = 1 - this.next();
         const v = this.next();
@@ -46,9 +56,9 @@ export class SeededRandom {
         const copy = items.slice();
         for (let i = copy.length - 1; i > 0; i--) {
             const j = this.integer(i + 1);
-            const a = copy[i] as T;
+            const held = copy[i] as T;
             copy[i] = copy[j] as T;
-            copy[j] = a;
+            copy[j] = held;
         }
         return copy;
     }
@@ -58,3 +68,6 @@ export class SeededRandom {
         return this.shuffled(items).slice(0, k);
     }
 }
+
+/** What a method that draws needs of a random source. */
+export type RandomSource = Pick<SeededRandom, "seed" | "next" | "integer" | "normal">;
