@@ -1,7 +1,8 @@
 /**
  * Typed errors. Every error a user can cause is a {@link GlassboxError}: it carries a stable
- * `code`, what was expected, what was received and, where one exists, the flag or command that
- * fixes it. The CLI prints `message` (one line) and exits non-zero; `--debug` adds the stack.
+ * `code`, what was expected, what was received, what fixes it and, when one setting is at fault,
+ * its `parameter` as the library spells it ("budget", "maxTokens"). Messages never name a CLI
+ * flag: the CLI maps `parameter` to the flag of the command that was run when it prints the error.
  */
 
 export interface ErrorDetails {
@@ -9,8 +10,13 @@ export interface ErrorDetails {
     expected?: string;
     /** What it got instead (a value, a size, a path). */
     received?: string;
-    /** What fixes it: a flag, a command or a file to create. */
+    /** What fixes it, in words (the setting, a command, a file to create); no CLI flag names. */
     hint?: string;
+    /**
+     * The setting at fault, as the library option is spelled ("budget", "maxTokens", "model"); the
+     * CLI names the matching flag. Absent when no single setting is at fault.
+     */
+    parameter?: string;
     /** Any structured fields worth keeping (sizes, paths, ids). */
     fields?: Record<string, unknown>;
     cause?: unknown;
@@ -30,6 +36,9 @@ export type ErrorCode =
 
 export class GlassboxError extends Error {
     readonly code: ErrorCode;
+    /** The message without the expected/received/hint parts. */
+    readonly summary: string;
+    readonly parameter: string | undefined;
     readonly expected: string | undefined;
     readonly received: string | undefined;
     readonly hint: string | undefined;
@@ -39,6 +48,8 @@ export class GlassboxError extends Error {
         super(composeMessage(summary, details), details.cause === undefined ? undefined : {cause: details.cause});
         this.name = "GlassboxError";
         this.code = code;
+        this.summary = summary;
+        this.parameter = details.parameter;
         this.expected = details.expected;
         this.received = details.received;
         this.hint = details.hint;
@@ -62,10 +73,10 @@ export class InputError extends GlassboxError {
     }
 }
 
-/** The model file is missing, not GGUF, truncated or otherwise unloadable. */
+/** The model file is missing, not GGUF, truncated or otherwise unloadable (the parameter at fault: "model"). */
 export class ModelFileError extends GlassboxError {
     constructor(summary: string, details: ErrorDetails = {}) {
-        super("model-file", summary, details);
+        super("model-file", summary, {parameter: "model", ...details});
         this.name = "ModelFileError";
     }
 }
@@ -102,7 +113,8 @@ export class BudgetError extends GlassboxError {
     }
 }
 
-function composeMessage(summary: string, details: ErrorDetails): string {
+/** "summary; expected …; received … (hint)": how every message is put together. */
+export function composeMessage(summary: string, details: Pick<ErrorDetails, "expected" | "received" | "hint">): string {
     const parts = [summary];
     if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
     if (details.received !== undefined) parts.push(`received ${details.received}`);

@@ -13,14 +13,16 @@ export function resolveBudget(method: AttributionMethodName, playerCount: number
         throw new BudgetError(`the ${method} budget is not a positive whole number of evaluations`, {
             expected: `an integer ≥ ${minimum}`,
             received: String(budget),
-            hint: `pass --budget ${minimum} or more`,
+            hint: `raise the budget to ${minimum} or more`,
+            parameter: "budget",
         });
     }
     if (budget < minimum) {
         throw new BudgetError(`${method} needs at least ${minimum} evaluations for ${playerCount} players`, {
             expected: `a budget ≥ ${minimum}`,
             received: String(budget),
-            hint: `raise --budget to at least ${minimum}`,
+            hint: `raise the budget to at least ${minimum}`,
+            parameter: "budget",
             fields: {method, playerCount, minimum, budget},
         });
     }
@@ -32,7 +34,8 @@ export function requirePlayers(method: AttributionMethodName, playerCount: numbe
         throw new InputError(`${method} needs a game with at least ${minimumPlayers} player${minimumPlayers === 1 ? "" : "s"}`, {
             expected: `≥ ${minimumPlayers} players`,
             received: String(playerCount),
-            hint: "check the units the input was split into (--units)",
+            hint: "check the units the input was split into",
+            parameter: "unit",
         });
     }
 }

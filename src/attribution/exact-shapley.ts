@@ -76,7 +76,8 @@ export async function exactShapley(game: Game, options: ExactShapleyOptions = {}
         throw new BudgetError(`exact Shapley enumerates 2^n coalitions and is capped at ${maxPlayers} players`, {
             expected: `≤ ${maxPlayers} players`,
             received: `${n} players (${exactShapleyEvaluations(n).toExponential(2)} coalitions)`,
-            hint: "use --method shapley or --method kernelshap, or coarser --units",
+            hint: "use the shapley or kernelshap method, or coarser units",
+            parameter: "method",
         });
     }
     const planned = exactShapleyEvaluations(n);

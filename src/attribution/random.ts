@@ -19,7 +19,8 @@ export function validateSeed(seed: number | undefined): number {
         throw new ArgumentError("the seed is not a 32-bit unsigned integer", {
             expected: "an integer between 0 and 4294967295",
             received: String(seed),
-            hint: "pass --seed with a whole number",
+            hint: "pass a whole number as the seed",
+            parameter: "seed",
         });
     }
     return seed;

@@ -60,40 +60,40 @@ export function parseModelSpec(text: string): ModelSpec {
         const hint = scheme === "http" || scheme === "https"
             ? `prefix the URL with the server kind, e.g. vllm:${trimmed}`
             : "llama-server and Ollama speak the OpenAI API: use openai:URL#MODEL (generation only)";
-        throw new ArgumentError(`--model: unknown backend "${scheme}:"`, {
+        throw new ArgumentError(`model spec: unknown backend "${scheme}:"`, {parameter: "model", 
             expected: "PATH.gguf, vllm:URL#MODEL, sglang:URL#MODEL or openai:URL#MODEL", received: JSON.stringify(text), hint,
         });
     }
     const hash = rest.lastIndexOf("#");
     const model = hash === -1 ? undefined : decodeURIComponent(rest.slice(hash + 1)).trim() || undefined;
     const urlList = (hash === -1 ? rest : rest.slice(0, hash)).split(",").map((item) => item.trim()).filter((item) => item !== "");
-    if (urlList.length === 0) throw new ArgumentError(`--model ${scheme}: needs a server URL`, {expected: `${scheme}:http://host:port${scheme === "vllm" ? "/v1" : ""}#MODEL`, received: JSON.stringify(text)});
+    if (urlList.length === 0) throw new ArgumentError(`model spec ${scheme}: needs a server URL`, {parameter: "model", expected: `${scheme}:http://host:port${scheme === "vllm" ? "/v1" : ""}#MODEL`, received: JSON.stringify(text)});
     const options: RemoteModelOptions = {};
     const urls = urlList.map((item) => {
         let url: URL;
         try {
             url = new URL(item);
         } catch {
-            throw new ArgumentError(`--model: "${item}" is not a URL`, {expected: "http://host:port[/path]", received: JSON.stringify(item)});
+            throw new ArgumentError(`model spec: "${item}" is not a URL`, {parameter: "model", expected: "http://host:port[/path]", received: JSON.stringify(item)});
         }
-        if (url.protocol !== "http:" && url.protocol !== "https:") throw new ArgumentError(`--model: ${url.protocol} URLs are not supported`, {expected: "http: or https:"});
+        if (url.protocol !== "http:" && url.protocol !== "https:") throw new ArgumentError(`model spec: ${url.protocol} URLs are not supported`, {parameter: "model", expected: "http: or https:"});
         if (url.username !== "" || url.password !== "") {
-            throw new ArgumentError("--model must not contain credentials", {
-                hint: `put the key in an environment variable (${defaultKeyVariables[scheme as RemoteScheme]} or ?key_env=NAME); --model is kept in shell history and in stored runs`,
+            throw new ArgumentError("the model spec must not contain credentials", {parameter: "model", 
+                hint: `put the key in an environment variable (${defaultKeyVariables[scheme as RemoteScheme]} or ?key_env=NAME); the model spec is kept in shell history and in stored runs`,
             });
         }
         for (const [name, value] of url.searchParams) {
             if (!optionNames.has(name)) {
-                throw new ArgumentError(`--model: unknown option "${name}"`, {expected: `one of ${[...optionNames].join(", ")}`, received: JSON.stringify(`${name}=${value}`)});
+                throw new ArgumentError(`model spec: unknown option "${name}"`, {parameter: "model", expected: `one of ${[...optionNames].join(", ")}`, received: JSON.stringify(`${name}=${value}`)});
             }
             if (name === "key_env") {
-                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ArgumentError("--model: key_env names an environment variable", {received: JSON.stringify(value), hint: "pass the variable's NAME, never the key itself"});
+                if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ArgumentError("model spec: key_env names an environment variable", {parameter: "model", received: JSON.stringify(value), hint: "pass the variable's NAME, never the key itself"});
                 options.keyEnv = value;
                 continue;
             }
             const number = Number(value);
             if (!Number.isInteger(number) || number < (name === "max_logprobs" ? 0 : 1)) {
-                throw new ArgumentError(`--model: ${name} needs a positive integer`, {received: JSON.stringify(value)});
+                throw new ArgumentError(`model spec: ${name} needs a positive integer`, {parameter: "model", received: JSON.stringify(value)});
             }
             if (name === "concurrency") options.concurrency = number;
             else if (name === "batch") options.batch = number;
@@ -105,7 +105,7 @@ export function parseModelSpec(text: string): ModelSpec {
         return url.toString().replace(/\/+$/, "");
     });
     if (scheme === "openai" && model === undefined) {
-        throw new ArgumentError("--model openai: needs a model name after #", {expected: "openai:https://api.openai.com/v1#gpt-4o-mini", received: JSON.stringify(text)});
+        throw new ArgumentError("model spec openai: needs a model name after #", {parameter: "model", expected: "openai:https://api.openai.com/v1#gpt-4o-mini", received: JSON.stringify(text)});
     }
     return {kind: "remote", scheme: scheme as RemoteScheme, urls, model, options};
 }
@@ -115,7 +115,7 @@ export function apiKeyFor(spec: Extract<ModelSpec, {kind: "remote"}>, env: NodeJ
     if (spec.options.keyEnv !== undefined) {
         const value = env[spec.options.keyEnv];
         if (value === undefined || value === "") {
-            throw new ArgumentError(`--model names key_env=${spec.options.keyEnv}, but that environment variable is empty`, {hint: `export ${spec.options.keyEnv}=...`});
+            throw new ArgumentError(`the model spec names key_env=${spec.options.keyEnv}, but that environment variable is empty`, {parameter: "model", hint: `export ${spec.options.keyEnv}=...`});
         }
         return value;
     }

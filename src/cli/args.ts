@@ -1,64 +1,118 @@
-import {parseArgs} from "node:util";
+/**
+ * The command-line parser: `--name VALUE`, `--name=VALUE`, boolean `--name`, `-h`, and `--` before
+ * positionals that start with a dash. Values are converted and range-checked against the specs;
+ * every problem becomes one ArgumentError line naming the flag at fault.
+ */
 import {ArgumentError} from "../errors.js";
-import type {Command, OptionSpec, ParsedOptions} from "./command.js";
+import type {Command, OptionSpec, OptionSpecs, ParsedOptions} from "./command.js";
+import {didYouMean} from "./suggest.js";
 
 /** Flags every command accepts. */
 export const globalOptions = {
     help: {kind: "boolean", description: "Show help for this command.", short: "h"},
+    quiet: {kind: "boolean", short: "q", description: "No progress output on stderr."},
     debug: {kind: "boolean", description: "Show stack traces and internal detail on errors."},
-} as const satisfies Record<string, OptionSpec>;
+} as const satisfies OptionSpecs;
 
 export interface ParsedCommandLine {
     options: ParsedOptions;
     positionals: string[];
     help: boolean;
     debug: boolean;
+    quiet: boolean;
 }
 
-/** Parse and validate argv for one command; every problem becomes one ArgumentError line. */
+/** A value such as -1, -0.5 or -.5e3: read as a value after a flag, never as a flag itself. */
+export function isNegativeNumber(text: string): boolean {
+    return /^-(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text);
+}
+
+/** Parse and validate argv for one command. */
 export function parseCommandLine(command: Command, argv: readonly string[]): ParsedCommandLine {
-    const specs: Record<string, OptionSpec> = {...globalOptions, ...command.options};
-    const parseOptions: Record<string, {type: "string" | "boolean"; short?: string; multiple?: boolean}> = {};
-    for (const [name, spec] of Object.entries(specs)) {
-        parseOptions[name] = {
-            type: spec.kind === "boolean" ? "boolean" : "string",
-            ...(spec.short === undefined ? {} : {short: spec.short}),
-            ...(spec.multiple === true ? {multiple: true} : {}),
-        };
-    }
-    let parsed: ReturnType<typeof parseArgs>;
-    try {
-        parsed = parseArgs({args: [...argv], options: parseOptions, strict: true, allowPositionals: true});
-    } catch (error) {
-        throw translateParseError(command, error);
-    }
-    const raw = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    const specs: OptionSpecs = {...globalOptions, ...command.options};
+    const raw = readFlags(command, specs, argv);
     const options: ParsedOptions = {};
     for (const [name, spec] of Object.entries(specs)) {
-        const value = raw[name];
-        if (value === undefined) {
-            options[name] = spec.default;
-            continue;
+        const values = raw.flags.get(name);
+        if (spec.multiple === true) {
+            options[name] = (values ?? []).map((value) => String(convertValue(name, spec, value)));
+        } else if (values === undefined) {
+            options[name] = spec.kind === "boolean" ? spec.default ?? false : spec.default;
+        } else {
+            options[name] = convertValue(name, spec, values[0] ?? "");
         }
-        if (Array.isArray(value)) {
-            options[name] = value.map((item) => String(convertValue(name, spec, item)));
-            continue;
-        }
-        options[name] = convertValue(name, spec, value);
     }
     const help = options.help === true;
-    const debug = options.debug === true;
-    const positionals = parsed.positionals;
-    if (!help) checkPositionals(command, positionals);
-    return {options, positionals, help, debug};
+    if (!help) {
+        for (const [name, spec] of Object.entries(command.options)) {
+            if (spec.required === true && options[name] === undefined) {
+                throw new ArgumentError(`glassbox ${command.name} needs --${name} ${spec.valueName ?? "VALUE"}`, {hint: `see glassbox ${command.name} --help`});
+            }
+        }
+        checkPositionals(command, raw.positionals);
+    }
+    return {options, positionals: raw.positionals, help, debug: options.debug === true, quiet: options.quiet === true};
 }
 
-function convertValue(name: string, spec: OptionSpec, value: string | boolean): string | number | boolean {
-    if (spec.kind === "boolean") return value === true;
-    const text = String(value);
+/** Splits argv into flag values (as text; `true` for booleans) and positionals. */
+function readFlags(command: Command, specs: OptionSpecs, argv: readonly string[]): {flags: Map<string, string[]>; positionals: string[]} {
+    const flags = new Map<string, string[]>();
+    const positionals: string[] = [];
+    const seeHelp = `see glassbox ${command.name} --help`;
+    let index = 0;
+    while (index < argv.length) {
+        const arg = argv[index++] as string;
+        if (arg === "--") {
+            positionals.push(...argv.slice(index));
+            break;
+        }
+        const long = arg.startsWith("--");
+        if (!long && (!arg.startsWith("-") || arg === "-" || isNegativeNumber(arg))) {
+            positionals.push(arg);
+            continue;
+        }
+        const equals = arg.indexOf("=");
+        const typed = long ? arg.slice(2, equals === -1 ? undefined : equals) : arg.slice(1);
+        const inline = long && equals !== -1 ? arg.slice(equals + 1) : undefined;
+        const name = long ? typed : Object.entries(specs).find(([, spec]) => spec.short === typed)?.[0];
+        const spec = name === undefined ? undefined : specs[name];
+        if (name === undefined || spec === undefined) {
+            const known = Object.keys(specs).map((flag) => `--${flag}`);
+            throw new ArgumentError(`glassbox ${command.name} has no flag ${long ? `--${typed}` : arg}${didYouMean(long ? `--${typed}` : arg, known)}`, {hint: seeHelp});
+        }
+        let value: string;
+        if (spec.kind === "boolean") {
+            if (inline !== undefined) throw new ArgumentError(`--${name} does not take a value`, {received: JSON.stringify(inline), hint: `write --${name} alone`});
+            value = "true";
+        } else if (inline !== undefined) {
+            value = inline;
+        } else {
+            const next = argv[index];
+            if (next === undefined || (next.startsWith("-") && next !== "-" && !isNegativeNumber(next))) {
+                throw new ArgumentError(`--${name} needs a value`, {
+                    expected: spec.valueName ?? (spec.kind === "string" ? "TEXT" : "N"),
+                    ...(next === undefined ? {received: "nothing"} : {received: JSON.stringify(next), hint: `a value that starts with "-" is written --${name}=${next}`}),
+                });
+            }
+            value = next;
+            index++;
+        }
+        const previous = flags.get(name);
+        if (previous !== undefined && spec.multiple !== true && spec.kind !== "boolean") {
+            throw new ArgumentError(`--${name} is given more than once`, {
+                received: `${JSON.stringify(previous[0])} and ${JSON.stringify(value)}`, hint: `give --${name} once`,
+            });
+        }
+        flags.set(name, [...(previous ?? []), value]);
+    }
+    return {flags, positionals};
+}
+
+function convertValue(name: string, spec: OptionSpec, text: string): string | number | boolean {
+    if (spec.kind === "boolean") return text === "true";
     if (spec.kind === "string") {
         if (spec.choices !== undefined && !spec.choices.includes(text)) {
-            throw new ArgumentError(`--${name} does not accept "${text}"`, {
+            throw new ArgumentError(`--${name} does not accept "${text}"${didYouMean(text, spec.choices, (choice) => `"${choice}"`)}`, {
                 expected: `one of ${spec.choices.join(", ")}`,
                 received: JSON.stringify(text),
             });
@@ -106,22 +160,4 @@ function checkPositionals(command: Command, positionals: readonly string[]): voi
             hint: `usage: glassbox ${command.usage}; see glassbox ${command.name} --help`,
         });
     }
-}
-
-function translateParseError(command: Command, error: unknown): ArgumentError {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = (error as {code?: string} | null)?.code;
-    const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1];
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-        return new ArgumentError(`glassbox ${command.name} has no flag ${flag ?? message}`, {
-            hint: `see glassbox ${command.name} --help`,
-        });
-    }
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-        const name = flag ?? "a flag";
-        return message.includes("argument missing")
-            ? new ArgumentError(`${name} needs a value`, {hint: `see glassbox ${command.name} --help`})
-            : new ArgumentError(`${name} does not take a value`, {hint: `see glassbox ${command.name} --help`});
-    }
-    return new ArgumentError(message.split("\n")[0] ?? message, {hint: `see glassbox ${command.name} --help`});
 }

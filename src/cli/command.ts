@@ -1,4 +1,8 @@
-/** How a CLI command is declared: its flags (typed and validated here) and what it runs. */
+/**
+ * How a CLI command is declared: its flags and what it runs. The type of the parsed flag values is
+ * inferred from the option specs ({@link OptionValues}), so a command reads `options.budget` as
+ * `number | undefined` and `options.method` as a union of its choices, with no casts.
+ */
 
 export type OptionKind = "string" | "boolean" | "integer" | "number";
 
@@ -15,11 +19,37 @@ export interface OptionSpec {
     min?: number;
     max?: number;
     default?: string | number | boolean;
+    /** The command refuses to run without it (checked after --help). */
+    required?: boolean;
+    /** May be given several times; the value is then the list of strings, empty when absent. */
     multiple?: boolean;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;
 
+/** The value of one flag given its spec, before absence is taken into account. */
+type SingleValue<Spec> =
+    Spec extends {kind: "boolean"} ? boolean
+        : Spec extends {kind: "integer" | "number"} ? number
+            : Spec extends {choices: readonly (infer Choice)[]} ? Choice
+                : string;
+
+type FlagValue<Spec> = Spec extends {multiple: true} ? string[] : SingleValue<Spec>;
+
+/** Whether a parsed flag always has a value: booleans, lists, flags with a default and required flags. */
+type AlwaysPresent<Spec> =
+    Spec extends {kind: "boolean"} ? true
+        : Spec extends {multiple: true} ? true
+            : Spec extends {default: string | number | boolean} ? true
+                : Spec extends {required: true} ? true
+                    : false;
+
+/** The parsed values of a command's flags, inferred from its option specs. */
+export type OptionValues<Specs extends OptionSpecs> = {
+    -readonly [Name in keyof Specs]: AlwaysPresent<Specs[Name]> extends true ? FlagValue<Specs[Name]> : FlagValue<Specs[Name]> | undefined;
+};
+
+/** Parsed values as the parser produces them, before they are given their command's type. */
 export type ParsedOptions = Record<string, string | number | boolean | string[] | undefined>;
 
 export interface CommandIo {
@@ -27,29 +57,62 @@ export interface CommandIo {
     stderr: NodeJS.WritableStream & {isTTY?: boolean};
     /** Whether colour may be used on stdout. */
     color: boolean;
-    /** Progress reporting on stderr (no-op when stderr is not a terminal and not forced). */
+    /** A status line on stderr (a terminal line, or a plain line at most every 10 s elsewhere; nothing with --quiet). */
     progress: (message: string) => void;
+    /** Progress of counted work: a bar with rate and ETA on a terminal, "done/total, rate, ETA" lines elsewhere. */
+    progressCount: (label: string, done: number, total: number, detail?: string) => void;
     /** Clear any progress line. */
     progressDone: () => void;
 }
 
-export interface CommandContext {
-    options: ParsedOptions;
+export interface PositionalSpec {
+    name: string;
+    required: boolean;
+    variadic?: boolean;
+}
+
+export interface CommandContext<Options> {
+    options: Options;
     positionals: string[];
     io: CommandIo;
     debug: boolean;
 }
 
-export interface Command {
+interface CommandShape<Specs extends OptionSpecs> {
     /** Name as typed; subcommands are space separated ("runs list"). */
     name: string;
     summary: string;
     /** Usage line(s) after "glassbox". */
     usage: string;
-    options: OptionSpecs;
+    options: Specs;
     /** Longer help text: examples, notes. */
     details?: string;
-    /** Names of positional arguments accepted (for help and arity checks); undefined = none. */
-    positionals?: {name: string; required: boolean; variadic?: boolean}[];
-    run(context: CommandContext): Promise<number>;
+    /** Positional arguments accepted (for help and arity checks); undefined = none. */
+    positionals?: PositionalSpec[];
+    /**
+     * Flags named by core error parameters that are not the kebab-case of the parameter, e.g.
+     * {maxTokens: "max-explanation-tokens"}; consulted when an error names a parameter.
+     */
+    parameterFlags?: Record<string, string>;
+}
+
+export interface CommandDefinition<Specs extends OptionSpecs> extends CommandShape<Specs> {
+    run(context: CommandContext<OptionValues<Specs>>): Promise<number>;
+}
+
+/** A declared command with its flag types erased, as the dispatcher holds it. */
+export interface Command extends CommandShape<OptionSpecs> {
+    run(context: CommandContext<ParsedOptions>): Promise<number>;
+}
+
+/**
+ * Declares a command: `options` fixes the flags, and `run` receives their values typed from the
+ * specs. The parser (args.ts) guarantees the values match the specs, which is what makes the one
+ * conversion below sound.
+ */
+export function defineCommand<const Specs extends OptionSpecs>(definition: CommandDefinition<Specs>): Command {
+    return {
+        ...definition,
+        run: (context) => definition.run({...context, options: context.options as OptionValues<Specs>}),
+    };
 }

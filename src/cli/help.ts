@@ -28,20 +28,38 @@ export function programHelp(commands: readonly Command[], version: string): stri
         "commands:",
         ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`),
         "",
-        "Run glassbox <command> --help for a command's options. Global flags: --help, --version, --debug.",
+        "Run glassbox <command> --help for a command's options. Global flags: --help, --version, --quiet, --debug.",
     ];
     return lines.join("\n") + "\n";
+}
+
+/** What `glassbox check` (a group name alone) prints: its subcommands. */
+export function commandGroupHelp(group: string, commands: readonly Command[]): string {
+    const names = commands.map((command) => command.name.slice(group.length + 1));
+    const width = Math.max(...names.map((name) => name.length)) + 2;
+    return [
+        `glassbox ${group} <subcommand> [options]`,
+        "",
+        "subcommands:",
+        ...commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`),
+        "",
+        `Run glassbox ${group} <subcommand> --help for its options.`,
+    ].join("\n") + "\n";
 }
 
 function flagLabel(name: string, spec: OptionSpec): string {
     const short = spec.short === undefined ? "" : `-${spec.short}, `;
     const value = spec.kind === "boolean" ? "" : ` ${spec.valueName ?? (spec.kind === "string" ? "TEXT" : "N")}`;
-    return `${short}--${name}${value}`;
+    return `${short}--${name}${value}${spec.multiple === true ? " (repeatable)" : ""}`;
 }
 
-function optionDescription(spec: OptionSpec): string {
+/** The description, then the choices and the default (string defaults quoted, so " ..." shows its space). */
+export function optionDescription(spec: OptionSpec): string {
     let text = spec.description;
     if (spec.choices !== undefined) text += ` One of: ${spec.choices.join(", ")}.`;
-    if (spec.default !== undefined && spec.kind !== "boolean") text += ` Default: ${String(spec.default)}.`;
+    if (spec.required === true) text += " Required.";
+    if (spec.default !== undefined && spec.kind !== "boolean") {
+        text += ` Default: ${typeof spec.default === "string" ? JSON.stringify(spec.default) : String(spec.default)}.`;
+    }
     return text;
 }

@@ -3,11 +3,11 @@
  * flags shared by `score` and `generate`. Files are validated with zod; every problem is one
  * InputError/ArgumentError line naming the file, the message index and the field.
  */
-import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {ArgumentError, InputError} from "../errors.js";
 import type {ChatMessage, PromptInput} from "../model/contract.js";
-import type {OptionSpecs, ParsedOptions} from "./command.js";
+import type {OptionSpecs} from "./command.js";
+import {readTextFile} from "./text-files.js";
 
 export const chatRoles = ["system", "user", "assistant"] as const;
 
@@ -22,7 +22,7 @@ const messagesFileSchema = z.union([
 
 /** Flags every model command takes. */
 export const modelOptionSpecs = {
-    model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file, or a server: vllm:URL#MODEL, sglang:URL, openai:URL#MODEL (docs/remote-backends.md). Required."},
+    model: {kind: "string", valueName: "PATH.gguf", required: true, description: "GGUF model file, or a server: vllm:URL#MODEL, sglang:URL, openai:URL#MODEL (docs/remote-backends.md)."},
     prompt: {kind: "string", valueName: "TEXT", description: "Prompt text (BOS is prepended when the model wants one)."},
     messages: {
         kind: "string", valueName: "FILE.json",
@@ -34,38 +34,30 @@ export const modelOptionSpecs = {
     json: {kind: "boolean", description: "Print the versioned JSON result instead of a table."},
 } as const satisfies OptionSpecs;
 
-export function requireModelPath(options: ParsedOptions, command: string): string {
-    const model = options.model;
-    if (typeof model !== "string" || model.trim() === "") {
-        throw new ArgumentError(`glassbox ${command} needs --model PATH.gguf`, {hint: `see glassbox ${command} --help`});
+/** The --model value (or the value of another model flag), refused when blank. */
+export function requireModelPath(model: string | undefined, command: string, flag = "model"): string {
+    if (model === undefined || model.trim() === "") {
+        throw new ArgumentError(`glassbox ${command} needs --${flag} PATH.gguf`, {
+            ...(model === undefined ? {} : {received: JSON.stringify(model)}), hint: `see glassbox ${command} --help`,
+        });
     }
     return model;
 }
 
 /** Exactly one of --prompt and --messages, read and validated. */
-export function readPromptInput(options: ParsedOptions, command: string): PromptInput {
-    const prompt = options.prompt;
-    const messages = options.messages;
-    if (typeof prompt === "string" && typeof messages === "string") {
+export function readPromptInput(options: {prompt: string | undefined; messages: string | undefined}, command: string): PromptInput {
+    const {prompt, messages} = options;
+    if (prompt !== undefined && messages !== undefined) {
         throw new ArgumentError(`glassbox ${command} takes --prompt or --messages, not both`, {hint: `see glassbox ${command} --help`});
     }
-    if (typeof prompt === "string") return {kind: "text", text: prompt};
-    if (typeof messages === "string") return {kind: "chat", messages: readMessagesFile(messages)};
+    if (prompt !== undefined) return {kind: "text", text: prompt};
+    if (messages !== undefined) return {kind: "chat", messages: readMessagesFile(messages)};
     throw new ArgumentError(`glassbox ${command} needs --prompt TEXT or --messages FILE.json`, {hint: `see glassbox ${command} --help`});
 }
 
 /** Read a chat messages file: a JSON array of messages, or an object with a "messages" array. */
 export function readMessagesFile(path: string): ChatMessage[] {
-    let text: string;
-    try {
-        text = readFileSync(path, "utf8");
-    } catch (error) {
-        const code = (error as {code?: string}).code;
-        throw new InputError(`--messages file ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {
-            hint: "check the --messages path",
-            cause: error,
-        });
-    }
+    const text = readTextFile(path, "--messages file", "a JSON array of {\"role\", \"content\"} objects");
     let data: unknown;
     try {
         data = JSON.parse(text);

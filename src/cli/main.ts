@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 import {realpathSync} from "node:fs";
 import {pathToFileURL} from "node:url";
-import {isGlassboxError} from "../errors.js";
 import {glassboxVersion} from "../foundation/version.js";
 import {parseCommandLine} from "./args.js";
 import type {Command} from "./command.js";
 import {commands} from "./commands/index.js";
-import {commandHelp, programHelp} from "./help.js";
+import {exitCodes, printable, reportError} from "./error-output.js";
+import {commandGroupHelp, commandHelp, programHelp} from "./help.js";
 import {processIo} from "./io.js";
+import {didYouMean} from "./suggest.js";
 
-/** Exit codes: 0 success, 1 failure of the work, 2 bad usage or input. */
-export const exitCodes = {ok: 0, failure: 1, usage: 2} as const;
+export {exitCodes} from "./error-output.js";
 
 export async function main(argv: readonly string[]): Promise<number> {
-    const io = processIo();
+    const quiet = argv.includes("--quiet") || argv.includes("-q");
+    const io = processIo({quiet});
     const debug = argv.includes("--debug");
     if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
         io.stdout.write(programHelp(commands, glassboxVersion));
@@ -24,10 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return exitCodes.ok;
     }
     const match = findCommand(argv);
-    if (match === undefined) {
-        io.stderr.write(`glassbox: unknown command "${argv[0]}" (run glassbox --help to list the commands)\n`);
-        return exitCodes.usage;
-    }
+    if (match === undefined) return reportUnknownCommand(argv, io.stdout, io.stderr);
     const {command, rest} = match;
     try {
         const parsed = parseCommandLine(command, rest);
@@ -38,7 +36,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await command.run({options: parsed.options, positionals: parsed.positionals, io, debug: parsed.debug});
     } catch (error) {
         io.progressDone();
-        return reportError(error, debug, io.stderr);
+        return reportError(error, command, debug, io.stderr);
+    } finally {
+        io.progressDone();
     }
 }
 
@@ -52,16 +52,29 @@ function findCommand(argv: readonly string[]): {command: Command; rest: readonly
     return undefined;
 }
 
-function reportError(error: unknown, debug: boolean, stderr: NodeJS.WritableStream): number {
-    if (isGlassboxError(error)) {
-        stderr.write(`glassbox: ${error.message}\n`);
-        if (debug && error.stack !== undefined) stderr.write(`${error.stack}\n`);
-        return error.code === "invalid-argument" || error.code === "invalid-input" ? exitCodes.usage : exitCodes.failure;
+/** A command group alone lists its subcommands; a near miss gets "did you mean". */
+function reportUnknownCommand(argv: readonly string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+    const first = argv[0] ?? "";
+    const second = argv[1];
+    const group = commands.filter((command) => command.name.startsWith(`${first} `));
+    if (group.length > 0) {
+        if (second === "--help" || second === "-h") {
+            stdout.write(commandGroupHelp(first, group));
+            return exitCodes.ok;
+        }
+        const subcommands = group.map((command) => command.name.slice(first.length + 1));
+        const problem = second === undefined || second.startsWith("-")
+            ? `${first} needs a subcommand`
+            : `${first} has no subcommand "${printable(second)}"${didYouMean(second, subcommands, (name) => `"${first} ${name}"`)}`;
+        stderr.write(`glassbox: ${problem}\n\n${commandGroupHelp(first, group)}`);
+        return exitCodes.usage;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    stderr.write(`glassbox: unexpected error: ${message.split("\n")[0]}${debug ? "" : " (run with --debug for details)"}\n`);
-    if (debug && error instanceof Error && error.stack !== undefined) stderr.write(`${error.stack}\n`);
-    return exitCodes.failure;
+    const topLevel = [...new Set(commands.map((command) => command.name.split(" ")[0] as string))];
+    const spelled = commands.map((command) => command.name);
+    const twoWords = second === undefined ? "" : didYouMean(`${first} ${second}`, spelled, (name) => `"${name}"`);
+    const suggestion = twoWords !== "" ? twoWords : didYouMean(first, topLevel, (name) => `"${name}"`);
+    stderr.write(`glassbox: unknown command "${printable(first)}"${suggestion} (run glassbox --help to list the commands)\n`);
+    return exitCodes.usage;
 }
 
 function invokedAsScript(): boolean {

@@ -87,7 +87,8 @@ export class Evaluator implements ScoringEvaluator {
             throw new CapabilityError(`backend ${this.backend.name} cannot score given tokens`, {
                 expected: "a backend that returns log-probabilities of prompt/target tokens",
                 received: "a generation-only backend",
-                hint: "use a local GGUF model (--model file.gguf) or a server that returns prompt logprobs",
+                hint: "use a local GGUF model or a server that returns prompt logprobs",
+                parameter: "model",
             });
         const unique = deduplicate(requests);
 

@@ -84,7 +84,7 @@ export class ReplicatedBackend implements ModelBackend {
             if (backend.id !== first.id) {
                 throw new ArgumentError("the replicas serve different models", {
                     expected: `every replica serving ${first.id} (from ${first.name})`, received: `${backend.id} (from ${backend.name})`,
-                    hint: "list only servers of the same model and settings in --model",
+                    hint: "list only servers of the same model and settings", parameter: "model",
                 });
             }
         }

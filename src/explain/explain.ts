@@ -78,12 +78,12 @@ export function defaultMethodFor(playerCount: number): AttributionMethodName {
 export function checkMethodAndBudget(method: string, playerCount: number, budget: number | undefined, topLevelGroups?: number): number {
     const entry = attributionMethods[method];
     if (entry === undefined) {
-        throw new ArgumentError(`unknown attribution method "${method}"`, {expected: `one of ${Object.keys(attributionMethods).join(", ")}`, hint: "pass --method"});
+        throw new ArgumentError(`unknown attribution method "${method}"`, {expected: `one of ${Object.keys(attributionMethods).join(", ")}`, hint: "name one of them", parameter: "method"});
     }
     const minimum = method === "hierarchical" && topLevelGroups !== undefined ? hierarchicalMinimumBudget(topLevelGroups) : entry.minimumBudget(playerCount);
     if (budget === undefined) return Math.max(minimum, entry.defaultBudget(playerCount));
     if (budget < minimum) {
-        throw new BudgetError(`--budget ${budget} is too small for ${method} with ${playerCount} units: the minimum is ${minimum}`, {hint: `pass --budget ${minimum} or more, or fewer units`});
+        throw new BudgetError(`budget ${budget} is too small for ${method} with ${playerCount} units: the minimum is ${minimum}`, {hint: `raise the budget to ${minimum} or more, or use fewer units`, parameter: "budget", fields: {method, playerCount, minimum, budget}});
     }
     return budget;
 }
@@ -92,7 +92,8 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     const started = performance.now();
     if (input.kind === "chat" && input.messages.at(-1)?.role === "assistant") {
         throw new InputError(`message ${input.messages.length - 1} is an assistant message, but the target is the assistant's reply`, {
-            hint: "remove the final assistant message and pass its text as --target",
+            hint: "remove the final assistant message and give its text as the target",
+            parameter: "target",
         });
     }
     const unit = options.unit ?? defaultUnitFor(input);
@@ -107,7 +108,7 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     if (options.rationale !== undefined) checkRationale(input, options.rationale);
     const valueKind = options.valueKind ?? (options.foil === undefined ? "logprob" : "contrastive");
     if (valueKind === "contrastive" && options.foil === undefined) {
-        throw new ArgumentError("the contrastive value needs a foil", {hint: "pass --foil TEXT"});
+        throw new ArgumentError("the contrastive value needs a foil", {hint: "give a foil (the alternative answer)", parameter: "foil"});
     }
 
     const keepAll = new Uint8Array(segmented.playerCount).fill(1);
@@ -186,11 +187,11 @@ async function resolveTarget(model: ModelBackend, prompt: PromptInput, options: 
 
 function resolveFoil(model: ModelBackend, prompt: PromptInput, foilText: string, target: ExplainTarget): ExplainTokens {
     if (foilText === target.text || foilText.trim() === target.text.trim()) {
-        throw new InputError("the foil equals the target", {received: JSON.stringify(foilText), hint: "pass a different --foil (the alternative answer to compare against)"});
+        throw new InputError("the foil equals the target", {received: JSON.stringify(foilText), hint: "give a different foil (the alternative answer to compare against)", parameter: "foil"});
     }
     const foil = alignOnFullInput(model, prompt, foilText, "foil");
     if (sameTokens(foil.tokens.map((token) => token.id), target.tokens.map((token) => token.id))) {
-        throw new InputError("the foil tokenizes exactly like the target", {received: JSON.stringify(foilText), hint: "pass a different --foil"});
+        throw new InputError("the foil tokenizes exactly like the target", {received: JSON.stringify(foilText), hint: "give a different foil", parameter: "foil"});
     }
     return {text: foil.text, tokens: foil.tokens};
 }

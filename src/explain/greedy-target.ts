@@ -45,7 +45,8 @@ export async function generateGreedyTarget(backend: ModelBackend, prompt: Prompt
     if (targetTokens.length === 0) {
         throw new InputError("the model's greedy answer to this input is empty", {
             received: `stop: ${stop}`,
-            hint: "give the target explicitly with --target",
+            hint: "give the target explicitly",
+            parameter: "target",
         });
     }
     return {tokens: targetTokens, tokenTexts: texts.slice(0, kept), text: texts.slice(0, kept).join(""), stop, maxTokens};

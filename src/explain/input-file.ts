@@ -95,11 +95,11 @@ export function parseRationaleFlag(text: string): RationaleSpan[] {
     for (const piece of text.split(",").map((item) => item.trim()).filter((item) => item !== "")) {
         const match = /^(?:(\d+):)?(\d+)-(\d+)$/.exec(piece);
         if (match === null) {
-            throw new InputError(`--rationale has a malformed span "${piece}"`, {expected: "START-END or PART:START-END, comma-separated (character offsets)"});
+            throw new InputError(`the rationale has a malformed span "${piece}"`, {expected: "START-END or PART:START-END, comma-separated (character offsets)", parameter: "rationale"});
         }
         spans.push({start: Number(match[2]), end: Number(match[3]), ...(match[1] === undefined ? {} : {part: Number(match[1])})});
     }
-    if (spans.length === 0) throw new InputError("--rationale is empty", {expected: "START-END[,START-END...]"});
+    if (spans.length === 0) throw new InputError("the rationale is empty", {expected: "START-END[,START-END...]", parameter: "rationale"});
     return spans;
 }
 

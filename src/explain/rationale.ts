@@ -36,7 +36,8 @@ export function checkRationale(input: StructuredInput, spans: readonly Rationale
             throw new InputError(`rationale span ${span.part === undefined ? "" : `${span.part}:`}${span.start}-${span.end} is outside the text of the ${describeSource(source)}`, {
                 expected: `0 ≤ START < END ≤ ${length}`,
                 received: `${span.start}-${span.end}`,
-                hint: "fix --rationale (character offsets)",
+                hint: "fix the rationale (character offsets)",
+                parameter: "rationale",
             });
         }
     }

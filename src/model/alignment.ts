@@ -51,7 +51,8 @@ export function alignTarget(backend: TokenizingBackend, prompt: PromptInput, tar
         throw new InputError(target === "" ? "the target is empty" : "the target is only whitespace", {
             expected: "a target text with at least one visible character",
             received: JSON.stringify(target),
-            hint: "pass the text to score with --target",
+            hint: "give a target with visible text",
+            parameter: "target",
         });
     }
     if (prompt.kind === "text") {
@@ -75,7 +76,8 @@ function checkChatEndsWithUser(messages: readonly ChatMessage[]): void {
     if (last?.role === "assistant") {
         throw new InputError(`message ${messages.length - 1} is an assistant message, but the target is the assistant's reply`, {
             expected: "messages that end with a user (or system) message",
-            hint: "remove the final assistant message and pass its text as --target",
+            hint: "remove the final assistant message and give its text as the target",
+            parameter: "target",
         });
     }
 }

@@ -63,7 +63,7 @@ export function answerExtractor(name: AnswerExtractorName): AnswerExtractor {
         case "auto":
             return (text) => boxedAnswer(text) ?? markerAnswer(text) ?? lastNumberAnswer(text);
         default:
-            throw new ArgumentError(`unknown answer extractor "${String(name)}"`, {expected: answerExtractorNames.join(", "), hint: "pass --extract with one of them"});
+            throw new ArgumentError(`unknown answer extractor "${String(name)}"`, {expected: answerExtractorNames.join(", "), hint: "name one of them", parameter: "extract"});
     }
 }
 

@@ -54,13 +54,13 @@ async function forward(handler: ViewerHandler, request: IncomingMessage, respons
 
 function translateListenError(error: NodeJS.ErrnoException, options: {host: string; port: number}): Error {
     if (error.code === "EADDRINUSE") {
-        return new ArgumentError(`port ${options.port} on ${options.host} is in use`, {hint: `try --port ${options.port + 1}, or --port 0 to let the system pick a free one`});
+        return new ArgumentError(`port ${options.port} on ${options.host} is in use`, {hint: `try port ${options.port + 1}, or port 0 to let the system pick a free one`, parameter: "port"});
     }
     if (error.code === "EACCES") {
-        return new ArgumentError(`port ${options.port} needs more privileges`, {hint: "use a port above 1023, e.g. --port 8770"});
+        return new ArgumentError(`port ${options.port} needs more privileges`, {hint: "use a port above 1023, e.g. 8770", parameter: "port"});
     }
     if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
-        return new ArgumentError(`cannot listen on host ${options.host}`, {hint: "use --host 127.0.0.1"});
+        return new ArgumentError(`cannot listen on host ${options.host}`, {hint: "use host 127.0.0.1", parameter: "host"});
     }
     return error;
 }

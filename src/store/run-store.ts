@@ -90,7 +90,7 @@ export class RunStore {
         this.database = database;
     }
 
-    /** Opens (creating when needed) the store at `path`; an unwritable path is an InputError naming --db. */
+    /** Opens (creating when needed) the store at `path`; an unwritable path is an InputError naming the path. */
     static open(path: string): RunStore {
         let database: Database.Database | undefined;
         try {
@@ -105,7 +105,7 @@ export class RunStore {
             })();
             const stored = database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {value: string} | undefined;
             if (stored !== undefined && Number(stored.value) > schemaVersion) {
-                throw new InputError(`run store ${path} has schema version ${stored.value}, newer than this glassbox understands (${schemaVersion})`, {hint: "upgrade glassbox or pass another --db"});
+                throw new InputError(`run store ${path} has schema version ${stored.value}, newer than this glassbox understands (${schemaVersion})`, {hint: "upgrade glassbox or use another run store", parameter: "runStorePath"});
             }
             return new RunStore(path, database);
         } catch (error) {
@@ -113,7 +113,7 @@ export class RunStore {
             if (error instanceof InputError) throw error;
             const reason = error instanceof Error ? error.message : String(error);
             throw new InputError(`cannot open the run store at ${path}: ${reason}`, {
-                expected: "a writable SQLite file path", hint: "pass --db PATH in a writable directory", cause: error,
+                expected: "a writable SQLite file path", hint: "give a run store path in a writable directory", parameter: "runStorePath", cause: error,
             });
         }
     }

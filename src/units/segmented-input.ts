@@ -97,9 +97,10 @@ export function segmentInput(input: StructuredInput, unitKind: UnitKind, options
     switch (unitKind) {
         case "document":
             if (input.kind !== "documents") {
-                throw new InputError("--unit document needs an input with documents", {
+                throw new InputError("unit document needs an input with documents", {
                     received: input.kind === "chat" ? "chat messages" : "a plain prompt",
-                    hint: "give --input FILE.json with {\"question\", \"documents\": [...]}",
+                    hint: "give an input with {\"question\", \"documents\": [...]}, or another unit",
+                    parameter: "unit",
                 });
             }
             input.documents.forEach((document, index) => {
@@ -109,9 +110,10 @@ export function segmentInput(input: StructuredInput, unitKind: UnitKind, options
             break;
         case "message":
             if (input.kind !== "chat") {
-                throw new InputError("--unit message needs chat messages", {
+                throw new InputError("unit message needs chat messages", {
                     received: input.kind === "documents" ? "question + documents" : "a plain prompt",
-                    hint: "give --input FILE.json with {\"messages\": [{\"role\", \"content\"}, ...]}",
+                    hint: "give an input with {\"messages\": [{\"role\", \"content\"}, ...]}, or another unit",
+                    parameter: "unit",
                 });
             }
             input.messages.forEach((message, index) => {
@@ -122,7 +124,7 @@ export function segmentInput(input: StructuredInput, unitKind: UnitKind, options
             break;
         case "span":
             if (input.kind !== "prompt" || input.spans === undefined) {
-                throw new InputError("--unit span needs a prompt with spans", {hint: "add \"spans\": [{\"start\", \"end\"}, ...] next to \"prompt\" in the input file"});
+                throw new InputError("unit span needs a prompt with spans", {hint: "add \"spans\": [{\"start\", \"end\"}, ...] next to \"prompt\" in the input file", parameter: "unit"});
             }
             pushAll({kind: "prompt"}, input.prompt, checkCustomSpans(input.prompt, input.spans));
             break;
@@ -175,7 +177,7 @@ function textSplitter(unitKind: UnitKind, options: SegmentOptions): (text: strin
         case "token": {
             const tokenOffsets = options.tokenOffsets;
             if (tokenOffsets === undefined) return () => {
-                throw new InputError("--unit token needs the model's tokenizer");
+                throw new InputError("unit token needs the model's tokenizer", {parameter: "unit"});
             };
             return (text) => splitTokens(text, tokenOffsets);
         }

@@ -55,7 +55,7 @@ export function parseViewableResult(data: unknown, label: string): ViewableResul
     const header = headerSchema.safeParse(data);
     if (!header.success) {
         throw new InputError(`${label} is not a glassbox result`, {
-            expected: "a JSON object with schemaVersion and kind (written by --json or --out)",
+            expected: "a JSON object with schemaVersion and kind (a glassbox JSON result)",
             received: describeJson(data),
         });
     }
@@ -88,7 +88,7 @@ export function parseViewableResultText(text: string, label: string): ViewableRe
         data = JSON.parse(text);
     } catch (error) {
         const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
-        throw new InputError(`${label} is not valid JSON (${reason})`, {hint: "pass a file written by glassbox --json or --out"});
+        throw new InputError(`${label} is not valid JSON (${reason})`, {hint: "give a JSON result written by glassbox"});
     }
     return parseViewableResult(data, label);
 }

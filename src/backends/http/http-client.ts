@@ -147,7 +147,8 @@ async function requestJson<T>(
         if (options.signal?.aborted === true) throw options.signal.reason ?? error;
         if (error instanceof ExchangeTimeout) {
             throw transientBackendError(`${method} ${url} timed out after ${timeoutMs} ms`, {
-                hint: "the server is overloaded or the request is too large; raise timeout_ms in --model or lower concurrency",
+                hint: "the server is overloaded or the request is too large; raise timeout_ms in the model spec or lower concurrency",
+                parameter: "model",
                 fields: {url, timeoutMs, kind: "timeout"},
             });
         }
@@ -155,7 +156,8 @@ async function requestJson<T>(
         throw transientBackendError(`could not reach ${url}`, {
             expected: "a running server at that address",
             received: reason,
-            hint: "check that the server is up and the URL in --model is right",
+            hint: "check that the server is up and the URL in the model spec is right",
+            parameter: "model",
             fields: {url, kind: "connection", code: networkErrorCode(error)},
             cause: error,
         });
@@ -239,8 +241,8 @@ function statusError(method: string, url: string, status: number, retryAfter: st
     if (status === 429 || (status >= 500 && status !== 501)) return transientBackendError(summary, {fields});
     const hint = status === 401 || status === 403
         ? "set the API key in the environment variable named in docs/remote-backends.md"
-        : status === 404 ? "check the URL and model name in --model" : undefined;
-    return new BackendError(summary, {fields, ...(hint === undefined ? {} : {hint})});
+        : status === 404 ? "check the URL and model name in the model spec" : undefined;
+    return new BackendError(summary, {fields, ...(hint === undefined ? {} : {hint, parameter: "model"})});
 }
 
 /** The error text of an OpenAI-style ({error: {message}}), FastAPI ({detail}) or plain body. */

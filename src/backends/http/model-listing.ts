@@ -39,9 +39,10 @@ export async function findServedModel(endpoint: HttpEndpoint, modelsUrl: string,
     if (wanted === undefined) {
         if (data.length === 1) return data[0] as ModelEntry;
         throw new ArgumentError(`${endpoint.baseUrl} serves ${data.length} models; say which one`, {
-            expected: "a model name after # in --model",
+            expected: "a model name after # in the model spec",
             received: names.length === 0 ? "no models" : names.join(", "),
-            hint: `e.g. --model ${scheme}:${endpoint.baseUrl}#${names[0] ?? "MODEL"}`,
+            hint: `e.g. ${scheme}:${endpoint.baseUrl}#${names[0] ?? "MODEL"}`,
+            parameter: "model",
         });
     }
     const entry = data.find((item) => item.id === wanted);
@@ -49,7 +50,8 @@ export async function findServedModel(endpoint: HttpEndpoint, modelsUrl: string,
         throw new ArgumentError(`${endpoint.baseUrl} does not serve the model "${wanted}"`, {
             expected: `one of ${names.join(", ") || "(none)"}`,
             received: wanted,
-            hint: "fix the name after # in --model",
+            hint: "fix the name after # in the model spec",
+            parameter: "model",
         });
     }
     return entry;
@@ -61,7 +63,7 @@ export function checkTokens(context: readonly TokenId[], extra: number, extraNam
     if (context.length + extra > contextSize) {
         throw new ContextOverflowError(
             `${context.length} context tokens + ${extra} ${extraName} = ${context.length + extra} tokens do not fit the context of ${contextSize} tokens`,
-            {hint: "shorten the prompt or target, or use a server with a longer --max-model-len", fields: {contextTokens: context.length, extraTokens: extra, contextSize}},
+            {hint: "shorten the prompt or target, or use a server with a longer context (vLLM: --max-model-len)", fields: {contextTokens: context.length, extraTokens: extra, contextSize}},
         );
     }
     for (const token of context) {

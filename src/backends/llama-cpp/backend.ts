@@ -74,7 +74,7 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     } catch (error) {
         throw new ModelFileError(`llama.cpp could not load ${basename(path)}`, {
             received: lastNativeError() ?? errorText(error),
-            hint: "pass a GGUF model file that llama.cpp supports with --model",
+            hint: "give a GGUF model file that llama.cpp supports",
             cause: error,
         });
     }
@@ -95,7 +95,8 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
         await model.dispose();
         throw new BackendError(`llama.cpp could not create a context of ${contextSize} tokens × ${lanes} lanes`, {
             received: lastNativeError() ?? errorText(error),
-            hint: "try a smaller --context-size",
+            hint: "try a smaller context size",
+            parameter: "contextSize",
             cause: error,
         });
     }
@@ -223,14 +224,14 @@ export class LlamaCppBackend implements ModelBackend {
     }
 
     score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
-        this.checkRequestTokens(request.context, request.target.length, "target tokens", "shorten the prompt or target, or raise --context-size");
+        this.checkRequestTokens(request.context, request.target.length, "target tokens", "shorten the prompt or target, or raise the context size", "contextSize");
         this.checkTokenIds(request.target);
-        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
+        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "give a non-empty target", parameter: "target"});
         return this.onLane(lane, (sequence) => this.scoreOnSequence(sequence, request));
     }
 
     generate(request: GenerateRequest, lane: number): Promise<Generation> {
-        this.checkRequestTokens(request.context, request.maxTokens, "tokens to generate", "lower --max-tokens or raise --context-size");
+        this.checkRequestTokens(request.context, request.maxTokens, "tokens to generate", "generate fewer tokens or raise the context size", "maxTokens");
         return this.onLane(lane, (sequence) => this.generateOnSequence(sequence, request));
     }
 
@@ -243,14 +244,14 @@ export class LlamaCppBackend implements ModelBackend {
         await this.model.dispose();
     }
 
-    private checkRequestTokens(context: readonly TokenId[], extra: number, extraName: string, hint: string): void {
+    private checkRequestTokens(context: readonly TokenId[], extra: number, extraName: string, hint: string, parameter: string): void {
         if (this.disposed) throw new BackendError("the model was already closed");
         if (context.length === 0) throw new InputError("the context is empty", {expected: "at least one token (BOS counts)"});
         const size = this.capabilities.contextSize;
         if (context.length + extra > size) {
             throw new ContextOverflowError(
                 `${context.length} context tokens + ${extra} ${extraName} = ${context.length + extra} tokens do not fit the context of ${size} tokens`,
-                {hint, fields: {contextTokens: context.length, extraTokens: extra, contextSize: size}},
+                {hint, parameter, fields: {contextTokens: context.length, extraTokens: extra, contextSize: size}},
             );
         }
         this.checkTokenIds(context);

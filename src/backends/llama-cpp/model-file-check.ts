@@ -20,7 +20,7 @@ export interface ModelFileSummary {
     header: GgufHeader;
 }
 
-const fixHint = "pass a complete .gguf model file with --model";
+const fixHint = "give a complete .gguf model file";
 
 /** Validate a model file; every problem is a ModelFileError naming the file. */
 export function checkModelFile(path: string): ModelFileSummary {
@@ -31,12 +31,12 @@ export function checkModelFile(path: string): ModelFileSummary {
         const code = (error as {code?: string}).code;
         throw new ModelFileError(`model file ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {
             expected: "a readable GGUF file",
-            hint: "check the --model path",
+            hint: "check the model path",
             cause: error,
         });
     }
     if (!stats.isFile()) {
-        throw new ModelFileError(`model path ${path} is not a file`, {expected: "a GGUF file", hint: "check the --model path"});
+        throw new ModelFileError(`model path ${path} is not a file`, {expected: "a GGUF file", hint: "check the model path", parameter: "model"});
     }
     let header: GgufHeader;
     try {
@@ -54,7 +54,7 @@ export function checkModelFile(path: string): ModelFileSummary {
                 cause: error,
             });
         }
-        throw new ModelFileError(`model file ${path} cannot be read`, {hint: "check the --model path", cause: error});
+        throw new ModelFileError(`model file ${path} cannot be read`, {hint: "check the model path", parameter: "model", cause: error});
     }
     const text = (key: string): string | undefined => {
         const value = header.metadata.get(key);

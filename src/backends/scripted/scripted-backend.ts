@@ -116,7 +116,7 @@ export class ScriptedBackend implements ModelBackend {
         if (length > this.capabilities.contextSize)
             throw new ContextOverflowError("prompt and target do not fit in the context window", {
                 expected: `at most ${this.capabilities.contextSize} tokens`, received: `${length} tokens`,
-                hint: "shorten the prompt or raise --context-size",
+                hint: "shorten the prompt or raise the context size", parameter: "contextSize",
             });
         if (this.busy[lane]) throw new Error(`scripted backend: lane ${lane} called while busy (calls on a lane must be serialised)`);
         const info: ScriptedCallInfo = {call: this.scoreLog.length, lane, request};
@@ -149,7 +149,7 @@ export class ScriptedBackend implements ModelBackend {
         this.checkTokens(request.context, "context", false);
         if (!Number.isInteger(request.topLogprobs) || request.topLogprobs < 0 || request.topLogprobs > this.capabilities.maxTopLogprobs)
             throw new CapabilityError("too many top alternatives requested", {
-                expected: `0…${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs), hint: "lower --top-logprobs",
+                expected: `0…${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs), hint: "ask for fewer alternatives", parameter: "topLogprobs",
             });
         if (request.context.length >= this.capabilities.contextSize)
             throw new ContextOverflowError("the prompt leaves no room to generate", {

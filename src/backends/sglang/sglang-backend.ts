@@ -108,14 +108,14 @@ export class SglangBackend implements ModelBackend {
 
     renderChat(_messages: readonly ChatMessage[], _assistantResponse?: string): TokenId[] {
         throw new CapabilityError("the SGLang API has no route that renders chat messages into tokens", {
-            expected: "a text prompt (--prompt)", received: "chat messages",
-            hint: "pass a text prompt with --prompt, or use a vllm: server or a local GGUF model for chat input",
+            expected: "a text prompt", received: "chat messages",
+            hint: "give a text prompt, or use a vllm: server or a local GGUF model for chat input", parameter: "prompt",
         });
     }
 
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
         checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
-        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
+        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "give a non-empty target", parameter: "target"});
         const response = await this.scoring.submit({ids: [...request.context, ...request.target], start: request.context.length - 1});
         const logprobs = targetLogprobs(response, request.target, this.generateUrl);
         const cached = response.meta_info.cached_tokens;
@@ -137,7 +137,7 @@ export class SglangBackend implements ModelBackend {
         const answers = await postJson(this.endpoint, this.generateUrl, body, checkGenerateResponses);
         if (answers.length !== items.length) {
             throw new BackendError(`POST ${this.generateUrl} answered ${answers.length} results for ${items.length} prompts`, {
-                hint: "add ?batch=1 to the URL in --model",
+                hint: "add ?batch=1 to the URL in the model spec", parameter: "model",
             });
         }
         return answers;

@@ -17,7 +17,7 @@ function scriptCommand(path: string): {command: string; args: string[]} {
 }
 
 export function scriptVerifier(path: string, timeoutMs: number): Verifier {
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ArgumentError("the verifier time limit must be positive", {received: String(timeoutMs), hint: "pass --verifier-timeout MS"});
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ArgumentError("the verifier time limit must be positive", {received: String(timeoutMs), hint: "give a time limit in milliseconds", parameter: "verifierTimeout"});
     return {
         name: `script:${path}`,
         verify(input) {
@@ -62,5 +62,5 @@ export function verifierFromSpec(spec: string, timeoutMs: number): Verifier {
     if (spec === "exact") return exactVerifier;
     if (spec === "numeric") return numericVerifier;
     if (spec.startsWith("script:") && spec.length > "script:".length) return scriptVerifier(spec.slice("script:".length), timeoutMs);
-    throw new ArgumentError(`unknown verifier "${spec}"`, {expected: "exact, numeric or script:PATH", hint: "pass --verifier exact|numeric|script:PATH"});
+    throw new ArgumentError(`unknown verifier "${spec}"`, {expected: "exact, numeric or script:PATH", parameter: "verifier"});
 }

@@ -144,7 +144,7 @@ export class VllmBackend implements ModelBackend {
 
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
         checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
-        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "pass a non-empty --target"});
+        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "give a non-empty target", parameter: "target"});
         const prompt = [...request.context, ...request.target];
         const values = await this.scoring.submit(prompt);
         return {logprobs: values.slice(request.context.length).map(finiteLogprob)};
@@ -159,7 +159,7 @@ export class VllmBackend implements ModelBackend {
         if (response.choices.length !== prompts.length) {
             throw new BackendError(`POST ${this.completionsUrl} answered ${response.choices.length} choices for ${prompts.length} prompts`, {
                 expected: `${prompts.length} choices`, received: String(response.choices.length),
-                hint: "the server may not accept a list of prompts: add ?batch=1 to the URL in --model",
+                hint: "the server may not accept a list of prompts: add ?batch=1 to the URL in the model spec", parameter: "model",
             });
         }
         const ordered = response.choices.every((choice) => choice.index !== undefined)
@@ -172,7 +172,7 @@ export class VllmBackend implements ModelBackend {
         if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
             throw new CapabilityError(`${this.baseUrl} reports at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
                 expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
-                hint: "lower --top-logprobs or start vLLM with a larger --max-logprobs",
+                hint: "ask for fewer alternatives, or start vLLM with a larger --max-logprobs", parameter: "topLogprobs",
             });
         }
         const stopAtEog = request.stopAtEog ?? true;

@@ -73,14 +73,14 @@ export function misclassificationConfidence(prediction: Prediction, options: rea
 
 export async function topWordsFor(proxy: ModelBackend, item: DatasetItem, label: string, settings: AmplifySettings): Promise<string[]> {
     if (!proxy.capabilities.scoresPromptTokens) {
-        throw new CapabilityError(`amplify needs a proxy model that scores prompt tokens for its rationales; ${proxy.name} only generates`, {hint: "pass --proxy PATH.gguf"});
+        throw new CapabilityError(`amplify needs a proxy model that scores prompt tokens for its rationales; ${proxy.name} only generates`, {hint: "give a proxy model that scores prompt tokens", parameter: "proxy"});
     }
     return topAttributedWords(proxy, item.input, label, {count: settings.words ?? 5, method: settings.method, budget: settings.budget, seed: settings.seed, options: item.options});
 }
 
 export async function buildAmplifyPrompt(model: ModelBackend, proxy: ModelBackend, development: readonly DatasetItem[], settings: AmplifySettings = {}): Promise<AmplifyPrompt> {
     const labelled = development.filter((item) => item.label !== undefined);
-    if (labelled.length === 0) throw new InputError("amplify needs labelled development items", {hint: "give the --train items a \"label\""});
+    if (labelled.length === 0) throw new InputError("amplify needs labelled development items", {hint: "give the development items a \"label\"", parameter: "developmentItems"});
     const wrong: {item: DatasetItem; prediction: Prediction; mcs: number | null}[] = [];
     let unparseable = 0;
     for (const item of labelled) {

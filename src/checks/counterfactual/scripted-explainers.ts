@@ -79,7 +79,8 @@ export function scriptedExplainerFromSpec(spec: string): ModelBackend {
     if (!scriptedExplainerNames.includes(name as ScriptedExplainerName) || (mode !== undefined && mode !== "generation-only")) {
         throw new InputError(`unknown scripted model "${spec}"`, {
             expected: `scripted:NAME or scripted:NAME:generation-only with NAME one of ${scriptedExplainerNames.join(", ")}`,
-            hint: "pass --model PATH.gguf or a scripted model",
+            hint: "name a GGUF model file or a scripted model",
+            parameter: "model",
         });
     }
     return scriptedExplainer(name as ScriptedExplainerName, {generationOnly: mode === "generation-only"});

@@ -66,7 +66,7 @@ export async function feedbackFor(backend: ModelBackend, input: StructuredInput,
         }
         case "attribution": {
             if (!backend.capabilities.scoresPromptTokens) {
-                throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {hint: "use --feedback nl, iw or random"});
+                throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {hint: "use nl, iw or random feedback", parameter: "feedback"});
             }
             if (settings.options !== undefined && !settings.options.includes(answer)) throw new InputError(`the answer "${answer}" is not one of the options`);
             const words = await topAttributedWords(backend, input, answer, {count, method: settings.method, budget: settings.budget, seed: settings.seed, options: settings.options});

@@ -2,20 +2,19 @@
 import {writeFileSync} from "node:fs";
 import {amplifyCapabilities, amplifyItem, buildAmplifyPrompt, summarizeAmplify, type AmplifySummary} from "../../checks/amplify/amplify.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
-import type {AttributionMethodName} from "../../attribution/result.js";
 import {sha256Hex} from "../../foundation/canonical-json.js";
-import {InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
-import type {Command} from "../command.js";
-import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
+import {defineCommand} from "../command.js";
+import {jsonDocument} from "../json-output.js";
+import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, openSecondModel, runCheck, runFooter} from "./check-support.js";
 
-export const amplifyCommand: Command = {
+export const amplifyCommand = defineCommand({
     name: "amplify",
     summary: "Build AMPLIFY rationales from attributions of misclassified items and measure accuracy with and without them.",
     usage: "amplify --model PATH.gguf --train DEV.jsonl --dataset TEST.jsonl [--proxy PATH.gguf] [--demonstrations N] [--words K] [--prompt-out FILE] [--db PATH] [--json]",
     options: {
         ...datasetOptionSpecs,
-        train: {kind: "string", valueName: "FILE.jsonl", description: "Labelled development items; misclassified ones become demonstrations. Required."},
+        train: {kind: "string", valueName: "FILE.jsonl", required: true, description: "Labelled development items; misclassified ones become demonstrations."},
         proxy: {kind: "string", valueName: "PATH.gguf", description: "Model whose attributions give the key words (default: the model itself)."},
         demonstrations: {kind: "integer", valueName: "N", min: 1, max: 64, default: 4, description: "Demonstrations in the few-shot prompt."},
         words: {kind: "integer", valueName: "K", min: 1, max: 50, default: 5, description: "Key words per demonstration."},
@@ -24,6 +23,7 @@ export const amplifyCommand: Command = {
         "generation-only": {kind: "boolean", description: "Read answers from generated text even when the backend scores."},
         json: {kind: "boolean", description: "Print the prompt and the run summary as JSON."},
     },
+    parameterFlags: {developmentItems: "train"},
     details: [
         `Needs: ${amplifyCapabilities.needs} (${amplifyCapabilities.note}).`,
         "Misclassified development items are ranked by p(predicted) − p(true); each demonstration reads:",
@@ -33,21 +33,20 @@ export const amplifyCommand: Command = {
         "  glassbox amplify --model m.gguf --train dev.jsonl --dataset test.jsonl --demonstrations 4 --prompt-out amplify.txt",
     ].join("\n"),
     async run({options, io}) {
-        if (typeof options.train !== "string") throw new InputError("glassbox amplify needs --train DEV.jsonl", {hint: "labelled development items"});
-        const development = loadDataset({...options, dataset: options.train, input: undefined, limit: undefined}, "amplify");
+        const development = loadDataset({dataset: options.train, input: undefined, limit: undefined}, "amplify");
         const dataset = loadDataset(options, "amplify");
         const model = await openCheckModel(options, "amplify", io);
         let proxy: ModelBackend = model;
         try {
-            if (typeof options.proxy === "string") proxy = await openCheckModel({...options, model: options.proxy}, "amplify", io);
+            if (options.proxy !== undefined) proxy = await openSecondModel(options, "proxy", options.proxy, "amplify", io);
             const settings = {
-                demonstrations: Number(options.demonstrations), words: Number(options.words), method: options.method as AttributionMethodName,
-                seed: Number(options.seed), prediction: {generationOnly: options["generation-only"] === true},
+                demonstrations: options.demonstrations, words: options.words, method: options.method,
+                seed: options.seed, prediction: {generationOnly: options["generation-only"]},
             };
             io.progress(`building the prompt from ${development.items.length} development items`);
             const prompt = await buildAmplifyPrompt(model, proxy, development.items, settings);
             io.progressDone();
-            if (typeof options["prompt-out"] === "string") writeFileSync(options["prompt-out"], prompt.prefix);
+            if (options["prompt-out"] !== undefined) writeFileSync(options["prompt-out"], prompt.prefix);
             const keyOptions = {...settings, proxy: proxy.id, train: options.train, promptHash: sha256Hex(prompt.prefix)};
             const outcome = await runCheck({
                 command: "amplify", options, io, model, dataset, keyOptions,
@@ -55,8 +54,8 @@ export const amplifyCommand: Command = {
                 summarize: (items, malformed) => ({...summarizeAmplify(items, malformed.length), prompt: {demonstrations: prompt.demonstrations, developmentItems: prompt.developmentItems, misclassified: prompt.misclassified, unparseable: prompt.unparseable}}),
             });
             const summary = outcome.result.summary as AmplifySummary;
-            if (options.json === true) {
-                io.stdout.write(`${JSON.stringify({kind: "amplify", run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, prefix: prompt.prefix, summary, malformed: outcome.result.malformed}, null, 2)}\n`);
+            if (options.json) {
+                io.stdout.write(jsonDocument("amplify", {run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, prefix: prompt.prefix, summary, malformed: outcome.result.malformed}));
             } else {
                 io.stdout.write([
                     `AMPLIFY on ${model.name}: ${prompt.demonstrations.length} demonstrations from ${prompt.misclassified} misclassified of ${prompt.developmentItems} development items`,
@@ -72,4 +71,4 @@ export const amplifyCommand: Command = {
             await model.dispose();
         }
     },
-};
+});

@@ -1,15 +1,12 @@
 /**
  * Shared by `check cot`, `check bias`, `analyze subthoughts|confidence` and `compare`: the text
- * prompt of a dataset item, multiple-choice fields, opening a second model, per-item seeds and
- * the JSON report shape.
+ * prompt of a dataset item, multiple-choice fields, per-item seeds and the JSON report shape.
  */
 import type {DatasetItem} from "../../datasets/item.js";
 import {InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
 import {sha256Hex} from "../../foundation/canonical-json.js";
-import type {CommandIo, ParsedOptions} from "../command.js";
 import type {DatasetRunResult} from "../../checks/run-dataset.js";
-import {openCheckModel} from "./check-support.js";
+import {jsonDocument, type JsonKind} from "../json-output.js";
 
 /** The plain-text prompt of an item ("prompt" or "question"); other shapes are refused for this item. */
 export function itemPromptText(item: DatasetItem, command: string): string {
@@ -38,18 +35,11 @@ export function itemSeed(seed: number, itemId: string): number {
     return Number.parseInt(sha256Hex(`${seed}:${itemId}`).slice(0, 8), 16);
 }
 
-/** Opens the model named by another flag (e.g. --tuned) with the same model settings. */
-export async function openSecondModel(options: ParsedOptions, flag: string, command: string, io: CommandIo): Promise<ModelBackend> {
-    const path = options[flag];
-    if (typeof path !== "string") throw new InputError(`glassbox ${command} needs --${flag} PATH.gguf`, {hint: `see glassbox ${command} --help`});
-    return openCheckModel({...options, model: path}, command, io);
-}
-
-export function jsonReport(kind: string, outcome: {result: DatasetRunResult; db: string}, summary: unknown): string {
+export function jsonReport(kind: JsonKind, outcome: {result: DatasetRunResult; db: string}, summary: unknown): string {
     const {result} = outcome;
     const problems = result.items.filter((item) => item.status === "unparseable" || item.status === "error" || item.error !== undefined)
         .map((item) => ({id: item.itemId, status: item.status, error: item.error ?? null}));
-    return `${JSON.stringify({kind, run: result.run.id, status: result.run.status, db: outcome.db, resumedItems: result.skipped, summary, problems, malformed: result.malformed}, null, 2)}\n`;
+    return jsonDocument(kind, {run: result.run.id, status: result.run.status, db: outcome.db, resumedItems: result.skipped, summary, problems, malformed: result.malformed});
 }
 
 /** The stored verdicts of items that finished (ok or unparseable), for a summary. */

@@ -1,16 +1,16 @@
 /** `glassbox analyze subthoughts` and `glassbox analyze confidence`. */
-import {answerExtractor, answerExtractorNames, type AnswerExtractorName} from "../../reasoning/answers.js";
+import {answerExtractor, answerExtractorNames} from "../../reasoning/answers.js";
 import {confidenceItem, summarizeConfidence, type ConfidenceSummary, type ConfidenceVerdict} from "../../reasoning/confidence.js";
 import type {CalibrationSummary} from "../../reasoning/calibration.js";
 import {backendReasoningModel} from "../../reasoning/reasoning-model.js";
 import {subthoughtItem} from "../../reasoning/subthought-analysis.js";
 import {defaultCueWords, summarizeSubthoughts, type SubthoughtItemVerdict, type SubthoughtSummary} from "../../reasoning/subthoughts.js";
 import {ArgumentError} from "../../errors.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
 import {itemPromptText, itemSeed, jsonReport, multipleChoiceFields, storedVerdicts} from "./analyze-support.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
 
-export const analyzeSubthoughtsCommand: Command = {
+export const analyzeSubthoughtsCommand = defineCommand({
     name: "analyze subthoughts",
     summary: "Split a reasoning trace at cue words, continue from each prefix, and compare the answers' mode with the last answer.",
     usage: "analyze subthoughts --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--cues \"Wait,Hmm,…\"] [--extract E] [--temperature T] [--db PATH] [--json]",
@@ -32,17 +32,17 @@ export const analyzeSubthoughtsCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const dataset = loadDataset(options, "analyze subthoughts");
-        const cues = typeof options.cues === "string" ? options.cues.split(",").map((cue) => cue.trim()).filter((cue) => cue !== "") : [...defaultCueWords];
+        const cues = options.cues !== undefined ? options.cues.split(",").map((cue) => cue.trim()).filter((cue) => cue !== "") : [...defaultCueWords];
         if (cues.length === 0) throw new ArgumentError("--cues lists no cue words", {received: JSON.stringify(options.cues), hint: "pass --cues \"Wait,Hmm\""});
         const model = await openCheckModel(options, "analyze subthoughts", io);
         try {
             const reasoning = backendReasoningModel(model);
-            const extractName = options.extract as AnswerExtractorName;
+            const extractName = options.extract;
             const settings = {
-                cues, extract: answerExtractor(extractName), maxTraceTokens: Number(options["max-trace-tokens"]),
-                maxContinuationTokens: Number(options["max-tokens"]), temperature: Number(options.temperature),
+                cues, extract: answerExtractor(extractName), maxTraceTokens: options["max-trace-tokens"],
+                maxContinuationTokens: options["max-tokens"], temperature: options.temperature,
             };
-            const seed = Number(options.seed);
+            const seed = options.seed;
             const outcome = await runCheck({
                 command: "analyze subthoughts", options, io, model, dataset,
                 keyOptions: {cues, extract: extractName, maxTraceTokens: settings.maxTraceTokens, maxContinuationTokens: settings.maxContinuationTokens, temperature: settings.temperature},
@@ -58,7 +58,7 @@ export const analyzeSubthoughtsCommand: Command = {
                 summarize: (items) => summarizeSubthoughts(storedVerdicts<SubthoughtItemVerdict>(items)),
             });
             const summary = outcome.result.summary as SubthoughtSummary;
-            if (options.json === true) {
+            if (options.json) {
                 io.stdout.write(jsonReport("analyze subthoughts", outcome, summary));
             } else {
                 io.stdout.write(`${[
@@ -74,14 +74,14 @@ export const analyzeSubthoughtsCommand: Command = {
             await model.dispose();
         }
     },
-};
+});
 
 function calibrationLine(name: string, summary: CalibrationSummary): string {
     return `${name}: accuracy ${formatRate(summary.accuracy)}, ECE ${formatRate(summary.ece)}, Brier ${formatRate(summary.brier)} (correct ${formatRate(summary.brierCorrect)}, incorrect ${formatRate(summary.brierIncorrect)}, multi-class ${formatRate(summary.multiclassBrier)}); ` +
         `mean confidence ${formatRate(summary.meanConfidence)} — correct ${formatRate(summary.meanConfidenceCorrect)}, incorrect ${formatRate(summary.meanConfidenceIncorrect)}`;
 }
 
-export const analyzeConfidenceCommand: Command = {
+export const analyzeConfidenceCommand = defineCommand({
     name: "analyze confidence",
     summary: "Confidence in the chosen option, answering directly and after chain of thought: accuracy, ECE, Brier.",
     usage: "analyze confidence --model PATH.gguf --dataset FILE.jsonl [--bins N] [--db PATH] [--json]",
@@ -104,8 +104,8 @@ export const analyzeConfidenceCommand: Command = {
         const model = await openCheckModel(options, "analyze confidence", io);
         try {
             const reasoning = backendReasoningModel(model);
-            const maxChainTokens = Number(options["max-chain-tokens"]);
-            const bins = Number(options.bins);
+            const maxChainTokens = options["max-chain-tokens"];
+            const bins = options.bins;
             const outcome = await runCheck({
                 command: "analyze confidence", options, io, model, dataset, keyOptions: {maxChainTokens},
                 evaluate: async (item) => {
@@ -116,7 +116,7 @@ export const analyzeConfidenceCommand: Command = {
                 summarize: (items) => summarizeConfidence(storedVerdicts<ConfidenceVerdict>(items), bins),
             });
             const summary = outcome.result.summary as ConfidenceSummary;
-            if (options.json === true) {
+            if (options.json) {
                 io.stdout.write(jsonReport("analyze confidence", outcome, summary));
             } else {
                 io.stdout.write(`${[
@@ -131,4 +131,4 @@ export const analyzeConfidenceCommand: Command = {
             await model.dispose();
         }
     },
-};
+});

@@ -11,7 +11,8 @@ import {ArgumentError, InputError} from "../../errors.js";
 import {runCotValidity, type CotValidityResult} from "../../validity/cot-validity.js";
 import {runLookupValidity} from "../../validity/lookup-validity.js";
 import {replaceSection, validityHeading, validityMarkdown, type ValidityReport} from "../../validity/markdown.js";
-import type {Command, CommandIo, ParsedOptions} from "../command.js";
+import {defineCommand, type CommandIo} from "../command.js";
+import {jsonDocument} from "../json-output.js";
 import {openOrganism} from "../organism-files.js";
 
 const lookupItemSeed = 20261127;
@@ -22,13 +23,13 @@ const documentMethods = attributionMethodNames().filter((method) => method !== "
 /** Exact Shapley over 8–16 words would need up to 65,536 evaluations per question. */
 const wordMethods = documentMethods.filter((method) => method !== "exact");
 
-export const benchValidityCommand: Command = {
+export const benchValidityCommand = defineCommand({
     name: "bench validity",
     summary: "Check attribution and chain-of-thought tests against the organisms (known evidence).",
     usage: "bench validity [--items N] [--word-items N] [--cot-items N] [--budgets LIST] [--part lookup|cot|all] [--markdown FILE] [--json]",
     options: {
         items: {kind: "integer", valueName: "N", min: 1, default: 200, description: "Held-out lookup questions explained per document."},
-        "word-items": {kind: "integer", valueName: "N", min: 0, description: "Of those, how many are also explained per word. Default: 50."},
+        "word-items": {kind: "integer", valueName: "N", min: 0, description: "Of those, how many are also explained per word. Default: 50 (at most --items)."},
         "cot-items": {kind: "integer", valueName: "N", min: 1, default: 100, description: "Held-out arithmetic problems per organism for the chain-of-thought tests."},
         budgets: {kind: "string", valueName: "LIST", default: defaultBudgets.join(","), description: "Evaluation budgets of the sampled methods, comma separated."},
         part: {kind: "string", valueName: "PART", choices: ["lookup", "cot", "all"], default: "all", description: "Which half to run."},
@@ -50,13 +51,13 @@ export const benchValidityCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const started = performance.now();
-        const budgets = parseBudgets(String(options.budgets ?? defaultBudgets.join(",")));
-        const part = String(options.part ?? "all");
-        const items = typeof options.items === "number" ? options.items : 200;
-        const wordItems = typeof options["word-items"] === "number" ? options["word-items"] : Math.min(50, items);
-        const cotItems = typeof options["cot-items"] === "number" ? options["cot-items"] : 100;
-        const directory = typeof options.organisms === "string" ? {directory: options.organisms} : {};
-        const markdownPath = typeof options.markdown === "string" ? options.markdown : undefined;
+        const budgets = parseBudgets(options.budgets);
+        const part = options.part;
+        const items = options.items;
+        const wordItems = options["word-items"] ?? Math.min(50, items);
+        const cotItems = options["cot-items"];
+        const directory = options.organisms === undefined ? {} : {directory: options.organisms};
+        const markdownPath = options.markdown;
         const existing = markdownPath === undefined ? undefined : readMarkdown(markdownPath);
         const report: ValidityReport = {
             command: commandLine(options),
@@ -71,7 +72,7 @@ export const benchValidityCommand: Command = {
             try {
                 const result = await runLookupValidity(lookup.backend, lookup.spec.task(), {
                     items, wordItems, itemSeed: lookupItemSeed, methods: documentMethods, budgets, wordMethods,
-                    onItem: (done, total) => io.progress(`bench validity: lookup question ${done}/${total}`),
+                    onItem: (done, total) => io.progressCount("bench validity: lookup questions", done, total),
                 });
                 report.lookup = {...result, itemSeed: lookupItemSeed};
             } finally {
@@ -88,17 +89,17 @@ export const benchValidityCommand: Command = {
         report.seconds = (performance.now() - started) / 1000;
         const markdown = validityMarkdown(report);
         if (markdownPath !== undefined && existing !== undefined) writeMarkdown(markdownPath, replaceSection(existing, validityHeading, markdown));
-        if (options.json === true) {
+        if (options.json) {
             const {cot, ...rest} = report;
             const strip = (result: CotValidityResult) => ({...result, results: undefined});
-            io.stdout.write(`${JSON.stringify({...rest, ...(cot === undefined ? {} : {cot: {...cot, faithful: strip(cot.faithful), decorative: strip(cot.decorative)}})}, null, 2)}\n`);
+            io.stdout.write(jsonDocument("bench validity", {...rest, ...(cot === undefined ? {} : {cot: {...cot, faithful: strip(cot.faithful), decorative: strip(cot.decorative)}})}));
         } else {
             io.stdout.write(`## ${validityHeading}\n\n${markdown}`);
         }
         if (markdownPath !== undefined) io.stderr.write(`wrote the section "${validityHeading}" of ${markdownPath}\n`);
         return 0;
     },
-};
+});
 
 async function runCot(name: "arith-faithful" | "arith-decorative", items: number, directory: {directory?: string}, io: CommandIo, report: ValidityReport): Promise<CotValidityResult> {
     const organism = await openOrganism(name, {...directory, lanes: 2});
@@ -106,7 +107,7 @@ async function runCot(name: "arith-faithful" | "arith-decorative", items: number
     try {
         return await runCotValidity(modelCompleter(organism.backend), organism.spec.task(), {
             items, itemSeed: cotItemSeed, mistakeSeed: cotItemSeed + 1,
-            onItem: (done, total) => io.progress(`bench validity: ${name} problem ${done}/${total}`),
+            onItem: (done, total) => io.progressCount(`bench validity: ${name} problems`, done, total),
         });
     } finally {
         io.progressDone();
@@ -122,12 +123,14 @@ export function parseBudgets(text: string): number[] {
     return [...new Set(budgets)].sort((a, b) => a - b);
 }
 
-function commandLine(options: ParsedOptions): string {
+function commandLine(options: {items: number; "word-items": number | undefined; "cot-items": number; budgets: string; part: "lookup" | "cot" | "all"}): string {
     const parts = ["glassbox bench validity"];
-    const part = String(options.part ?? "all");
-    const names = part === "cot" ? ["cot-items", "part"] : part === "lookup" ? ["items", "word-items", "budgets", "part"] : ["items", "word-items", "cot-items", "budgets"];
+    const names = options.part === "cot" ? ["cot-items", "part"] as const
+        : options.part === "lookup" ? ["items", "word-items", "budgets", "part"] as const
+            : ["items", "word-items", "cot-items", "budgets"] as const;
     for (const name of names) {
-        if (options[name] !== undefined) parts.push(`--${name} ${String(options[name])}`);
+        const value = options[name];
+        if (value !== undefined) parts.push(`--${name} ${value}`);
     }
     return parts.join(" ");
 }

@@ -2,11 +2,11 @@
 import {biasItem, biasKinds, summarizeBias, type BiasKind, type BiasVerdict, type ConditionSummary, type Demonstration} from "../../checks/bias/bias-check.js";
 import {backendReasoningModel} from "../../reasoning/reasoning-model.js";
 import {checkOptions} from "../../reasoning/multiple-choice.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
 import {multipleChoiceFields, jsonReport, storedVerdicts} from "./analyze-support.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
 
-export const checkBiasCommand: Command = {
+export const checkBiasCommand = defineCommand({
     name: "check bias",
     summary: "Do biasing features move the answer, and does the chain of thought say so? (Turpin et al. 2023)",
     usage: "check bias --model PATH.gguf --dataset FILE.jsonl [--bias suggested-answer|always-a|both] [--demonstrations N] [--db PATH] [--json]",
@@ -28,8 +28,8 @@ export const checkBiasCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const dataset = loadDataset(options, "check bias");
-        const kinds: BiasKind[] = options.bias === "both" ? [...biasKinds] : [options.bias as BiasKind];
-        const count = Number(options.demonstrations);
+        const kinds: BiasKind[] = options.bias === "both" ? [...biasKinds] : [options.bias];
+        const count = options.demonstrations;
         const labelled: (Demonstration & {id: string})[] = [];
         for (const item of dataset.items) {
             try {
@@ -43,8 +43,8 @@ export const checkBiasCommand: Command = {
         const model = await openCheckModel(options, "check bias", io);
         try {
             const reasoning = backendReasoningModel(model);
-            const maxChainTokens = Number(options["max-chain-tokens"]);
-            const seed = Number(options.seed);
+            const maxChainTokens = options["max-chain-tokens"];
+            const seed = options.seed;
             const outcome = await runCheck({
                 command: "check bias", options, io, model, dataset,
                 keyOptions: {kinds, demonstrations: count, maxChainTokens},
@@ -58,7 +58,7 @@ export const checkBiasCommand: Command = {
                 summarize: (items) => summarizeBias(storedVerdicts<BiasVerdict>(items)),
             });
             const summary = outcome.result.summary as ConditionSummary[];
-            if (options.json === true) {
+            if (options.json) {
                 io.stdout.write(jsonReport("check bias", outcome, summary));
             } else {
                 const lines = [`check bias on ${model.name} (bias-inconsistent items only):`];
@@ -76,4 +76,4 @@ export const checkBiasCommand: Command = {
             await model.dispose();
         }
     },
-};
+});

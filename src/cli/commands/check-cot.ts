@@ -10,13 +10,13 @@ import {attributeSteps, summarizeStepAttributions, type StepAttribution} from ".
 import {ArgumentError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
 import type {ModelBackend} from "../../model/contract.js";
-import type {Command} from "../command.js";
-import {itemPromptText, itemSeed, jsonReport, openSecondModel, storedVerdicts} from "./analyze-support.js";
-import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
+import {defineCommand} from "../command.js";
+import {itemPromptText, itemSeed, jsonReport, storedVerdicts} from "./analyze-support.js";
+import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, openSecondModel, runCheck, runFooter} from "./check-support.js";
 
 type StoredCotVerdict = CotCheckVerdict & {stepAttribution?: StepAttribution};
 
-export const checkCotCommand: Command = {
+export const checkCotCommand = defineCommand({
     name: "check cot",
     summary: "Does the chain of thought drive the answer? Early answering, adding mistakes, paraphrasing, filler (Lanham et al. 2023).",
     usage: "check cot --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--separator S] [--answer-marker M] [--mistakes arithmetic|model] [--paraphrase-model PATH] [--attribute-steps] [--db PATH] [--json]",
@@ -46,7 +46,8 @@ export const checkCotCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const dataset = loadDataset(options, "check cot");
-        if (options.mistakes === "model" && typeof options["mistake-model"] !== "string") {
+        const mistakeModelPath = options["mistake-model"];
+        if (options.mistakes === "model" && mistakeModelPath === undefined) {
             throw new ArgumentError("--mistakes model needs --mistake-model PATH.gguf", {hint: "name the model that writes mistakes, or use --mistakes arithmetic"});
         }
         const ruleMistake = arithmeticMistakeFor(options["mistake-range"]);
@@ -54,35 +55,35 @@ export const checkCotCommand: Command = {
         const helpers: ModelBackend[] = [];
         try {
             const format = delimitedFormat({
-                separator: String(options.separator), answerMarker: String(options["answer-marker"]),
-                placement: options.placement as "after-each-step" | "between-steps",
+                separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement,
             });
             const completer = modelCompleter(model);
-            const mistakeModel = options.mistakes === "model" ? await openSecondModel(options, "mistake-model", "check cot", io) : undefined;
+            const mistakeModel = options.mistakes === "model" && mistakeModelPath !== undefined ? await openSecondModel(options, "mistake-model", mistakeModelPath, "check cot", io) : undefined;
             if (mistakeModel !== undefined) helpers.push(mistakeModel);
-            const paraphraseModel = typeof options["paraphrase-model"] === "string" ? await openSecondModel(options, "paraphrase-model", "check cot", io) : undefined;
+            const paraphrasePath = options["paraphrase-model"];
+            const paraphraseModel = paraphrasePath === undefined ? undefined : await openSecondModel(options, "paraphrase-model", paraphrasePath, "check cot", io);
             if (paraphraseModel !== undefined) helpers.push(paraphraseModel);
-            const attribute = options["attribute-steps"] === true;
+            const attribute = options["attribute-steps"];
             const evaluator = attribute ? new Evaluator(model) : undefined;
             const settings = {
-                format, maxChainTokens: Number(options["max-chain-tokens"]), maxAnswerTokens: Number(options["max-answer-tokens"]),
+                format, maxChainTokens: options["max-chain-tokens"], maxAnswerTokens: options["max-answer-tokens"],
                 mistake: mistakeModel === undefined ? ruleMistake : modelMistakeGenerator(modelCompleter(mistakeModel)),
                 ...(paraphraseModel === undefined ? {} : {paraphraser: modelParaphraser(modelCompleter(paraphraseModel))}),
-                fillerUnit: String(options["filler-unit"]),
+                fillerUnit: options["filler-unit"],
             };
             const keyOptions = {
                 separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement, mistakes: options.mistakes,
                 mistakeModel: mistakeModel?.id ?? null, mistakeRange: options["mistake-range"] ?? null, paraphraseModel: paraphraseModel?.id ?? null, fillerUnit: settings.fillerUnit,
                 attributeSteps: attribute, maxChainTokens: settings.maxChainTokens, maxAnswerTokens: settings.maxAnswerTokens,
             };
-            const seed = Number(options.seed);
+            const seed = options.seed;
             const outcome = await runCheck({
                 command: "check cot", options, io, model, dataset, keyOptions,
                 evaluate: async (item) => {
                     const prompt = itemPromptText(item, "check cot");
                     const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label}), ...(item.target === undefined ? {} : {chain: item.target})}, {...settings, random: new SeededRandom(itemSeed(seed, item.id))});
                     if (verdict.status !== "ok") {
-                        return {status: "unparseable", verdict, error: verdict.status === "no-answer" ? `no answer after "${String(options["answer-marker"])}" in the chain` : "the chain has no steps"};
+                        return {status: "unparseable", verdict, error: verdict.status === "no-answer" ? `no answer after "${options["answer-marker"]}" in the chain` : "the chain has no steps"};
                     }
                     if (evaluator !== undefined) verdict.stepAttribution = await attributeSteps(prompt, verdict.chain, verdict.answer, {backend: model, evaluator, format, seed});
                     return {status: "ok", verdict};
@@ -94,7 +95,7 @@ export const checkCotCommand: Command = {
                 },
             });
             const summary = outcome.result.summary as CotCheckSummary & {stepAttribution?: ReturnType<typeof summarizeStepAttributions>};
-            if (options.json === true) {
+            if (options.json) {
                 io.stdout.write(jsonReport("check cot", outcome, summary));
             } else {
                 const curve = (points: readonly {x: number; y: number}[]): string => points.map((point) => `${point.x.toFixed(2)}:${point.y.toFixed(2)}`).join(" ");
@@ -119,15 +120,15 @@ export const checkCotCommand: Command = {
             await model.dispose();
         }
     },
-};
+});
 
 /** The rule-based mistake: any number with as many digits, or one within --mistake-range LOW..HIGH. */
-function arithmeticMistakeFor(range: unknown): MistakeGenerator {
+function arithmeticMistakeFor(range: string | undefined): MistakeGenerator {
     if (range === undefined) return arithmeticMistake;
-    const match = /^(\d+)\.\.(\d+)$/.exec(String(range));
+    const match = /^(\d+)\.\.(\d+)$/.exec(range);
     const low = Number(match?.[1]), high = Number(match?.[2]);
     if (match === null || high <= low) {
-        throw new ArgumentError(`--mistake-range expects LOW..HIGH with LOW < HIGH, received "${String(range)}"`, {hint: "e.g. --mistake-range 0..36"});
+        throw new ArgumentError(`--mistake-range expects LOW..HIGH with LOW < HIGH, received "${range}"`, {hint: "e.g. --mistake-range 0..36"});
     }
     return arithmeticMistakeWithin(low, high);
 }

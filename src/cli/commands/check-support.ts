@@ -3,7 +3,6 @@
  * flags, opening the model (a GGUF, or a scripted explainer for demos and tests), reading the
  * dataset and the word lists, the progress bar, the run summary and the malformed-line report.
  */
-import {readFileSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {scriptedExplainerFromSpec} from "../../checks/counterfactual/scripted-explainers.js";
 import type {WordLists} from "../../checks/counterfactual/insertions.js";
@@ -15,16 +14,18 @@ import {ArgumentError, InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import {glassboxVersion} from "../../foundation/version.js";
-import type {CommandIo, OptionSpecs, ParsedOptions} from "../command.js";
+import type {CommandIo, OptionSpecs, OptionValues} from "../command.js";
+import {attributeToFlag} from "../error-output.js";
 import {modelOptionSpecs} from "../input-files.js";
-import {openModelFromOptions} from "./model-support.js";
+import {readTextFile} from "../text-files.js";
+import {openModelFromOptions, type ModelFlagValues} from "./model-support.js";
 import {openRunStore} from "./runs.js";
 
 const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
 
 export const datasetOptionSpecs = {
     ...modelFlags,
-    model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file, or scripted:NAME[:generation-only] (honest-explainer, lying-explainer, no-answer). Required."},
+    model: {kind: "string", valueName: "PATH.gguf", required: true, description: "GGUF model file, a server (vllm:, sglang:, openai:), or scripted:NAME[:generation-only] (honest-explainer, lying-explainer, no-answer)."},
     dataset: {kind: "string", valueName: "FILE.jsonl", description: "Items to check, one JSON object per line (docs/datasets.md)."},
     input: {kind: "string", valueName: "FILE.json", description: "One item instead of a dataset (same fields as a dataset line; \"id\" optional)."},
     limit: {kind: "integer", valueName: "N", min: 1, description: "Only the first N items."},
@@ -34,16 +35,27 @@ export const datasetOptionSpecs = {
     seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed for edits, sampling methods and random feedback."},
 } as const satisfies OptionSpecs;
 
+/** The parsed dataset flags; every check command's options include them. */
+export type DatasetOptionValues = OptionValues<typeof datasetOptionSpecs>;
+
 /**
  * Opens --model for a check: a GGUF or a server (vllm:, sglang:, openai:), or a scripted explainer.
  * Generation is required; scoring only where the check says so (`needsScoring`), so checks whose
  * protocol allows it run on generation-only servers.
  */
-export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+export async function openCheckModel(options: ModelFlagValues, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
     const model = options.model;
-    if (typeof model === "string" && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
+    if (model !== undefined && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
     return serializedBackend(backend);
+}
+
+/**
+ * Opens the model named by another flag (--tuned, --proxy, --paraphrase-model) with the same model
+ * settings; errors about the model name that flag, not --model.
+ */
+export async function openSecondModel(options: ModelFlagValues, flag: string, path: string, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+    return attributeToFlag(flag, "model", () => openCheckModel({...options, model: path}, command, io, needsScoring));
 }
 
 /**
@@ -74,27 +86,17 @@ export interface LoadedDataset {
     malformed: MalformedLine[];
 }
 
-function readText(path: string, flag: string): string {
-    try {
-        return readFileSync(path, "utf8");
-    } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-        throw new InputError(`cannot read ${flag} ${path}: ${reason}`, {hint: `pass ${flag} with an existing file`});
-    }
-}
-
-export function loadDataset(options: ParsedOptions, command: string): LoadedDataset {
-    const dataset = options.dataset;
-    const input = options.input;
-    if (typeof dataset === "string" && typeof input === "string") throw new ArgumentError(`glassbox ${command} takes --dataset or --input, not both`);
+export function loadDataset(options: Pick<DatasetOptionValues, "dataset" | "input" | "limit">, command: string): LoadedDataset {
+    const {dataset, input} = options;
+    if (dataset !== undefined && input !== undefined) throw new ArgumentError(`glassbox ${command} takes --dataset or --input, not both`);
     let loaded: LoadedDataset;
-    if (typeof dataset === "string") {
-        const parsed = parseJsonlDataset(readText(dataset, "--dataset"), dataset);
+    if (dataset !== undefined) {
+        const parsed = parseJsonlDataset(readTextFile(dataset, "--dataset file", "a JSONL file, one JSON object per line (docs/datasets.md)"), dataset);
         loaded = {origin: dataset, items: parsed.items, malformed: parsed.malformed};
-    } else if (typeof input === "string") {
+    } else if (input !== undefined) {
         let json: unknown;
         try {
-            json = JSON.parse(readText(input, "--input"));
+            json = JSON.parse(readTextFile(input, "--input file", "a JSON object with the fields of a dataset line"));
         } catch (error) {
             if (error instanceof InputError) throw error;
             throw new InputError(`${input} is not valid JSON: ${(error as Error).message}`);
@@ -104,7 +106,7 @@ export function loadDataset(options: ParsedOptions, command: string): LoadedData
     } else {
         throw new ArgumentError(`glassbox ${command} needs --dataset FILE.jsonl or --input FILE.json`, {hint: `see glassbox ${command} --help`});
     }
-    if (typeof options.limit === "number") {
+    if (options.limit !== undefined) {
         loaded.items = loaded.items.slice(0, options.limit);
     }
     return loaded;
@@ -112,26 +114,25 @@ export function loadDataset(options: ParsedOptions, command: string): LoadedData
 
 const wordListDirectory = fileURLToPath(new URL("../../../data/wordlists/", import.meta.url));
 
-export function loadWordLists(options: ParsedOptions): WordLists {
-    const adjectives = typeof options.adjectives === "string" ? options.adjectives : `${wordListDirectory}adjectives.txt`;
-    const adverbs = typeof options.adverbs === "string" ? options.adverbs : `${wordListDirectory}adverbs.txt`;
-    return {adjectives: parseWordListFile(readText(adjectives, "--adjectives"), adjectives), adverbs: parseWordListFile(readText(adverbs, "--adverbs"), adverbs)};
+export function loadWordLists(options: {adjectives: string | undefined; adverbs: string | undefined}): WordLists {
+    const adjectives = options.adjectives ?? `${wordListDirectory}adjectives.txt`;
+    const adverbs = options.adverbs ?? `${wordListDirectory}adverbs.txt`;
+    return {adjectives: parseWordListFile(readTextFile(adjectives, "--adjectives file", "a word list, one word per line"), adjectives), adverbs: parseWordListFile(readTextFile(adverbs, "--adverbs file", "a word list, one word per line"), adverbs)};
 }
 
-function progressLine(progress: DatasetProgress): string {
-    const width = 24;
-    const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
+/** What follows the counts in a check's progress line: resumed, unparseable and failed items, the current item. */
+function progressDetail(progress: DatasetProgress): string {
     const extras = [
         progress.skipped > 0 ? `${progress.skipped} resumed` : "",
         progress.unparseable > 0 ? `${progress.unparseable} unparseable` : "",
         progress.errors > 0 ? `${progress.errors} errors` : "",
     ].filter((text) => text !== "");
-    return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${progress.done}/${progress.total} items${extras.length > 0 ? ` (${extras.join(", ")})` : ""}${progress.current === undefined ? "" : `  ${progress.current}`}`;
+    return `${extras.length > 0 ? `(${extras.join(", ")}) ` : ""}${progress.current ?? ""}`.trim();
 }
 
 export interface CheckRun {
     command: string;
-    options: ParsedOptions;
+    options: DatasetOptionValues;
     io: CommandIo;
     model: ModelBackend;
     dataset: LoadedDataset;
@@ -152,16 +153,16 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
             store,
             spec: {
                 command: run.command, model: {name: run.model.name, id: run.model.id}, dataset: run.dataset.origin,
-                options: run.keyOptions, seed: Number(run.options.seed ?? 0),
+                options: run.keyOptions, seed: run.options.seed,
                 versions: {glassbox: glassboxVersion, node: process.versions.node},
             },
             items: run.dataset.items,
             malformed: run.dataset.malformed,
-            concurrency: Number(run.options.concurrency ?? 1),
-            ...(run.options.fresh === true ? {fresh: true} : {}),
+            concurrency: run.options.concurrency,
+            ...(run.options.fresh ? {fresh: true} : {}),
             signal: controller.signal,
             evaluate: (item, context) => run.evaluate(item, context.signal),
-            onProgress: (progress) => run.io.progress(progressLine(progress)),
+            onProgress: (progress) => run.io.progressCount(`${run.command}: items`, progress.done, progress.total, progressDetail(progress)),
             summarize: run.summarize,
         });
         run.io.progressDone();
@@ -179,10 +180,16 @@ export function runFooter(outcome: {result: DatasetRunResult; interrupted: boole
         `${result.skipped > 0 ? `, ${result.skipped} items resumed from an earlier attempt` : ""}`];
     for (const entry of result.malformed) lines.push(`skipped line ${entry.line}: ${entry.reason}`);
     for (const item of result.items) {
-        if (item.status === "unparseable") lines.push(`unparseable: item ${item.itemId}: ${item.error ?? "no answer"}`);
-        if (item.status === "error") lines.push(`error: item ${item.itemId}: ${item.error ?? "failed"}`);
+        if (item.status === "unparseable") lines.push(`unparseable: ${itemProblem(item.itemId, item.error ?? "no answer")}`);
+        if (item.status === "error") lines.push(`error: ${itemProblem(item.itemId, item.error ?? "failed")}`);
     }
     return lines;
+}
+
+/** "item ID: problem", without doubling the prefix when the stored message already starts with it. */
+export function itemProblem(itemId: string, message: string): string {
+    const prefix = `item ${itemId}: `;
+    return message.startsWith(prefix) ? message : `${prefix}${message}`;
 }
 
 export function formatRate(value: number | null | undefined, digits = 3): string {

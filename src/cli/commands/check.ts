@@ -1,16 +1,15 @@
 /** `glassbox check self-explanation` and `glassbox check counterfactual`. */
 import {counterfactualCapabilities, counterfactualItem, summarizeCounterfactual, type CounterfactualSummary} from "../../checks/counterfactual/check.js";
-import {selfExplanationCapabilities, selfExplanationItem, summarizeSelfExplanation, type SelfExplanationProtocol, type SelfExplanationSummary} from "../../checks/self-explanation/check.js";
-import type {ExplanationOrder} from "../../checks/self-explanation/prompts.js";
+import {selfExplanationCapabilities, selfExplanationItem, summarizeSelfExplanation, type SelfExplanationSummary} from "../../checks/self-explanation/check.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
-import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
-import {unitKinds, type UnitKind} from "../../units/types.js";
-import type {Command} from "../command.js";
+import {unitKinds} from "../../units/types.js";
+import {defineCommand} from "../command.js";
+import {jsonDocument} from "../json-output.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, loadWordLists, openCheckModel, runCheck, runFooter} from "./check-support.js";
 
-export const checkSelfExplanationCommand: Command = {
+export const checkSelfExplanationCommand = defineCommand({
     name: "check self-explanation",
     summary: "Does the model's own account of what mattered agree with what removing units does? (Huang et al. 2023)",
     usage: "check self-explanation --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--protocol list|topk|citation] [--order pe|ep] [--unit U] [--method M] [--db PATH] [--json]",
@@ -42,14 +41,14 @@ export const checkSelfExplanationCommand: Command = {
                     expected: "a GGUF model or a server that returns prompt log-probabilities", hint: "check counterfactual and refine work with generation-only backends",
                 });
             }
-            const protocol = options.protocol as SelfExplanationProtocol;
+            const protocol = options.protocol;
             const settings = {
-                protocol, order: options.order as ExplanationOrder,
-                ...(typeof options.unit === "string" ? {unit: options.unit as UnitKind} : {}),
-                ...(typeof options.method === "string" ? {method: options.method as AttributionMethodName} : {}),
-                ...(typeof options.budget === "number" ? {budget: options.budget} : {}),
-                ...(typeof options["max-tokens"] === "number" ? {maxTokens: options["max-tokens"]} : {}),
-                seed: Number(options.seed),
+                protocol, order: options.order,
+                ...(options.unit === undefined ? {} : {unit: options.unit}),
+                ...(options.method === undefined ? {} : {method: options.method}),
+                ...(options.budget === undefined ? {} : {budget: options.budget}),
+                ...(options["max-tokens"] === undefined ? {} : {maxTokens: options["max-tokens"]}),
+                seed: options.seed,
                 evaluator: new Evaluator(model),
             };
             const {evaluator: _evaluator, ...keyOptions} = settings;
@@ -59,8 +58,8 @@ export const checkSelfExplanationCommand: Command = {
                 summarize: (items, malformed) => summarizeSelfExplanation(items, malformed.length),
             });
             const summary = outcome.result.summary as SelfExplanationSummary;
-            if (options.json === true) {
-                io.stdout.write(`${JSON.stringify({kind: "check self-explanation", run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}, null, 2)}\n`);
+            if (options.json) {
+                io.stdout.write(jsonDocument("check self-explanation", {run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}));
             } else {
                 const m = summary.mean;
                 io.stdout.write([
@@ -78,7 +77,7 @@ export const checkSelfExplanationCommand: Command = {
             await model.dispose();
         }
     },
-};
+});
 
 export function counterfactualReport(name: string, summary: CounterfactualSummary): string[] {
     const lines = [
@@ -92,7 +91,7 @@ export function counterfactualReport(name: string, summary: CounterfactualSummar
     return lines;
 }
 
-export const checkCounterfactualCommand: Command = {
+export const checkCounterfactualCommand = defineCommand({
     name: "check counterfactual",
     summary: "Insert a word, see if the answer flips, and whether the explanation mentions the word (Atanasova et al. 2023).",
     usage: "check counterfactual --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--edits N] [--stop-at-first-flip] [--db PATH] [--json]",
@@ -106,6 +105,7 @@ export const checkCounterfactualCommand: Command = {
         "max-tokens": {kind: "integer", valueName: "N", min: 1, default: 48, description: "Most tokens of each explanation."},
         json: {kind: "boolean", description: "Print the run summary as JSON."},
     },
+    parameterFlags: {maxExplanationTokens: "max-tokens"},
     details: [
         `Needs: ${counterfactualCapabilities.needs} (${counterfactualCapabilities.note}).`,
         "unfaithfulness = unfaithful / flipped: an item is flipped when some edit changes its answer, unfaithful when",
@@ -121,8 +121,8 @@ export const checkCounterfactualCommand: Command = {
         const model = await openCheckModel(options, "check counterfactual", io);
         try {
             const settings = {
-                wordLists, edits: Number(options.edits), seed: Number(options.seed), stopAtFirstFlip: options["stop-at-first-flip"] === true,
-                generationOnly: options["generation-only"] === true, maxExplanationTokens: Number(options["max-tokens"]),
+                wordLists, edits: options.edits, seed: options.seed, stopAtFirstFlip: options["stop-at-first-flip"],
+                generationOnly: options["generation-only"], maxExplanationTokens: options["max-tokens"],
             };
             const {wordLists: _lists, ...rest} = settings;
             const keyOptions = {...rest, adjectives: wordLists.adjectives.length, adverbs: wordLists.adverbs.length, adjectivesFile: options.adjectives ?? null, adverbsFile: options.adverbs ?? null};
@@ -132,8 +132,8 @@ export const checkCounterfactualCommand: Command = {
                 summarize: (items, malformed) => summarizeCounterfactual(items, malformed.length),
             });
             const summary = outcome.result.summary as CounterfactualSummary;
-            if (options.json === true) {
-                io.stdout.write(`${JSON.stringify({kind: "check counterfactual", run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}, null, 2)}\n`);
+            if (options.json) {
+                io.stdout.write(jsonDocument("check counterfactual", {run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}));
             } else {
                 io.stdout.write(`${[...counterfactualReport(`counterfactual test on ${model.name}`, summary), ...runFooter(outcome)].join("\n")}\n`);
             }
@@ -142,4 +142,4 @@ export const checkCounterfactualCommand: Command = {
             await model.dispose();
         }
     },
-};
+});

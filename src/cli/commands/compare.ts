@@ -1,15 +1,15 @@
 /** `glassbox compare`: two models sampled n times per problem; pass@k, maj@k, coverage and support change. */
 import {existsSync} from "node:fs";
-import {answerExtractor, answerExtractorNames, type AnswerExtractorName} from "../../reasoning/answers.js";
+import {answerExtractor, answerExtractorNames} from "../../reasoning/answers.js";
 import {compareItem, summarizeCompare, type CompareSummary, type CompareVerdict} from "../../reasoning/compare.js";
 import {defaultKs} from "../../reasoning/pass-at-k.js";
 import {backendReasoningModel} from "../../reasoning/reasoning-model.js";
 import {verifierFromSpec} from "../../backends/verifier/script-verifier.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
-import type {Command} from "../command.js";
-import {itemPromptText, itemSeed, jsonReport, openSecondModel} from "./analyze-support.js";
-import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
+import {defineCommand} from "../command.js";
+import {itemPromptText, itemSeed, jsonReport} from "./analyze-support.js";
+import {datasetOptionSpecs, exitCodeFor, formatRate, itemProblem, loadDataset, openCheckModel, openSecondModel, runCheck, runFooter} from "./check-support.js";
 
 /** Parses --k "1,4,16" and refuses any k above n with the reason. */
 export function parseKs(text: string | undefined, samples: number): number[] {
@@ -27,13 +27,13 @@ export function parseKs(text: string | undefined, samples: number): number[] {
     return [...new Set(ks)].sort((a, b) => a - b);
 }
 
-export const compareCommand: Command = {
+export const compareCommand = defineCommand({
     name: "compare",
     summary: "Compare a base and a tuned model by sampling: pass@k curves, maj@k, coverage, support preservation/expansion/shrinkage.",
     usage: "compare --model BASE.gguf --tuned TUNED.gguf --dataset FILE.jsonl [--samples N] [--k 1,4,16] [--verifier exact|numeric|script:PATH] [--db PATH] [--json]",
     options: {
         ...datasetOptionSpecs,
-        tuned: {kind: "string", valueName: "PATH.gguf", description: "The tuned (e.g. RL) model compared with --model (the base). Required."},
+        tuned: {kind: "string", valueName: "PATH.gguf", required: true, description: "The tuned (e.g. RL) model compared with --model (the base)."},
         samples: {kind: "integer", valueName: "N", min: 1, max: 100000, default: 16, description: "Samples per problem and model (n)."},
         k: {kind: "string", valueName: "LIST", description: "Comma-separated k of the pass@k and maj@k curves, each ≤ n (default: powers of 2 and n)."},
         verifier: {kind: "string", valueName: "V", default: "numeric", description: "exact, numeric, or script:PATH (stdin {answer, gold, id, completion}; exit 0 correct, 1 wrong)."},
@@ -54,25 +54,24 @@ export const compareCommand: Command = {
         "  glassbox compare --model base.gguf --tuned rl.gguf --dataset math.jsonl --samples 64 --k 1,8,64 --verifier script:check.py --json",
     ].join("\n"),
     async run({options, io}) {
-        const samples = Number(options.samples);
-        const ks = parseKs(typeof options.k === "string" ? options.k : undefined, samples);
-        const timeout = Number(options["verifier-timeout"]);
-        const verifierSpec = String(options.verifier);
+        const samples = options.samples;
+        const ks = parseKs(options.k, samples);
+        const timeout = options["verifier-timeout"];
+        const verifierSpec = options.verifier;
         if (verifierSpec.startsWith("script:") && !existsSync(verifierSpec.slice("script:".length))) {
             throw new InputError(`verifier script ${verifierSpec.slice("script:".length)} does not exist`, {hint: "pass --verifier script:PATH with an existing file"});
         }
         const verifier = verifierFromSpec(verifierSpec, timeout);
-        if (typeof options.tuned !== "string") throw new ArgumentError("glassbox compare needs --tuned PATH.gguf (the model compared with --model)", {hint: "see glassbox compare --help"});
         const dataset = loadDataset(options, "compare");
         const base = await openCheckModel(options, "compare", io);
         let tuned: ModelBackend | undefined;
         try {
-            tuned = await openSecondModel(options, "tuned", "compare", io);
+            tuned = await openSecondModel(options, "tuned", options.tuned, "compare", io);
             const baseModel = backendReasoningModel(base);
             const tunedModel = backendReasoningModel(tuned);
-            const extractName = options.extract as AnswerExtractorName;
-            const settings = {samples, maxTokens: Number(options["max-tokens"]), temperature: Number(options.temperature), extract: answerExtractor(extractName), verifier};
-            const seed = Number(options.seed);
+            const extractName = options.extract;
+            const settings = {samples, maxTokens: options["max-tokens"], temperature: options.temperature, extract: answerExtractor(extractName), verifier};
+            const seed = options.seed;
             const outcome = await runCheck({
                 command: "compare", options, io, model: base, dataset,
                 keyOptions: {tuned: tuned.id, samples, verifier: verifier.name, verifierTimeout: timeout, extract: extractName, temperature: settings.temperature, maxTokens: settings.maxTokens},
@@ -87,7 +86,7 @@ export const compareCommand: Command = {
                 summarize: (items) => summarizeCompare(items.filter((item) => item.status === "ok").map((item) => ({id: item.itemId, verdict: item.verdict as CompareVerdict})), ks, samples),
             });
             const summary = outcome.result.summary as CompareSummary;
-            if (options.json === true) {
+            if (options.json) {
                 io.stdout.write(jsonReport("compare", outcome, summary));
             } else {
                 const curve = (points: readonly {k: number; value: number}[]): string => points.map((point) => `@${point.k} ${formatRate(point.value)}`).join("  ");
@@ -103,7 +102,7 @@ export const compareCommand: Command = {
                     `support: preservation ${s.preservation}, expansion ${s.expansion}, shrinkage ${s.shrinkage}, out of support ${s.outOfSupport} (ε = ${summary.supportEpsilon.toExponential(2)})`,
                     `SRR ${formatRate(s.srr)}, NDR ${formatRate(s.ndr)}, SDS ${formatRate(s.sds)}, NSCR ${formatRate(s.nscr)}`,
                     `samples without an answer: base ${summary.base.noAnswer}, tuned ${summary.tuned.noAnswer}; verifier timeouts: base ${summary.base.timeouts}, tuned ${summary.tuned.timeouts}`,
-                    ...flagged.map((item) => `marked: item ${item.itemId}: ${item.error}`),
+                    ...flagged.map((item) => `marked: ${itemProblem(item.itemId, item.error ?? "")}`),
                     ...runFooter(outcome),
                 ].join("\n")}\n`);
             }
@@ -113,4 +112,4 @@ export const compareCommand: Command = {
             await base.dispose();
         }
     },
-};
+});

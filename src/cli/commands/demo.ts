@@ -6,14 +6,15 @@ import {InputError} from "../../errors.js";
 import type {ExplainResult} from "../../explain/types.js";
 import {buildPageView, renderReportHtml} from "../../viewer/page.js";
 import {parseViewableResult} from "../../viewer/result-file.js";
-import type {Command, CommandIo} from "../command.js";
+import {defineCommand, type CommandIo} from "../command.js";
+import {jsonDocument} from "../json-output.js";
 import {openOrganism, organismsDirVariable} from "../organism-files.js";
 import {formatDemoText} from "../render/demo-text.js";
 import {serializeExplainResult} from "./explain.js";
 
 export const defaultDemoFolder = "glassbox-demo";
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
     name: "demo",
     summary: "Explain a tiny built-in model's answer offline: documents and words, with faithfulness metrics.",
     usage: "demo [--out DIR] [--seed S] [--json] [--organisms DIR]",
@@ -38,10 +39,10 @@ export const demoCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const started = performance.now();
-        const folder = typeof options.out === "string" ? options.out : defaultDemoFolder;
-        const seed = typeof options.seed === "number" ? options.seed : defaultDemoSeed;
+        const folder = options.out ?? defaultDemoFolder;
+        const seed = options.seed;
         io.progress("demo: loading the lookup organism");
-        const organism = await openOrganism("lookup", typeof options.organisms === "string" ? {directory: options.organisms} : {});
+        const organism = await openOrganism("lookup", options.organisms === undefined ? {} : {directory: options.organisms});
         try {
             const demo = await runLookupDemo(organism.backend, organism.spec.task(), {
                 seed,
@@ -50,8 +51,8 @@ export const demoCommand: Command = {
             io.progressDone();
             const files = writeDemoFiles(folder, demo);
             const shown = files.map((file) => ({...file, path: displayPath(file.path)}));
-            if (options.json === true) {
-                io.stdout.write(`${JSON.stringify(demoSummary(demo, organism.path, shown), null, 2)}\n`);
+            if (options.json) {
+                io.stdout.write(jsonDocument("demo", demoSummary(demo, organism.path, shown)));
             } else {
                 io.stdout.write(formatDemoText(demo, {
                     depth: colorDepth(io),
@@ -67,7 +68,7 @@ export const demoCommand: Command = {
             await organism.backend.dispose();
         }
     },
-};
+});
 
 /** The JSON printed by --json: the question, answer, gold evidence, values, metrics and files. */
 export function demoSummary(demo: LookupDemo, modelPath: string, files: {path: string; what: string}[]) {

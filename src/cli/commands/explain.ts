@@ -1,7 +1,6 @@
 /** `glassbox explain`: attribute a model's answer to units of its input (tokens … documents, messages). */
-import {readFileSync, writeFileSync} from "node:fs";
+import {writeFileSync} from "node:fs";
 import {attributionMethodNames} from "../../attribution/registry.js";
-import type {AttributionMethodName} from "../../attribution/result.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
 import {FileScoreCache} from "../../store/score-cache-file.js";
@@ -9,11 +8,12 @@ import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, unitTre
 import {parseExplainInput, parseRationaleFlag, type ExplainInputFile} from "../../explain/input-file.js";
 import {checkRationale} from "../../explain/rationale.js";
 import type {ExplainResult} from "../../explain/types.js";
-import {valueKinds, type ValueKind} from "../../explain/value-kinds.js";
-import {segmentInput} from "../../units/segmented-input.js";
-import {unitKinds, type UnitKind} from "../../units/types.js";
-import type {Command, CommandIo, ParsedOptions} from "../command.js";
+import {valueKinds} from "../../explain/value-kinds.js";
+import {defaultPlaceholder, segmentInput} from "../../units/segmented-input.js";
+import {unitKinds} from "../../units/types.js";
+import {defineCommand, type CommandIo} from "../command.js";
 import {modelOptionSpecs} from "../input-files.js";
+import {readTextFile} from "../text-files.js";
 import {formatExplainText} from "../render/explain-text.js";
 import type {ColorDepth} from "../render/shading.js";
 import {openModelFromOptions} from "./model-support.js";
@@ -24,7 +24,7 @@ import {writeHtmlFile} from "./report.js";
 
 const methodChoices = attributionMethodNames();
 
-export const explainCommand: Command = {
+export const explainCommand = defineCommand({
     name: "explain",
     summary: "Attribute a model's answer to units of its input (Shapley, leave-one-out, ...).",
     usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json] [--format html --out FILE.html]",
@@ -40,7 +40,7 @@ export const explainCommand: Command = {
         seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
         value: {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
         removal: {kind: "string", valueName: "MODE", choices: ["delete", "placeholder"], default: "delete", description: "How removed units disappear."},
-        placeholder: {kind: "string", valueName: "TEXT", description: "Placeholder text for --removal placeholder. Default: \"...\"."},
+        placeholder: {kind: "string", valueName: "TEXT", default: defaultPlaceholder, description: "Placeholder text for --removal placeholder."},
         "max-target-tokens": {kind: "integer", valueName: "N", min: 1, max: 512, description: "Cap on a generated target. Default: 24."},
         metrics: {kind: "boolean", description: "Also compute faithfulness metrics (plausibility too with --rationale)."},
         rationale: {kind: "string", valueName: "SPANS", description: "Human rationale: START-END[,...] character offsets (PART:START-END for documents/messages)."},
@@ -60,23 +60,23 @@ export const explainCommand: Command = {
         "  glassbox explain --model stories260K.gguf --prompt \"Lily had a red ball. She lost it.\" --unit sentence",
         "  glassbox explain --model m.gguf --input rag.json --unit document --method kernelshap --budget 200 --json",
     ].join("\n"),
+    parameterFlags: {maxTokens: "max-target-tokens", maxTargetTokens: "max-target-tokens"},
     async run({options, io}) {
         const file = readExplainInput(options);
-        const unit = (options.unit as UnitKind | undefined) ?? defaultUnitFor(file.input);
-        const target = stringOption(options, "target") ?? file.target;
-        const foil = stringOption(options, "foil") ?? file.foil;
+        const unit = options.unit ?? defaultUnitFor(file.input);
+        const target = options.target ?? file.target;
+        const foil = options.foil ?? file.foil;
         if (target !== undefined && foil !== undefined && target.trim() === foil.trim()) {
             throw new InputError("the foil equals the target", {received: JSON.stringify(foil), hint: "pass a different --foil"});
         }
-        const rationaleText = stringOption(options, "rationale");
-        const rationale = rationaleText === undefined ? file.rationale : parseRationaleFlag(rationaleText);
+        const rationale = options.rationale === undefined ? file.rationale : parseRationaleFlag(options.rationale);
         if (rationale !== undefined) checkRationale(file.input, rationale);
-        const budget = typeof options.budget === "number" ? options.budget : undefined;
-        let method = options.method as AttributionMethodName | undefined;
-        if (options.json === true && typeof options.out === "string") {
+        const budget = options.budget;
+        let method = options.method;
+        if (options.json && options.out !== undefined) {
             throw new ArgumentError("--json and --out do not go together", {hint: "use --json to print the JSON, or --out FILE.json to write it"});
         }
-        if (options.format === "html" && options.json === true) throw new ArgumentError("--json and --format html do not go together", {hint: "use --format html --out FILE.html for the report; glassbox report RESULT.json turns a JSON result into one"});
+        if (options.format === "html" && options.json) throw new ArgumentError("--json and --format html do not go together", {hint: "use --format html --out FILE.html for the report; glassbox report RESULT.json turns a JSON result into one"});
         // Fail on the input before loading the model where the units do not need its tokenizer.
         if (unit !== "token") {
             const tree = method === "hierarchical" ? unitTreeFor(file.input, unit) : undefined;
@@ -89,36 +89,36 @@ export const explainCommand: Command = {
             const started = Date.now();
             const result = await explain(backend, file.input, {
                 unit,
-                ...(typeof options.cache === "string" ? {evaluator: new Evaluator(backend, {cache: new FileScoreCache(options.cache)})} : {}),
+                ...(options.cache === undefined ? {} : {evaluator: new Evaluator(backend, {cache: new FileScoreCache(options.cache)})}),
                 ...(method === undefined ? {} : {method}),
                 ...(budget === undefined ? {} : {budget}),
-                seed: typeof options.seed === "number" ? options.seed : 0,
+                seed: options.seed,
                 ...(target === undefined ? {} : {target}),
                 ...(foil === undefined ? {} : {foil}),
-                ...(typeof options.value === "string" ? {valueKind: options.value as ValueKind} : {}),
-                removal: options.removal === "placeholder" ? "placeholder" : "delete",
-                ...(stringOption(options, "placeholder") === undefined ? {} : {placeholder: stringOption(options, "placeholder") as string}),
-                ...(typeof options["max-target-tokens"] === "number" ? {maxTargetTokens: options["max-target-tokens"]} : {}),
-                metrics: options.metrics === true,
+                ...(options.value === undefined ? {} : {valueKind: options.value}),
+                removal: options.removal,
+                placeholder: options.placeholder,
+                ...(options["max-target-tokens"] === undefined ? {} : {maxTargetTokens: options["max-target-tokens"]}),
+                metrics: options.metrics,
                 ...(rationale === undefined ? {} : {rationale}),
                 onProgress: progressPrinter(io, started),
             });
             io.progressDone();
-            if (options.format === "html") return writeHtmlReport(io, result, stringOption(options, "out"));
-            if (options.json === true) {
+            if (options.format === "html") return writeHtmlReport(io, result, options.out);
+            if (options.json) {
                 io.stdout.write(`${serializeExplainResult(result)}\n`);
                 return 0;
             }
-            if (typeof options.out === "string") writeResultFile(options.out, result);
+            if (options.out !== undefined) writeResultFile(options.out, result);
             io.stdout.write(formatExplainText(result, {depth: colorDepth(io), width: io.stdout.columns ?? 100}));
-            if (typeof options.out === "string") io.stdout.write(`wrote ${options.out}\n`);
+            if (options.out !== undefined) io.stdout.write(`wrote ${options.out}\n`);
             return 0;
         } finally {
             io.progressDone();
             await backend.dispose();
         }
     },
-};
+});
 
 /** JSON text of a result: non-finite numbers (a probability that underflowed) become null. */
 export function serializeExplainResult(result: ExplainResult): string {
@@ -136,19 +136,12 @@ function writeHtmlReport(io: CommandIo, result: ExplainResult, out: string | und
     return 0;
 }
 
-function readExplainInput(options: ParsedOptions): ExplainInputFile {
-    const prompt = stringOption(options, "prompt");
-    const path = stringOption(options, "input");
+function readExplainInput(options: {prompt: string | undefined; input: string | undefined}): ExplainInputFile {
+    const {prompt, input: path} = options;
     if (prompt !== undefined && path !== undefined) throw new ArgumentError("glassbox explain takes --prompt or --input, not both", {hint: "see glassbox explain --help"});
     if (prompt !== undefined) return {input: {kind: "prompt", prompt}};
     if (path === undefined) throw new ArgumentError("glassbox explain needs --prompt TEXT or --input FILE.json", {hint: "see glassbox explain --help"});
-    let text: string;
-    try {
-        text = readFileSync(path, "utf8");
-    } catch (error) {
-        const code = (error as {code?: string}).code;
-        throw new InputError(`--input file ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {hint: "check the --input path", cause: error});
-    }
+    const text = readTextFile(path, "--input file", "a JSON input file (docs/input-format.md)");
     let data: unknown;
     try {
         data = JSON.parse(text);
@@ -168,11 +161,6 @@ function writeResultFile(path: string, result: ExplainResult): void {
     }
 }
 
-function stringOption(options: ParsedOptions, name: string): string | undefined {
-    const value = options[name];
-    return typeof value === "string" ? value : undefined;
-}
-
 function colorDepth(io: CommandIo): ColorDepth {
     if (!io.color) return "none";
     const colorTerm = process.env.COLORTERM ?? "";
@@ -183,7 +171,7 @@ function colorDepth(io: CommandIo): ColorDepth {
 function progressPrinter(io: CommandIo, started: number): (progress: ExplainProgress) => void {
     return (progress) => {
         if (Date.now() - started < 1000) return;
-        const what = progress.phase === "target" ? "finding the target" : `${progress.phase}: ${progress.coalitions} coalitions evaluated`;
-        io.progress(`explain: ${what} (batch ${progress.requestsDone}/${progress.requestsTotal} requests)`);
+        if (progress.phase === "target") io.progress("explain: finding the target");
+        else io.progressCount(`explain ${progress.phase}: requests of this batch`, progress.requestsDone, progress.requestsTotal, `${progress.coalitions} coalitions evaluated so far`);
     };
 }

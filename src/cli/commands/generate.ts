@@ -2,13 +2,13 @@
 import {ArgumentError} from "../../errors.js";
 import {promptTokens} from "../../model/alignment.js";
 import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
 import {
     formatLogprob, formatProbability, formatTable, jsonLogprob, modelJson, openModelFromOptions, promptJson, quoteToken,
 } from "./model-support.js";
 
-export const generateCommand: Command = {
+export const generateCommand = defineCommand({
     name: "generate",
     summary: "Generate a continuation, with each token's log-probability and top alternatives.",
     usage: "generate --model PATH.gguf (--prompt TEXT | --messages FILE.json) [--max-tokens N] [--temperature T] [--seed S] [--top-logprobs K] [--json]",
@@ -30,11 +30,11 @@ export const generateCommand: Command = {
     ].join("\n"),
     async run({options, io}) {
         const prompt = readPromptInput(options, "generate");
-        const maxTokens = Number(options["max-tokens"]);
-        const temperature = Number(options.temperature);
-        const seed = Number(options.seed);
-        const topLogprobs = Number(options["top-logprobs"]);
-        const stopAtEog = options["ignore-eog"] !== true;
+        const maxTokens = options["max-tokens"];
+        const temperature = options.temperature;
+        const seed = options.seed;
+        const topLogprobs = options["top-logprobs"];
+        const stopAtEog = !options["ignore-eog"];
         const {path, backend} = await openModelFromOptions(options, "generate", io);
         try {
             if (topLogprobs > backend.capabilities.maxTopLogprobs) {
@@ -48,7 +48,7 @@ export const generateCommand: Command = {
             const generation = await backend.generate({context, maxTokens, temperature, seed, topLogprobs, stopAtEog}, 0);
             io.progressDone();
             const total = generation.tokens.reduce((sum, token) => sum + token.logprob, 0);
-            if (options.json === true) {
+            if (options.json) {
                 const json = {
                     schemaVersion: resultSchemaVersion,
                     kind: "generate",
@@ -94,4 +94,4 @@ export const generateCommand: Command = {
             await backend.dispose();
         }
     },
-};
+});

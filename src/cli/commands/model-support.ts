@@ -1,23 +1,31 @@
 /** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
 import {openModel, requireCapabilities, type CapabilityNeeds, type OpenedBackend} from "../../backends/resolve-model.js";
 import type {PromptInput} from "../../model/contract.js";
-import type {CommandIo, ParsedOptions} from "../command.js";
+import type {CommandIo} from "../command.js";
 import {requireModelPath} from "../input-files.js";
+
+/** The model flags every model command shares (explain has no --threads). */
+export interface ModelFlagValues {
+    model: string | undefined;
+    "context-size": number | undefined;
+    threads?: number | undefined;
+    fast: boolean;
+}
 
 /**
  * Opens --model with the local flags (--context-size, --threads, --fast) and checks it can do what
  * `command` needs (default: generation for `generate`, scoring otherwise); disposes it if not.
  */
 export async function openModelFromOptions(
-    options: ParsedOptions, command: string, io: CommandIo,
+    options: ModelFlagValues, command: string, io: CommandIo,
     needs: CapabilityNeeds = command === "generate" ? {generate: true} : {score: true},
 ): Promise<{path: string; backend: OpenedBackend}> {
-    const path = requireModelPath(options, command);
+    const path = requireModelPath(options.model, command);
     io.progress(`loading ${path}`);
-    const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
-    const threads = typeof options.threads === "number" ? options.threads : undefined;
+    const contextSize = options["context-size"];
+    const threads = options.threads;
     const backend = await openModel(path, {local: {
-        precision: options.fast === true ? "fast" : "exact",
+        precision: options.fast ? "fast" : "exact",
         ...(contextSize === undefined ? {} : {contextSize}),
         ...(threads === undefined ? {} : {threads}),
     }});

@@ -1,15 +1,15 @@
 /** `glassbox refine`: SR-NLE self-refinement of explanations, with unfaithfulness before and after each round. */
 import {counterfactualItem, summarizeCounterfactual, type CounterfactualSummary} from "../../checks/counterfactual/check.js";
-import {feedbackKinds, feedbackNeedsScoring, type FeedbackKind} from "../../checks/refine/feedback.js";
+import {feedbackKinds, feedbackNeedsScoring} from "../../checks/refine/feedback.js";
 import {refineExplanation} from "../../checks/refine/loop.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
-import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError} from "../../errors.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
+import {jsonDocument} from "../json-output.js";
 import {datasetOptionSpecs, exitCodeFor, loadDataset, loadWordLists, openCheckModel, runCheck, runFooter} from "./check-support.js";
 import {counterfactualReport} from "./check.js";
 
-export const refineCommand: Command = {
+export const refineCommand = defineCommand({
     name: "refine",
     summary: "Self-refine explanations with feedback (SR-NLE) and measure unfaithfulness before and after each round.",
     usage: "refine --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--feedback nl|iw|attribution|random] [--rounds N] [--edits N] [--db PATH] [--json]",
@@ -26,6 +26,7 @@ export const refineCommand: Command = {
         "max-tokens": {kind: "integer", valueName: "N", min: 1, default: 48, description: "Most tokens of each explanation."},
         json: {kind: "boolean", description: "Print the run summary as JSON."},
     },
+    parameterFlags: {maxExplanationTokens: "max-tokens"},
     details: [
         "Needs generation; attribution feedback also needs scoring (the others work on generation-only backends).",
         "Protocol: answer → post-hoc explanation → feedback → refined explanation, N rounds, on every input whose",
@@ -40,16 +41,16 @@ export const refineCommand: Command = {
         const wordLists = loadWordLists(options);
         const model = await openCheckModel(options, "refine", io);
         try {
-            const kind = options.feedback as FeedbackKind;
+            const kind = options.feedback;
             if (feedbackNeedsScoring(kind) && !model.capabilities.scoresPromptTokens) {
                 throw new CapabilityError(`--feedback attribution needs a backend that scores prompt tokens; ${model.name} only generates`, {hint: "use --feedback nl, iw or random"});
             }
             const refineSettings = {
-                kind, rounds: Number(options.rounds), words: Number(options.words), method: options.method as AttributionMethodName,
-                seed: Number(options.seed), maxExplanationTokens: Number(options["max-tokens"]),
+                kind, rounds: options.rounds, words: options.words, method: options.method,
+                seed: options.seed, maxExplanationTokens: options["max-tokens"],
             };
             const settings = {
-                wordLists, edits: Number(options.edits), seed: Number(options.seed), generationOnly: options["generation-only"] === true,
+                wordLists, edits: options.edits, seed: options.seed, generationOnly: options["generation-only"],
             };
             const keyOptions = {...refineSettings, edits: settings.edits, generationOnly: settings.generationOnly, adjectivesFile: options.adjectives ?? null, adverbsFile: options.adverbs ?? null};
             const outcome = await runCheck({
@@ -61,8 +62,8 @@ export const refineCommand: Command = {
                 summarize: (items, malformed) => summarizeCounterfactual(items, malformed.length),
             });
             const summary = outcome.result.summary as CounterfactualSummary;
-            if (options.json === true) {
-                io.stdout.write(`${JSON.stringify({kind: "refine", feedback: kind, rounds: refineSettings.rounds, run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}, null, 2)}\n`);
+            if (options.json) {
+                io.stdout.write(jsonDocument("refine", {feedback: kind, rounds: refineSettings.rounds, run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}));
             } else {
                 io.stdout.write(`${[...counterfactualReport(`refine (${kind} feedback, ${refineSettings.rounds} rounds) on ${model.name}`, summary), ...runFooter(outcome)].join("\n")}\n`);
             }
@@ -71,4 +72,4 @@ export const refineCommand: Command = {
             await model.dispose();
         }
     },
-};
+});

@@ -1,12 +1,13 @@
 /** `glassbox report RESULT.json --out FILE.html`: one self-contained HTML page for any result. */
-import {readFileSync, statSync, writeFileSync} from "node:fs";
+import {writeFileSync} from "node:fs";
 import {basename} from "node:path";
 import {ArgumentError, InputError} from "../../errors.js";
 import {buildPageView, renderReportHtml} from "../../viewer/page.js";
 import {parseViewableResultText, understoodSchemaVersions, type ViewableResult} from "../../viewer/result-file.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
+import {readTextFile} from "../text-files.js";
 
-export const reportCommand: Command = {
+export const reportCommand = defineCommand({
     name: "report",
     summary: "Write a self-contained HTML report (opens from disk, no network) for a result file.",
     usage: "report RESULT.json [--out FILE.html] [--title TEXT]",
@@ -25,13 +26,13 @@ export const reportCommand: Command = {
         "  glassbox report result.json --out result.html",
     ].join("\n"),
     async run({options, positionals, io}) {
-        const path = positionals[0] as string;
-        const out = typeof options.out === "string" ? options.out : undefined;
+        const [path = ""] = positionals;
+        const out = options.out;
         if (out === undefined && io.stdout.isTTY === true) {
             throw new ArgumentError("glassbox report writes HTML: pass --out FILE.html (or redirect the output to a file)", {hint: `glassbox report ${path} --out report.html`});
         }
         const viewable = readResultFile(path);
-        const title = typeof options.title === "string" ? options.title : basename(path);
+        const title = options.title ?? basename(path);
         const html = renderReportHtml(buildPageView(viewable, title));
         if (out === undefined) {
             io.stdout.write(html);
@@ -41,23 +42,14 @@ export const reportCommand: Command = {
         io.stdout.write(`wrote ${out}\n`);
         return 0;
     },
-};
+});
 
 /** Read and validate a result file; every problem is one InputError naming the path. */
 export function readResultFile(path: string): ViewableResult {
-    return parseViewableResultText(readTextFile(path, "result file"), path);
+    return parseViewableResultText(readTextFile(path, "result file", resultFileExpected), path);
 }
 
-export function readTextFile(path: string, what: string): string {
-    try {
-        if (statSync(path).isDirectory()) throw new InputError(`${what} ${path} is a folder`, {expected: "a JSON file written by --json or --out"});
-        return readFileSync(path, "utf8");
-    } catch (error) {
-        if (error instanceof InputError) throw error;
-        const code = (error as {code?: string}).code;
-        throw new InputError(`${what} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {hint: "check the path", cause: error});
-    }
-}
+export const resultFileExpected = "a JSON file written by --json or --out";
 
 export function writeHtmlFile(path: string, html: string): void {
     try {

@@ -2,25 +2,30 @@
 import {existsSync} from "node:fs";
 import {ArgumentError, InputError} from "../../errors.js";
 import {defaultRunStorePath} from "../../store/paths.js";
-import {runExportCsv, runExportJson} from "../../store/export.js";
+import {runExportCsv} from "../../store/export.js";
 import {RunStore, type RunListEntry} from "../../store/run-store.js";
-import type {Command, OptionSpecs, ParsedOptions} from "../command.js";
+import {defineCommand, type OptionSpecs} from "../command.js";
+import {jsonDocument} from "../json-output.js";
 import {formatTable} from "./model-support.js";
 
 const dbOption = {
     db: {kind: "string", valueName: "PATH", description: "Run store file. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
 } as const satisfies OptionSpecs;
 
-export function openRunStore(options: ParsedOptions): RunStore {
+interface DbFlag {
+    db: string | undefined;
+}
+
+export function openRunStore(options: DbFlag): RunStore {
     return RunStore.open(runStorePath(options));
 }
 
-function runStorePath(options: ParsedOptions): string {
-    return typeof options.db === "string" && options.db !== "" ? options.db : defaultRunStorePath();
+function runStorePath(options: DbFlag): string {
+    return options.db !== undefined && options.db !== "" ? options.db : defaultRunStorePath();
 }
 
 /** The store for reading commands: a path that does not exist is an error, never a new empty store. */
-function existingRunStore(options: ParsedOptions): RunStore {
+function existingRunStore(options: DbFlag): RunStore {
     const path = runStorePath(options);
     if (!existsSync(path)) {
         throw new InputError(`no run store at ${path}`, {
@@ -47,7 +52,7 @@ function itemsColumn(run: RunListEntry): string {
     return `${run.itemsStored}/${run.itemTotal ?? "?"} (${parts.join(", ")})`;
 }
 
-export const runsListCommand: Command = {
+export const runsListCommand = defineCommand({
     name: "runs list",
     summary: "List the runs in the run store, newest first.",
     usage: "runs list [--db PATH] [--command NAME] [--limit N] [--json]",
@@ -60,9 +65,9 @@ export const runsListCommand: Command = {
     async run({options, io}) {
         const store = existingRunStore(options);
         try {
-            const runs = store.listRuns({...(typeof options.command === "string" ? {command: options.command} : {}), limit: Number(options.limit)});
-            if (options.json === true) {
-                io.stdout.write(`${JSON.stringify({db: store.path, runs}, null, 2)}\n`);
+            const runs = store.listRuns({...(options.command === undefined ? {} : {command: options.command}), limit: options.limit});
+            if (options.json) {
+                io.stdout.write(jsonDocument("runs list", {db: store.path, runs}));
                 return 0;
             }
             if (runs.length === 0) {
@@ -78,9 +83,9 @@ export const runsListCommand: Command = {
             store.close();
         }
     },
-};
+});
 
-export const runsShowCommand: Command = {
+export const runsShowCommand = defineCommand({
     name: "runs show",
     summary: "Show one stored run: what was run, its summary and its items.",
     usage: "runs show RUN_ID [--db PATH] [--json]",
@@ -91,8 +96,8 @@ export const runsShowCommand: Command = {
         try {
             const run = store.requireRun(runId(positionals, "runs show"));
             const items = store.items(run.id);
-            if (options.json === true) {
-                io.stdout.write(`${runExportJson(run, items)}\n`);
+            if (options.json) {
+                io.stdout.write(jsonDocument("run", {run, items}));
                 return 0;
             }
             const lines = [
@@ -116,9 +121,9 @@ export const runsShowCommand: Command = {
             store.close();
         }
     },
-};
+});
 
-export const runsExportCommand: Command = {
+export const runsExportCommand = defineCommand({
     name: "runs export",
     summary: "Export a stored run (JSON, or CSV with one row per item).",
     usage: "runs export RUN_ID [--db PATH] [--format json|csv]",
@@ -129,13 +134,13 @@ export const runsExportCommand: Command = {
         try {
             const run = store.requireRun(runId(positionals, "runs export"));
             const items = store.items(run.id);
-            io.stdout.write(options.format === "csv" ? runExportCsv(run, items) : `${runExportJson(run, items)}\n`);
+            io.stdout.write(options.format === "csv" ? runExportCsv(run, items) : jsonDocument("run", {run, items}));
             return 0;
         } finally {
             store.close();
         }
     },
-};
+});
 
 function shorten(text: string, length: number): string {
     return text.length <= length ? text : `${text.slice(0, length - 1)}…`;

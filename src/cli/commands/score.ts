@@ -3,19 +3,19 @@ import {InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
 import {alignTarget} from "../../model/alignment.js";
 import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
 import {
     formatLogprob, formatProbability, formatTable, jsonLogprob, modelJson, openModelFromOptions, promptJson, quoteToken,
 } from "./model-support.js";
 
-export const scoreCommand: Command = {
+export const scoreCommand = defineCommand({
     name: "score",
     summary: "Log-probability of a target text after a prompt, per token (teacher forcing).",
     usage: "score --model PATH.gguf (--prompt TEXT | --messages FILE.json) --target TEXT [--json]",
     options: {
         ...modelOptionSpecs,
-        target: {kind: "string", valueName: "TEXT", description: "The text whose probability is measured (required)."},
+        target: {kind: "string", valueName: "TEXT", required: true, description: "The text whose probability is measured."},
     },
     details: [
         "The prompt and target are tokenized together, as the model reads them. When the tokenizer merges",
@@ -29,9 +29,6 @@ export const scoreCommand: Command = {
     async run({options, io}) {
         const prompt = readPromptInput(options, "score");
         const target = options.target;
-        if (typeof target !== "string") {
-            throw new InputError("glassbox score needs --target TEXT", {hint: "pass the text to score with --target"});
-        }
         if (target.trim() === "") {
             throw new InputError(target === "" ? "the target is empty" : "the target is only whitespace", {
                 expected: "a target text with at least one visible character",
@@ -49,7 +46,7 @@ export const scoreCommand: Command = {
             const tokens = aligned.targetTokens.map((piece, index) => ({
                 index, token: piece.token, text: piece.text, logprob: logprobs[index] ?? Number.NaN,
             }));
-            if (options.json === true) {
+            if (options.json) {
                 const json = {
                     schemaVersion: resultSchemaVersion,
                     kind: "score",
@@ -88,4 +85,4 @@ export const scoreCommand: Command = {
             await backend.dispose();
         }
     },
-};
+});

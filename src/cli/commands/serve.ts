@@ -3,17 +3,17 @@ import {isIP} from "node:net";
 import {openLlamaCppModel} from "../../backends/llama-cpp/backend.js";
 import {ArgumentError} from "../../errors.js";
 import {startGlassboxServer} from "../../server/http-server.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
 import {requireModelPath} from "../input-files.js";
 
 const defaultTokenVariable = "GLASSBOX_SERVE_TOKEN";
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
     name: "serve",
     summary: "Serve a GGUF model over HTTP: vLLM-style scoring/generation and SGLang /generate.",
     usage: "serve --model PATH.gguf [--host 127.0.0.1] [--port 8000] [--lanes N] [--served-model-name NAME] [--token-env VAR]",
     options: {
-        model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file (required)."},
+        model: {kind: "string", valueName: "PATH.gguf", required: true, description: "GGUF model file."},
         host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Anything but loopback needs a token."},
         port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: 8000, description: "Port (0 picks a free one)."},
         lanes: {kind: "integer", valueName: "N", min: 1, max: 64, default: 4, description: "Sequences evaluated concurrently."},
@@ -38,9 +38,9 @@ export const serveCommand: Command = {
         `  ${defaultTokenVariable}=secret glassbox serve --model m.gguf --host 0.0.0.0`,
     ].join("\n"),
     async run({options, io}) {
-        const path = requireModelPath(options, "serve");
-        const host = String(options.host);
-        const variable = typeof options["token-env"] === "string" ? options["token-env"] : defaultTokenVariable;
+        const path = requireModelPath(options.model, "serve");
+        const host = options.host;
+        const variable = options["token-env"] ?? defaultTokenVariable;
         const token = process.env[variable];
         if (!isLoopback(host) && (token === undefined || token === "")) {
             throw new ArgumentError(`refusing to serve on ${host} without a bearer token`, {
@@ -50,19 +50,19 @@ export const serveCommand: Command = {
         }
         io.progress(`loading ${path}`);
         const backend = await openLlamaCppModel(path, {
-            lanes: Number(options.lanes),
-            precision: options.fast === true ? "fast" : "exact",
-            ...(typeof options["context-size"] === "number" ? {contextSize: options["context-size"]} : {}),
-            ...(typeof options.threads === "number" ? {threads: options.threads} : {}),
+            lanes: options.lanes,
+            precision: options.fast ? "fast" : "exact",
+            ...(options["context-size"] === undefined ? {} : {contextSize: options["context-size"]}),
+            ...(options.threads === undefined ? {} : {threads: options.threads}),
         });
         io.progressDone();
-        const modelName = typeof options["served-model-name"] === "string" ? options["served-model-name"] : backend.name;
+        const modelName = options["served-model-name"] ?? backend.name;
         const running = await startGlassboxServer({
-            backend, modelName, token, maxOutstanding: Number(options["max-outstanding"]),
-        }, host, Number(options.port)).catch(async (error: unknown) => {
+            backend, modelName, token, maxOutstanding: options["max-outstanding"],
+        }, host, options.port).catch(async (error: unknown) => {
             await backend.dispose();
             const code = (error as {code?: string}).code;
-            throw new ArgumentError(`cannot listen on ${host}:${String(options.port)}`, {received: code ?? String(error), hint: "pick another --port or --host"});
+            throw new ArgumentError(`cannot listen on ${host}:${options.port}`, {received: code ?? String(error), hint: "pick another --port or --host"});
         });
         io.stdout.write(`glassbox serve: listening on ${running.url} (model "${modelName}", ${backend.capabilities.lanes} lanes${token === undefined || token === "" ? "" : ", bearer token required"})\n`);
         await new Promise<void>((resolve) => {
@@ -74,7 +74,7 @@ export const serveCommand: Command = {
         await backend.dispose();
         return 0;
     },
-};
+});
 
 function isLoopback(host: string): boolean {
     if (host === "localhost") return true;

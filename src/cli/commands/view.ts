@@ -8,21 +8,22 @@ import {SqliteRunStoreReader} from "../../server/viewer-run-store.js";
 import type {RunStoreReader} from "../../server/viewer-store.js";
 import {defaultRunStorePath} from "../../store/paths.js";
 import {RunStore} from "../../store/run-store.js";
-import type {Command, CommandIo} from "../command.js";
-import {readTextFile} from "./report.js";
+import {defineCommand, type CommandIo} from "../command.js";
+import {readTextFile} from "../text-files.js";
+import {resultFileExpected} from "./report.js";
 
 const loopbackHosts = ["127.0.0.1", "localhost", "[::1]", "::1"];
 export const defaultViewPort = 8770;
 
-export const viewCommand: Command = {
+export const viewCommand = defineCommand({
     name: "view",
     summary: "Browse runs and explanations in a local web app (127.0.0.1 by default).",
     usage: "view [RESULT.json ...] [--db FILE] [--port N] [--host HOST]",
     positionals: [{name: "RESULT.json", required: false, variadic: true}],
     options: {
         db: {kind: "string", valueName: "FILE", description: "Run store to browse. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
-        port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: `Port. Default: ${defaultViewPort}; 0 picks a free one.`},
-        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Default: 127.0.0.1 (this machine only)."},
+        port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: "Port; 0 picks a free one."},
+        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind (127.0.0.1: this machine only)."},
     },
     details: [
         "Opens result files given on the command line (each one a run), or else the run store (--db or",
@@ -35,9 +36,8 @@ export const viewCommand: Command = {
         "  glassbox view --db runs.sqlite --port 9000",
     ].join("\n"),
     async run({options, positionals, io}) {
-        const host = String(options.host);
-        const port = typeof options.port === "number" ? options.port : defaultViewPort;
-        const store = openStore(positionals, typeof options.db === "string" ? options.db : undefined);
+        const {host, port} = options;
+        const store = openStore(positionals, options.db);
         const loopback = loopbackHosts.includes(host.toLowerCase());
         const handler = createViewerHandler(store, loopback ? {allowedHosts: loopbackHosts} : {});
         const viewer = await listenViewer(handler, {host, port});
@@ -47,13 +47,13 @@ export const viewCommand: Command = {
         await viewer.close();
         return 0;
     },
-};
+});
 
 function openStore(files: readonly string[], db: string | undefined): RunStoreReader {
     if (db !== undefined && files.length > 0) {
         throw new ArgumentError("glassbox view takes result files or --db FILE, not both", {hint: "see glassbox view --help"});
     }
-    if (files.length > 0) return storeFromResultFiles(files.map((path) => ({path, text: readTextFile(path, "result file"), modifiedAt: statSync(path).mtime.toISOString()})));
+    if (files.length > 0) return storeFromResultFiles(files.map((path) => ({path, text: readTextFile(path, "result file", resultFileExpected), modifiedAt: statSync(path).mtime.toISOString()})));
     const path = db ?? defaultRunStorePath();
     if (!existsSync(path)) {
         const flag = db === undefined ? `no run store at the default path ${path}` : `--db ${path} does not exist`;
