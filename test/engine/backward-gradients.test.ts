@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {hookNames} from "../../src/engine/hooks.js";
 import type {Objective} from "../../src/engine/objectives.js";
 import {SeededRandom} from "../../src/organisms/random.js";
-import {architectureConfigs, randomModel, randomTokens} from "./engine-helpers.js";
+import {architectureConfigs, largestMagnitude, randomModel, randomTokens} from "./engine-helpers.js";
 
 /** log p of two targets, a logit difference and a contrastive pair over a batch of two sequences. */
 const objective: Objective = {terms: [
@@ -28,7 +28,7 @@ for (const [label, config] of Object.entries(architectureConfigs)) {
         for (const name of names) {
             const gradient = gradients.get(name);
             assert.ok(gradient !== undefined, name);
-            const largest = gradient.data.reduce((max, entry) => Math.max(max, Math.abs(entry)), 0);
+            const largest = largestMagnitude(gradient.data);
             const probe = (index: number, delta: number): number => model.backward({
                 tokens, objective, precision: "f64",
                 hooks: [{name, fn: ({data}) => { data[index] = data[index]! + delta; }}],
@@ -56,7 +56,7 @@ test("float32 gradients at the input embeddings agree with the float64 reference
         const tokens = randomTokens(new SeededRandom(8), 2, 6, config.vocabSize);
         const single = model.backward({tokens, objective, precision: "f32"}).gradients.get("hook_embed")!.data;
         const double = model.backward({tokens, objective, precision: "f64"}).gradients.get("hook_embed")!.data;
-        const largest = double.reduce((max, entry) => Math.max(max, Math.abs(entry)), 0);
+        const largest = largestMagnitude(double);
         double.forEach((entry, index) => assert.ok(Math.abs(entry - single[index]!) <= 1e-4 * largest, `${config.architecture} [${index}]`));
     }
 });

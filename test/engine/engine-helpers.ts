@@ -71,3 +71,15 @@ export function logSoftmaxAt(logits: ArrayLike<number>, offset: number, size: nu
     for (let v = 0; v < size; v++) sum += Math.exp(logits[offset + v]! - max);
     return logits[offset + index]! - max - Math.log(sum);
 }
+
+export function largestMagnitude(values: ArrayLike<number>): number {
+    let largest = 0;
+    for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(values[i]!));
+    return largest;
+}
+
+export function sum(values: ArrayLike<number>): number {
+    let total = 0;
+    for (let i = 0; i < values.length; i++) total += values[i]!;
+    return total;
+}

@@ -4,7 +4,7 @@ import {loadWhiteBoxModel} from "../../src/backends/engine/index.js";
 import {hookNames} from "../../src/engine/hooks.js";
 import {SeededRandom} from "../../src/organisms/random.js";
 import {sharedModel} from "../helpers/models.js";
-import {architectureConfigs, maxAbsDifference, randomModel, randomTokens} from "./engine-helpers.js";
+import {architectureConfigs, largestMagnitude, maxAbsDifference, randomModel, randomTokens, sum} from "./engine-helpers.js";
 
 test("stories260K: every hook point's float32 activation equals the float64 reference within 1e-5 (relative to the tensor's largest entry)", (t) => {
     const model = loadWhiteBoxModel(sharedModel("stories260K.gguf"));
@@ -16,7 +16,7 @@ test("stories260K: every hook point's float32 activation equals the float64 refe
     for (const [name, reference] of double) {
         const finite = reference.data.map((value) => (Number.isFinite(value) ? value : 0));
         const ours = single.get(name)!.data.map((value) => (Number.isFinite(value) ? value : 0));
-        const largest = Math.max(1, finite.reduce((max, value) => Math.max(max, Math.abs(value)), 0));
+        const largest = Math.max(1, largestMagnitude(finite));
         const relative = maxAbsDifference(ours, finite) / largest;
         worst = Math.max(worst, relative);
         assert.ok(relative <= 1e-5, `${name}: ${relative}`);
@@ -37,7 +37,7 @@ test("runWithCache keeps exactly the activations asked for, with TransformerLens
     for (let row = 0; row < 3 * 4 * 5; row++) {
         const query = row % 5;
         const entries = pattern.subarray(row * 5, row * 5 + 5);
-        assert.ok(Math.abs(entries.reduce((sum, value) => sum + value, 0) - 1) < 1e-6);
+        assert.ok(Math.abs(sum(entries) - 1) < 1e-6);
         for (let key = query + 1; key < 5; key++) assert.equal(entries[key], 0);
     }
     const embedding = cache.get("hook_embed")!.data;
