@@ -4,7 +4,9 @@
  * `[sequences, length, heads, headDim]`, k and v `[sequences, length, kvHeads, headDim]`, S and P
  * `[sequences, heads, length, length]`. Query head h reads key/value head h / (heads / kvHeads).
  */
+import {matmulAttentionMix, matmulAttentionMixBackward, matmulAttentionScores, matmulAttentionScoresBackward} from "./attention-matmul.js";
 import type {Floats} from "./matmul.js";
+import {wasmMatmul} from "./wasm-matmul.js";
 
 export interface AttentionShape {
     sequences: number;
@@ -14,7 +16,17 @@ export interface AttentionShape {
     headDim: number;
 }
 
+/** Float32 attention over sequences at least this long goes through the WebAssembly kernel. */
+const matmulMinimumLength = 16;
+
+function kernelFor(shape: AttentionShape, ...arrays: Floats[]): ReturnType<typeof wasmMatmul> {
+    if (shape.length < matmulMinimumLength || !arrays.every((array) => array instanceof Float32Array)) return undefined;
+    return wasmMatmul();
+}
+
 export function attentionScores(q: Floats, k: Floats, shape: AttentionShape, scale: number, scores: Floats): void {
+    const kernel = kernelFor(shape, q, k, scores);
+    if (kernel !== undefined) return matmulAttentionScores(kernel, q as Float32Array, k as Float32Array, shape, scale, scores as Float32Array);
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     for (let b = 0; b < sequences; b++) {
@@ -52,6 +64,8 @@ export function softmaxRows(scores: Floats, rows: number, length: number, patter
 }
 
 export function attentionMix(pattern: Floats, v: Floats, shape: AttentionShape, z: Floats): void {
+    const kernel = kernelFor(shape, pattern, v, z);
+    if (kernel !== undefined) return matmulAttentionMix(kernel, pattern as Float32Array, v as Float32Array, shape, z as Float32Array);
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     z.fill(0, 0, sequences * length * heads * headDim);
@@ -74,6 +88,8 @@ export function attentionMix(pattern: Floats, v: Floats, shape: AttentionShape, 
 
 /** Backward of the mix: dP = dz vᵀ (overwritten; 0 above the diagonal), dv = Pᵀ dz (overwritten). */
 export function attentionMixBackward(pattern: Floats, v: Floats, dz: Floats, shape: AttentionShape, dPattern: Floats, dv: Floats): void {
+    const kernel = kernelFor(shape, pattern, v, dz, dPattern, dv);
+    if (kernel !== undefined) return matmulAttentionMixBackward(kernel, pattern as Float32Array, v as Float32Array, dz as Float32Array, shape, dPattern as Float32Array, dv as Float32Array);
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     dv.fill(0, 0, sequences * length * kvHeads * headDim);
@@ -112,6 +128,8 @@ export function softmaxBackward(pattern: Floats, dPattern: Floats, rows: number,
 
 /** Backward of the scores: dq = dS k · scale, dk = dSᵀ q · scale (both overwritten). */
 export function attentionScoresBackward(q: Floats, k: Floats, dScores: Floats, shape: AttentionShape, scale: number, dq: Floats, dk: Floats): void {
+    const kernel = kernelFor(shape, q, k, dScores, dq, dk);
+    if (kernel !== undefined) return matmulAttentionScoresBackward(kernel, q as Float32Array, k as Float32Array, dScores as Float32Array, shape, scale, dq as Float32Array, dk as Float32Array);
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     dq.fill(0, 0, sequences * length * heads * headDim);

@@ -5,10 +5,26 @@
  * Backward to the input: dx = dy W, as scaled additions of weight rows, again 2 rows × 4 outputs.
  * Sums run in float64 whatever the storage type.
  */
+import {wasmMatmul} from "./wasm-matmul.js";
+
 export type Floats = Float32Array | Float64Array;
+
+/** Float32 products of at least this many rows go to the WebAssembly SIMD kernel. */
+const wasmMinimumRows = 2;
 
 /** y[t, o] = Σ_i x[t, i] · w[o, i] + bias[o] for t < rows (overwrites y). */
 export function linearForward(x: Floats, rows: number, inDim: number, w: Float32Array, outDim: number, bias: Float32Array | undefined, y: Floats): void {
+    const kernel = wasmMatmul();
+    if (kernel !== undefined && rows >= wasmMinimumRows && x instanceof Float32Array && y instanceof Float32Array) {
+        kernel.forward(x, rows, inDim, w, outDim, y);
+        if (bias !== undefined) for (let t = 0; t < rows; t++) for (let o = 0; o < outDim; o++) y[t * outDim + o] = y[t * outDim + o]! + bias[o]!;
+        return;
+    }
+    linearForwardScalar(x, rows, inDim, w, outDim, bias, y);
+}
+
+/** The JavaScript kernel (float64 sums): the reference path, and float32 where WebAssembly is not used. */
+export function linearForwardScalar(x: Floats, rows: number, inDim: number, w: Float32Array, outDim: number, bias: Float32Array | undefined, y: Floats): void {
     let t = 0;
     for (; t + 1 < rows; t += 2) {
         const x0 = t * inDim, x1 = x0 + inDim;
@@ -65,8 +81,28 @@ export function linearForwardRows(x: Floats, selected: readonly number[], inDim:
     for (const t of selected) singleRowForward(x, t, inDim, w, outDim, undefined, y);
 }
 
-/** dx[t, i] = Σ_o dy[t, o] · w[o, i] for t < rows (overwrites dx). */
+const transposes = new WeakMap<Float32Array, Float32Array>();
+
+/** wᵀ, computed once per weight matrix and kept as long as the matrix lives. */
+function transposed(w: Float32Array, outDim: number, inDim: number): Float32Array {
+    let result = transposes.get(w);
+    if (result === undefined || result.length !== w.length) {
+        result = new Float32Array(w.length);
+        for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) result[i * outDim + o] = w[o * inDim + i]!;
+        transposes.set(w, result);
+    }
+    return result;
+}
+
+/**
+ * dx[t, i] = Σ_o dy[t, o] · w[o, i] for t < rows (overwrites dx). Float32 batches run as
+ * dx = dy (wᵀ)ᵀ through the forward kernel on a cached transpose of w.
+ */
 export function linearBackwardInput(dy: Floats, rows: number, outDim: number, w: Float32Array, inDim: number, dx: Floats): void {
+    if (rows >= 8 && dy instanceof Float32Array && dx instanceof Float32Array && wasmMatmul() !== undefined) {
+        linearForward(dy, rows, outDim, transposed(w, outDim, inDim), inDim, undefined, dx);
+        return;
+    }
     dx.fill(0, 0, rows * inDim);
     let t = 0;
     for (; t + 1 < rows; t += 2) {
