@@ -1,0 +1,1 @@
+export {loadWhiteBoxModel, readWhiteBoxPlan, type WhiteBoxLoadOptions} from "./load-white-box-model.js";
