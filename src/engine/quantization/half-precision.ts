@@ -9,6 +9,18 @@ const bitsScratch = new Uint32Array(float32Scratch.buffer);
 
 /** The float32 value of binary16 bits (every binary16 value is exact in float32). */
 export function halfToFloat(bits: number): number {
+    return (halfTable ??= buildHalfTable())[bits & 0xffff]!;
+}
+
+let halfTable: Float32Array | undefined;
+
+function buildHalfTable(): Float32Array {
+    const table = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) table[bits] = decodeHalf(bits);
+    return table;
+}
+
+function decodeHalf(bits: number): number {
     const sign = bits & 0x8000 ? -1 : 1;
     const exponent = (bits >> 10) & 0x1f;
     const mantissa = bits & 0x3ff;

@@ -12,6 +12,8 @@ const rmin = -1;
 const rdelta = f32(0.1);
 const steps = 20;
 
+const trialLevels = new Uint8Array(32);
+
 export interface OffsetQuantFit {
     scale: number;
     /** −min (≥ 0): what the block stores. */
@@ -46,7 +48,7 @@ export function fitOffsetQuants(x: Float32Array, weights: Float32Array, nmax: nu
         const difference = f32(f32(f32(scale * level) + min) - x[i]!);
         bestError = f32(bestError + f32(weights[i]! * f32(difference * difference)));
     }
-    const trial = new Uint8Array(n);
+    const trial = trialLevels.length >= n ? trialLevels.subarray(0, n) : new Uint8Array(n);
     for (let step = 0; step <= steps; step++) {
         // As in ggml, a better fit's min takes part in the later trials (range and offset).
         inverseScale = f32(f32(f32(rmin + f32(rdelta * step)) + nmax) / f32(max - min));

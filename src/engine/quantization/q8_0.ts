@@ -12,11 +12,13 @@ const {blockSize, blockBytes} = blockLayouts.Q8_0;
 export function dequantizeQ8_0(bytes: Uint8Array, elementCount: number): Float32Array {
     const blocks = checkBlockInput("Q8_0", bytes, elementCount);
     const out = new Float32Array(elementCount);
+    const signed = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     for (let block = 0; block < blocks; block++) {
         const base = block * blockBytes;
         const d = halfToFloat(bytes[base]! | (bytes[base + 1]! << 8));
+        const quants = base + 2;
         const outBase = block * blockSize;
-        for (let j = 0; j < blockSize; j++) out[outBase + j] = d * ((bytes[base + 2 + j]! << 24) >> 24);
+        for (let j = 0; j < blockSize; j++) out[outBase + j] = d * signed[quants + j]!;
     }
     return out;
 }
