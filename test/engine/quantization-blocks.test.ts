@@ -10,6 +10,7 @@ import {blockLayouts, ggmlType} from "../../src/engine/quantization/ggml-types.j
 import {floatToHalf, halfToFloat} from "../../src/engine/quantization/half-precision.js";
 import {quantizeQ4_K} from "../../src/engine/quantization/q4_k.js";
 import {quantizeQ8_0} from "../../src/engine/quantization/q8_0.js";
+import {dequantizeRows, rowByteSize} from "../../src/engine/quantization/tensor-rows.js";
 import {GlassboxError} from "../../src/errors.js";
 
 function block(size: number, fill: number, entries: Record<number, number>): Uint8Array {
@@ -153,4 +154,16 @@ test("bad input: unsupported types, wrong sizes and non-finite values are typed 
     assert.throws(() => quantizeQ4_K(new Float32Array(255)), /whole blocks of 256 values/);
     assert.throws(() => quantizeQ8_0(new Float32Array(32).fill(Number.NaN)), /finite values.*NaN at index 0/);
     assert.equal(blockLayouts.Q6_K.blockBytes, 210);
+});
+
+test("row ranges of a quantised matrix decode to the same values as the whole matrix", () => {
+    const rows = 6;
+    const values = new Float32Array(rows * 512).map((_, i) => Math.cos(i * 0.11) * (1 + (i % 7)));
+    for (const [type, bytes] of [[ggmlType.Q8_0, quantizeQ8_0(values)], [ggmlType.Q4_K, quantizeQ4_K(values)]] as const) {
+        const whole = dequantize(type, bytes, values.length);
+        assert.equal(rowByteSize(type, 512), bytes.length / rows);
+        assert.deepEqual(dequantizeRows(type, bytes, 512, 2, 3), whole.subarray(2 * 512, 5 * 512));
+        assert.throws(() => dequantizeRows(type, bytes, 512, 5, 2), /rows 5…6 lie outside a matrix of 6 rows/);
+    }
+    assert.throws(() => rowByteSize(ggmlType.Q4_K, 320), /rows of a Q4_K matrix must hold whole 256-value blocks/);
 });
