@@ -4,9 +4,10 @@
  * architectures, grouped-query attention, tied or untied output, with F32 weights or quantised
  * copies (Q8_0, Q4_K). Pure: src/store writes the bytes.
  *
- * Quantisation follows llama.cpp's own converter: vectors (norms, biases) stay F32; a matrix is
+ * Quantisation keeps vectors (norms, biases) in F32, as llama.cpp's quantiser does; a matrix is
  * stored in the requested type when its rows split into whole blocks, and otherwise falls back
- * to Q8_0 (rows of a multiple of 32) or F32, as `llama-quantize` falls back for such rows.
+ * to Q8_0 (rows of a multiple of 32) or F32. (`llama-quantize` also falls back to a 32-value
+ * type for such rows; it picks Q5_0, which glassbox does not write.)
  */
 import {InputError} from "../errors.js";
 import {blockLayouts, ggmlType} from "../engine/quantization/ggml-types.js";
