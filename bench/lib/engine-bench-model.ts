@@ -8,7 +8,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {ggufBytes} from "../../src/organisms/gguf-writer.js";
 import {initialParameters, parameterCount, type ModelConfig} from "../../src/organisms/parameters.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {WordVocabulary} from "../../src/organisms/vocabulary.js";
 
 /** Distinct four-letter words in order ("aaaa", "aaab", …). */

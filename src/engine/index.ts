@@ -4,5 +4,6 @@ export {planModel, checkMemory, buildWeights, type ModelPlan, type TensorDescrip
 export {hookNames, blockHookNames, globalHookNames, checkHookNames, type Hook, type HookFunction, type Tensor, type CacheFilter} from "./hooks.js";
 export {gradientRules, attnLrpRules, cpLrpRules, relpRules, type BackwardRules, type AttentionRule, type LinearRule} from "./rules.js";
 export {logProbObjective, logitDifferenceObjective, contrastiveObjective, type Objective, type ObjectiveTerm} from "./objectives.js";
-export {dequantize, tensorDecoders, ggmlTypeName} from "./quantization/dequantize.js";
+export {dequantize, isSupportedTensorType, supportedTensorTypes} from "./quantization/dequantize.js";
+export {ggmlType, ggmlTypeName, describeGgmlType} from "./quantization/ggml-types.js";
 export type {Precision} from "./forward.js";

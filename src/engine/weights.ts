@@ -6,7 +6,8 @@
  */
 import {BudgetError, ModelFileError} from "../errors.js";
 import {readEngineConfig, type EngineConfig, type Metadata} from "./config.js";
-import {dequantize, ggmlTypeName, isSupportedTensorType, supportedTensorTypes} from "./quantization/dequantize.js";
+import {dequantize, isSupportedTensorType, supportedTensorTypes} from "./quantization/dequantize.js";
+import {describeGgmlType} from "./quantization/ggml-types.js";
 
 export interface TensorDescription {
     name: string;
@@ -100,9 +101,9 @@ export function planModel(metadata: Metadata, descriptions: readonly TensorDescr
             throw new ModelFileError(`tensor ${name} has the wrong shape`, {expected: `[${shape.join(", ")}]`, received: `[${tensor.dimensions.join(", ")}]`});
         }
         if (!isSupportedTensorType(tensor.ggmlType)) {
-            throw new ModelFileError(`tensor ${name} has type ${ggmlTypeName(tensor.ggmlType)}, which the engine cannot decode`, {
+            throw new ModelFileError(`tensor ${name} has type ${describeGgmlType(tensor.ggmlType)}, which the engine cannot decode`, {
                 expected: supportedTensorTypes().join(", "),
-                received: ggmlTypeName(tensor.ggmlType),
+                received: describeGgmlType(tensor.ggmlType),
             });
         }
         elements += elementsOf(shape);

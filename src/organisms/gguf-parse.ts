@@ -1,10 +1,12 @@
 /**
  * Reads an organism back from GGUF bytes (pure: the caller reads the file): its configuration,
- * its vocabulary (rebuilt from the word list the writer stores and checked against the stored
- * tokens) and its float32 weights in the trainer's layout. Only the subset of GGUF the writer
- * produces is understood.
+ * its vocabulary (rebuilt from the word list and special tokens the writer stores and checked
+ * against the stored tokens) and its float32 weights in the trainer's layout, dequantised when
+ * the file is a quantised copy. Only the subset of GGUF the writer produces is understood.
  */
 import {ModelFileError} from "../errors.js";
+import {dequantize} from "../engine/quantization/dequantize.js";
+import {describeGgmlType, ggmlTypeName, tensorByteSize} from "../engine/quantization/ggml-types.js";
 import {tensorLayout, type ModelConfig} from "./parameters.js";
 import {WordVocabulary} from "./vocabulary.js";
 
@@ -76,7 +78,9 @@ export function parseOrganismGguf(bytes: Buffer): ParsedOrganism {
     }
     const words = metadata.get("glassbox.organism.words");
     if (!Array.isArray(words) || !words.every((word) => typeof word === "string")) throw new ModelFileError("not a glassbox organism (no glassbox.organism.words)");
-    const vocabulary = new WordVocabulary(words as string[]);
+    const special = metadata.get("glassbox.organism.special_tokens") ?? [];
+    if (!Array.isArray(special) || !special.every((token) => typeof token === "string")) throw new ModelFileError("glassbox.organism.special_tokens must be a list of strings");
+    const vocabulary = new WordVocabulary(words as string[], special as string[]);
     const tokens = metadata.get("tokenizer.ggml.tokens");
     if (!Array.isArray(tokens) || tokens.join("\u0000") !== vocabulary.pieces.map((piece) => piece.text).join("\u0000")) {
         throw new ModelFileError("organism tokens do not match its word list");
@@ -91,16 +95,15 @@ export function parseOrganismGguf(bytes: Buffer): ParsedOrganism {
         ropeBase: numberField(metadata, "llama.rope.freq_base"),
         normEps: numberField(metadata, "llama.attention.layer_norm_rms_epsilon"),
     };
-    const infos = new Map<string, {offset: number; elements: number}>();
+    const infos = new Map<string, {offset: number; elements: number; type: number}>();
     for (let i = 0; i < tensorCount; i++) {
         const name = reader.string();
         const dimensions = reader.u32();
         let elements = 1;
         for (let d = 0; d < dimensions; d++) elements *= reader.u64();
         const type = reader.u32();
-        if (type !== 0) throw new ModelFileError(`organism tensor ${name} is not F32`);
-        infos.set(name, {offset: reader.offset, elements});
-        infos.get(name)!.offset = reader.u64();
+        if (ggmlTypeName(type) === undefined) throw new ModelFileError(`organism tensor ${name} has unsupported type ${describeGgmlType(type)}`);
+        infos.set(name, {offset: reader.u64(), elements, type});
     }
     const alignment = typeof metadata.get("general.alignment") === "number" ? (metadata.get("general.alignment") as number) : 32;
     const dataStart = Math.ceil(reader.offset / alignment) * alignment;
@@ -110,7 +113,9 @@ export function parseOrganismGguf(bytes: Buffer): ParsedOrganism {
         const info = infos.get(spec.name);
         if (info === undefined || info.elements !== spec.size) throw new ModelFileError(`organism tensor ${spec.name} is missing or has the wrong size`);
         const start = dataStart + info.offset;
-        for (let i = 0; i < spec.size; i++) parameters[spec.offset + i] = bytes.readFloatLE(start + 4 * i);
+        const byteSize = tensorByteSize(ggmlTypeName(info.type)!, spec.size);
+        if (start + byteSize > bytes.length) throw new ModelFileError(`organism tensor ${spec.name} runs past the end of the file`);
+        parameters.set(dequantize(info.type, bytes.subarray(start, start + byteSize), spec.size), spec.offset);
     }
     return {config, vocabulary, parameters, metadata};
 }

@@ -28,7 +28,10 @@ export class WordVocabulary {
     private readonly idByWord: Map<string, number>;
     private readonly wordById: Map<number, string>;
 
-    constructor(words: readonly string[]) {
+    /** Control tokens appended after every other piece (chat markup such as `<|im_start|>`). */
+    readonly specialTokens: readonly string[];
+
+    constructor(words: readonly string[], specialTokens: readonly string[] = []) {
         const unique = [...new Set(words)];
         if (unique.length !== words.length) throw new InputError("vocabulary words must be distinct", {received: words.join(" ")});
         for (const word of unique) {
@@ -72,6 +75,13 @@ export class WordVocabulary {
                 }
             }
         });
+        for (const token of specialTokens) {
+            if (token.length === 0 || /\s/.test(token) || pieces.some((piece) => piece.text === token)) {
+                throw new InputError("a special token must be non-empty, without spaces and not already a piece", {received: JSON.stringify(token)});
+            }
+            pieces.push({text: token, score: 0, type: tokenType.control});
+        }
+        this.specialTokens = [...specialTokens];
         this.pieces = pieces;
         this.idByWord = idByWord;
         this.wordById = wordById;
@@ -91,6 +101,13 @@ export class WordVocabulary {
         const word = this.wordById.get(id);
         if (word === undefined) throw new InputError(`token ${id} is not a word of this organism's vocabulary`);
         return word;
+    }
+
+    /** The id of a special token. */
+    specialId(token: string): number {
+        const index = this.specialTokens.indexOf(token);
+        if (index < 0) throw new InputError(`"${token}" is not a special token of this vocabulary`, {expected: this.specialTokens.join(" ") || "no special tokens"});
+        return this.pieces.length - this.specialTokens.length + index;
     }
 
     isWord(id: number): boolean {

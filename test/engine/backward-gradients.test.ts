@@ -2,7 +2,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {hookNames} from "../../src/engine/hooks.js";
 import type {Objective} from "../../src/engine/objectives.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {architectureConfigs, largestMagnitude, randomModel, randomTokens} from "./engine-helpers.js";
 
 /** log p of two targets, a logit difference and a contrastive pair over a batch of two sequences. */

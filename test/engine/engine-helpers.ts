@@ -5,7 +5,7 @@
 import type {EngineConfig} from "../../src/engine/config.js";
 import {WhiteBoxModel} from "../../src/engine/white-box-model.js";
 import type {BlockWeights, EngineWeights} from "../../src/engine/weights.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 
 export function tinyConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
     return {

@@ -5,7 +5,7 @@ import {loadWhiteBoxModel} from "../../src/backends/engine/index.js";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import type {WhiteBoxModel} from "../../src/engine/white-box-model.js";
 import {organismPath, organisms} from "../../src/organisms/registry.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {sharedModel} from "../helpers/models.js";
 import {logSoftmaxAt} from "./engine-helpers.js";
 

@@ -2,7 +2,7 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {loadWhiteBoxModel} from "../../src/backends/engine/index.js";
 import {hookNames} from "../../src/engine/hooks.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {sharedModel} from "../helpers/models.js";
 import {architectureConfigs, largestMagnitude, maxAbsDifference, randomModel, randomTokens, sum} from "./engine-helpers.js";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {attentionMix, attentionMixBackward, attentionScores, attentionScoresBackward, type AttentionShape} from "../../src/engine/kernels/attention.js";
 import {linearBackwardInput, linearForward, linearForwardScalar} from "../../src/engine/kernels/matmul.js";
 import {wasmMatmul} from "../../src/engine/kernels/wasm-matmul.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {largestMagnitude, maxAbsDifference, randomArray} from "./engine-helpers.js";
 
 const random = new SeededRandom(12);

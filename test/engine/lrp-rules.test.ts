@@ -5,7 +5,7 @@ import {integratedGradients, embeddingIntegratedGradients} from "../../src/engin
 import {linearBackwardInput, linearForward} from "../../src/engine/kernels/matmul.js";
 import {logitDifferenceObjective, logProbObjective} from "../../src/engine/objectives.js";
 import {applyLinearRule, attnLrpRules, cpLrpRules} from "../../src/engine/rules.js";
-import {SeededRandom} from "../../src/organisms/random.js";
+import {SeededRandom} from "../../src/foundation/random.js";
 import {sharedModel} from "../helpers/models.js";
 import {architectureConfigs, randomModel, randomTokens, sum} from "./engine-helpers.js";
 

@@ -1,6 +1,9 @@
 /**
- * Chat rendering for GGUF models. A file with `tokenizer.chat_template` is rendered with the
- * wrapper node-llama-cpp resolves for it (the template itself or an equivalent built-in). A file
+ * Chat rendering for GGUF models. A file with `tokenizer.chat_template` is rendered by that Jinja
+ * template itself; only a template node-llama-cpp's Jinja engine cannot run falls back to the
+ * wrapper it resolves for the model. (Its "equivalent" built-in wrappers are not always
+ * equivalent: for a ChatML template with a default system message, the ChatML wrapper leaves that
+ * message out.) A file
  * without one (stories260K, llama-2-tiny-random) uses node-llama-cpp's GeneralChatWrapper
  * ("### Human" / "### Assistant" sections) rather than a template guessed from the model's name:
  * the model never saw any template, so the plainest one is the least surprising.
@@ -10,7 +13,7 @@ import type {ChatMessage, TokenId} from "../../model/contract.js";
 
 export function chooseChatWrapper(model: LlamaModel, hasChatTemplate: boolean): ChatWrapper {
     if (!hasChatTemplate) return new GeneralChatWrapper();
-    return resolveChatWrapper(model, {fallbackToOtherWrappersOnJinjaError: true});
+    return resolveChatWrapper(model, {type: "jinjaTemplate", fallbackToOtherWrappersOnJinjaError: true});
 }
 
 /**

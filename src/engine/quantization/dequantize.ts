@@ -1,44 +1,45 @@
 /**
- * Turns the bytes of a GGUF tensor into float32 values, dispatching on the ggml type id. Each
- * supported type has one line in {@link tensorDecoders}; decoders of quantised block formats live
- * in their own files beside this one.
+ * Tensor data of any supported ggml type to float32, dispatching on the GGUF type id. Every
+ * decoder reproduces ggml's reference dequantisation (`dequantize_row_*`) bit for bit.
  */
 import {ModelFileError} from "../../errors.js";
-import {decodeBF16, decodeF16, decodeF32, type TensorDecoder} from "./float-types.js";
+import {describeGgmlType, ggmlType, ggmlTypeName, type GgmlTypeName} from "./ggml-types.js";
+import {decodeBF16, decodeF16, decodeF32} from "./float-types.js";
+import {dequantizeQ4_0} from "./q4_0.js";
+import {dequantizeQ4_K} from "./q4_k.js";
+import {dequantizeQ5_K} from "./q5_k.js";
+import {dequantizeQ6_K} from "./q6_k.js";
+import {dequantizeQ8_0} from "./q8_0.js";
 
-/** ggml type ids by name, for messages (ggml.h, `enum ggml_type`). */
-export const ggmlTypeNames: Readonly<Record<number, string>> = {
-    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K",
-    12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S",
-    20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64",
-    29: "IQ1_M", 30: "BF16", 34: "TQ1_0", 35: "TQ2_0", 39: "MXFP4",
-};
+export type TensorDecoder = (bytes: Uint8Array, elementCount: number) => Float32Array;
 
-export const tensorDecoders: Readonly<Record<number, TensorDecoder>> = {
-    [0]: decodeF32,
-    [1]: decodeF16,
-    [30]: decodeBF16,
-};
+const decoders: ReadonlyMap<number, TensorDecoder> = new Map<number, TensorDecoder>([
+    [ggmlType.F32, decodeF32],
+    [ggmlType.F16, decodeF16],
+    [ggmlType.BF16, decodeBF16],
+    [ggmlType.Q8_0, dequantizeQ8_0],
+    [ggmlType.Q4_0, dequantizeQ4_0],
+    [ggmlType.Q4_K, dequantizeQ4_K],
+    [ggmlType.Q5_K, dequantizeQ5_K],
+    [ggmlType.Q6_K, dequantizeQ6_K],
+]);
 
-export function ggmlTypeName(type: number): string {
-    return ggmlTypeNames[type] ?? `type ${type}`;
+/** The type names `dequantize` accepts. */
+export function supportedTensorTypes(): GgmlTypeName[] {
+    return [...decoders.keys()].map((type) => ggmlTypeName(type)!);
 }
 
+/** Whether {@link dequantize} decodes this ggml type id. */
 export function isSupportedTensorType(type: number): boolean {
-    return tensorDecoders[type] !== undefined;
+    return decoders.has(type);
 }
 
-/** Names of the types {@link dequantize} decodes, for error messages. */
-export function supportedTensorTypes(): string[] {
-    return Object.keys(tensorDecoders).map((id) => ggmlTypeName(Number(id)));
-}
-
+/** Decodes `elementCount` values of ggml type `type` from `bytes` (exactly their size). */
 export function dequantize(type: number, bytes: Uint8Array, elementCount: number): Float32Array {
-    const decoder = tensorDecoders[type];
+    const decoder = decoders.get(type);
     if (decoder === undefined) {
-        throw new ModelFileError(`tensor type ${ggmlTypeName(type)} is not supported by the engine`, {
-            expected: supportedTensorTypes().join(", "),
-            received: ggmlTypeName(type),
+        throw new ModelFileError(`unsupported tensor type ${describeGgmlType(type)}`, {
+            expected: `one of ${supportedTensorTypes().join(", ")}`, received: `ggml type ${type}`,
         });
     }
     return decoder(bytes, elementCount);
