@@ -63,7 +63,7 @@ const rows: Row[] = [
     {name: "number given nan", argv: ["generate", ...model, "--prompt", "p", "--temperature", "nan"], code: 2, message: /--temperature needs a number.*received "nan"/},
     // Values: missing, flag-like, on booleans.
     {name: "value missing at the end", argv: ["generate", ...model, "--prompt", "p", "--max-tokens"], code: 2, message: /--max-tokens needs a value; expected N; received nothing/},
-    {name: "value that looks like a flag", argv: ["generate", ...model, "--prompt", "--json"], code: 2, message: /--prompt needs a value.*write.*--prompt=--json/},
+    {name: "value that looks like a flag", argv: ["generate", ...model, "--prompt", "--json"], code: 2, message: /--prompt needs a value; expected TEXT; received "--json" \(a value that starts with "-" is written --prompt=--json\)/},
     {name: "text value starting with a dash", argv: ["explain", ...model, "--prompt", "-oops"], code: 2, message: /--prompt needs a value; expected TEXT; received "-oops"/},
     {name: "boolean given a value", argv: ["explain", ...model, "--prompt", "p", "--json=yes"], code: 2, message: /--json does not take a value; received "yes"/},
     // A repeated single-value flag is an error naming the flag.
