@@ -25,8 +25,8 @@ test("bad inputs: one clear line each and a non-zero exit", async () => {
     const cases: [string[], RegExp][] = [
         [[...prompt, "--unit", "clause"], /--unit does not accept "clause".*one of token, word, sentence/],
         [[...prompt, "--method", "magic"], /--method does not accept "magic"/],
-        [[...prompt, "--method", "exact", "--budget", "5", "--target", " x"], /--budget 5 is too small for exact with 5 units: the minimum is 32/],
-        [["--model", model, "--input", noDocuments, "--unit", "document"], /--unit document needs an input with documents/],
+        [[...prompt, "--method", "exact", "--budget", "5", "--target", " x"], /budget 5 is too small for exact with 5 units: the minimum is 32 \(raise the budget to 32 or more, or use fewer units; set with --budget\)/],
+        [["--model", model, "--input", noDocuments, "--unit", "document"], /unit document needs an input with documents.*set with --unit/],
         [["--model", model, "--prompt", "   \n ", "--target", " x"], /the input yields zero word units/],
         [[...prompt, "--target", " She", "--foil", " She"], /the foil equals the target/],
         [[...prompt, "--target", " x", "--rationale", "3-500"], /rationale span 3-500 is outside the text of the prompt/],

@@ -11,13 +11,14 @@ import {readTextFile} from "./text-files.js";
 
 export const chatRoles = ["system", "user", "assistant"] as const;
 
-const messageSchema = z.object({
+/** Strict like the --input file's messages: a misspelt field is refused, not silently dropped. */
+const messageSchema = z.strictObject({
     role: z.enum(chatRoles),
     content: z.string(),
 });
 const messagesFileSchema = z.union([
     z.array(messageSchema).min(1),
-    z.object({messages: z.array(messageSchema).min(1)}),
+    z.strictObject({messages: z.array(messageSchema).min(1)}),
 ]);
 
 /** Flags every model command takes. */
@@ -99,7 +100,16 @@ function describeMessagesProblem(path: string, data: unknown): InputError {
                 expected: "a string content",
                 received: describeJson(record.content),
             });
+        }        const unknown = Object.keys(record).find((key) => key !== "role" && key !== "content");
+        if (unknown !== undefined) {
+            return new InputError(`--messages file ${path}: message ${index} has an unknown field ${JSON.stringify(unknown)}`, {
+                expected: "only \"role\" and \"content\"",
+            });
         }
+    }
+    if (!Array.isArray(data) && data !== null && typeof data === "object") {
+        const unknown = Object.keys(data).find((key) => key !== "messages");
+        if (unknown !== undefined) return new InputError(`--messages file ${path} has an unknown field ${JSON.stringify(unknown)}`, {expected: "only \"messages\""});
     }
     return new InputError(`--messages file ${path} is not a valid messages list`, {expected});
 }

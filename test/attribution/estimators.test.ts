@@ -100,7 +100,7 @@ test("same seed gives identical output; a different seed draws different coaliti
     }
 });
 
-test("every method refuses a budget below its minimum, naming the minimum and --budget", async () => {
+test("every method refuses a budget below its minimum, naming the minimum and the budget parameter", async () => {
     const game = additiveGame(new Array<number>(9).fill(1));
     for (const name of attributionMethodNames()) {
         const entry = attributionMethods[name]!;
@@ -108,7 +108,8 @@ test("every method refuses a budget below its minimum, naming the minimum and --
         await assert.rejects(entry.run(game, {budget: minimum - 1}), (error: unknown) => {
             assert.ok(error instanceof BudgetError, name);
             assert.match(error.message, new RegExp(`at least ${minimum} evaluations for 9 players`));
-            assert.match(error.message, /--budget/);
+            assert.equal(error.parameter, "budget");
+            assert.doesNotMatch(error.message, /--/);
             return true;
         });
         const result = await entry.run(game, {budget: minimum});

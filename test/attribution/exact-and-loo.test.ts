@@ -59,11 +59,12 @@ test("exact Shapley attributes each component with the same evaluations", async 
     assert.deepEqual(result.componentsEmpty, [0, 0]);
 });
 
-test("exact Shapley refuses a budget below 2^n and names the minimum and the flag", async () => {
+test("exact Shapley refuses a budget below 2^n and names the minimum and the parameter", async () => {
     await assert.rejects(exactShapley(additiveGame([1, 2, 3, 4, 5]), {budget: 31}), (error: unknown) => {
         assert.ok(error instanceof BudgetError);
         assert.match(error.message, /at least 32 evaluations for 5 players/);
-        assert.match(error.message, /--budget/);
+        assert.equal(error.parameter, "budget");
+        assert.doesNotMatch(error.message, /--/);
         return true;
     });
 });

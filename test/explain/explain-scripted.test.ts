@@ -57,7 +57,7 @@ test("bad requests fail before any evaluation with typed errors", async () => {
     await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b c"}, {method: "exact", budget: 3, target: " x"}), (error: unknown) => error instanceof BudgetError && /minimum is 8/.test(error.message));
     await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {target: " x", foil: " x"}), (error: unknown) => error instanceof InputError && /foil equals the target/.test(error.message));
     await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {target: " x", rationale: [{start: 1, end: 50}]}), /outside the text of the prompt/);
-    await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {unit: "document", target: " x"}), /--unit document needs an input with documents/);
+    await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {unit: "document", target: " x"}), /unit document needs an input with documents/);
     assert.equal(backend.scoreLog.length, 0);
 });
 

@@ -31,5 +31,5 @@ test("malformed files are one InputError line naming the field", () => {
 test("--rationale spans: START-END and PART:START-END, comma-separated", () => {
     assert.deepEqual(parseRationaleFlag("0-5, 2:3-9"), [{start: 0, end: 5}, {start: 3, end: 9, part: 2}]);
     assert.throws(() => parseRationaleFlag("5..9"), /malformed span "5\.\.9"/);
-    assert.throws(() => parseRationaleFlag(" , "), /--rationale is empty/);
+    assert.throws(() => parseRationaleFlag(" , "), /the rationale is empty/);
 });

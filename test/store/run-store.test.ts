@@ -46,11 +46,11 @@ describe("run store", () => {
         store.close();
     });
 
-    test("an unwritable path is one InputError naming --db", () => {
+    test("an unwritable path is one InputError naming the path and the parameter", () => {
         const blocker = join(directory, "file");
         writeFileSync(blocker, "x");
         assert.throws(() => RunStore.open(join(blocker, "sub", "runs.db")), (error: unknown) =>
-            error instanceof InputError && /cannot open the run store at .*--db/.test(error.message));
+            error instanceof InputError && /cannot open the run store at /.test(error.message) && error.parameter === "runStorePath");
     });
 
     test("CSV export flattens verdicts and quotes cells", () => {

@@ -90,7 +90,7 @@ test("documents render with fixed instruction, headers and question", () => {
 });
 
 test("impossible segmentations are InputErrors with one-line messages", () => {
-    assert.throws(() => segmentInput({kind: "prompt", prompt: "hi"}, "document"), (error: unknown) => error instanceof InputError && /--unit document needs an input with documents/.test(error.message) && !error.message.includes("\n"));
+    assert.throws(() => segmentInput({kind: "prompt", prompt: "hi"}, "document"), (error: unknown) => error instanceof InputError && /^unit document needs an input with documents/.test(error.message) && error.parameter === "unit" && !error.message.includes("\n"));
     assert.throws(() => segmentInput({kind: "prompt", prompt: "   "}, "word"), /zero word units/);
     assert.throws(() => segmentInput({kind: "chat", playerRoles: ["user"], messages: [{role: "system", content: "x"}]}, "message"), /zero message units/);
 });

@@ -58,7 +58,7 @@ test("glassbox view on a port in use says so and suggests another port", async (
     try {
         const result = await runCli(["view", resultPath, "--port", String(port)]);
         assert.equal(result.code, 2);
-        assert.equal(result.stderr, `glassbox: port ${port} on 127.0.0.1 is in use (try --port ${port + 1}, or --port 0 to let the system pick a free one)\n`);
+        assert.equal(result.stderr, `glassbox: port ${port} on 127.0.0.1 is in use (try port ${port + 1}, or port 0 to let the system pick a free one; set with --port)\n`);
     } finally {
         blocker.close();
     }
