@@ -5,6 +5,7 @@
  */
 import type {ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
+import {readTargetLogprob, targetReadingItem} from "../../src/backends/llama-cpp/target-reading.js";
 import type {ScoreRequest, ScoreResult} from "../../src/model/contract.js";
 import {laneStateAfter, prefixCost, prefixOrder, emptyLaneState} from "../../src/evaluator/schedule.js";
 import {flattenRequest} from "../../src/evaluator/token-sequence.js";
@@ -31,14 +32,25 @@ export async function openDirect(path: string, options: {contextSize: number; th
     }};
 }
 
-export type LogitsMode = "probabilities" | "confidence" | "none";
+/**
+ * How a target position is read: "probabilities", the full distribution as a Map; "logit-weight",
+ * the target's logit, the maximum and the total logit weight (src/backends/llama-cpp/target-reading.ts);
+ * "confidence", the greedy token's probability only; "none", no logits.
+ */
+export type LogitsMode = "probabilities" | "logit-weight" | "confidence" | "none";
+
+/** The input item for `token` at a position whose logits predict `next`, read as `mode` says. */
+function itemFor(token: Token, next: Token, mode: LogitsMode): ControlledEvaluateInputItem {
+    if (mode === "none") return token;
+    if (mode === "confidence") return [token, {generateNext: {confidence: true}}];
+    return targetReadingItem(token, next, mode === "probabilities" ? "full-distribution" : "logit-weight");
+}
 
 function inputFor(tokens: readonly number[], from: number, firstLogit: number, mode: LogitsMode): ControlledEvaluateInputItem[] {
     const input: ControlledEvaluateInputItem[] = [];
     for (let index = from; index < tokens.length - 1; index++) {
         const token = tokens[index] as Token;
-        if (index < firstLogit || mode === "none") input.push(token);
-        else input.push([token, {generateNext: mode === "probabilities" ? {probabilities: true} : {confidence: true}}]);
+        input.push(index < firstLogit ? token : itemFor(token, tokens[index + 1] as Token, mode));
     }
     return input;
 }
@@ -85,11 +97,35 @@ export async function naiveScores(sequence: LlamaContextSequence, requests: read
     return results;
 }
 
-/** The tokens that must be evaluated for `requests` on one lane in prefix order, with logit flags. */
-export function mustEvaluateStream(requests: readonly ScoreRequest[]): {tokens: number[]; logits: boolean[]} {
+/**
+ * log p(target) at every target position of `requests`, each from scratch, in float64 from all the
+ * raw logits (`logits: true`): the reference both float32 readings are compared with.
+ */
+export async function float64Scores(sequence: LlamaContextSequence, requests: readonly ScoreRequest[]): Promise<ScoreResult[]> {
+    const results: ScoreResult[] = [];
+    for (const request of requests) {
+        await sequence.clearHistory();
+        const all = [...request.context, ...request.target];
+        const first = request.context.length - 1;
+        const input: ControlledEvaluateInputItem[] = all.slice(0, -1).map((token, index) =>
+            index >= first ? [token as Token, {generateNext: {logits: true}}] : token as Token);
+        const output = await sequence.controlledEvaluate(input);
+        results.push({logprobs: request.target.map((token, index) => {
+            const logits = [...(output[first + index]?.next.logits ?? new Map<Token, number>()).entries()];
+            const max = Math.max(...logits.map(([, value]) => value));
+            const logSum = max + Math.log(logits.reduce((sum, [, value]) => sum + Math.exp(value - max), 0));
+            return (logits.find(([candidate]) => candidate === token)?.[1] ?? Number.NEGATIVE_INFINITY) - logSum;
+        })});
+    }
+    return results;
+}
+
+/** The tokens that must be evaluated for `requests` on one lane in prefix order, with logit flags and the token each logit row predicts. */
+export function mustEvaluateStream(requests: readonly ScoreRequest[]): {tokens: number[]; logits: boolean[]; next: number[]} {
     const flats = requests.map(flattenRequest);
     const tokens: number[] = [];
     const logits: boolean[] = [];
+    const next: number[] = [];
     let held = emptyLaneState;
     for (const index of prefixOrder(flats)) {
         const flat = flats[index]!;
@@ -97,10 +133,11 @@ export function mustEvaluateStream(requests: readonly ScoreRequest[]): {tokens: 
         for (let position = reused; position < flat.tokens.length - 1; position++) {
             tokens.push(flat.tokens[position]!);
             logits.push(position >= flat.contextLength - 1);
+            next.push(flat.tokens[position + 1]!);
         }
         held = laneStateAfter(flat);
     }
-    return {tokens, logits};
+    return {tokens, logits, next};
 }
 
 /**
@@ -108,14 +145,14 @@ export function mustEvaluateStream(requests: readonly ScoreRequest[]): {tokens: 
  * controlledEvaluate on a cleared sequence, so attention spans stay prompt-sized), with logits
  * at the same number of positions (or none).
  */
-export async function engineLimit(sequence: LlamaContextSequence, stream: {tokens: number[]; logits: boolean[]}, window: number, withLogits: boolean): Promise<number> {
+export async function engineLimit(sequence: LlamaContextSequence, stream: {tokens: number[]; logits: boolean[]; next: number[]}, window: number, mode: LogitsMode): Promise<number> {
     let calls = 0;
     for (let start = 0; start < stream.tokens.length; start += window) {
         await sequence.clearHistory();
         const input: ControlledEvaluateInputItem[] = [];
         for (let index = start; index < Math.min(stream.tokens.length, start + window); index++) {
             const token = stream.tokens[index] as Token;
-            input.push(withLogits && stream.logits[index] ? [token, {generateNext: {probabilities: true}}] : token);
+            input.push(stream.logits[index] ? itemFor(token, stream.next[index] as Token, mode) : token);
         }
         await sequence.controlledEvaluate(input);
         calls++;
@@ -127,19 +164,29 @@ export async function engineLimit(sequence: LlamaContextSequence, stream: {token
  * The evaluator's work on one lane done directly (prefix order, `adaptStateToTokens` reuse, one
  * controlledEvaluate per request), reading the target positions as `mode` says.
  */
-export async function prefixReplay(sequence: LlamaContextSequence, requests: readonly ScoreRequest[], mode: LogitsMode): Promise<void> {
+export async function prefixReplay(sequence: LlamaContextSequence, requests: readonly ScoreRequest[], mode: LogitsMode): Promise<ScoreResult[]> {
     await sequence.clearHistory();
     const flats = requests.map(flattenRequest);
+    const results: ScoreResult[] = new Array(requests.length);
     for (const index of prefixOrder(flats)) {
         const request = requests[index]!;
         const all = [...request.context, ...request.target];
         const first = request.context.length - 1;
         await sequence.adaptStateToTokens(all.slice(0, first) as Token[], false);
-        await sequence.controlledEvaluate(inputFor(all, sequence.nextTokenIndex, first, mode));
+        const start = sequence.nextTokenIndex;
+        const output = await sequence.controlledEvaluate(inputFor(all, start, first, mode));
+        const reading = mode === "probabilities" ? "full-distribution" : "logit-weight";
+        results[index] = {logprobs: mode === "none" || mode === "confidence" ? []
+            : request.target.map((token, offset) => readTargetLogprob(output[first + offset - start], token as Token, reading) ?? Number.NaN)};
     }
+    return results;
 }
 
-/** Internals of node-llama-cpp 3.21.1 used by {@link prefixReplayBiasedTopK} (not public API). */
+/**
+ * Internals of node-llama-cpp used by {@link prefixReplayBiasedTopK} (not public API; present in
+ * 3.21.1 and 3.22.1). This was the backend's reading for large vocabularies before node-llama-cpp
+ * 3.22 offered the total logit weight; it stays here as the comparison.
+ */
 interface SequenceInternals {
     _decodeTokens(tokens: Token[], logits: boolean[], priority: number, tokenMeter: unknown, shift: unknown,
         mapper: (batchLogitIndex: number, tokenIndex: number) => Promise<unknown>, afterBatch: unknown): Promise<unknown[]>;

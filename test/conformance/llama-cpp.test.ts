@@ -19,8 +19,8 @@ for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
     });
 }
 
-// llama-2-tiny-random reads target probabilities natively by default (vocabulary above 4,096);
-// the public full-distribution reading must conform too.
+// Scoring reads the target's logit and the total logit weight by default (target-reading.ts);
+// the full-distribution reading must conform too.
 registerConformanceTests({
     name: "llama.cpp llama-2-tiny-random.gguf (exact, full-distribution reading)",
     open: (lanes) => openLlamaCppModel(sharedModel("llama-2-tiny-random.gguf"), {lanes, contextSize: 256, targetReading: "full-distribution"}),

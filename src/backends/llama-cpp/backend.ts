@@ -18,22 +18,11 @@ import {sampleCandidate, type WeightedCandidate} from "../../model/sampling.js";
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
 import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
-import {openNativeTargetReader, verifyNativeTargetReader, type BiasedTopKSettings, type NativeTargetReader} from "./native-target-reading.js";
+import {greedyLogprob, greedyStepOptions, readTargetLogprob, targetReadingItem, type TargetReading} from "./target-reading.js";
 import {readDistribution, type TokenDistribution} from "./token-distribution.js";
 
 export type LlamaCppPrecision = "exact" | "fast";
-
-/**
- * How scoring reads log p(target token): "full-distribution" through node-llama-cpp's public API
- * (a Map over the whole vocabulary per position); "biased-top-k" in native code without sending
- * the vocabulary (native-target-reading.ts; exact, falls back to the full distribution at any
- * position where its identity does not apply); "auto" (default): biased-top-k for vocabularies
- * above 4,096 tokens when this node-llama-cpp has the internals it needs, else full-distribution.
- */
-export type TargetReading = "auto" | "full-distribution" | "biased-top-k";
-
-/** Above this many tokens, reading a full distribution per position dominates scoring (99.6 % of CPU at 32k). */
-export const largeVocabularyTokens = 4096;
+export type {TargetReading} from "./target-reading.js";
 
 export interface LlamaCppOptions {
     /** Tokens per lane (prompt and target together). Default: the model's trained context, at most 2048. */
@@ -51,10 +40,8 @@ export interface LlamaCppOptions {
     batchSize?: number;
     /** Layers offloaded to a GPU when one is present. Default "auto"; ignored without a GPU. */
     gpuLayers?: number | "auto";
-    /** How target-token probabilities are read when scoring. Default "auto". */
+    /** How target-token probabilities are read when scoring (target-reading.ts). Default "logit-weight". */
     targetReading?: TargetReading;
-    /** Truncation and bias of the "biased-top-k" reading. Default {topK: 32, bias: 32}. */
-    biasedTopK?: BiasedTopKSettings;
 }
 
 const defaultContextCap = 2048;
@@ -102,15 +89,12 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     }
     const sequences = Array.from({length: lanes}, () => context.getSequence());
     const identity = fileIdentity(file);
-    const reading = options.targetReading ?? "auto";
-    const wantsNative = reading === "biased-top-k" || (reading === "auto" && (file.vocabularySize ?? 0) > largeVocabularyTokens);
-    const probeToken = (model.tokens.bos ?? 0) as Token;
-    const nativeReader = wantsNative
-        ? await verifyNativeTargetReader(openNativeTargetReader(model, sequences, options.biasedTopK), sequences[0]!,
-            {context: probeToken, target: (model.tokens.eos ?? 1) as Token})
-        : undefined;
+    const targetReading = options.targetReading ?? "logit-weight";
+    if (targetReading !== "logit-weight" && targetReading !== "full-distribution") {
+        throw new InputError("unknown target reading", {expected: "\"logit-weight\" or \"full-distribution\"", received: String(targetReading)});
+    }
     return new LlamaCppBackend({
-        model, context, sequences, file, precision, gpu: useGpu, nativeReader,
+        model, context, sequences, file, precision, gpu: useGpu, targetReading,
         contextLimit: Math.min(contextSize, context.contextSize),
         id: `llama-cpp:${identity}:${precision}${useGpu ? ":gpu" : ":cpu"}`,
     });
@@ -123,8 +107,7 @@ interface BackendParts {
     file: ModelFileSummary;
     precision: LlamaCppPrecision;
     gpu: boolean;
-    /** Present when scoring reads target probabilities in native code. */
-    nativeReader: NativeTargetReader | undefined;
+    targetReading: TargetReading;
     id: string;
     /** Tokens a request may use per lane: the size asked for (llama.cpp may allocate a little more). */
     contextLimit: number;
@@ -140,17 +123,19 @@ export class LlamaCppBackend implements ModelBackend {
     private readonly context: LlamaContext;
     private readonly sequences: LlamaContextSequence[];
     private readonly chatWrapper: ChatWrapper;
-    private readonly nativeReader: NativeTargetReader | undefined;
-    /** Target positions scored so far, and how many of them the native reading sent to the full distribution. */
-    readonly targetReadingStats = {positions: 0, fullDistributionFallbacks: 0};
+    /** How scoring reads target-token probabilities (see {@link TargetReading}). */
+    readonly targetReading: TargetReading;
     /**
-     * Every evaluation runs one at a time, on any lane. node-llama-cpp 3.21.1 samples the sequences
-     * of one decode batch on parallel worker threads, and llama.cpp reorders a multi-sequence batch's
-     * output rows lazily and without a lock (llama_context::output_reorder), so concurrent lanes
-     * sometimes read another position's logits (errors up to 0.18 in log-probability were seen on
-     * llama-2-tiny-random). One sequence per batch never reorders. Lanes remain separate KV caches.
+     * Evaluations run one at a time per lane and concurrently across lanes: node-llama-cpp puts the
+     * tokens of concurrent sequences in one decode batch. Before 3.22 this raced (the sequences of a
+     * batch were sampled on parallel worker threads while llama.cpp reordered the batch's output
+     * rows lazily and without a lock, so a lane sometimes read another position's logits: errors up
+     * to 0.28 in log-probability on llama-2-tiny-random), and the backend ran one evaluation at a
+     * time on any lane. node-llama-cpp 3.22 fetches the logits under a per-context lock;
+     * test/backends/concurrent-lanes.test.ts compares every score of many concurrent lanes with
+     * evaluation from scratch.
      */
-    private evaluationQueue: Promise<unknown> = Promise.resolve();
+    private readonly laneQueues: Array<Promise<unknown>>;
     private disposed = false;
 
     constructor(parts: BackendParts) {
@@ -160,7 +145,8 @@ export class LlamaCppBackend implements ModelBackend {
         this.id = parts.id;
         this.name = basename(parts.file.path);
         this.precision = parts.precision;
-        this.nativeReader = parts.nativeReader;
+        this.targetReading = parts.targetReading;
+        this.laneQueues = parts.sequences.map(() => Promise.resolve());
         this.chatWrapper = chooseChatWrapper(parts.model, parts.file.hasChatTemplate);
         const vocabularySize = parts.file.vocabularySize ?? 0;
         this.vocabulary = {
@@ -184,11 +170,6 @@ export class LlamaCppBackend implements ModelBackend {
     /** CPU threads llama.cpp evaluates with (the option, or the default for the file's size). */
     get threads(): number {
         return this.context.idealThreads;
-    }
-
-    /** How scoring reads target-token probabilities (see {@link TargetReading}). */
-    get targetReading(): Exclude<TargetReading, "auto"> {
-        return this.nativeReader === undefined ? "full-distribution" : "biased-top-k";
     }
 
     /** The chat format in use ("General" for files without a chat template). */
@@ -238,8 +219,7 @@ export class LlamaCppBackend implements ModelBackend {
     async dispose(): Promise<void> {
         if (this.disposed) return;
         this.disposed = true;
-        await this.evaluationQueue.catch(() => undefined);
-        this.nativeReader?.dispose();
+        await Promise.all(this.laneQueues.map((queue) => queue.catch(() => undefined)));
         await this.context.dispose();
         await this.model.dispose();
     }
@@ -271,8 +251,9 @@ export class LlamaCppBackend implements ModelBackend {
         if (sequence === undefined || !Number.isInteger(lane)) {
             return Promise.reject(new BackendError(`lane ${lane} does not exist`, {expected: `a lane from 0 to ${this.sequences.length - 1}`}));
         }
-        const run = this.evaluationQueue.then(() => work(sequence), () => work(sequence));
-        this.evaluationQueue = run.catch(() => undefined);
+        const queued = this.laneQueues[lane] ?? Promise.resolve();
+        const run = queued.then(() => work(sequence), () => work(sequence));
+        this.laneQueues[lane] = run.catch(() => undefined);
         return run.catch((error: unknown) => {
             throw toBackendError(error);
         });
@@ -284,26 +265,13 @@ export class LlamaCppBackend implements ModelBackend {
         const first = request.context.length - 1;
         await sequence.adaptStateToTokens(asTokens(all.slice(0, first)), false);
         const start = sequence.nextTokenIndex;
-        this.targetReadingStats.positions += request.target.length;
-        if (this.nativeReader !== undefined) {
-            const tokens = asTokens(all.slice(start, all.length - 1));
-            const targets = tokens.map((_, offset) => start + offset >= first ? all[start + offset + 1] as Token : undefined);
-            const read = await this.nativeReader.evaluate(sequence, tokens, targets);
-            this.targetReadingStats.fullDistributionFallbacks += read.fallbacks;
-            const logprobs = request.target.map((_, index) => {
-                const value = read.logprobs[first + index - start];
-                if (value === undefined) throw new BackendError(`llama.cpp returned no logits for target token ${index}`);
-                return value;
-            });
-            return {logprobs, reusedTokens: start, evaluatedTokens: tokens.length};
-        }
         const input: ControlledEvaluateInputItem[] = all.slice(start, all.length - 1).map((token, offset) =>
-            start + offset >= first ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
+            start + offset >= first ? targetReadingItem(token as Token, all[start + offset + 1] as Token, this.targetReading) : token as Token);
         const output = await sequence.controlledEvaluate(input);
         const logprobs = request.target.map((token, index) => {
-            const distribution = output[first + index - start]?.next.probabilities;
-            if (distribution === undefined) throw new BackendError(`llama.cpp returned no distribution for target token ${index}`);
-            return Math.log(distribution.get(token as Token) ?? 0);
+            const logprob = readTargetLogprob(output[first + index - start], token as Token, this.targetReading);
+            if (logprob === undefined) throw new BackendError(`llama.cpp returned no logits for target token ${index}`);
+            return logprob;
         });
         return {logprobs, reusedTokens: start, evaluatedTokens: input.length};
     }
@@ -317,11 +285,11 @@ export class LlamaCppBackend implements ModelBackend {
         const generated: GeneratedToken[] = [];
         const history: TokenId[] = [...context];
         let finishReason: Generation["finishReason"] = "length";
-        // Greedy without alternatives needs only the argmax and its probability, which llama.cpp
-        // computes exactly as in the full distribution, without sending the vocabulary to JavaScript.
+        // Greedy without alternatives needs only the argmax and its log-probability, −ln W (target-reading.ts),
+        // without sending or sorting the vocabulary.
         const fullDistribution = request.temperature > 0 || request.topLogprobs > 0;
         while (generated.length < request.maxTokens) {
-            const next = fullDistribution ? {probabilities: true} : {token: true, confidence: true};
+            const next = fullDistribution ? {probabilities: true} : greedyStepOptions;
             const input: ControlledEvaluateInputItem[] = pending.map((token, index) =>
                 index === pending.length - 1 ? [token as Token, {generateNext: next}] : token as Token);
             const output = (await sequence.controlledEvaluate(input))[pending.length - 1]?.next;
@@ -337,8 +305,9 @@ export class LlamaCppBackend implements ModelBackend {
                     logprob: candidate.logprob,
                 }));
             } else {
-                if (output?.token == null || output.confidence === undefined) throw new BackendError("llama.cpp returned no token while generating");
-                chosen = {token: output.token, logprob: Math.log(output.confidence)};
+                const logprob = greedyLogprob(output);
+                if (output?.token == null || logprob === undefined) throw new BackendError("llama.cpp returned no token while generating");
+                chosen = {token: output.token, logprob};
             }
             generated.push({token: chosen.token, text: this.tokenText(chosen.token, history), logprob: chosen.logprob, top});
             history.push(chosen.token);

@@ -1,4 +1,3 @@
-export {openLlamaCppModel, LlamaCppBackend, largeVocabularyTokens, type LlamaCppOptions, type LlamaCppPrecision, type TargetReading} from "./backend.js";
-export type {BiasedTopKSettings} from "./native-target-reading.js";
+export {openLlamaCppModel, LlamaCppBackend, type LlamaCppOptions, type LlamaCppPrecision, type TargetReading} from "./backend.js";
 export {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
 export {readGgufHeader, GgufFormatError, type GgufHeader, type GgufTensorInfo, type GgufValue} from "./gguf-reader.js";

@@ -29,7 +29,7 @@ export function defaultThreads(modelBytes: number): number {
 
 /**
  * The shared runtime; GPU only when one is present, never builds from source. On the CPU,
- * node-llama-cpp 3.21.1 caps every context's threads at max(4, physical "math" cores) unless
+ * node-llama-cpp (3.21.1 to 3.22.1) caps every context's threads at max(4, physical "math" cores) unless
  * maxThreads is given; it is raised to os.availableParallelism() so that the default of real-size
  * models (every available core, see defaultThreads) is what llama.cpp actually runs with.
  */
