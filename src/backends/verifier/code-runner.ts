@@ -39,6 +39,7 @@ function interpreter(language: CodeLanguage, file: string): string {
 
 export function sandboxedCodeRunner(options: {isolateNetwork?: boolean} = {}): CodeRunner {
     const isolate = options.isolateNetwork ?? canIsolateNetwork();
+    resolvedPython();
     return {
         async run(request, signal): Promise<CodeRunResult> {
             const directory = await mkdtemp(join(tmpdir(), "glassbox-code-"));

@@ -11,6 +11,7 @@ import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
 import {refineCommand} from "./refine.js";
 import {reportCommand} from "./report.js";
+import {rewardServeCommand} from "./reward-serve.js";
 import {runsExportCommand, runsListCommand, runsShowCommand} from "./runs.js";
 import {scoreCommand} from "./score.js";
 import {serveCommand} from "./serve.js";
@@ -23,6 +24,7 @@ export const commands: Command[] = [
     generateCommand,
     explainCommand,
     serveCommand,
+    rewardServeCommand,
     reportCommand,
     viewCommand,
     checkSelfExplanationCommand,
