@@ -7,6 +7,7 @@
  * goes through a {@link TokenProbabilityScorer}, any scoring backend behind the evaluator
  * (backend-probability-scorer.ts).
  */
+import {isGlassboxError} from "../errors.js";
 import {unscored, type RewardFunction} from "./types.js";
 
 export interface TokenProbabilityScorer {
@@ -45,7 +46,13 @@ export function probabilityReward(options: ProbabilityRewardOptions): RewardFunc
             if (item.groundTruth === undefined || item.groundTruth.trim() === "") return unscored("the item has no reference answer");
             const target = `${prefix}${item.groundTruth.trim()}`;
             const reasoning = reasoningPrefix(item.completion, options.answerMarker);
-            const withReasoning = meanTokenProbability(await options.scorer.targetTokenLogprobs(`${item.prompt}${reasoning}`, target));
+            let withReasoning: number;
+            try {
+                withReasoning = meanTokenProbability(await options.scorer.targetTokenLogprobs(`${item.prompt}${reasoning}`, target));
+            } catch (error) {
+                if (isGlassboxError(error) && error.code === "context-overflow") return unscored("prompt, reasoning and reference answer do not fit the scoring model's context");
+                throw error;
+            }
             if (options.debias !== true) return {score: withReasoning, extra: {reasoningChars: reasoning.length}};
             const alone = meanTokenProbability(await options.scorer.targetTokenLogprobs(item.prompt, target));
             return {score: Math.max(0, withReasoning - alone), extra: {withReasoning, withoutReasoning: alone}};
