@@ -4,6 +4,7 @@ import {benchValidityCommand} from "./bench.js";
 import {demoCommand} from "./demo.js";
 import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
 import {analyzeConfidenceCommand, analyzeSubthoughtsCommand} from "./analyze.js";
+import {analyzeRolloutsCommand} from "./analyze-rollouts.js";
 import {checkBiasCommand} from "./check-bias.js";
 import {checkCotCommand} from "./check-cot.js";
 import {compareCommand} from "./compare.js";
@@ -33,6 +34,7 @@ export const commands: Command[] = [
     checkBiasCommand,
     analyzeSubthoughtsCommand,
     analyzeConfidenceCommand,
+    analyzeRolloutsCommand,
     compareCommand,
     refineCommand,
     benchValidityCommand,
