@@ -4,6 +4,7 @@ import {benchValidityCommand} from "./bench.js";
 import {demoCommand} from "./demo.js";
 import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
 import {analyzeConfidenceCommand, analyzeSubthoughtsCommand} from "./analyze.js";
+import {analyzeRolloutsCommand} from "./analyze-rollouts.js";
 import {checkBiasCommand} from "./check-bias.js";
 import {checkCotCommand} from "./check-cot.js";
 import {compareCommand} from "./compare.js";
@@ -11,6 +12,7 @@ import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
 import {refineCommand} from "./refine.js";
 import {reportCommand} from "./report.js";
+import {rewardServeCommand} from "./reward-serve.js";
 import {runsExportCommand, runsListCommand, runsShowCommand} from "./runs.js";
 import {scoreCommand} from "./score.js";
 import {serveCommand} from "./serve.js";
@@ -23,6 +25,7 @@ export const commands: Command[] = [
     generateCommand,
     explainCommand,
     serveCommand,
+    rewardServeCommand,
     reportCommand,
     viewCommand,
     checkSelfExplanationCommand,
@@ -31,6 +34,7 @@ export const commands: Command[] = [
     checkBiasCommand,
     analyzeSubthoughtsCommand,
     analyzeConfidenceCommand,
+    analyzeRolloutsCommand,
     compareCommand,
     refineCommand,
     benchValidityCommand,
