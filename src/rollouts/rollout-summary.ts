@@ -10,7 +10,7 @@
  *   shrunk correct answers, SRR/NDR/SDS/NSCR), the change of pass@1 and of pass@k at the largest
  *   common k, and the change of mean entropy, forking-token share and low-probability share.
  */
-import {pearson} from "../metrics/correlation.js";
+import {pearson} from "../foundation/correlation.js";
 import {defaultKs, passAtKCurve} from "../reasoning/pass-at-k.js";
 import {supportSummary, type SupportSummary} from "../reasoning/support.js";
 import {positionBins, type CheckpointPromptStats, type PromptVerdict} from "./prompt-analysis.js";

@@ -5,9 +5,9 @@ import {InputError} from "../../errors.js";
 import {analyzePrompt, type PromptVerdict} from "../../rollouts/prompt-analysis.js";
 import {checkpointOrder, parseRollouts, type Rollout} from "../../rollouts/rollout-records.js";
 import {summarizeRollouts, type CheckpointComparison, type CheckpointSummary, type RolloutSummary} from "../../rollouts/rollout-summary.js";
-import {canonicalJson, sha256Hex} from "../../store/canonical-json.js";
-import {glassboxVersion} from "../../version.js";
-import type {Command} from "../command.js";
+import {canonicalJson, sha256Hex} from "../../foundation/canonical-json.js";
+import {glassboxVersion} from "../../foundation/version.js";
+import {defineCommand} from "../command.js";
 import {exitCodeFor, formatRate, runFooter} from "./check-support.js";
 import {openRunStore} from "./runs.js";
 
@@ -52,12 +52,12 @@ function comparisonLines(comparison: CheckpointComparison): string[] {
     ];
 }
 
-export const analyzeRolloutsCommand: Command = {
+export const analyzeRolloutsCommand = defineCommand({
     name: "analyze rollouts",
     summary: "Diagnose an RL run's rollouts: difficulty bins, pass@k and support between checkpoints, length, reward hacking, entropy.",
     usage: "analyze rollouts --dataset ROLLOUTS.jsonl [--success-threshold R] [--forking-entropy H] [--low-probability P] [--db PATH] [--fresh] [--json]",
     options: {
-        dataset: {kind: "string", valueName: "FILE.jsonl", description: "Rollouts, one JSON object per line (fields in docs/rl.md). Required."},
+        dataset: {kind: "string", valueName: "FILE.jsonl", required: true, description: "Rollouts, one JSON object per line (fields in docs/rl.md)."},
         "success-threshold": {kind: "number", valueName: "R", default: 0.5, description: "A rollout without \"correct\" succeeds when its reward reaches R."},
         "forking-entropy": {kind: "number", valueName: "H", min: 0, default: 0.672, description: "Entropy (nats) above which a token counts as forking."},
         "low-probability": {kind: "number", valueName: "P", min: 0, max: 1, default: 0.1, description: "Sampled-token probability below which a token counts as low-probability."},
@@ -73,11 +73,10 @@ export const analyzeRolloutsCommand: Command = {
         "  glassbox analyze rollouts --dataset rollouts.jsonl",
     ].join("\n"),
     async run({options, io}) {
-        if (typeof options.dataset !== "string") throw new InputError("glassbox analyze rollouts needs --dataset FILE.jsonl", {hint: "see glassbox analyze rollouts --help"});
         const settings = {
-            successThreshold: Number(options["success-threshold"]),
-            forkingEntropy: Number(options["forking-entropy"]),
-            lowProbability: Number(options["low-probability"]),
+            successThreshold: options["success-threshold"],
+            forkingEntropy: options["forking-entropy"],
+            lowProbability: options["low-probability"],
         };
         const parsed = parseRollouts(readRolloutFile(options.dataset), settings.successThreshold);
         if (parsed.rollouts.length === 0) {
@@ -99,7 +98,7 @@ export const analyzeRolloutsCommand: Command = {
                 store,
                 spec: {command: "analyze rollouts", model: {name: "rollouts", id: "rollouts"}, dataset: options.dataset, options: settings, seed: 0, versions: {glassbox: glassboxVersion, node: process.versions.node}},
                 items, malformed: parsed.malformed,
-                ...(options.fresh === true ? {fresh: true} : {}),
+                ...(options.fresh ? {fresh: true} : {}),
                 signal: controller.signal,
                 evaluate: async (item) => ({status: "ok", verdict: analyzePrompt(item.id, item.rollouts, settings)}),
                 onProgress: (progress) => io.progress(`analyze rollouts: ${progress.done}/${progress.total} prompts`),
@@ -112,7 +111,7 @@ export const analyzeRolloutsCommand: Command = {
         }
         const summary = result.summary as RolloutSummary;
         const outcome = {result, interrupted: controller.signal.aborted, db: store.path};
-        if (options.json === true) {
+        if (options.json) {
             io.stdout.write(`${JSON.stringify({run: result.run.id, summary}, null, 2)}\n`);
         } else {
             const lines = [
@@ -124,4 +123,4 @@ export const analyzeRolloutsCommand: Command = {
         }
         return exitCodeFor(outcome);
     },
-};
+});

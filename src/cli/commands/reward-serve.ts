@@ -7,7 +7,7 @@ import type {ModelBackend} from "../../model/contract.js";
 import {backendProbabilityScorer} from "../../rewards/backend-probability-scorer.js";
 import {buildRewardRouter, defaultRewardConfig, parseRewardConfig, type RewardConfig} from "../../rewards/config.js";
 import {startRewardServer} from "../../server/reward-http-server.js";
-import type {Command} from "../command.js";
+import {defineCommand} from "../command.js";
 import {modelOptionSpecs} from "../input-files.js";
 import {openModelFromOptions} from "./model-support.js";
 
@@ -33,7 +33,7 @@ function isLoopback(host: string): boolean {
     return host === "::1";
 }
 
-export const rewardServeCommand: Command = {
+export const rewardServeCommand = defineCommand({
     name: "reward serve",
     summary: "Serve reward functions over HTTP for RL trainers (OpenRLHF /get_reward, generic /score).",
     usage: "reward serve [--config FILE.json] [--host 127.0.0.1] [--port 8100] [--concurrency N] [--item-timeout-ms MS] [--model PATH.gguf]",
@@ -47,6 +47,7 @@ export const rewardServeCommand: Command = {
         model: {...modelOptionSpecs.model, description: "Scoring model for the probability reward (GGUF file or a scoring server)."},
         "context-size": modelOptionSpecs["context-size"],
         threads: modelOptionSpecs.threads,
+        fast: modelOptionSpecs.fast,
     },
     details: [
         "Routes: POST /get_reward {query, prompts, labels} → {rewards, scores, extra_logs} (OpenRLHF's remote",
@@ -58,14 +59,14 @@ export const rewardServeCommand: Command = {
         "  glassbox reward serve --config rewards.json --model organisms/arith-faithful.gguf",
     ].join("\n"),
     async run({options, io}) {
-        const host = String(options.host);
+        const host = options.host;
         if (!isLoopback(host)) {
             throw new ArgumentError(`refusing to serve rewards on ${host}`, {expected: "a loopback address (127.0.0.1, ::1, localhost)", hint: "put a reverse proxy with authentication in front for remote trainers"});
         }
-        const config = typeof options.config === "string" ? readRewardConfig(options.config) : defaultRewardConfig;
+        const config = options.config === undefined ? defaultRewardConfig : readRewardConfig(options.config);
         const specs = [...config.rewards, ...Object.values(config.dataSources ?? {}).flat()];
         const needsModel = specs.some((spec) => spec.type === "probability");
-        if (needsModel && typeof options.model !== "string") {
+        if (needsModel && options.model === undefined) {
             throw new ArgumentError("the configuration uses the probability reward, which needs a scoring model", {hint: "pass --model PATH.gguf"});
         }
         let backend: (ModelBackend & {dispose(): Promise<void>}) | undefined;
@@ -76,10 +77,10 @@ export const rewardServeCommand: Command = {
         });
         const running = await startRewardServer({
             router,
-            concurrency: Number(options.concurrency),
-            itemTimeoutMs: Number(options["item-timeout-ms"]),
-            maxBodyBytes: Math.round(Number(options["max-body-mb"]) * (1 << 20)),
-        }, host, Number(options.port)).catch(async (error: unknown) => {
+            concurrency: options.concurrency,
+            itemTimeoutMs: options["item-timeout-ms"],
+            maxBodyBytes: Math.round(options["max-body-mb"] * (1 << 20)),
+        }, host, options.port).catch(async (error: unknown) => {
             await backend?.dispose();
             throw new ArgumentError(`cannot listen on ${host}:${String(options.port)}`, {received: (error as {code?: string}).code ?? String(error), hint: "pick another --port"});
         });
@@ -93,4 +94,4 @@ export const rewardServeCommand: Command = {
         await backend?.dispose();
         return 0;
     },
-};
+});
