@@ -49,6 +49,7 @@ export const explainCommand: Command = {
         format: {kind: "string", valueName: "FORMAT", choices: ["text", "html"], default: "text", description: "html: write a self-contained HTML report to --out FILE.html (or print it)."},
         cache: {kind: "string", valueName: "FILE.jsonl", description: "Keep model scores in this file: re-runs and resumed runs make no repeated model calls."},
         "context-size": modelOptionSpecs["context-size"],
+        "allow-long-context": modelOptionSpecs["allow-long-context"],
         fast: modelOptionSpecs.fast,
     },
     details: [

@@ -19,6 +19,7 @@ export async function openModelFromOptions(
     const backend = await openModel(path, {local: {
         precision: options.fast === true ? "fast" : "exact",
         ...(contextSize === undefined ? {} : {contextSize}),
+        allowLongContext: options["allow-long-context"] === true,
         ...(threads === undefined ? {} : {threads}),
     }});
     io.progressDone();
