@@ -1,5 +1,4 @@
 /** `glassbox amplify`: AMPLIFY few-shot rationales from attributions of misclassified items; accuracy with and without. */
-import {writeFileSync} from "node:fs";
 import {amplifyCapabilities, amplifyItem, buildAmplifyPrompt, summarizeAmplify, type AmplifySummary} from "../../checks/amplify/amplify.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
@@ -8,6 +7,7 @@ import {InputError} from "../../errors.js";
 import type {ModelBackend} from "../../model/contract.js";
 import type {Command} from "../command.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
+import {checkOutputOptions, writeResultKept} from "../output-options.js";
 
 export const amplifyCommand: Command = {
     name: "amplify",
@@ -36,6 +36,7 @@ export const amplifyCommand: Command = {
         if (typeof options.train !== "string") throw new InputError("glassbox amplify needs --train DEV.jsonl", {hint: "labelled development items"});
         const development = loadDataset({...options, dataset: options.train, input: undefined, limit: undefined}, "amplify");
         const dataset = loadDataset(options, "amplify");
+        checkOutputOptions(options, ["prompt-out"]);
         const model = await openCheckModel(options, "amplify", io);
         let proxy: ModelBackend = model;
         try {
@@ -47,7 +48,7 @@ export const amplifyCommand: Command = {
             io.progress(`building the prompt from ${development.items.length} development items`);
             const prompt = await buildAmplifyPrompt(model, proxy, development.items, settings);
             io.progressDone();
-            if (typeof options["prompt-out"] === "string") writeFileSync(options["prompt-out"], prompt.prefix);
+            const promptKept = typeof options["prompt-out"] !== "string" || writeResultKept(io, "--prompt-out", options["prompt-out"], prompt.prefix);
             const keyOptions = {...settings, proxy: proxy.id, train: options.train, promptHash: sha256Hex(prompt.prefix)};
             const outcome = await runCheck({
                 command: "amplify", options, io, model, dataset, keyOptions,
@@ -66,7 +67,8 @@ export const amplifyCommand: Command = {
                     ...runFooter(outcome),
                 ].join("\n") + "\n");
             }
-            return exitCodeFor(outcome);
+            const code = exitCodeFor(outcome);
+            return code === 0 && !promptKept ? 1 : code;
         } finally {
             if (proxy !== model) await proxy.dispose();
             await model.dispose();

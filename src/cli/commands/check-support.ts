@@ -19,6 +19,7 @@ import type {CommandIo, OptionSpecs, ParsedOptions} from "../command.js";
 import {modelOptionSpecs} from "../input-files.js";
 import {openModelFromOptions} from "./model-support.js";
 import {openRunStore} from "./runs.js";
+import {checkOutputOptions} from "../output-options.js";
 
 const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
 
@@ -40,6 +41,7 @@ export const datasetOptionSpecs = {
  * protocol allows it run on generation-only servers.
  */
 export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+    checkOutputOptions(options, ["db"]);
     const model = options.model;
     if (typeof model === "string" && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});

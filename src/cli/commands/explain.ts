@@ -1,5 +1,5 @@
 /** `glassbox explain`: attribute a model's answer to units of its input (tokens … documents, messages). */
-import {readFileSync, writeFileSync} from "node:fs";
+import {readFileSync} from "node:fs";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {ArgumentError, InputError} from "../../errors.js";
@@ -20,7 +20,7 @@ import {openModelFromOptions} from "./model-support.js";
 import {basename} from "node:path";
 import {buildPageView, renderReportHtml} from "../../viewer/page.js";
 import {parseViewableResult} from "../../viewer/result-file.js";
-import {writeHtmlFile} from "./report.js";
+import {checkOutputOptions, writeResultKept} from "../output-options.js";
 
 const methodChoices = attributionMethodNames();
 
@@ -85,6 +85,7 @@ export const explainCommand: Command = {
             method ??= defaultMethodFor(count);
             checkMethodAndBudget(method, count, budget, tree?.root.children.length);
         }
+        checkOutputOptions(options, ["out", "cache"]);
         const {backend} = await openModelFromOptions(options, "explain", io);
         try {
             const started = Date.now();
@@ -110,10 +111,10 @@ export const explainCommand: Command = {
                 io.stdout.write(`${serializeExplainResult(result)}\n`);
                 return 0;
             }
-            if (typeof options.out === "string") writeResultFile(options.out, result);
+            const written = typeof options.out === "string" ? writeResultKept(io, "--out", options.out, `${serializeExplainResult(result)}\n`) : undefined;
             io.stdout.write(formatExplainText(result, {depth: colorDepth(io), width: io.stdout.columns ?? 100}));
-            if (typeof options.out === "string") io.stdout.write(`wrote ${options.out}\n`);
-            return 0;
+            if (written === true) io.stdout.write(`wrote ${String(options.out)}\n`);
+            return written === false ? 1 : 0;
         } finally {
             io.progressDone();
             await backend.dispose();
@@ -131,7 +132,7 @@ function writeHtmlReport(io: CommandIo, result: ExplainResult, out: string | und
     const html = renderReportHtml(buildPageView(parseViewableResult(parsed, "the explain result"), out === undefined ? "explanation" : basename(out)));
     if (out === undefined) io.stdout.write(html);
     else {
-        writeHtmlFile(out, html);
+        if (!writeResultKept(io, "--out", out, html)) return 1;
         io.stdout.write(`wrote ${out}\n`);
     }
     return 0;
@@ -158,15 +159,6 @@ function readExplainInput(options: ParsedOptions): ExplainInputFile {
         throw new InputError(`--input file ${path} is not valid JSON (${reason})`, {hint: "see docs/input-format.md", cause: error});
     }
     return parseExplainInput(data, `--input file ${path}`);
-}
-
-function writeResultFile(path: string, result: ExplainResult): void {
-    try {
-        writeFileSync(path, `${serializeExplainResult(result)}\n`);
-    } catch (error) {
-        const code = (error as {code?: string}).code;
-        throw new InputError(`cannot write --out file ${path} (${code ?? "error"})`, {hint: "check the --out path", cause: error});
-    }
 }
 
 function stringOption(options: ParsedOptions, name: string): string | undefined {
