@@ -106,6 +106,13 @@ export function loadDataset(options: ParsedOptions, command: string): LoadedData
     } else {
         throw new ArgumentError(`glassbox ${command} needs --dataset FILE.jsonl or --input FILE.json`, {hint: `see glassbox ${command} --help`});
     }
+    if (loaded.items.length === 0 && loaded.malformed.length > 0) {
+        const first = loaded.malformed[0];
+        throw new InputError(`${loaded.origin} has no valid items: all ${loaded.malformed.length} lines are malformed`, {
+            received: first === undefined ? undefined : `line ${first.line}: ${first.reason}`,
+            hint: "see docs/datasets.md",
+        });
+    }
     if (typeof options.limit === "number") {
         loaded.items = loaded.items.slice(0, options.limit);
     }
@@ -177,7 +184,9 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
 /** The lines every check prints after its own numbers: run id, resume state, bad lines, unparseable items. */
 export function runFooter(outcome: {result: DatasetRunResult; interrupted: boolean; db: string}): string[] {
     const {result} = outcome;
-    const lines = [`run ${result.run.id} in ${outcome.db}: ${outcome.interrupted ? "interrupted (re-run the same command to resume)" : result.run.status}` +
+    const state = outcome.interrupted ? "interrupted (re-run the same command to resume)"
+        : result.run.status === "failed" && result.run.error !== null ? `failed: ${result.run.error}` : result.run.status;
+    const lines = [`run ${result.run.id} in ${outcome.db}: ${state}` +
         `${result.skipped > 0 ? `, ${result.skipped} items resumed from an earlier attempt` : ""}`];
     for (const entry of result.malformed) lines.push(`skipped line ${entry.line}: ${entry.reason}`);
     for (const item of result.items) {
@@ -191,6 +200,8 @@ export function formatRate(value: number | null | undefined, digits = 3): string
     return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
 }
 
-export function exitCodeFor(outcome: {interrupted: boolean}): number {
-    return outcome.interrupted ? 130 : 0;
+/** 130 when interrupted, 1 when the run failed (no item evaluated, or every item failed), else 0. */
+export function exitCodeFor(outcome: {interrupted: boolean; result: {run: {status: string}}}): number {
+    if (outcome.interrupted) return 130;
+    return outcome.result.run.status === "failed" ? 1 : 0;
 }
