@@ -26,6 +26,7 @@ export type ErrorCode =
     | "budget"
     | "schema"
     | "not-found"
+    | "busy"
     | "internal";
 
 export class GlassboxError extends Error {
@@ -99,6 +100,14 @@ export class BudgetError extends GlassboxError {
     constructor(summary: string, details: ErrorDetails = {}) {
         super("budget", summary, details);
         this.name = "BudgetError";
+    }
+}
+
+/** A shared resource (a run another process is evaluating, a locked store) is in use. */
+export class BusyError extends GlassboxError {
+    constructor(summary: string, details: ErrorDetails = {}) {
+        super("busy", summary, details);
+        this.name = "BusyError";
     }
 }
 

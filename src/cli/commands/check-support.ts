@@ -151,11 +151,17 @@ export interface CheckRun {
 }
 
 /** Runs a check over the dataset with the store, progress and Ctrl-C handling. */
-export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult; interrupted: boolean; db: string}> {
+export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult; interrupted: boolean; signal?: NodeJS.Signals; db: string}> {
     const store = openRunStore(run.options);
     const controller = new AbortController();
-    const onInterrupt = (): void => controller.abort();
+    let signal: NodeJS.Signals | undefined;
+    // SIGINT and SIGTERM both stop the run between items and store it as interrupted.
+    const onInterrupt = (received: NodeJS.Signals): void => {
+        signal ??= received;
+        controller.abort();
+    };
     process.once("SIGINT", onInterrupt);
+    process.once("SIGTERM", onInterrupt);
     try {
         const result = await runDataset({
             store,
@@ -174,9 +180,10 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
             summarize: run.summarize,
         });
         run.io.progressDone();
-        return {result, interrupted: controller.signal.aborted, db: store.path};
+        return {result, interrupted: controller.signal.aborted, ...(signal === undefined ? {} : {signal}), db: store.path};
     } finally {
         process.removeListener("SIGINT", onInterrupt);
+        process.removeListener("SIGTERM", onInterrupt);
         store.close();
     }
 }
@@ -200,8 +207,8 @@ export function formatRate(value: number | null | undefined, digits = 3): string
     return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
 }
 
-/** 130 when interrupted, 1 when the run failed (no item evaluated, or every item failed), else 0. */
-export function exitCodeFor(outcome: {interrupted: boolean; result: {run: {status: string}}}): number {
-    if (outcome.interrupted) return 130;
+/** 130 (143 for SIGTERM) when interrupted, 1 when the run failed (no item evaluated, or every item failed), else 0. */
+export function exitCodeFor(outcome: {interrupted: boolean; signal?: NodeJS.Signals; result: {run: {status: string}}}): number {
+    if (outcome.interrupted) return outcome.signal === "SIGTERM" ? 143 : 130;
     return outcome.result.run.status === "failed" ? 1 : 0;
 }

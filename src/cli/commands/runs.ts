@@ -19,7 +19,10 @@ function runStorePath(options: ParsedOptions): string {
     return typeof options.db === "string" && options.db !== "" ? options.db : defaultRunStorePath();
 }
 
-/** The store for reading commands: a path that does not exist is an error, never a new empty store. */
+/**
+ * The store for reading commands: a path that does not exist is an error, never a new empty store;
+ * it is opened read-only, and a SQLite file that is not a glassbox store is refused untouched.
+ */
 function existingRunStore(options: ParsedOptions): RunStore {
     const path = runStorePath(options);
     if (!existsSync(path)) {
@@ -27,7 +30,7 @@ function existingRunStore(options: ParsedOptions): RunStore {
             hint: "checks create it when they run; pass --db PATH to read another store",
         });
     }
-    return RunStore.open(path);
+    return RunStore.open(path, {readOnly: true});
 }
 
 function runId(positionals: readonly string[], command: string): number {

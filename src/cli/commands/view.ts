@@ -62,7 +62,7 @@ function openStore(files: readonly string[], db: string | undefined): RunStoreRe
         });
     }
     if (statSync(path).isDirectory()) throw new InputError(`--db ${path} is a folder`, {expected: "a run store file"});
-    return new SqliteRunStoreReader(RunStore.open(path));
+    return new SqliteRunStoreReader(RunStore.open(path, {readOnly: true}));
 }
 
 function waitForStop(io: CommandIo): Promise<void> {
