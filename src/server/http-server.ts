@@ -11,7 +11,7 @@ import type {AddressInfo} from "node:net";
 import {timingSafeEqual} from "node:crypto";
 import {InputError} from "../errors.js";
 import {maxPromptBytesPerToken, ModelService, type ServedBackend} from "./model-service.js";
-import {parseJsonBody, readRequestBody} from "./request-body.js";
+import {parseJsonBody, readRequestBody, stopBodyParser} from "./request-body.js";
 import {errorResult, type RouteResult} from "./route-support.js";
 import {sglangDetokenizeRoute, sglangGenerateRoute, sglangTokenizeRoute} from "./sglang-routes.js";
 import {chatCompletionsRoute, completionsRoute, detokenizeRoute, modelsRoute, tokenizeRoute} from "./vllm-routes.js";
@@ -101,10 +101,13 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
     return {
         server, service, counts,
         url: `http://${shownHost}:${address.port}`,
-        close: () => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-        }),
+        close: async () => {
+            await new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+            });
+            await stopBodyParser();
+        },
     };
 }
 

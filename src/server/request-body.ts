@@ -102,6 +102,13 @@ parentPort.on("message", ({id, bytes, maxStringBytes}) => {
 `;
 
 let worker: Worker | undefined;
+
+/** Stop the parsing worker (a server closing); the next large body starts a new one. */
+export async function stopBodyParser(): Promise<void> {
+    const running = worker;
+    worker = undefined;
+    if (running !== undefined) await running.terminate();
+}
 let nextRequest = 0;
 const pending = new Map<number, {resolve: (answer: WorkerAnswer) => void; reject: (error: unknown) => void}>();
 
@@ -113,11 +120,13 @@ function parseInWorker(buffer: Buffer, maxStringBytes: number): Promise<WorkerAn
             pending.get(id)?.resolve(answer);
             pending.delete(id);
         });
-        started.on("error", (error) => {
+        const fail = (error: unknown): void => {
             for (const waiter of pending.values()) waiter.reject(error);
             pending.clear();
-            worker = undefined;
-        });
+            if (worker === started) worker = undefined;
+        };
+        started.on("error", fail);
+        started.on("exit", () => fail(new Error("the body parser stopped")));
         worker = started;
     }
     const id = nextRequest++;
