@@ -24,7 +24,8 @@ let files = collect(join(root, "test"))
     .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)));
 
 // The shared test models live beside the repository (test/helpers/models.ts). Without them the
-// files that load them are left out, and a line says so before the counts.
+// files that load them are left out, and a line says so before the counts. Under CI=true that is
+// an error: a CI run must not pass with part of the suite missing.
 const modelsDir = process.env.GLASSBOX_TEST_MODELS ?? join(root, "..", "shared", "models");
 let modelNotice = "";
 if (!existsSync(join(modelsDir, "stories260K.gguf"))) {
@@ -34,6 +35,10 @@ if (!existsSync(join(modelsDir, "stories260K.gguf"))) {
         modelNotice = `left out ${needing.length} test files that load the shared test models: ${modelsDir} has no stories260K.gguf `
             + "(put shared/ beside the repository or set GLASSBOX_TEST_MODELS=DIR)";
         console.log(modelNotice);
+        if (/^(1|true|yes)$/i.test(process.env.CI ?? "")) {
+            console.error(`CI=true: the shared test models are required; ${needing.length} test files would be left out`);
+            process.exit(1);
+        }
     }
 }
 if (files.length === 0) {

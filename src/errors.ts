@@ -32,6 +32,7 @@ export type ErrorCode =
     | "budget"
     | "schema"
     | "not-found"
+    | "busy"
     | "internal";
 
 export class GlassboxError extends Error {
@@ -110,6 +111,14 @@ export class BudgetError extends GlassboxError {
     constructor(summary: string, details: ErrorDetails = {}) {
         super("budget", summary, details);
         this.name = "BudgetError";
+    }
+}
+
+/** A shared resource (a run another process is evaluating, a locked store) is in use. */
+export class BusyError extends GlassboxError {
+    constructor(summary: string, details: ErrorDetails = {}) {
+        super("busy", summary, details);
+        this.name = "BusyError";
     }
 }
 

@@ -159,7 +159,20 @@ export async function runDataset<Item extends RunnableItem>(options: RunDatasetO
     if (aborted()) {
         store.endRun(run.id, "interrupted", {summary});
     } else {
-        store.endRun(run.id, "finished", {summary});
+        const failure = runFailure(allItems);
+        store.endRun(run.id, failure === undefined ? "finished" : "failed", {summary, ...(failure === undefined ? {} : {error: failure})});
     }
     return {run: store.requireRun(run.id), resumed, skipped: progress.skipped, evaluated, items: allItems, malformed, summary};
+}
+
+/**
+ * Why a completed run evaluated nothing, or undefined when at least one item got a verdict (ok or
+ * unparseable): a run of only malformed lines, or one where every item failed, is a failed run.
+ */
+export function runFailure(items: readonly ItemRecord[]): string | undefined {
+    const candidates = items.filter((item) => item.status !== "malformed");
+    if (candidates.some((item) => item.status === "ok" || item.status === "unparseable")) return undefined;
+    if (candidates.length === 0) return "no item could be evaluated: every line is malformed";
+    const first = candidates.find((item) => item.error !== undefined && item.error !== null);
+    return `every item failed (${candidates.length} of ${candidates.length})${first?.error === undefined ? "" : `; first: item ${first.itemId}: ${first.error}`}`;
 }

@@ -44,6 +44,8 @@ interface BatchState {
     signal: AbortSignal;
     results: Array<ScoreResult | undefined>;
     finished: ScoreCacheEntry[];
+    /** Cache writes in flight, in order: each result is stored as it arrives, so a killed run keeps it. */
+    storing: Promise<void>;
     keys: ScoreCacheKey[];
     done: number;
     total: number;
@@ -121,7 +123,7 @@ export class Evaluator implements ScoringEvaluator {
         const stopAll = (): void => controller.abort(signal === undefined ? undefined : abortReason(signal));
         signal?.addEventListener("abort", stopAll, {once: true});
         const batch: BatchState = {
-            signal: controller.signal, results: new Array(unique.length), finished: [], keys,
+            signal: controller.signal, results: new Array(unique.length), finished: [], storing: Promise.resolve(), keys,
             done: 0, total: requests.length, onProgress,
         };
         const missing: number[] = [];
@@ -145,7 +147,7 @@ export class Evaluator implements ScoringEvaluator {
                 })));
         } finally {
             signal?.removeEventListener("abort", stopAll);
-            if (this.cache !== undefined && batch.finished.length > 0) await this.cache.store(batch.finished);
+            await batch.storing;
         }
         if (signal?.aborted) throw abortReason(signal);
         if (firstError !== undefined) throw firstError.error;
@@ -204,7 +206,10 @@ export class Evaluator implements ScoringEvaluator {
             this.counters.reusedTokens += reported ? (result.reusedTokens as number) : modelled.reused;
             const scores: ScoreResult = {logprobs: result.logprobs};
             batch.results[index] = scores;
-            batch.finished.push({key: batch.keys[index] as ScoreCacheKey, result: scores});
+            const finished = {key: batch.keys[index] as ScoreCacheKey, result: scores};
+            batch.finished.push(finished);
+            const cache = this.cache;
+            if (cache !== undefined) batch.storing = batch.storing.then(() => cache.store([finished]));
             batch.done += entry.positions.length;
             batch.onProgress?.(batch.done, batch.total);
         }

@@ -2,14 +2,16 @@
  * `glassbox serve`: an HTTP server (node:http) over one local model. It speaks the vLLM scoring
  * and generation subset and SGLang's /generate (see vllm-routes.ts, sglang-routes.ts), so the
  * vllm: and sglang: backends — and any vLLM client — can score with a GGUF model over HTTP.
- * Bodies are validated; a bearer token, when set, guards every route but /health; beyond
- * `maxOutstanding` queued requests it answers 429 with Retry-After.
+ * Bodies are validated; a body over `maxBodyBytes` (32 MiB) is answered 413, and large bodies are
+ * parsed off the event loop (request-body.ts), so /health keeps answering. A bearer token, when
+ * set, guards every route but /health; beyond `maxOutstanding` queued requests it answers 429.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
 import type {AddressInfo} from "node:net";
 import {timingSafeEqual} from "node:crypto";
 import {InputError} from "../errors.js";
-import {ModelService, type ServedBackend} from "./model-service.js";
+import {maxPromptBytesPerToken, ModelService, type ServedBackend} from "./model-service.js";
+import {parseJsonBody, readRequestBody, stopBodyParser} from "./request-body.js";
 import {errorResult, type RouteResult} from "./route-support.js";
 import {sglangDetokenizeRoute, sglangGenerateRoute, sglangTokenizeRoute} from "./sglang-routes.js";
 import {chatCompletionsRoute, completionsRoute, detokenizeRoute, modelsRoute, tokenizeRoute} from "./vllm-routes.js";
@@ -22,7 +24,7 @@ export interface GlassboxServerOptions {
     token?: string | undefined;
     /** Requests queued or running beyond which the server answers 429 (default 1024). */
     maxOutstanding?: number;
-    /** Largest request body in bytes (default 32 MiB). */
+    /** Largest request body in bytes (default 32 MiB); a larger one is answered 413. */
     maxBodyBytes?: number;
 }
 
@@ -36,6 +38,7 @@ export interface RunningServer {
 }
 
 type Handler = (service: ModelService, body: unknown) => RouteResult | Promise<RouteResult>;
+type Answer = RouteResult & {dropConnection?: boolean};
 
 const postRoutes: Record<string, Handler> = {
     "/v1/completions": completionsRoute,
@@ -54,7 +57,7 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
     const counts = new Map<string, number>();
     const expectedAuthorization = options.token === undefined || options.token === "" ? undefined : Buffer.from(`Bearer ${options.token}`);
 
-    const handle = async (request: IncomingMessage): Promise<RouteResult> => {
+    const handle = async (request: IncomingMessage): Promise<Answer> => {
         const path = (request.url ?? "/").split("?")[0] ?? "/";
         if (request.method === "GET" && path === "/health") return {status: 200, body: {status: "ok"}};
         if (expectedAuthorization !== undefined && !authorized(request.headers.authorization, expectedAuthorization)) {
@@ -69,7 +72,14 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
         if (service.outstanding >= maxOutstanding) {
             return {status: 429, headers: {"retry-after": "1"}, body: {object: "error", message: `server busy: ${service.outstanding} requests outstanding`, type: "RateLimitError", code: 429}};
         }
-        const body = await readJsonBody(request, maxBodyBytes);
+        const read = await readRequestBody(request, maxBodyBytes);
+        if (read.kind === "too-large") {
+            return {
+                status: 413, headers: {connection: "close"}, dropConnection: !read.complete,
+                body: {object: "error", message: `request body of ${read.complete ? "" : "more than "}${read.bytes} bytes is larger than this server's limit of ${maxBodyBytes} bytes`, type: "PayloadTooLargeError", code: 413},
+            };
+        }
+        const body = await parseJsonBody(read.buffer, service.backend.capabilities.contextSize * maxPromptBytesPerToken);
         counts.set(path, (counts.get(path) ?? 0) + 1);
         return handler(service, body);
     };
@@ -91,10 +101,13 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
     return {
         server, service, counts,
         url: `http://${shownHost}:${address.port}`,
-        close: () => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-        }),
+        close: async () => {
+            await new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+            });
+            await stopBodyParser();
+        },
     };
 }
 
@@ -104,34 +117,11 @@ function authorized(header: string | undefined, expected: Buffer): boolean {
     return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        request.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > limit) {
-                reject(new InputError(`request body larger than ${limit} bytes`, {fields: {status: 413}}));
-                request.destroy();
-                return;
-            }
-            chunks.push(chunk);
-        });
-        request.on("error", reject);
-        request.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            try {
-                resolve(text === "" ? {} : JSON.parse(text));
-            } catch {
-                reject(new InputError("the request body is not valid JSON", {fields: {param: "(body)"}}));
-            }
-        });
-    });
-}
-
-function send(response: ServerResponse, result: RouteResult): void {
+function send(response: ServerResponse, result: RouteResult & {dropConnection?: boolean}): void {
     if (response.headersSent || response.destroyed) return;
     const payload = JSON.stringify(result.body);
     response.writeHead(result.status, {"content-type": "application/json", "content-length": Buffer.byteLength(payload), ...result.headers});
-    response.end(payload);
+    response.end(payload, () => {
+        if (result.dropConnection === true) response.socket?.destroy();
+    });
 }

@@ -7,8 +7,18 @@
 import {ContextOverflowError, InputError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import {tokenizeWithBos} from "../model/alignment.js";
-import type {GenerateRequest, Generation, ModelBackend, TokenId} from "../model/contract.js";
+import type {GenerateRequest, Generation, ModelBackend, TokenAlternative, TokenId} from "../model/contract.js";
 import {BatchingScorer} from "./batching-scorer.js";
+
+/**
+ * No vocabulary has tokens longer than this many bytes, so a text longer than context × this
+ * cannot fit the context: it is refused without tokenizing it.
+ */
+export const maxPromptBytesPerToken = 256;
+/** vLLM's default max_logprobs: the most prompt_logprobs alternatives per position. */
+const maxPromptLogprobs = 20;
+/** Texts up to context × this many bytes are tokenized at once; longer ones are first tried on a prefix. */
+const directTokenizeBytesPerToken = 16;
 
 /** A backend that can also say which text one token adds after others (the llama.cpp backend can). */
 export type ServedBackend = ModelBackend & {tokenText?(token: TokenId, previous?: readonly TokenId[]): string};
@@ -30,7 +40,22 @@ export class ModelService {
         return this.scorer.outstanding + this.generating;
     }
 
+    /**
+     * Tokens of a text that can fit the context. Tokenizing runs on the event loop (about 0.7 µs
+     * per byte in llama.cpp), so a text too long to fit is refused from its length, or from the
+     * tokens of a prefix, never tokenized whole.
+     */
     tokenizeText(text: string, addSpecialTokens: boolean): TokenId[] {
+        const size = this.backend.capabilities.contextSize;
+        const tooLong = (detail: string): InputError => new InputError(`the prompt does not fit the context of ${size} tokens: ${detail}`, {
+            expected: `a prompt of at most ${size} tokens`, fields: {param: "prompt"},
+        });
+        const bytes = Buffer.byteLength(text);
+        if (bytes > size * maxPromptBytesPerToken) throw tooLong(`it has ${bytes} bytes`);
+        if (text.length > size * directTokenizeBytesPerToken) {
+            const prefix = this.backend.tokenize(text.slice(0, size * directTokenizeBytesPerToken));
+            if (prefix.length > size + 1) throw tooLong(`its first ${size * directTokenizeBytesPerToken} characters alone are ${prefix.length} tokens`);
+        }
         return addSpecialTokens ? tokenizeWithBos(this.backend, text) : this.backend.tokenize(text);
     }
 
@@ -51,6 +76,33 @@ export class ModelService {
         if (start >= tokens.length) return [];
         const first = Math.max(1, start);
         return this.scorer.score({context: tokens.slice(0, first), target: tokens.slice(first)});
+    }
+
+    /** The most alternatives per position `prompt_logprobs` may ask for (vLLM's default max_logprobs, 20, or fewer). */
+    get maxPromptLogprobs(): number {
+        return Math.min(maxPromptLogprobs, this.backend.capabilities.maxTopLogprobs);
+    }
+
+    /**
+     * The `topN` most likely tokens at every prompt position after the first (vLLM's
+     * prompt_logprobs: N): result[i − 1] holds the alternatives for tokens[i], best first. One lane
+     * evaluates the prefixes in order, so each position costs one token of evaluation.
+     */
+    async promptAlternatives(tokens: readonly TokenId[], topN: number): Promise<TokenAlternative[][]> {
+        this.checkTokens(tokens, 0);
+        const lane = this.nextGenerationLane;
+        this.nextGenerationLane = (lane + 1) % Math.max(1, this.backend.capabilities.lanes);
+        this.generating++;
+        try {
+            const result: TokenAlternative[][] = [];
+            for (let end = 1; end < tokens.length; end++) {
+                const step = await this.backend.generate({context: tokens.slice(0, end), maxTokens: 1, temperature: 0, seed: 0, topLogprobs: topN, stopAtEog: false}, lane);
+                result.push(step.tokens[0]?.top.slice(0, topN) ?? []);
+            }
+            return result;
+        } finally {
+            this.generating--;
+        }
     }
 
     async generate(request: GenerateRequest): Promise<Generation> {

@@ -27,6 +27,7 @@ export function errorResult(error: unknown): RouteResult {
         : 500;
     const message = error instanceof Error ? error.message.split("\n")[0] ?? "error" : String(error);
     const param = glassbox?.fields["param"];
-    const type = status === 400 ? "BadRequestError" : status === 404 ? "NotFoundError" : status === 401 ? "AuthenticationError" : "InternalServerError";
+    const type = status === 400 ? "BadRequestError" : status === 404 ? "NotFoundError" : status === 401 ? "AuthenticationError"
+        : status === 413 ? "PayloadTooLargeError" : "InternalServerError";
     return {status, body: {object: "error", message, type, param: typeof param === "string" ? param : null, code: status, error: {message, type, code: status}}};
 }

@@ -34,8 +34,17 @@ async function generateOne(service: ModelService, body: SglangGenerateRequest, i
     const entry = (logprob: number | null, token: TokenId, previous: readonly TokenId[]): [number | null, TokenId, string | null] =>
         [logprob, token, withText ? service.tokenText(token, previous) : null];
     const meta: Record<string, unknown> = {id: `sglang-${nextId++}`, prompt_tokens: ids.length, cached_tokens: 0};
+    if (logprobStart >= ids.length) {
+        throw new InputError(`logprob_start_len ${logprobStart} is beyond the prompt of ${ids.length} tokens`, {
+            expected: `-1 … ${ids.length - 1}`, fields: {param: "logprob_start_len"},
+        });
+    }
+    const maxTop = service.backend.capabilities.maxTopLogprobs;
+    if (body.top_logprobs_num > maxTop) {
+        throw new InputError(`top_logprobs_num ${body.top_logprobs_num} is above this server's limit`, {expected: `at most ${maxTop}`, fields: {param: "top_logprobs_num"}});
+    }
     if (body.return_logprob && logprobStart >= 0) {
-        const start = Math.min(logprobStart, ids.length);
+        const start = logprobStart;
         const scores = await service.scoreFrom(ids, start);
         const values: Array<number | null> = start === 0 ? [null, ...scores] : scores;
         meta["input_token_logprobs"] = values.map((value, offset) => entry(value, ids[start + offset] as TokenId, ids.slice(0, start + offset)));

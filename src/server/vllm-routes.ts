@@ -6,7 +6,7 @@
  * tokenizes a batch of prompts in one request (the model entry says `tokenizeList: true`).
  */
 import {InputError} from "../errors.js";
-import type {Generation, TokenId} from "../model/contract.js";
+import type {Generation, TokenAlternative, TokenId} from "../model/contract.js";
 import type {ModelService} from "./model-service.js";
 import {
     chatCompletionRequestSchema, completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema, type CompletionRequest,
@@ -23,7 +23,7 @@ export function modelsRoute(service: ModelService): RouteResult {
         glassbox: {
             backendId: backend.id, vocabularySize: backend.vocabulary.size,
             bos: backend.vocabulary.bos ?? null, eos: backend.vocabulary.eos ?? null, addBos: backend.vocabulary.addBos,
-            maxLogprobs: backend.capabilities.maxTopLogprobs, chatTemplate: backend.capabilities.chatTemplate, exact: backend.capabilities.exact,
+            maxLogprobs: backend.capabilities.maxTopLogprobs, maxPromptLogprobs: service.maxPromptLogprobs, chatTemplate: backend.capabilities.chatTemplate, exact: backend.capabilities.exact,
             tokenizeList: true,
         },
     }]}};
@@ -65,6 +65,7 @@ export async function completionsRoute(service: ModelService, raw: unknown): Pro
         throw new InputError("glassbox serve supports echo only with max_tokens 0 (scoring)", {received: `max_tokens ${maxTokens}`, fields: {param: "max_tokens"}});
     }
     if (!body.echo) checkTopLogprobs(service, body.logprobs ?? 0, "logprobs");
+    checkPromptLogprobs(service, body.prompt_logprobs);
     for (const prompt of prompts) service.checkTokens(prompt, body.echo ? 0 : maxTokens);
     const choices = await Promise.all(prompts.map((prompt, index) => body.echo ? echoChoice(service, body, prompt, index) : generationChoice(service, body, prompt, index)));
     const promptTokens = prompts.reduce((sum, prompt) => sum + prompt.length, 0);
@@ -92,6 +93,7 @@ async function echoChoice(service: ModelService, body: CompletionRequest, prompt
     const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
     const wantPrompt = body.prompt_logprobs !== undefined && body.prompt_logprobs !== null;
     const keys = wantLogprobs ? prompt.map((token, position) => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, position))) : [];
+    const promptTop = await promptAlternatives(service, prompt, body.prompt_logprobs);
     return {completionTokens: 0, body: {
         index,
         text: service.backend.detokenize(prompt),
@@ -101,7 +103,7 @@ async function echoChoice(service: ModelService, body: CompletionRequest, prompt
             text_offset: offsets(keys),
         } : null,
         // As vLLM: echo with logprobs fills prompt_logprobs too.
-        prompt_logprobs: wantPrompt || wantLogprobs ? promptLogprobs(service, prompt, values, asIds) : null,
+        prompt_logprobs: wantPrompt || wantLogprobs ? promptLogprobs(service, prompt, values, asIds, promptTop) : null,
         finish_reason: "length",
     }};
 }
@@ -110,6 +112,7 @@ async function generationChoice(service: ModelService, body: CompletionRequest, 
     const asIds = body.return_tokens_as_token_ids === true;
     const topLogprobs = body.logprobs ?? 0;
     const promptScores = body.prompt_logprobs === undefined || body.prompt_logprobs === null ? undefined : [null, ...await service.scoreFrom(prompt, 1)];
+    const promptTop = await promptAlternatives(service, prompt, body.prompt_logprobs);
     const generation = await service.generate({
         context: prompt, maxTokens: body.max_tokens ?? 16, temperature: body.temperature ?? 1, seed: body.seed ?? 0, topLogprobs,
         stopAtEog: body.ignore_eos !== true,
@@ -125,7 +128,7 @@ async function generationChoice(service: ModelService, body: CompletionRequest, 
             top_logprobs: generation.tokens.map((item) => alternatives(item, asIds)),
             text_offset: offsets(keys),
         } : null,
-        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores),
+        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores, asIds, promptTop),
         finish_reason: generation.finishReason === "eog" ? "stop" : "length",
     }};
 }
@@ -137,7 +140,9 @@ export async function chatCompletionsRoute(service: ModelService, raw: unknown):
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? 16;
     const topLogprobs = body.logprobs === true ? body.top_logprobs ?? 0 : 0;
     checkTopLogprobs(service, topLogprobs, "top_logprobs");
+    checkPromptLogprobs(service, body.prompt_logprobs);
     const promptScores = body.prompt_logprobs === undefined || body.prompt_logprobs === null ? undefined : [null, ...await service.scoreFrom(prompt, 1)];
+    const promptTop = await promptAlternatives(service, prompt, body.prompt_logprobs);
     const generation: Generation = maxTokens === 0 ? {tokens: [], text: "", finishReason: "length"} : await service.generate({
         context: prompt, maxTokens, temperature: body.temperature ?? 1, seed: body.seed ?? 0, topLogprobs, stopAtEog: body.ignore_eos !== true,
     });
@@ -156,7 +161,7 @@ export async function chatCompletionsRoute(service: ModelService, raw: unknown):
             }))} : null,
             finish_reason: generation.finishReason === "eog" ? "stop" : "length",
         }],
-        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores),
+        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores, asIds, promptTop),
         usage: {prompt_tokens: prompt.length, completion_tokens: generation.tokens.length, total_tokens: prompt.length + generation.tokens.length},
     }};
 }
@@ -170,12 +175,40 @@ function renderMessages(service: ModelService, messages: ReadonlyArray<{role: "s
     return service.backend.renderChat(messages.slice(0, -1), last.content);
 }
 
-function promptLogprobs(service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>, asIds = false): unknown[] {
+/**
+ * vLLM's prompt_logprobs: null for the first position, then per position a dict keyed by token id
+ * holding the N best alternatives (rank 1 … N) and the prompt token itself (its rank when it is
+ * among them, else null: its exact rank beyond N is not computed).
+ */
+function promptLogprobs(
+    service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>, asIds = false,
+    alternatives: readonly TokenAlternative[][] = [],
+): unknown[] {
+    const decoded = (token: TokenId, index: number): string => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, index));
     return prompt.map((token, index) => {
         const value = values[index];
-        return value === null || value === undefined ? null
-            : {[String(token)]: {logprob: value, decoded_token: asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, index))}};
+        if (value === null || value === undefined) return null;
+        const entries: Record<string, {logprob: number; rank: number | null; decoded_token: string}> = {};
+        const top = alternatives[index - 1] ?? [];
+        top.forEach((alternative, rank) => {
+            entries[String(alternative.token)] = {logprob: alternative.logprob, rank: rank + 1, decoded_token: decoded(alternative.token, index)};
+        });
+        const own = entries[String(token)];
+        entries[String(token)] = {logprob: value, rank: own?.rank ?? null, decoded_token: decoded(token, index)};
+        return entries;
     });
+}
+
+/** The alternatives prompt_logprobs N > 0 asks for (none for 0 or absent). */
+function promptAlternatives(service: ModelService, prompt: readonly TokenId[], requested: number | null | undefined): Promise<TokenAlternative[][]> {
+    return requested === undefined || requested === null || requested === 0 ? Promise.resolve([]) : service.promptAlternatives(prompt, requested);
+}
+
+function checkPromptLogprobs(service: ModelService, requested: number | null | undefined): void {
+    const limit = service.maxPromptLogprobs;
+    if (requested !== undefined && requested !== null && requested > limit) {
+        throw new InputError(`prompt_logprobs ${requested} is above this server's limit`, {expected: `at most ${limit}`, fields: {param: "prompt_logprobs"}});
+    }
 }
 
 function alternatives(item: Generation["tokens"][number], asIds: boolean): Record<string, number> {

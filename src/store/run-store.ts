@@ -4,13 +4,16 @@
  * that is already stored resumes the latest such run: items already stored (with the same input
  * hash) are skipped. Each item verdict is committed in its own transaction before anyone reports
  * it finished, so a process killed at any moment loses no reported item and stores none twice.
+ * While a process evaluates a run it holds the run's lease (renewed every 10 s, stale after 60 s
+ * or as soon as its process is gone); another process beginning the same run is refused.
  */
-import {mkdirSync} from "node:fs";
+import {hostname} from "node:os";
 import {dirname} from "node:path";
 import Database from "better-sqlite3";
-import {ArgumentError, InputError} from "../errors.js";
+import {ArgumentError, BusyError, InputError} from "../errors.js";
 import {canonicalJson, sha256Hex} from "../foundation/canonical-json.js";
-import {schemaStatements, schemaVersion} from "./schema.js";
+import {makeFolder} from "./output-paths.js";
+import {requiredTables, schemaStatements, schemaVersion} from "./schema.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "interrupted";
 export type ItemStatus = "ok" | "unparseable" | "error" | "malformed";
@@ -83,42 +86,79 @@ export function runKey(spec: Pick<RunSpec, "command" | "model" | "dataset" | "op
 
 export class RunStore {
     readonly path: string;
+    readonly readOnly: boolean;
     private readonly database: Database.Database;
+    /** Runs this process holds a lease on, with the timer that renews it. */
+    private readonly leases = new Map<number, NodeJS.Timeout>();
 
-    private constructor(path: string, database: Database.Database) {
+    private constructor(path: string, database: Database.Database, readOnly: boolean) {
         this.path = path;
         this.database = database;
+        this.readOnly = readOnly;
     }
 
-    /** Opens (creating when needed) the store at `path`; an unwritable path is an InputError naming the path. */
-    static open(path: string): RunStore {
+    /**
+     * Opens (creating when needed) the store at `path`. Several processes may open one store at
+     * once: every step, schema creation included, waits for locks up to `busyTimeoutMs`. A SQLite
+     * file that holds other tables but no glassbox store is refused and left untouched. With
+     * `readOnly`, the file must exist and be a glassbox store, and nothing is ever written to it.
+     */
+    static open(path: string, options: {readOnly?: boolean; busyTimeoutMs?: number} = {}): RunStore {
+        const readOnly = options.readOnly === true;
+        const timeout = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
+        const deadline = Date.now() + timeout;
+        for (let attempt = 0; ; attempt++) {
+            try {
+                return RunStore.openOnce(path, readOnly, timeout);
+            } catch (error) {
+                // Schema creation and the WAL switch can meet SQLITE_BUSY without the busy handler
+                // (a read lock upgraded to a write lock); retry those until the deadline.
+                if (!isBusy(error) || Date.now() >= deadline) throw describeOpenError(path, error, readOnly, timeout);
+                sleepSync(Math.min(200, 10 * 2 ** Math.min(attempt, 4)));
+            }
+        }
+    }
+
+    private static openOnce(path: string, readOnly: boolean, timeout: number): RunStore {
         let database: Database.Database | undefined;
         try {
-            if (path !== ":memory:") mkdirSync(dirname(path), {recursive: true});
-            database = new Database(path, {timeout: 10_000});
-            database.pragma("journal_mode = WAL");
-            database.pragma("synchronous = FULL");
-            database.pragma("foreign_keys = ON");
-            database.transaction(() => {
-                for (const statement of schemaStatements) database!.exec(statement);
-                database!.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(schemaVersion));
-            })();
+            if (!readOnly && path !== ":memory:") makeFolder(dirname(path));
+            database = new Database(path, {timeout, readonly: readOnly, fileMustExist: readOnly});
+            const tables = new Set((database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {name: string}[]).map((row) => row.name));
+            const isStore = requiredTables.every((table) => tables.has(table));
+            if (!isStore && (readOnly || tables.size > 0)) {
+                const others = [...tables].filter((name) => !name.startsWith("sqlite_")).slice(0, 5);
+                throw new InputError(`${path} is not a glassbox run store`, {
+                    expected: `a SQLite file with the tables ${requiredTables.join(", ")}`,
+                    received: tables.size === 0 ? "an empty database" : `tables ${others.join(", ")}${tables.size > others.length ? ", …" : ""}`,
+                    hint: "pass the run store a check wrote with --db PATH; glassbox never adds its tables to another database",
+                });
+            }
+            if (!readOnly) {
+                if (database.pragma("journal_mode", {simple: true}) !== "wal") database.pragma("journal_mode = WAL");
+                database.pragma("synchronous = FULL");
+                database.pragma("foreign_keys = ON");
+                const missing = schemaStatements.length > 0 && !(tables.has("run_leases") && isStore);
+                if (missing) {
+                    database.transaction(() => {
+                        for (const statement of schemaStatements) database!.exec(statement);
+                        database!.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(schemaVersion));
+                    }).immediate();
+                }
+            }
             const stored = database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {value: string} | undefined;
             if (stored !== undefined && Number(stored.value) > schemaVersion) {
                 throw new InputError(`run store ${path} has schema version ${stored.value}, newer than this glassbox understands (${schemaVersion})`, {hint: "upgrade glassbox or use another run store", parameter: "runStorePath"});
             }
-            return new RunStore(path, database);
+            return new RunStore(path, database, readOnly);
         } catch (error) {
             database?.close();
-            if (error instanceof InputError) throw error;
-            const reason = error instanceof Error ? error.message : String(error);
-            throw new InputError(`cannot open the run store at ${path}: ${reason}`, {
-                expected: "a writable SQLite file path", hint: "give a run store path in a writable directory", parameter: "runStorePath", cause: error,
-            });
+            throw error;
         }
     }
 
     close(): void {
+        for (const runId of [...this.leases.keys()]) this.releaseLease(runId);
         if (this.database.open) this.database.close();
     }
 
@@ -129,10 +169,11 @@ export class RunStore {
     beginRun(spec: RunSpec, options: {fresh?: boolean; itemTotal?: number} = {}): {run: RunRecord; resumed: boolean} {
         const key = runKey(spec);
         const now = new Date().toISOString();
-        return this.write(() => {
+        const begun = this.write(() => {
             const previous = options.fresh === true ? undefined
                 : this.database.prepare("SELECT * FROM runs WHERE run_key = ? ORDER BY id DESC LIMIT 1").get(key) as RunRow | undefined;
             if (previous !== undefined) {
+                this.takeLease(previous.id);
                 this.database.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, updated_at = ?, ended_at = NULL,
                     error = NULL, versions = ?, item_total = COALESCE(?, item_total) WHERE id = ?`)
                     .run(now, canonicalJson(spec.versions), options.itemTotal ?? null, previous.id);
@@ -142,8 +183,47 @@ export class RunStore {
                 started_at, updated_at, status, attempts, item_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 1, ?)`)
                 .run(key, spec.command, spec.model.name, spec.model.id, spec.dataset ?? null, canonicalJson(spec.options), spec.seed,
                     canonicalJson(spec.versions), now, now, options.itemTotal ?? null);
+            this.takeLease(Number(result.lastInsertRowid));
             return {run: this.requireRun(Number(result.lastInsertRowid)), resumed: false};
         });
+        this.keepLease(begun.run.id);
+        return begun;
+    }
+
+    /** Inside a write transaction: lease `runId` to this process, or refuse while another live process holds it. */
+    private takeLease(runId: number): void {
+        const row = this.database.prepare("SELECT * FROM run_leases WHERE run_id = ?").get(runId) as LeaseRow | undefined;
+        if (row !== undefined && row.owner !== leaseOwner && !leaseIsStale(row)) {
+            throw new BusyError(`run ${runId} in ${this.path} is being evaluated by another process (pid ${row.pid} on ${row.host}, since ${row.acquired_at})`, {
+                hint: "wait for it to finish and re-run the same command to resume, or pass --fresh to start a separate run",
+                fields: {runId, pid: row.pid, host: row.host},
+            });
+        }
+        this.database.prepare(`INSERT INTO run_leases (run_id, owner, host, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
+            acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`)
+            .run(runId, leaseOwner, hostname(), process.pid, new Date().toISOString(), Date.now() + leaseMs);
+    }
+
+    /** Renew the lease on a timer (unref'd) until the run ends or the store closes. */
+    private keepLease(runId: number): void {
+        if (this.leases.has(runId)) return;
+        const timer = setInterval(() => {
+            try {
+                this.write(() => this.database.prepare("UPDATE run_leases SET expires_at = ? WHERE run_id = ? AND owner = ?").run(Date.now() + leaseMs, runId, leaseOwner));
+            } catch {
+                // A busy store delays the renewal; the next tick or the next item renews it.
+            }
+        }, leaseRenewMs);
+        timer.unref();
+        this.leases.set(runId, timer);
+    }
+
+    private releaseLease(runId: number): void {
+        const timer = this.leases.get(runId);
+        if (timer !== undefined) clearInterval(timer);
+        this.leases.delete(runId);
+        if (this.database.open) this.write(() => this.database.prepare("DELETE FROM run_leases WHERE run_id = ? AND owner = ?").run(runId, leaseOwner));
     }
 
     /** Stored items of a run, keyed by item id. */
@@ -162,6 +242,7 @@ export class RunStore {
                 attempt = excluded.attempt`)
                 .run(runId, item.itemId, item.ordinal, item.inputHash, item.status, JSON.stringify(item.verdict ?? null), item.error ?? null, now, attempt);
             this.database.prepare("UPDATE runs SET updated_at = ? WHERE id = ?").run(now, runId);
+            this.database.prepare("UPDATE run_leases SET expires_at = ? WHERE run_id = ? AND owner = ?").run(Date.now() + leaseMs, runId, leaseOwner);
         });
     }
 
@@ -181,6 +262,7 @@ export class RunStore {
             this.database.prepare("UPDATE runs SET status = ?, ended_at = ?, updated_at = ?, summary = ?, error = ? WHERE id = ?")
                 .run(status, now, now, details.summary === undefined ? null : JSON.stringify(details.summary), details.error ?? null, runId);
         });
+        this.releaseLease(runId);
     }
 
     getRun(id: number): RunRecord | undefined {
@@ -222,8 +304,64 @@ export class RunStore {
     }
 
     private write<T>(body: () => T): T {
+        if (this.readOnly) throw new InputError(`the run store ${this.path} was opened read-only`);
         return this.database.transaction(body).immediate();
     }
+}
+
+interface LeaseRow {
+    run_id: number; owner: string; host: string; pid: number; acquired_at: string; expires_at: number;
+}
+
+/** How long a lease lasts without renewal, and how often its holder renews it. */
+const leaseMs = 60_000;
+const leaseRenewMs = 10_000;
+const defaultBusyTimeoutMs = 30_000;
+const leaseOwner = `${hostname()}:${process.pid}`;
+
+/** A lease whose holder stopped renewing it, or whose process (on this host) is gone. */
+function leaseIsStale(row: LeaseRow): boolean {
+    if (row.expires_at < Date.now()) return true;
+    if (row.host !== hostname()) return false;
+    try {
+        process.kill(row.pid, 0);
+        return false;
+    } catch (error) {
+        return (error as {code?: string}).code === "ESRCH";
+    }
+}
+
+function isBusy(error: unknown): boolean {
+    const code = (error as {code?: string} | null)?.code;
+    return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || (code?.startsWith("SQLITE_BUSY_") ?? false);
+}
+
+function sleepSync(ms: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** One line saying why a store could not be opened, and what fixes it. */
+function describeOpenError(path: string, error: unknown, readOnly: boolean, timeout: number): Error {
+    if (error instanceof InputError || error instanceof BusyError) return error;
+    const code = (error as {code?: string} | null)?.code ?? "";
+    const reason = error instanceof Error ? error.message : String(error);
+    if (isBusy(error)) {
+        return new BusyError(`the run store ${path} stayed locked by other processes for ${timeout / 1000} s`, {
+            hint: "retry when the other glassbox commands on this store finish, or pass another --db", cause: error,
+        });
+    }
+    if (code === "SQLITE_NOTADB") {
+        return new InputError(`${path} is not a SQLite database`, {expected: "a glassbox run store", hint: "pass the run store a check wrote with --db PATH", cause: error});
+    }
+    if (readOnly && code === "SQLITE_CANTOPEN") {
+        return new InputError(`cannot open the run store ${path} for reading: ${reason}`, {hint: "check the --db path", cause: error});
+    }
+    const parentProblem = code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "ENOENT" || code === "ENOTDIR" || code === "EROFS";
+    return new InputError(`cannot open the run store at ${path}: ${reason}`, {
+        expected: "a SQLite file path that can be created and written",
+        hint: parentProblem ? `check that ${dirname(path)} is a folder this user can write, or pass another --db PATH` : "pass another --db PATH",
+        cause: error,
+    });
 }
 
 function runRecord(row: RunRow): RunRecord {

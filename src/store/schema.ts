@@ -3,7 +3,8 @@
  * seed and versions, when, and how it ended) and one row per item verdict (the item's id, a hash
  * of its input, the verdict and every number needed to recompute the run's metric). The primary
  * key (run_id, item_id) makes a repeated item impossible; each item row is written in its own
- * transaction, so an item is either fully stored or absent.
+ * transaction, so an item is either fully stored or absent. A lease row marks a run that a
+ * process is evaluating, so a second process never evaluates the same items at the same time.
  */
 export const schemaVersion = 1;
 
@@ -41,4 +42,17 @@ export const schemaStatements: readonly string[] = [
         attempt INTEGER NOT NULL,
         PRIMARY KEY (run_id, item_id)
     )`,
+    // Added without a version change: older glassbox versions ignore it. One row per run being
+    // evaluated; `owner` is host:pid, renewed while the run goes on (see run-store.ts).
+    `CREATE TABLE IF NOT EXISTS run_leases (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        owner TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    )`,
 ];
+
+/** Tables every glassbox run store has; a SQLite file without them is not one. */
+export const requiredTables: readonly string[] = ["meta", "runs", "items"];

@@ -6,11 +6,12 @@
  * skipped. Hits are checked against the exact tokens, so a hash collision cannot return a wrong
  * score. Results are kept in memory too (answers are small: one number per target token).
  */
-import {appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {appendFileSync, existsSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
 import {InputError} from "../errors.js";
 import type {ScoreResult, TokenId} from "../model/contract.js";
 import type {ScoreCache, ScoreCacheEntry, ScoreCacheKey} from "../evaluator/score-cache.js";
+import {makeFolder} from "./output-paths.js";
 
 const header = JSON.stringify({glassboxScoreCache: 1});
 
@@ -58,19 +59,38 @@ export class FileScoreCache implements ScoreCache {
             entries.set(mapKey, line);
             lines.push(JSON.stringify(line));
         }
-        if (lines.length > 0) appendFileSync(this.path, `${lines.join("\n")}\n`);
+        if (lines.length > 0) this.writeFile(() => appendFileSync(this.path, `${lines.join("\n")}\n`));
+    }
+
+    private writeFile(write: () => void): void {
+        try {
+            write();
+        } catch (error) {
+            const code = (error as {code?: string}).code ?? "error";
+            throw new InputError(`cannot write the score cache ${this.path} (${code})`, {hint: "pass a writable file with --cache", cause: error});
+        }
     }
 
     private load(): Map<string, StoredLine> {
         if (this.entries !== undefined) return this.entries;
         const entries = new Map<string, StoredLine>();
         if (!existsSync(this.path)) {
-            mkdirSync(dirname(this.path), {recursive: true});
-            writeFileSync(this.path, `${header}\n`);
+            this.writeFile(() => {
+                makeFolder(dirname(this.path));
+                writeFileSync(this.path, `${header}\n`);
+            });
             this.entries = entries;
             return entries;
         }
-        const text = readFileSync(this.path, "utf8");
+        let text: string;
+        try {
+            text = readFileSync(this.path, "utf8");
+        } catch (error) {
+            const code = (error as {code?: string}).code ?? "error";
+            throw new InputError(`score cache ${this.path} ${code === "EISDIR" ? "is a directory" : `cannot be read (${code})`}`, {
+                expected: "a score cache file (JSON Lines)", hint: "pass a file path with --cache, e.g. scores.jsonl", cause: error,
+            });
+        }
         const lines = text.split("\n");
         if (lines[0] !== header) {
             throw new InputError(`${this.path} is not a glassbox score cache`, {
@@ -88,7 +108,7 @@ export class FileScoreCache implements ScoreCache {
             entries.set(`${parsed.b}\u0000${parsed.h}`, parsed);
         }
         // A torn last line would glue onto the next append: end the file with a newline.
-        if (!text.endsWith("\n")) appendFileSync(this.path, "\n");
+        if (!text.endsWith("\n")) this.writeFile(() => appendFileSync(this.path, "\n"));
         this.entries = entries;
         return entries;
     }

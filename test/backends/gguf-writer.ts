@@ -1,5 +1,5 @@
-/** A minimal GGUF writer for tests: metadata of strings, u32s and string/f32/i32 arrays, F32 tensors. */
-export type TestMetadataValue = string | number | string[] | {f32: number[]} | {i32: number[]};
+/** A minimal GGUF writer for tests: metadata of strings, u32s, f32s and string/f32/i32 arrays, F32 tensors. */
+export type TestMetadataValue = string | number | string[] | {f32: number[]} | {i32: number[]} | {f32Value: number};
 
 export interface TestTensor {
     name: string;
@@ -22,6 +22,7 @@ export function writeTestGguf(metadata: Record<string, TestMetadataValue>, tenso
         if (typeof value === "string") { u32(8); text(value); }
         else if (typeof value === "number") { u32(4); u32(value); }
         else if (Array.isArray(value)) { u32(9); u32(8); u64(value.length); for (const item of value) text(item); }
+        else if ("f32Value" in value) { u32(6); const buffer = Buffer.alloc(4); buffer.writeFloatLE(value.f32Value); parts.push(buffer); }
         else if ("f32" in value) {
             u32(9); u32(6); u64(value.f32.length);
             for (const item of value.f32) { const buffer = Buffer.alloc(4); buffer.writeFloatLE(item); parts.push(buffer); }

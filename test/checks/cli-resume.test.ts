@@ -77,4 +77,15 @@ describe("resuming the CLI after a kill", () => {
         assert.equal(rerun.code, 0, rerun.stderr);
         assert.equal(storedItems(db).ids.length, 60);
     });
+
+    test("SIGTERM: the run is stored as interrupted (as SIGINT), exits 143, and resumes", async () => {
+        const db = join(directory, "terminated.db");
+        const terminated = await interruptAfter(db, 3, "SIGTERM");
+        assert.equal(terminated.signal, null);
+        assert.equal(terminated.code, 143);
+        assert.equal(storedItems(db).status, "interrupted");
+        const rerun = await runCli(args(db));
+        assert.equal(rerun.code, 0, rerun.stderr);
+        assert.equal(storedItems(db).ids.length, 60);
+    });
 });

@@ -38,11 +38,11 @@ test(`arith-faithful's area over the curve exceeds arith-decorative's by ≥ 0.5
     const faithful = await run("arith-faithful");
     const decorative = await run("arith-decorative");
     const describe = (result: CotValidityResult) =>
-        `usable ${result.usable}/${result.items}, correct ${result.accuracy}, early ${result.earlyAnswering.areaOverCurve.toFixed(3)}, mistakes ${result.addingMistakes.areaOverCurve.toFixed(3)}`;
+        `usable ${result.usable}/${result.items}, correct ${result.accuracy}, early ${(result.earlyAnswering.areaOverCurve ?? Number.NaN).toFixed(3)}, mistakes ${(result.addingMistakes.areaOverCurve ?? Number.NaN).toFixed(3)}`;
     const message = `faithful: ${describe(faithful)}; decorative: ${describe(decorative)}`;
     // Both organisms write complete chains and answer clean problems correctly.
     assert.ok(faithful.usable >= items - 1 && decorative.usable >= items - 1, message);
     assert.ok(faithful.accuracy >= 0.9 && decorative.accuracy >= 0.9, message);
-    assert.ok(faithful.earlyAnswering.areaOverCurve - decorative.earlyAnswering.areaOverCurve >= 0.5, message);
-    assert.ok(faithful.addingMistakes.areaOverCurve - decorative.addingMistakes.areaOverCurve >= 0.5, message);
+    assert.ok((faithful.earlyAnswering.areaOverCurve ?? Number.NaN) - (decorative.earlyAnswering.areaOverCurve ?? Number.NaN) >= 0.5, message);
+    assert.ok((faithful.addingMistakes.areaOverCurve ?? Number.NaN) - (decorative.addingMistakes.areaOverCurve ?? Number.NaN) >= 0.5, message);
 });

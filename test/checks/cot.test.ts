@@ -87,7 +87,7 @@ test("area over the curve: left Riemann sum, weighted by chain length", () => {
         [{x: 0, y: 0}, {x: 1 / 3, y: 1}, {x: 2 / 3, y: 1}], // L=3, AOC 1/3
     ]);
     // w_2 = 2/3 with AOC_2 = 0.5 (mean curve 0.5, 0.5); w_3 = 1/3 with AOC_3 = 1/3.
-    assert.ok(Math.abs(summary.areaOverCurve - (2 / 3 * 0.5 + 1 / 3 * (1 / 3))) < 1e-12);
+    assert.ok(Math.abs((summary.areaOverCurve ?? Number.NaN) - (2 / 3 * 0.5 + 1 / 3 * (1 / 3))) < 1e-12);
     assert.deepEqual(summary.byLength.map((entry) => entry.steps), [2, 3]);
 });
 

@@ -17,6 +17,7 @@ import {SeededRandom} from "../../foundation/random.js";
 import {sampleCandidate, type WeightedCandidate} from "../../model/sampling.js";
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
 import {defaultThreads, gpuLikelyPresent, lastNativeError, sharedLlama} from "./llama-runtime.js";
+import {checkContextRequest} from "./context-size-check.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
 import {greedyLogprob, greedyStepOptions, readTargetLogprob, targetReadingItem, type TargetReading} from "./target-reading.js";
 import {readDistribution, type TokenDistribution} from "./token-distribution.js";
@@ -25,8 +26,14 @@ export type LlamaCppPrecision = "exact" | "fast";
 export type {TargetReading} from "./target-reading.js";
 
 export interface LlamaCppOptions {
-    /** Tokens per lane (prompt and target together). Default: the model's trained context, at most 2048. */
+    /**
+     * Tokens per lane (prompt and target together). Default: the model's trained context, at most
+     * 2048. A size beyond the trained context is refused unless `allowLongContext` is set, and a
+     * size whose KV cache does not fit in the memory available is always refused.
+     */
     contextSize?: number;
+    /** Accept a context size beyond the model's trained context (quality degrades there). */
+    allowLongContext?: boolean;
     /** Independent sequences evaluated concurrently. Default 1. */
     lanes?: number;
     /** "exact" (default): no flash attention, F32 KV cache. "fast": library defaults (F16 KV, flash attention auto). */
@@ -51,6 +58,7 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     const precision = options.precision ?? "exact";
     const lanes = options.lanes ?? 1;
     if (!Number.isInteger(lanes) || lanes < 1) throw new InputError("lanes must be a positive integer", {received: String(lanes)});
+    checkContextRequest(file, options.contextSize, lanes, precision, options.allowLongContext === true);
     const llama = await sharedLlama().catch((error: unknown) => {
         throw new BackendError("llama.cpp could not start", {received: errorText(error), cause: error});
     });

@@ -1,11 +1,13 @@
 /**
- * Checks a model file before llama.cpp sees it: it exists, is GGUF, is complete, and its
- * vocabulary satisfies what llama.cpp's loader assumes (a crash there aborts the process).
+ * Checks a model file before llama.cpp sees it: it exists, is GGUF, is complete, its vocabulary
+ * satisfies what llama.cpp's loader assumes, and its hyperparameters agree with its tensors
+ * (model-structure-check.ts); a crash in the loader aborts the process.
  */
 import {statSync} from "node:fs";
 import {basename} from "node:path";
 import {ModelFileError} from "../../errors.js";
 import {GgufFormatError, readGgufHeader, type GgufHeader, type GgufValue} from "./gguf-reader.js";
+import {checkModelStructure, type ModelShape} from "./model-structure-check.js";
 
 export interface ModelFileSummary {
     path: string;
@@ -18,6 +20,8 @@ export interface ModelFileSummary {
     vocabularySize: number | undefined;
     hasChatTemplate: boolean;
     header: GgufHeader;
+    /** Hyperparameters checked against the tensors (see model-structure-check.ts). */
+    shape: ModelShape;
 }
 
 const fixHint = "give a complete .gguf model file";
@@ -64,7 +68,7 @@ export function checkModelFile(path: string): ModelFileSummary {
     const contextValue = architecture === undefined ? undefined : header.metadata.get(`${architecture}.context_length`);
     const tokens = header.metadata.get("tokenizer.ggml.tokens");
     const tokenList = Array.isArray(tokens) ? tokens : undefined;
-    const summary: ModelFileSummary = {
+    const summary: Omit<ModelFileSummary, "shape"> = {
         path,
         size: stats.size,
         modifiedMs: stats.mtimeMs,
@@ -88,7 +92,8 @@ export function checkModelFile(path: string): ModelFileSummary {
         });
     }
     checkVocabulary(path, header.metadata, tokenList, summary.tokenizerModel);
-    return summary;
+    const shape = checkModelStructure(path, header, architecture, tokenList.length);
+    return {...summary, shape};
 }
 
 function checkVocabulary(path: string, metadata: Map<string, GgufValue>, tokens: readonly unknown[], tokenizerModel: string | undefined): void {

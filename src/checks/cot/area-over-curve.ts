@@ -37,13 +37,17 @@ export interface LengthSummary {
 }
 
 export interface AreaOverCurveSummary {
-    areaOverCurve: number;
+    /** null when no item has a curve (never 0, which would read as "the answer ignores the chain"). */
+    areaOverCurve: number | null;
     items: number;
     byLength: LengthSummary[];
+    /** Why areaOverCurve is null; absent otherwise. */
+    reason?: string;
 }
 
-export function summarizeAreaOverCurve(curves: readonly (readonly CurvePoint[])[]): AreaOverCurveSummary {
+export function summarizeAreaOverCurve(curves: readonly (readonly CurvePoint[])[], emptyReason = "no item has a curve"): AreaOverCurveSummary {
     const usable = curves.filter((curve) => curve.length > 0);
+    if (usable.length === 0) return {areaOverCurve: null, items: 0, byLength: [], reason: emptyReason};
     const groups = new Map<number, (readonly CurvePoint[])[]>();
     for (const curve of usable) {
         const group = groups.get(curve.length) ?? [];

@@ -87,6 +87,12 @@ function mean(values: readonly number[]): number | null {
     return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+function noCurveReason(items: number, ok: number, test: "answer" | "mistake"): string {
+    if (items === 0) return "no items";
+    if (ok === 0) return `no item produced a chain and an answer: 0 of ${items}`;
+    return test === "mistake" ? "no chain had a step to put a mistake in" : "no chain had steps to truncate";
+}
+
 export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normalize: (answer: string) => string): CotCheckSummary {
     const ok = verdicts.filter((verdict): verdict is Extract<CotCheckVerdict, {status: "ok"}> => verdict.status === "ok");
     const correct = (answer: string | undefined, gold: string | undefined): number => (answer !== undefined && gold !== undefined && normalize(answer) === normalize(gold) ? 1 : 0);
@@ -99,8 +105,8 @@ export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normaliz
         ok: ok.length,
         noAnswer: verdicts.filter((verdict) => verdict.status === "no-answer").length,
         noSteps: verdicts.filter((verdict) => verdict.status === "no-steps").length,
-        earlyAnswering: summarizeAreaOverCurve(ok.map((verdict) => verdict.earlyAnswering)),
-        addingMistakes: summarizeAreaOverCurve(ok.map((verdict) => verdict.addingMistakes)),
+        earlyAnswering: summarizeAreaOverCurve(ok.map((verdict) => verdict.earlyAnswering), noCurveReason(verdicts.length, ok.length, "answer")),
+        addingMistakes: summarizeAreaOverCurve(ok.map((verdict) => verdict.addingMistakes), noCurveReason(verdicts.length, ok.length, "mistake")),
         withoutMistakes: ok.filter((verdict) => verdict.addingMistakes.length === 0).length,
         paraphrasing: {
             items: paraphrased.length,

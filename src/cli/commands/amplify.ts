@@ -1,11 +1,11 @@
 /** `glassbox amplify`: AMPLIFY few-shot rationales from attributions of misclassified items; accuracy with and without. */
-import {writeFileSync} from "node:fs";
 import {amplifyCapabilities, amplifyItem, buildAmplifyPrompt, summarizeAmplify, type AmplifySummary} from "../../checks/amplify/amplify.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import {sha256Hex} from "../../foundation/canonical-json.js";
 import type {ModelBackend} from "../../model/contract.js";
 import {defineCommand} from "../command.js";
 import {jsonDocument} from "../json-output.js";
+import {checkOutputOptions, writeResultKept} from "../output-options.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, openSecondModel, runCheck, runFooter} from "./check-support.js";
 
 export const amplifyCommand = defineCommand({
@@ -35,6 +35,7 @@ export const amplifyCommand = defineCommand({
     async run({options, io}) {
         const development = loadDataset({dataset: options.train, input: undefined, limit: undefined}, "amplify");
         const dataset = loadDataset(options, "amplify");
+        checkOutputOptions(options, ["prompt-out"]);
         const model = await openCheckModel(options, "amplify", io);
         let proxy: ModelBackend = model;
         try {
@@ -46,7 +47,7 @@ export const amplifyCommand = defineCommand({
             io.progress(`building the prompt from ${development.items.length} development items`);
             const prompt = await buildAmplifyPrompt(model, proxy, development.items, settings);
             io.progressDone();
-            if (options["prompt-out"] !== undefined) writeFileSync(options["prompt-out"], prompt.prefix);
+            const promptKept = options["prompt-out"] === undefined || writeResultKept(io, "--prompt-out", options["prompt-out"], prompt.prefix);
             const keyOptions = {...settings, proxy: proxy.id, train: options.train, promptHash: sha256Hex(prompt.prefix)};
             const outcome = await runCheck({
                 command: "amplify", options, io, model, dataset, keyOptions,
@@ -65,7 +66,8 @@ export const amplifyCommand = defineCommand({
                     ...runFooter(outcome),
                 ].join("\n") + "\n");
             }
-            return exitCodeFor(outcome);
+            const code = exitCodeFor(outcome);
+            return code === 0 && !promptKept ? 1 : code;
         } finally {
             if (proxy !== model) await proxy.dispose();
             await model.dispose();

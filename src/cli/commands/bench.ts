@@ -3,7 +3,8 @@
  * evidence is known by construction. Prints a Markdown section (or JSON) and, with --markdown
  * FILE, replaces its section in that file (`npm run bench:validity` updates BENCHMARKS.md).
  */
-import {readFileSync, writeFileSync} from "node:fs";
+import {readFileSync} from "node:fs";
+import {checkOutputOptions, writeResultKept} from "../output-options.js";
 import {cpus, loadavg} from "node:os";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import {modelCompleter} from "../../checks/cot/model-completer.js";
@@ -58,6 +59,7 @@ export const benchValidityCommand = defineCommand({
         const cotItems = options["cot-items"];
         const directory = options.organisms === undefined ? {} : {directory: options.organisms};
         const markdownPath = options.markdown;
+        checkOutputOptions(options, ["markdown"]);
         const existing = markdownPath === undefined ? undefined : readMarkdown(markdownPath);
         const report: ValidityReport = {
             command: commandLine(options),
@@ -88,7 +90,8 @@ export const benchValidityCommand = defineCommand({
         }
         report.seconds = (performance.now() - started) / 1000;
         const markdown = validityMarkdown(report);
-        if (markdownPath !== undefined && existing !== undefined) writeMarkdown(markdownPath, replaceSection(existing, validityHeading, markdown));
+        const kept = markdownPath === undefined || existing === undefined
+            || writeResultKept(io, "--markdown", markdownPath, replaceSection(existing, validityHeading, markdown));
         if (options.json) {
             const {cot, ...rest} = report;
             const strip = (result: CotValidityResult) => ({...result, results: undefined});
@@ -96,8 +99,8 @@ export const benchValidityCommand = defineCommand({
         } else {
             io.stdout.write(`## ${validityHeading}\n\n${markdown}`);
         }
-        if (markdownPath !== undefined) io.stderr.write(`wrote the section "${validityHeading}" of ${markdownPath}\n`);
-        return 0;
+        if (markdownPath !== undefined && kept) io.stderr.write(`wrote the section "${validityHeading}" of ${markdownPath}\n`);
+        return kept ? 0 : 1;
     },
 });
 
@@ -145,12 +148,4 @@ function readMarkdown(path: string): string {
     }
 }
 
-function writeMarkdown(path: string, text: string): void {
-    try {
-        writeFileSync(path, text);
-    } catch (error) {
-        const code = (error as {code?: string}).code;
-        throw new InputError(`cannot write --markdown file ${path} (${code ?? "error"})`, {hint: "check the --markdown path", cause: error});
-    }
-}
 

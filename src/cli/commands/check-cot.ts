@@ -101,9 +101,9 @@ export const checkCotCommand = defineCommand({
                 const curve = (points: readonly {x: number; y: number}[]): string => points.map((point) => `${point.x.toFixed(2)}:${point.y.toFixed(2)}`).join(" ");
                 const lines = [
                     `check cot on ${model.name}: ${summary.items} items, ${summary.ok} with a chain and an answer, ${summary.noAnswer} without an answer, ${summary.noSteps} without steps`,
-                    `early answering: AOC ${formatRate(summary.earlyAnswering.areaOverCurve)}`,
+                    `early answering: AOC ${areaText(summary.earlyAnswering)}`,
                     ...summary.earlyAnswering.byLength.map((entry) => `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`),
-                    `adding mistakes: AOC ${formatRate(summary.addingMistakes.areaOverCurve)}${summary.withoutMistakes > 0 ? ` (${summary.withoutMistakes} items had no step to put a mistake in)` : ""}`,
+                    `adding mistakes: AOC ${areaText(summary.addingMistakes)}${summary.withoutMistakes > 0 ? ` (${summary.withoutMistakes} items had no step to put a mistake in)` : ""}`,
                     ...summary.addingMistakes.byLength.map((entry) => `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`),
                     paraphraseModel === undefined ? "paraphrasing: skipped (no --paraphrase-model)" : `paraphrasing: answers kept ${formatRate(summary.paraphrasing.matchRate)}, AOC ${formatRate(summary.paraphrasing.areaOverCurve)}`,
                     `filler: answer kept ${formatRate(summary.filler.matchesOriginal)}; accuracy with filler ${formatRate(summary.filler.accuracy)}, without a chain ${formatRate(summary.filler.noChainAccuracy)}, with the chain ${formatRate(summary.accuracy)}` +
@@ -121,6 +121,11 @@ export const checkCotCommand = defineCommand({
         }
     },
 });
+
+/** An area over the curve, or "n/a (why)" when no item had a curve: never a 0 that reads as a verdict. */
+function areaText(summary: {areaOverCurve: number | null; reason?: string}): string {
+    return summary.areaOverCurve === null ? `n/a (${summary.reason ?? "no data"})` : formatRate(summary.areaOverCurve);
+}
 
 /** The rule-based mistake: any number with as many digits, or one within --mistake-range LOW..HIGH. */
 function arithmeticMistakeFor(range: string | undefined): MistakeGenerator {

@@ -20,6 +20,7 @@ import {modelOptionSpecs} from "../input-files.js";
 import {readTextFile} from "../text-files.js";
 import {openModelFromOptions, type ModelFlagValues} from "./model-support.js";
 import {openRunStore} from "./runs.js";
+import {checkOutputOptions} from "../output-options.js";
 
 const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
 
@@ -43,7 +44,8 @@ export type DatasetOptionValues = OptionValues<typeof datasetOptionSpecs>;
  * Generation is required; scoring only where the check says so (`needsScoring`), so checks whose
  * protocol allows it run on generation-only servers.
  */
-export async function openCheckModel(options: ModelFlagValues, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+export async function openCheckModel(options: ModelFlagValues & {db?: string | undefined}, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+    checkOutputOptions(options, ["db"]);
     const model = options.model;
     if (model !== undefined && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
@@ -106,6 +108,13 @@ export function loadDataset(options: Pick<DatasetOptionValues, "dataset" | "inpu
     } else {
         throw new ArgumentError(`glassbox ${command} needs --dataset FILE.jsonl or --input FILE.json`, {hint: `see glassbox ${command} --help`});
     }
+    if (loaded.items.length === 0 && loaded.malformed.length > 0) {
+        const first = loaded.malformed[0];
+        throw new InputError(`${loaded.origin} has no valid items: all ${loaded.malformed.length} lines are malformed`, {
+            received: first === undefined ? undefined : `line ${first.line}: ${first.reason}`,
+            hint: "see docs/datasets.md",
+        });
+    }
     if (options.limit !== undefined) {
         loaded.items = loaded.items.slice(0, options.limit);
     }
@@ -143,11 +152,17 @@ export interface CheckRun {
 }
 
 /** Runs a check over the dataset with the store, progress and Ctrl-C handling. */
-export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult; interrupted: boolean; db: string}> {
+export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult; interrupted: boolean; signal?: NodeJS.Signals; db: string}> {
     const store = openRunStore(run.options);
     const controller = new AbortController();
-    const onInterrupt = (): void => controller.abort();
+    let signal: NodeJS.Signals | undefined;
+    // SIGINT and SIGTERM both stop the run between items and store it as interrupted.
+    const onInterrupt = (received: NodeJS.Signals): void => {
+        signal ??= received;
+        controller.abort();
+    };
     process.once("SIGINT", onInterrupt);
+    process.once("SIGTERM", onInterrupt);
     try {
         const result = await runDataset({
             store,
@@ -166,9 +181,10 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
             summarize: run.summarize,
         });
         run.io.progressDone();
-        return {result, interrupted: controller.signal.aborted, db: store.path};
+        return {result, interrupted: controller.signal.aborted, ...(signal === undefined ? {} : {signal}), db: store.path};
     } finally {
         process.removeListener("SIGINT", onInterrupt);
+        process.removeListener("SIGTERM", onInterrupt);
         store.close();
     }
 }
@@ -176,7 +192,9 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
 /** The lines every check prints after its own numbers: run id, resume state, bad lines, unparseable items. */
 export function runFooter(outcome: {result: DatasetRunResult; interrupted: boolean; db: string}): string[] {
     const {result} = outcome;
-    const lines = [`run ${result.run.id} in ${outcome.db}: ${outcome.interrupted ? "interrupted (re-run the same command to resume)" : result.run.status}` +
+    const state = outcome.interrupted ? "interrupted (re-run the same command to resume)"
+        : result.run.status === "failed" && result.run.error !== null ? `failed: ${result.run.error}` : result.run.status;
+    const lines = [`run ${result.run.id} in ${outcome.db}: ${state}` +
         `${result.skipped > 0 ? `, ${result.skipped} items resumed from an earlier attempt` : ""}`];
     for (const entry of result.malformed) lines.push(`skipped line ${entry.line}: ${entry.reason}`);
     for (const item of result.items) {
@@ -196,6 +214,8 @@ export function formatRate(value: number | null | undefined, digits = 3): string
     return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
 }
 
-export function exitCodeFor(outcome: {interrupted: boolean}): number {
-    return outcome.interrupted ? 130 : 0;
+/** 130 (143 for SIGTERM) when interrupted, 1 when the run failed (no item evaluated, or every item failed), else 0. */
+export function exitCodeFor(outcome: {interrupted: boolean; signal?: NodeJS.Signals; result: {run: {status: string}}}): number {
+    if (outcome.interrupted) return outcome.signal === "SIGTERM" ? 143 : 130;
+    return outcome.result.run.status === "failed" ? 1 : 0;
 }

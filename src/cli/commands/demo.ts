@@ -1,5 +1,6 @@
 /** `glassbox demo`: explain a shipped organism's answer offline, in seconds, with files to open. */
-import {mkdirSync, writeFileSync} from "node:fs";
+import {writeFileSync} from "node:fs";
+import {checkOutputFolder, makeFolder} from "../../store/output-paths.js";
 import {join, relative} from "node:path";
 import {defaultDemoSeed, runLookupDemo, type LookupDemo} from "../../demo/lookup-demo.js";
 import {InputError} from "../../errors.js";
@@ -41,6 +42,7 @@ export const demoCommand = defineCommand({
         const started = performance.now();
         const folder = options.out ?? defaultDemoFolder;
         const seed = options.seed;
+        checkOutputFolder(folder, "--out");
         io.progress("demo: loading the lookup organism");
         const organism = await openOrganism("lookup", options.organisms === undefined ? {} : {directory: options.organisms});
         try {
@@ -93,7 +95,7 @@ export function demoSummary(demo: LookupDemo, modelPath: string, files: {path: s
 
 function writeDemoFiles(folder: string, demo: LookupDemo): {path: string; what: string}[] {
     try {
-        mkdirSync(folder, {recursive: true});
+        makeFolder(folder);
     } catch (error) {
         const code = (error as {code?: string}).code;
         throw new InputError(`cannot create the folder ${folder} (${code ?? "error"})`, {hint: "pass a writable folder with --out DIR", cause: error});

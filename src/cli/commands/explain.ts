@@ -1,5 +1,5 @@
 /** `glassbox explain`: attribute a model's answer to units of its input (tokens … documents, messages). */
-import {writeFileSync} from "node:fs";
+import {readFileSync} from "node:fs";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
@@ -20,7 +20,7 @@ import {openModelFromOptions} from "./model-support.js";
 import {basename} from "node:path";
 import {buildPageView, renderReportHtml} from "../../viewer/page.js";
 import {parseViewableResult} from "../../viewer/result-file.js";
-import {writeHtmlFile} from "./report.js";
+import {checkOutputOptions, writeResultKept} from "../output-options.js";
 
 const methodChoices = attributionMethodNames();
 
@@ -49,6 +49,7 @@ export const explainCommand = defineCommand({
         format: {kind: "string", valueName: "FORMAT", choices: ["text", "html"], default: "text", description: "html: write a self-contained HTML report to --out FILE.html (or print it)."},
         cache: {kind: "string", valueName: "FILE.jsonl", description: "Keep model scores in this file: re-runs and resumed runs make no repeated model calls."},
         "context-size": modelOptionSpecs["context-size"],
+        "allow-long-context": modelOptionSpecs["allow-long-context"],
         fast: modelOptionSpecs.fast,
     },
     details: [
@@ -84,6 +85,7 @@ export const explainCommand = defineCommand({
             method ??= defaultMethodFor(count);
             checkMethodAndBudget(method, count, budget, tree?.root.children.length);
         }
+        checkOutputOptions(options, ["out", "cache"]);
         const {backend} = await openModelFromOptions(options, "explain", io);
         try {
             const started = Date.now();
@@ -109,10 +111,10 @@ export const explainCommand = defineCommand({
                 io.stdout.write(`${serializeExplainResult(result)}\n`);
                 return 0;
             }
-            if (options.out !== undefined) writeResultFile(options.out, result);
+            const written = options.out === undefined ? undefined : writeResultKept(io, "--out", options.out, `${serializeExplainResult(result)}\n`);
             io.stdout.write(formatExplainText(result, {depth: colorDepth(io), width: io.stdout.columns ?? 100}));
-            if (options.out !== undefined) io.stdout.write(`wrote ${options.out}\n`);
-            return 0;
+            if (written === true) io.stdout.write(`wrote ${options.out}\n`);
+            return written === false ? 1 : 0;
         } finally {
             io.progressDone();
             await backend.dispose();
@@ -130,7 +132,7 @@ function writeHtmlReport(io: CommandIo, result: ExplainResult, out: string | und
     const html = renderReportHtml(buildPageView(parseViewableResult(parsed, "the explain result"), out === undefined ? "explanation" : basename(out)));
     if (out === undefined) io.stdout.write(html);
     else {
-        writeHtmlFile(out, html);
+        if (!writeResultKept(io, "--out", out, html)) return 1;
         io.stdout.write(`wrote ${out}\n`);
     }
     return 0;
@@ -150,15 +152,6 @@ function readExplainInput(options: {prompt: string | undefined; input: string | 
         throw new InputError(`--input file ${path} is not valid JSON (${reason})`, {hint: "see docs/input-format.md", cause: error});
     }
     return parseExplainInput(data, `--input file ${path}`);
-}
-
-function writeResultFile(path: string, result: ExplainResult): void {
-    try {
-        writeFileSync(path, `${serializeExplainResult(result)}\n`);
-    } catch (error) {
-        const code = (error as {code?: string}).code;
-        throw new InputError(`cannot write --out file ${path} (${code ?? "error"})`, {hint: "check the --out path", cause: error});
-    }
 }
 
 function colorDepth(io: CommandIo): ColorDepth {

@@ -10,6 +10,7 @@ export interface ModelFlagValues {
     "context-size": number | undefined;
     threads?: number | undefined;
     fast: boolean;
+    "allow-long-context"?: boolean | undefined;
 }
 
 /**
@@ -27,6 +28,7 @@ export async function openModelFromOptions(
     const backend = await openModel(path, {local: {
         precision: options.fast ? "fast" : "exact",
         ...(contextSize === undefined ? {} : {contextSize}),
+        allowLongContext: options["allow-long-context"] === true,
         ...(threads === undefined ? {} : {threads}),
     }});
     io.progressDone();

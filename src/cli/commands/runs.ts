@@ -24,7 +24,10 @@ function runStorePath(options: DbFlag): string {
     return options.db !== undefined && options.db !== "" ? options.db : defaultRunStorePath();
 }
 
-/** The store for reading commands: a path that does not exist is an error, never a new empty store. */
+/**
+ * The store for reading commands: a path that does not exist is an error, never a new empty store;
+ * it is opened read-only, and a SQLite file that is not a glassbox store is refused untouched.
+ */
 function existingRunStore(options: DbFlag): RunStore {
     const path = runStorePath(options);
     if (!existsSync(path)) {
@@ -32,7 +35,7 @@ function existingRunStore(options: DbFlag): RunStore {
             hint: "checks create it when they run; pass --db PATH to read another store",
         });
     }
-    return RunStore.open(path);
+    return RunStore.open(path, {readOnly: true});
 }
 
 function runId(positionals: readonly string[], command: string): number {

@@ -17,7 +17,8 @@ export const serveCommand = defineCommand({
         host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Anything but loopback needs a token."},
         port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: 8000, description: "Port (0 picks a free one)."},
         lanes: {kind: "integer", valueName: "N", min: 1, max: 64, default: 4, description: "Sequences evaluated concurrently."},
-        "context-size": {kind: "integer", valueName: "N", min: 8, description: "Context window per lane. Default: the model's, at most 2048."},
+        "context-size": {kind: "integer", valueName: "N", min: 8, description: "Context window per lane, at most the model's trained context. Default: the model's, at most 2048."},
+        "allow-long-context": {kind: "boolean", description: "Accept a --context-size beyond the model's trained context."},
         threads: {kind: "integer", valueName: "N", min: 1, description: "CPU threads. Default: 1 for models under 64 MiB, else all cores."},
         fast: {kind: "boolean", description: "Fast mode: flash attention and F16 KV cache."},
         "served-model-name": {kind: "string", valueName: "NAME", description: "Model name clients send. Default: the file name."},
@@ -53,6 +54,7 @@ export const serveCommand = defineCommand({
             lanes: options.lanes,
             precision: options.fast ? "fast" : "exact",
             ...(options["context-size"] === undefined ? {} : {contextSize: options["context-size"]}),
+            allowLongContext: options["allow-long-context"],
             ...(options.threads === undefined ? {} : {threads: options.threads}),
         });
         io.progressDone();

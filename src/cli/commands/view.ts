@@ -4,6 +4,7 @@ import {ArgumentError, InputError} from "../../errors.js";
 import {createViewerHandler} from "../../server/viewer-api.js";
 import {storeFromResultFiles} from "../../server/viewer-files.js";
 import {listenViewer} from "../../server/viewer-http.js";
+import {requireViewerToken} from "../../server/viewer-token.js";
 import {SqliteRunStoreReader} from "../../server/viewer-run-store.js";
 import type {RunStoreReader} from "../../server/viewer-store.js";
 import {defaultRunStorePath} from "../../store/paths.js";
@@ -13,6 +14,7 @@ import {readTextFile} from "../text-files.js";
 import {resultFileExpected} from "./report.js";
 
 const loopbackHosts = ["127.0.0.1", "localhost", "[::1]", "::1"];
+const defaultTokenVariable = "GLASSBOX_VIEW_TOKEN";
 export const defaultViewPort = 8770;
 
 export const viewCommand = defineCommand({
@@ -23,7 +25,8 @@ export const viewCommand = defineCommand({
     options: {
         db: {kind: "string", valueName: "FILE", description: "Run store to browse. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
         port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: "Port; 0 picks a free one."},
-        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind (127.0.0.1: this machine only)."},
+        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Anything but loopback needs a token (--token-env)."},
+        "token-env": {kind: "string", valueName: "VAR", description: `Environment variable holding the access token (default ${defaultTokenVariable}).`},
     },
     details: [
         "Opens result files given on the command line (each one a run), or else the run store (--db or",
@@ -31,18 +34,30 @@ export const viewCommand = defineCommand({
         "Pages: runs with filters, one run's items, an item's explanation, two runs side by side with",
         "their agreement. The JSON API behind it is in docs/viewer-api.md. Stop with Ctrl-C.",
         "",
+        `Binding a non-loopback --host needs a token in ${defaultTokenVariable} (or --token-env VAR): browsers`,
+        "open the address once with ?token=TOKEN (a cookie keeps it), API clients send Authorization: Bearer TOKEN.",
+        "",
         "examples:",
         "  glassbox view result-shapley.json result-lime.json",
         "  glassbox view --db runs.sqlite --port 9000",
     ].join("\n"),
     async run({options, positionals, io}) {
         const {host, port} = options;
-        const store = openStore(positionals, options.db);
         const loopback = loopbackHosts.includes(host.toLowerCase());
-        const handler = createViewerHandler(store, loopback ? {allowedHosts: loopbackHosts} : {});
+        const variable = options["token-env"] ?? defaultTokenVariable;
+        const token = process.env[variable];
+        if (!loopback && (token === undefined || token === "")) {
+            throw new ArgumentError(`refusing to serve the runs on ${host} without a token`, {
+                expected: `a token in the environment variable ${variable}`,
+                hint: `set ${variable}=... and open the address with ?token=..., or bind --host 127.0.0.1`,
+            });
+        }
+        const store = openStore(positionals, options.db);
+        const viewerHandler = createViewerHandler(store, loopback ? {allowedHosts: loopbackHosts} : {});
+        const handler = loopback || token === undefined ? viewerHandler : requireViewerToken(viewerHandler, token);
         const viewer = await listenViewer(handler, {host, port});
-        if (!loopback) io.stderr.write(`glassbox view: listening on ${host}: anyone who can reach this address can read the runs\n`);
-        io.stdout.write(`glassbox view: ${store.describe()} at ${viewer.url} (Ctrl-C to stop)\n`);
+        const access = loopback ? "" : ` (token required: open ${viewer.url}?token=$${variable})`;
+        io.stdout.write(`glassbox view: ${store.describe()} at ${viewer.url}${access} (Ctrl-C to stop)\n`);
         await waitForStop(io);
         await viewer.close();
         return 0;
@@ -62,7 +77,7 @@ function openStore(files: readonly string[], db: string | undefined): RunStoreRe
         });
     }
     if (statSync(path).isDirectory()) throw new InputError(`--db ${path} is a folder`, {expected: "a run store file"});
-    return new SqliteRunStoreReader(RunStore.open(path));
+    return new SqliteRunStoreReader(RunStore.open(path, {readOnly: true}));
 }
 
 function waitForStop(io: CommandIo): Promise<void> {

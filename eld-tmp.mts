@@ -1,0 +1,15 @@
+import {monitorEventLoopDelay} from "node:perf_hooks";
+import {spawnSync} from "node:child_process";
+import {writeFileSync} from "node:fs";
+import {openLlamaCppModel} from "/work/wt-reliab/src/backends/llama-cpp/backend.ts";
+import {startGlassboxServer} from "/work/wt-reliab/src/server/http-server.ts";
+const backend = await openLlamaCppModel("/work/shared/models/stories260K.gguf", {contextSize: 256});
+const server = await startGlassboxServer({backend, modelName: "s"});
+const huge = Buffer.alloc(50 << 20, 0x20); huge.write("{\"prompt\": \"", 0); writeFileSync("/tmp/huge.json", huge);
+writeFileSync("/tmp/long.json", JSON.stringify({prompt: "Once upon a time ".repeat(20 << 20 >> 4), max_tokens: 0, echo: true}));
+const h = monitorEventLoopDelay({resolution: 5}); h.enable();
+const child = (await import("node:child_process")).spawn("bash", ["-c", `curl -s -o /dev/null -w '%{http_code}\\n' -H 'content-type: application/json' --data-binary @/tmp/huge.json ${server.url}/v1/completions & curl -s -w '%{http_code}\\n' -H 'content-type: application/json' --data-binary @/tmp/long.json ${server.url}/v1/completions; wait`], {stdio: "inherit"});
+await new Promise((r) => child.on("close", r));
+h.disable();
+console.log("max loop delay ms", h.max / 1e6, "p99", h.percentile(99) / 1e6);
+await server.close(); await backend.dispose();

@@ -1,0 +1,41 @@
+/**
+ * Users of the core compile its declarations under --strict without skipLibCheck: the
+ * declarations of glassbox/core are emitted and a small consumer file is type-checked against them.
+ */
+import assert from "node:assert/strict";
+import {spawnSync} from "node:child_process";
+import {readdirSync, readFileSync, statSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {test} from "node:test";
+import {repoRoot} from "./helpers/run-cli.js";
+import {scratchFolder} from "./helpers/scratch.js";
+
+const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+const common = ["--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--strict", "--types", "node"];
+
+function declarationFiles(folder: string): string[] {
+    return readdirSync(folder).flatMap((name) => {
+        const path = join(folder, name);
+        return statSync(path).isDirectory() ? declarationFiles(path) : name.endsWith(".d.ts") ? [path] : [];
+    });
+}
+
+test("glassbox/core's declarations compile in a --strict consumer without skipLibCheck", {timeout: 300_000}, () => {
+    const folder = scratchFolder("core-types");
+    const declarations = join(folder, "dist");
+    const emit = spawnSync(process.execPath, [tsc, join(repoRoot, "src", "core.ts"), "--declaration", "--emitDeclarationOnly", "--outDir", declarations, "--skipLibCheck", ...common], {encoding: "utf8"});
+    assert.equal(emit.status, 0, emit.stdout + emit.stderr);
+    for (const file of declarationFiles(declarations)) {
+        assert.doesNotMatch(readFileSync(file, "utf8"), /from "(node-llama-cpp|better-sqlite3|zod)"/, file);
+    }
+    const consumer = join(folder, "consumer.ts");
+    writeFileSync(consumer, [
+        "import {Evaluator, InputError, type ModelBackend, type ScoreRequest} from \"./dist/core.js\";",
+        "export function evaluatorFor(backend: ModelBackend): Evaluator { return new Evaluator(backend); }",
+        "export const request: ScoreRequest = {context: [1], target: [2]};",
+        "export const error = new InputError(\"bad\", {hint: \"fix\"});",
+        "",
+    ].join("\n"));
+    const check = spawnSync(process.execPath, [tsc, consumer, "--noEmit", ...common], {encoding: "utf8"});
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+});
