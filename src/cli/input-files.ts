@@ -6,7 +6,7 @@
 import {readFileSync} from "node:fs";
 import {z} from "zod";
 import {ArgumentError, InputError} from "../errors.js";
-import type {ChatMessage, PromptInput} from "../model/contract.js";
+import type {ChatMessage, PromptInput} from "../model/backend-spec.js";
 import type {OptionSpecs, ParsedOptions} from "./command.js";
 
 export const chatRoles = ["system", "user", "assistant"] as const;

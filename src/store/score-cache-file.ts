@@ -9,7 +9,7 @@
 import {appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
 import {InputError} from "../errors.js";
-import type {ScoreResult, TokenId} from "../model/contract.js";
+import type {ScoreResult, TokenId} from "../model/backend-spec.js";
 import type {ScoreCache, ScoreCacheEntry, ScoreCacheKey} from "../evaluator/score-cache.js";
 
 const header = JSON.stringify({glassboxScoreCache: 1});

@@ -5,9 +5,10 @@ import type {Token} from "node-llama-cpp";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {defaultThreads, sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
 import {openNativeTargetReader, verifyNativeTargetReader, type NativeTargetReader} from "../../src/backends/llama-cpp/native-target-reading.js";
-import type {ScoreRequest} from "../../src/model/contract.js";
+import type {ScoreRequest} from "../../src/model/backend-spec.js";
 import {createSeededRandom} from "../../src/model/sampling.js";
 import {sharedModel} from "../helpers/models.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 const tinyRandom = sharedModel("llama-2-tiny-random.gguf");
 const stories = sharedModel("stories260K.gguf");
@@ -34,7 +35,7 @@ function maxDifference(left: readonly number[], right: readonly number[]): numbe
 
 /** Requests whose targets span the distribution: uniform random ids, the greedy tokens, the least likely tokens. */
 async function requests(): Promise<ScoreRequest[]> {
-    const context = full.tokenizeWithBos("Once upon a time, there was a little girl named Lily. She loved to play");
+    const context = (await tokenizeWithBos(full, "Once upon a time, there was a little girl named Lily. She loved to play"));
     const random = createSeededRandom(7);
     const randomTarget = Array.from({length: 48}, () => Math.floor(random() * full.vocabulary.size));
     const greedy = await full.generate({context, maxTokens: 8, temperature: 0, seed: 1, topLogprobs: full.vocabulary.size, stopAtEog: false}, 0);

@@ -5,7 +5,7 @@ import {attributionMethodNames} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {sha256Hex} from "../../store/canonical-json.js";
 import {InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import type {Command} from "../command.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
 
@@ -37,7 +37,7 @@ export const amplifyCommand: Command = {
         const development = loadDataset({...options, dataset: options.train, input: undefined, limit: undefined}, "amplify");
         const dataset = loadDataset(options, "amplify");
         const model = await openCheckModel(options, "amplify", io);
-        let proxy: ModelBackend = model;
+        let proxy: Backend = model;
         try {
             if (typeof options.proxy === "string") proxy = await openCheckModel({...options, model: options.proxy}, "amplify", io);
             const settings = {

@@ -5,7 +5,7 @@
  */
 import type {DatasetItem} from "../../datasets/item.js";
 import {InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {sha256Hex} from "../../store/canonical-json.js";
 import type {CommandIo, ParsedOptions} from "../command.js";
 import type {DatasetRunResult} from "../../checks/run-dataset.js";
@@ -39,7 +39,7 @@ export function itemSeed(seed: number, itemId: string): number {
 }
 
 /** Opens the model named by another flag (e.g. --tuned) with the same model settings. */
-export async function openSecondModel(options: ParsedOptions, flag: string, command: string, io: CommandIo): Promise<ModelBackend> {
+export async function openSecondModel(options: ParsedOptions, flag: string, command: string, io: CommandIo): Promise<Backend> {
     const path = options[flag];
     if (typeof path !== "string") throw new InputError(`glassbox ${command} needs --${flag} PATH.gguf`, {hint: `see glassbox ${command} --help`});
     return openCheckModel({...options, model: path}, command, io);

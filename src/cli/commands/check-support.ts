@@ -5,14 +5,13 @@
  */
 import {readFileSync} from "node:fs";
 import {fileURLToPath} from "node:url";
-import {scriptedExplainerFromSpec} from "../../checks/counterfactual/scripted-explainers.js";
 import type {WordLists} from "../../checks/counterfactual/insertions.js";
 import {parseWordListFile} from "../../checks/counterfactual/word-lists.js";
 import {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation} from "../../checks/run-dataset.js";
 import {parseDatasetItem, type DatasetItem} from "../../datasets/item.js";
 import {parseJsonlDataset, type MalformedLine} from "../../datasets/jsonl.js";
 import {ArgumentError, InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import {glassboxVersion} from "../../version.js";
 import type {CommandIo, OptionSpecs, ParsedOptions} from "../command.js";
@@ -24,7 +23,7 @@ const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
 
 export const datasetOptionSpecs = {
     ...modelFlags,
-    model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file, or scripted:NAME[:generation-only] (honest-explainer, lying-explainer, no-answer). Required."},
+    model: {kind: "string", valueName: "PATH.gguf", description: "GGUF model file, vllm:/sglang:/openai: server, or scripted:NAME[:generation-only] (default, honest-explainer, lying-explainer, no-answer). Required."},
     dataset: {kind: "string", valueName: "FILE.jsonl", description: "Items to check, one JSON object per line (docs/datasets.md)."},
     input: {kind: "string", valueName: "FILE.json", description: "One item instead of a dataset (same fields as a dataset line; \"id\" optional)."},
     limit: {kind: "integer", valueName: "N", min: 1, description: "Only the first N items."},
@@ -39,9 +38,7 @@ export const datasetOptionSpecs = {
  * Generation is required; scoring only where the check says so (`needsScoring`), so checks whose
  * protocol allows it run on generation-only servers.
  */
-export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
-    const model = options.model;
-    if (typeof model === "string" && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
+export async function openCheckModel(options: ParsedOptions, command: string, io: CommandIo, needsScoring = false): Promise<Backend> {
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
     return serializedBackend(backend);
 }
@@ -50,7 +47,7 @@ export async function openCheckModel(options: ParsedOptions, command: string, io
  * The checks call score/generate on lane 0 from several items at once (--concurrency); calls on
  * one lane must not overlap, so this wrapper queues them. Items still interleave call by call.
  */
-export function serializedBackend(backend: ModelBackend): ModelBackend {
+export function serializedBackend(backend: Backend): Backend {
     let queue: Promise<unknown> = Promise.resolve();
     const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
         const next = queue.then(work, work);
@@ -58,10 +55,12 @@ export function serializedBackend(backend: ModelBackend): ModelBackend {
         return next;
     };
     return {
+        specificationVersion: backend.specificationVersion,
         id: backend.id, name: backend.name, capabilities: backend.capabilities, vocabulary: backend.vocabulary,
-        tokenize: (text) => backend.tokenize(text),
-        detokenize: (tokens, special) => backend.detokenize(tokens, special),
-        renderChat: (messages, assistantResponse) => backend.renderChat(messages, assistantResponse),
+        tokenize: (texts) => backend.tokenize(texts),
+        detokenize: (sequences, options) => backend.detokenize(sequences, options),
+        tokenTexts: (requests) => backend.tokenTexts(requests),
+        renderChat: (requests) => backend.renderChat(requests),
         score: (request, lane) => enqueue(() => backend.score(request, lane)),
         generate: (request, lane) => enqueue(() => backend.generate(request, lane)),
         dispose: () => backend.dispose(),
@@ -133,7 +132,7 @@ export interface CheckRun {
     command: string;
     options: ParsedOptions;
     io: CommandIo;
-    model: ModelBackend;
+    model: Backend;
     dataset: LoadedDataset;
     /** Options that change results (they form the run key together with command, model, dataset and seed). */
     keyOptions: Record<string, unknown>;

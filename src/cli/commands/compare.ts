@@ -6,7 +6,7 @@ import {defaultKs} from "../../reasoning/pass-at-k.js";
 import {backendReasoningModel} from "../../reasoning/reasoning-model.js";
 import {verifierFromSpec} from "../../backends/verifier/script-verifier.js";
 import {ArgumentError, InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import type {Command} from "../command.js";
 import {itemPromptText, itemSeed, jsonReport, openSecondModel} from "./analyze-support.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, runCheck, runFooter} from "./check-support.js";
@@ -65,7 +65,7 @@ export const compareCommand: Command = {
         if (typeof options.tuned !== "string") throw new ArgumentError("glassbox compare needs --tuned PATH.gguf (the model compared with --model)", {hint: "see glassbox compare --help"});
         const dataset = loadDataset(options, "compare");
         const base = await openCheckModel(options, "compare", io);
-        let tuned: ModelBackend | undefined;
+        let tuned: Backend | undefined;
         try {
             tuned = await openSecondModel(options, "tuned", "compare", io);
             const baseModel = backendReasoningModel(base);

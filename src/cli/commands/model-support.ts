@@ -1,6 +1,6 @@
 /** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
-import {openModel, requireCapabilities, type CapabilityNeeds, type OpenedBackend} from "../../backends/resolve-model.js";
-import type {PromptInput} from "../../model/contract.js";
+import {openModel, type CapabilityNeeds} from "../../backends/resolve-model.js";
+import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import type {CommandIo, ParsedOptions} from "../command.js";
 import {requireModelPath} from "../input-files.js";
 
@@ -11,24 +11,21 @@ import {requireModelPath} from "../input-files.js";
 export async function openModelFromOptions(
     options: ParsedOptions, command: string, io: CommandIo,
     needs: CapabilityNeeds = command === "generate" ? {generate: true} : {score: true},
-): Promise<{path: string; backend: OpenedBackend}> {
+): Promise<{path: string; backend: Backend}> {
     const path = requireModelPath(options, command);
     io.progress(`loading ${path}`);
     const contextSize = typeof options["context-size"] === "number" ? options["context-size"] : undefined;
     const threads = typeof options.threads === "number" ? options.threads : undefined;
-    const backend = await openModel(path, {local: {
-        precision: options.fast === true ? "fast" : "exact",
-        ...(contextSize === undefined ? {} : {contextSize}),
-        ...(threads === undefined ? {} : {threads}),
-    }});
-    io.progressDone();
     try {
-        requireCapabilities(backend, needs, command);
-    } catch (error) {
-        await backend.dispose();
-        throw error;
+        const backend = await openModel(path, {needs, command, local: {
+            precision: options.fast === true ? "fast" : "exact",
+            ...(contextSize === undefined ? {} : {contextSize}),
+            ...(threads === undefined ? {} : {threads}),
+        }});
+        return {path, backend};
+    } finally {
+        io.progressDone();
     }
-    return {path, backend};
 }
 
 export interface ModelJson {
@@ -41,15 +38,15 @@ export interface ModelJson {
     chatFormat: string;
 }
 
-export function modelJson(path: string, backend: OpenedBackend): ModelJson {
+export function modelJson(path: string, backend: Backend): ModelJson {
     return {
         path,
         name: backend.name,
         id: backend.id,
-        precision: backend.precision,
+        precision: backend.capabilities.precision,
         contextSize: backend.capabilities.contextSize,
         vocabularySize: backend.vocabulary.size,
-        chatFormat: backend.capabilities.chatTemplate ? `template (${backend.chatFormat})` : `none in file; ${backend.chatFormat}`,
+        chatFormat: backend.capabilities.chatTemplate ? `template (${backend.capabilities.chatFormat})` : `none in file; ${backend.capabilities.chatFormat}`,
     };
 }
 
