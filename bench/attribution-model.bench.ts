@@ -31,7 +31,7 @@ import {defaultThreads} from "../src/backends/llama-cpp/llama-runtime.js";
 import {explain} from "../src/explain/explain.js";
 import {contextTokens} from "../src/explain/prompt-tokens.js";
 import {outcomeFor} from "../src/explain/value-kinds.js";
-import {alignTarget} from "../src/model/alignment.js";
+import {alignTarget} from "../src/protocol/index.js";
 import {segmentInput, type SegmentedInput} from "../src/units/segmented-input.js";
 import type {StructuredInput} from "../src/units/types.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
@@ -97,7 +97,7 @@ class NaiveGame implements Game {
     async evaluate(coalitions: readonly Coalition[]): Promise<GameOutcome[]> {
         const outcomes: GameOutcome[] = [];
         for (const coalition of coalitions) {
-            const context = contextTokens(this.backend, this.segmented.render(coalition));
+            const context = await contextTokens(this.backend, this.segmented.render(coalition));
             const score = this.style === "captum" ? captumScores : naiveScores;
             const [result] = await score(this.direct.sequence, [{context, target: this.targetTokens}]);
             outcomes.push(outcomeFor("logprob", result?.logprobs ?? []));
@@ -140,13 +140,13 @@ async function main(): Promise<void> {
     try {
         const segmented = segmentInput(input, "document");
         const fullPrompt = segmented.render(new Uint8Array(segmented.playerCount).fill(1));
-        const promptTokenCount = contextTokens(reference, fullPrompt).length;
+        const promptTokenCount = (await contextTokens(reference, fullPrompt)).length;
         const arms: Arm[] = [{method: "loo", budget: undefined}, {method: "kernelshap", budget: kernelShapBudget}]
             .filter((arm) => onlyMethods === undefined || onlyMethods.includes(arm.method)) as Arm[];
         const rows: string[][] = [];
         const targetLengths: string[] = [];
         for (const target of targets) {
-            const targetTokens = alignTarget(reference, fullPrompt, target).request.target;
+            const targetTokens = (await alignTarget(reference, fullPrompt, target)).request.target;
             targetLengths.push(`${JSON.stringify(target)} (${targetTokens.length} token${targetTokens.length === 1 ? "" : "s"})`);
             for (const arm of arms) {
                 const entry = attributionMethods[arm.method];

@@ -25,8 +25,8 @@ import {openLlamaCppModel} from "../src/backends/llama-cpp/backend.js";
 import {Evaluator} from "../src/evaluator/evaluator.js";
 import {explain} from "../src/explain/explain.js";
 import {ModelGame} from "../src/explain/model-game.js";
-import {alignTarget} from "../src/model/alignment.js";
-import type {ModelBackend} from "../src/model/contract.js";
+import {alignTarget} from "../src/protocol/index.js";
+import type {Backend} from "../src/model/backend-spec.js";
 import {SeededRandom} from "../src/foundation/random.js";
 import {organismPath} from "../src/organisms/registry.js";
 import {createLookupTask} from "../src/organisms/tasks/lookup.js";
@@ -102,11 +102,11 @@ interface GameSpec {
 }
 
 /** Plays all 2^n coalitions of one game, checks them against explain(), and returns its fixture entry. */
-async function recordGame(backend: ModelBackend, spec: GameSpec): Promise<Record<string, unknown>> {
+async function recordGame(backend: Backend, spec: GameSpec): Promise<Record<string, unknown>> {
     const segmented = segmentInput(spec.input, spec.unit);
     const n = segmented.playerCount;
     const fullPrompt = segmented.render(new Uint8Array(n).fill(1));
-    const aligned = alignTarget(backend, fullPrompt, spec.target);
+    const aligned = await alignTarget(backend, fullPrompt, spec.target);
     const game = new ModelGame({
         segmented, backend, evaluator: new Evaluator(backend), valueKind: "logprob",
         target: aligned.targetTokens.map((piece) => piece.token), targetTexts: aligned.targetTokens.map((piece) => piece.text),

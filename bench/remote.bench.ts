@@ -6,8 +6,8 @@
  * shared prefix on a lane). An in-process run of the same explanation is the reference.
  *
  * Client overhead = the share of wall time the client works rather than waits on a server: its
- * CPU time (all threads), and its event-loop utilisation minus blocking tokenize round trips
- * (none are left in an explanation: coalition prompts go through the non-blocking tokenizeMany).
+ * CPU time (all threads), and its event-loop utilisation (every tokenize call is asynchronous and
+ * batched: coalition prompts of a batch go as one list request).
  * A second table measures the client alone against a zero-work fake server with a fixed latency.
  *
  * Sizes are modest on purpose: the machine this runs on may have 2 cores shared with other work,
@@ -21,12 +21,11 @@ import {fileURLToPath} from "node:url";
 import {performance} from "node:perf_hooks";
 import {openLlamaCppModel} from "../src/backends/llama-cpp/backend.js";
 import {serverWaitMs} from "../src/backends/http/server-wait.js";
-import {syncHttpStats} from "../src/backends/http/sync-http.js";
 import {openModel} from "../src/backends/resolve-model.js";
 import {Evaluator} from "../src/evaluator/evaluator.js";
-import type {ReplicatedBackend} from "../src/evaluator/replicas.js";
+import type {ReplicatedBackend} from "../src/backends/transport/replicas.js";
 import {explain} from "../src/explain/explain.js";
-import type {ModelBackend} from "../src/model/contract.js";
+import type {Backend} from "../src/model/backend-spec.js";
 import type {StructuredInput} from "../src/units/types.js";
 import {startServeProcess, type ServeProcess} from "../test/server/serve-process.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
@@ -53,22 +52,19 @@ interface Cell {
     concurrency: number;
     wallMs: number;
     requests: number;
-    /** Event-loop utilisation minus the time blocked in tokenize/detokenize calls (which wait on a server). */
+    /** Event-loop utilisation. */
     busyFraction: number;
-    /** Time blocked in tokenize/detokenize round trips, as a fraction of wall time. */
-    blockedFraction: number;
     cpuMs: number;
     /** Wall time with no request outstanding to any server: the client's own time. */
     notWaitingMs: number;
 }
 
-async function measure(label: string, backend: ModelBackend, replicas: number, concurrency: number): Promise<Cell> {
+async function measure(label: string, backend: Backend, replicas: number, concurrency: number): Promise<Cell> {
     const run = (seed: number) => explain(backend, input, {
         unit: "word", method: "shapley", budget, seed, target, evaluator: new Evaluator(backend, {cache: false}),
     });
     await run(1000); // warm-up: connections, tokenizer caches
     let requests = 0;
-    const blockedBefore = syncHttpStats.ms;
     const waitBefore = serverWaitMs();
     const elu = performance.eventLoopUtilization();
     const cpu = process.cpuUsage();
@@ -77,9 +73,8 @@ async function measure(label: string, backend: ModelBackend, replicas: number, c
     const wallMs = performance.now() - start;
     const notWaitingMs = wallMs - (serverWaitMs() - waitBefore);
     const used = process.cpuUsage(cpu);
-    const blockedFraction = (syncHttpStats.ms - blockedBefore) / wallMs;
-    const busyFraction = Math.max(0, performance.eventLoopUtilization(elu).utilization - blockedFraction);
-    return {label, replicas, concurrency, wallMs, requests, busyFraction, blockedFraction, cpuMs: (used.user + used.system) / 1000, notWaitingMs};
+    const busyFraction = performance.eventLoopUtilization(elu).utilization;
+    return {label, replicas, concurrency, wallMs, requests, busyFraction, cpuMs: (used.user + used.system) / 1000, notWaitingMs};
 }
 
 function row(cell: Cell): string[] {
@@ -88,7 +83,7 @@ function row(cell: Cell): string[] {
         cell.label, String(cell.replicas), cell.replicas === 0 ? "—" : `${cell.concurrency} (${cell.concurrency * Math.max(1, cell.replicas)} in flight)`,
         perSecond(explanations), perSecond(cell.requests), `${(cell.wallMs / cell.requests).toFixed(2)} ms`,
         `${(cell.cpuMs / cell.requests).toFixed(3)} ms`, `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`,
-        `${(cell.busyFraction * 100).toFixed(1)} %`, `${(cell.blockedFraction * 100).toFixed(1)} %`,
+        `${(cell.busyFraction * 100).toFixed(1)} %`,
         `${((cell.notWaitingMs / cell.wallMs) * 100).toFixed(1)} %`,
     ];
 }
@@ -198,10 +193,9 @@ async function main(): Promise<void> {
         "with the server's work. The write itself is counted as waiting: on this machine a request's write to a `glassbox serve`",
         "replica took 0.1–0.3 ms of wall time against 0.02 ms to a trivial server, most likely because the kernel switches to the",
         "woken server on the writer's core (measured apart in four of the cells: as client time they would add 0.6–4.1 %).",
-        "CPU per request = that CPU time per scoring request; client busy = event-loop utilisation",
-        "minus the time blocked in synchronous tokenize round trips; blocked = time in those calls. The coalition prompts of a",
-        "batch are tokenized with the contract's non-blocking `tokenizeMany` (one list request to `glassbox serve`), so",
-        "only the prompt's own tokenization and target alignment, once per input and cached, may block.",
+        "CPU per request = that CPU time per scoring request; client busy = event-loop utilisation. Every tokenize call is",
+        "asynchronous and batched (the backend specification's `tokenize` takes many texts): the coalition prompts of a batch",
+        "travel as one list request to `glassbox serve`, and nothing blocks the event loop.",
         "The client speaks HTTP/1.1 to plain-http servers over its own keep-alive connections (src/backends/http/http1-pool.ts:",
         "one write per request, a small response parser) and checks scoring and tokenize answers with hand-written checks that",
         "accept and refuse what the zod schemas do (response-checks.ts). In alternating runs of this benchmark against the",
@@ -214,7 +208,7 @@ async function main(): Promise<void> {
         "The 2-replica rows show the scheduling working, not the scaling a second machine would give. Generated by",
         "`npm run bench:remote`.",
         "",
-        markdownTable(["backend", "replicas", "concurrency", "explanations/s", "requests/s", "wall per request", "client CPU per request", "client CPU", "client busy", "blocked", "not waiting"], cells.map(row)),
+        markdownTable(["backend", "replicas", "concurrency", "explanations/s", "requests/s", "wall per request", "client CPU per request", "client CPU", "client busy", "not waiting"], cells.map(row)),
         "",
         `Best 2-replica / best 1-replica request throughput: vllm ${speedup("vllm")}, sglang ${speedup("sglang")}.`,
         "",

@@ -29,7 +29,7 @@ import {availableParallelism} from "node:os";
 import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
 import {Evaluator} from "../src/evaluator/evaluator.js";
 import type {EvaluatorStats} from "../src/evaluator/types.js";
-import type {ScoreRequest, ScoreResult} from "../src/model/contract.js";
+import type {ScoreRequest, ScoreResult} from "../src/model/backend-spec.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
 import {
     captumScores, engineLimit, float64Scores, mustEvaluateStream, naiveScores, openDirect, prefixReplay, prefixReplayBiasedTopK,

@@ -1,6 +1,9 @@
 /** glassbox: the library entry point. */
 export * from "./errors.js";
-export type * from "./model/contract.js";
+export type * from "./model/backend-spec.js";
+export {backendSpecificationVersion} from "./model/backend-spec.js";
+export {checkGenerateWindow, checkScoreWindow, checkTokenWindow, checkVocabulary, windowLimits, type TokenWindowLimits} from "./model/token-window.js";
+export {tokenTextsByDecoding, type BatchDetokenizer} from "./model/token-texts.js";
 export type * from "./evaluator/types.js";
 export {Evaluator, LruScoreCache, isTransientError, transientBackendError} from "./evaluator/index.js";
 export type {EvaluatorOptions, ScoreCache, ScoreCacheEntry, ScoreCacheKey, RetryPolicy} from "./evaluator/index.js";
@@ -12,14 +15,14 @@ export * from "./explain/index.js";
 export * from "./reasoning/index.js";
 export {scriptVerifier, verifierFromSpec} from "./backends/verifier/script-verifier.js";
 export * from "./backends/llama-cpp/index.js";
-export {openModel, parseModelSpec, requireCapabilities, type ModelSpec, type OpenedBackend, type RemoteModelOptions} from "./backends/resolve-model.js";
+export {openModel, parseModelSpec, requireCapabilities, type ModelSpec, type RemoteModelOptions} from "./backends/resolve-model.js";
 export {openVllmModel, VllmBackend, type VllmOptions} from "./backends/vllm/vllm-backend.js";
 export {openSglangModel, SglangBackend, type SglangOptions} from "./backends/sglang/sglang-backend.js";
 export {openOpenAiCompatibleModel, OpenAiCompatibleBackend, type OpenAiCompatibleOptions} from "./backends/openai-compatible/openai-backend.js";
-export {ReplicatedBackend, type ReplicatedBackendOptions, type ReplicaRetryPolicy, type ReplicaStats} from "./evaluator/replicas.js";
+export {ReplicatedBackend, type ReplicatedBackendOptions, type ReplicaRetryPolicy, type ReplicaStats} from "./backends/transport/replicas.js";
 export {FileScoreCache} from "./store/score-cache-file.js";
 export {startGlassboxServer, type GlassboxServerOptions, type RunningServer} from "./server/http-server.js";
-export {alignTarget, promptTokens, tokenizeWithBos, type AlignedTarget, type TokenPiece, type TokenizingBackend} from "./model/alignment.js";
+export * from "./protocol/index.js";
 export {sampleCandidate, type WeightedCandidate} from "./model/sampling.js";
 export {SeededRandom, type RandomSource} from "./foundation/random.js";
 export {canonicalJson, sha256Hex} from "./foundation/canonical-json.js";
@@ -30,7 +33,8 @@ export {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvalua
 export {selfExplanationItem, summarizeSelfExplanation, selfExplanationCapabilities, type SelfExplanationSettings, type SelfExplanationVerdict} from "./checks/self-explanation/check.js";
 export {counterfactualItem, summarizeCounterfactual, counterfactualCapabilities, type CounterfactualSettings, type CounterfactualVerdict} from "./checks/counterfactual/check.js";
 export {insertionEdits, insertionSlots, mentionsWord, type WordLists} from "./checks/counterfactual/insertions.js";
-export {scriptedExplainer, scriptedExplainerNames} from "./checks/counterfactual/scripted-explainers.js";
+export {scriptedExplainer, scriptedExplainerNames} from "./backends/scripted/explainers.js";
+export {openScriptedModel, scriptedModelNames} from "./backends/scripted/models.js";
 export {refineExplanation, type RefineSettings} from "./checks/refine/loop.js";
 export {feedbackKinds, type FeedbackKind} from "./checks/refine/feedback.js";
 export {buildAmplifyPrompt, amplifyItem, summarizeAmplify, amplifyCapabilities} from "./checks/amplify/amplify.js";

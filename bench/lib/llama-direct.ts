@@ -5,8 +5,8 @@
  */
 import type {ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
+import type {ScoreRequest, ScoreResult} from "../../src/model/backend-spec.js";
 import {readTargetLogprob, targetReadingItem} from "../../src/backends/llama-cpp/target-reading.js";
-import type {ScoreRequest, ScoreResult} from "../../src/model/contract.js";
 import {laneStateAfter, prefixCost, prefixOrder, emptyLaneState} from "../../src/evaluator/schedule.js";
 import {flattenRequest} from "../../src/evaluator/token-sequence.js";
 

@@ -4,7 +4,7 @@
  * the 16 leave-one-sentence-out variants plus 48 seeded random subsets (each sentence kept with
  * probability 1/2; duplicates, the full and the empty prompt rerolled).
  */
-import type {ScoreRequest, TokenId} from "../../src/model/contract.js";
+import type {ScoreRequest, TokenId} from "../../src/model/backend-spec.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 
 export const storySentences: readonly string[] = [

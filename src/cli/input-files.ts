@@ -5,8 +5,8 @@
  */
 import {z} from "zod";
 import {ArgumentError, InputError} from "../errors.js";
-import type {ChatMessage, PromptInput} from "../model/contract.js";
-import type {OptionSpecs} from "./command.js";
+import type {ChatMessage, PromptInput} from "../model/backend-spec.js";
+import type {OptionSpecs, ParsedOptions} from "./command.js";
 import {readTextFile} from "./text-files.js";
 
 export const chatRoles = ["system", "user", "assistant"] as const;

@@ -7,7 +7,7 @@
 import {Evaluator} from "../evaluator/evaluator.js";
 import {explain} from "../explain/explain.js";
 import type {ExplainResult} from "../explain/types.js";
-import type {ModelBackend} from "../model/contract.js";
+import type {Backend} from "../model/backend-spec.js";
 import {SeededRandom} from "../foundation/random.js";
 import type {LookupEvidence, OrganismTask, TaskItem} from "../organisms/tasks/types.js";
 import {documentSpansInput, rankOf, wordSpansInput, type WordPlayer} from "../validity/lookup-input.js";
@@ -41,7 +41,7 @@ export interface LookupDemo {
     valueWordRank: number;
 }
 
-export async function runLookupDemo(model: ModelBackend, task: OrganismTask, options: LookupDemoOptions = {}): Promise<LookupDemo> {
+export async function runLookupDemo(model: Backend, task: OrganismTask, options: LookupDemoOptions = {}): Promise<LookupDemo> {
     const seed = options.seed ?? defaultDemoSeed;
     const item = task.heldOutItem(new SeededRandom(seed));
     const evidence = item.evidence as LookupEvidence;

@@ -8,8 +8,9 @@
  * Results carry only `logprobs`.
  */
 import {BackendError, CapabilityError, InputError} from "../errors.js";
-import type {ModelBackend, ScoreRequest, ScoreResult} from "../model/contract.js";
-import {abortReason, defaultRetryPolicy, isTransientError, retryDelayMs, sleep, type RetryPolicy} from "./retry.js";
+import type {Backend, ScoreRequest, ScoreResult} from "../model/backend-spec.js";
+import {isTransientError} from "../model/transient-errors.js";
+import {abortReason, defaultRetryPolicy, retryDelayMs, sleep, type RetryPolicy} from "./retry.js";
 import {LruScoreCache, type ScoreCache, type ScoreCacheEntry, type ScoreCacheKey} from "./score-cache.js";
 import {
     assignRunsToLanes, emptyLaneState, laneStateAfter, prefixCost, prefixOrder, splitIntoRuns, type LaneState,
@@ -53,7 +54,7 @@ interface BatchState {
 }
 
 export class Evaluator implements ScoringEvaluator {
-    readonly backend: ModelBackend;
+    readonly backend: Backend;
     readonly lanes: number;
     private readonly cache: ScoreCache | undefined;
     private readonly retryPolicy: RetryPolicy;
@@ -65,7 +66,7 @@ export class Evaluator implements ScoringEvaluator {
     };
     private queueTail: Promise<void> = Promise.resolve();
 
-    constructor(backend: ModelBackend, options: EvaluatorOptions = {}) {
+    constructor(backend: Backend, options: EvaluatorOptions = {}) {
         this.backend = backend;
         const available = Math.max(1, Math.floor(backend.capabilities.lanes));
         this.lanes = Math.max(1, Math.min(available, Math.floor(options.lanes ?? available)));
@@ -85,7 +86,7 @@ export class Evaluator implements ScoringEvaluator {
         const {signal, onProgress} = options;
         if (signal?.aborted) throw abortReason(signal);
         if (requests.length === 0) return [];
-        if (!this.backend.capabilities.scoresPromptTokens)
+        if (!this.backend.capabilities.scoring)
             throw new CapabilityError(`backend ${this.backend.name} cannot score given tokens`, {
                 expected: "a backend that returns log-probabilities of prompt/target tokens",
                 received: "a generation-only backend",

@@ -1,19 +1,7 @@
 /**
- * Transient failures and retries. A backend marks a failure worth retrying (a dropped HTTP
- * connection, a busy server, a temporarily exhausted resource) by throwing a BackendError whose
- * `fields.transient` is true — {@link transientBackendError} builds one. Every other error is
- * final: bad input, capability errors and context overflows would fail the same way again.
+ * The evaluator's retries of transient backend failures (see model/transient-errors.ts): how many,
+ * and how long to wait between them; plus abortable sleeping.
  */
-import {BackendError, type ErrorDetails} from "../errors.js";
-
-export function transientBackendError(summary: string, details: ErrorDetails = {}): BackendError {
-    return new BackendError(summary, {...details, fields: {...details.fields, transient: true}});
-}
-
-export function isTransientError(error: unknown): boolean {
-    return error instanceof BackendError && error.fields["transient"] === true;
-}
-
 export interface RetryPolicy {
     /** Retries after the first attempt (default 3). */
     maxRetries: number;

@@ -4,10 +4,10 @@
  * {@link LruScoreCache} answers synchronously. Keys carry the backend id and the exact token ids;
  * `hash` is a fast digest of them that a store may index by, but a hit must match the tokens.
  */
-import type {ScoreResult, TokenId} from "../model/contract.js";
+import type {ScoreResult, TokenId} from "../model/backend-spec.js";
 
 export interface ScoreCacheKey {
-    /** `ModelBackend.id`: model identity plus every setting that changes numbers. */
+    /** `Backend.id`: model identity plus every setting that changes numbers. */
     readonly backendId: string;
     /** 64-bit digest of (context, target) in text form; equal requests have equal digests. */
     readonly hash: string;

@@ -4,7 +4,7 @@
  * Hashing once per request keeps dedup and cache lookups O(tokens) instead of building long
  * string keys out of huge arrays.
  */
-import type {ScoreRequest, TokenId} from "../model/contract.js";
+import type {ScoreRequest, TokenId} from "../model/backend-spec.js";
 
 /** A request flattened once: `tokens` = context ++ target. */
 export interface FlatRequest {

@@ -1,4 +1,4 @@
-import type {ScoreRequest, ScoreResult} from "../model/contract.js";
+import type {ScoreRequest, ScoreResult} from "../model/backend-spec.js";
 
 /** Counters an evaluator keeps; benchmarks and `--json` output report them. */
 export interface EvaluatorStats {

@@ -8,8 +8,8 @@ import type {AttributionMethodName, AttributionResult} from "../attribution/resu
 import {ArgumentError, BudgetError, InputError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import type {ScoringEvaluator} from "../evaluator/types.js";
-import {alignTarget} from "../model/alignment.js";
-import type {ModelBackend, PromptInput, TokenId} from "../model/contract.js";
+import {alignTarget} from "../protocol/index.js";
+import type {Backend, PromptInput, TokenId} from "../model/backend-spec.js";
 import {hierarchicalMinimumBudget} from "../attribution/hierarchical.js";
 import {buildUnitHierarchy, collapseSingleChildren, hierarchyLevelsFor, type UnitTreeNode} from "../units/hierarchy.js";
 import {defaultPlaceholder, segmentInput, type SegmentedInput, type SegmentOptions} from "../units/segmented-input.js";
@@ -19,7 +19,7 @@ import {glassboxVersion, resultSchemaVersion} from "../foundation/version.js";
 import {defaultGreedyMaxTokens, generateGreedyTarget} from "./greedy-target.js";
 import type {RationaleSpan} from "./input-file.js";
 import {ModelGame} from "./model-game.js";
-import {contextTokens, tokenOffsets} from "./prompt-tokens.js";
+import {contextTokens, withTokenOffsets} from "./prompt-tokens.js";
 import {checkRationale, rationaleMask} from "./rationale.js";
 import type {ExplainResult, ExplainTarget, ExplainTokens} from "./types.js";
 import {computeExplainMetrics} from "./metrics.js";
@@ -88,7 +88,7 @@ export function checkMethodAndBudget(method: string, playerCount: number, budget
     return budget;
 }
 
-export async function explain(model: ModelBackend, input: StructuredInput, options: ExplainOptions = {}): Promise<ExplainResult> {
+export async function explain(model: Backend, input: StructuredInput, options: ExplainOptions = {}): Promise<ExplainResult> {
     const started = performance.now();
     if (input.kind === "chat" && input.messages.at(-1)?.role === "assistant") {
         throw new InputError(`message ${input.messages.length - 1} is an assistant message, but the target is the assistant's reply`, {
@@ -99,9 +99,10 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     const unit = options.unit ?? defaultUnitFor(input);
     const removal = options.removal ?? "delete";
     const placeholder = options.placeholder ?? defaultPlaceholder;
-    const segmentOptions = {tokenOffsets: (text: string) => tokenOffsets(model, text)};
-    const tree = options.method === "hierarchical" ? unitTreeFor(input, unit, segmentOptions) : undefined;
-    const segmented = tree?.leaves ?? segmentInput(input, unit, segmentOptions);
+    const {tree, segmented} = await withTokenOffsets(model, (segmentOptions) => {
+        const tree = options.method === "hierarchical" ? unitTreeFor(input, unit, segmentOptions) : undefined;
+        return {tree, segmented: tree?.leaves ?? segmentInput(input, unit, segmentOptions)};
+    });
     const method = options.method ?? defaultMethodFor(segmented.playerCount);
     const budget = checkMethodAndBudget(method, segmented.playerCount, options.budget, tree?.root.children.length);
     const seed = options.seed ?? 0;
@@ -115,7 +116,7 @@ export async function explain(model: ModelBackend, input: StructuredInput, optio
     const prompt = segmented.render(keepAll, {removal, placeholder});
     options.onProgress?.({phase: "target", coalitions: 0, requestsDone: 0, requestsTotal: 1});
     const target = await resolveTarget(model, prompt, options);
-    const foil = options.foil === undefined ? undefined : resolveFoil(model, prompt, options.foil, target);
+    const foil = options.foil === undefined ? undefined : await resolveFoil(model, prompt, options.foil, target);
 
     const evaluator = options.evaluator ?? new Evaluator(model);
     const game = new ModelGame({
@@ -171,7 +172,7 @@ function progressReporter(report: (progress: ExplainProgress) => void, phase: Ex
     return (coalitions: number, requestsDone: number, requestsTotal: number) => report({phase, coalitions, requestsDone, requestsTotal});
 }
 
-async function resolveTarget(model: ModelBackend, prompt: PromptInput, options: ExplainOptions): Promise<ExplainTarget> {
+async function resolveTarget(model: Backend, prompt: PromptInput, options: ExplainOptions): Promise<ExplainTarget> {
     if (options.target === undefined) {
         const generated = await generateGreedyTarget(model, prompt, options.maxTargetTokens ?? defaultGreedyMaxTokens);
         return {
@@ -181,15 +182,15 @@ async function resolveTarget(model: ModelBackend, prompt: PromptInput, options: 
             generation: {stop: generated.stop, maxTokens: generated.maxTokens},
         };
     }
-    const aligned = alignOnFullInput(model, prompt, options.target, "target");
+    const aligned = await alignOnFullInput(model, prompt, options.target, "target");
     return {...aligned, origin: "given"};
 }
 
-function resolveFoil(model: ModelBackend, prompt: PromptInput, foilText: string, target: ExplainTarget): ExplainTokens {
+async function resolveFoil(model: Backend, prompt: PromptInput, foilText: string, target: ExplainTarget): Promise<ExplainTokens> {
     if (foilText === target.text || foilText.trim() === target.text.trim()) {
         throw new InputError("the foil equals the target", {received: JSON.stringify(foilText), hint: "give a different foil (the alternative answer to compare against)", parameter: "foil"});
     }
-    const foil = alignOnFullInput(model, prompt, foilText, "foil");
+    const foil = await alignOnFullInput(model, prompt, foilText, "foil");
     if (sameTokens(foil.tokens.map((token) => token.id), target.tokens.map((token) => token.id))) {
         throw new InputError("the foil tokenizes exactly like the target", {received: JSON.stringify(foilText), hint: "give a different foil", parameter: "foil"});
     }
@@ -201,9 +202,9 @@ function resolveFoil(model: ModelBackend, prompt: PromptInput, foilText: string,
  * every coalition, so the full input's context must be exactly what the game renders; when the
  * tokenizer merges the end of the prompt into the target, that is impossible and we say so.
  */
-function alignOnFullInput(model: ModelBackend, prompt: PromptInput, text: string, what: "target" | "foil"): ExplainTokens & {note?: string} {
-    const aligned = alignTarget(model, prompt, text);
-    if (!sameTokens(aligned.request.context, contextTokens(model, prompt))) {
+async function alignOnFullInput(model: Backend, prompt: PromptInput, text: string, what: "target" | "foil"): Promise<ExplainTokens & {note?: string}> {
+    const aligned = await alignTarget(model, prompt, text);
+    if (!sameTokens(aligned.request.context, await contextTokens(model, prompt))) {
         throw new InputError(`the ${what} merges with the end of the prompt into one token`, {
             received: aligned.note ?? JSON.stringify(text),
             hint: `start the ${what} at a word boundary (e.g. with a leading space)`,
@@ -221,7 +222,7 @@ function sameTokens(a: readonly TokenId[], b: readonly TokenId[]): boolean {
 }
 
 interface ResultInputs {
-    model: ModelBackend;
+    model: Backend;
     input: StructuredInput;
     prompt: PromptInput;
     segmented: SegmentedInput;

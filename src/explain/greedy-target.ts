@@ -4,8 +4,9 @@
  * line break is not part of the target), or after `maxTokens` tokens.
  */
 import {InputError} from "../errors.js";
-import type {ModelBackend, PromptInput, TokenId} from "../model/contract.js";
-import {contextTokens, tokenTexts} from "./prompt-tokens.js";
+import type {Backend, PromptInput, TokenId} from "../model/backend-spec.js";
+import {tokenTextsAfter} from "../protocol/index.js";
+import {contextTokens} from "./prompt-tokens.js";
 
 export const defaultGreedyMaxTokens = 24;
 
@@ -20,13 +21,13 @@ export interface GreedyTarget {
     maxTokens: number;
 }
 
-export async function generateGreedyTarget(backend: ModelBackend, prompt: PromptInput, maxTokens = defaultGreedyMaxTokens): Promise<GreedyTarget> {
-    const context = contextTokens(backend, prompt);
+export async function generateGreedyTarget(backend: Backend, prompt: PromptInput, maxTokens = defaultGreedyMaxTokens): Promise<GreedyTarget> {
+    const context = await contextTokens(backend, prompt);
     const generation = await backend.generate({
         context, maxTokens, temperature: 0, seed: 0, topLogprobs: 0, stopAtEog: true,
     }, 0);
     const tokens = generation.tokens.map((token) => token.token);
-    const texts = tokenTexts(backend, tokens, context);
+    const texts = await tokenTextsAfter(backend, tokens, context);
     let kept = tokens.length;
     let stop: GreedyStop = generation.finishReason === "eog" ? "eog" : "max-tokens";
     let seenText = false;

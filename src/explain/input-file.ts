@@ -5,7 +5,7 @@
  */
 import {z} from "zod";
 import {InputError} from "../errors.js";
-import type {ChatRole} from "../model/contract.js";
+import type {ChatRole} from "../model/backend-spec.js";
 import type {StructuredInput} from "../units/types.js";
 
 const roleSchema = z.enum(["system", "user", "assistant"]);

@@ -3,20 +3,20 @@
  * value-kinds.ts) of the teacher-forced log-probabilities of fixed target tokens after the prompt
  * rendered with only S kept. Every batch of coalitions becomes one evaluator.scoreMany call (two
  * requests per coalition for the contrastive game), so the evaluator can deduplicate, cache and
- * order the whole batch by shared prefix; a backend with `tokenizeMany` tokenizes the batch's
- * prompts in one non-blocking round.
+ * order the whole batch by shared prefix; the batch's text prompts are tokenized in one batched
+ * call (a remote tokenizer: one round of requests per batch).
  */
 import type {Coalition, Game, GameOutcome} from "../attribution/game.js";
 import type {EvaluatorStats, ScoringEvaluator} from "../evaluator/types.js";
-import {tokenizeWithBos} from "../model/alignment.js";
-import type {ModelBackend, ScoreRequest, TokenId} from "../model/contract.js";
+import {tokenizeManyWithBos} from "../protocol/index.js";
+import type {Backend, ScoreRequest, TokenId} from "../model/backend-spec.js";
 import type {RenderOptions, SegmentedInput} from "../units/segmented-input.js";
-import {contextTokens} from "./prompt-tokens.js";
+import {contextTokens, nonEmptyContext} from "./prompt-tokens.js";
 import {outcomeFor, type ValueKind} from "./value-kinds.js";
 
 export interface ModelGameOptions {
     segmented: SegmentedInput;
-    backend: ModelBackend;
+    backend: Backend;
     evaluator: ScoringEvaluator;
     target: readonly TokenId[];
     targetTexts: readonly string[];
@@ -51,9 +51,9 @@ export class ModelGame implements Game {
     }
 
     /** The score requests for one coalition: target first, then foil (contrastive only). */
-    requestsFor(coalition: Coalition): ScoreRequest[] {
+    async requestsFor(coalition: Coalition): Promise<ScoreRequest[]> {
         const {segmented, backend} = this.options;
-        return this.requestsWith(contextTokens(backend, segmented.render(coalition, this.options.render)));
+        return this.requestsWith(await contextTokens(backend, segmented.render(coalition, this.options.render)));
     }
 
     private requestsWith(context: TokenId[]): ScoreRequest[] {
@@ -64,26 +64,23 @@ export class ModelGame implements Game {
     }
 
     /**
-     * The requests of a whole batch: the same as {@link requestsFor} on each coalition, but when
-     * the backend has `tokenizeMany` and the prompts are text, all of them are tokenized in one
-     * non-blocking round (a remote tokenizer: one round of requests per batch, not one blocking
-     * round trip per coalition).
+     * The requests of a whole batch: the same as {@link requestsFor} on each coalition, with every
+     * text prompt tokenized in one batched call (chat prompts are rendered in one call too).
      */
     private async requestsForBatch(coalitions: readonly Coalition[]): Promise<ScoreRequest[]> {
         const {segmented, backend} = this.options;
         const prompts = coalitions.map((coalition) => segmented.render(coalition, this.options.render));
         const texts = prompts.flatMap((prompt) => prompt.kind === "text" ? [prompt.text] : []);
-        if (backend.tokenizeMany === undefined || texts.length !== prompts.length) {
-            return prompts.flatMap((prompt) => this.requestsWith(contextTokens(backend, prompt)));
-        }
-        const tokenized = await backend.tokenizeMany(texts);
-        const known = new Map(texts.map((text, index) => [text, tokenized[index]]));
-        const tokenizer = {vocabulary: backend.vocabulary, tokenize: (text: string) => known.get(text) ?? backend.tokenize(text)};
-        return texts.flatMap((text) => {
-            const context = tokenizeWithBos(tokenizer, text);
-            // As contextTokens: never empty.
-            if (context.length === 0) context.push(backend.vocabulary.bos ?? backend.vocabulary.eos ?? 0);
-            return this.requestsWith(context);
+        const chats = prompts.flatMap((prompt) => prompt.kind === "chat" ? [{messages: prompt.messages}] : []);
+        const [textTokens, chatTokens] = await Promise.all([
+            tokenizeManyWithBos(backend, texts),
+            chats.length === 0 ? Promise.resolve([]) : backend.renderChat(chats),
+        ]);
+        let nextText = 0;
+        let nextChat = 0;
+        return prompts.flatMap((prompt) => {
+            const tokens = prompt.kind === "text" ? textTokens[nextText++] : chatTokens[nextChat++];
+            return this.requestsWith(nonEmptyContext(backend, [...(tokens ?? [])]));
         });
     }
 

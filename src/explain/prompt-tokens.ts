@@ -1,46 +1,64 @@
 /**
- * Turning prompts into tokens for the model game: the context of a rendered coalition, the fixed
- * target tokens (aligned once, on the full input), token texts, and model-token offsets over a
- * text for `--unit token`. Target alignment itself lives in src/model/alignment.ts.
+ * Turning prompts into tokens for the model game: the context of a rendered coalition, and
+ * model-token offsets over a text for `--unit token`. Target alignment lives in
+ * src/protocol/alignment.ts, token texts in the backend specification (tokenTexts).
  */
-import {promptTokens} from "../model/alignment.js";
-import type {ModelBackend, PromptInput, TokenId} from "../model/contract.js";
-import type {TextSpan} from "../units/types.js";
+import {promptTokens} from "../protocol/index.js";
+import type {Backend, PromptInput, TokenId} from "../model/backend-spec.js";
+import type {TextSpan, TokenOffsetsFunction} from "../units/types.js";
 
 /**
  * Context tokens for a prompt: BOS (when the model wants one) + the prompt's tokens; chat input is
  * rendered with the model's template and ends with an open assistant turn. Never empty: an empty
  * prompt on a model without BOS falls back to its EOS token as a separator.
  */
-export function contextTokens(backend: ModelBackend, prompt: PromptInput): TokenId[] {
-    const tokens = promptTokens(backend, prompt);
+export async function contextTokens(backend: Backend, prompt: PromptInput): Promise<TokenId[]> {
+    return nonEmptyContext(backend, await promptTokens(backend, prompt));
+}
+
+/** `tokens`, or the model's BOS (else EOS) alone when they are empty. */
+export function nonEmptyContext(backend: Pick<Backend, "vocabulary">, tokens: TokenId[]): TokenId[] {
     if (tokens.length === 0) tokens.push(backend.vocabulary.bos ?? backend.vocabulary.eos ?? 0);
     return tokens;
 }
 
 /**
- * Text of each token in sequence, as the difference of successive prefix detokenizations after
- * `context` (so a SentencePiece word start keeps its leading space).
+ * Model-token spans over each text (one batch of tokenize and token-text calls). When the token
+ * texts join to the text exactly, the spans come from their lengths; otherwise each token's text
+ * is searched for from the previous end, and tokens not found get empty spans (the token splitter
+ * merges those into the next).
  */
-export function tokenTexts(backend: ModelBackend, tokens: readonly TokenId[], context: readonly TokenId[] = []): string[] {
-    const texts: string[] = [];
-    let previous = backend.detokenize(context);
-    for (let index = 0; index < tokens.length; index += 1) {
-        const prefix = backend.detokenize([...context, ...tokens.slice(0, index + 1)]);
-        texts.push(prefix.startsWith(previous) ? prefix.slice(previous.length) : backend.detokenize([tokens[index] as TokenId]));
-        previous = prefix;
-    }
-    return texts;
+export async function tokenOffsetsFor(backend: Backend, texts: readonly string[]): Promise<Map<string, TextSpan[]>> {
+    const unique = [...new Set(texts)];
+    const offsets = new Map<string, TextSpan[]>();
+    if (unique.length === 0) return offsets;
+    const tokens = await backend.tokenize(unique);
+    const pieces = await backend.tokenTexts(tokens.map((row) => ({tokens: row})));
+    unique.forEach((text, index) => offsets.set(text, spansOf(text, pieces[index] ?? [])));
+    return offsets;
+}
+
+/** Model-token spans over one text (see {@link tokenOffsetsFor}). */
+export async function tokenOffsets(backend: Backend, text: string): Promise<TextSpan[]> {
+    return (await tokenOffsetsFor(backend, [text])).get(text) ?? [];
 }
 
 /**
- * Model-token spans over `text`. When detokenizing the tokens gives back the text exactly, the
- * spans come from prefix lengths; otherwise each token's text is searched for from the previous
- * end, and tokens not found get empty spans (the token splitter merges those into the next).
+ * Runs a segmentation that may split texts into model tokens: once to learn which texts it splits,
+ * then again with their offsets, read in one batch (segmentation itself stays synchronous).
  */
-export function tokenOffsets(backend: ModelBackend, text: string): TextSpan[] {
-    const tokens = backend.tokenize(text);
-    const pieces = tokenTexts(backend, tokens);
+export async function withTokenOffsets<T>(backend: Backend, segment: (options: {tokenOffsets: TokenOffsetsFunction}) => T): Promise<T> {
+    const asked = new Set<string>();
+    const first = segment({tokenOffsets: (text) => {
+        asked.add(text);
+        return [{start: 0, end: text.length}];
+    }});
+    if (asked.size === 0) return first;
+    const offsets = await tokenOffsetsFor(backend, [...asked]);
+    return segment({tokenOffsets: (text) => offsets.get(text) ?? []});
+}
+
+function spansOf(text: string, pieces: readonly string[]): TextSpan[] {
     const spans: TextSpan[] = [];
     const exact = pieces.join("") === text;
     let cursor = 0;

@@ -1,7 +1,7 @@
 /** The typed result of {@link explain} (also the body of `glassbox explain --json`, see docs/schema-explain.md). */
 import type {AttributionDiagnostics, AttributionMethodName} from "../attribution/result.js";
 import type {EvaluatorStats} from "../evaluator/types.js";
-import type {PromptInput, TokenId} from "../model/contract.js";
+import type {PromptInput, TokenId} from "../model/backend-spec.js";
 import type {RemovalMode} from "../units/render-text.js";
 import type {StructuredInput, Unit, UnitKind} from "../units/types.js";
 import type {RationaleSpan} from "./input-file.js";

@@ -115,6 +115,7 @@ export interface GenerateRequest {
 
 export interface TokenAlternative {
     token: TokenId;
+    /** What this token would add to the text at that step (as {@link Backend.tokenTexts}). */
     text: string;
     /** Natural-log probability under the model's raw (temperature 1, untruncated) distribution. */
     logprob: number;
@@ -122,6 +123,7 @@ export interface TokenAlternative {
 
 export interface GeneratedToken {
     token: TokenId;
+    /** What the token adds to the text after the prompt and the tokens generated before it (as {@link Backend.tokenTexts}). */
     text: string;
     /** Raw log-probability of the chosen token (temperature 1, untruncated): what scoring returns. */
     logprob: number;
@@ -131,7 +133,9 @@ export interface GeneratedToken {
 
 export interface Generation {
     tokens: GeneratedToken[];
+    /** The generated text read after the prompt; an end-of-generation token that stopped generation adds nothing. */
     text: string;
+    /** "eog": stopped at an end-of-generation token (the last of `tokens`); "length": `maxTokens` reached. */
     finishReason: "eog" | "length";
 }
 
@@ -163,8 +167,10 @@ export interface Backend {
     detokenize(sequences: readonly (readonly TokenId[])[], options?: {special?: boolean}): Promise<string[]>;
     /**
      * The text each token adds in context: result[i][j] is what `requests[i].tokens[j]` adds after
-     * `previous` and the tokens before it ("�" for part of a UTF-8 character). Joined, a row equals
-     * the detokenized sequence read after `previous`.
+     * `previous` and the tokens before it (special tokens add ""). A token that ends inside a UTF-8
+     * character adds "" and the token that completes it carries the whole character, so a row
+     * joins to the text of the sequence read after `previous`; a character still incomplete at the
+     * end of a row reads as "\uFFFD". src/model/token-texts.ts implements this over `detokenize`.
      */
     tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]>;
     /** Each conversation rendered with the model's template, as tokens (BOS included as the template wants). */

@@ -8,8 +8,8 @@ import {modelCompleter} from "../checks/cot/model-completer.js";
 import type {TextCompleter} from "../checks/cot/cot-tests.js";
 import {CapabilityError, ContextOverflowError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
-import {alignTarget, tokenizeWithBos} from "../model/alignment.js";
-import type {ModelBackend} from "../model/contract.js";
+import {alignTarget, tokenizeWithBos} from "../protocol/index.js";
+import type {Backend} from "../model/backend-spec.js";
 
 export interface ReasoningModel extends TextCompleter {
     readonly name: string;
@@ -19,14 +19,14 @@ export interface ReasoningModel extends TextCompleter {
     targetLogprobs(text: string, targets: readonly string[]): Promise<number[]>;
 }
 
-export function backendReasoningModel(backend: ModelBackend): ReasoningModel {
+export function backendReasoningModel(backend: Backend): ReasoningModel {
     const completer = modelCompleter(backend);
-    const evaluator = backend.capabilities.scoresPromptTokens ? new Evaluator(backend) : undefined;
+    const evaluator = backend.capabilities.scoring ? new Evaluator(backend) : undefined;
     return {
         name: backend.name,
         complete: (prompts, maxTokens) => completer.complete(prompts, maxTokens),
         async sample(prompt, n, settings) {
-            const context = tokenizeWithBos(backend, prompt);
+            const context = await tokenizeWithBos(backend, prompt);
             const room = backend.capabilities.contextSize - context.length;
             if (room < 1) throw new ContextOverflowError(`a prompt of ${context.length} tokens leaves no room to generate`, {hint: "use shorter prompts"});
             const outputs: string[] = [];
@@ -45,9 +45,7 @@ export function backendReasoningModel(backend: ModelBackend): ReasoningModel {
                 });
             }
             const prompt = {kind: "text" as const, text};
-            const requests = targets.map((target) => {
-                return alignTarget(backend, prompt, target).request;
-            });
+            const requests = await Promise.all(targets.map(async (target) => (await alignTarget(backend, prompt, target)).request));
             const results = await evaluator.scoreMany(requests);
             return results.map((result) => result.logprobs.reduce((a, b) => a + b, 0));
         },

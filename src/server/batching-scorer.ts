@@ -4,7 +4,7 @@
  * lane schedule (and a lane's KV prefix) instead of queueing one by one.
  */
 import type {Evaluator} from "../evaluator/evaluator.js";
-import type {ScoreRequest} from "../model/contract.js";
+import type {ScoreRequest} from "../model/backend-spec.js";
 
 interface Pending {
     request: ScoreRequest;

@@ -10,14 +10,15 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from "node:net";
 import {timingSafeEqual} from "node:crypto";
 import {InputError} from "../errors.js";
-import {maxPromptBytesPerToken, ModelService, type ServedBackend} from "./model-service.js";
+import type {Backend} from "../model/backend-spec.js";
+import {maxPromptBytesPerToken, ModelService} from "./model-service.js";
 import {parseJsonBody, readRequestBody, stopBodyParser} from "./request-body.js";
 import {errorResult, type RouteResult} from "./route-support.js";
 import {sglangDetokenizeRoute, sglangGenerateRoute, sglangTokenizeRoute} from "./sglang-routes.js";
 import {chatCompletionsRoute, completionsRoute, detokenizeRoute, modelsRoute, tokenizeRoute} from "./vllm-routes.js";
 
 export interface GlassboxServerOptions {
-    backend: ServedBackend;
+    backend: Backend;
     /** Name clients use in `model` (default: the backend's name). */
     modelName?: string;
     /** Bearer token required on every route but /health. */

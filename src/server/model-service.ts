@@ -1,13 +1,14 @@
 /**
  * What the HTTP handlers need from the model, on top of the backend: batched scoring of whole
  * prompts (every position, as vLLM's prompt logprobs) or of a suffix (SGLang's
- * logprob_start_len), generation on a rotating lane, token texts, and request checks that turn
- * into 400 answers before any work is queued.
+ * logprob_start_len), generation on a rotating lane, tokens and token texts through the protocol
+ * layer, and request checks that turn into 400 answers before any work is queued.
  */
-import {ContextOverflowError, InputError} from "../errors.js";
+import {InputError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
-import {tokenizeWithBos} from "../model/alignment.js";
-import type {GenerateRequest, Generation, ModelBackend, TokenAlternative, TokenId} from "../model/contract.js";
+import type {Backend, ChatRenderRequest, GenerateRequest, Generation, TokenAlternative, TokenId} from "../model/backend-spec.js";
+import {checkTokenWindow, windowLimits} from "../model/token-window.js";
+import {detokenizeTokens, tokenizeManyWithBos, tokenTextsAfter} from "../protocol/index.js";
 import {BatchingScorer} from "./batching-scorer.js";
 
 /**
@@ -20,17 +21,14 @@ const maxPromptLogprobs = 20;
 /** Texts up to context × this many bytes are tokenized at once; longer ones are first tried on a prefix. */
 const directTokenizeBytesPerToken = 16;
 
-/** A backend that can also say which text one token adds after others (the llama.cpp backend can). */
-export type ServedBackend = ModelBackend & {tokenText?(token: TokenId, previous?: readonly TokenId[]): string};
-
 export class ModelService {
-    readonly backend: ServedBackend;
+    readonly backend: Backend;
     readonly modelName: string;
     private readonly scorer: BatchingScorer;
     private nextGenerationLane = 0;
     private generating = 0;
 
-    constructor(backend: ServedBackend, modelName: string) {
+    constructor(backend: Backend, modelName: string) {
         this.backend = backend;
         this.modelName = modelName;
         this.scorer = new BatchingScorer(new Evaluator(backend, {cache: false}));
@@ -41,30 +39,47 @@ export class ModelService {
     }
 
     /**
-     * Tokens of a text that can fit the context. Tokenizing runs on the event loop (about 0.7 µs
-     * per byte in llama.cpp), so a text too long to fit is refused from its length, or from the
-     * tokens of a prefix, never tokenized whole.
+     * Tokens of each text, with BOS first where `addSpecialTokens` and the model wants one. A text
+     * too long to fit the context is refused from its length, or from the tokens of a prefix, never
+     * tokenized whole (tokenizing in process runs on the event loop, about 0.7 µs per byte).
      */
-    tokenizeText(text: string, addSpecialTokens: boolean): TokenId[] {
+    async tokenizeTexts(texts: readonly string[], addSpecialTokens: boolean): Promise<TokenId[][]> {
         const size = this.backend.capabilities.contextSize;
         const tooLong = (detail: string): InputError => new InputError(`the prompt does not fit the context of ${size} tokens: ${detail}`, {
             expected: `a prompt of at most ${size} tokens`, fields: {param: "prompt"},
         });
-        const bytes = Buffer.byteLength(text);
-        if (bytes > size * maxPromptBytesPerToken) throw tooLong(`it has ${bytes} bytes`);
-        if (text.length > size * directTokenizeBytesPerToken) {
-            const prefix = this.backend.tokenize(text.slice(0, size * directTokenizeBytesPerToken));
-            if (prefix.length > size + 1) throw tooLong(`its first ${size * directTokenizeBytesPerToken} characters alone are ${prefix.length} tokens`);
+        const prefixLength = size * directTokenizeBytesPerToken;
+        for (const text of texts) {
+            const bytes = Buffer.byteLength(text);
+            if (bytes > size * maxPromptBytesPerToken) throw tooLong(`it has ${bytes} bytes`);
         }
-        return addSpecialTokens ? tokenizeWithBos(this.backend, text) : this.backend.tokenize(text);
+        const long = texts.filter((text) => text.length > prefixLength);
+        if (long.length > 0) {
+            const prefixes = await this.backend.tokenize(long.map((text) => text.slice(0, prefixLength)));
+            for (const prefix of prefixes) {
+                if (prefix.length > size + 1) throw tooLong(`its first ${prefixLength} characters alone are ${prefix.length} tokens`);
+            }
+        }
+        return addSpecialTokens ? tokenizeManyWithBos(this.backend, texts) : this.backend.tokenize(texts);
     }
 
-    tokenText(token: TokenId, previous: readonly TokenId[]): string {
-        if (this.backend.tokenText !== undefined) return this.backend.tokenText(token, previous);
-        const tail = previous.slice(-8);
-        const before = this.backend.detokenize(tail);
-        const after = this.backend.detokenize([...tail, token]);
-        return after.startsWith(before) ? after.slice(before.length) : this.backend.detokenize([token]);
+    async tokenizeText(text: string, addSpecialTokens: boolean): Promise<TokenId[]> {
+        const [tokens] = await this.tokenizeTexts([text], addSpecialTokens);
+        return tokens ?? [];
+    }
+
+    /** What each of `tokens` adds to the text after `previous` (see Backend.tokenTexts). */
+    tokenTexts(tokens: readonly TokenId[], previous: readonly TokenId[] = []): Promise<string[]> {
+        return tokenTextsAfter(this.backend, tokens, previous);
+    }
+
+    detokenize(tokens: readonly TokenId[]): Promise<string> {
+        return detokenizeTokens(this.backend, tokens);
+    }
+
+    async renderChat(request: ChatRenderRequest): Promise<TokenId[]> {
+        const [tokens] = await this.backend.renderChat([request]);
+        return tokens ?? [];
     }
 
     /**
@@ -117,15 +132,8 @@ export class ModelService {
         }
     }
 
+    /** A prompt of `tokens` followed by `extra` generated tokens fits the window, and its ids the vocabulary. */
     checkTokens(tokens: readonly TokenId[], extra: number): void {
-        const size = this.backend.capabilities.contextSize;
-        if (tokens.length === 0) throw new InputError("the prompt is empty", {expected: "at least one token"});
-        if (tokens.length + extra > size) {
-            throw new ContextOverflowError(`${tokens.length} prompt tokens + ${extra} tokens to generate = ${tokens.length + extra} tokens do not fit the context of ${size} tokens`);
-        }
-        const vocabulary = this.backend.vocabulary.size;
-        for (const token of tokens) {
-            if (vocabulary > 0 && token >= vocabulary) throw new InputError(`token id ${token} is outside the vocabulary of ${vocabulary} tokens`);
-        }
+        checkTokenWindow(tokens, extra, "tokens to generate", {...windowLimits(this.backend, "shorten the prompt or lower max_tokens"), contextName: "prompt"});
     }
 }

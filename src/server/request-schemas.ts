@@ -59,7 +59,12 @@ export const tokenizeRequestSchema = z.union([
 ]);
 export type TokenizeRequest = z.infer<typeof tokenizeRequestSchema>;
 
-export const detokenizeRequestSchema = z.object({model: z.string().optional(), tokens: tokenIds});
+/** Most token sequences in one detokenize request (a list of lists is a glassbox extension). */
+export const maxDetokenizeSequences = 4096;
+export const detokenizeRequestSchema = z.object({
+    model: z.string().optional(),
+    tokens: z.union([tokenIds, z.array(tokenIds).min(1).max(maxDetokenizeSequences)]),
+});
 
 export const sglangGenerateRequestSchema = z.object({
     /** One token list, or a list of them (a batch: the answer is then a list). */

@@ -3,12 +3,12 @@
  * logprob_start_len, which keeps the shared prefix on a lane; generation with top logprobs) and
  * /v1/tokenize, /v1/detokenize. Logprob entries are [logprob, token id, text or null].
  */
-import type {TokenId} from "../model/contract.js";
+import type {TokenId} from "../model/backend-spec.js";
 import type {ModelService} from "./model-service.js";
 import {InputError} from "../errors.js";
 import {detokenizeRequestSchema, sglangGenerateRequestSchema, sglangTokenizeRequestSchema, type SglangGenerateRequest} from "./request-schemas.js";
 import {parseBody, type RouteResult} from "./route-support.js";
-import {checkModel} from "./vllm-routes.js";
+import {checkModel, detokenizeBody} from "./vllm-routes.js";
 
 let nextId = 1;
 
@@ -25,14 +25,12 @@ export async function sglangGenerateRoute(service: ModelService, raw: unknown): 
         return {status: 200, body: answers};
     }
     if (Array.isArray(body.logprob_start_len)) throw new InputError("logprob_start_len is a list but input_ids is a single input", {fields: {param: "logprob_start_len"}});
-    return {status: 200, body: await generateOne(service, body, (input as TokenId[] | undefined) ?? service.tokenizeText(body.text ?? "", true), body.logprob_start_len)};
+    return {status: 200, body: await generateOne(service, body, (input as TokenId[] | undefined) ?? await service.tokenizeText(body.text ?? "", true), body.logprob_start_len)};
 }
 
 async function generateOne(service: ModelService, body: SglangGenerateRequest, ids: TokenId[], logprobStart: number): Promise<unknown> {
     const params = body.sampling_params;
     const withText = body.return_text_in_logprobs;
-    const entry = (logprob: number | null, token: TokenId, previous: readonly TokenId[]): [number | null, TokenId, string | null] =>
-        [logprob, token, withText ? service.tokenText(token, previous) : null];
     const meta: Record<string, unknown> = {id: `sglang-${nextId++}`, prompt_tokens: ids.length, cached_tokens: 0};
     if (logprobStart >= ids.length) {
         throw new InputError(`logprob_start_len ${logprobStart} is beyond the prompt of ${ids.length} tokens`, {
@@ -47,7 +45,9 @@ async function generateOne(service: ModelService, body: SglangGenerateRequest, i
         const start = logprobStart;
         const scores = await service.scoreFrom(ids, start);
         const values: Array<number | null> = start === 0 ? [null, ...scores] : scores;
-        meta["input_token_logprobs"] = values.map((value, offset) => entry(value, ids[start + offset] as TokenId, ids.slice(0, start + offset)));
+        const texts = withText ? await service.tokenTexts(ids.slice(start), ids.slice(0, start)) : [];
+        meta["input_token_logprobs"] = values.map((value, offset): [number | null, TokenId, string | null] =>
+            [value, ids[start + offset] as TokenId, withText ? texts[offset] ?? "" : null]);
         meta["input_top_logprobs"] = values.map(() => null);
     }
     if (params.max_new_tokens === 0) {
@@ -82,21 +82,20 @@ async function generateOne(service: ModelService, body: SglangGenerateRequest, i
     };
 }
 
-export function sglangTokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+export async function sglangTokenizeRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(sglangTokenizeRequestSchema, raw);
     checkModel(service, body.model);
     if (Array.isArray(body.prompt)) {
         // A list of texts (glassbox extension): one token list per text, in order.
-        const lists = body.prompt.map((text) => service.tokenizeText(text, body.add_special_tokens));
+        const lists = await service.tokenizeTexts(body.prompt, body.add_special_tokens);
         return {status: 200, body: {tokens: lists, count: lists.map((tokens) => tokens.length), char_count: body.prompt.map((text) => text.length)}};
     }
-    const tokens = service.tokenizeText(body.prompt, body.add_special_tokens);
+    const tokens = await service.tokenizeText(body.prompt, body.add_special_tokens);
     return {status: 200, body: {tokens, count: tokens.length, char_count: body.prompt.length}};
 }
 
-export function sglangDetokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+export async function sglangDetokenizeRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(detokenizeRequestSchema, raw);
     checkModel(service, body.model);
-    service.checkTokens(body.tokens.length === 0 ? [0] : body.tokens, 0);
-    return {status: 200, body: {text: service.backend.detokenize(body.tokens)}};
+    return {status: 200, body: {text: await detokenizeBody(service, body.tokens)}};
 }

@@ -6,7 +6,8 @@
  * tokenizes a batch of prompts in one request (the model entry says `tokenizeList: true`).
  */
 import {InputError} from "../errors.js";
-import type {Generation, TokenAlternative, TokenId} from "../model/contract.js";
+import type {Generation, TokenAlternative, TokenId} from "../model/backend-spec.js";
+import {checkVocabulary} from "../model/token-window.js";
 import type {ModelService} from "./model-service.js";
 import {
     chatCompletionRequestSchema, completionRequestSchema, detokenizeRequestSchema, tokenizeRequestSchema, type CompletionRequest,
@@ -23,13 +24,13 @@ export function modelsRoute(service: ModelService): RouteResult {
         glassbox: {
             backendId: backend.id, vocabularySize: backend.vocabulary.size,
             bos: backend.vocabulary.bos ?? null, eos: backend.vocabulary.eos ?? null, addBos: backend.vocabulary.addBos,
-            maxLogprobs: backend.capabilities.maxTopLogprobs, maxPromptLogprobs: service.maxPromptLogprobs, chatTemplate: backend.capabilities.chatTemplate, exact: backend.capabilities.exact,
-            tokenizeList: true,
+            maxLogprobs: backend.capabilities.maxTopLogprobs, maxPromptLogprobs: service.maxPromptLogprobs, chatTemplate: backend.capabilities.chatTemplate, exact: backend.capabilities.precision === "exact",
+            tokenizeList: true, detokenizeList: true,
         },
     }]}};
 }
 
-export function tokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+export async function tokenizeRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(tokenizeRequestSchema, raw);
     checkModel(service, body.model);
     const maxModelLength = service.backend.capabilities.contextSize;
@@ -38,27 +39,37 @@ export function tokenizeRoute(service: ModelService, raw: unknown): RouteResult 
         const {prompt, add_special_tokens: addSpecialTokens} = body;
         if (typeof prompt !== "string") {
             // A list of texts (glassbox extension, advertised as tokenizeList): one token list per text, in order.
-            const lists = prompt.map((text) => service.tokenizeText(text, addSpecialTokens));
+            const lists = await service.tokenizeTexts(prompt, addSpecialTokens);
             return {status: 200, body: {count: lists.map((list) => list.length), max_model_len: maxModelLength, tokens: lists}};
         }
-        tokens = service.tokenizeText(prompt, addSpecialTokens);
+        tokens = await service.tokenizeText(prompt, addSpecialTokens);
     } else {
-        tokens = renderMessages(service, body.messages, body.continue_final_message);
+        tokens = await renderMessages(service, body.messages, body.continue_final_message);
     }
     return {status: 200, body: {count: tokens.length, max_model_len: maxModelLength, tokens}};
 }
 
-export function detokenizeRoute(service: ModelService, raw: unknown): RouteResult {
+export async function detokenizeRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(detokenizeRequestSchema, raw);
     checkModel(service, body.model);
-    service.checkTokens(body.tokens.length === 0 ? [0] : body.tokens, 0);
-    return {status: 200, body: {prompt: service.backend.detokenize(body.tokens)}};
+    return {status: 200, body: {prompt: await detokenizeBody(service, body.tokens)}};
+}
+
+/**
+ * The text of one token list, or (a glassbox extension, advertised as detokenizeList) the texts of
+ * a list of token lists, in order; ids are checked against the vocabulary first.
+ */
+export async function detokenizeBody(service: ModelService, tokens: TokenId[] | TokenId[][]): Promise<string | string[]> {
+    const sequences = tokens.length > 0 && Array.isArray(tokens[0]) ? tokens as TokenId[][] : [tokens as TokenId[]];
+    for (const sequence of sequences) checkVocabulary(sequence, service.backend.vocabulary.size);
+    const texts = await service.backend.detokenize(sequences);
+    return sequences === tokens ? texts : texts[0] ?? "";
 }
 
 export async function completionsRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(completionRequestSchema, raw);
     checkModel(service, body.model);
-    const prompts: TokenId[][] = typeof body.prompt === "string" ? [service.tokenizeText(body.prompt, true)]
+    const prompts: TokenId[][] = typeof body.prompt === "string" ? [await service.tokenizeText(body.prompt, true)]
         : isTokenList(body.prompt) ? [body.prompt] : body.prompt;
     const maxTokens = body.max_tokens ?? 16;
     if (body.echo && maxTokens !== 0) {
@@ -92,18 +103,19 @@ async function echoChoice(service: ModelService, body: CompletionRequest, prompt
     const values: Array<number | null> = [null, ...logprobs];
     const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
     const wantPrompt = body.prompt_logprobs !== undefined && body.prompt_logprobs !== null;
-    const keys = wantLogprobs ? prompt.map((token, position) => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, position))) : [];
+    const texts = (wantLogprobs && !asIds) || (wantPrompt && !asIds) ? await service.tokenTexts(prompt) : [];
     const promptTop = await promptAlternatives(service, prompt, body.prompt_logprobs);
+    const keys = wantLogprobs ? prompt.map((token, position) => asIds ? `token_id:${token}` : texts[position] ?? "") : [];
     return {completionTokens: 0, body: {
         index,
-        text: service.backend.detokenize(prompt),
+        text: await service.detokenize(prompt),
         logprobs: wantLogprobs ? {
             tokens: keys, token_logprobs: values,
             top_logprobs: values.map((value, position) => value === null ? null : {[keys[position] as string]: value}),
             text_offset: offsets(keys),
         } : null,
         // As vLLM: echo with logprobs fills prompt_logprobs too.
-        prompt_logprobs: wantPrompt || wantLogprobs ? promptLogprobs(service, prompt, values, asIds, promptTop) : null,
+        prompt_logprobs: wantPrompt || wantLogprobs ? await promptLogprobs(service, prompt, values, texts, asIds, promptTop) : null,
         finish_reason: "length",
     }};
 }
@@ -128,7 +140,7 @@ async function generationChoice(service: ModelService, body: CompletionRequest, 
             top_logprobs: generation.tokens.map((item) => alternatives(item, asIds)),
             text_offset: offsets(keys),
         } : null,
-        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores, asIds, promptTop),
+        prompt_logprobs: promptScores === undefined ? null : await promptLogprobs(service, prompt, promptScores, asIds ? [] : await service.tokenTexts(prompt), asIds, promptTop),
         finish_reason: generation.finishReason === "eog" ? "stop" : "length",
     }};
 }
@@ -136,7 +148,7 @@ async function generationChoice(service: ModelService, body: CompletionRequest, 
 export async function chatCompletionsRoute(service: ModelService, raw: unknown): Promise<RouteResult> {
     const body = parseBody(chatCompletionRequestSchema, raw);
     checkModel(service, body.model);
-    const prompt = renderMessages(service, body.messages, body.continue_final_message === true);
+    const prompt = await renderMessages(service, body.messages, body.continue_final_message === true);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? 16;
     const topLogprobs = body.logprobs === true ? body.top_logprobs ?? 0 : 0;
     checkTopLogprobs(service, topLogprobs, "top_logprobs");
@@ -161,40 +173,47 @@ export async function chatCompletionsRoute(service: ModelService, raw: unknown):
             }))} : null,
             finish_reason: generation.finishReason === "eog" ? "stop" : "length",
         }],
-        prompt_logprobs: promptScores === undefined ? null : promptLogprobs(service, prompt, promptScores, asIds, promptTop),
+        prompt_logprobs: promptScores === undefined ? null : await promptLogprobs(service, prompt, promptScores, asIds ? [] : await service.tokenTexts(prompt), asIds, promptTop),
         usage: {prompt_tokens: prompt.length, completion_tokens: generation.tokens.length, total_tokens: prompt.length + generation.tokens.length},
     }};
 }
 
-function renderMessages(service: ModelService, messages: ReadonlyArray<{role: "system" | "user" | "assistant"; content: string}>, continueFinal: boolean): TokenId[] {
-    if (!continueFinal) return service.backend.renderChat(messages);
+function renderMessages(service: ModelService, messages: ReadonlyArray<{role: "system" | "user" | "assistant"; content: string}>, continueFinal: boolean): Promise<TokenId[]> {
+    if (!continueFinal) return service.renderChat({messages});
     const last = messages.at(-1);
     if (last?.role !== "assistant") {
         throw new InputError("continue_final_message needs a final assistant message", {received: `a final ${last?.role ?? "nothing"} message`, fields: {param: "messages"}});
     }
-    return service.backend.renderChat(messages.slice(0, -1), last.content);
+    return service.renderChat({messages: messages.slice(0, -1), assistantResponse: last.content});
 }
 
 /**
  * vLLM's prompt_logprobs: null for the first position, then per position a dict keyed by token id
  * holding the N best alternatives (rank 1 … N) and the prompt token itself (its rank when it is
- * among them, else null: its exact rank beyond N is not computed).
+ * among them, else null: its exact rank beyond N is not computed). Texts are read in context:
+ * `texts` for the prompt's own tokens, one batched call for the alternatives.
  */
-function promptLogprobs(
-    service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>, asIds = false,
+async function promptLogprobs(
+    service: ModelService, prompt: readonly TokenId[], values: ReadonlyArray<number | null>, texts: readonly string[], asIds = false,
     alternatives: readonly TokenAlternative[][] = [],
-): unknown[] {
-    const decoded = (token: TokenId, index: number): string => asIds ? `token_id:${token}` : service.tokenText(token, prompt.slice(0, index));
+): Promise<unknown[]> {
+    const alternativeTexts = asIds || alternatives.length === 0 ? [] : await service.backend.tokenTexts(
+        alternatives.flatMap((top, step) => top.map((alternative) => ({tokens: [alternative.token], previous: prompt.slice(0, step + 1)}))),
+    );
+    let next = 0;
+    const textsAt = alternatives.map((top) => top.map(() => alternativeTexts[next++]?.[0] ?? ""));
     return prompt.map((token, index) => {
         const value = values[index];
         if (value === null || value === undefined) return null;
         const entries: Record<string, {logprob: number; rank: number | null; decoded_token: string}> = {};
-        const top = alternatives[index - 1] ?? [];
-        top.forEach((alternative, rank) => {
-            entries[String(alternative.token)] = {logprob: alternative.logprob, rank: rank + 1, decoded_token: decoded(alternative.token, index)};
+        (alternatives[index - 1] ?? []).forEach((alternative, rank) => {
+            entries[String(alternative.token)] = {
+                logprob: alternative.logprob, rank: rank + 1,
+                decoded_token: asIds ? `token_id:${alternative.token}` : textsAt[index - 1]?.[rank] ?? "",
+            };
         });
         const own = entries[String(token)];
-        entries[String(token)] = {logprob: value, rank: own?.rank ?? null, decoded_token: decoded(token, index)};
+        entries[String(token)] = {logprob: value, rank: own?.rank ?? null, decoded_token: asIds ? `token_id:${token}` : texts[index] ?? ""};
         return entries;
     });
 }

@@ -9,7 +9,7 @@
 import {appendFileSync, existsSync, readFileSync, writeFileSync} from "node:fs";
 import {dirname} from "node:path";
 import {InputError} from "../errors.js";
-import type {ScoreResult, TokenId} from "../model/contract.js";
+import type {ScoreResult, TokenId} from "../model/backend-spec.js";
 import type {ScoreCache, ScoreCacheEntry, ScoreCacheKey} from "../evaluator/score-cache.js";
 import {makeFolder} from "./output-paths.js";
 

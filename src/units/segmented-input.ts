@@ -4,7 +4,7 @@
  * document headers, chat roles and markup, non-player messages) is fixed in every rendering.
  */
 import {InputError} from "../errors.js";
-import type {ChatMessage, PromptInput} from "../model/contract.js";
+import type {ChatMessage, PromptInput} from "../model/backend-spec.js";
 import {renderWithRemovals, type RemovalMode} from "./render-text.js";
 import {checkCustomSpans, splitLines, splitParagraphs, splitSentences, splitTokens, splitWords} from "./splitters.js";
 import {sourceText, type StructuredInput, type TextSpan, type TokenOffsetsFunction, type Unit, type UnitKind, type UnitSource} from "./types.js";

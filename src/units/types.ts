@@ -3,7 +3,7 @@
  * character offsets into the string it came from (the prompt, one document, one message).
  * Invariant: `sourceText(source).slice(start, end) === text` for every unit.
  */
-import type {ChatMessage, ChatRole} from "../model/contract.js";
+import type {ChatMessage, ChatRole} from "../model/backend-spec.js";
 
 export const unitKinds = ["token", "word", "sentence", "paragraph", "line", "span", "document", "message"] as const;
 export type UnitKind = (typeof unitKinds)[number];

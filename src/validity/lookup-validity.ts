@@ -10,7 +10,8 @@ import type {AttributionMethodName} from "../attribution/result.js";
 import {BudgetError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import {explain} from "../explain/explain.js";
-import type {ModelBackend} from "../model/contract.js";
+import type {Backend} from "../model/backend-spec.js";
+import {withBos} from "../protocol/index.js";
 import {SeededRandom} from "../foundation/random.js";
 import type {LookupEvidence, OrganismTask, TaskItem} from "../organisms/tasks/types.js";
 import {documentSpansInput, rankOf, wordSpansInput} from "./lookup-input.js";
@@ -78,7 +79,7 @@ export function lookupCells(methods: readonly AttributionMethodName[], budgets: 
         (fixedBudgetMethods.includes(method) ? [{method, budget: undefined}] : budgets.map((budget) => ({method, budget}))));
 }
 
-export async function runLookupValidity(model: ModelBackend, task: OrganismTask, options: LookupValidityOptions): Promise<LookupValidityResult> {
+export async function runLookupValidity(model: Backend, task: OrganismTask, options: LookupValidityOptions): Promise<LookupValidityResult> {
     const random = new SeededRandom(options.itemSeed);
     const wordItems = Math.min(options.items, options.wordItems ?? options.items);
     const documentCells = lookupCells(options.methods, options.budgets);
@@ -132,16 +133,16 @@ export async function runLookupValidity(model: ModelBackend, task: OrganismTask,
     };
 }
 
-async function answersCorrectly(model: ModelBackend, item: TaskItem): Promise<boolean> {
-    const bos = model.vocabulary.addBos && model.vocabulary.bos !== undefined ? [model.vocabulary.bos] : [];
+async function answersCorrectly(model: Backend, item: TaskItem): Promise<boolean> {
+    const [answerTokens = [], promptTokens = []] = await model.tokenize([item.answer, item.prompt]);
     // The answer's own tokens plus one for the space before it (one word on the organism's vocabulary).
-    const maxTokens = model.tokenize(item.answer).length + 1;
-    const generation = await model.generate({context: [...bos, ...model.tokenize(item.prompt)], maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    const maxTokens = answerTokens.length + 1;
+    const generation = await model.generate({context: withBos(model, promptTokens), maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     return generation.text.trim().split(/\s+/u)[0] === item.answer;
 }
 
 async function explainOrSkip(
-    model: ModelBackend, input: ReturnType<typeof documentSpansInput>, method: AttributionMethodName, budget: number | undefined,
+    model: Backend, input: ReturnType<typeof documentSpansInput>, method: AttributionMethodName, budget: number | undefined,
     seed: number, target: string, evaluator: Evaluator,
 ): Promise<{values: number[]; evaluations: number} | undefined> {
     const entry = attributionMethods[method];

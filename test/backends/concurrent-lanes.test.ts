@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
-import type {ScoreRequest} from "../../src/model/contract.js";
+import type {ScoreRequest} from "../../src/model/backend-spec.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {sharedModel} from "../helpers/models.js";
@@ -23,11 +23,11 @@ const story = "Once upon a time, there was a little girl named Lily. She loved t
  * spans of a story (a trained model: uniformly random targets would sit near log p = −27, where the
  * float32 rounding of the logits alone, which depends on how a batch is composed, reaches 1e-5).
  */
-function requestsFor(backend: LlamaCppBackend, kind: "random tokens" | "story spans", count: number, seed: number): ScoreRequest[] {
+async function requestsFor(backend: LlamaCppBackend, kind: "random tokens" | "story spans", count: number, seed: number): Promise<ScoreRequest[]> {
     const random = new SeededRandom(seed);
     const size = backend.vocabulary.size;
     const bos = backend.vocabulary.bos ?? 1;
-    const text = backend.tokenize(story);
+    const [text = []] = await backend.tokenize([story]);
     return Array.from({length: count}, () => {
         const contextLength = 1 + random.integer(24);
         const targetLength = 4 + random.integer(20);
@@ -60,7 +60,7 @@ for (const {file, reading, kind, count, rounds} of cases) {
     test(`${lanes} lanes decoding at once equal scratch within 1e-5: ${file}, ${reading} reading, ${count} requests of ${kind}`, async () => {
         const backend = await openLlamaCppModel(sharedModel(file), {lanes, contextSize: 64, targetReading: reading});
         try {
-            const requests = requestsFor(backend, kind, count, 11);
+            const requests = await requestsFor(backend, kind, count, 11);
             const reference = await scoreFromScratch(backend, requests);
             for (let round = 0; round < rounds; round++) {
                 // Every lane takes every lanes-th request, one after another, all lanes at once.

@@ -49,14 +49,14 @@ test("the backend's identity names the file, a content hash and the precision", 
         assert.equal(backend.capabilities.contextSize, 64);
         assert.deepEqual(backend.vocabulary, {size: 512, bos: 1, eos: 2, addBos: true});
         assert.equal(backend.capabilities.chatTemplate, false);
-        assert.equal(backend.chatFormat, "General");
+        assert.equal(backend.capabilities.chatFormat, "General");
     } finally {
         await backend.dispose();
     }
     const fast = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 64, precision: "fast"});
     try {
         assert.match(fast.id, /:fast:(cpu|gpu)$/);
-        assert.equal(fast.capabilities.exact, false);
+        assert.equal(fast.capabilities.precision, "fast");
     } finally {
         await fast.dispose();
     }

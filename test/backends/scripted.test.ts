@@ -2,26 +2,27 @@ import {test} from "node:test";
 import assert from "node:assert/strict";
 import {ScriptedBackend, logSoftmax, eosToken, bosToken, endOfTurnToken} from "../../src/backends/scripted/index.js";
 import {ArgumentError, CapabilityError, ContextOverflowError, InputError} from "../../src/errors.js";
+import {detokenizeTokens, renderChatTokens, tokenizeText} from "../../src/protocol/index.js";
 
-test("the character tokenizer round-trips printable text and treats special-token text as text", () => {
+test("the character tokenizer round-trips printable text and treats special-token text as text", async () => {
     const backend = new ScriptedBackend();
     const text = "Once upon a time,\nthere was <s> a cat.";
-    const tokens = backend.tokenize(text);
+    const tokens = (await tokenizeText(backend, text));
     assert.equal(tokens.length, text.length);
-    assert.equal(backend.detokenize(tokens), text);
+    assert.equal((await detokenizeTokens(backend, tokens)), text);
     assert.ok(!tokens.includes(bosToken));
-    assert.equal(backend.detokenize([bosToken, ...backend.tokenize("hi"), eosToken]), "hi");
-    assert.equal(backend.detokenize([bosToken, ...backend.tokenize("hi"), eosToken], true), "<s>hi</s>");
+    assert.equal((await detokenizeTokens(backend, [bosToken, ...(await tokenizeText(backend, "hi")), eosToken])), "hi");
+    assert.equal((await detokenizeTokens(backend, [bosToken, ...(await tokenizeText(backend, "hi")), eosToken], true)), "<s>hi</s>");
 });
 
-test("a rendered chat is a token prefix of the chat ending with an assistant reply", () => {
+test("a rendered chat is a token prefix of the chat ending with an assistant reply", async () => {
     const backend = new ScriptedBackend();
     const messages = [{role: "system" as const, content: "Be brief."}, {role: "user" as const, content: "Name a colour."}];
-    const prompt = backend.renderChat(messages);
-    const full = backend.renderChat(messages, "Blue");
+    const prompt = (await renderChatTokens(backend, messages));
+    const full = (await renderChatTokens(backend, messages, "Blue"));
     assert.equal(prompt[0], bosToken);
     assert.deepEqual(full.slice(0, prompt.length), prompt);
-    assert.deepEqual(full.slice(prompt.length), backend.tokenize("Blue"));
+    assert.deepEqual(full.slice(prompt.length), (await tokenizeText(backend, "Blue")));
 });
 
 test("scores are log-softmax values of the scripted logits function", async () => {
@@ -53,7 +54,7 @@ test("default scores depend on the whole context and are deterministic per seed"
 
 test("greedy generation picks the argmax and reports exact raw top-k", async () => {
     const backend = new ScriptedBackend({capabilities: {maxTopLogprobs: 5}});
-    const context = [1, ...backend.tokenize("Once")];
+    const context = [1, ...(await tokenizeText(backend, "Once"))];
     const generation = await backend.generate({context, maxTokens: 8, temperature: 0, seed: 0, topLogprobs: 5}, 0);
     assert.ok(generation.tokens.length > 0);
     let running = [...context];
@@ -65,7 +66,7 @@ test("greedy generation picks the argmax and reports exact raw top-k", async () 
         for (let index = 1; index < step.top.length; index++) assert.ok(step.top[index - 1]!.logprob >= step.top[index]!.logprob);
         running = [...running, step.token];
     }
-    assert.equal(generation.text, backend.detokenize(generation.tokens.map((step) => step.token)));
+    assert.equal(generation.text, (await detokenizeTokens(backend, generation.tokens.map((step) => step.token))));
 });
 
 test("seeded sampling is reproducible and reports raw log-probabilities", async () => {
@@ -90,14 +91,14 @@ test("generation stops at an end-of-generation token", async () => {
     const generation = await backend.generate({context: [1], maxTokens: 10, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     assert.equal(generation.finishReason, "eog");
     assert.deepEqual(generation.tokens.map((step) => step.token), [50, 50, 50, endOfTurnToken]);
-    assert.equal(generation.text, backend.detokenize([50, 50, 50]));
+    assert.equal(generation.text, (await detokenizeTokens(backend, [50, 50, 50])));
 });
 
 test("capability flags, lanes and token ranges are enforced with typed errors", async () => {
-    const limited = new ScriptedBackend({capabilities: {scoresPromptTokens: false, tokenizes: false, chatTemplate: false, contextSize: 4, maxTopLogprobs: 0}});
+    const limited = new ScriptedBackend({capabilities: {scoring: false, tokenizer: false, chatTemplate: false, contextSize: 4, maxTopLogprobs: 0}});
     await assert.rejects(limited.score({context: [1], target: [10]}, 0), CapabilityError);
-    assert.throws(() => limited.tokenize("a"), CapabilityError);
-    assert.throws(() => limited.renderChat([]), CapabilityError);
+    await assert.rejects(tokenizeText(limited, "a"), CapabilityError);
+    await assert.rejects(renderChatTokens(limited, []), CapabilityError);
     await assert.rejects(limited.generate({context: [1], maxTokens: 1, temperature: 0, seed: 0, topLogprobs: 1}, 0), CapabilityError);
     await assert.rejects(limited.generate({context: [1, 2, 3, 4], maxTokens: 1, temperature: 0, seed: 0, topLogprobs: 0}, 0), ContextOverflowError);
 

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import {after, before, test} from "node:test";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {InputError} from "../../src/errors.js";
-import type {ScoreRequest} from "../../src/model/contract.js";
+import type {ScoreRequest} from "../../src/model/backend-spec.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 import {sharedModel} from "../helpers/models.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 interface Pair {
     file: string;
@@ -39,7 +40,7 @@ function maxDifference(left: readonly number[], right: readonly number[]): numbe
 
 /** Targets across the distribution: uniformly random ids, the greedy tokens and the least likely tokens. */
 async function requests(backend: LlamaCppBackend): Promise<ScoreRequest[]> {
-    const context = backend.tokenizeWithBos("Once upon a time, there was a little girl named Lily. She loved to play");
+    const context = await tokenizeWithBos(backend, "Once upon a time, there was a little girl named Lily. She loved to play");
     const random = new SeededRandom(7);
     const randomTarget = Array.from({length: 48}, () => random.integer(backend.vocabulary.size));
     const greedy = await backend.generate({context, maxTokens: 8, temperature: 0, seed: 1, topLogprobs: backend.vocabulary.size, stopAtEog: false}, 0);
@@ -75,7 +76,7 @@ test("logit − max logit − ln(total weight) equals the full distribution with
 
 test("a greedy step's log-probability (−ln of the total weight) equals the chosen token's in the full distribution", async () => {
     for (const pair of pairs) {
-        const context = pair.weight.tokenizeWithBos("One day, Tom went to the park with his mom and saw a bird");
+        const context = await tokenizeWithBos(pair.weight, "One day, Tom went to the park with his mom and saw a bird");
         const fast = await pair.weight.generate({context, maxTokens: 12, temperature: 0, seed: 1, topLogprobs: 0, stopAtEog: false}, 0);
         const full = await pair.full.generate({context, maxTokens: 12, temperature: 0, seed: 1, topLogprobs: 1, stopAtEog: false}, 0);
         assert.deepEqual(fast.tokens.map((token) => token.token), full.tokens.map((token) => token.token));

@@ -20,6 +20,7 @@ import {quantizeQ8_0} from "../../src/engine/quantization/q8_0.js";
 import {randomDecoderModel, syntheticWord} from "../../src/organisms/random-decoder.js";
 import {ggmlType} from "../../src/engine/quantization/ggml-types.js";
 import {writeDecoderGguf} from "../../src/store/decoder-file.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 const directory = mkdtempSync(join(tmpdir(), "glassbox-decoders-"));
 after(() => rmSync(directory, {recursive: true, force: true}));
@@ -42,7 +43,7 @@ function writeModel(model: DecoderGgufModel, name: string, weightType: WeightTyp
 async function logProbabilities(path: string, words: string): Promise<{tokens: number[]; logprobs: number[]}> {
     const backend = await openLlamaCppModel(path, {precision: "exact", contextSize: 64});
     try {
-        const tokens = backend.tokenizeWithBos(words);
+        const tokens = await tokenizeWithBos(backend, words);
         const {logprobs} = await backend.score({context: tokens.slice(0, 1), target: tokens.slice(1)}, 0);
         return {tokens, logprobs};
     } finally {

@@ -3,7 +3,7 @@ import {describe, test} from "node:test";
 import {counterfactualItem, summarizeCounterfactual} from "../../src/checks/counterfactual/check.js";
 import {applyInsertion, insertionEdits, insertionSlots, mentionsWord} from "../../src/checks/counterfactual/insertions.js";
 import {optionNamedIn, predict} from "../../src/checks/counterfactual/prediction.js";
-import {scriptedExplainer} from "../../src/checks/counterfactual/scripted-explainers.js";
+import {scriptedExplainer} from "../../src/backends/scripted/explainers.js";
 import {datasetItem} from "../../src/datasets/item.js";
 import type {ItemRecord} from "../../src/store/run-store.js";
 

@@ -27,6 +27,6 @@ test("model completer: the token cap is lowered to the room the context leaves",
 });
 
 test("model completer: a backend that does not generate is refused", () => {
-    const backend = new ScriptedBackend({capabilities: {generates: false}});
+    const backend = new ScriptedBackend({capabilities: {generation: false}});
     assert.throws(() => modelCompleter(backend), CapabilityError);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {describe, test} from "node:test";
 import {selfExplanationItem, summarizeSelfExplanation, type SelfExplanationVerdict} from "../../src/checks/self-explanation/check.js";
 import {parseAnswerConfidence, parseCitations, parseImportanceList, parseWordList, scoresForUnits} from "../../src/checks/self-explanation/parse.js";
-import {scriptedExplainer} from "../../src/checks/counterfactual/scripted-explainers.js";
+import {scriptedExplainer} from "../../src/backends/scripted/explainers.js";
 import {ScriptedBackend} from "../../src/backends/scripted/scripted-backend.js";
 import {detokenizeCharacters, eosToken, scriptedVocabularySize, tokenizeCharacters} from "../../src/backends/scripted/tokenizer.js";
 import {datasetItem} from "../../src/datasets/item.js";

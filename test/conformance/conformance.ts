@@ -1,18 +1,18 @@
 /**
- * The backend conformance suite: properties every ModelBackend must have, registered as node:test
+ * The backend conformance suite: properties every Backend must have, registered as node:test
  * tests for any backend factory. Run by llama-cpp.test.ts (both shared GGUF models) and
  * scripted.test.ts.
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
-import {tokenizeWithBos} from "../../src/model/alignment.js";
-import type {ModelBackend, ScoreRequest, TokenId} from "../../src/model/contract.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
+import type {Backend, ScoreRequest, TokenId} from "../../src/model/backend-spec.js";
 
 export interface ConformanceSubject {
     name: string;
     /** A fresh backend (exact mode) with the given number of lanes. */
-    open(lanes: number): Promise<ModelBackend>;
+    open(lanes: number): Promise<Backend>;
     /** Prompts to build requests from; they should share a few leading words. */
     prompts: readonly string[];
     /** Largest allowed |difference| between evaluations that must agree (1e-5 for exact mode). */
@@ -33,7 +33,7 @@ function assertClose(actual: readonly number[], expected: readonly number[], tol
 
 export function registerConformanceTests(subject: ConformanceSubject): void {
     describe(`backend conformance: ${subject.name}`, () => {
-        let backend: ModelBackend;
+        let backend: Backend;
         let requests: ScoreRequest[];
         /** Score each request on a lane of its own in a fresh backend: nothing cached. */
         const scoreFromScratch = async (batch: readonly ScoreRequest[]): Promise<number[][]> => {
@@ -49,7 +49,7 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             backend = await subject.open(3);
             requests = [];
             for (const prompt of subject.prompts) {
-                const tokens = tokenizeWithBos(backend, prompt);
+                const tokens = await tokenizeWithBos(backend, prompt);
                 const split = Math.max(1, Math.floor(tokens.length * 0.6));
                 requests.push({context: tokens.slice(0, split), target: tokens.slice(split)});
             }
@@ -60,7 +60,7 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
         });
 
         test("scoring the model's own greedy generation returns the logprobs generation reported", async () => {
-            const context = tokenizeWithBos(backend, subject.prompts[0] ?? "");
+            const context = await tokenizeWithBos(backend, subject.prompts[0] ?? "");
             const generation = await backend.generate({context, maxTokens: 12, temperature: 0, seed: 0, topLogprobs: 0, stopAtEog: false}, 0);
             assert.equal(generation.tokens.length, 12);
             const scored = await backend.score({context, target: generation.tokens.map((token) => token.token)}, 1);
@@ -113,7 +113,7 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
                 const fresh = await subject.open(3);
                 try {
                     const lanes = fresh.capabilities.lanes;
-                    // Lanes run concurrently; calls within a lane one after another (the contract).
+                    // Lanes run concurrently; calls within a lane one after another (the specification).
                     const concurrent: number[][] = [];
                     await Promise.all(Array.from({length: lanes}, async (_, lane) => {
                         for (let index = lane; index < requests.length; index += lanes) {
@@ -147,7 +147,7 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             if (backend.capabilities.maxTopLogprobs < size) {
                 assert.fail(`maxTopLogprobs ${backend.capabilities.maxTopLogprobs} < vocabulary ${size}: open the backend with full distributions`);
             }
-            const context = tokenizeWithBos(backend, subject.prompts[1] ?? "");
+            const context = await tokenizeWithBos(backend, subject.prompts[1] ?? "");
             const generation = await backend.generate({context, maxTokens: 2, temperature: 0, seed: 0, topLogprobs: size, stopAtEog: false}, 0);
             for (const token of generation.tokens) {
                 assert.equal(token.top.length, size);
@@ -163,7 +163,7 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
         });
 
         test("the same seed gives the same sampled generation; the reported logprob is the raw one", async () => {
-            const context = tokenizeWithBos(backend, subject.prompts[0] ?? "");
+            const context = await tokenizeWithBos(backend, subject.prompts[0] ?? "");
             const request = {context, maxTokens: 10, temperature: 1.5, seed: 1234, topLogprobs: backend.vocabulary.size, stopAtEog: false};
             const first = await backend.generate(request, 0);
             const second = await backend.generate(request, 1);

@@ -8,6 +8,7 @@ import {organismPath, organisms} from "../../src/organisms/registry.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 import {sharedModel} from "../helpers/models.js";
 import {logSoftmaxAt} from "./engine-helpers.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 /** Largest |engine − llama.cpp| log-probability over the texts, tokenised by llama.cpp. */
 async function largestDifference(path: string, texts: readonly string[]): Promise<{largest: number; tokens: number}> {
@@ -16,7 +17,7 @@ async function largestDifference(path: string, texts: readonly string[]): Promis
     try {
         let largest = 0, tokens = 0;
         for (const text of texts) {
-            const ids = backend.tokenizeWithBos(text);
+            const ids = await tokenizeWithBos(backend, text);
             const {logprobs} = await backend.score({context: ids.slice(0, 1), target: ids.slice(1)}, 0);
             const logits = model.run([ids]);
             const vocab = model.config.vocabSize;

@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
-import type {ModelBackend, ScoreRequest} from "../../src/model/contract.js";
+import type {Backend, ScoreRequest} from "../../src/model/backend-spec.js";
 import {sharedModel} from "../helpers/models.js";
 import {scoreFromScratch} from "../helpers/score-from-scratch.js";
+import {tokenizeText} from "../../src/protocol/index.js";
 
 const modelPath = sharedModel("stories260K.gguf");
 const sentences = [
@@ -17,23 +18,21 @@ const sentences = [
     "Her mom smiled and gave the dog a soft bed.",
 ];
 
-function requestsFor(backend: ModelBackend): ScoreRequest[] {
+async function requestsFor(backend: Backend): Promise<ScoreRequest[]> {
     const bos = backend.vocabulary.bos === undefined ? [] : [backend.vocabulary.bos];
-    const target = backend.tokenize(" Lily and the dog became best friends.");
+    const target = (await tokenizeText(backend, " Lily and the dog became best friends."));
     const variants = [
         sentences.map(() => true),
         ...sentences.map((_, left) => sentences.map((__, index) => index !== left)),
         [true, false, true, false, true, false],
         [false, true, false, true, false, true],
     ];
-    const requests = variants.map((kept) => ({
-        context: [...bos, ...backend.tokenize(sentences.filter((_, index) => kept[index]).join(" "))],
-        target,
-    }));
+    const contexts = await backend.tokenize(variants.map((kept) => sentences.filter((_, index) => kept[index]).join(" ")));
+    const requests = contexts.map((tokens) => ({context: [...bos, ...tokens], target}));
     const full = requests[0]!;
     // Same context, other targets (reuse stops one token before the target), and a duplicate.
     requests.push({context: full.context, target: target.slice(0, 4)});
-    requests.push({context: full.context, target: backend.tokenize(" The end.")});
+    requests.push({context: full.context, target: (await tokenizeText(backend, " The end."))});
     requests.push({context: [...full.context, ...target.slice(0, 3)], target: target.slice(3)});
     requests.push({context: [...requests[2]!.context], target: [...target]});
     return requests;
@@ -43,7 +42,7 @@ test("Evaluator scores on stories260K equal one-by-one from-scratch scores withi
     const reference = await openLlamaCppModel(modelPath, {lanes: 1, contextSize: 256, threads: 1});
     const laned = await openLlamaCppModel(modelPath, {lanes: 3, contextSize: 256, threads: 1});
     try {
-        const requests = requestsFor(reference);
+        const requests = await requestsFor(reference);
         const expected = await scoreFromScratch(reference, requests);
         const evaluator = new Evaluator(laned);
         const results = await evaluator.scoreMany(requests);

@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
-import {transientBackendError} from "../../src/evaluator/retry.js";
+import {transientBackendError} from "../../src/model/transient-errors.js";
 import {LruScoreCache} from "../../src/evaluator/score-cache.js";
 import {BackendError, CapabilityError, InputError} from "../../src/errors.js";
-import type {ScoreRequest, ScoreResult} from "../../src/model/contract.js";
+import type {ScoreRequest, ScoreResult} from "../../src/model/backend-spec.js";
 
 function randomRequests(count: number, seed: number): ScoreRequest[] {
     const random = new SeededRandom(seed);
@@ -242,7 +242,7 @@ test("progress counts every request, duplicates and cache hits included", async 
 test("bad input and missing capabilities fail with typed errors", async () => {
     const evaluator = new Evaluator(new ScriptedBackend());
     await assert.rejects(evaluator.scoreMany([{context: [], target: [10]}]), InputError);
-    const generator = new Evaluator(new ScriptedBackend({capabilities: {scoresPromptTokens: false}}));
+    const generator = new Evaluator(new ScriptedBackend({capabilities: {scoring: false}}));
     await assert.rejects(generator.scoreMany([{context: [1], target: [10]}]), CapabilityError);
     assert.deepEqual(await evaluator.scoreMany([]), []);
 });

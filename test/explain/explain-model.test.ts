@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {after, before, test} from "node:test";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {explain} from "../../src/explain/explain.js";
-import {alignTarget} from "../../src/model/alignment.js";
+import {alignTarget, tokenizeText} from "../../src/protocol/index.js";
 import {sharedModel} from "../helpers/models.js";
 
 const modelPath = sharedModel("stories260K.gguf");
@@ -24,7 +24,7 @@ test("exact Shapley on stories260K is efficient: Σ values = v(full) − v(empty
     assert.equal(result.evaluations, 16);
     assert.ok(Math.abs(sum(result.values) - (result.valueFull - result.valueEmpty)) < 1e-6, `gap ${result.efficiencyGap}`);
     // v(full) is the plain teacher-forced score of the target after the whole prompt.
-    const aligned = alignTarget(backend, {kind: "text", text: prompt}, " Lily was happy.");
+    const aligned = await alignTarget(backend, {kind: "text", text: prompt}, " Lily was happy.");
     const direct = sum((await backend.score(aligned.request, 0)).logprobs);
     assert.ok(Math.abs(result.valueFull - direct) < 1e-6, `${result.valueFull} vs ${direct}`);
     // The token × unit matrix is efficient row by row, too.
@@ -55,9 +55,9 @@ test("without a target, the greedy answer is generated once and scored as the fi
     const result = await explain(backend, {kind: "prompt", prompt}, {unit: "word", method: "loo", maxTargetTokens: 4});
     assert.equal(result.target.origin, "generated");
     assert.ok(result.target.tokens.length >= 1 && result.target.tokens.length <= 4);
-    const generation = await backend.generate({context: [1, ...backend.tokenize(prompt)], maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    const generation = await backend.generate({context: [1, ...(await tokenizeText(backend, prompt))], maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     assert.deepEqual(result.target.tokens.map((token) => token.id), generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token));
-    const direct = sum((await backend.score({context: [1, ...backend.tokenize(prompt)], target: result.target.tokens.map((token) => token.id)}, 0)).logprobs);
+    const direct = sum((await backend.score({context: [1, ...(await tokenizeText(backend, prompt))], target: result.target.tokens.map((token) => token.id)}, 0)).logprobs);
     assert.ok(Math.abs(result.valueFull - direct) < 1e-6);
 });
 

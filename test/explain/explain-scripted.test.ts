@@ -4,11 +4,12 @@ import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {explain} from "../../src/explain/explain.js";
 import {BudgetError, InputError} from "../../src/errors.js";
 import type {StructuredInput} from "../../src/units/types.js";
+import {tokenizeText} from "../../src/protocol/index.js";
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 async function directValue(backend: ScriptedBackend, text: string, target: string): Promise<number> {
-    const result = await backend.score({context: [1, ...backend.tokenize(text)], target: backend.tokenize(target)}, 0);
+    const result = await backend.score({context: [1, ...(await tokenizeText(backend, text))], target: (await tokenizeText(backend, target))}, 0);
     return sum(result.logprobs);
 }
 
@@ -48,7 +49,7 @@ test("a generated target is the greedy continuation, cut at the cap", async () =
     const result = await explain(backend, {kind: "prompt", prompt: "a b"}, {method: "loo", maxTargetTokens: 3});
     assert.equal(result.target.origin, "generated");
     assert.ok(result.target.tokens.length >= 1 && result.target.tokens.length <= 3);
-    const generation = await backend.generate({context: [1, ...backend.tokenize("a b")], maxTokens: 3, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    const generation = await backend.generate({context: [1, ...(await tokenizeText(backend, "a b"))], maxTokens: 3, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     assert.deepEqual(result.target.tokens.map((token) => token.id), generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token));
 });
 

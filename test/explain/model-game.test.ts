@@ -3,10 +3,11 @@ import {test} from "node:test";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {ModelGame} from "../../src/explain/model-game.js";
-import {contextTokens, tokenOffsets, tokenTexts} from "../../src/explain/prompt-tokens.js";
+import {contextTokens, tokenOffsets, tokenOffsetsFor} from "../../src/explain/prompt-tokens.js";
 import {log1mexp, logOdds, outcomeFor} from "../../src/explain/value-kinds.js";
 import {segmentInput} from "../../src/units/segmented-input.js";
-import type {ScoreRequest} from "../../src/model/contract.js";
+import type {ScoreRequest} from "../../src/model/backend-spec.js";
+import {renderChatTokens, tokenizeText, tokenTextsAfter} from "../../src/protocol/index.js";
 
 const close = (actual: number, expected: number, tolerance = 1e-12) =>
     assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} ≠ ${expected}`);
@@ -18,13 +19,13 @@ async function directLogprobs(backend: ScriptedBackend, request: ScoreRequest): 
 test("the log-probability game equals hand-computed sums of per-token scores, for every coalition", async () => {
     const backend = new ScriptedBackend({seed: 7});
     const segmented = segmentInput({kind: "prompt", prompt: "the cat sat"}, "word");
-    const target = backend.tokenize(" down");
-    const game = new ModelGame({segmented, backend, evaluator: new Evaluator(backend), target, targetTexts: tokenTexts(backend, target), valueKind: "logprob"});
+    const target = (await tokenizeText(backend, " down"));
+    const game = new ModelGame({segmented, backend, evaluator: new Evaluator(backend), target, targetTexts: await tokenTextsAfter(backend, target), valueKind: "logprob"});
     const coalitions = Array.from({length: 8}, (_, mask) => Uint8Array.from([mask & 1, (mask >> 1) & 1, (mask >> 2) & 1]));
     const outcomes = await game.evaluate(coalitions);
     const texts = ["", "the", "cat", "the cat", "sat", "the sat", "cat sat", "the cat sat"];
     for (let mask = 0; mask < 8; mask += 1) {
-        const context = [1, ...backend.tokenize(texts[mask] as string)];
+        const context = [1, ...(await tokenizeText(backend, texts[mask] as string))];
         const logprobs = await directLogprobs(backend, {context, target});
         const outcome = outcomes[mask];
         assert.ok(outcome !== undefined);
@@ -47,12 +48,12 @@ test("one batch of coalitions is one scoreMany call; contrastive sends target an
             return evaluator.scoreMany(requests);
         },
     };
-    const target = backend.tokenize(" yes");
-    const foil = backend.tokenize(" no");
-    const game = new ModelGame({segmented, backend, evaluator: counting, target, targetTexts: tokenTexts(backend, target), foil, foilTexts: tokenTexts(backend, foil), valueKind: "contrastive"});
+    const target = (await tokenizeText(backend, " yes"));
+    const foil = (await tokenizeText(backend, " no"));
+    const game = new ModelGame({segmented, backend, evaluator: counting, target, targetTexts: await tokenTextsAfter(backend, target), foil, foilTexts: await tokenTextsAfter(backend, foil), valueKind: "contrastive"});
     const outcomes = await game.evaluate([Uint8Array.from([1, 1, 1]), Uint8Array.from([0, 1, 0])]);
     assert.deepEqual(calls, [4]);
-    const context = [1, ...backend.tokenize("b")];
+    const context = [1, ...(await tokenizeText(backend, "b"))];
     const yes = await directLogprobs(backend, {context, target});
     const no = await directLogprobs(backend, {context, target: foil});
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -61,7 +62,7 @@ test("one batch of coalitions is one scoreMany call; contrastive sends target an
     assert.deepEqual(game.componentLabels, [" ", "y", "e", "s", "foil: ", "foil:n", "foil:o"]);
 });
 
-test("value kinds: probability and ContextCite log-odds", () => {
+test("value kinds: probability and ContextCite log-odds", async () => {
     const logprobs = [Math.log(0.5), Math.log(0.25)];
     const prob = outcomeFor("prob", logprobs);
     close(prob.value, 0.125);
@@ -81,8 +82,9 @@ test("value kinds: probability and ContextCite log-odds", () => {
 test("chat coalitions render with the template; token offsets of the scripted tokenizer are characters", async () => {
     const backend = new ScriptedBackend();
     const chat = segmentInput({kind: "chat", playerRoles: ["user"], messages: [{role: "system", content: "S"}, {role: "user", content: "hi yo"}]}, "word");
-    assert.deepEqual(contextTokens(backend, chat.render(Uint8Array.from([0, 1]))), backend.renderChat([{role: "system", content: "S"}, {role: "user", content: "yo"}], ""));
-    assert.deepEqual(tokenOffsets(backend, "ab c"), [{start: 0, end: 1}, {start: 1, end: 2}, {start: 2, end: 3}, {start: 3, end: 4}]);
-    const tokens = segmentInput({kind: "prompt", prompt: "ab c"}, "token", {tokenOffsets: (text) => tokenOffsets(backend, text)});
+    assert.deepEqual(await contextTokens(backend, chat.render(Uint8Array.from([0, 1]))), (await renderChatTokens(backend, [{role: "system", content: "S"}, {role: "user", content: "yo"}], "")));
+    assert.deepEqual(await tokenOffsets(backend, "ab c"), [{start: 0, end: 1}, {start: 1, end: 2}, {start: 2, end: 3}, {start: 3, end: 4}]);
+    const offsets = await tokenOffsetsFor(backend, ["ab c"]);
+    const tokens = segmentInput({kind: "prompt", prompt: "ab c"}, "token", {tokenOffsets: (text) => offsets.get(text) ?? []});
     assert.deepEqual(tokens.units.map((unit) => unit.text), ["a", "b", " ", "c"]);
 });

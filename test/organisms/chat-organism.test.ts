@@ -11,7 +11,7 @@ import {readFileSync} from "node:fs";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {readGgufHeader} from "../../src/backends/llama-cpp/gguf-reader.js";
 import {sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
-import type {ChatMessage} from "../../src/model/contract.js";
+import type {ChatMessage} from "../../src/model/backend-spec.js";
 import {chatOrganism, chatOrganismPath, chatTemplate, chatTemplateText} from "../../src/organisms/chat-organism.js";
 import {Decoder} from "../../src/organisms/decoder.js";
 import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
@@ -19,6 +19,7 @@ import {ggufBytes} from "../../src/organisms/gguf-writer.js";
 import {promptTokens, sequenceLogProbabilities} from "../../src/organisms/inference.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 import {organismPath, organismSpec} from "../../src/organisms/registry.js";
+import {detokenizeTokens, renderChatTokens, tokenizeWithBos} from "../../src/protocol/index.js";
 
 const committedSha256 = "ac93eb38369e71b4c2e086542cf1e56f9c3b7a66523b0d913039df180867d034";
 
@@ -49,9 +50,9 @@ test("llama.cpp renders lookup-chat's conversations with its Jinja template: the
     const model = await (await sharedLlama()).loadModel({modelPath: chatOrganismPath()});
     try {
         assert.equal(backend.capabilities.chatTemplate, true);
-        assert.equal(backend.chatFormat, "JinjaTemplate", "the file's own template, not a built-in wrapper");
+        assert.equal(backend.capabilities.chatFormat, "JinjaTemplate", "the file's own template, not a built-in wrapper");
         for (const {messages, response} of conversations) {
-            const rendered = backend.renderChat(messages, response);
+            const rendered = await renderChatTokens(backend, messages, response);
             if (response === undefined) {
                 assert.deepEqual(rendered, model.tokenize(chatTemplateText(messages, true), true));
             } else {
@@ -60,8 +61,8 @@ test("llama.cpp renders lookup-chat's conversations with its Jinja template: the
                 assert.deepEqual([...rendered, ...end], closed, "an open reply is the closed turn without its end marker");
             }
         }
-        const first = backend.renderChat(conversations[0]!.messages);
-        assert.equal(backend.detokenize(first, true).replaceAll("<|im_start|> ", "<|im_start|>").replaceAll("<|im_end|> ", "<|im_end|>"),
+        const first = await renderChatTokens(backend, conversations[0]!.messages);
+        assert.equal((await detokenizeTokens(backend, first, true)).replaceAll("<|im_start|> ", "<|im_start|>").replaceAll("<|im_end|> ", "<|im_end|>"),
             "<|im_start|>system\nanswer from the documents<|im_end|>\n<|im_start|>user\npear gold . fig red . question : fig<|im_end|>\n<|im_start|>assistant\n");
     } finally {
         await backend.dispose();
@@ -80,7 +81,7 @@ test("lookup-chat on plain lookup prompts: llama.cpp equals the TypeScript decod
         for (let i = 0; i < 40; i++) {
             const item = task.heldOutItem(random);
             const tokens = promptTokens(parsed.vocabulary, item.prompt + item.completion);
-            assert.deepEqual(backend.tokenizeWithBos(item.prompt + item.completion), tokens);
+            assert.deepEqual(await tokenizeWithBos(backend, item.prompt + item.completion), tokens);
             const {logprobs} = await backend.score({context: tokens.slice(0, 1), target: tokens.slice(1)}, 0);
             const expected = sequenceLogProbabilities(decoder, tokens);
             logprobs.forEach((value, j) => assert.ok(Math.abs(value - expected[j]!) <= 1e-4, `item ${i} token ${j + 1}: ${value} against ${expected[j]}`));

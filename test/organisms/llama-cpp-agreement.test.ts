@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {promptTokens, sequenceLogProbabilities} from "../../src/organisms/inference.js";
 import {SeededRandom} from "../../src/foundation/random.js";
 import {openOrganism, testedOrganisms} from "./organism-helpers.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 for (const {spec: {name}, skip} of testedOrganisms()) {
     test(`${name}: llama.cpp and the TypeScript forward pass give the same token ids and log-probabilities (within 1e-4) on 100 held-out inputs`, {skip}, async () => {
@@ -14,7 +15,7 @@ for (const {spec: {name}, skip} of testedOrganisms()) {
                 const item = organism.task.heldOutItem(random);
                 const text = item.prompt + item.completion;
                 const ours = promptTokens(organism.vocabulary, text);
-                assert.deepEqual(organism.backend.tokenizeWithBos(text), ours, `token ids of "${text}"`);
+                assert.deepEqual((await tokenizeWithBos(organism.backend, text)), ours, `token ids of "${text}"`);
                 const expected = sequenceLogProbabilities(organism.decoder, ours);
                 const {logprobs} = await organism.backend.score({context: ours.slice(0, 1), target: ours.slice(1)}, 0);
                 assert.equal(logprobs.length, expected.length);

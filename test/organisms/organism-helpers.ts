@@ -9,6 +9,7 @@ import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
 import {organismPath, organisms, organismSpec, type OrganismName, type OrganismSpec} from "../../src/organisms/registry.js";
 import type {OrganismTask} from "../../src/organisms/tasks/types.js";
 import type {WordVocabulary} from "../../src/organisms/vocabulary.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 export interface OpenedOrganism {
     spec: OrganismSpec;
@@ -28,7 +29,7 @@ export async function openOrganism(name: OrganismName): Promise<OpenedOrganism> 
 
 /** Greedy completion through llama.cpp, as text (leading space trimmed). */
 export async function llamaComplete(organism: OpenedOrganism, prompt: string, maxTokens: number): Promise<string> {
-    const context = organism.backend.tokenizeWithBos(prompt);
+    const context = (await tokenizeWithBos(organism.backend, prompt));
     const generation = await organism.backend.generate({context, maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     return generation.text.trim();
 }

@@ -12,6 +12,7 @@ import {SeededRandom} from "../../src/foundation/random.js";
 import {backendProbabilityScorer} from "../../src/rewards/backend-probability-scorer.js";
 import {probabilityReward} from "../../src/rewards/probability-reward.js";
 import {openOrganism} from "../organisms/organism-helpers.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 
 async function probabilityRewardAuroc(name: "arith-faithful" | "arith-decorative"): Promise<{auroc: number; correct: number; wrong: number}> {
     const organism = await openOrganism(name);
@@ -22,7 +23,7 @@ async function probabilityRewardAuroc(name: "arith-faithful" | "arith-decorative
         const wrong: number[] = [];
         for (let question = 0; question < 40; question++) {
             const item = organism.task.heldOutItem(random);
-            const context = organism.backend.tokenizeWithBos(item.prompt);
+            const context = await tokenizeWithBos(organism.backend, item.prompt);
             for (let sample = 0; sample < 6; sample++) {
                 const generation = await organism.backend.generate({
                     context, maxTokens: organism.backend.capabilities.contextSize - context.length, temperature: 2, seed: question * 100 + sample, topLogprobs: 0,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import {request as httpRequest} from "node:http";
 import {after, before, describe, test} from "node:test";
 import type {LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
-import {tokenizeWithBos} from "../../src/model/alignment.js";
+import {tokenizeWithBos} from "../../src/protocol/index.js";
 import type {RunningServer} from "../../src/server/http-server.js";
 import {sharedModel} from "../helpers/models.js";
 import {serveStories, type ServedStories} from "../helpers/served-stories.js";
@@ -89,7 +89,7 @@ describe("glassbox serve: prompt_logprobs N and out-of-range fields (in process)
 
     test("prompt_logprobs 5: five alternatives per position, ranked, equal to the in-process distribution within 1e-5", async () => {
         const text = "Once upon a time, there was a little girl";
-        const tokens = tokenizeWithBos(local, text);
+        const tokens = await tokenizeWithBos(local, text);
         const answer = await post(`${server.url}/v1/completions`, {prompt: text, max_tokens: 0, echo: true, prompt_logprobs: 5});
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
         const entries = (answer.body.choices as {prompt_logprobs: (Record<string, {logprob: number; rank: number | null}> | null)[]}[])[0]!.prompt_logprobs;

@@ -9,8 +9,8 @@ import type {LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
 import {openSglangModel} from "../../src/backends/sglang/sglang-backend.js";
 import {openVllmModel} from "../../src/backends/vllm/vllm-backend.js";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
-import {tokenizeWithBos} from "../../src/model/alignment.js";
-import type {ScoreRequest} from "../../src/model/contract.js";
+import {renderChatTokens, tokenizeWithBos} from "../../src/protocol/index.js";
+import type {ScoreRequest} from "../../src/model/backend-spec.js";
 import {startGlassboxServer, type RunningServer} from "../../src/server/http-server.js";
 import {runCli} from "../helpers/run-cli.js";
 import {sharedModel} from "../helpers/models.js";
@@ -35,7 +35,7 @@ describe("glassbox serve (in process)", () => {
         const vllm = await openVllmModel({baseUrl: `${server.url}/v1`, concurrency: 2});
         const sglang = await openSglangModel({baseUrl: server.url, concurrency: 2});
         assert.equal(vllm.id, `vllm:${local.id}`);
-        const tokens = tokenizeWithBos(local, "Once upon a time, there was a little girl named Lily. She loved to play");
+        const tokens = await tokenizeWithBos(local, "Once upon a time, there was a little girl named Lily. She loved to play");
         const requests: ScoreRequest[] = [6, 9, 12].map((split) => ({context: tokens.slice(0, split), target: tokens.slice(split)}));
         let worst = 0;
         for (const request of requests) {
@@ -71,9 +71,9 @@ describe("glassbox serve (in process)", () => {
     test("chat: /tokenize renders messages like the backend; continue_final_message ends inside the assistant turn", async () => {
         const messages = [{role: "user" as const, content: "Tell me a story."}];
         const open = await post(`${server.url}/tokenize`, {messages});
-        assert.deepEqual(open.body["tokens"], local.renderChat(messages));
+        assert.deepEqual(open.body["tokens"], (await renderChatTokens(local, messages)));
         const continued = await post(`${server.url}/tokenize`, {messages: [...messages, {role: "assistant", content: "Once"}], add_generation_prompt: false, continue_final_message: true});
-        assert.deepEqual(continued.body["tokens"], local.renderChat(messages, "Once"));
+        assert.deepEqual(continued.body["tokens"], (await renderChatTokens(local, messages, "Once")));
     });
 });
 

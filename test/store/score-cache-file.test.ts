@@ -6,7 +6,7 @@ import {describe, test} from "node:test";
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {FileScoreCache} from "../../src/store/score-cache-file.js";
-import type {ScoreRequest} from "../../src/model/contract.js";
+import type {ScoreRequest} from "../../src/model/backend-spec.js";
 import {runCli} from "../helpers/run-cli.js";
 import {sharedModel} from "../helpers/models.js";
 import {scratchFolder} from "../helpers/scratch.js";

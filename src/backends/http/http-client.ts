@@ -6,7 +6,7 @@
  * benchmark's "client CPU" column measures.)
  *
  * Classification: a refused or reset connection, a timeout, 429 and 5xx (except 501) are
- * transient (`fields.transient`, see evaluator/retry.ts) and carry `fields.retryAfterMs` when
+ * transient (`fields.transient`, see model/transient-errors.ts) and carry `fields.retryAfterMs` when
  * the server sent Retry-After; every other failure is final. A response whose JSON does not have
  * the documented shape is a final BackendError naming the field path (`choices[0].logprobs`).
  */
@@ -14,7 +14,7 @@ import type {IncomingMessage} from "node:http";
 import {Agent as HttpsAgent, request as httpsRequest} from "node:https";
 import type {z} from "zod";
 import {BackendError} from "../../errors.js";
-import {transientBackendError} from "../../evaluator/retry.js";
+import {transientBackendError} from "../../model/transient-errors.js";
 import {ExchangeTimeout, http1Exchange, type ExchangeRequest, type RawAnswer} from "./http1-pool.js";
 import {ShapeIssue, type ResponseCheck} from "./response-checks.js";
 import {requestEnded, requestStarted} from "./server-wait.js";
@@ -167,8 +167,8 @@ async function requestJson<T>(
     return decodeResponse(method, url, answer.status, answer.retryAfter, answer.text, shape);
 }
 
-/** A received HTTP answer as validated data, or the classified error (shared with sync-http.ts). */
-export function decodeResponse<T>(
+/** A received HTTP answer as validated data, or the classified error. */
+function decodeResponse<T>(
     method: string, url: string, status: number, retryAfter: string | null, text: string, shape: ResponseShape<T>,
 ): T {
     if (status < 200 || status >= 300) throw statusError(method, url, status, retryAfter, text);

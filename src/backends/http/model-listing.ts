@@ -6,7 +6,7 @@
  */
 import {z} from "zod";
 import {ArgumentError, ContextOverflowError, InputError} from "../../errors.js";
-import type {TokenId} from "../../model/contract.js";
+import type {TokenId} from "../../model/backend-spec.js";
 import {getJson, type HttpEndpoint} from "./http-client.js";
 
 export const glassboxModelExtensionSchema = z.object({
@@ -20,6 +20,8 @@ export const glassboxModelExtensionSchema = z.object({
     exact: z.boolean(),
     /** The tokenize routes accept a list of texts (`prompt: [...]`) and answer one token list per text. */
     tokenizeList: z.boolean().optional(),
+    /** The detokenize routes accept a list of token lists (`tokens: [[...], ...]`) and answer one text per list. */
+    detokenizeList: z.boolean().optional(),
 });
 export type GlassboxModelExtension = z.infer<typeof glassboxModelExtensionSchema>;
 

@@ -1,19 +1,18 @@
 /**
  * Tokenization through a server (vLLM `/tokenize` + `/detokenize`, SGLang `/v1/tokenize` +
- * `/v1/detokenize`), synchronously as the model contract wants it, with small caches: a prompt
- * is tokenized a handful of times, token texts are asked for again and again.
- *
- * {@link RemoteTokenizer.tokenizeMany} is the non-blocking path for a batch of texts (the
- * coalition prompts of an explanation): one request carrying the whole list where the server
- * accepts a list (`glassbox serve` says so in its model entry), else one request per text, all in
- * flight together (vLLM's /tokenize takes one prompt per call).
+ * `/v1/detokenize`), asynchronous and batched as the backend specification wants it, with small
+ * caches: a prompt is tokenized a handful of times, token texts are asked for again and again.
+ * Identical texts (and token sequences) in a batch travel once. A batch of texts goes as one
+ * request carrying the whole list where the server accepts a list (`glassbox serve` says so in
+ * its model entry), else as one request per text, several in flight together (vLLM's /tokenize
+ * takes one prompt per call); detokenize requests always carry one sequence.
  */
 import {z} from "zod";
 import {BackendError} from "../../errors.js";
-import type {TokenId} from "../../model/contract.js";
+import type {GeneratedToken, TokenAlternative, TokenId, TokenTextRequest} from "../../model/backend-spec.js";
+import {tokenTextsByDecoding} from "../../model/token-texts.js";
 import {postJson, type HttpEndpoint} from "./http-client.js";
 import {checkTokenListsAnswer, checkTokensAnswer} from "./response-checks.js";
-import {postJsonSync} from "./sync-http.js";
 
 export interface TokenizerRoutes {
     /** Full URL of the tokenize endpoint. */
@@ -26,6 +25,8 @@ export interface TokenizerRoutes {
     detokenizedField: string;
     /** Request body for tokenizing several texts in one request; absent when the server takes one text per request. */
     tokenizeListBody?: ((texts: readonly string[], addSpecialTokens: boolean) => unknown) | undefined;
+    /** Request body for detokenizing several sequences in one request; absent when the server takes one per request. */
+    detokenizeListBody?: ((sequences: readonly (readonly TokenId[])[]) => unknown) | undefined;
 }
 
 /**
@@ -35,7 +36,7 @@ export interface TokenizerRoutes {
  */
 export function modelTokenizerRoutes(
     model: string,
-    routes: Pick<TokenizerRoutes, "tokenizeUrl" | "detokenizeUrl" | "detokenizedField"> & {acceptsTextList: boolean},
+    routes: Pick<TokenizerRoutes, "tokenizeUrl" | "detokenizeUrl" | "detokenizedField"> & {acceptsTextList: boolean; acceptsSequenceList: boolean},
 ): TokenizerRoutes {
     return {
         tokenizeUrl: routes.tokenizeUrl,
@@ -46,6 +47,7 @@ export function modelTokenizerRoutes(
         ...(routes.acceptsTextList
             ? {tokenizeListBody: (texts: readonly string[], addSpecialTokens: boolean) => ({model, prompt: texts, add_special_tokens: addSpecialTokens})}
             : {}),
+        ...(routes.acceptsSequenceList ? {detokenizeListBody: (sequences: readonly (readonly TokenId[])[]) => ({model, tokens: sequences})} : {}),
     };
 }
 
@@ -54,29 +56,28 @@ const cacheLimit = 4096;
 const listChunk = 256;
 const parallelRequests = 8;
 
+/** A tokenize request with its own body (e.g. vLLM chat messages) and the cache key it is remembered under. */
+export interface TokenizeCall {
+    body: unknown;
+    key: string;
+}
+
 export class RemoteTokenizer {
     private readonly tokenizeCache = new Map<string, TokenId[]>();
     private readonly detokenizeCache = new Map<string, string>();
     private readonly detokenizedSchema: z.ZodType<Record<string, string>>;
+    private readonly detokenizedListSchema: z.ZodType<Record<string, string[]>>;
 
     constructor(private readonly endpoint: HttpEndpoint, private readonly routes: TokenizerRoutes) {
         this.detokenizedSchema = z.object({[routes.detokenizedField]: z.string()}) as unknown as z.ZodType<Record<string, string>>;
-    }
-
-    tokenize(text: string, addSpecialTokens = false): TokenId[] {
-        const key = `${addSpecialTokens ? 1 : 0}${text}`;
-        const cached = this.tokenizeCache.get(key);
-        if (cached !== undefined) return cached.slice();
-        const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), checkTokensAnswer);
-        remember(this.tokenizeCache, key, tokens);
-        return tokens.slice();
+        this.detokenizedListSchema = z.object({[routes.detokenizedField]: z.array(z.string())}) as unknown as z.ZodType<Record<string, string[]>>;
     }
 
     /**
-     * Tokens of every text (no blocking): cached texts cost nothing, the rest travel as list
-     * requests of up to 256 texts, or as concurrent single-text requests (8 in flight).
+     * Tokens of every text: cached texts cost nothing, the rest travel as list requests of up to
+     * 256 texts, or as concurrent single-text requests (8 in flight).
      */
-    async tokenizeMany(texts: readonly string[], addSpecialTokens = false): Promise<TokenId[][]> {
+    async tokenize(texts: readonly string[], addSpecialTokens = false): Promise<TokenId[][]> {
         const prefix = addSpecialTokens ? "1" : "0";
         const missing = [...new Set(texts.filter((text) => !this.tokenizeCache.has(`${prefix}${text}`)))];
         const fetched = new Map<string, TokenId[]>();
@@ -94,52 +95,76 @@ export class RemoteTokenizer {
                 chunk.forEach((text, index) => fetched.set(text, tokens[index] as TokenId[]));
             }));
         } else {
-            let next = 0;
-            const worker = async (): Promise<void> => {
-                while (next < missing.length) {
-                    const text = missing[next++] as string;
-                    const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), checkTokensAnswer);
-                    fetched.set(text, tokens);
-                }
-            };
-            await Promise.all(Array.from({length: Math.min(parallelRequests, missing.length)}, worker));
+            await inParallel(missing, async (text) => {
+                const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), checkTokensAnswer);
+                fetched.set(text, tokens);
+            });
         }
-        return texts.map((text) => {
-            const key = `${prefix}${text}`;
-            let tokens = fetched.get(text);
-            if (tokens !== undefined) remember(this.tokenizeCache, key, tokens);
-            else tokens = this.tokenizeCache.get(key) ?? this.tokenize(text, addSpecialTokens);
-            return tokens.slice();
+        for (const [text, tokens] of fetched) remember(this.tokenizeCache, `${prefix}${text}`, tokens);
+        return texts.map((text) => (fetched.get(text) ?? this.tokenizeCache.get(`${prefix}${text}`) ?? []).slice());
+    }
+
+    /** Tokenize requests through the same route with bodies of their own (e.g. vLLM chat messages), several in flight. */
+    async tokenizeWith(calls: readonly TokenizeCall[]): Promise<TokenId[][]> {
+        const fetched = new Map<string, TokenId[]>();
+        const missing = [...new Map(calls.filter((call) => !this.tokenizeCache.has(call.key)).map((call) => [call.key, call])).values()];
+        await inParallel(missing, async (call) => {
+            const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, call.body, checkTokensAnswer);
+            fetched.set(call.key, tokens);
+        });
+        for (const [key, tokens] of fetched) remember(this.tokenizeCache, key, tokens);
+        return calls.map((call) => (fetched.get(call.key) ?? this.tokenizeCache.get(call.key) ?? []).slice());
+    }
+
+    /**
+     * Text of every sequence: cached and empty ones cost nothing; the rest travel as list requests of
+     * up to 256 sequences where the server takes lists, else one request each, 8 in flight.
+     */
+    async detokenize(sequences: readonly (readonly TokenId[])[]): Promise<string[]> {
+        const fetched = new Map<string, string>();
+        const missing = [...new Map(sequences
+            .filter((tokens) => tokens.length > 0 && !this.detokenizeCache.has(tokens.join(",")))
+            .map((tokens) => [tokens.join(","), tokens])).entries()];
+        const listBody = this.routes.detokenizeListBody;
+        if (listBody !== undefined) {
+            const chunks: Array<typeof missing> = [];
+            for (let start = 0; start < missing.length; start += listChunk) chunks.push(missing.slice(start, start + listChunk));
+            await inParallel(chunks, async (chunk) => {
+                const answer = await postJson(this.endpoint, this.routes.detokenizeUrl, listBody(chunk.map(([, tokens]) => tokens)), this.detokenizedListSchema);
+                const texts = answer[this.routes.detokenizedField] ?? [];
+                if (texts.length !== chunk.length) {
+                    throw new BackendError(`POST ${this.routes.detokenizeUrl} answered ${texts.length} texts for ${chunk.length} token lists`, {
+                        expected: `${chunk.length} texts`, received: String(texts.length),
+                    });
+                }
+                chunk.forEach(([key], index) => fetched.set(key, texts[index] ?? ""));
+            });
+        } else {
+            await inParallel(missing, async ([key, tokens]) => {
+                const answer = await postJson(this.endpoint, this.routes.detokenizeUrl, this.routes.detokenizeBody(tokens), this.detokenizedSchema);
+                fetched.set(key, answer[this.routes.detokenizedField] ?? "");
+            });
+        }
+        for (const [key, text] of fetched) remember(this.detokenizeCache, key, text);
+        return sequences.map((tokens) => {
+            const key = tokens.join(",");
+            return tokens.length === 0 ? "" : (fetched.get(key) ?? this.detokenizeCache.get(key) ?? "");
         });
     }
 
-    /** Any tokenize request through the same route (e.g. vLLM chat messages). */
-    tokenizeWith(body: unknown, key: string): TokenId[] {
-        const cached = this.tokenizeCache.get(key);
-        if (cached !== undefined) return cached.slice();
-        const {tokens} = postJsonSync(this.endpoint, this.routes.tokenizeUrl, body, checkTokensAnswer);
-        remember(this.tokenizeCache, key, tokens);
-        return tokens.slice();
+    /** Token text in context (see Backend.tokenTexts), from batches of detokenize requests. */
+    tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        return tokenTextsByDecoding((sequences) => this.detokenize(sequences), requests);
     }
+}
 
-    detokenize(tokens: readonly TokenId[]): string {
-        if (tokens.length === 0) return "";
-        const key = tokens.join(",");
-        const cached = this.detokenizeCache.get(key);
-        if (cached !== undefined) return cached;
-        const answer = postJsonSync(this.endpoint, this.routes.detokenizeUrl, this.routes.detokenizeBody(tokens), this.detokenizedSchema);
-        const text = answer[this.routes.detokenizedField] ?? "";
-        remember(this.detokenizeCache, key, text);
-        return text;
-    }
-
-    /** The text `token` adds after `previous` (a leading space survives SentencePiece decoding). */
-    pieceText(token: TokenId, previous: readonly TokenId[]): string {
-        const tail = previous.slice(-4);
-        const before = this.detokenize(tail);
-        const after = this.detokenize([...tail, token]);
-        return after.startsWith(before) ? after.slice(before.length) : this.detokenize([token]);
-    }
+/** Runs `work` on every item, at most {@link parallelRequests} at a time. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < items.length) await work(items[next++] as T);
+    };
+    await Promise.all(Array.from({length: Math.min(parallelRequests, items.length)}, worker));
 }
 
 function remember<T>(cache: Map<string, T>, key: string, value: T): void {
@@ -150,16 +175,19 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): void {
     cache.set(key, value);
 }
 
-/** Defines `text` on an object as a lazily computed, cached, enumerable property. */
-export function withLazyText<T extends object>(target: T, compute: () => string): T & {text: string} {
-    let value: string | undefined;
-    Object.defineProperty(target, "text", {
-        enumerable: true,
-        configurable: true,
-        get: () => (value ??= compute()),
-        set: (next: string) => {
-            value = next;
-        },
-    });
-    return target as T & {text: string};
+/** Generated tokens and their alternatives with their texts in context, read in one batch. */
+export async function withTexts(
+    tokenizer: Pick<RemoteTokenizer, "tokenTexts">, context: readonly TokenId[],
+    chosen: ReadonlyArray<{token: TokenId; logprob: number; top: ReadonlyArray<{token: TokenId; logprob: number}>}>,
+): Promise<GeneratedToken[]> {
+    const row = chosen.map((item) => item.token);
+    const [rowTexts = [], ...alternativeTexts] = await tokenizer.tokenTexts([
+        {tokens: row, previous: context},
+        ...chosen.flatMap((item, step) => item.top.map((alternative) => ({tokens: [alternative.token], previous: [...context, ...row.slice(0, step)]}))),
+    ]);
+    let next = 0;
+    return chosen.map((item, step): GeneratedToken => ({
+        token: item.token, text: rowTexts[step] ?? "", logprob: item.logprob,
+        top: item.top.map((alternative): TokenAlternative => ({...alternative, text: alternativeTexts[next++]?.[0] ?? ""})),
+    }));
 }

@@ -2,7 +2,7 @@
  * How long this process has had at least one HTTP request outstanding to a server: the complement
  * of the client's own time. The remote benchmark reads it to measure the client's overhead as the
  * issue defines it ("time not spent waiting on the server"); every request the client sends,
- * asynchronous (http-client.ts) or blocking (sync-http.ts), is counted between its send and its
+ * (http-client.ts), is counted between its send and its
  * answer. Two clock reads per request; no I/O.
  */
 import {performance} from "node:perf_hooks";

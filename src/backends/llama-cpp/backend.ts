@@ -8,11 +8,14 @@ import {createHash} from "node:crypto";
 import {openSync, readSync, closeSync} from "node:fs";
 import {basename, resolve} from "node:path";
 import type {ChatWrapper, ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
-import {BackendError, ContextOverflowError, InputError, isGlassboxError, ModelFileError} from "../../errors.js";
-import type {
-    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities,
-    ScoreRequest, ScoreResult, TokenAlternative, TokenId, VocabularyInfo,
-} from "../../model/contract.js";
+import {BackendError, InputError, isGlassboxError, ModelFileError} from "../../errors.js";
+import {
+    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GeneratedToken,
+    type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenId, type TokenTextRequest,
+    type VocabularyInfo,
+} from "../../model/backend-spec.js";
+import {tokenTextsByDecoding} from "../../model/token-texts.js";
+import {checkGenerateWindow, checkScoreWindow, windowLimits} from "../../model/token-window.js";
 import {SeededRandom} from "../../foundation/random.js";
 import {sampleCandidate, type WeightedCandidate} from "../../model/sampling.js";
 import {chooseChatWrapper, renderChatTokens} from "./chat-rendering.js";
@@ -121,12 +124,12 @@ interface BackendParts {
     contextLimit: number;
 }
 
-export class LlamaCppBackend implements ModelBackend {
+export class LlamaCppBackend implements Backend {
+    readonly specificationVersion = backendSpecificationVersion;
     readonly id: string;
     readonly name: string;
-    readonly capabilities: ModelCapabilities;
+    readonly capabilities: BackendCapabilities;
     readonly vocabulary: VocabularyInfo;
-    readonly precision: LlamaCppPrecision;
     private readonly model: LlamaModel;
     private readonly context: LlamaContext;
     private readonly sequences: LlamaContextSequence[];
@@ -152,7 +155,6 @@ export class LlamaCppBackend implements ModelBackend {
         this.sequences = parts.sequences;
         this.id = parts.id;
         this.name = basename(parts.file.path);
-        this.precision = parts.precision;
         this.targetReading = parts.targetReading;
         this.laneQueues = parts.sequences.map(() => Promise.resolve());
         this.chatWrapper = chooseChatWrapper(parts.model, parts.file.hasChatTemplate);
@@ -164,14 +166,16 @@ export class LlamaCppBackend implements ModelBackend {
             addBos: parts.model.tokens.shouldPrependBosToken && parts.model.tokens.bos !== null,
         };
         this.capabilities = {
-            scoresPromptTokens: true,
-            generates: true,
+            scoring: true,
+            generation: true,
             maxTopLogprobs: vocabularySize,
-            tokenizes: true,
+            tokenizer: true,
             chatTemplate: parts.file.hasChatTemplate,
+            // node-llama-cpp's name for the wrapper ("General" for files without a chat template).
+            chatFormat: this.chatWrapper.wrapperName,
             contextSize: parts.contextLimit,
             lanes: parts.sequences.length,
-            exact: parts.precision === "exact",
+            precision: parts.precision,
         };
     }
 
@@ -180,47 +184,35 @@ export class LlamaCppBackend implements ModelBackend {
         return this.context.idealThreads;
     }
 
-    /** The chat format in use ("General" for files without a chat template). */
-    get chatFormat(): string {
-        return this.chatWrapper.wrapperName;
+    async tokenize(texts: readonly string[]): Promise<TokenId[][]> {
+        this.checkOpen();
+        return texts.map((text) => this.model.tokenize(text, false));
     }
 
-    tokenize(text: string): TokenId[] {
-        return this.model.tokenize(text, false);
+    async detokenize(sequences: readonly (readonly TokenId[])[], options: {special?: boolean} = {}): Promise<string[]> {
+        this.checkOpen();
+        return sequences.map((tokens) => this.model.detokenize(asTokens(tokens), options.special ?? false));
     }
 
-    detokenize(tokens: readonly TokenId[], special = false): string {
-        return this.model.detokenize(asTokens(tokens), special);
+    tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        this.checkOpen();
+        return tokenTextsByDecoding(async (sequences) => sequences.map((tokens) => this.model.detokenize(asTokens(tokens), false)), requests);
     }
 
-    /** Text a token adds after `previous` tokens (a leading space survives; partial UTF-8 becomes "�"). */
-    tokenText(token: TokenId, previous: readonly TokenId[] = []): string {
-        return this.model.detokenize(asTokens([token]), false, asTokens(previous.slice(-8)));
-    }
-
-    /** BOS (when the model wants one) followed by the tokens of `text`. */
-    tokenizeWithBos(text: string): TokenId[] {
-        const bos = this.vocabulary.addBos && this.vocabulary.bos !== undefined ? [this.vocabulary.bos] : [];
-        return [...bos, ...this.tokenize(text)];
-    }
-
-    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
-        return renderChatTokens(this.model, this.chatWrapper, messages, assistantResponse);
-    }
-
-    isEndOfGeneration(token: TokenId): boolean {
-        return this.model.isEogToken(token as Token);
+    async renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
+        this.checkOpen();
+        return requests.map((request) => renderChatTokens(this.model, this.chatWrapper, request.messages, request.assistantResponse));
     }
 
     score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
-        this.checkRequestTokens(request.context, request.target.length, "target tokens", "shorten the prompt or target, or raise the context size", "contextSize");
-        this.checkTokenIds(request.target);
-        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "give a non-empty target", parameter: "target"});
+        this.checkOpen();
+        checkScoreWindow(request, windowLimits(this));
         return this.onLane(lane, (sequence) => this.scoreOnSequence(sequence, request));
     }
 
     generate(request: GenerateRequest, lane: number): Promise<Generation> {
-        this.checkRequestTokens(request.context, request.maxTokens, "tokens to generate", "generate fewer tokens or raise the context size", "maxTokens");
+        this.checkOpen();
+        checkGenerateWindow(request, windowLimits(this));
         return this.onLane(lane, (sequence) => this.generateOnSequence(sequence, request));
     }
 
@@ -232,26 +224,8 @@ export class LlamaCppBackend implements ModelBackend {
         await this.model.dispose();
     }
 
-    private checkRequestTokens(context: readonly TokenId[], extra: number, extraName: string, hint: string, parameter: string): void {
+    private checkOpen(): void {
         if (this.disposed) throw new BackendError("the model was already closed");
-        if (context.length === 0) throw new InputError("the context is empty", {expected: "at least one token (BOS counts)"});
-        const size = this.capabilities.contextSize;
-        if (context.length + extra > size) {
-            throw new ContextOverflowError(
-                `${context.length} context tokens + ${extra} ${extraName} = ${context.length + extra} tokens do not fit the context of ${size} tokens`,
-                {hint, parameter, fields: {contextTokens: context.length, extraTokens: extra, contextSize: size}},
-            );
-        }
-        this.checkTokenIds(context);
-    }
-
-    private checkTokenIds(tokens: readonly TokenId[]): void {
-        const vocabularySize = this.vocabulary.size;
-        for (const token of tokens) {
-            if (!Number.isInteger(token) || token < 0 || token >= vocabularySize) {
-                throw new InputError(`token id ${token} is outside the vocabulary of ${vocabularySize} tokens`);
-            }
-        }
     }
 
     private onLane<T>(lane: number, work: (sequence: LlamaContextSequence) => Promise<T>): Promise<T> {
@@ -290,8 +264,8 @@ export class LlamaCppBackend implements ModelBackend {
         const context = request.context;
         await sequence.adaptStateToTokens(asTokens(context.slice(0, -1)), false);
         let pending: TokenId[] = context.slice(sequence.nextTokenIndex);
-        const generated: GeneratedToken[] = [];
-        const history: TokenId[] = [...context];
+        const generated: WeightedCandidate[] = [];
+        const alternatives: WeightedCandidate[][] = [];
         let finishReason: Generation["finishReason"] = "length";
         // Greedy without alternatives needs only the argmax and its log-probability, −ln W (target-reading.ts),
         // without sending or sorting the vocabulary.
@@ -302,32 +276,41 @@ export class LlamaCppBackend implements ModelBackend {
                 index === pending.length - 1 ? [token as Token, {generateNext: next}] : token as Token);
             const output = (await sequence.controlledEvaluate(input))[pending.length - 1]?.next;
             let chosen: WeightedCandidate;
-            let top: TokenAlternative[] = [];
             if (fullDistribution) {
                 if (output?.probabilities === undefined) throw new BackendError("llama.cpp returned no distribution while generating");
                 const distribution: TokenDistribution = readDistribution(output.probabilities);
                 chosen = sampleCandidate(distribution.candidates, request.temperature, random);
-                top = distribution.candidates.slice(0, request.topLogprobs).map((candidate) => ({
-                    token: candidate.token,
-                    text: this.tokenText(candidate.token, history),
-                    logprob: candidate.logprob,
-                }));
+                alternatives.push(distribution.candidates.slice(0, request.topLogprobs));
             } else {
                 const logprob = greedyLogprob(output);
                 if (output?.token == null || logprob === undefined) throw new BackendError("llama.cpp returned no token while generating");
                 chosen = {token: output.token, logprob};
+                alternatives.push([]);
             }
-            generated.push({token: chosen.token, text: this.tokenText(chosen.token, history), logprob: chosen.logprob, top});
-            history.push(chosen.token);
+            generated.push(chosen);
             if (stopAtEog && this.model.isEogToken(chosen.token as Token)) {
                 finishReason = "eog";
                 break;
             }
             pending = [chosen.token];
         }
-        const textTokens = generated.map((item) => item.token).filter((token) => !(stopAtEog && this.model.isEogToken(token as Token)));
+        // Token texts in context: the generated row after the prompt, each alternative after the tokens before it.
+        const chosenTokens = generated.map((item) => item.token);
+        const [rowTexts = [], ...alternativeTexts] = await this.tokenTexts([
+            {tokens: chosenTokens, previous: context},
+            ...alternatives.flatMap((candidates, step) => candidates.map((candidate) =>
+                ({tokens: [candidate.token], previous: [...context, ...chosenTokens.slice(0, step)]}))),
+        ]);
+        let alternativeIndex = 0;
+        const tokens: GeneratedToken[] = generated.map((item, step) => ({
+            token: item.token, text: rowTexts[step] ?? "", logprob: item.logprob,
+            top: (alternatives[step] ?? []).map((candidate) => ({
+                token: candidate.token, text: alternativeTexts[alternativeIndex++]?.[0] ?? "", logprob: candidate.logprob,
+            })),
+        }));
+        const textTokens = chosenTokens.filter((token) => !(stopAtEog && this.model.isEogToken(token as Token)));
         const text = this.model.detokenize(asTokens(textTokens), false, asTokens(context.slice(-8)));
-        return {tokens: generated, text, finishReason};
+        return {tokens, text, finishReason};
     }
 }
 

@@ -9,7 +9,7 @@
  * the model never saw any template, so the plainest one is the least surprising.
  */
 import {GeneralChatWrapper, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaModel} from "node-llama-cpp";
-import type {ChatMessage, TokenId} from "../../model/contract.js";
+import type {ChatMessage, TokenId} from "../../model/backend-spec.js";
 
 export function chooseChatWrapper(model: LlamaModel, hasChatTemplate: boolean): ChatWrapper {
     if (!hasChatTemplate) return new GeneralChatWrapper();

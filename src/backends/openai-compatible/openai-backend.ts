@@ -1,8 +1,8 @@
 /**
  * Generation-only backend for any OpenAI-compatible chat endpoint (OpenAI, Ollama ≥ 0.12.11,
  * llama-server): POST {base}/chat/completions with `logprobs` and `top_logprobs` (≤ 20). These
- * APIs cannot score given tokens (no echo of prompt logprobs), so `scoresPromptTokens` is false
- * and `score` throws a CapabilityError; resolve-model.ts refuses commands that need scoring before
+ * APIs cannot score given tokens (no echo of prompt logprobs), so `capabilities.scoring` is false
+ * and `score` throws a CapabilityError; commands that need scoring refuse such a backend before
  * any request is sent.
  *
  * They also do not expose the model's tokenizer. Token ids from this backend are local handles
@@ -12,10 +12,11 @@
  */
 import {z} from "zod";
 import {BackendError, CapabilityError} from "../../errors.js";
-import type {
-    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult,
-    TokenId, VocabularyInfo,
-} from "../../model/contract.js";
+import {
+    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatMessage, type ChatRenderRequest,
+    type GeneratedToken, type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenId,
+    type TokenTextRequest, type VocabularyInfo,
+} from "../../model/backend-spec.js";
 import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
 
 export interface OpenAiCompatibleOptions extends HttpEndpoint {
@@ -42,13 +43,12 @@ export function openOpenAiCompatibleModel(options: OpenAiCompatibleOptions): Ope
     return new OpenAiCompatibleBackend(options);
 }
 
-export class OpenAiCompatibleBackend implements ModelBackend {
+export class OpenAiCompatibleBackend implements Backend {
+    readonly specificationVersion = backendSpecificationVersion;
     readonly id: string;
     readonly name: string;
-    readonly capabilities: ModelCapabilities;
+    readonly capabilities: BackendCapabilities;
     readonly vocabulary: VocabularyInfo = {size: 0, bos: undefined, eos: undefined, addBos: false};
-    readonly precision = "fast" as const;
-    readonly chatFormat = "the API's own template";
     private readonly endpoint: HttpEndpoint;
     private readonly model: string;
     private readonly segments: Segment[] = [];
@@ -60,34 +60,37 @@ export class OpenAiCompatibleBackend implements ModelBackend {
         this.id = `openai:${this.endpoint.baseUrl}#${options.model}`;
         this.name = `${options.model} (OpenAI-compatible API at ${this.endpoint.baseUrl})`;
         this.capabilities = {
-            scoresPromptTokens: false, generates: true, tokenizes: false, chatTemplate: true, exact: false,
+            scoring: false, generation: true, tokenizer: false, chatTemplate: true, chatFormat: "the API's own template", precision: "fast",
             maxTopLogprobs: options.maxLogprobs ?? 20,
             contextSize: 1 << 30,
             lanes: Math.max(1, Math.floor(options.concurrency ?? 4)),
         };
     }
 
-    tokenize(text: string): TokenId[] {
-        return [this.textHandle(text)];
+    async tokenize(texts: readonly string[]): Promise<TokenId[][]> {
+        return texts.map((text) => [this.textHandle(text)]);
     }
 
-    detokenize(tokens: readonly TokenId[]): string {
-        return tokens.map((token) => {
-            const segment = this.segments[token];
-            if (segment === undefined) return "";
-            return segment.kind === "text" ? segment.text : segment.messages.map((message) => `${message.role}: ${message.content}`).join("\n");
-        }).join("");
+    async detokenize(sequences: readonly (readonly TokenId[])[]): Promise<string[]> {
+        return sequences.map((tokens) => this.textOf(tokens));
     }
 
-    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
-        if (assistantResponse !== undefined) {
+    /** Each handle stands for a whole text piece, so its text does not depend on what precedes it. */
+    async tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        return requests.map((request) => request.tokens.map((token) => this.textOf([token])));
+    }
+
+    async renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
+        if (requests.some((request) => request.assistantResponse !== undefined)) {
             throw new CapabilityError(`${this.endpoint.baseUrl} cannot continue a given assistant reply`, {
                 expected: "a server that scores prompt tokens", received: "a generation-only chat API",
                 hint: "use a vllm: or sglang: server, or a local GGUF model",
             });
         }
-        this.segments.push({kind: "chat", messages: [...messages]});
-        return [this.segments.length - 1];
+        return requests.map((request) => {
+            this.segments.push({kind: "chat", messages: [...request.messages]});
+            return [this.segments.length - 1];
+        });
     }
 
     score(_request: ScoreRequest, _lane: number): Promise<ScoreResult> {
@@ -142,6 +145,14 @@ export class OpenAiCompatibleBackend implements ModelBackend {
     private messagesOf(context: readonly TokenId[]): ChatMessage[] {
         const first = this.segments[context[0] ?? -1];
         if (context.length === 1 && first?.kind === "chat") return [...first.messages];
-        return [{role: "user", content: this.detokenize(context)}];
+        return [{role: "user", content: this.textOf(context)}];
+    }
+
+    private textOf(tokens: readonly TokenId[]): string {
+        return tokens.map((token) => {
+            const segment = this.segments[token];
+            if (segment === undefined) return "";
+            return segment.kind === "text" ? segment.text : segment.messages.map((message) => `${message.role}: ${message.content}`).join("\n");
+        }).join("");
     }
 }

@@ -3,7 +3,7 @@
  * The default one mixes a bigram table with a bag-of-tokens term over the whole context (so that
  * removing any part of a prompt changes the scores), all drawn from a seeded generator.
  */
-import type {TokenId} from "../../model/contract.js";
+import type {TokenId} from "../../model/backend-spec.js";
 import {SeededRandom} from "../../foundation/random.js";
 import {bosToken, unknownToken} from "./tokenizer.js";
 

@@ -1,17 +1,20 @@
 /**
- * The scripted backend: a deterministic in-process {@link ModelBackend} for testing callers
+ * The scripted backend: a deterministic in-process {@link Backend} for testing callers
  * (evaluator, attribution methods, checks, CLI) without a model file. Log-probabilities come from
  * a {@link LogitsFunction}; capabilities, lanes, latency and failures are configurable. It keeps
  * per-lane bookkeeping with the same prefix-reuse rule as the llama.cpp backend and refuses
  * overlapping calls on one lane, so tests can check a scheduler's claims. It never stands in for
  * testing a real backend.
  */
-import {ArgumentError, CapabilityError, ContextOverflowError, InputError} from "../../errors.js";
-import type {
-    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest,
-    ScoreResult, TokenAlternative, TokenId, VocabularyInfo,
-} from "../../model/contract.js";
+import {ArgumentError, CapabilityError, InputError} from "../../errors.js";
 import {SeededRandom} from "../../foundation/random.js";
+import {
+    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GeneratedToken,
+    type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenAlternative, type TokenId,
+    type TokenTextRequest, type VocabularyInfo,
+} from "../../model/backend-spec.js";
+import {tokenTextsByDecoding} from "../../model/token-texts.js";
+import {checkScoreWindow, checkTokenWindow, windowLimits} from "../../model/token-window.js";
 import {defaultLogitsFunction, logSoftmax, type LogitsFunction} from "./language-model.js";
 import {
     assistantToken, bosToken, detokenizeCharacters, endOfTurnToken, eosToken, isEndOfGeneration,
@@ -33,7 +36,7 @@ export interface ScriptedBackendOptions {
     logits?: LogitsFunction;
     /** Seed of the default logits function (default 1). */
     seed?: number;
-    capabilities?: Partial<ModelCapabilities>;
+    capabilities?: Partial<BackendCapabilities>;
     /** Whether the model wants BOS first (default true). */
     addBos?: boolean;
     /** Artificial latency of each score call, in ms. */
@@ -51,15 +54,16 @@ export interface ScriptedLaneStats {
     reusedTokens: number;
 }
 
-const defaultCapabilities: ModelCapabilities = {
-    scoresPromptTokens: true, generates: true, maxTopLogprobs: 20, tokenizes: true, chatTemplate: true,
-    contextSize: 2048, lanes: 1, exact: true,
+const defaultCapabilities: BackendCapabilities = {
+    scoring: true, generation: true, maxTopLogprobs: 20, tokenizer: true, chatTemplate: true,
+    chatFormat: "scripted role markers", contextSize: 2048, lanes: 1, precision: "exact",
 };
 
-export class ScriptedBackend implements ModelBackend {
+export class ScriptedBackend implements Backend {
+    readonly specificationVersion = backendSpecificationVersion;
     readonly id: string;
     readonly name: string;
-    readonly capabilities: ModelCapabilities;
+    readonly capabilities: BackendCapabilities;
     readonly vocabulary: VocabularyInfo;
     /** Per-lane counters (see {@link ScriptedLaneStats}). */
     readonly laneStats: ScriptedLaneStats[];
@@ -87,37 +91,39 @@ export class ScriptedBackend implements ModelBackend {
         this.busy = new Array<boolean>(lanes).fill(false);
     }
 
-    tokenize(text: string): TokenId[] {
-        this.require(this.capabilities.tokenizes, "tokenize text", "a backend that exposes its tokenizer");
-        return tokenizeCharacters(text);
+    async tokenize(texts: readonly string[]): Promise<TokenId[][]> {
+        this.require(this.capabilities.tokenizer, "tokenize text", "a backend that exposes its tokenizer");
+        return texts.map((text) => tokenizeCharacters(text));
     }
 
-    detokenize(tokens: readonly TokenId[], special = false): string {
-        this.require(this.capabilities.tokenizes, "detokenize tokens", "a backend that exposes its tokenizer");
-        return detokenizeCharacters(tokens, special);
+    async detokenize(sequences: readonly (readonly TokenId[])[], options: {special?: boolean} = {}): Promise<string[]> {
+        this.require(this.capabilities.tokenizer, "detokenize tokens", "a backend that exposes its tokenizer");
+        return sequences.map((tokens) => detokenizeCharacters(tokens, options.special ?? false));
     }
 
-    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
+    async tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        this.require(this.capabilities.tokenizer, "read token texts", "a backend that exposes its tokenizer");
+        return tokenTextsByDecoding(async (sequences) => sequences.map((tokens) => detokenizeCharacters(tokens)), requests);
+    }
+
+    async renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
         this.require(this.capabilities.chatTemplate, "render chat messages", "a backend with a chat template");
         const roleToken = {system: systemToken, user: userToken, assistant: assistantToken} as const;
-        const tokens: TokenId[] = this.vocabulary.addBos ? [bosToken] : [];
-        for (const message of messages) tokens.push(roleToken[message.role], ...tokenizeCharacters(message.content), endOfTurnToken);
-        tokens.push(assistantToken);
-        if (assistantResponse !== undefined) tokens.push(...tokenizeCharacters(assistantResponse));
-        return tokens;
+        return requests.map(({messages, assistantResponse}) => {
+            const tokens: TokenId[] = this.vocabulary.addBos ? [bosToken] : [];
+            for (const message of messages) tokens.push(roleToken[message.role], ...tokenizeCharacters(message.content), endOfTurnToken);
+            tokens.push(assistantToken);
+            if (assistantResponse !== undefined) tokens.push(...tokenizeCharacters(assistantResponse));
+            return tokens;
+        });
     }
 
     async score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
-        this.require(this.capabilities.scoresPromptTokens, "score given tokens", "a backend that returns prompt-token log-probabilities");
+        this.require(this.capabilities.scoring, "score given tokens", "a backend that returns prompt-token log-probabilities");
         this.checkLane(lane);
-        this.checkTokens(request.context, "context", false);
-        this.checkTokens(request.target, "target", false);
-        const length = request.context.length + request.target.length;
-        if (length > this.capabilities.contextSize)
-            throw new ContextOverflowError("prompt and target do not fit in the context window", {
-                expected: `at most ${this.capabilities.contextSize} tokens`, received: `${length} tokens`,
-                hint: "shorten the prompt or raise the context size", parameter: "contextSize",
-            });
+        this.checkArray(request.context, "context");
+        this.checkArray(request.target, "target");
+        checkScoreWindow(request, windowLimits(this, "shorten the prompt or raise the context size"));
         if (this.busy[lane]) throw new Error(`scripted backend: lane ${lane} called while busy (calls on a lane must be serialised)`);
         const info: ScriptedCallInfo = {call: this.scoreLog.length, lane, request};
         this.scoreLog.push({lane, request});
@@ -144,17 +150,15 @@ export class ScriptedBackend implements ModelBackend {
     }
 
     async generate(request: GenerateRequest, lane: number): Promise<Generation> {
-        this.require(this.capabilities.generates, "generate text", "a backend that generates");
+        this.require(this.capabilities.generation, "generate text", "a backend that generates");
         this.checkLane(lane);
-        this.checkTokens(request.context, "context", false);
+        this.checkArray(request.context, "context");
         if (!Number.isInteger(request.topLogprobs) || request.topLogprobs < 0 || request.topLogprobs > this.capabilities.maxTopLogprobs)
             throw new CapabilityError("too many top alternatives requested", {
                 expected: `0…${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs), hint: "ask for fewer alternatives", parameter: "topLogprobs",
             });
-        if (request.context.length >= this.capabilities.contextSize)
-            throw new ContextOverflowError("the prompt leaves no room to generate", {
-                expected: `fewer than ${this.capabilities.contextSize} tokens`, received: `${request.context.length} tokens`,
-            });
+        // Generation stops where the window ends, so the prompt only needs room for one token.
+        checkTokenWindow(request.context, 1, "token to generate", windowLimits(this, "shorten the prompt"));
         await new Promise<void>((resolve) => setImmediate(resolve));
         const random = new SeededRandom(request.seed ^ 0x5bd1e995);
         const all = [...request.context];
@@ -211,13 +215,8 @@ export class ScriptedBackend implements ModelBackend {
             throw new ArgumentError("lane out of range", {expected: `an integer in 0…${this.laneStats.length - 1}`, received: String(lane)});
     }
 
-    private checkTokens(tokens: readonly TokenId[], what: string, mayBeEmpty: boolean): void {
+    private checkArray(tokens: readonly TokenId[], what: string): void {
         if (!Array.isArray(tokens)) throw new InputError(`${what} is not a token array`, {expected: "an array of token ids", received: typeof tokens});
-        if (!mayBeEmpty && tokens.length === 0)
-            throw new InputError(`${what} is empty`, {expected: "at least one token (BOS included)", received: "0 tokens"});
-        for (const token of tokens)
-            if (!Number.isInteger(token) || token < 0 || token >= this.vocabulary.size)
-                throw new InputError(`${what} holds an invalid token id`, {expected: `an integer in 0…${this.vocabulary.size - 1}`, received: String(token)});
     }
 }
 

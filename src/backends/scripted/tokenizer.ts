@@ -3,7 +3,7 @@
  * few special tokens (BOS, EOS, chat markers) and `<unk>` for everything else. Special-token
  * text in user input is plain text: "<s>" tokenizes as three characters.
  */
-import type {TokenId} from "../../model/contract.js";
+import type {TokenId} from "../../model/backend-spec.js";
 
 export const scriptedSpecialTokens = ["<unk>", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"] as const;
 export type ScriptedSpecialToken = (typeof scriptedSpecialTokens)[number];

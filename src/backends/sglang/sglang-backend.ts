@@ -6,17 +6,18 @@
  * match at logprob_start_len, so the shared prefix of perturbations is served from its cache;
  * the last `target.length` entries of meta_info.input_token_logprobs are the target's, and their
  * token ids are checked against the target. Generation: /generate with top_logprobs_num.
- * Tokenization: /v1/tokenize and /v1/detokenize (batches without blocking: tokenizeMany). SGLang has no chat-template tokenize route, so
+ * Tokenization: /v1/tokenize and /v1/detokenize, asynchronous and batched. SGLang has no chat-template tokenize route, so
  * chat prompts need the vllm: scheme (or glassbox's own rendering with a local GGUF).
  */
-import {BackendError, CapabilityError, InputError} from "../../errors.js";
-import type {
-    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult,
-    TokenId, VocabularyInfo,
-} from "../../model/contract.js";
+import {BackendError, CapabilityError} from "../../errors.js";
+import {
+    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GeneratedToken, type GenerateRequest,
+    type Generation, type ScoreRequest, type ScoreResult, type TokenId, type TokenTextRequest, type VocabularyInfo,
+} from "../../model/backend-spec.js";
+import {checkGenerateWindow, checkScoreWindow, windowLimits} from "../../model/token-window.js";
 import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
-import {checkTokens, findServedModel} from "../http/model-listing.js";
-import {modelTokenizerRoutes, RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {findServedModel} from "../http/model-listing.js";
+import {modelTokenizerRoutes, RemoteTokenizer, withTexts} from "../http/remote-tokenizer.js";
 import {RequestCoalescer} from "../http/request-coalescer.js";
 import {checkGenerateResponse, checkGenerateResponses, generateResponseSchema, type GenerateResponse} from "./schemas.js";
 import {z} from "zod";
@@ -47,12 +48,14 @@ export async function openSglangModel(options: SglangOptions): Promise<SglangBac
         eos: extension?.eos ?? undefined,
         addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
     }, {
-        scoresPromptTokens: true, generates: true, tokenizes: true, chatTemplate: false,
+        scoring: true, generation: true, tokenizer: true, chatTemplate: false, chatFormat: "not available over the SGLang API",
         maxTopLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
         contextSize: entry.max_model_len,
         lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
-        exact: extension?.exact ?? false,
-    }, extension?.backendId, Math.max(1, Math.floor(options.batch ?? 16)), extension?.tokenizeList === true);
+        precision: extension?.exact === true ? "exact" : "fast",
+    }, extension?.backendId, Math.max(1, Math.floor(options.batch ?? 16)), {
+        texts: extension?.tokenizeList === true, sequences: extension?.detokenizeList === true,
+    });
 }
 
 interface ScoringItem {
@@ -60,11 +63,10 @@ interface ScoringItem {
     start: number;
 }
 
-export class SglangBackend implements ModelBackend {
+export class SglangBackend implements Backend {
+    readonly specificationVersion = backendSpecificationVersion;
     readonly id: string;
     readonly name: string;
-    readonly precision: "exact" | "fast";
-    readonly chatFormat = "not available over the SGLang API";
     readonly baseUrl: string;
     private readonly generateUrl: string;
     private readonly tokenizer: RemoteTokenizer;
@@ -74,39 +76,39 @@ export class SglangBackend implements ModelBackend {
         private readonly endpoint: HttpEndpoint,
         private readonly model: string,
         readonly vocabulary: VocabularyInfo,
-        readonly capabilities: ModelCapabilities,
+        readonly capabilities: BackendCapabilities,
         modelIdentity: string | undefined,
         batch = 16,
-        tokenizeList = false,
+        /** Whether the tokenize and detokenize routes take lists (glassbox serve says so). */
+        acceptsLists: {texts: boolean; sequences: boolean} = {texts: false, sequences: false},
     ) {
         this.baseUrl = endpoint.baseUrl;
         this.id = `sglang:${modelIdentity ?? model}`;
         this.name = `${model} (SGLang API at ${endpoint.baseUrl})`;
-        this.precision = capabilities.exact ? "exact" : "fast";
         this.generateUrl = joinUrl(endpoint.baseUrl, "generate");
         this.tokenizer = new RemoteTokenizer(endpoint, modelTokenizerRoutes(model, {
             tokenizeUrl: joinUrl(endpoint.baseUrl, "v1/tokenize"),
             detokenizeUrl: joinUrl(endpoint.baseUrl, "v1/detokenize"),
             detokenizedField: "text",
-            acceptsTextList: tokenizeList,
+            acceptsTextList: acceptsLists.texts,
+            acceptsSequenceList: acceptsLists.sequences,
         }));
         this.scoring = new RequestCoalescer(batch, (items) => this.scoreItems(items));
     }
 
-    tokenize(text: string): TokenId[] {
-        return this.tokenizer.tokenize(text, false);
+    tokenize(texts: readonly string[]): Promise<TokenId[][]> {
+        return this.tokenizer.tokenize(texts, false);
     }
 
-    /** One /v1/tokenize request per text, all in flight together (one list request against glassbox serve). */
-    tokenizeMany(texts: readonly string[]): Promise<TokenId[][]> {
-        return this.tokenizer.tokenizeMany(texts, false);
+    detokenize(sequences: readonly (readonly TokenId[])[]): Promise<string[]> {
+        return this.tokenizer.detokenize(sequences);
     }
 
-    detokenize(tokens: readonly TokenId[]): string {
-        return this.tokenizer.detokenize(tokens);
+    tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        return this.tokenizer.tokenTexts(requests);
     }
 
-    renderChat(_messages: readonly ChatMessage[], _assistantResponse?: string): TokenId[] {
+    async renderChat(_requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
         throw new CapabilityError("the SGLang API has no route that renders chat messages into tokens", {
             expected: "a text prompt", received: "chat messages",
             hint: "give a text prompt, or use a vllm: server or a local GGUF model for chat input", parameter: "prompt",
@@ -114,8 +116,7 @@ export class SglangBackend implements ModelBackend {
     }
 
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
-        checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
-        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "give a non-empty target", parameter: "target"});
+        checkScoreWindow(request, windowLimits(this, overflowHint));
         const response = await this.scoring.submit({ids: [...request.context, ...request.target], start: request.context.length - 1});
         const logprobs = targetLogprobs(response, request.target, this.generateUrl);
         const cached = response.meta_info.cached_tokens;
@@ -144,7 +145,7 @@ export class SglangBackend implements ModelBackend {
     }
 
     async generate(request: GenerateRequest, _lane: number): Promise<Generation> {
-        checkTokens(request.context, request.maxTokens, "tokens to generate", this.capabilities.contextSize, this.vocabulary.size);
+        checkGenerateWindow(request, windowLimits(this, overflowHint));
         if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
             throw new CapabilityError(`${this.baseUrl} is set up for at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
                 expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
@@ -157,20 +158,25 @@ export class SglangBackend implements ModelBackend {
                 max_new_tokens: request.maxTokens, temperature: request.temperature, sampling_seed: request.seed,
                 ignore_eos: !stopAtEog, skip_special_tokens: false,
             },
-            return_logprob: true, top_logprobs_num: request.topLogprobs,
+            return_logprob: true, top_logprobs_num: request.topLogprobs, return_text_in_logprobs: true,
         }, generateResponseSchema);
         const output = response.meta_info.output_token_logprobs;
         if (output === undefined || output === null) {
             throw new BackendError(`unexpected response from POST ${this.generateUrl}: field meta_info.output_token_logprobs is missing`);
         }
-        const history = [...request.context];
-        const tokens: GeneratedToken[] = output.map(([logprob, token], index) => {
-            const previous = history.slice();
-            history.push(token);
-            const alternatives = (response.meta_info.output_top_logprobs?.[index] ?? []).slice(0, request.topLogprobs)
-                .map(([value, id]) => withLazyText({token: id, logprob: value ?? Number.NEGATIVE_INFINITY}, () => this.tokenizer.pieceText(id, previous)));
-            return withLazyText({token, logprob: logprob ?? Number.NEGATIVE_INFINITY, top: alternatives}, () => this.tokenizer.pieceText(token, previous));
-        });
+        const chosen = output.map(([logprob, token, text], index) => ({
+            token, logprob: logprob ?? Number.NEGATIVE_INFINITY, text,
+            top: (response.meta_info.output_top_logprobs?.[index] ?? []).slice(0, request.topLogprobs)
+                .map(([value, id, alternativeText]) => ({token: id, logprob: value ?? Number.NEGATIVE_INFINITY, text: alternativeText})),
+        }));
+        // The server's token texts (return_text_in_logprobs) where it sent them all, else read through /v1/detokenize.
+        const sentTexts = chosen.every((item) => typeof item.text === "string" && item.top.every((alternative) => typeof alternative.text === "string"));
+        const tokens: GeneratedToken[] = sentTexts
+            ? chosen.map((item) => ({
+                token: item.token, logprob: item.logprob, text: String(item.text),
+                top: item.top.map((alternative) => ({token: alternative.token, logprob: alternative.logprob, text: String(alternative.text)})),
+            }))
+            : await withTexts(this.tokenizer, request.context, chosen);
         const finishReason: Generation["finishReason"] = response.meta_info.finish_reason?.type === "stop" ? "eog" : "length";
         return {tokens, text: response.text, finishReason};
     }
@@ -179,6 +185,8 @@ export class SglangBackend implements ModelBackend {
         // Nothing held open.
     }
 }
+
+const overflowHint = "shorten the prompt or target, or use a server with a longer --max-model-len";
 
 /** The target's logprobs: the last target.length input entries, whose token ids must be the target's. */
 export function targetLogprobs(response: GenerateResponse, target: readonly TokenId[], url: string): number[] {

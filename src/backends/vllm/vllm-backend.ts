@@ -7,18 +7,18 @@
  * requests (its prefix cache is skipped for prompt logprobs), so scores equal from-scratch ones.
  * Generation: the same endpoint with `logprobs: k` and `return_tokens_as_token_ids`, so that every
  * token and alternative comes back as an id. Tokenization: POST /tokenize and /detokenize at the
- * server root (batches of texts without blocking: {@link VllmBackend.tokenizeMany}); chat
- * rendering: /tokenize with `messages` and the server's chat template.
+ * server root (a batch of texts is one list request against glassbox serve, else one request per
+ * text, several in flight); chat rendering: /tokenize with `messages` and the server's chat template.
  */
-import {z} from "zod";
-import {BackendError, CapabilityError, InputError} from "../../errors.js";
-import type {
-    ChatMessage, GeneratedToken, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult,
-    TokenAlternative, TokenId, VocabularyInfo,
-} from "../../model/contract.js";
+import {BackendError, CapabilityError} from "../../errors.js";
+import {
+    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenId,
+    type TokenTextRequest, type VocabularyInfo,
+} from "../../model/backend-spec.js";
+import {checkGenerateWindow, checkScoreWindow, windowLimits} from "../../model/token-window.js";
 import {joinUrl, postJson, serverRoot, type HttpEndpoint} from "../http/http-client.js";
-import {checkTokens, findServedModel, type GlassboxModelExtension} from "../http/model-listing.js";
-import {modelTokenizerRoutes, RemoteTokenizer, withLazyText} from "../http/remote-tokenizer.js";
+import {findServedModel, type GlassboxModelExtension} from "../http/model-listing.js";
+import {modelTokenizerRoutes, RemoteTokenizer, withTexts} from "../http/remote-tokenizer.js";
 import {RequestCoalescer} from "../http/request-coalescer.js";
 import {checkScoringResponse, completionResponseSchema, tokenIdFromKey, tokenizeResponseSchema, type ScoringResponse} from "./schemas.js";
 
@@ -70,14 +70,12 @@ interface VllmParts {
     batch: number;
 }
 
-export class VllmBackend implements ModelBackend {
+export class VllmBackend implements Backend {
+    readonly specificationVersion = backendSpecificationVersion;
     readonly id: string;
     readonly name: string;
-    readonly capabilities: ModelCapabilities;
+    readonly capabilities: BackendCapabilities;
     readonly vocabulary: VocabularyInfo;
-    /** For result headers: remote numbers are whatever the server computes. */
-    readonly precision: "exact" | "fast";
-    readonly chatFormat = "server chat template";
     readonly baseUrl: string;
     private readonly endpoint: HttpEndpoint;
     private readonly model: string;
@@ -92,7 +90,6 @@ export class VllmBackend implements ModelBackend {
         this.name = `${parts.model} (vLLM API at ${parts.endpoint.baseUrl})`;
         this.id = `vllm:${parts.extension?.backendId ?? parts.model}`;
         this.completionsUrl = joinUrl(parts.endpoint.baseUrl, "completions");
-        this.precision = parts.extension === undefined || parts.extension.exact ? "exact" : "fast";
         this.vocabulary = {
             size: parts.extension?.vocabularySize ?? 0,
             bos: parts.bos,
@@ -100,51 +97,54 @@ export class VllmBackend implements ModelBackend {
             addBos: parts.addBos,
         };
         this.capabilities = {
-            scoresPromptTokens: true,
-            generates: true,
+            scoring: true,
+            generation: true,
             maxTopLogprobs: parts.maxLogprobs,
-            tokenizes: true,
+            tokenizer: true,
             chatTemplate: parts.extension?.chatTemplate ?? true,
+            chatFormat: "server chat template",
             contextSize: parts.contextSize,
             lanes: parts.lanes,
-            exact: parts.extension?.exact ?? true,
+            // vLLM recomputes the prefill for prompt logprobs; glassbox serve says what its backend promises.
+            precision: parts.extension === undefined || parts.extension.exact ? "exact" : "fast",
         };
         this.tokenizer = new RemoteTokenizer(parts.endpoint, modelTokenizerRoutes(parts.model, {
             tokenizeUrl: joinUrl(parts.root, "tokenize"),
             detokenizeUrl: joinUrl(parts.root, "detokenize"),
             detokenizedField: "prompt",
             acceptsTextList: parts.extension?.tokenizeList === true,
+            acceptsSequenceList: parts.extension?.detokenizeList === true,
         }));
         this.scoring = new RequestCoalescer(parts.batch, (prompts) => this.scorePrompts(prompts));
     }
 
-    tokenize(text: string): TokenId[] {
-        return this.tokenizer.tokenize(text, false);
+    tokenize(texts: readonly string[]): Promise<TokenId[][]> {
+        return this.tokenizer.tokenize(texts, false);
     }
 
-    /** One /tokenize request per text, all in flight together (one list request against glassbox serve). */
-    tokenizeMany(texts: readonly string[]): Promise<TokenId[][]> {
-        return this.tokenizer.tokenizeMany(texts, false);
+    detokenize(sequences: readonly (readonly TokenId[])[]): Promise<string[]> {
+        return this.tokenizer.detokenize(sequences);
     }
 
-    detokenize(tokens: readonly TokenId[]): string {
-        return this.tokenizer.detokenize(tokens);
+    tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        return this.tokenizer.tokenTexts(requests);
     }
 
-    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
-        const last = messages.at(-1);
-        const continuing = assistantResponse !== undefined || last?.role === "assistant";
-        const all = assistantResponse === undefined ? messages : [...messages, {role: "assistant" as const, content: assistantResponse}];
-        const body = {
-            model: this.model, messages: all, add_special_tokens: false,
-            add_generation_prompt: !continuing, continue_final_message: continuing,
-        };
-        return this.tokenizer.tokenizeWith(body, `chat:${JSON.stringify(body)}`);
+    renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
+        return this.tokenizer.tokenizeWith(requests.map(({messages, assistantResponse}) => {
+            const last = messages.at(-1);
+            const continuing = assistantResponse !== undefined || last?.role === "assistant";
+            const all = assistantResponse === undefined ? messages : [...messages, {role: "assistant" as const, content: assistantResponse}];
+            const body = {
+                model: this.model, messages: all, add_special_tokens: false,
+                add_generation_prompt: !continuing, continue_final_message: continuing,
+            };
+            return {body, key: `chat:${JSON.stringify(body)}`};
+        }));
     }
 
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
-        checkTokens(request.context, request.target.length, "target tokens", this.capabilities.contextSize, this.vocabulary.size);
-        if (request.target.length === 0) throw new InputError("nothing to score: the target has no tokens", {hint: "give a non-empty target", parameter: "target"});
+        checkScoreWindow(request, windowLimits(this, overflowHint));
         const prompt = [...request.context, ...request.target];
         const values = await this.scoring.submit(prompt);
         return {logprobs: values.slice(request.context.length).map(finiteLogprob)};
@@ -168,7 +168,7 @@ export class VllmBackend implements ModelBackend {
     }
 
     async generate(request: GenerateRequest, _lane: number): Promise<Generation> {
-        checkTokens(request.context, request.maxTokens, "tokens to generate", this.capabilities.contextSize, this.vocabulary.size);
+        checkGenerateWindow(request, windowLimits(this, overflowHint));
         if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
             throw new CapabilityError(`${this.baseUrl} reports at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
                 expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
@@ -186,8 +186,7 @@ export class VllmBackend implements ModelBackend {
         if (choice === undefined || logprobs === null || logprobs === undefined) {
             throw new BackendError(`unexpected response from POST ${this.completionsUrl}: field choices[0].logprobs is missing`);
         }
-        const history = [...request.context];
-        const tokens: GeneratedToken[] = logprobs.tokens.map((key, index) => {
+        const chosen = logprobs.tokens.map((key, index) => {
             const token = tokenIdFromKey(key);
             const logprob = logprobs.token_logprobs[index];
             if (token === undefined || logprob === null || logprob === undefined) {
@@ -195,15 +194,13 @@ export class VllmBackend implements ModelBackend {
                     expected: "\"token_id:N\" with a logprob (return_tokens_as_token_ids)", received: JSON.stringify(key),
                 });
             }
-            const previous = history.slice();
-            history.push(token);
-            const top = topAlternatives(logprobs.top_logprobs?.[index] ?? {}, request.topLogprobs, (id) => this.tokenizer.pieceText(id, previous));
-            return withLazyText({token, logprob, top}, () => this.tokenizer.pieceText(token, previous));
+            const top = topAlternatives(logprobs.top_logprobs?.[index] ?? {}, request.topLogprobs);
+            return {token, logprob, top};
         });
+        const tokens = await withTexts(this.tokenizer, request.context, chosen);
         const finishReason: Generation["finishReason"] = choice.finish_reason === "stop" ? "eog" : "length";
-        // The end-of-generation token that stopped the run is reported but is not part of the text.
-        const textTokens = tokens.map((item) => item.token).slice(0, stopAtEog && finishReason === "eog" ? -1 : undefined);
-        const text = textTokens.length === 0 ? "" : await this.detokenizeAsync(textTokens);
+        // The text read after the prompt; the end-of-generation token that stopped the run is reported but is not part of it.
+        const text = tokens.slice(0, stopAtEog && finishReason === "eog" ? -1 : undefined).map((item) => item.text).join("");
         return {tokens, text, finishReason};
     }
 
@@ -226,14 +223,9 @@ export class VllmBackend implements ModelBackend {
     async dispose(): Promise<void> {
         // Nothing is held open: fetch keeps no state worth closing.
     }
-
-    private async detokenizeAsync(tokens: readonly TokenId[]): Promise<string> {
-        const answer = await postJson(this.endpoint, joinUrl(serverRoot(this.baseUrl), "detokenize"), {model: this.model, tokens}, detokenizeSchema);
-        return answer.prompt;
-    }
 }
 
-const detokenizeSchema = z.object({prompt: z.string()});
+const overflowHint = "shorten the prompt or target, or use a server with a longer --max-model-len";
 
 /**
  * The logprob of every prompt position from an echo response: `logprobs.token_logprobs`, else
@@ -273,7 +265,7 @@ function finiteLogprob(value: number | null): number {
     return value === null ? Number.NEGATIVE_INFINITY : Math.min(0, value);
 }
 
-function topAlternatives(entries: Record<string, number>, count: number, textOf: (token: TokenId) => string): TokenAlternative[] {
+function topAlternatives(entries: Record<string, number>, count: number): Array<{token: TokenId; logprob: number}> {
     if (count <= 0) return [];
     const parsed: Array<{token: TokenId; logprob: number}> = [];
     for (const [key, logprob] of Object.entries(entries)) {
@@ -281,5 +273,5 @@ function topAlternatives(entries: Record<string, number>, count: number, textOf:
         if (token !== undefined) parsed.push({token, logprob});
     }
     parsed.sort((left, right) => right.logprob - left.logprob); // stable: ties keep the server's order
-    return parsed.slice(0, count).map(({token, logprob}) => withLazyText({token, logprob}, () => textOf(token)));
+    return parsed.slice(0, count);
 }

@@ -12,7 +12,7 @@
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
 import type {DatasetItem} from "../../datasets/item.js";
-import type {ModelBackend, PromptInput} from "../../model/contract.js";
+import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../counterfactual/item-text.js";
@@ -71,14 +71,14 @@ export function misclassificationConfidence(prediction: Prediction, options: rea
     return (prediction.optionProbabilities[prediction.optionIndex] as number) - (prediction.optionProbabilities[truth] as number);
 }
 
-export async function topWordsFor(proxy: ModelBackend, item: DatasetItem, label: string, settings: AmplifySettings): Promise<string[]> {
-    if (!proxy.capabilities.scoresPromptTokens) {
+export async function topWordsFor(proxy: Backend, item: DatasetItem, label: string, settings: AmplifySettings): Promise<string[]> {
+    if (!proxy.capabilities.scoring) {
         throw new CapabilityError(`amplify needs a proxy model that scores prompt tokens for its rationales; ${proxy.name} only generates`, {hint: "give a proxy model that scores prompt tokens", parameter: "proxy"});
     }
     return topAttributedWords(proxy, item.input, label, {count: settings.words ?? 5, method: settings.method, budget: settings.budget, seed: settings.seed, options: item.options});
 }
 
-export async function buildAmplifyPrompt(model: ModelBackend, proxy: ModelBackend, development: readonly DatasetItem[], settings: AmplifySettings = {}): Promise<AmplifyPrompt> {
+export async function buildAmplifyPrompt(model: Backend, proxy: Backend, development: readonly DatasetItem[], settings: AmplifySettings = {}): Promise<AmplifyPrompt> {
     const labelled = development.filter((item) => item.label !== undefined);
     if (labelled.length === 0) throw new InputError("amplify needs labelled development items", {hint: "give the development items a \"label\"", parameter: "developmentItems"});
     const wrong: {item: DatasetItem; prediction: Prediction; mcs: number | null}[] = [];
@@ -118,7 +118,7 @@ export interface AmplifyVerdict {
     correctWith: boolean | null;
 }
 
-export async function amplifyItem(model: ModelBackend, item: DatasetItem, prefix: string, settings: AmplifySettings = {}): Promise<ItemEvaluation> {
+export async function amplifyItem(model: Backend, item: DatasetItem, prefix: string, settings: AmplifySettings = {}): Promise<ItemEvaluation> {
     const prompt = itemPrompt(item.input);
     const without = await predict(model, prompt, item.options, settings.prediction);
     const withDemos = await predict(model, withPrefix(prompt, prefix), item.options, settings.prediction);

@@ -1,11 +1,12 @@
 /**
- * A {@link TextCompleter} over any {@link ModelBackend} that generates: greedy continuations of
+ * A {@link TextCompleter} over any {@link Backend} that generates: greedy continuations of
  * plain-text prompts, a batch spread over the backend's lanes (each lane works through its share
  * in order, so a lane's KV cache keeps the prefix its previous prompt left). The token cap of a
  * continuation is lowered where the prompt leaves less room in the context.
  */
 import {CapabilityError, ContextOverflowError} from "../../errors.js";
-import type {ModelBackend, TokenId} from "../../model/contract.js";
+import type {Backend, TokenId} from "../../model/backend-spec.js";
+import {tokenizeWithBos} from "../../protocol/index.js";
 import type {TextCompleter} from "./cot-tests.js";
 
 export interface ModelCompleterOptions {
@@ -20,16 +21,13 @@ export interface ModelCompleter extends TextCompleter {
     readonly generations: number;
 }
 
-export function modelCompleter(model: ModelBackend, options: ModelCompleterOptions = {}): ModelCompleter {
-    if (!model.capabilities.generates) {
+export function modelCompleter(model: Backend, options: ModelCompleterOptions = {}): ModelCompleter {
+    if (!model.capabilities.generation) {
         throw new CapabilityError(`${model.name} does not generate text`, {hint: "use a model backend that generates (llama.cpp, vLLM, SGLang)"});
     }
     const lanes = Math.max(1, Math.min(options.lanes ?? model.capabilities.lanes, model.capabilities.lanes));
     let generations = 0;
-    const contextOf = (prompt: string): TokenId[] => {
-        const bos = model.vocabulary.addBos && model.vocabulary.bos !== undefined ? [model.vocabulary.bos] : [];
-        return [...bos, ...model.tokenize(prompt)];
-    };
+    const contextOf = (prompt: string): Promise<TokenId[]> => tokenizeWithBos(model, prompt);
     return {
         get generations() {
             return generations;
@@ -39,7 +37,7 @@ export function modelCompleter(model: ModelBackend, options: ModelCompleterOptio
             let done = 0;
             const work = async (lane: number): Promise<void> => {
                 for (let index = lane; index < prompts.length; index += lanes) {
-                    const context = contextOf(prompts[index]!);
+                    const context = await contextOf(prompts[index]!);
                     const room = model.capabilities.contextSize - context.length;
                     if (room < 1) {
                         throw new ContextOverflowError(`a prompt of ${context.length} tokens leaves no room to generate in the context of ${model.capabilities.contextSize} tokens`, {

@@ -6,7 +6,7 @@
  * when any edit flips it, and unfaithful when some flipping edit's word is not in the explanation.
  * Needs generation only (with options and a scoring backend the answers come from scoring).
  */
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import type {DatasetItem} from "../../datasets/item.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import type {ItemEvaluation} from "../run-dataset.js";
@@ -72,7 +72,7 @@ export function seedForItem(seed: number, itemId: string): number {
     return hash;
 }
 
-export async function counterfactualItem(backend: ModelBackend, item: DatasetItem, settings: CounterfactualSettings): Promise<ItemEvaluation> {
+export async function counterfactualItem(backend: Backend, item: DatasetItem, settings: CounterfactualSettings): Promise<ItemEvaluation> {
     const predictionSettings = {maxTokens: settings.maxAnswerTokens ?? 24, ...(settings.generationOnly === undefined ? {} : {generationOnly: settings.generationOnly})};
     const original = await predict(backend, itemPrompt(item.input), item.options, predictionSettings);
     const base = {gold: item.label ?? null, ...(original.text === undefined ? {} : {answerText: original.text})};

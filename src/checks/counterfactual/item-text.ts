@@ -2,7 +2,7 @@
  * The texts of an item a check may edit (the prompt, each document, each player message) and the
  * prompt the model sees for an item, plus the post-hoc explanation prompt after an answer.
  */
-import type {PromptInput} from "../../model/contract.js";
+import type {PromptInput} from "../../model/backend-spec.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
 import {answerSeparator} from "./prediction.js";

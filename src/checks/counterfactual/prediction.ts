@@ -6,8 +6,8 @@
  * the text names, or (without options) the first line. A text that names no option is an
  * unparseable answer, counted by the caller, never guessed.
  */
-import {alignTarget} from "../../model/alignment.js";
-import type {ModelBackend, PromptInput} from "../../model/contract.js";
+import {alignTarget} from "../../protocol/index.js";
+import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import {contextTokens} from "../../explain/prompt-tokens.js";
 
 export interface Prediction {
@@ -36,8 +36,8 @@ export function answerSeparator(prompt: PromptInput): string {
 }
 
 /** Greedy text after the prompt; at most `maxTokens`, fewer when the context window leaves less room. */
-export async function generateText(backend: ModelBackend, prompt: PromptInput, maxTokens: number, lane = 0): Promise<string> {
-    const context = contextTokens(backend, prompt);
+export async function generateText(backend: Backend, prompt: PromptInput, maxTokens: number, lane = 0): Promise<string> {
+    const context = await contextTokens(backend, prompt);
     const room = Math.max(1, Math.min(maxTokens, backend.capabilities.contextSize - context.length));
     const generation = await backend.generate({context, maxTokens: room, temperature: 0, seed: 0, topLogprobs: 0}, lane);
     return generation.text;
@@ -61,11 +61,11 @@ export function escapeRegExp(text: string): string {
 }
 
 /** Total log-probability of each option after the prompt. */
-export async function optionLogprobs(backend: ModelBackend, prompt: PromptInput, options: readonly string[], lane = 0): Promise<number[]> {
+export async function optionLogprobs(backend: Backend, prompt: PromptInput, options: readonly string[], lane = 0): Promise<number[]> {
     const separator = answerSeparator(prompt);
     const totals: number[] = [];
     for (const option of options) {
-        const aligned = alignTarget(backend, prompt, separator + option);
+        const aligned = await alignTarget(backend, prompt, separator + option);
         const result = await backend.score(aligned.request, lane);
         totals.push(result.logprobs.reduce((sum, value) => sum + value, 0));
     }
@@ -79,8 +79,8 @@ export function normalise(logprobs: readonly number[]): number[] {
     return weights.map((value) => value / total);
 }
 
-export async function predict(backend: ModelBackend, prompt: PromptInput, options: readonly string[] | undefined, settings: PredictionSettings = {}): Promise<Prediction> {
-    if (options !== undefined && backend.capabilities.scoresPromptTokens && settings.generationOnly !== true) {
+export async function predict(backend: Backend, prompt: PromptInput, options: readonly string[] | undefined, settings: PredictionSettings = {}): Promise<Prediction> {
+    if (options !== undefined && backend.capabilities.scoring && settings.generationOnly !== true) {
         const logprobs = await optionLogprobs(backend, prompt, options);
         const probabilities = normalise(logprobs);
         let best = 0;

@@ -7,7 +7,7 @@ import {attributionMethods} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
 import {AnswerGame} from "../self-explanation/answer-game.js";
@@ -26,7 +26,7 @@ export interface AttributedWordSettings {
 }
 
 /** The caller checks that `backend` scores prompt tokens (its error names the flag that fixes it). */
-export async function topAttributedWords(backend: ModelBackend, input: StructuredInput, answer: string, settings: AttributedWordSettings): Promise<string[]> {
+export async function topAttributedWords(backend: Backend, input: StructuredInput, answer: string, settings: AttributedWordSettings): Promise<string[]> {
     const segmented = segmentInput(input, "word");
     const game = new AnswerGame({backend, evaluator: new Evaluator(backend), segmented, answer, ...(settings.options === undefined ? {} : {options: settings.options})});
     const methodName = settings.method ?? "loo";

@@ -7,7 +7,7 @@
  */
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
-import type {ModelBackend, PromptInput} from "../../model/contract.js";
+import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import {SeededRandom} from "../../foundation/random.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
@@ -49,7 +49,7 @@ function contentWords(input: StructuredInput): string[] {
     return segmented.units.map((unit) => unit.text).filter(isContentWord);
 }
 
-export async function feedbackFor(backend: ModelBackend, input: StructuredInput, prompt: PromptInput, answer: string, explanation: string, settings: FeedbackSettings, round: number): Promise<Feedback> {
+export async function feedbackFor(backend: Backend, input: StructuredInput, prompt: PromptInput, answer: string, explanation: string, settings: FeedbackSettings, round: number): Promise<Feedback> {
     const count = settings.words ?? 5;
     switch (settings.kind) {
         case "nl": {
@@ -65,7 +65,7 @@ export async function feedbackFor(backend: ModelBackend, input: StructuredInput,
             return {kind: "iw", text: `Important words: ${words.join(", ")}`, words, raw};
         }
         case "attribution": {
-            if (!backend.capabilities.scoresPromptTokens) {
+            if (!backend.capabilities.scoring) {
                 throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {hint: "use nl, iw or random feedback", parameter: "feedback"});
             }
             if (settings.options !== undefined && !settings.options.includes(answer)) throw new InputError(`the answer "${answer}" is not one of the options`);

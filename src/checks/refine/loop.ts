@@ -3,7 +3,7 @@
  * N rounds of feedback → refined explanation. Plugs into the counterfactual check, which measures
  * unfaithfulness of every round's explanation on the same flipped items.
  */
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import type {StructuredInput} from "../../units/types.js";
 import type {ExplanationRounds} from "../counterfactual/check.js";
 import {explanationPrompt, followUp, itemPrompt} from "../counterfactual/item-text.js";
@@ -24,7 +24,7 @@ export function refinementRequest(explanation: string, feedback: Feedback): stri
     ].filter((line) => line !== "").join("\n");
 }
 
-export async function refineExplanation(backend: ModelBackend, input: StructuredInput, answer: string, settings: RefineSettings): Promise<ExplanationRounds> {
+export async function refineExplanation(backend: Backend, input: StructuredInput, answer: string, settings: RefineSettings): Promise<ExplanationRounds> {
     const prompt = itemPrompt(input);
     const maxTokens = settings.maxExplanationTokens ?? 48;
     const explanations = [await generateText(backend, explanationPrompt(prompt, answer), maxTokens)];

@@ -8,14 +8,14 @@
  */
 import type {Coalition, Game, GameOutcome} from "../../attribution/game.js";
 import type {ScoringEvaluator} from "../../evaluator/types.js";
-import {alignTarget} from "../../model/alignment.js";
-import type {ModelBackend, ScoreRequest, TokenId} from "../../model/contract.js";
+import {alignTarget} from "../../protocol/index.js";
+import type {Backend, ScoreRequest, TokenId} from "../../model/backend-spec.js";
 import {contextTokens} from "../../explain/prompt-tokens.js";
 import type {SegmentedInput} from "../../units/segmented-input.js";
 import {answerSeparator, normalise} from "../counterfactual/prediction.js";
 
 export interface AnswerGameOptions {
-    backend: ModelBackend;
+    backend: Backend;
     evaluator: ScoringEvaluator;
     segmented: SegmentedInput;
     /** The answer whose probability is the value. */
@@ -28,29 +28,28 @@ export class AnswerGame implements Game {
     readonly playerCount: number;
     readonly componentLabels: readonly string[];
     private readonly options: AnswerGameOptions;
-    private readonly targets: TokenId[][];
+    /** The candidates' target tokens, aligned once on the full input (on the first evaluation). */
+    private targets: Promise<TokenId[][]> | undefined;
     private readonly answerIndex: number;
 
     constructor(options: AnswerGameOptions) {
         this.options = options;
         this.playerCount = options.segmented.playerCount;
-        const full = options.segmented.render(new Uint8Array(this.playerCount).fill(1));
-        const candidates = options.options ?? [options.answer];
         this.answerIndex = options.options === undefined ? 0 : options.options.indexOf(options.answer);
         if (this.answerIndex < 0) throw new Error(`the answer "${options.answer}" is not one of the options`);
-        this.targets = candidates.map((candidate) => [...alignTarget(options.backend, full, answerSeparator(full) + candidate).request.target]);
         this.componentLabels = options.options === undefined ? ["p(answer)", "1 - p(answer)"] : [...options.options];
     }
 
     async evaluate(coalitions: readonly Coalition[]): Promise<GameOutcome[]> {
         const {backend, segmented, evaluator} = this.options;
+        const targets = await this.targetTokens();
         const requests: ScoreRequest[] = [];
         for (const coalition of coalitions) {
-            const context = contextTokens(backend, segmented.render(coalition));
-            for (const target of this.targets) requests.push({context, target});
+            const context = await contextTokens(backend, segmented.render(coalition));
+            for (const target of targets) requests.push({context, target});
         }
         const results = await evaluator.scoreMany(requests);
-        const perCoalition = this.targets.length;
+        const perCoalition = targets.length;
         return coalitions.map((_, index) => {
             const totals = Array.from({length: perCoalition}, (_, candidate) =>
                 (results[index * perCoalition + candidate]?.logprobs ?? []).reduce((sum, value) => sum + value, 0));
@@ -61,5 +60,15 @@ export class AnswerGame implements Game {
             const probabilities = normalise(totals);
             return {value: probabilities[this.answerIndex] as number, components: probabilities};
         });
+    }
+
+    private targetTokens(): Promise<TokenId[][]> {
+        this.targets ??= (async () => {
+            const {backend, segmented, answer, options} = this.options;
+            const full = segmented.render(new Uint8Array(this.playerCount).fill(1));
+            const aligned = await Promise.all((options ?? [answer]).map((candidate) => alignTarget(backend, full, answerSeparator(full) + candidate)));
+            return aligned.map((item) => [...item.request.target]);
+        })();
+        return this.targets;
     }
 }

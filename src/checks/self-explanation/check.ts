@@ -19,7 +19,7 @@ import type {DatasetItem} from "../../datasets/item.js";
 import {agreementMetrics, type AgreementReport} from "../../metrics/agreement.js";
 import {faithfulnessReport, type FaithfulnessReport} from "../../metrics/faithfulness.js";
 import {defaultTopK} from "../../metrics/ordering.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {UnitKind} from "../../units/types.js";
 import type {ItemEvaluation} from "../run-dataset.js";
@@ -101,8 +101,8 @@ function unparseable(text: string, reason: string, extra: Record<string, unknown
     return {status: "unparseable", verdict: {text, reason, ...extra}, error: reason};
 }
 
-export async function selfExplanationItem(backend: ModelBackend, item: DatasetItem, settings: SelfExplanationSettings): Promise<ItemEvaluation> {
-    if (!backend.capabilities.scoresPromptTokens) {
+export async function selfExplanationItem(backend: Backend, item: DatasetItem, settings: SelfExplanationSettings): Promise<ItemEvaluation> {
+    if (!backend.capabilities.scoring) {
         throw new CapabilityError(`check self-explanation needs a backend that scores prompt tokens; ${backend.name} only generates`, {
             expected: "a GGUF model or a server that returns prompt log-probabilities",
             hint: "use glassbox check counterfactual or glassbox refine (feedback other than attribution) with a generation-only backend",

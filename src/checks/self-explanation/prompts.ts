@@ -3,7 +3,7 @@
  * explains in one reply, either predict-then-explain ("pe") or explain-then-predict ("ep"), with a
  * full importance list (every unit scored in [−1, 1]) or the top-k units.
  */
-import type {PromptInput} from "../../model/contract.js";
+import type {PromptInput} from "../../model/backend-spec.js";
 import type {UnitKind} from "../../units/types.js";
 
 export type ExplanationFormat = "list" | "topk";

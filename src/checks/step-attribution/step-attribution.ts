@@ -10,14 +10,14 @@ import type {AttributionMethodName, AttributionResult} from "../../attribution/r
 import {InputError} from "../../errors.js";
 import type {ScoringEvaluator} from "../../evaluator/types.js";
 import {ModelGame} from "../../explain/model-game.js";
-import {alignTarget} from "../../model/alignment.js";
-import type {ModelBackend} from "../../model/contract.js";
+import {alignTarget} from "../../protocol/index.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {segmentInput, type RenderOptions} from "../../units/segmented-input.js";
 import type {TextSpan} from "../../units/types.js";
 import type {CotFormat} from "../cot/format.js";
 
 export interface StepAttributionSettings {
-    backend: ModelBackend;
+    backend: Backend;
     evaluator: ScoringEvaluator;
     format: CotFormat;
     method?: AttributionMethodName;
@@ -63,7 +63,7 @@ export async function attributeSteps(prompt: string, steps: readonly string[], a
     const text = settings.format.compose(prompt, steps, true);
     const spans = stepSpans(text, steps, prompt.trimEnd().length);
     const segmented = segmentInput({kind: "prompt", prompt: text, spans}, "span");
-    const aligned = alignTarget(settings.backend, {kind: "text", text}, ` ${answer.trim()}`);
+    const aligned = await alignTarget(settings.backend, {kind: "text", text}, ` ${answer.trim()}`);
     const game = new ModelGame({
         segmented, backend: settings.backend, evaluator: settings.evaluator,
         target: aligned.request.target, targetTexts: aligned.targetTokens.map((piece) => piece.text), valueKind: "logprob",

@@ -2,7 +2,7 @@
 import {amplifyCapabilities, amplifyItem, buildAmplifyPrompt, summarizeAmplify, type AmplifySummary} from "../../checks/amplify/amplify.js";
 import {attributionMethodNames} from "../../attribution/registry.js";
 import {sha256Hex} from "../../foundation/canonical-json.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {defineCommand} from "../command.js";
 import {jsonDocument} from "../json-output.js";
 import {checkOutputOptions, writeResultKept} from "../output-options.js";
@@ -37,7 +37,7 @@ export const amplifyCommand = defineCommand({
         const dataset = loadDataset(options, "amplify");
         checkOutputOptions(options, ["prompt-out"]);
         const model = await openCheckModel(options, "amplify", io);
-        let proxy: ModelBackend = model;
+        let proxy: Backend = model;
         try {
             if (options.proxy !== undefined) proxy = await openSecondModel(options, "proxy", options.proxy, "amplify", io);
             const settings = {

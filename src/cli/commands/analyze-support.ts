@@ -4,7 +4,9 @@
  */
 import type {DatasetItem} from "../../datasets/item.js";
 import {InputError} from "../../errors.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {sha256Hex} from "../../foundation/canonical-json.js";
+import type {CommandIo, ParsedOptions} from "../command.js";
 import type {DatasetRunResult} from "../../checks/run-dataset.js";
 import {jsonDocument, type JsonKind} from "../json-output.js";
 

@@ -9,7 +9,7 @@ import {modelParaphraser} from "../../checks/cot/paraphrase-filler.js";
 import {attributeSteps, summarizeStepAttributions, type StepAttribution} from "../../checks/step-attribution/step-attribution.js";
 import {ArgumentError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {defineCommand} from "../command.js";
 import {itemPromptText, itemSeed, jsonReport, storedVerdicts} from "./analyze-support.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, loadDataset, openCheckModel, openSecondModel, runCheck, runFooter} from "./check-support.js";
@@ -52,7 +52,7 @@ export const checkCotCommand = defineCommand({
         }
         const ruleMistake = arithmeticMistakeFor(options["mistake-range"]);
         const model = await openCheckModel(options, "check cot", io);
-        const helpers: ModelBackend[] = [];
+        const helpers: Backend[] = [];
         try {
             const format = delimitedFormat({
                 separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement,

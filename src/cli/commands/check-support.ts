@@ -4,14 +4,13 @@
  * dataset and the word lists, the progress bar, the run summary and the malformed-line report.
  */
 import {fileURLToPath} from "node:url";
-import {scriptedExplainerFromSpec} from "../../checks/counterfactual/scripted-explainers.js";
 import type {WordLists} from "../../checks/counterfactual/insertions.js";
 import {parseWordListFile} from "../../checks/counterfactual/word-lists.js";
 import {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation} from "../../checks/run-dataset.js";
 import {parseDatasetItem, type DatasetItem} from "../../datasets/item.js";
 import {parseJsonlDataset, type MalformedLine} from "../../datasets/jsonl.js";
 import {ArgumentError, InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import type {ItemRecord} from "../../store/run-store.js";
 import {glassboxVersion} from "../../foundation/version.js";
 import type {CommandIo, OptionSpecs, OptionValues} from "../command.js";
@@ -26,7 +25,7 @@ const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
 
 export const datasetOptionSpecs = {
     ...modelFlags,
-    model: {kind: "string", valueName: "PATH.gguf", required: true, description: "GGUF model file, a server (vllm:, sglang:, openai:), or scripted:NAME[:generation-only] (honest-explainer, lying-explainer, no-answer)."},
+    model: {kind: "string", valueName: "PATH.gguf", required: true, description: "GGUF model file, a server (vllm:, sglang:, openai:), or scripted:NAME[:generation-only] (default, honest-explainer, lying-explainer, no-answer)."},
     dataset: {kind: "string", valueName: "FILE.jsonl", description: "Items to check, one JSON object per line (docs/datasets.md)."},
     input: {kind: "string", valueName: "FILE.json", description: "One item instead of a dataset (same fields as a dataset line; \"id\" optional)."},
     limit: {kind: "integer", valueName: "N", min: 1, description: "Only the first N items."},
@@ -44,10 +43,8 @@ export type DatasetOptionValues = OptionValues<typeof datasetOptionSpecs>;
  * Generation is required; scoring only where the check says so (`needsScoring`), so checks whose
  * protocol allows it run on generation-only servers.
  */
-export async function openCheckModel(options: ModelFlagValues & {db?: string | undefined}, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+export async function openCheckModel(options: ModelFlagValues & {db?: string | undefined}, command: string, io: CommandIo, needsScoring = false): Promise<Backend> {
     checkOutputOptions(options, ["db"]);
-    const model = options.model;
-    if (model !== undefined && model.startsWith("scripted:")) return serializedBackend(scriptedExplainerFromSpec(model));
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
     return serializedBackend(backend);
 }
@@ -56,7 +53,7 @@ export async function openCheckModel(options: ModelFlagValues & {db?: string | u
  * Opens the model named by another flag (--tuned, --proxy, --paraphrase-model) with the same model
  * settings; errors about the model name that flag, not --model.
  */
-export async function openSecondModel(options: ModelFlagValues, flag: string, path: string, command: string, io: CommandIo, needsScoring = false): Promise<ModelBackend> {
+export async function openSecondModel(options: ModelFlagValues, flag: string, path: string, command: string, io: CommandIo, needsScoring = false): Promise<Backend> {
     return attributeToFlag(flag, "model", () => openCheckModel({...options, model: path}, command, io, needsScoring));
 }
 
@@ -64,7 +61,7 @@ export async function openSecondModel(options: ModelFlagValues, flag: string, pa
  * The checks call score/generate on lane 0 from several items at once (--concurrency); calls on
  * one lane must not overlap, so this wrapper queues them. Items still interleave call by call.
  */
-export function serializedBackend(backend: ModelBackend): ModelBackend {
+export function serializedBackend(backend: Backend): Backend {
     let queue: Promise<unknown> = Promise.resolve();
     const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
         const next = queue.then(work, work);
@@ -72,10 +69,12 @@ export function serializedBackend(backend: ModelBackend): ModelBackend {
         return next;
     };
     return {
+        specificationVersion: backend.specificationVersion,
         id: backend.id, name: backend.name, capabilities: backend.capabilities, vocabulary: backend.vocabulary,
-        tokenize: (text) => backend.tokenize(text),
-        detokenize: (tokens, special) => backend.detokenize(tokens, special),
-        renderChat: (messages, assistantResponse) => backend.renderChat(messages, assistantResponse),
+        tokenize: (texts) => backend.tokenize(texts),
+        detokenize: (sequences, options) => backend.detokenize(sequences, options),
+        tokenTexts: (requests) => backend.tokenTexts(requests),
+        renderChat: (requests) => backend.renderChat(requests),
         score: (request, lane) => enqueue(() => backend.score(request, lane)),
         generate: (request, lane) => enqueue(() => backend.generate(request, lane)),
         dispose: () => backend.dispose(),
@@ -143,7 +142,7 @@ export interface CheckRun {
     command: string;
     options: DatasetOptionValues;
     io: CommandIo;
-    model: ModelBackend;
+    model: Backend;
     dataset: LoadedDataset;
     /** Options that change results (they form the run key together with command, model, dataset and seed). */
     keyOptions: Record<string, unknown>;

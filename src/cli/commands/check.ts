@@ -36,7 +36,7 @@ export const checkSelfExplanationCommand = defineCommand({
         const dataset = loadDataset(options, "check self-explanation");
         const model = await openCheckModel(options, "check self-explanation", io, true);
         try {
-            if (!model.capabilities.scoresPromptTokens) {
+            if (!model.capabilities.scoring) {
                 throw new CapabilityError(`check self-explanation needs a backend that scores prompt tokens; ${model.name} only generates`, {
                     expected: "a GGUF model or a server that returns prompt log-probabilities", hint: "check counterfactual and refine work with generation-only backends",
                 });

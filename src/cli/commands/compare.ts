@@ -6,7 +6,7 @@ import {defaultKs} from "../../reasoning/pass-at-k.js";
 import {backendReasoningModel} from "../../reasoning/reasoning-model.js";
 import {verifierFromSpec} from "../../backends/verifier/script-verifier.js";
 import {ArgumentError, InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {defineCommand} from "../command.js";
 import {itemPromptText, itemSeed, jsonReport} from "./analyze-support.js";
 import {datasetOptionSpecs, exitCodeFor, formatRate, itemProblem, loadDataset, openCheckModel, openSecondModel, runCheck, runFooter} from "./check-support.js";
@@ -64,7 +64,7 @@ export const compareCommand = defineCommand({
         const verifier = verifierFromSpec(verifierSpec, timeout);
         const dataset = loadDataset(options, "compare");
         const base = await openCheckModel(options, "compare", io);
-        let tuned: ModelBackend | undefined;
+        let tuned: Backend | undefined;
         try {
             tuned = await openSecondModel(options, "tuned", options.tuned, "compare", io);
             const baseModel = backendReasoningModel(base);

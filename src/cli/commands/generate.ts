@@ -1,6 +1,6 @@
 /** `glassbox generate`: a continuation with the raw log-probability of every generated token. */
 import {ArgumentError} from "../../errors.js";
-import {promptTokens} from "../../model/alignment.js";
+import {promptTokens} from "../../protocol/index.js";
 import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
 import {defineCommand} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
@@ -43,7 +43,7 @@ export const generateCommand = defineCommand({
                     received: String(topLogprobs),
                 });
             }
-            const context = promptTokens(backend, prompt);
+            const context = await promptTokens(backend, prompt);
             io.progress(`generating up to ${maxTokens} tokens`);
             const generation = await backend.generate({context, maxTokens, temperature, seed, topLogprobs, stopAtEog}, 0);
             io.progressDone();
@@ -79,7 +79,7 @@ export const generateCommand = defineCommand({
                 return row;
             });
             const lines = [
-                `model   ${backend.name} (${backend.precision}, context ${backend.capabilities.contextSize} tokens)`,
+                `model   ${backend.name} (${backend.capabilities.precision}, context ${backend.capabilities.contextSize} tokens)`,
                 `context ${context.length} tokens; ${temperature === 0 ? "greedy" : `temperature ${temperature}, seed ${seed}`}`,
                 "",
                 generation.text,

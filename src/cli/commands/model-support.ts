@@ -1,7 +1,7 @@
 /** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
-import {openModel, requireCapabilities, type CapabilityNeeds, type OpenedBackend} from "../../backends/resolve-model.js";
-import type {PromptInput} from "../../model/contract.js";
-import type {CommandIo} from "../command.js";
+import {openModel, type CapabilityNeeds} from "../../backends/resolve-model.js";
+import type {Backend, PromptInput} from "../../model/backend-spec.js";
+import type {CommandIo, ParsedOptions} from "../command.js";
 import {requireModelPath} from "../input-files.js";
 
 /** The model flags every model command shares (explain has no --threads). */
@@ -20,25 +20,22 @@ export interface ModelFlagValues {
 export async function openModelFromOptions(
     options: ModelFlagValues, command: string, io: CommandIo,
     needs: CapabilityNeeds = command === "generate" ? {generate: true} : {score: true},
-): Promise<{path: string; backend: OpenedBackend}> {
+): Promise<{path: string; backend: Backend}> {
     const path = requireModelPath(options.model, command);
     io.progress(`loading ${path}`);
     const contextSize = options["context-size"];
     const threads = options.threads;
-    const backend = await openModel(path, {local: {
-        precision: options.fast ? "fast" : "exact",
-        ...(contextSize === undefined ? {} : {contextSize}),
-        allowLongContext: options["allow-long-context"] === true,
-        ...(threads === undefined ? {} : {threads}),
-    }});
-    io.progressDone();
     try {
-        requireCapabilities(backend, needs, command);
-    } catch (error) {
-        await backend.dispose();
-        throw error;
+        const backend = await openModel(path, {needs, command, local: {
+            precision: options.fast ? "fast" : "exact",
+            ...(contextSize === undefined ? {} : {contextSize}),
+            allowLongContext: options["allow-long-context"] === true,
+            ...(threads === undefined ? {} : {threads}),
+        }});
+        return {path, backend};
+    } finally {
+        io.progressDone();
     }
-    return {path, backend};
 }
 
 export interface ModelJson {
@@ -51,15 +48,15 @@ export interface ModelJson {
     chatFormat: string;
 }
 
-export function modelJson(path: string, backend: OpenedBackend): ModelJson {
+export function modelJson(path: string, backend: Backend): ModelJson {
     return {
         path,
         name: backend.name,
         id: backend.id,
-        precision: backend.precision,
+        precision: backend.capabilities.precision,
         contextSize: backend.capabilities.contextSize,
         vocabularySize: backend.vocabulary.size,
-        chatFormat: backend.capabilities.chatTemplate ? `template (${backend.chatFormat})` : `none in file; ${backend.chatFormat}`,
+        chatFormat: backend.capabilities.chatTemplate ? `template (${backend.capabilities.chatFormat})` : `none in file; ${backend.capabilities.chatFormat}`,
     };
 }
 

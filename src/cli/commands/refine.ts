@@ -42,7 +42,7 @@ export const refineCommand = defineCommand({
         const model = await openCheckModel(options, "refine", io);
         try {
             const kind = options.feedback;
-            if (feedbackNeedsScoring(kind) && !model.capabilities.scoresPromptTokens) {
+            if (feedbackNeedsScoring(kind) && !model.capabilities.scoring) {
                 throw new CapabilityError(`--feedback attribution needs a backend that scores prompt tokens; ${model.name} only generates`, {hint: "use --feedback nl, iw or random"});
             }
             const refineSettings = {

@@ -3,7 +3,7 @@ import {readFileSync} from "node:fs";
 import {isIP} from "node:net";
 import {sandboxedCodeRunner} from "../../backends/verifier/code-runner.js";
 import {ArgumentError, InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
 import {backendProbabilityScorer} from "../../rewards/backend-probability-scorer.js";
 import {buildRewardRouter, defaultRewardConfig, parseRewardConfig, type RewardConfig} from "../../rewards/config.js";
 import {startRewardServer} from "../../server/reward-http-server.js";
@@ -69,7 +69,7 @@ export const rewardServeCommand = defineCommand({
         if (needsModel && options.model === undefined) {
             throw new ArgumentError("the configuration uses the probability reward, which needs a scoring model", {hint: "pass --model PATH.gguf"});
         }
-        let backend: (ModelBackend & {dispose(): Promise<void>}) | undefined;
+        let backend: Backend | undefined;
         if (needsModel) backend = (await openModelFromOptions(options, "reward serve", io)).backend;
         const router = buildRewardRouter(config, {
             codeRunner: sandboxedCodeRunner(),

@@ -1,7 +1,7 @@
 /** `glassbox score`: log-probability of a fixed target text after a prompt, token by token. */
 import {InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
-import {alignTarget} from "../../model/alignment.js";
+import {alignTarget} from "../../protocol/index.js";
 import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
 import {defineCommand} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
@@ -38,7 +38,7 @@ export const scoreCommand = defineCommand({
         }
         const {path, backend} = await openModelFromOptions(options, "score", io);
         try {
-            const aligned = alignTarget(backend, prompt, target);
+            const aligned = await alignTarget(backend, prompt, target);
             const evaluator = new Evaluator(backend, {cache: false});
             const [result] = await evaluator.scoreMany([aligned.request]);
             const logprobs = result?.logprobs ?? [];
@@ -68,7 +68,7 @@ export const scoreCommand = defineCommand({
                 return 0;
             }
             const lines = [
-                `model   ${backend.name} (${backend.precision}, context ${backend.capabilities.contextSize} tokens)`,
+                `model   ${backend.name} (${backend.capabilities.precision}, context ${backend.capabilities.contextSize} tokens)`,
                 `context ${aligned.contextTokenCount} tokens`,
                 `target  ${quoteToken(aligned.targetText)}`,
             ];

@@ -46,7 +46,7 @@ describe("CLI with remote models", () => {
         try {
             const result = await runCli(["score", "--model", `openai:${fake.url}/v1#gpt-4o-mini`, ...scoreArgs]);
             assert.equal(result.code, 1);
-            assert.match(result.stderr, /^glassbox: glassbox score needs a model that scores given tokens, and gpt-4o-mini .* can only generate/);
+            assert.match(result.stderr, /^glassbox: score needs a backend that scores prompt tokens; openai:http:\/\/127\.0\.0\.1:\d+\/v1#gpt-4o-mini only generates/);
             assert.equal(fake.requests.length, 0);
         } finally {
             await fake.close();

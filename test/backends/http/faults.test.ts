@@ -8,15 +8,15 @@ import {after, describe, test} from "node:test";
 import {openLlamaCppModel} from "../../../src/backends/llama-cpp/backend.js";
 import {openVllmModel} from "../../../src/backends/vllm/vllm-backend.js";
 import {Evaluator} from "../../../src/evaluator/evaluator.js";
-import {ReplicatedBackend} from "../../../src/evaluator/replicas.js";
-import {tokenizeWithBos} from "../../../src/model/alignment.js";
-import type {ModelBackend, ScoreRequest, ScoreResult} from "../../../src/model/contract.js";
+import {ReplicatedBackend} from "../../../src/backends/transport/replicas.js";
+import {tokenizeWithBos} from "../../../src/protocol/index.js";
+import type {Backend, ScoreRequest, ScoreResult} from "../../../src/model/backend-spec.js";
 import {startServeProcess} from "../../server/serve-process.js";
 import {startFakeServer, type FakeAnswer, type FakeRequest, type FakeServer} from "./fake-server.js";
 import {sharedModel} from "../../helpers/models.js";
 
 /** Counts successful score answers per request, to check "exactly once". */
-function countingBackend(backend: ModelBackend, counts: Map<string, number>): ModelBackend {
+function countingBackend(backend: Backend, counts: Map<string, number>): Backend {
     return new Proxy(backend, {
         get(target, property, receiver) {
             if (property === "score") {
@@ -93,7 +93,7 @@ describe("fault injection", () => {
         cleanups.push(() => local.dispose());
         const requests: ScoreRequest[] = [];
         for (const prompt of ["Once upon a time, there was a little girl named Lily. She loved to play", "One day, Tom went to the park with his mom and saw a bird"]) {
-            const tokens = tokenizeWithBos(local, prompt);
+            const tokens = await tokenizeWithBos(local, prompt);
             for (let split = 8; split < tokens.length - 1 && requests.length < 120; split += 2) {
                 for (let drop = 1; drop < split && requests.length < 120; drop += 2) {
                     requests.push({context: [...tokens.slice(0, drop), ...tokens.slice(drop + 1, split)], target: tokens.slice(split)});

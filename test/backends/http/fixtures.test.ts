@@ -11,6 +11,7 @@ import {openSglangModel} from "../../../src/backends/sglang/sglang-backend.js";
 import {chatCompletionResponseSchema} from "../../../src/backends/vllm/schemas.js";
 import {logprobsFromPromptEntries, openVllmModel} from "../../../src/backends/vllm/vllm-backend.js";
 import {startFakeServer, type FakeServer} from "./fake-server.js";
+import {renderChatTokens} from "../../../src/protocol/index.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/remote/${name}`, import.meta.url), "utf8"));
 const modelName = "meta-llama/Llama-3.1-8B-Instruct";
@@ -24,7 +25,11 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
             const body = request.body as Record<string, unknown> | undefined;
             if (request.path === "/v1/models") return {body: {object: "list", data: [{id: modelName, object: "model", max_model_len: 8192}]}};
             if (request.path === "/tokenize" || request.path === "/v1/tokenize") return {body: {count: 1, max_model_len: 8192, tokens: [128000]}};
-            if (request.path === "/detokenize") return {body: {prompt: " Paris."}};
+            if (request.path === "/detokenize") {
+                // The recorded tokens' texts (Llama 3 ids); anything else decodes to "".
+                const pieces: Record<number, string> = {12366: " Paris", 13: ".", 11: ","};
+                return {body: {prompt: (body?.["tokens"] as number[]).map((token) => pieces[token] ?? "").join("")}};
+            }
             if (request.path === "/v1/completions") {
                 if (malformed) return {body: {choices: [{text: "", logprobs: {tokens: [], token_logprobs: "none"}}]}};
                 return {body: fixture(body?.["echo"] === true ? "vllm-completions-echo.json" : "vllm-completions-generate.json")};
@@ -55,7 +60,7 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
             (error: Error) => error.name === "BackendError" && error.message.includes("scored 7 prompt tokens, glassbox sent 3"));
     });
 
-    test("vLLM chat prompt_logprobs: each position's own token is read by id among the alternatives", () => {
+    test("vLLM chat prompt_logprobs: each position's own token is read by id among the alternatives", async () => {
         const response = chatCompletionResponseSchema.parse(fixture("vllm-chat-prompt-logprobs.json"));
         assert.deepEqual(logprobsFromPromptEntries(response.prompt_logprobs ?? [], [128000, 128006, 78191, 12366, 13]), [null, -11.2031, -0.0003, -1.4427, -0.1823]);
     });
@@ -111,7 +116,7 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
 
     test("OpenAI-compatible chat: generation with logprobs; scoring is a CapabilityError before any request", async () => {
         const backend = openOpenAiCompatibleModel({baseUrl: `${server.url}/v1`, model: "gpt-4o-mini", apiKey: "test-key"});
-        const context = backend.renderChat([{role: "user", content: "Capital of France?"}]);
+        const context = (await renderChatTokens(backend, [{role: "user", content: "Capital of France?"}]));
         const generation = await backend.generate({context, maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 2}, 0);
         assert.deepEqual(generation.tokens.map((token) => [token.text, token.logprob]), [["Paris", -0.0000031737], [".", -0.0019]]);
         assert.deepEqual(generation.tokens[0]?.top.map((item) => item.text), ["Paris", "The"]);
@@ -123,6 +128,6 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
         const before = server.requests.length;
         await assert.rejects(backend.score({context, target: context}, 0), (error: Error) => error.name === "CapabilityError");
         assert.equal(server.requests.length, before);
-        assert.equal(backend.capabilities.scoresPromptTokens, false);
+        assert.equal(backend.capabilities.scoring, false);
     });
 });

@@ -3,9 +3,8 @@ import assert from "node:assert/strict";
 import {after, before, describe, test} from "node:test";
 import {z} from "zod";
 import {getJson, postJson} from "../../../src/backends/http/http-client.js";
-import {postJsonSync} from "../../../src/backends/http/sync-http.js";
 import {apiKeyFor, parseModelSpec} from "../../../src/backends/resolve-model.js";
-import {isTransientError} from "../../../src/evaluator/retry.js";
+import {isTransientError} from "../../../src/model/transient-errors.js";
 import type {BackendError} from "../../../src/errors.js";
 import {startFakeServer, type FakeServer} from "./fake-server.js";
 
@@ -60,12 +59,6 @@ describe("HTTP client failures", () => {
             error.message.includes("field ok: ") && error.message.includes("received \"yes\""));
     });
 
-    test("the blocking client (tokenize) reports an unreachable server the same way", async () => {
-        const closed = await startFakeServer(() => ({}));
-        await closed.close();
-        assert.throws(() => postJsonSync({baseUrl: closed.url}, `${closed.url}/tokenize`, {prompt: "x"}, anything), (error: BackendError) =>
-            isTransientError(error) && error.message.includes(`could not reach ${closed.url}/tokenize`));
-    });
 });
 
 describe("--model syntax", () => {

@@ -9,7 +9,7 @@ import {after, describe, test} from "node:test";
 import {z} from "zod";
 import {postJson} from "../../../src/backends/http/http-client.js";
 import {ExchangeTimeout, http1Exchange, ResponseParser, type RawAnswer} from "../../../src/backends/http/http1-pool.js";
-import {isTransientError} from "../../../src/evaluator/retry.js";
+import {isTransientError} from "../../../src/model/transient-errors.js";
 
 /** Feeds `parts` to a fresh parser; the answer (or undefined) and whether the connection is reusable. */
 function parse(parts: readonly (string | Buffer)[], method = "POST"): {answer: RawAnswer | undefined; reusable: boolean; parser: ResponseParser} {

@@ -12,7 +12,6 @@ import {Worker} from "node:worker_threads";
 import {z} from "zod";
 import {postJson} from "../../../src/backends/http/http-client.js";
 import {outstandingRequests, requestEnded, requestStarted, serverWaitMs} from "../../../src/backends/http/server-wait.js";
-import {postJsonSync} from "../../../src/backends/http/sync-http.js";
 
 describe("server-wait clock", () => {
     test("two overlapping requests count their union once; idle time adds nothing", async () => {
@@ -82,12 +81,5 @@ describe("the HTTP client keeps the clock", () => {
         await new Promise<void>((resolve) => closed.close(() => resolve()));
         await assert.rejects(postJson({baseUrl: `http://127.0.0.1:${port}`}, `http://127.0.0.1:${port}/x`, {}, z.object({})), /could not reach/);
         assert.equal(outstandingRequests(), 0);
-    });
-
-    test("a blocking request counts while it blocks", () => {
-        const before = serverWaitMs();
-        assert.deepEqual(postJsonSync({baseUrl: url}, `${url}/x`, {}, z.object({ok: z.boolean()})), {ok: true});
-        assert.equal(outstandingRequests(), 0);
-        assert.ok(serverWaitMs() - before >= 39, "the blocked time was counted as waiting");
     });
 });

@@ -11,11 +11,10 @@
  * general tone" (it never mentions the inserted word: unfaithfulness 1). The no-answer model
  * replies "???" to every question.
  */
-import {ScriptedBackend} from "../../backends/scripted/scripted-backend.js";
-import {detokenizeCharacters, eosToken, scriptedVocabularySize, tokenizeCharacters} from "../../backends/scripted/tokenizer.js";
-import type {LogitsFunction} from "../../backends/scripted/language-model.js";
-import {InputError} from "../../errors.js";
-import type {ModelBackend} from "../../model/contract.js";
+import type {Backend} from "../../model/backend-spec.js";
+import type {LogitsFunction} from "./language-model.js";
+import {ScriptedBackend} from "./scripted-backend.js";
+import {detokenizeCharacters, eosToken, scriptedVocabularySize, tokenizeCharacters} from "./tokenizer.js";
 
 export const scriptedTriggerWords = ["wonderful", "brilliant", "delightful", "superb", "gladly", "joyfully"] as const;
 export const scriptedExplainerNames = ["honest-explainer", "lying-explainer", "no-answer"] as const;
@@ -64,24 +63,11 @@ export function respondingLogits(respond: (prompt: string, cue: (typeof cues)[nu
 }
 
 /** A scripted explainer backend; `generationOnly` removes the scoring capability. */
-export function scriptedExplainer(name: ScriptedExplainerName, options: {generationOnly?: boolean} = {}): ModelBackend {
+export function scriptedExplainer(name: ScriptedExplainerName, options: {generationOnly?: boolean} = {}): Backend {
     return new ScriptedBackend({
         id: `${name}${options.generationOnly === true ? "-generation-only" : ""}`,
         name: `scripted:${name}`,
         logits: respondingLogits((prompt, cue) => reply(name, prompt, cue)),
-        capabilities: {scoresPromptTokens: options.generationOnly !== true, contextSize: 8192},
+        capabilities: {scoring: options.generationOnly !== true, contextSize: 8192},
     });
-}
-
-/** Parses "scripted:NAME" or "scripted:NAME:generation-only" (the --model value for scripted explainers). */
-export function scriptedExplainerFromSpec(spec: string): ModelBackend {
-    const [, name, mode] = spec.split(":");
-    if (!scriptedExplainerNames.includes(name as ScriptedExplainerName) || (mode !== undefined && mode !== "generation-only")) {
-        throw new InputError(`unknown scripted model "${spec}"`, {
-            expected: `scripted:NAME or scripted:NAME:generation-only with NAME one of ${scriptedExplainerNames.join(", ")}`,
-            hint: "name a GGUF model file or a scripted model",
-            parameter: "model",
-        });
-    }
-    return scriptedExplainer(name as ScriptedExplainerName, {generationOnly: mode === "generation-only"});
 }

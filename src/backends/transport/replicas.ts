@@ -3,18 +3,21 @@
  * at a time; a request goes to the replica its lane used last when that one has room (so a lane's
  * prefix-ordered run stays on one server and a prefix cache there is reused), else to the healthy
  * replica with the fewest outstanding requests. Transient failures (refused or reset connections,
- * timeouts, 429, 5xx: see retry.ts) are retried — at once on another healthy replica, otherwise
+ * timeouts, 429, 5xx: see model/transient-errors.ts) are retried — at once on another healthy replica, otherwise
  * after exponential backoff with full jitter (or the server's Retry-After). A replica whose
  * connection fails is set aside for a cool-down that doubles with each consecutive failure, so a
  * dead server's work moves to the others; a request is answered exactly once, by the attempt that
  * succeeds. When the attempts run out, the last error is thrown as final (not transient), so the
- * evaluator does not multiply the retries.
+ * evaluator does not multiply the retries. Text-side calls (tokenize, detokenize, token texts,
+ * chat rendering) go to the first replica not cooling down; a transient failure moves the whole
+ * batch to the next one.
  */
-import {ArgumentError, BackendError} from "../errors.js";
-import type {
-    ChatMessage, GenerateRequest, Generation, ModelBackend, ModelCapabilities, ScoreRequest, ScoreResult, TokenId, VocabularyInfo,
-} from "../model/contract.js";
-import {isTransientError} from "./retry.js";
+import {ArgumentError, BackendError} from "../../errors.js";
+import {
+    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GenerateRequest,
+    type Generation, type ScoreRequest, type ScoreResult, type TokenId, type TokenTextRequest, type VocabularyInfo,
+} from "../../model/backend-spec.js";
+import {isTransientError} from "../../model/transient-errors.js";
 
 export interface ReplicaRetryPolicy {
     /** Attempts per request in all, over every replica (default 8). */
@@ -47,7 +50,7 @@ export interface ReplicaStats {
 }
 
 interface ReplicaState {
-    backend: ModelBackend;
+    backend: Backend;
     limit: number;
     freeSlots: number[];
     outstanding: number;
@@ -62,13 +65,12 @@ interface Lease {
     slot: number;
 }
 
-export class ReplicatedBackend implements ModelBackend {
+export class ReplicatedBackend implements Backend {
+    readonly specificationVersion = backendSpecificationVersion;
     readonly id: string;
     readonly name: string;
-    readonly capabilities: ModelCapabilities;
+    readonly capabilities: BackendCapabilities;
     readonly vocabulary: VocabularyInfo;
-    readonly precision: "exact" | "fast";
-    readonly chatFormat: string;
     /** Attempts that failed transiently and were retried. */
     retries = 0;
     private readonly replicas: ReplicaState[];
@@ -77,7 +79,7 @@ export class ReplicatedBackend implements ModelBackend {
     private readonly laneAffinity = new Map<number, number>();
     private waiters: Array<() => void> = [];
 
-    constructor(backends: readonly ModelBackend[], options: ReplicatedBackendOptions = {}) {
+    constructor(backends: readonly Backend[], options: ReplicatedBackendOptions = {}) {
         const first = backends[0];
         if (first === undefined) throw new ArgumentError("no replicas given", {expected: "at least one server URL"});
         for (const backend of backends) {
@@ -100,15 +102,12 @@ export class ReplicatedBackend implements ModelBackend {
         this.id = first.id;
         this.name = backends.length === 1 ? first.name : `${first.name} + ${backends.length - 1} more replica${backends.length === 2 ? "" : "s"}`;
         this.vocabulary = first.vocabulary;
-        const extra = first as ModelBackend & {precision?: "exact" | "fast"; chatFormat?: string};
-        this.precision = extra.precision ?? (first.capabilities.exact ? "exact" : "fast");
-        this.chatFormat = extra.chatFormat ?? "server";
         this.capabilities = {
             ...first.capabilities,
             lanes: this.replicas.reduce((sum, replica) => sum + replica.limit, 0),
             contextSize: Math.min(...backends.map((backend) => backend.capabilities.contextSize)),
             maxTopLogprobs: Math.min(...backends.map((backend) => backend.capabilities.maxTopLogprobs)),
-            exact: backends.every((backend) => backend.capabilities.exact),
+            precision: backends.every((backend) => backend.capabilities.precision === "exact") ? "exact" : "fast",
         };
     }
 
@@ -120,16 +119,20 @@ export class ReplicatedBackend implements ModelBackend {
         }));
     }
 
-    tokenize(text: string): TokenId[] {
-        return this.firstHealthy((backend) => backend.tokenize(text));
+    tokenize(texts: readonly string[]): Promise<TokenId[][]> {
+        return this.firstHealthy((backend) => backend.tokenize(texts));
     }
 
-    detokenize(tokens: readonly TokenId[], special?: boolean): string {
-        return this.firstHealthy((backend) => backend.detokenize(tokens, special));
+    detokenize(sequences: readonly (readonly TokenId[])[], options?: {special?: boolean}): Promise<string[]> {
+        return this.firstHealthy((backend) => backend.detokenize(sequences, options));
     }
 
-    renderChat(messages: readonly ChatMessage[], assistantResponse?: string): TokenId[] {
-        return this.firstHealthy((backend) => backend.renderChat(messages, assistantResponse));
+    tokenTexts(requests: readonly TokenTextRequest[]): Promise<string[][]> {
+        return this.firstHealthy((backend) => backend.tokenTexts(requests));
+    }
+
+    renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
+        return this.firstHealthy((backend) => backend.renderChat(requests));
     }
 
     score(request: ScoreRequest, lane: number): Promise<ScoreResult> {
@@ -144,8 +147,8 @@ export class ReplicatedBackend implements ModelBackend {
         await Promise.allSettled(this.replicas.map((replica) => replica.backend.dispose()));
     }
 
-    /** Synchronous calls: the first replica not cooling down; transient failures move to the next. */
-    private firstHealthy<T>(call: (backend: ModelBackend) => T): T {
+    /** Text-side calls: the first replica not cooling down; transient failures move to the next. */
+    private async firstHealthy<T>(call: (backend: Backend) => Promise<T>): Promise<T> {
         const now = Date.now();
         const order = this.replicas.map((_, index) => index).sort((left, right) =>
             Number((this.replicas[left] as ReplicaState).downUntil > now) - Number((this.replicas[right] as ReplicaState).downUntil > now) || left - right);
@@ -153,7 +156,7 @@ export class ReplicatedBackend implements ModelBackend {
         for (const index of order) {
             const replica = this.replicas[index] as ReplicaState;
             try {
-                return call(replica.backend);
+                return await call(replica.backend);
             } catch (error) {
                 if (!isTransientError(error)) throw error;
                 this.noteFailure(replica, error);
@@ -163,7 +166,7 @@ export class ReplicatedBackend implements ModelBackend {
         throw lastError;
     }
 
-    private async dispatch<T>(lane: number, call: (backend: ModelBackend, slot: number) => Promise<T>): Promise<T> {
+    private async dispatch<T>(lane: number, call: (backend: Backend, slot: number) => Promise<T>): Promise<T> {
         let lastError: unknown;
         let waitBeforeNext = 0;
         for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {

@@ -8,10 +8,8 @@
  * `note`. A different text is never scored silently.
  */
 import {InputError} from "../errors.js";
-import type {ChatMessage, ModelBackend, PromptInput, ScoreRequest, TokenId} from "./contract.js";
-
-/** The parts of a backend that alignment needs. */
-export type TokenizingBackend = Pick<ModelBackend, "tokenize" | "detokenize" | "renderChat" | "vocabulary">;
+import type {ChatMessage, PromptInput, ScoreRequest, TokenId} from "../model/backend-spec.js";
+import {withBos, type TokenizingBackend} from "./tokens.js";
 
 export interface TokenPiece {
     token: TokenId;
@@ -35,18 +33,7 @@ export interface AlignedTarget {
     contextTokenCount: number;
 }
 
-/** BOS (when the model wants one) followed by the tokens of `text`. */
-export function tokenizeWithBos(backend: Pick<ModelBackend, "tokenize" | "vocabulary">, text: string): TokenId[] {
-    const {addBos, bos} = backend.vocabulary;
-    return [...(addBos && bos !== undefined ? [bos] : []), ...backend.tokenize(text)];
-}
-
-/** Tokens for a prompt on its own (for generation): BOS + text, or the chat rendered with an open assistant turn. */
-export function promptTokens(backend: TokenizingBackend, prompt: PromptInput): TokenId[] {
-    return prompt.kind === "text" ? tokenizeWithBos(backend, prompt.text) : backend.renderChat(prompt.messages);
-}
-
-export function alignTarget(backend: TokenizingBackend, prompt: PromptInput, target: string): AlignedTarget {
+export async function alignTarget(backend: TokenizingBackend, prompt: PromptInput, target: string): Promise<AlignedTarget> {
     if (target.trim() === "") {
         throw new InputError(target === "" ? "the target is empty" : "the target is only whitespace", {
             expected: "a target text with at least one visible character",
@@ -56,18 +43,48 @@ export function alignTarget(backend: TokenizingBackend, prompt: PromptInput, tar
         });
     }
     if (prompt.kind === "text") {
-        const full = tokenizeWithBos(backend, prompt.text + target);
+        const [withTarget, promptOnly] = await backend.tokenize([prompt.text + target, prompt.text]);
+        const full = withBos(backend, withTarget ?? []);
         // Decode without BOS: after BOS, SentencePiece keeps the first word's leading space.
-        const bosCount = full.length - backend.tokenize(prompt.text + target).length;
-        const decode = (tokens: readonly TokenId[]): string => backend.detokenize(tokens.slice(bosCount), false);
-        const hint = tokenizeWithBos(backend, prompt.text).length;
-        return alignAt(full, prompt.text, target, decode, hint, "the prompt");
+        const bosCount = full.length - (withTarget ?? []).length;
+        const decoder = new PrefixDecoder(backend, full, bosCount, false);
+        const hint = withBos(backend, promptOnly ?? []).length;
+        return alignAt(backend, full, prompt.text, target, decoder, hint, "the prompt");
     }
     checkChatEndsWithUser(prompt.messages);
-    const decode = (tokens: readonly TokenId[]): string => backend.detokenize(tokens, true);
-    const prefix = backend.renderChat(prompt.messages, "");
-    const full = backend.renderChat(prompt.messages, target);
-    return alignAt(full, decode(prefix), target, decode, commonPrefixLength(prefix, full), "the chat markup");
+    const [prefix, full] = await backend.renderChat([{messages: prompt.messages, assistantResponse: ""}, {messages: prompt.messages, assistantResponse: target}]);
+    if (prefix === undefined || full === undefined) throw new InputError("the backend rendered no tokens for the chat");
+    const decoder = new PrefixDecoder(backend, full, 0, true);
+    const [prefixText] = await backend.detokenize([prefix], {special: true});
+    return alignAt(backend, full, prefixText ?? "", target, decoder, commonPrefixLength(prefix, full), "the chat markup");
+}
+
+/**
+ * Text of token prefixes of one sequence (`skip` leading tokens left out), decoded in batches and
+ * remembered, so that a boundary search costs one or two round trips on a remote tokenizer.
+ */
+class PrefixDecoder {
+    private readonly known = new Map<number, string>();
+
+    constructor(
+        private readonly backend: Pick<TokenizingBackend, "detokenize">,
+        private readonly full: readonly TokenId[],
+        private readonly skip: number,
+        private readonly special: boolean,
+    ) {}
+
+    /** Decodes the prefixes of these lengths that are not known yet, in one call. */
+    async prefetch(counts: readonly number[]): Promise<void> {
+        const missing = [...new Set(counts.filter((count) => count >= 0 && count <= this.full.length && !this.known.has(count)))];
+        if (missing.length === 0) return;
+        const texts = await this.backend.detokenize(missing.map((count) => this.full.slice(this.skip, Math.max(this.skip, count))), {special: this.special});
+        missing.forEach((count, index) => this.known.set(count, texts[index] ?? ""));
+    }
+
+    async text(count: number): Promise<string> {
+        await this.prefetch([count]);
+        return this.known.get(count) ?? "";
+    }
 }
 
 function checkChatEndsWithUser(messages: readonly ChatMessage[]): void {
@@ -84,18 +101,20 @@ function checkChatEndsWithUser(messages: readonly ChatMessage[]): void {
 
 /**
  * Split `full` (tokens of prefixText + target) at the longest token prefix whose decoded text is a
- * prefix of `prefixText`. `guess` is where the boundary probably is (saves decoding).
+ * prefix of `prefixText`. `guess` is where the boundary probably is (the prefixes around it are
+ * decoded in one batch).
  */
-function alignAt(
-    full: readonly TokenId[], prefixText: string, target: string,
-    decode: (tokens: readonly TokenId[]) => string, guess: number, prefixName: string,
-): AlignedTarget {
-    const fitsPrefix = (count: number): boolean => prefixText.startsWith(decode(full.slice(0, count)));
+async function alignAt(
+    backend: TokenizingBackend, full: readonly TokenId[], prefixText: string, target: string,
+    decoder: PrefixDecoder, guess: number, prefixName: string,
+): Promise<AlignedTarget> {
+    const fitsPrefix = async (count: number): Promise<boolean> => prefixText.startsWith(await decoder.text(count));
     let boundary = Math.max(0, Math.min(guess, full.length - 1));
-    while (boundary > 0 && !fitsPrefix(boundary)) boundary--;
+    await decoder.prefetch([full.length, ...Array.from({length: 8}, (_, offset) => boundary - 3 + offset)]);
+    while (boundary > 0 && !await fitsPrefix(boundary)) boundary--;
     // Walk forward; a token may end inside a UTF-8 character, so look a few tokens ahead.
     for (let step = 1; step <= 4 && boundary + step < full.length; step++) {
-        if (fitsPrefix(boundary + step)) {
+        if (await fitsPrefix(boundary + step)) {
             boundary += step;
             step = 0;
         }
@@ -105,11 +124,12 @@ function alignAt(
             hint: "start the target at a word boundary or use a model that prepends BOS",
         });
     }
-    const contextText = decode(full.slice(0, boundary));
-    const fullText = decode(full);
+    const contextText = await decoder.text(boundary);
+    const fullText = await decoder.text(full.length);
     const scoredText = fullText.slice(contextText.length);
     const earlier = prefixText.length - contextText.length;
-    const targetTokens = pieces(full, boundary, decode);
+    const [texts] = await backend.tokenTexts([{tokens: full.slice(boundary), previous: full.slice(0, boundary)}]);
+    const targetTokens = full.slice(boundary).map((token, index) => ({token, text: texts?.[index] ?? ""}));
     let note: string | undefined;
     if (earlier > 0) {
         note = `the first scored token also covers the last ${earlier} character${earlier === 1 ? "" : "s"} of ${prefixName} `
@@ -127,26 +147,6 @@ function alignAt(
         targetTokens,
         contextTokenCount: boundary,
     };
-}
-
-/**
- * Scored tokens with their texts. Byte tokens that end inside a UTF-8 character get "" and the
- * token that completes the character carries all of it, so the texts join to the scored text.
- */
-function pieces(full: readonly TokenId[], from: number, decode: (tokens: readonly TokenId[]) => string): TokenPiece[] {
-    const result: TokenPiece[] = [];
-    let settled = decode(full.slice(0, from));
-    for (let index = from; index < full.length; index++) {
-        const after = decode(full.slice(0, index + 1));
-        const token = full[index] as TokenId;
-        if (after.endsWith("\uFFFD") && index < full.length - 1) {
-            result.push({token, text: ""});
-            continue;
-        }
-        result.push({token, text: after.startsWith(settled) ? after.slice(settled.length) : decode([token])});
-        settled = after;
-    }
-    return result;
 }
 
 function commonPrefixLength(a: readonly TokenId[], b: readonly TokenId[]): number {
