@@ -5,7 +5,7 @@
  * masked half too; at SIMD speed that is cheaper than skipping it in scalar code). Same results
  * and layouts as the scalar kernels in attention.ts, with float32 sums.
  */
-import type {AttentionShape} from "./attention.js";
+import type {AttentionShape} from "./attention-shape.js";
 import {wasmMatmul} from "./wasm-matmul.js";
 
 type Kernel = NonNullable<ReturnType<typeof wasmMatmul>>;

@@ -5,16 +5,11 @@
  * `[sequences, heads, length, length]`. Query head h reads key/value head h / (heads / kvHeads).
  */
 import {matmulAttentionMix, matmulAttentionMixBackward, matmulAttentionScores, matmulAttentionScoresBackward} from "./attention-matmul.js";
+import type {AttentionShape} from "./attention-shape.js";
 import type {Floats} from "./matmul.js";
 import {wasmMatmul} from "./wasm-matmul.js";
 
-export interface AttentionShape {
-    sequences: number;
-    length: number;
-    heads: number;
-    kvHeads: number;
-    headDim: number;
-}
+export type {AttentionShape};
 
 /** Float32 attention over sequences at least this long goes through the WebAssembly kernel. */
 const matmulMinimumLength = 16;
