@@ -135,7 +135,8 @@ function ratio(numerator: readonly number[], denominator: readonly number[]): st
 async function main(): Promise<void> {
     const backends = new Map<number, LlamaCppBackend>();
     for (const lanes of laneCounts) backends.set(lanes, await openLlamaCppModel(modelPath, {contextSize, threads, lanes}));
-    const reference = backends.values().next().value as LlamaCppBackend;
+    const [reference] = backends.values();
+    if (reference === undefined) throw new Error("no lane counts to measure");
     const direct = await openDirect(modelPath, {contextSize, threads});
     try {
         const segmented = segmentInput(input, "document");

@@ -23,7 +23,6 @@ import {openLlamaCppModel} from "../src/backends/llama-cpp/backend.js";
 import {serverWaitMs} from "../src/backends/http/server-wait.js";
 import {openModel} from "../src/backends/resolve-model.js";
 import {Evaluator} from "../src/evaluator/evaluator.js";
-import type {ReplicatedBackend} from "../src/backends/transport/replicas.js";
 import {explain} from "../src/explain/explain.js";
 import type {Backend} from "../src/model/backend-spec.js";
 import type {StructuredInput} from "../src/units/types.js";
@@ -150,7 +149,7 @@ async function main(): Promise<void> {
             for (const replicas of [1, 2]) {
                 for (const concurrency of concurrencies) {
                     const urls = servers.slice(0, replicas).map((server) => `${server.url}${scheme === "vllm" ? "/v1" : ""}`);
-                    const backend = await openModel(`${scheme}:${urls.join(",")}?concurrency=${concurrency}`) as ReplicatedBackend;
+                    const backend = await openModel(`${scheme}:${urls.join(",")}?concurrency=${concurrency}`);
                     const cell = await measure(scheme, backend, replicas, concurrency);
                     cells.push(cell);
                     process.stderr.write(`${row(cell).join("  ")}\n`);

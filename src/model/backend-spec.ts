@@ -135,7 +135,7 @@ export interface Generation {
     tokens: GeneratedToken[];
     /** The generated text read after the prompt; an end-of-generation token that stopped generation adds nothing. */
     text: string;
-    /** "eog": stopped at an end-of-generation token (the last of `tokens`); "length": `maxTokens` reached. */
+    /** "eog": stopped at an end of generation (an end-of-generation token, the last of `tokens`, or the server's stop); "length": `maxTokens` reached. */
     finishReason: "eog" | "length";
 }
 

@@ -1,5 +1,5 @@
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
-import {registerConformanceTests} from "./conformance.js";
+import {registerConformanceTests} from "../../src/testing/index.js";
 import {sharedModel} from "../helpers/models.js";
 
 const prompts = [

@@ -1,6 +1,6 @@
 import {ScriptedBackend} from "../../src/backends/scripted/index.js";
 import {scriptedVocabularySize} from "../../src/backends/scripted/tokenizer.js";
-import {registerConformanceTests} from "./conformance.js";
+import {registerConformanceTests} from "../../src/testing/index.js";
 
 registerConformanceTests({
     name: "scripted",

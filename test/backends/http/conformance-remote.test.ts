@@ -5,7 +5,7 @@
 import {after} from "node:test";
 import {openSglangModel} from "../../../src/backends/sglang/sglang-backend.js";
 import {openVllmModel} from "../../../src/backends/vllm/vllm-backend.js";
-import {registerConformanceTests} from "../../conformance/conformance.js";
+import {registerConformanceTests} from "../../../src/testing/index.js";
 import {startServeProcess} from "../../server/serve-process.js";
 import {sharedModel} from "../../helpers/models.js";
 

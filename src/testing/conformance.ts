@@ -1,17 +1,20 @@
 /**
- * The backend conformance suite: properties every Backend must have, registered as node:test
- * tests for any backend factory. Run by llama-cpp.test.ts (both shared GGUF models) and
- * scripted.test.ts.
+ * The backend conformance suite: the rules of the backend specification (src/model/backend-spec.ts)
+ * as node:test tests for any backend factory. Tests a backend's declared capabilities rule out are
+ * skipped with the reason ("generation-only backend: no scoring"), so a generation-only backend runs
+ * the generation subset. The repository runs it for llama.cpp (both shared models), the scripted
+ * backend, vllm: and sglang: against glassbox serve, and the OpenAI-compatible backend against a
+ * local fake server (test/conformance, test/backends/http).
  */
 import assert from "node:assert/strict";
-import {after, before, describe, test} from "node:test";
-import {Evaluator} from "../../src/evaluator/evaluator.js";
-import {tokenizeWithBos} from "../../src/protocol/index.js";
-import type {Backend, ScoreRequest, TokenId} from "../../src/model/backend-spec.js";
+import {after, before, describe, test, type TestContext} from "node:test";
+import {Evaluator} from "../evaluator/evaluator.js";
+import {backendSpecificationVersion, type Backend, type ScoreRequest, type TokenId} from "../model/backend-spec.js";
+import {detokenizeTokens, tokenizeWithBos} from "../protocol/tokens.js";
 
 export interface ConformanceSubject {
     name: string;
-    /** A fresh backend (exact mode) with the given number of lanes. */
+    /** A fresh backend (exact mode where it has one) with the given number of lanes. */
     open(lanes: number): Promise<Backend>;
     /** Prompts to build requests from; they should share a few leading words. */
     prompts: readonly string[];
@@ -19,6 +22,29 @@ export interface ConformanceSubject {
     tolerance: number;
     /** Largest allowed |difference| between generation's reported logprobs and scoring (1e-4). */
     generationTolerance: number;
+}
+
+type Requirement = "scoring" | "generation" | "full distribution" | "window";
+
+/** Why `backend` cannot run a test that needs `requirements`, or undefined when it can. */
+function skipReason(backend: Backend, requirements: readonly Requirement[]): string | undefined {
+    const {capabilities, vocabulary} = backend;
+    for (const requirement of requirements) {
+        if (requirement === "scoring" && !capabilities.scoring) return "generation-only backend: no scoring";
+        if (requirement === "generation" && !capabilities.generation) return "scoring-only backend: no generation";
+        if (requirement === "full distribution" && (vocabulary.size === 0 || capabilities.maxTopLogprobs < vocabulary.size)) {
+            return `reports at most ${capabilities.maxTopLogprobs} alternatives per token, not the full vocabulary${vocabulary.size === 0 ? " (size unknown)" : ` of ${vocabulary.size}`}`;
+        }
+        if (requirement === "window" && capabilities.contextSize > 1 << 20) return `context of ${capabilities.contextSize} tokens is too large to overflow in a test`;
+    }
+    return undefined;
+}
+
+/** Skips the running test (with its reason) when the backend cannot run it; true when skipped. */
+function skipped(context: TestContext, backend: Backend, requirements: readonly Requirement[]): boolean {
+    const reason = skipReason(backend, requirements);
+    if (reason !== undefined) context.skip(reason);
+    return reason !== undefined;
 }
 
 function maxDifference(a: readonly number[], b: readonly number[]): number {
@@ -48,6 +74,7 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
         before(async () => {
             backend = await subject.open(3);
             requests = [];
+            if (!backend.capabilities.scoring) return;
             for (const prompt of subject.prompts) {
                 const tokens = await tokenizeWithBos(backend, prompt);
                 const split = Math.max(1, Math.floor(tokens.length * 0.6));
@@ -59,7 +86,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             await backend.dispose();
         });
 
-        test("scoring the model's own greedy generation returns the logprobs generation reported", async () => {
+        test("scoring the model's own greedy generation returns the logprobs generation reported", async (t) => {
+            if (skipped(t, backend, ["scoring", "generation"])) return;
             const context = await tokenizeWithBos(backend, subject.prompts[0] ?? "");
             const generation = await backend.generate({context, maxTokens: 12, temperature: 0, seed: 0, topLogprobs: 0, stopAtEog: false}, 0);
             assert.equal(generation.tokens.length, 12);
@@ -71,7 +99,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             assertClose(withTop.tokens.map((token) => token.logprob), generation.tokens.map((token) => token.logprob), subject.tolerance, "greedy with and without alternatives");
         });
 
-        test("every log-probability is ≤ 0 and finite, one per target token", async () => {
+        test("every log-probability is ≤ 0 and finite, one per target token", async (t) => {
+            if (skipped(t, backend, ["scoring"])) return;
             for (const [index, request] of requests.entries()) {
                 const {logprobs} = await backend.score(request, index % backend.capabilities.lanes);
                 assert.equal(logprobs.length, request.target.length);
@@ -79,7 +108,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             }
         });
 
-        test("a batch through the Evaluator equals one-by-one calls", async () => {
+        test("a batch through the Evaluator equals one-by-one calls", async (t) => {
+            if (skipped(t, backend, ["scoring"])) return;
             const oneByOne: number[][] = [];
             for (const request of requests) oneByOne.push((await backend.score(request, 0)).logprobs);
             const evaluator = new Evaluator(backend, {cache: false});
@@ -90,7 +120,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             }
         });
 
-        test("reusing a cached prefix after a different request equals evaluation from scratch", async () => {
+        test("reusing a cached prefix after a different request equals evaluation from scratch", async (t) => {
+            if (skipped(t, backend, ["scoring"])) return;
             const scratch = await scoreFromScratch(requests);
             // Lane 2 sees every request in turn: each reuses whatever prefix the previous one left.
             for (const [index, request] of requests.entries()) {
@@ -104,7 +135,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             }
         });
 
-        test("calls on all lanes at once equal the same calls one at a time, in fresh backends too", async () => {
+        test("calls on all lanes at once equal the same calls one at a time, in fresh backends too", async (t) => {
+            if (skipped(t, backend, ["scoring"])) return;
             const reference = await scoreFromScratch(requests.slice(0, 1));
             const sequential: number[][] = [];
             for (const request of requests) sequential.push((await backend.score(request, 0)).logprobs);
@@ -129,7 +161,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             }
         });
 
-        test("scoring on a lane after a longer and after a shorter sequence equals scratch", async () => {
+        test("scoring on a lane after a longer and after a shorter sequence equals scratch", async (t) => {
+            if (skipped(t, backend, ["scoring"])) return;
             const base = requests[0] as ScoreRequest;
             const all = [...base.context, ...base.target];
             const short: ScoreRequest = {context: all.slice(0, 2), target: all.slice(2, Math.min(all.length, 4))};
@@ -142,11 +175,9 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             assertClose((await backend.score(long, 1)).logprobs, longScratch ?? [], subject.tolerance, "same request again");
         });
 
-        test("the full next-token distribution sums to 1, best first, and contains the chosen token", async () => {
+        test("the full next-token distribution sums to 1, best first, and contains the chosen token", async (t) => {
+            if (skipped(t, backend, ["generation", "full distribution"])) return;
             const size = backend.vocabulary.size;
-            if (backend.capabilities.maxTopLogprobs < size) {
-                assert.fail(`maxTopLogprobs ${backend.capabilities.maxTopLogprobs} < vocabulary ${size}: open the backend with full distributions`);
-            }
             const context = await tokenizeWithBos(backend, subject.prompts[1] ?? "");
             const generation = await backend.generate({context, maxTokens: 2, temperature: 0, seed: 0, topLogprobs: size, stopAtEog: false}, 0);
             for (const token of generation.tokens) {
@@ -162,7 +193,8 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             }
         });
 
-        test("the same seed gives the same sampled generation; the reported logprob is the raw one", async () => {
+        test("the same seed gives the same sampled generation; the reported logprob is the raw one", async (t) => {
+            if (skipped(t, backend, ["scoring", "generation", "full distribution"])) return;
             const context = await tokenizeWithBos(backend, subject.prompts[0] ?? "");
             const request = {context, maxTokens: 10, temperature: 1.5, seed: 1234, topLogprobs: backend.vocabulary.size, stopAtEog: false};
             const first = await backend.generate(request, 0);
@@ -178,7 +210,66 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             assertClose(scored.logprobs, first.tokens.map((token) => token.logprob), subject.generationTolerance, "sampled tokens rescored");
         });
 
-        test("tokens outside the context window are refused with both sizes", async () => {
+        test("the backend names the specification version it implements", () => {
+            assert.equal(backend.specificationVersion, backendSpecificationVersion);
+        });
+
+        test("a batch of texts tokenizes as the texts one by one, identical texts alike, and detokenizes back", async () => {
+            const texts = [...subject.prompts, subject.prompts[0] ?? "", ""];
+            const batch = await backend.tokenize(texts);
+            assert.equal(batch.length, texts.length);
+            for (const [index, text] of texts.entries()) assert.deepEqual(batch[index], (await backend.tokenize([text]))[0], `text ${index}`);
+            if (backend.capabilities.tokenizer) assert.deepEqual(batch.at(-1), [], "the empty text has no tokens");
+            const decoded = await backend.detokenize(batch);
+            decoded.forEach((text, index) => assert.equal(text.trim(), (texts[index] ?? "").trim(), `text ${index} round trip`));
+        });
+
+        test("token texts in context join to the text of the sequence read after the previous tokens", async () => {
+            const [first = [], second = []] = await backend.tokenize([subject.prompts[0] ?? "", subject.prompts[2] ?? ""]);
+            const split = Math.min(2, second.length);
+            const rows = await backend.tokenTexts([{tokens: first}, {tokens: second.slice(split), previous: second.slice(0, split)}]);
+            assert.equal(rows[0]?.length, first.length);
+            assert.equal(rows[0]?.join(""), await detokenizeTokens(backend, first));
+            const whole = await detokenizeTokens(backend, second);
+            const before = await detokenizeTokens(backend, second.slice(0, split));
+            assert.equal(rows[1]?.length, second.length - split);
+            assert.ok(whole.startsWith(before), "the sequence's text starts with its first tokens' text");
+            assert.equal(rows[1]?.join(""), whole.slice(before.length));
+        });
+
+        test("a chat ending with an assistant reply extends the chat rendered for that reply", async (t) => {
+            if (!backend.capabilities.chatTemplate) {
+                t.skip("no chat template");
+                return;
+            }
+            if (skipped(t, backend, ["scoring"])) return;
+            const messages = [{role: "system" as const, content: "Be brief."}, {role: "user" as const, content: subject.prompts[0] ?? "Hi"}];
+            const [open = [], empty = [], full = []] = await backend.renderChat([{messages}, {messages, assistantResponse: ""}, {messages, assistantResponse: "Yes."}]);
+            assert.ok(open.length > 0, "the open conversation has tokens");
+            assert.ok(full.length > empty.length, "the reply adds tokens");
+            assert.deepEqual(full.slice(0, Math.min(empty.length, full.length) - 1), empty.slice(0, -1), "the reply extends the rendered conversation");
+        });
+
+        test("greedy generation: one text per token, the text is the tokens' texts, logprobs ≤ 0, alternatives best first", async (t) => {
+            if (skipped(t, backend, ["generation"])) return;
+            const context = await tokenizeWithBos(backend, subject.prompts[0] ?? "");
+            const topLogprobs = Math.min(2, backend.capabilities.maxTopLogprobs);
+            const generation = await backend.generate({context, maxTokens: 6, temperature: 0, seed: 0, topLogprobs, stopAtEog: true}, 0);
+            assert.ok(generation.tokens.length >= 1 && generation.tokens.length <= 6);
+            assert.ok(generation.finishReason === "eog" || generation.tokens.length === 6, "stops at an end of generation or at maxTokens");
+            // An end-of-generation token adds no text.
+            assert.equal(generation.text, generation.tokens.map((token) => token.text).join(""));
+            for (const token of generation.tokens) {
+                assert.ok(Number.isFinite(token.logprob) && token.logprob <= 0, `logprob ${token.logprob}`);
+                assert.equal(token.top.length, topLogprobs);
+                for (let index = 1; index < token.top.length; index++) {
+                    assert.ok((token.top[index - 1]?.logprob ?? 0) >= (token.top[index]?.logprob ?? 0), "alternatives are sorted");
+                }
+            }
+        });
+
+        test("tokens outside the context window are refused with both sizes", async (t) => {
+            if (skipped(t, backend, ["scoring", "window"])) return;
             const size = backend.capabilities.contextSize;
             const filler = (requests[0] as ScoreRequest).context[0] as TokenId;
             const context = new Array<TokenId>(size).fill(filler);
