@@ -20,7 +20,9 @@ export interface IoSettings {
 export function processIo(options: {quiet?: boolean} = {}): CommandIo {
     const stdout = process.stdout;
     const color = stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== "dumb";
-    return createIo({stdout, stderr: process.stderr, quiet: options.quiet === true, color});
+    // GLASSBOX_PROGRESS_INTERVAL_MS changes the 10 s between plain lines (the test helper sets it high).
+    const interval = Number(process.env.GLASSBOX_PROGRESS_INTERVAL_MS);
+    return createIo({stdout, stderr: process.stderr, quiet: options.quiet === true, color, ...(Number.isFinite(interval) && interval > 0 ? {intervalMs: interval} : {})});
 }
 
 interface CountState {

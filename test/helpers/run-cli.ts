@@ -16,7 +16,8 @@ export function runCli(args: readonly string[], options: {cwd?: string; env?: No
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
             cwd: options.cwd ?? repoRoot,
-            env: {...process.env, NO_COLOR: "1", ...options.env},
+            // Plain progress lines appear only after an hour here, so a slow machine does not add lines to stderr.
+            env: {...process.env, NO_COLOR: "1", GLASSBOX_PROGRESS_INTERVAL_MS: "3600000", ...options.env},
             stdio: ["pipe", "pipe", "pipe"],
         });
         let stdout = "";

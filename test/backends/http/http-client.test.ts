@@ -42,7 +42,7 @@ describe("HTTP client failures", () => {
         await assert.rejects(postJson(endpoint(), `${server.url}/broken`, {}, anything), (error: BackendError) =>
             isTransientError(error) && error.message.includes("503: \"engine restarting\""));
         await assert.rejects(postJson(endpoint(), `${server.url}/missing`, {}, anything), (error: BackendError) =>
-            !isTransientError(error) && error.message.includes("404: The model `x` does not exist.") && error.message.includes("--model"));
+            !isTransientError(error) && error.message.includes("404: The model `x` does not exist.") && error.parameter === "model" && !error.message.includes("--"));
     });
 
     test("a slow answer times out (transient); a reset connection is transient", async () => {
