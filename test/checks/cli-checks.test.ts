@@ -68,7 +68,7 @@ describe("check commands on scripted explainers", () => {
         writeFileSync(blocker, "");
         const unwritable = await runCli(["check", "counterfactual", "--model", "scripted:honest-explainer", "--dataset", dataset, "--db", join(blocker, "runs.db")]);
         assert.equal(unwritable.code, 2);
-        assert.match(unwritable.stderr, /^glassbox: cannot open the run store at .*set with --db\)/);
+        assert.match(unwritable.stderr, /^glassbox: --db .*blocker\/runs\.db: .*blocker is not a folder \(pass a writable file in an existing folder with --db\)/);
         const missing = await runCli(["check", "counterfactual", "--model", "scripted:honest-explainer", "--dataset", join(directory, "nope.jsonl"), "--db", db]);
         assert.equal(missing.code, 2);
         assert.match(missing.stderr, /--dataset file .* does not exist/);

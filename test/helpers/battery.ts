@@ -42,7 +42,7 @@ export function runBattery(area: string, cases: readonly BatteryCase[], options:
                 const result = await runCli(args, {
                     ...(item.input === undefined ? {} : {input: item.input}),
                     ...(item.env === undefined ? {} : {env: item.env}),
-                    timeoutMs: item.timeoutMs ?? 60_000,
+                    timeoutMs: item.timeoutMs ?? 150_000,
                 });
                 assertBadInputResult(item, result, dir);
             })));
