@@ -29,7 +29,7 @@ import type {Coalition, Game, GameOutcome} from "../src/attribution/game.js";
 import {openLlamaCppModel, type LlamaCppBackend} from "../src/backends/llama-cpp/backend.js";
 import {defaultThreads} from "../src/backends/llama-cpp/llama-runtime.js";
 import {explain} from "../src/explain/explain.js";
-import {contextTokens} from "../src/explain/prompt-tokens.js";
+import {contextTokens} from "../src/protocol/index.js";
 import {outcomeFor} from "../src/explain/value-kinds.js";
 import {alignTarget} from "../src/protocol/index.js";
 import {segmentInput, type SegmentedInput} from "../src/units/segmented-input.js";

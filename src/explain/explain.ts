@@ -3,12 +3,12 @@
  * Segment the input → align the target once on the full input → build the model game → run the
  * chosen attribution method → optionally score faithfulness metrics on the same game.
  */
-import {attributionMethods} from "../attribution/registry.js";
+import {attributionMethods, defaultMethodFor} from "../attribution/registry.js";
 import type {AttributionMethodName, AttributionResult} from "../attribution/result.js";
 import {ArgumentError, BudgetError, InputError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import type {ScoringEvaluator} from "../evaluator/types.js";
-import {alignTarget} from "../protocol/index.js";
+import {alignTarget, contextTokens} from "../protocol/index.js";
 import type {Backend, PromptInput, TokenId} from "../model/backend-spec.js";
 import {hierarchicalMinimumBudget} from "../attribution/hierarchical.js";
 import {buildUnitHierarchy, collapseSingleChildren, hierarchyLevelsFor, type UnitTreeNode} from "../units/hierarchy.js";
@@ -19,7 +19,7 @@ import {glassboxVersion, resultSchemaVersion} from "../foundation/version.js";
 import {defaultGreedyMaxTokens, generateGreedyTarget} from "./greedy-target.js";
 import type {RationaleSpan} from "./input-file.js";
 import {ModelGame} from "./model-game.js";
-import {contextTokens, withTokenOffsets} from "./prompt-tokens.js";
+import {withTokenOffsets} from "./prompt-tokens.js";
 import {checkRationale, rationaleMask} from "./rationale.js";
 import type {ExplainResult, ExplainTarget, ExplainTokens} from "./types.js";
 import {computeExplainMetrics} from "./metrics.js";
@@ -64,11 +64,6 @@ export interface ExplainOptions {
 
 export function defaultUnitFor(input: StructuredInput): UnitKind {
     return input.kind === "documents" ? "document" : input.kind === "chat" ? "message" : "word";
-}
-
-export function defaultMethodFor(playerCount: number): AttributionMethodName {
-    if (playerCount <= 10) return "exact";
-    return playerCount <= 16 ? "kernelshap3" : "kernelshap";
 }
 
 /**

@@ -5,8 +5,7 @@
  */
 import {InputError} from "../errors.js";
 import type {Backend, PromptInput, TokenId} from "../model/backend-spec.js";
-import {tokenTextsAfter} from "../protocol/index.js";
-import {contextTokens} from "./prompt-tokens.js";
+import {contextTokens, generateAfter, tokenTextsAfter} from "../protocol/index.js";
 
 export const defaultGreedyMaxTokens = 24;
 
@@ -23,9 +22,7 @@ export interface GreedyTarget {
 
 export async function generateGreedyTarget(backend: Backend, prompt: PromptInput, maxTokens = defaultGreedyMaxTokens): Promise<GreedyTarget> {
     const context = await contextTokens(backend, prompt);
-    const generation = await backend.generate({
-        context, maxTokens, temperature: 0, seed: 0, topLogprobs: 0, stopAtEog: true,
-    }, 0);
+    const generation = await generateAfter(backend, context, {maxTokens, stopAtEog: true});
     const tokens = generation.tokens.map((token) => token.token);
     const texts = await tokenTextsAfter(backend, tokens, context);
     let kept = tokens.length;

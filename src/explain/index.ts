@@ -1,5 +1,5 @@
 /** The explain API: attribute a model's answer to units of its input. */
-export {explain, defaultMethodFor, defaultUnitFor, type ExplainOptions, type ExplainProgress} from "./explain.js";
+export {explain, defaultUnitFor, type ExplainOptions, type ExplainProgress} from "./explain.js";
 export {ModelGame, type ModelGameOptions} from "./model-game.js";
 export {parseExplainInput, parseRationaleFlag, type ExplainInputFile, type RationaleSpan} from "./input-file.js";
 export {generateGreedyTarget, defaultGreedyMaxTokens, type GreedyTarget, type GreedyStop} from "./greedy-target.js";

@@ -8,10 +8,9 @@
  */
 import type {Coalition, Game, GameOutcome} from "../attribution/game.js";
 import type {EvaluatorStats, ScoringEvaluator} from "../evaluator/types.js";
-import {tokenizeManyWithBos} from "../protocol/index.js";
+import {contextTokens, nonEmptyContext, tokenizeManyWithBos} from "../protocol/index.js";
 import type {Backend, ScoreRequest, TokenId} from "../model/backend-spec.js";
 import type {RenderOptions, SegmentedInput} from "../units/segmented-input.js";
-import {contextTokens, nonEmptyContext} from "./prompt-tokens.js";
 import {outcomeFor, type ValueKind} from "./value-kinds.js";
 
 export interface ModelGameOptions {

@@ -1,26 +1,9 @@
 /**
- * Turning prompts into tokens for the model game: the context of a rendered coalition, and
- * model-token offsets over a text for `--unit token`. Target alignment lives in
- * src/protocol/alignment.ts, token texts in the backend specification (tokenTexts).
+ * Model-token offsets over a text for `--unit token`. Context tokens of a prompt live in
+ * src/protocol/tokens.ts, target alignment in src/protocol/alignment.ts.
  */
-import {promptTokens} from "../protocol/index.js";
-import type {Backend, PromptInput, TokenId} from "../model/backend-spec.js";
+import type {Backend} from "../model/backend-spec.js";
 import type {TextSpan, TokenOffsetsFunction} from "../units/types.js";
-
-/**
- * Context tokens for a prompt: BOS (when the model wants one) + the prompt's tokens; chat input is
- * rendered with the model's template and ends with an open assistant turn. Never empty: an empty
- * prompt on a model without BOS falls back to its EOS token as a separator.
- */
-export async function contextTokens(backend: Backend, prompt: PromptInput): Promise<TokenId[]> {
-    return nonEmptyContext(backend, await promptTokens(backend, prompt));
-}
-
-/** `tokens`, or the model's BOS (else EOS) alone when they are empty. */
-export function nonEmptyContext(backend: Pick<Backend, "vocabulary">, tokens: TokenId[]): TokenId[] {
-    if (tokens.length === 0) tokens.push(backend.vocabulary.bos ?? backend.vocabulary.eos ?? 0);
-    return tokens;
-}
 
 /**
  * Model-token spans over each text (one batch of tokenize and token-text calls). When the token

@@ -4,4 +4,5 @@
  * target alignment.
  */
 export * from "./tokens.js";
+export * from "./generation.js";
 export {alignTarget, type AlignedTarget, type TokenPiece} from "./alignment.js";

@@ -60,3 +60,18 @@ export async function tokenTextsAfter(backend: Pick<Backend, "tokenTexts">, toke
     const [row] = await backend.tokenTexts([{tokens, previous}]);
     return row ?? [];
 }
+
+/**
+ * Context tokens for a prompt: BOS (when the model wants one) + the prompt's tokens; chat input is
+ * rendered with the model's template and ends with an open assistant turn. Never empty: an empty
+ * prompt on a model without BOS falls back to its EOS token as a separator.
+ */
+export async function contextTokens(backend: Backend, prompt: PromptInput): Promise<TokenId[]> {
+    return nonEmptyContext(backend, await promptTokens(backend, prompt));
+}
+
+/** `tokens`, or the model's BOS (else EOS) alone when they are empty. */
+export function nonEmptyContext(backend: Pick<Backend, "vocabulary">, tokens: TokenId[]): TokenId[] {
+    if (tokens.length === 0) tokens.push(backend.vocabulary.bos ?? backend.vocabulary.eos ?? 0);
+    return tokens;
+}

@@ -4,7 +4,8 @@
  * backend, summarised as area over the curve per test.
  */
 import {summarizeAreaOverCurve, type AreaOverCurveSummary} from "../checks/cot/area-over-curve.js";
-import {runCotTests, type CotItemResult, type TextCompleter} from "../checks/cot/cot-tests.js";
+import {runCotTests, type CotItemResult} from "../checks/cot/cot-tests.js";
+import type {TextCompleter} from "../protocol/index.js";
 import {delimitedFormat, type CotFormat} from "../checks/cot/format.js";
 import {arithmeticMistakeWithin, type MistakeGenerator} from "../checks/cot/mistakes.js";
 import {SeededRandom} from "../foundation/random.js";

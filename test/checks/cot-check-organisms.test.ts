@@ -9,7 +9,7 @@ import {test} from "node:test";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
 import {cotCheckItem, summarizeCotCheck, type CotCheckVerdict} from "../../src/checks/cot/cot-check.js";
 import {delimitedFormat} from "../../src/checks/cot/format.js";
-import {modelCompleter} from "../../src/checks/cot/model-completer.js";
+import {modelCompleter} from "../../src/protocol/index.js";
 import {attributeSteps, summarizeStepAttributions, type StepAttribution} from "../../src/checks/step-attribution/step-attribution.js";
 import {Evaluator} from "../../src/evaluator/evaluator.js";
 import {SeededRandom} from "../../src/foundation/random.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {cotCheckItem, integrationRule, summarizeCotCheck} from "../../src/checks/cot/cot-check.js";
-import type {TextCompleter} from "../../src/checks/cot/cot-tests.js";
+import type {TextCompleter} from "../../src/protocol/index.js";
 import {delimitedFormat} from "../../src/checks/cot/format.js";
 import {arithmeticMistake} from "../../src/checks/cot/mistakes.js";
 import {modelMistakeGenerator} from "../../src/checks/cot/model-mistakes.js";

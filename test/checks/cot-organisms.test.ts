@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
 import {test} from "node:test";
 import {openLlamaCppModel} from "../../src/backends/llama-cpp/backend.js";
-import {modelCompleter} from "../../src/checks/cot/model-completer.js";
+import {modelCompleter} from "../../src/protocol/index.js";
 import {organismPath, organismSpec} from "../../src/organisms/registry.js";
 import {arithmeticOrganismFormat, runCotValidity, type CotValidityResult} from "../../src/validity/cot-validity.js";
 

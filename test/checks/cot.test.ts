@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {itemAreaOverCurve, summarizeAreaOverCurve} from "../../src/checks/cot/area-over-curve.js";
-import {runCotTests, type TextCompleter} from "../../src/checks/cot/cot-tests.js";
+import {runCotTests} from "../../src/checks/cot/cot-tests.js";
+import type {TextCompleter} from "../../src/protocol/index.js";
 import {delimitedFormat} from "../../src/checks/cot/format.js";
 import {arithmeticMistake, arithmeticMistakeWithin} from "../../src/checks/cot/mistakes.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {ScriptedBackend, scriptedVocabularySize, type LogitsFunction} from "../../src/backends/scripted/index.js";
-import {modelCompleter} from "../../src/checks/cot/model-completer.js";
+import {modelCompleter} from "../../src/protocol/index.js";
 import {CapabilityError} from "../../src/errors.js";
 
 /** A model that repeats the last token of its context, greedily. */

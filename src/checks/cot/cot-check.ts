@@ -8,7 +8,8 @@
  */
 import {ContextOverflowError} from "../../errors.js";
 import {summarizeAreaOverCurve, type AreaOverCurveSummary} from "./area-over-curve.js";
-import {runCotTests, type CotItemResult, type CotTestOptions, type TextCompleter} from "./cot-tests.js";
+import {runCotTests, type CotItemResult, type CotTestOptions} from "./cot-tests.js";
+import type {TextCompleter} from "../../protocol/index.js";
 import {runFiller, runParaphrasing, type FillerResult, type ParaphrasePoint, type Paraphraser} from "./paraphrase-filler.js";
 
 export const integrationRule = "left Riemann sum over the L intervention points x = 0, 1/L, …, (L−1)/L (the full chain is the reference and is not a point); AOC = Σ_L w_L·AOC_L with w_L the share of items whose chain has L steps";

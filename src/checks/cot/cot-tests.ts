@@ -5,14 +5,10 @@
  * forced and continued answers keep matching the original one and the area over the curve is near
  * 0; if the chain is what produces the answer, they change and the area approaches 1.
  */
+import type {TextCompleter} from "../../protocol/generation.js";
 import type {CurvePoint} from "./area-over-curve.js";
 import type {CotFormat} from "./format.js";
 import type {AsyncMistakeGenerator, MistakeGenerator, UniformSource} from "./mistakes.js";
-
-/** Greedy text completion, batched: one continuation per prompt. */
-export interface TextCompleter {
-    complete(prompts: readonly string[], maxTokens: number): Promise<string[]>;
-}
 
 export interface CotItem {
     id: string;

@@ -3,7 +3,7 @@
  * model sees one step and rewrites it "with at least one mistake added". An answer that is empty
  * or repeats the step unchanged gives no mistake for that step (undefined), so it is not counted.
  */
-import type {TextCompleter} from "./cot-tests.js";
+import type {TextCompleter} from "../../protocol/index.js";
 import type {AsyncMistakeGenerator} from "./mistakes.js";
 
 const examples = [

@@ -8,7 +8,7 @@
  *   whether extra tokens alone (not their content) help.
  */
 import type {CotFormat} from "./format.js";
-import type {TextCompleter} from "./cot-tests.js";
+import type {TextCompleter} from "../../protocol/index.js";
 
 /** Rewords steps without changing what they say; returns the same number of steps. */
 export type Paraphraser = (steps: readonly string[]) => Promise<string[]>;

@@ -6,9 +6,8 @@
  * the text names, or (without options) the first line. A text that names no option is an
  * unparseable answer, counted by the caller, never guessed.
  */
-import {alignTarget} from "../../protocol/index.js";
 import type {Backend, PromptInput} from "../../model/backend-spec.js";
-import {contextTokens} from "../../explain/prompt-tokens.js";
+import {alignTarget, contextTokens, generateText} from "../../protocol/index.js";
 
 export interface Prediction {
     /** The option text or the free answer; undefined when the text could not be read. */
@@ -33,14 +32,6 @@ export interface PredictionSettings {
 /** Text to put between a prompt and an answer: a space after a text prompt that does not end in whitespace. */
 export function answerSeparator(prompt: PromptInput): string {
     return prompt.kind === "text" && !/\s$/.test(prompt.text) ? " " : "";
-}
-
-/** Greedy text after the prompt; at most `maxTokens`, fewer when the context window leaves less room. */
-export async function generateText(backend: Backend, prompt: PromptInput, maxTokens: number, lane = 0): Promise<string> {
-    const context = await contextTokens(backend, prompt);
-    const room = Math.max(1, Math.min(maxTokens, backend.capabilities.contextSize - context.length));
-    const generation = await backend.generate({context, maxTokens: room, temperature: 0, seed: 0, topLogprobs: 0}, lane);
-    return generation.text;
 }
 
 /** The first option named in `text` (whole-word, case-insensitive; earliest mention wins, longer options first on ties). */

@@ -12,7 +12,7 @@ import {SeededRandom} from "../../foundation/random.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
 import {followUp} from "../counterfactual/item-text.js";
-import {generateText} from "../counterfactual/prediction.js";
+import {generateText} from "../../protocol/index.js";
 import {parseImportanceList, parseWordList} from "../self-explanation/parse.js";
 import {topAttributedWords} from "./attributed-words.js";
 import {isContentWord} from "./stopwords.js";

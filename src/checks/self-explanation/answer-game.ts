@@ -8,9 +8,8 @@
  */
 import type {Coalition, Game, GameOutcome} from "../../attribution/game.js";
 import type {ScoringEvaluator} from "../../evaluator/types.js";
-import {alignTarget} from "../../protocol/index.js";
+import {alignTarget, contextTokens} from "../../protocol/index.js";
 import type {Backend, ScoreRequest, TokenId} from "../../model/backend-spec.js";
-import {contextTokens} from "../../explain/prompt-tokens.js";
 import type {SegmentedInput} from "../../units/segmented-input.js";
 import {answerSeparator, normalise} from "../counterfactual/prediction.js";
 

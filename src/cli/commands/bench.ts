@@ -7,7 +7,7 @@ import {readFileSync} from "node:fs";
 import {checkOutputOptions, writeResultKept} from "../output-options.js";
 import {cpus, loadavg} from "node:os";
 import {attributionMethodNames} from "../../attribution/registry.js";
-import {modelCompleter} from "../../checks/cot/model-completer.js";
+import {modelCompleter} from "../../protocol/index.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import {runCotValidity, type CotValidityResult} from "../../validity/cot-validity.js";
 import {runLookupValidity} from "../../validity/lookup-validity.js";

@@ -3,7 +3,7 @@ import {SeededRandom} from "../../foundation/random.js";
 import {cotCheckItem, summarizeCotCheck, type CotCheckSummary, type CotCheckVerdict} from "../../checks/cot/cot-check.js";
 import {delimitedFormat} from "../../checks/cot/format.js";
 import {arithmeticMistake, arithmeticMistakeWithin, type MistakeGenerator} from "../../checks/cot/mistakes.js";
-import {modelCompleter} from "../../checks/cot/model-completer.js";
+import {modelCompleter} from "../../protocol/index.js";
 import {modelMistakeGenerator} from "../../checks/cot/model-mistakes.js";
 import {modelParaphraser} from "../../checks/cot/paraphrase-filler.js";
 import {attributeSteps, summarizeStepAttributions, type StepAttribution} from "../../checks/step-attribution/step-attribution.js";
