@@ -107,3 +107,15 @@ export const attributionMethods: Record<string, AttributionMethodEntry> = {
 export function attributionMethodNames(): AttributionMethodName[] {
     return Object.keys(attributionMethods) as AttributionMethodName[];
 }
+
+/** The default method policy, in words: the same text in every help message that offers it. */
+export const defaultMethodPolicy = "exact up to 10 units, kernelshap3 up to 16, kernelshap beyond";
+
+/**
+ * The method used when a caller names none (explain, the self-explanation check, step
+ * attribution): the one with the lowest error per evaluation on the recorded games (BENCHMARKS.md).
+ */
+export function defaultMethodFor(playerCount: number): AttributionMethodName {
+    if (playerCount <= 10) return "exact";
+    return playerCount <= 16 ? "kernelshap3" : "kernelshap";
+}

@@ -10,7 +10,7 @@
  * faithful when removing its top unit flips the decision.
  * Needs scoring (probabilities of the answer with units removed) and generation (the explanation).
  */
-import {attributionMethods} from "../../attribution/registry.js";
+import {attributionMethods, defaultMethodFor} from "../../attribution/registry.js";
 import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
@@ -24,7 +24,8 @@ import {segmentInput} from "../../units/segmented-input.js";
 import type {UnitKind} from "../../units/types.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../counterfactual/item-text.js";
-import {generateText, optionNamedIn} from "../counterfactual/prediction.js";
+import {optionNamedIn} from "../counterfactual/prediction.js";
+import {generateText} from "../../protocol/index.js";
 import {AnswerGame} from "./answer-game.js";
 import {normaliseWord, parseAnswerConfidence, parseCitations, parseImportanceList, parseWordList, scoresForUnits} from "./parse.js";
 import {elicitationPrompt, type ExplanationFormat, type ExplanationOrder} from "./prompts.js";
@@ -160,7 +161,7 @@ export async function selfExplanationItem(backend: Backend, item: DatasetItem, s
 
     const evaluator = settings.evaluator ?? new Evaluator(backend);
     const game = new AnswerGame({backend, evaluator, segmented, answer, ...(item.options === undefined ? {} : {options: item.options})});
-    const methodName = settings.method ?? (n <= 10 ? "exact" : "shapley");
+    const methodName = settings.method ?? defaultMethodFor(n);
     const method = attributionMethods[methodName];
     if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
     const budget = Math.max(method.minimumBudget(n), settings.budget ?? method.defaultBudget(n));

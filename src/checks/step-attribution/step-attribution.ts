@@ -5,7 +5,7 @@
  * src/explain with span units — attributed by any method of the attribution registry (exact
  * Shapley up to 10 steps by default, Shapley sampling beyond).
  */
-import {attributionMethods} from "../../attribution/registry.js";
+import {attributionMethods, defaultMethodFor} from "../../attribution/registry.js";
 import type {AttributionMethodName, AttributionResult} from "../../attribution/result.js";
 import {InputError} from "../../errors.js";
 import type {ScoringEvaluator} from "../../evaluator/types.js";
@@ -54,10 +54,6 @@ export function stepSpans(text: string, steps: readonly string[], from: number):
     return spans;
 }
 
-export function defaultStepMethod(steps: number): AttributionMethodName {
-    return steps <= 10 ? "exact" : "shapley";
-}
-
 export async function attributeSteps(prompt: string, steps: readonly string[], answer: string, settings: StepAttributionSettings): Promise<StepAttribution> {
     if (steps.length === 0) throw new InputError("step attribution needs a chain with at least one step");
     const text = settings.format.compose(prompt, steps, true);
@@ -69,7 +65,7 @@ export async function attributeSteps(prompt: string, steps: readonly string[], a
         target: aligned.request.target, targetTexts: aligned.targetTokens.map((piece) => piece.text), valueKind: "logprob",
         ...(settings.render === undefined ? {} : {render: settings.render}),
     });
-    const method = settings.method ?? defaultStepMethod(steps.length);
+    const method = settings.method ?? defaultMethodFor(steps.length);
     const result: AttributionResult = await attributionMethods[method]!.run(game, {
         seed: settings.seed ?? 0, ...(settings.budget === undefined ? {} : {budget: settings.budget}),
     });

@@ -1,7 +1,7 @@
 /** `glassbox check self-explanation` and `glassbox check counterfactual`. */
 import {counterfactualCapabilities, counterfactualItem, summarizeCounterfactual, type CounterfactualSummary} from "../../checks/counterfactual/check.js";
 import {selfExplanationCapabilities, selfExplanationItem, summarizeSelfExplanation, type SelfExplanationSummary} from "../../checks/self-explanation/check.js";
-import {attributionMethodNames} from "../../attribution/registry.js";
+import {attributionMethodNames, defaultMethodPolicy} from "../../attribution/registry.js";
 import {CapabilityError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
 import {unitKinds} from "../../units/types.js";
@@ -18,7 +18,7 @@ export const checkSelfExplanationCommand = defineCommand({
         protocol: {kind: "string", valueName: "P", choices: ["list", "topk", "citation"], default: "list", description: "list: every unit scored in [-1, 1]; topk: the k most important units; citation: the answer cites \"document k\"."},
         order: {kind: "string", valueName: "O", choices: ["pe", "ep"], default: "pe", description: "pe: predict then explain; ep: explain then predict (list and topk)."},
         unit: {kind: "string", valueName: "U", choices: unitKinds, description: "Units explained and attributed. Default: document, span (prompt with spans) or word."},
-        method: {kind: "string", valueName: "M", choices: attributionMethodNames(), description: "Perturbation attribution compared with the self-explanation. Default: exact up to 10 units, kernelshap3 up to 16, kernelshap beyond."},
+        method: {kind: "string", valueName: "M", choices: attributionMethodNames(), description: `Perturbation attribution compared with the self-explanation. Default: ${defaultMethodPolicy}.`},
         budget: {kind: "integer", valueName: "N", min: 1, description: "Evaluations for the attribution method (default: its default)."},
         "max-tokens": {kind: "integer", valueName: "N", min: 1, description: "Most tokens generated for the answer and explanation."},
         json: {kind: "boolean", description: "Print the run summary as JSON."},

@@ -1,10 +1,10 @@
 /** `glassbox explain`: attribute a model's answer to units of its input (tokens … documents, messages). */
 import {readFileSync} from "node:fs";
-import {attributionMethodNames} from "../../attribution/registry.js";
+import {attributionMethodNames, defaultMethodFor, defaultMethodPolicy} from "../../attribution/registry.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import {Evaluator} from "../../evaluator/evaluator.js";
 import {FileScoreCache} from "../../store/score-cache-file.js";
-import {checkMethodAndBudget, defaultMethodFor, defaultUnitFor, explain, unitTreeFor, type ExplainProgress} from "../../explain/explain.js";
+import {checkMethodAndBudget, defaultUnitFor, explain, unitTreeFor, type ExplainProgress} from "../../explain/explain.js";
 import {parseExplainInput, parseRationaleFlag, type ExplainInputFile} from "../../explain/input-file.js";
 import {checkRationale} from "../../explain/rationale.js";
 import type {ExplainResult} from "../../explain/types.js";
@@ -35,7 +35,7 @@ export const explainCommand = defineCommand({
         target: {kind: "string", valueName: "TEXT", description: "The answer to explain. Default: the model's greedy answer to the full input."},
         foil: {kind: "string", valueName: "TEXT", description: "An alternative answer: explains log p(target) − log p(foil)."},
         unit: {kind: "string", valueName: "UNIT", choices: unitKinds, description: "Players. Default: document, message or word by input kind."},
-        method: {kind: "string", valueName: "METHOD", choices: methodChoices, description: "Attribution method. Default: exact up to 10 units, kernelshap3 up to 16, else kernelshap."},
+        method: {kind: "string", valueName: "METHOD", choices: methodChoices, description: `Attribution method. Default: ${defaultMethodPolicy}.`},
         budget: {kind: "integer", valueName: "N", min: 1, description: "Most coalitions to evaluate. Default: the method's default for the unit count."},
         seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
         value: {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
