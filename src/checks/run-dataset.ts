@@ -11,7 +11,7 @@
 import type {MalformedLine} from "../datasets/jsonl.js";
 import {isGlassboxError} from "../errors.js";
 import {sha256Hex} from "../foundation/canonical-json.js";
-import type {ItemRecord, ItemStatus, RunRecord, RunSpec, RunStore} from "../store/run-store.js";
+import type {ItemRecord, ItemStatus, RunRecord, RunRecorder, RunSpec} from "./run-records.js";
 
 export interface RunnableItem {
     id: string;
@@ -37,7 +37,7 @@ export interface DatasetProgress {
 }
 
 export interface RunDatasetOptions<Item extends RunnableItem> {
-    store: RunStore;
+    store: RunRecorder;
     spec: RunSpec;
     items: readonly Item[];
     malformed?: readonly MalformedLine[];

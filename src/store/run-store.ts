@@ -11,63 +11,12 @@ import {hostname} from "node:os";
 import {dirname} from "node:path";
 import Database from "better-sqlite3";
 import {ArgumentError, BusyError, InputError} from "../errors.js";
+import type {ItemRecord, ItemStatus, ItemVerdict, RunListEntry, RunRecord, RunRecorder, RunSpec, RunStatus} from "../checks/run-records.js";
 import {canonicalJson, sha256Hex} from "../foundation/canonical-json.js";
 import {makeFolder} from "./output-paths.js";
 import {requiredTables, schemaStatements, schemaVersion} from "./schema.js";
 
-export type RunStatus = "running" | "finished" | "failed" | "interrupted";
-export type ItemStatus = "ok" | "unparseable" | "error" | "malformed";
-
-export interface RunSpec {
-    command: string;
-    model: {name: string; id: string};
-    /** Dataset path (as given), or undefined for a single inline item. */
-    dataset?: string;
-    /** Every option that changes results (canonicalised for the key). */
-    options: Record<string, unknown>;
-    seed: number;
-    versions: Record<string, string>;
-}
-
-export interface RunRecord {
-    id: number;
-    key: string;
-    command: string;
-    modelName: string;
-    modelId: string;
-    dataset: string | null;
-    options: Record<string, unknown>;
-    seed: number;
-    versions: Record<string, string>;
-    startedAt: string;
-    updatedAt: string;
-    endedAt: string | null;
-    status: RunStatus;
-    attempts: number;
-    itemTotal: number | null;
-    summary: unknown;
-    error: string | null;
-}
-
-export interface ItemVerdict {
-    itemId: string;
-    ordinal: number;
-    inputHash: string;
-    status: ItemStatus;
-    verdict: unknown;
-    error?: string;
-}
-
-export interface ItemRecord extends ItemVerdict {
-    runId: number;
-    finishedAt: string;
-    attempt: number;
-}
-
-export interface RunListEntry extends RunRecord {
-    itemsStored: number;
-    itemsByStatus: Record<ItemStatus, number>;
-}
+export type {ItemRecord, ItemStatus, ItemVerdict, RunListEntry, RunRecord, RunSpec, RunStatus} from "../checks/run-records.js";
 
 interface RunRow {
     id: number; run_key: string; command: string; model_name: string; model_id: string; dataset: string | null;
@@ -84,7 +33,7 @@ export function runKey(spec: Pick<RunSpec, "command" | "model" | "dataset" | "op
     return sha256Hex(canonicalJson({command: spec.command, model: spec.model.id, dataset: spec.dataset ?? null, options: spec.options, seed: spec.seed}));
 }
 
-export class RunStore {
+export class RunStore implements RunRecorder {
     readonly path: string;
     readonly readOnly: boolean;
     private readonly database: Database.Database;

@@ -13,7 +13,7 @@ import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
 import type {DatasetItem} from "../../datasets/item.js";
 import type {Backend, PromptInput} from "../../model/backend-spec.js";
-import type {ItemRecord} from "../../store/run-store.js";
+import type {ItemRecord} from "../run-records.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../counterfactual/item-text.js";
 import {answerSeparator, predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
