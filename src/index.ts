@@ -1,4 +1,11 @@
-/** glassbox: the library entry point. */
+/**
+ * glassbox: the core. Units, games and attribution methods, metrics, the evaluator, explain, the
+ * checks, reasoning analyses and reward functions, the backend specification and the protocol
+ * layer. It does no I/O and loads neither node-llama-cpp, SQLite nor an HTTP server
+ * (test/package-entries.test.ts); models come from `glassbox/backends` or `glassbox/llama-cpp`,
+ * the run store from `glassbox/store`, servers from `glassbox/server`, the backend conformance
+ * suite from `glassbox/testing`.
+ */
 export * from "./errors.js";
 export type * from "./model/backend-spec.js";
 export {backendSpecificationVersion} from "./model/backend-spec.js";
@@ -13,28 +20,17 @@ export * from "./metrics/index.js";
 export * from "./units/index.js";
 export * from "./explain/index.js";
 export * from "./reasoning/index.js";
-export {scriptVerifier, verifierFromSpec} from "./backends/verifier/script-verifier.js";
-export * from "./backends/llama-cpp/index.js";
-export {openModel, parseModelSpec, requireCapabilities, type ModelSpec, type RemoteModelOptions} from "./backends/resolve-model.js";
-export {openVllmModel, VllmBackend, type VllmOptions} from "./backends/vllm/vllm-backend.js";
-export {openSglangModel, SglangBackend, type SglangOptions} from "./backends/sglang/sglang-backend.js";
-export {openOpenAiCompatibleModel, OpenAiCompatibleBackend, type OpenAiCompatibleOptions} from "./backends/openai-compatible/openai-backend.js";
-export {ReplicatedBackend, type ReplicatedBackendOptions, type ReplicaRetryPolicy, type ReplicaStats} from "./backends/transport/replicas.js";
-export {FileScoreCache} from "./store/score-cache-file.js";
-export {startGlassboxServer, type GlassboxServerOptions, type RunningServer} from "./server/http-server.js";
 export * from "./protocol/index.js";
 export {sampleCandidate, type WeightedCandidate} from "./model/sampling.js";
 export {SeededRandom, type RandomSource} from "./foundation/random.js";
 export {canonicalJson, sha256Hex} from "./foundation/canonical-json.js";
 export {glassboxVersion, resultSchemaVersion} from "./foundation/version.js";
-export {RunStore, runKey, defaultRunStorePath, runExportCsv, runExportJson, type ItemRecord, type ItemStatus, type RunRecord, type RunSpec, type RunStatus} from "./store/index.js";
 export {parseJsonlDataset, parseDatasetItem, datasetItem, type DatasetItem, type MalformedLine, type ParsedDataset} from "./datasets/index.js";
+export type {ItemRecord, ItemStatus, ItemVerdict, RunRecord, RunRecorder, RunSpec, RunStatus} from "./checks/run-records.js";
 export {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation, type RunDatasetOptions} from "./checks/run-dataset.js";
 export {selfExplanationItem, summarizeSelfExplanation, selfExplanationCapabilities, type SelfExplanationSettings, type SelfExplanationVerdict} from "./checks/self-explanation/check.js";
 export {counterfactualItem, summarizeCounterfactual, counterfactualCapabilities, type CounterfactualSettings, type CounterfactualVerdict} from "./checks/counterfactual/check.js";
 export {insertionEdits, insertionSlots, mentionsWord, type WordLists} from "./checks/counterfactual/insertions.js";
-export {scriptedExplainer, scriptedExplainerNames} from "./backends/scripted/explainers.js";
-export {openScriptedModel, scriptedModelNames} from "./backends/scripted/models.js";
 export {refineExplanation, type RefineSettings} from "./checks/refine/loop.js";
 export {feedbackKinds, type FeedbackKind} from "./checks/refine/feedback.js";
 export {buildAmplifyPrompt, amplifyItem, summarizeAmplify, amplifyCapabilities} from "./checks/amplify/amplify.js";
@@ -49,8 +45,6 @@ export {probabilityReward, type TokenProbabilityScorer} from "./rewards/probabil
 export {backendProbabilityScorer} from "./rewards/backend-probability-scorer.js";
 export {agreementReward} from "./rewards/agreement-reward.js";
 export {buildRewardRouter, parseRewardConfig, type RewardConfig, type RewardRouter} from "./rewards/config.js";
-export {startRewardServer, type RewardServerOptions, type RunningRewardServer} from "./server/reward-http-server.js";
-export {sandboxedCodeRunner} from "./backends/verifier/code-runner.js";
 export {parseRollouts, type Rollout} from "./rollouts/rollout-records.js";
 export {analyzePrompt, type PromptVerdict} from "./rollouts/prompt-analysis.js";
 export {summarizeRollouts, type RolloutSummary} from "./rollouts/rollout-summary.js";

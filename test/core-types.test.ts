@@ -1,6 +1,6 @@
 /**
  * Users of the core compile its declarations under --strict without skipLibCheck: the
- * declarations of glassbox/core are emitted and a small consumer file is type-checked against them.
+ * declarations of the glassbox entry point are emitted and a small consumer file is type-checked against them.
  */
 import assert from "node:assert/strict";
 import {spawnSync} from "node:child_process";
@@ -20,18 +20,18 @@ function declarationFiles(folder: string): string[] {
     });
 }
 
-test("glassbox/core's declarations compile in a --strict consumer without skipLibCheck", {timeout: 300_000}, () => {
+test("glassbox's core declarations compile in a --strict consumer without skipLibCheck", {timeout: 300_000}, () => {
     const folder = scratchFolder("core-types");
     const declarations = join(folder, "dist");
-    const emit = spawnSync(process.execPath, [tsc, join(repoRoot, "src", "core.ts"), "--declaration", "--emitDeclarationOnly", "--outDir", declarations, "--skipLibCheck", ...common], {encoding: "utf8"});
+    const emit = spawnSync(process.execPath, [tsc, join(repoRoot, "src", "index.ts"), "--declaration", "--emitDeclarationOnly", "--outDir", declarations, "--skipLibCheck", ...common], {encoding: "utf8"});
     assert.equal(emit.status, 0, emit.stdout + emit.stderr);
     for (const file of declarationFiles(declarations)) {
         assert.doesNotMatch(readFileSync(file, "utf8"), /from "(node-llama-cpp|better-sqlite3|zod)"/, file);
     }
     const consumer = join(folder, "consumer.ts");
     writeFileSync(consumer, [
-        "import {Evaluator, InputError, type ModelBackend, type ScoreRequest} from \"./dist/core.js\";",
-        "export function evaluatorFor(backend: ModelBackend): Evaluator { return new Evaluator(backend); }",
+        "import {Evaluator, InputError, type Backend, type ScoreRequest} from \"./dist/index.js\";",
+        "export function evaluatorFor(backend: Backend): Evaluator { return new Evaluator(backend); }",
         "export const request: ScoreRequest = {context: [1], target: [2]};",
         "export const error = new InputError(\"bad\", {hint: \"fix\"});",
         "",

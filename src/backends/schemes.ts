@@ -20,7 +20,7 @@
  */
 import {ArgumentError} from "../errors.js";
 import type {Backend} from "../model/backend-spec.js";
-import {openLlamaCppModel, type LlamaCppOptions} from "./llama-cpp/backend.js";
+import type {LlamaCppOptions} from "./llama-cpp/backend.js";
 import {openOpenAiCompatibleModel} from "./openai-compatible/openai-backend.js";
 import {openScriptedModel, scriptedModelNames} from "./scripted/models.js";
 import {openSglangModel} from "./sglang/sglang-backend.js";
@@ -97,7 +97,8 @@ export const modelSchemes: readonly ModelScheme[] = [
         matches: (text) => !hasScheme(text),
         parse: (text) => ({kind: "gguf", path: text}),
         offers: () => ({scoring: true, generation: true}),
-        open: (spec, options) => openLlamaCppModel(expectKind(spec, "gguf").path, options.local),
+        // node-llama-cpp loads only when a GGUF model is opened.
+        open: async (spec, options) => (await import("./llama-cpp/backend.js")).openLlamaCppModel(expectKind(spec, "gguf").path, options.local),
     },
     remoteScheme("vllm", "vllm:URL[,URL...][?OPTIONS][#MODEL]", "vLLM OpenAI-compatible server(s) (also glassbox serve); URL ends in /v1", {scoring: true, generation: true}),
     remoteScheme("sglang", "sglang:URL[,URL...][?OPTIONS][#MODEL]", "SGLang server(s) (also glassbox serve); URL is the server root", {scoring: true, generation: true}),
