@@ -49,7 +49,8 @@ test("check cot: a --mistake-range that is not LOW..HIGH is refused before any m
 
 test("compare: pass@k table, k > n refused with the reason, a hanging verifier script killed and the item marked", async () => {
     const db = join(scratch(), "runs.db");
-    const base = ["compare", "--model", faithful, "--tuned", faithful, "--dataset", "data/reasoning/arith.jsonl", "--limit", "2", "--samples", "2", "--max-tokens", "12", "--extract", "marker", "--db", db];
+    const common = ["compare", "--model", faithful, "--tuned", faithful, "--dataset", "data/reasoning/arith.jsonl", "--max-tokens", "12", "--extract", "marker", "--db", db];
+    const base = [...common, "--limit", "2", "--samples", "2"];
     const refused = await runCli([...base, "--k", "1,4"]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--k 4 exceeds --samples 2: pass@k needs k samples out of the n drawn per problem/);
@@ -61,7 +62,7 @@ test("compare: pass@k table, k > n refused with the reason, a hanging verifier s
     const dir = scratch();
     const hanging = join(dir, "hang.mjs");
     writeFileSync(hanging, "setInterval(() => undefined, 1000);\n");
-    const hung = await runCli([...base, "--limit", "1", "--samples", "1", "--verifier", `script:${hanging}`, "--verifier-timeout", "200", "--json"]);
+    const hung = await runCli([...common, "--limit", "1", "--samples", "1", "--verifier", `script:${hanging}`, "--verifier-timeout", "200", "--json"]);
     assert.equal(hung.code, 0, hung.stderr);
     const hungReport = JSON.parse(hung.stdout) as {summary: {base: {timeouts: number}; problemsWithTimeouts: number}; problems: {id: string; error: string}[]};
     assert.equal(hungReport.summary.base.timeouts, 1);
