@@ -15,7 +15,9 @@
  * options, token bias or penalties to an item read this way.
  *
  * Everything is float32 in native code, like the full distribution node-llama-cpp reports with
- * `probabilities: true`; the two readings agree within 1e-5 (test/backends/target-reading.test.ts).
+ * `probabilities: true`. Both sum the vocabulary in float32 (in different orders), so they differ by
+ * up to about 1e-5 on a 32,000-token vocabulary; against a float64 log-softmax of the raw logits this
+ * reading is the closer one (BENCHMARKS.md, "Scoring", part 2; test/backends/target-reading.test.ts).
  */
 import type {ControlledEvaluateIndexOutput, ControlledEvaluateInputItem, Token} from "node-llama-cpp";
 
