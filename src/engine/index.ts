@@ -6,3 +6,4 @@ export {gradientRules, attnLrpRules, cpLrpRules, relpRules, type BackwardRules, 
 export {logProbObjective, logitDifferenceObjective, contrastiveObjective, type Objective, type ObjectiveTerm} from "./objectives.js";
 export {dequantize, tensorDecoders, ggmlTypeName} from "./quantization/dequantize.js";
 export type {Precision} from "./forward.js";
+export {integratedGradients, embeddingIntegratedGradients, gaussLegendre, type EmbeddingAttribution} from "./integrated-gradients.js";
