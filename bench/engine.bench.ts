@@ -152,12 +152,18 @@ const targets = lengths.map((length) => {
     ]);
 });
 const body = [
-    `\`npm run bench:engine\` (bench/engine.bench.ts, ${rounds} rounds, arms alternating, each in its own process). Model: a random-weight llama GGUF the project writes (bench/lib/engine-bench-model.ts): width ${config.dim}, ${config.layers} layers, ${config.heads} heads, SwiGLU ${config.ffn}, ${config.vocabSize} tokens, untied output, F32: ${(parameters / 1e6).toFixed(1)}M parameters. Input: the same ${lengths.join(" and ")} token ids for every arm; logits at every position; the backward pass is log p of one target at the last position to the input embeddings, weights frozen (no weight gradients) in every arm. Threads: ${threads} for llama.cpp, PyTorch and TensorFlow.js; the engine is single-threaded.`,
+    `\`npm run bench:engine\` (bench/engine.bench.ts, ${rounds} round${rounds === 1 ? "" : "s"}, arms alternating, each in its own process). Model: a random-weight llama GGUF the project writes (bench/lib/engine-bench-model.ts): width ${config.dim}, ${config.layers} layers, ${config.heads} heads, SwiGLU ${config.ffn}, ${config.vocabSize} tokens, untied output, F32: ${(parameters / 1e6).toFixed(1)}M parameters. Input: the same ${lengths.join(" and ")} token ids for every arm; logits at every position; the backward pass is log p of one target at the last position to the input embeddings, weights frozen (no weight gradients) in every arm. Threads: ${threads} for llama.cpp, PyTorch and TensorFlow.js; the engine is single-threaded.`,
     `Machine: ${machine.cpuModel}, ${machine.logicalCores} logical cores (availableParallelism ${machine.availableParallelism}), ${machine.memoryGiB.toFixed(0)} GiB, load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")} at the start; Node ${machine.node}, node-llama-cpp ${machine.nodeLlamaCpp}. The cores are shared with other work, so CPU time (user + system, all threads) is the steadier measure; wall time is shown too.`,
     `Measured peak (float32 matrix product, one thread, CPU time): the engine's WebAssembly kernel ${peak.engine.length === 0 ? "n/a" : Math.max(...peak.engine).toFixed(1)} GFLOP/s at 256×512×512; PyTorch's BLAS ${peak.torch.length === 0 ? "not installed" : Math.max(...peak.torch).toFixed(1) + " GFLOP/s"} at 1024³. The forward GFLOP/s columns below compare with the best of these (${Number.isFinite(bestPeak) ? bestPeak.toFixed(1) : "n/a"} GFLOP/s).`,
     ...sections,
     "### Targets",
     ...targets,
+    "Reading these numbers: each arm ran one warm-up and then the timed repetitions in its own process, "
+        + `${rounds} round${rounds === 1 ? "" : "s"}, on 2 cores shared with other work; a repeat on a quiet machine may move every ratio. `
+        + "llama.cpp runs F32 weights here, which is not its fastest path (its quantised kernels are), and its time includes the native softmax it computes for each position. "
+        + "The PyTorch arm is Debian's python3-torch (1.13), whose BLAS reached only the peak shown above on this machine; a PyTorch wheel with a tuned BLAS would be several times faster, so the PyTorch comparison bounds the engine against this build only. "
+        + "The measured peak is the best one-thread product any arm's kernel reached here, not the CPU's theoretical peak (AVX-512 FMA). "
+        + "The engine's times include copying each product's operands into WebAssembly memory; its backward pass keeps a transpose of every weight matrix (the non-embedding weights again) after the first call.",
 ].join("\n\n");
 console.log(body);
 if (!flags["no-write"]) {
