@@ -27,15 +27,16 @@ export function benchModelConfig(vocabSize: number): ModelConfig {
     return {vocabSize, dim: 512, layers: 8, heads: 8, ffn: 1024, contextLength: 1024, ropeBase: 10000, normEps: 1e-5};
 }
 
-export function benchModelPath(): {path: string; parameters: number; vocabSize: number} {
-    const vocabulary = new WordVocabulary(words(benchWordCount));
-    const config = benchModelConfig(vocabulary.size);
+/** The model's file, written on first use (building its vocabulary takes about half a minute). */
+export function benchModelPath(): string {
     const directory = join(tmpdir(), "glassbox-bench");
-    const path = join(directory, `engine-random-llama-${config.dim}x${config.layers}-${config.vocabSize}.gguf`);
+    const path = join(directory, `engine-random-llama-512x8-${benchWordCount}-words.gguf`);
     if (!existsSync(path)) {
         mkdirSync(directory, {recursive: true});
+        const vocabulary = new WordVocabulary(words(benchWordCount));
+        const config = benchModelConfig(vocabulary.size);
         const parameters = initialParameters(config, new SeededRandom(2026));
         writeFileSync(path, ggufBytes({name: "engine benchmark", description: "random-weight llama for the engine benchmark", config, vocabulary, parameters}));
     }
-    return {path, parameters: parameterCount(config), vocabSize: config.vocabSize};
+    return path;
 }

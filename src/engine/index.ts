@@ -7,3 +7,4 @@ export {logProbObjective, logitDifferenceObjective, contrastiveObjective, type O
 export {dequantize, isSupportedTensorType, supportedTensorTypes} from "./quantization/dequantize.js";
 export {ggmlType, ggmlTypeName, describeGgmlType} from "./quantization/ggml-types.js";
 export type {Precision} from "./forward.js";
+export {integratedGradients, embeddingIntegratedGradients, gaussLegendre, type EmbeddingAttribution} from "./integrated-gradients.js";

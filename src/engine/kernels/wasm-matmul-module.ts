@@ -94,7 +94,7 @@ function body(): number[] {
 export function matmulModuleBytes(): Uint8Array {
     const locals = [...unsignedLeb(2), ...unsignedLeb(10), i32, ...unsignedLeb(11), v128];
     const functionBody = vector([...locals, ...body()]);
-    const name = (text: string): number[] => vector([...Buffer.from(text, "utf8")]);
+    const name = (text: string): number[] => vector([...new TextEncoder().encode(text)]);
     const bytes = [
         0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
         ...section(1, [1, 0x60, ...vector(new Array<number>(8).fill(i32)), 0]),
