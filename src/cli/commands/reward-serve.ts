@@ -44,7 +44,7 @@ export const rewardServeCommand = defineCommand({
         concurrency: {kind: "integer", valueName: "N", min: 1, max: 1024, default: 8, description: "Items scored at the same time, across requests."},
         "item-timeout-ms": {kind: "integer", valueName: "MS", min: 10, max: 3_600_000, default: 30_000, description: "Per-item limit; an item still running is scored 0 with a note."},
         "max-body-mb": {kind: "number", valueName: "MB", min: 0.001, max: 1024, default: 16, description: "Largest request body; larger ones get 413."},
-        model: {...modelOptionSpecs.model, description: "Scoring model for the probability reward (GGUF file or a scoring server)."},
+        model: {kind: "string", valueName: "PATH.gguf", description: "Scoring model for the probability reward (GGUF file or a scoring server); needed only when the configuration uses it."},
         "context-size": modelOptionSpecs["context-size"],
         threads: modelOptionSpecs.threads,
         fast: modelOptionSpecs.fast,
