@@ -80,7 +80,7 @@ export class RunStore implements RunRecorder {
                 throw new InputError(`${path} is not a glassbox run store`, {
                     expected: `a SQLite file with the tables ${requiredTables.join(", ")}`,
                     received: tables.size === 0 ? "an empty database" : `tables ${others.join(", ")}${tables.size > others.length ? ", …" : ""}`,
-                    hint: "pass the run store a check wrote with --db PATH; glassbox never adds its tables to another database",
+                    hint: "give a run store a check wrote; glassbox never adds its tables to another database", parameter: "runStorePath",
                 });
             }
             if (!readOnly) {
@@ -296,20 +296,20 @@ function describeOpenError(path: string, error: unknown, readOnly: boolean, time
     const reason = error instanceof Error ? error.message : String(error);
     if (isBusy(error)) {
         return new BusyError(`the run store ${path} stayed locked by other processes for ${timeout / 1000} s`, {
-            hint: "retry when the other glassbox commands on this store finish, or pass another --db", cause: error,
+            hint: "retry when the other glassbox commands on this store finish, or use another run store", parameter: "runStorePath", cause: error,
         });
     }
     if (code === "SQLITE_NOTADB") {
-        return new InputError(`${path} is not a SQLite database`, {expected: "a glassbox run store", hint: "pass the run store a check wrote with --db PATH", cause: error});
+        return new InputError(`${path} is not a SQLite database`, {expected: "a glassbox run store", hint: "give a run store a check wrote", parameter: "runStorePath", cause: error});
     }
     if (readOnly && code === "SQLITE_CANTOPEN") {
-        return new InputError(`cannot open the run store ${path} for reading: ${reason}`, {hint: "check the --db path", cause: error});
+        return new InputError(`cannot open the run store ${path} for reading: ${reason}`, {hint: "check the run store path", parameter: "runStorePath", cause: error});
     }
     const parentProblem = code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "ENOENT" || code === "ENOTDIR" || code === "EROFS";
     return new InputError(`cannot open the run store at ${path}: ${reason}`, {
         expected: "a SQLite file path that can be created and written",
-        hint: parentProblem ? `check that ${dirname(path)} is a folder this user can write, or pass another --db PATH` : "pass another --db PATH",
-        cause: error,
+        hint: parentProblem ? `check that ${dirname(path)} is a folder this user can write, or use another run store` : "use another run store",
+        parameter: "runStorePath", cause: error,
     });
 }
 
