@@ -3,7 +3,8 @@
  * scripts/check-boundaries.mjs, which adds the folder-cycle and printing rules. CONTRIBUTING.md
  * explains each rule.
  */
-const core = "^src/(foundation|model|protocol|units|attribution|metrics|evaluator|explain|checks|reasoning|datasets|validity|demo|organisms|engine|rewards|viewer)/";
+const core =
+    "^src/(foundation|model|protocol|units|attribution|metrics|evaluator|explain|checks|reasoning|datasets|validity|demo|organisms|engine|rewards|viewer)/";
 const adapters = "^src/(backends|store|server)/";
 
 module.exports = {
@@ -20,7 +21,10 @@ module.exports = {
             comment: "File, process and network I/O live in src/backends, src/store and src/server.",
             severity: "error",
             from: {path: core},
-            to: {dependencyTypes: ["core", "npm"], path: "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|tls|dgram|readline)$|^(better-sqlite3|node-llama-cpp)$"},
+            to: {
+                dependencyTypes: ["core", "npm"],
+                path: "^(node:)?(fs|fs/promises|child_process|net|http|https|http2|tls|dgram|readline)$|^(better-sqlite3|node-llama-cpp)$",
+            },
         },
         {
             name: "backends-import-no-evaluator",

@@ -44,7 +44,10 @@ const rounds = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 3));
 const kernelShapBudget = Math.max(2, Number(process.env["BENCH_KERNELSHAP_BUDGET"] ?? 128));
 /** The backend's own default for this file (one thread for tiny models); the naive arm uses the same. */
 const threads = Number(process.env["BENCH_THREADS"] ?? defaultThreads(statSync(modelPath).size));
-const laneCounts = (process.env["BENCH_LANES"] ?? "1").split(",").map(Number).filter((lanes) => Number.isInteger(lanes) && lanes >= 1);
+const laneCounts = (process.env["BENCH_LANES"] ?? "1")
+    .split(",")
+    .map(Number)
+    .filter((lanes) => Number.isInteger(lanes) && lanes >= 1);
 const onlyMethods = process.env["BENCH_METHODS"]?.split(",");
 const contextSize = 1024;
 const seed = 1;
@@ -90,8 +93,13 @@ class NaiveGame implements Game {
     coalitions = 0;
     /** Tokens evaluated from scratch (context + target − 1 per coalition). */
     evaluatedTokens = 0;
-    constructor(private readonly segmented: SegmentedInput, private readonly backend: LlamaCppBackend, private readonly direct: DirectModel,
-        private readonly targetTokens: readonly number[], private readonly style: "captum" | "single-pass") {
+    constructor(
+        private readonly segmented: SegmentedInput,
+        private readonly backend: LlamaCppBackend,
+        private readonly direct: DirectModel,
+        private readonly targetTokens: readonly number[],
+        private readonly style: "captum" | "single-pass",
+    ) {
         this.playerCount = segmented.playerCount;
     }
     async evaluate(coalitions: readonly Coalition[]): Promise<GameOutcome[]> {
@@ -142,8 +150,10 @@ async function main(): Promise<void> {
         const segmented = segmentInput(input, "document");
         const fullPrompt = segmented.render(new Uint8Array(segmented.playerCount).fill(1));
         const promptTokenCount = (await contextTokens(reference, fullPrompt)).length;
-        const arms: Arm[] = [{method: "loo", budget: undefined}, {method: "kernelshap", budget: kernelShapBudget}]
-            .filter((arm) => onlyMethods === undefined || onlyMethods.includes(arm.method)) as Arm[];
+        const arms: Arm[] = [
+            {method: "loo", budget: undefined},
+            {method: "kernelshap", budget: kernelShapBudget},
+        ].filter((arm) => onlyMethods === undefined || onlyMethods.includes(arm.method)) as Arm[];
         const rows: string[][] = [];
         const targetLengths: string[] = [];
         for (const target of targets) {
@@ -170,13 +180,21 @@ async function main(): Promise<void> {
                     naiveTokens = singleGame.evaluatedTokens;
                     naiveValues = single.value.values;
                     captumDifference = maxDifference(captum.value.values, naiveValues);
-                    const line = [`${target} ${arm.method} round ${round + 1}/${rounds}: captum-style ${formatMs(captum.ms)}, single-pass ${formatMs(single.ms)}`];
+                    const line = [
+                        `${target} ${arm.method} round ${round + 1}/${rounds}: captum-style ${formatMs(captum.ms)}, single-pass ${formatMs(single.ms)}`,
+                    ];
                     for (const [lanes, backend] of backends) {
                         const ours = await timeIt(() => explain(backend, input, {unit: "document", method: arm.method, ...budget, seed, target}));
                         const times = oursTimes.get(lanes);
                         if (times !== undefined) record(times, ours);
                         const stats = ours.value.evaluator;
-                        last.set(lanes, {values: ours.value.values, evaluations: ours.value.evaluations, calls: stats.backendCalls, evaluated: stats.evaluatedTokens, reused: stats.reusedTokens});
+                        last.set(lanes, {
+                            values: ours.value.values,
+                            evaluations: ours.value.evaluations,
+                            calls: stats.backendCalls,
+                            evaluated: stats.evaluatedTokens,
+                            reused: stats.reusedTokens,
+                        });
                         line.push(`glassbox ${lanes} lane${lanes === 1 ? "" : "s"} ${formatMs(ours.ms)}`);
                     }
                     process.stderr.write(`${line.join(", ")}\n`);
@@ -186,7 +204,11 @@ async function main(): Promise<void> {
                     const ours = oursTimes.get(lanes) ?? {wall: [], cpu: []};
                     const work = last.get(lanes);
                     rows.push([
-                        JSON.stringify(target), arm.method, String(work?.evaluations ?? 0), both(captumTimes), both(singleTimes),
+                        JSON.stringify(target),
+                        arm.method,
+                        String(work?.evaluations ?? 0),
+                        both(captumTimes),
+                        both(singleTimes),
                         `${both(ours)} (${lanes} lane${lanes === 1 ? "" : "s"})`,
                         `${ratio(captumTimes.cpu, ours.cpu)} / ${ratio(captumTimes.wall, ours.wall)}`,
                         `${ratio(singleTimes.cpu, ours.cpu)} / ${ratio(singleTimes.wall, ours.wall)}`,
@@ -200,8 +222,21 @@ async function main(): Promise<void> {
             `Workload: 16 documents (${promptTokenCount} prompt tokens with every document kept), question + "Answer:" template, targets ${targetLengths.join(" and ")}, unit document, seed ${seed}; KernelSHAP budget ${kernelShapBudget}.`,
             `${rounds} round${rounds === 1 ? "" : "s"}, arms alternating within each round, medians of times and of per-round ratios; ${threads} thread${threads === 1 ? "" : "s"} in every arm, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention).`,
         ];
-        const table = markdownTable(["target", "method", "evaluations", "(a) captum-style wall / CPU", "(a′) single-pass wall / CPU", "glassbox explain() wall / CPU",
-            "speed-up vs (a), CPU / wall", "speed-up vs (a′), CPU / wall", "glassbox work", "max |Δ value| vs (a′)"], rows);
+        const table = markdownTable(
+            [
+                "target",
+                "method",
+                "evaluations",
+                "(a) captum-style wall / CPU",
+                "(a′) single-pass wall / CPU",
+                "glassbox explain() wall / CPU",
+                "speed-up vs (a), CPU / wall",
+                "speed-up vs (a′), CPU / wall",
+                "glassbox work",
+                "max |Δ value| vs (a′)",
+            ],
+            rows,
+        );
         const body = [
             "Generated by `npm run bench:attribution` (bench/attribution-model.bench.ts). Two naive arms run the same method on",
             "a game that renders each coalition and scores it on a cleared llama.cpp sequence, one coalition at a time (no",

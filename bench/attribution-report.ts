@@ -44,7 +44,9 @@ export function familyLines(perGame: readonly GameSummary[]): string[] {
         if (members.length === 0) return [];
         const met = members.filter((game) => game.best.error <= 0.05).length;
         const estimatorsUsed = [...new Set(members.map((game) => game.best.estimator))].join(", ");
-        return [`- ${familyNames[family]}: target met on ${met} of ${members.length}; best error at ¼ captum ${range(members.map((game) => game.best.error))} (best estimator: ${estimatorsUsed}; oracle ${range(members.map((game) => game.oracle))}).`];
+        return [
+            `- ${familyNames[family]}: target met on ${met} of ${members.length}; best error at ¼ captum ${range(members.map((game) => game.best.error))} (best estimator: ${estimatorsUsed}; oracle ${range(members.map((game) => game.oracle))}).`,
+        ];
     });
 }
 
@@ -68,7 +70,11 @@ export const whyParagraph = [
 
 /** Lines comparing two estimators' errors at ¼ captum over the games. */
 export function comparisons(perGame: readonly GameSummary[]): string[] {
-    const pairs: [string, string][] = [["kernelshap", "kernelshap, design shap (old default)"], ["kernelshap3", "kernelshap"], ["kernelshap3", "shapley"]];
+    const pairs: [string, string][] = [
+        ["kernelshap", "kernelshap, design shap (old default)"],
+        ["kernelshap3", "kernelshap"],
+        ["kernelshap3", "shapley"],
+    ];
     return pairs.map(([better, other]) => {
         const wins: string[] = [];
         const losses: string[] = [];
@@ -98,13 +104,15 @@ export function organismParagraph(perGame: readonly GameSummary[]): string[] {
         "The lookup-organism games are a different kind of game and are not pooled with the stories260K ones. On",
         "prompts like those it was trained on, the organism copies the word that follows the question's key: a",
         "sparse mechanism known by construction, in which only the gold document's key and value words should",
-        "matter. Deleting words, though, leaves prompts unlike any in its training (documents reduced to \".\"),",
+        'matter. Deleting words, though, leaves prompts unlike any in its training (documents reduced to "."),',
         "and there the organism does more than that rule, so the recorded games are not the two-word game.",
         `v(N) − v(∅) is ${spans} nats.`,
     ];
     if (saturated.length > 0) {
-        lines.push(`On the game${saturated.length > 1 ? "s" : ""} with n = ${saturated.map((game) => game.playerCount).join(", ")} the organism already gives the answer with every word deleted`,
-            "(v(∅) ≈ v(N) ≈ 0), so the variation there comes from coalitions that pull it away from the answer.");
+        lines.push(
+            `On the game${saturated.length > 1 ? "s" : ""} with n = ${saturated.map((game) => game.playerCount).join(", ")} the organism already gives the answer with every word deleted`,
+            "(v(∅) ≈ v(N) ≈ 0), so the variation there comes from coalitions that pull it away from the answer.",
+        );
     }
     lines.push(
         `Orders 1 and 2 hold ${range(organism.map((game) => game.lowOrderShare))} of the variance of the organism games (stories260K:`,

@@ -99,7 +99,7 @@ export function oracleEstimate(n: number, table: Float64Array, energy: readonly 
         for (let i = 0; i < n; i++) {
             if ((parity & (1 << i)) === 0) continue;
             const row = covariance[i] as Float64Array;
-            for (let a = 0; a < m; a++) row[a] = (row[a] as number) + ((2 / order) * prior * (signs[a] as number));
+            for (let a = 0; a < m; a++) row[a] = (row[a] as number) + (2 / order) * prior * (signs[a] as number);
         }
     }
     for (let a = 0; a < m; a++) {
@@ -107,7 +107,10 @@ export function oracleEstimate(n: number, table: Float64Array, energy: readonly 
         row[a] = (row[a] as number) * (1 + 1e-10);
         for (let b = 0; b < a; b++) row[b] = (kernel[b] as Float64Array)[a] as number;
     }
-    const weights = choleskySolve(kernel, points.map((point) => table[point] as number));
+    const weights = choleskySolve(
+        kernel,
+        points.map((point) => table[point] as number),
+    );
     return covariance.map((row) => row.reduce((total, value, a) => total + value * (weights[a] as number), 0));
 }
 
@@ -135,4 +138,3 @@ function choleskySolve(matrix: Float64Array[], rhs: number[]): number[] {
     }
     return solution;
 }
-

@@ -73,7 +73,12 @@ function pairwiseBenchGame(): BenchGame {
     const pairs: Interaction[] = [];
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.3) pairs.push({players: [i, j], weight: 2 * random.normal()});
     const game = pairwiseInteractionGame(weights, pairs);
-    return {label: `pairwise interactions (n = ${n}, ${pairs.length} pairs)`, game, note: "LOO counts each pair's surplus in full for both players; Shapley splits it", family: "synthetic"};
+    return {
+        label: `pairwise interactions (n = ${n}, ${pairs.length} pairs)`,
+        game,
+        note: "LOO counts each pair's surplus in full for both players; Shapley splits it",
+        family: "synthetic",
+    };
 }
 
 function harsanyiBenchGame(): BenchGame {
@@ -100,22 +105,24 @@ function votingBenchGame(): BenchGame {
 
 const fixtureSchema = z.object({
     model: z.string(),
-    games: z.array(z.object({
-        name: z.string(),
-        /** Set on games played by a model other than the fixture's (stories260K). */
-        model: z.string().optional(),
-        /** Set on games recorded from a model organism: its name and the item's document count. */
-        organism: z.string().optional(),
-        documents: z.number().int().min(1).optional(),
-        unit: z.string(),
-        prompt: z.string(),
-        target: z.string(),
-        units: z.array(z.string()),
-        playerCount: z.number().int().min(1).max(20),
-        valueKind: z.literal("logprob"),
-        encoding: z.literal("float32-le-base64"),
-        values: z.string(),
-    })),
+    games: z.array(
+        z.object({
+            name: z.string(),
+            /** Set on games played by a model other than the fixture's (stories260K). */
+            model: z.string().optional(),
+            /** Set on games recorded from a model organism: its name and the item's document count. */
+            organism: z.string().optional(),
+            documents: z.number().int().min(1).optional(),
+            unit: z.string(),
+            prompt: z.string(),
+            target: z.string(),
+            units: z.array(z.string()),
+            playerCount: z.number().int().min(1).max(20),
+            valueKind: z.literal("logprob"),
+            encoding: z.literal("float32-le-base64"),
+            values: z.string(),
+        }),
+    ),
 });
 
 /** The recorded model games: a value table per prompt, played back as a game. */
@@ -128,7 +135,8 @@ function recordedBenchGames(): BenchGame[] {
         const table = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
         const game: Game = {
             playerCount: n,
-            evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> => coalitions.map((coalition) => ({value: table[maskOf(coalition)] as number})),
+            evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> =>
+                coalitions.map((coalition) => ({value: table[maskOf(coalition)] as number})),
         };
         const shown = recorded.prompt.length > 90 ? `${recorded.prompt.slice(0, 87)}…` : recorded.prompt;
         if (recorded.organism !== undefined) {
@@ -136,8 +144,9 @@ function recordedBenchGames(): BenchGame[] {
             return {
                 label: `${recorded.organism} organism: n = ${n} (key and value words${documents}) → ${JSON.stringify(recorded.target)}`,
                 game,
-                note: `${recorded.model ?? fixture.model}, a sparse mechanism known by construction: log p(${JSON.stringify(recorded.target)} | kept key and value words of ${JSON.stringify(shown)}), `
-                    + "dropped words deleted, each document's \".\" and the question always kept",
+                note:
+                    `${recorded.model ?? fixture.model}, a sparse mechanism known by construction: log p(${JSON.stringify(recorded.target)} | kept key and value words of ${JSON.stringify(shown)}), ` +
+                    'dropped words deleted, each document\'s "." and the question always kept',
                 family: "organism",
             };
         }
@@ -149,7 +158,6 @@ function recordedBenchGames(): BenchGame[] {
         };
     });
 }
-
 
 interface Estimator {
     label: string;
@@ -187,13 +195,13 @@ async function sampleEfficiency(): Promise<string> {
         "captum's default for Shapley sampling, ⌊25(n+1)/4⌋ evaluations. LOO costs n + 2 whatever the budget.",
         "Estimators at their defaults: shapley = antithetic permutation sampling; kernelshap = size-stratified",
         "paired sampling without replacement, exact efficiency (its default design now; the previous default,",
-        "shap-style sampling, is kept as `design: \"shap\"` and shown in the row above it); kernelshap3 =",
+        'shap-style sampling, is kept as `design: "shap"` and shown in the row above it); kernelshap3 =',
         "the same pairs with ridge-penalized third-order interaction terms; lime = cosine kernel σ 0.25 + ridge;",
         "surrogate = LASSO α 0.01 on half-ablations (ContextCite), 20 % held out. LIME and the surrogate",
         "estimate other quantities (a local linear model, Banzhaf-like coefficients), so their error floor is",
         "not sampling noise. KernelSHAP and kernelshap3 enumerate every coalition once the budget reaches 2^n,",
         "so they are exact from there. Antithetic permutations and paired designs cancel pairwise interactions",
-        "exactly, hence the zeros on the first game. \"oracle\" is the Gaussian posterior mean of φ given",
+        'exactly, hence the zeros on the first game. "oracle" is the Gaussian posterior mean of φ given',
         "kernelshap's coalitions under a prior matched to the game's own energy per interaction order",
         "(Bayes-optimal for that prior and those coalitions; needs the whole table, so not a usable method).",
         "The model games are read from bench/fixtures/model-games.json (recorded by bench/record-model-games.ts",
@@ -223,12 +231,15 @@ async function sampleEfficiency(): Promise<string> {
         const columns = [quarter, ...budgets].sort((a, b) => a - b);
         const header = ["estimator", ...columns.map((budget) => (budget === quarter ? `${budget} (¼ captum)` : String(budget)))];
         lines.push(
-            `### ${label}`, "",
-            `${note}. Energy by interaction order: 1: ${share(1, 1)}, 2: ${share(2, 2)}, 3: ${share(3, 3)}, ≥ 4: ${share(4, n)}; odd orders ≥ 3 (what paired designs must resolve): ${share(3, n, true)}`
-                + (oddHighOrder.some((value) => value > 0)
+            `### ${label}`,
+            "",
+            `${note}. Energy by interaction order: 1: ${share(1, 1)}, 2: ${share(2, 2)}, 3: ${share(3, 3)}, ≥ 4: ${share(4, n)}; odd orders ≥ 3 (what paired designs must resolve): ${share(3, n, true)}` +
+                (oddHighOrder.some((value) => value > 0)
                     ? `, ${oddHighOrder.length} coefficients, of which the largest ${coefficientsHolding(oddHighOrder, 0.5)} hold half of that energy and ${coefficientsHolding(oddHighOrder, 0.8)} hold 80 %.`
                     : "."),
-            "", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`,
+            "",
+            `| ${header.join(" | ")} |`,
+            `|${header.map(() => "---").join("|")}|`,
         );
         const atQuarter: {estimator: string; error: number}[] = [];
         const firstWithinTarget: string[] = [];
@@ -254,20 +265,49 @@ async function sampleEfficiency(): Promise<string> {
         const oracle = median(seeds.map((seed) => relativeError(oracleEstimate(n, table, energy, quarter, seed), truth)));
         lines.push(`| oracle (not a method) | ${columns.map((budget) => (budget === quarter ? percent(oracle) : "—")).join(" | ")} |`, "");
         const best = [...atQuarter].sort((a, b) => a.error - b.error)[0]!;
-        verdicts.push(`- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} (oracle ${percent(oracle)}) — ${best.error <= 0.05 ? "**target met**" : "**target not met**"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`);
+        verdicts.push(
+            `- ${label}: at ${quarter} evaluations the best estimator is ${best.estimator} with ${percent(best.error)} (oracle ${percent(oracle)}) — ${best.error <= 0.05 ? "**target met**" : "**target not met**"}. First budget with ≤ 5 %: ${firstWithinTarget.join(", ")}.`,
+        );
         perGame.push({
-            label, family, atQuarter, best, oracle, playerCount: n, fullValue: table[2 ** n - 1]!, valueSpan: table[2 ** n - 1]! - table[0]!, lowOrderShare: (energy[1]! + (energy[2] ?? 0)) / varying,
+            label,
+            family,
+            atQuarter,
+            best,
+            oracle,
+            playerCount: n,
+            fullValue: table[2 ** n - 1]!,
+            valueSpan: table[2 ** n - 1]! - table[0]!,
+            lowOrderShare: (energy[1]! + (energy[2] ?? 0)) / varying,
             oddHighOrderShare: energy.slice(3).reduce((total, value, index) => total + (index % 2 === 0 ? value : 0), 0) / varying,
         });
-        summary.push([label, String(quarter), ...estimatorsAtQuarter(atQuarter), percent(oracle), ...firstWithinTarget.slice(0, 4).map((entry) => entry.replace(/^.* (not within 4096|at \d+)$/, "$1"))]);
+        summary.push([
+            label,
+            String(quarter),
+            ...estimatorsAtQuarter(atQuarter),
+            percent(oracle),
+            ...firstWithinTarget.slice(0, 4).map((entry) => entry.replace(/^.* (not within 4096|at \d+)$/, "$1")),
+        ]);
         process.stderr.write(`${label} done\n`);
     }
     const shown = ["shapley", "kernelshap (old design)", "kernelshap", "kernelshap3"];
     const summaryHeader = ["game", "¼ captum", ...shown.map((name) => `${name} at ¼`), "oracle at ¼", ...shown.map((name) => `${name}: first ≤ 5 %`)];
     lines.push(
-        "### Target: ≤ 5 % error with at most a quarter of captum's default budget", "",
-        `| ${summaryHeader.join(" | ")} |`, `|${summaryHeader.map(() => "---").join("|")}|`, ...summary.map((row) => `| ${row.join(" | ")} |`), "",
-        ...verdicts, "", ...comparisons(perGame), "", ...familyLines(perGame), "", ...whyParagraph, "", ...organismParagraph(perGame), "",
+        "### Target: ≤ 5 % error with at most a quarter of captum's default budget",
+        "",
+        `| ${summaryHeader.join(" | ")} |`,
+        `|${summaryHeader.map(() => "---").join("|")}|`,
+        ...summary.map((row) => `| ${row.join(" | ")} |`),
+        "",
+        ...verdicts,
+        "",
+        ...comparisons(perGame),
+        "",
+        ...familyLines(perGame),
+        "",
+        ...whyParagraph,
+        "",
+        ...organismParagraph(perGame),
+        "",
     );
     return lines.join("\n");
 }
@@ -276,9 +316,7 @@ function estimatorsAtQuarter(atQuarter: readonly {estimator: string; error: numb
     return estimators.slice(0, 4).map((estimator) => percent(atQuarter.find((entry) => entry.estimator === estimator.label)?.error ?? Number.NaN));
 }
 
-const parts: BenchmarkPart[] = [
-    {name: "sample-efficiency", heading: "Attribution: sample efficiency", run: sampleEfficiency},
-];
+const parts: BenchmarkPart[] = [{name: "sample-efficiency", heading: "Attribution: sample efficiency", run: sampleEfficiency}];
 
 async function main(): Promise<void> {
     const selected = process.argv.slice(2);

@@ -59,9 +59,10 @@ const recordings: Recording[] = [
     {
         name: "sentences-12",
         unit: "sentence",
-        prompt: "Once upon a time there was a girl named Lily. She had a little cat. The cat was white. "
-            + "One day the cat ran away. Lily was very sad. She looked in the garden. She looked in the house. "
-            + "Her mom helped her. Then they heard a sound. It came from a tree. The cat was in the tree. Lily smiled.",
+        prompt:
+            "Once upon a time there was a girl named Lily. She had a little cat. The cat was white. " +
+            "One day the cat ran away. Lily was very sad. She looked in the garden. She looked in the house. " +
+            "Her mom helped her. Then they heard a sound. It came from a tree. The cat was in the tree. Lily smiled.",
         target: " Lily was happy.",
     },
 ];
@@ -81,13 +82,14 @@ function encodeFloat32(values: readonly number[]): string {
 function tableGame(playerCount: number, table: Float32Array): Game {
     return {
         playerCount,
-        evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> => coalitions.map((coalition) => {
-            let mask = 0;
-            coalition.forEach((kept, index) => {
-                if (kept === 1) mask |= 1 << index;
-            });
-            return {value: table[mask] as number};
-        }),
+        evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> =>
+            coalitions.map((coalition) => {
+                let mask = 0;
+                coalition.forEach((kept, index) => {
+                    if (kept === 1) mask |= 1 << index;
+                });
+                return {value: table[mask] as number};
+            }),
     };
 }
 
@@ -108,8 +110,12 @@ async function recordGame(backend: Backend, spec: GameSpec): Promise<Record<stri
     const fullPrompt = segmented.render(new Uint8Array(n).fill(1));
     const aligned = await alignTarget(backend, fullPrompt, spec.target);
     const game = new ModelGame({
-        segmented, backend, evaluator: new Evaluator(backend), valueKind: "logprob",
-        target: aligned.targetTokens.map((piece) => piece.token), targetTexts: aligned.targetTokens.map((piece) => piece.text),
+        segmented,
+        backend,
+        evaluator: new Evaluator(backend),
+        valueKind: "logprob",
+        target: aligned.targetTokens.map((piece) => piece.token),
+        targetTexts: aligned.targetTokens.map((piece) => piece.text),
     });
     const started = Date.now();
     const outcomes = await game.evaluate(Array.from({length: 2 ** n}, (_, mask) => coalitionFromMask(n, mask)));
@@ -120,8 +126,10 @@ async function recordGame(backend: Backend, spec: GameSpec): Promise<Record<stri
     const viaExplain = await explain(backend, spec.input, {unit: spec.unit, method: "exact", target: spec.target});
     const gap = Math.max(...fromTable.map((value, index) => Math.abs(value - (viaExplain.values[index] as number))));
     if (!(gap < 1e-4)) throw new Error(`${spec.name}: recorded table and explain() disagree by ${gap}`);
-    console.log(`${spec.name}: n = ${n}, v(N) = ${values[2 ** n - 1]?.toFixed(3)}, v(∅) = ${values[0]?.toFixed(3)}, `
-        + `${2 ** n} coalitions in ${recordMs} ms; max |φ(table) − φ(explain)| = ${gap.toExponential(1)}`);
+    console.log(
+        `${spec.name}: n = ${n}, v(N) = ${values[2 ** n - 1]?.toFixed(3)}, v(∅) = ${values[0]?.toFixed(3)}, ` +
+            `${2 ** n} coalitions in ${recordMs} ms; max |φ(table) − φ(explain)| = ${gap.toExponential(1)}`,
+    );
     console.log(`  units: ${segmented.units.map((unit) => JSON.stringify(unit.text)).join(" ")}`);
     console.log(`  φ: ${fromTable.map((value) => value.toFixed(3)).join(" ")}`);
     return {
@@ -165,7 +173,7 @@ function lookupSpec(item: TaskItem): GameSpec {
         header: {
             model: lookupModelPath.split("/").at(-1),
             organism: "lookup",
-            players: "key and value words of every document; each document's \".\" and the question stay fixed",
+            players: 'key and value words of every document; each document\'s "." and the question stay fixed',
             documents: item.documents.length,
             goldDocument: evidence.documentIndex,
             itemSeed: lookupItemSeed,
@@ -181,9 +189,15 @@ async function main(): Promise<void> {
     const stories = await openLlamaCppModel(modelPath, {precision: "exact"});
     try {
         for (const recording of recordings) {
-            games.push(await recordGame(stories, {
-                name: recording.name, header: {}, input: {kind: "prompt", prompt: recording.prompt}, unit: recording.unit, target: recording.target,
-            }));
+            games.push(
+                await recordGame(stories, {
+                    name: recording.name,
+                    header: {},
+                    input: {kind: "prompt", prompt: recording.prompt},
+                    unit: recording.unit,
+                    target: recording.target,
+                }),
+            );
         }
     } finally {
         await stories.dispose();
@@ -195,7 +209,8 @@ async function main(): Promise<void> {
         await lookup.dispose();
     }
     const fixture = {
-        description: "v(S) = log p(target | kept units) for all 2^n coalitions (bit i of the index = unit i kept), on stories260K unless a game names its own model; written by bench/record-model-games.ts",
+        description:
+            "v(S) = log p(target | kept units) for all 2^n coalitions (bit i of the index = unit i kept), on stories260K unless a game names its own model; written by bench/record-model-games.ts",
         model: modelPath.split("/").at(-1),
         removal: "delete",
         games,

@@ -59,9 +59,15 @@ interface Cell {
 }
 
 async function measure(label: string, backend: Backend, replicas: number, concurrency: number): Promise<Cell> {
-    const run = (seed: number) => explain(backend, input, {
-        unit: "word", method: "shapley", budget, seed, target, evaluator: new Evaluator(backend, {cache: false}),
-    });
+    const run = (seed: number) =>
+        explain(backend, input, {
+            unit: "word",
+            method: "shapley",
+            budget,
+            seed,
+            target,
+            evaluator: new Evaluator(backend, {cache: false}),
+        });
     await run(1000); // warm-up: connections, tokenizer caches
     let requests = 0;
     const waitBefore = serverWaitMs();
@@ -79,9 +85,14 @@ async function measure(label: string, backend: Backend, replicas: number, concur
 function row(cell: Cell): string[] {
     const perSecond = (count: number): string => (count / (cell.wallMs / 1000)).toFixed(count / (cell.wallMs / 1000) >= 10 ? 0 : 2);
     return [
-        cell.label, String(cell.replicas), cell.replicas === 0 ? "—" : `${cell.concurrency} (${cell.concurrency * Math.max(1, cell.replicas)} in flight)`,
-        perSecond(explanations), perSecond(cell.requests), `${(cell.wallMs / cell.requests).toFixed(2)} ms`,
-        `${(cell.cpuMs / cell.requests).toFixed(3)} ms`, `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`,
+        cell.label,
+        String(cell.replicas),
+        cell.replicas === 0 ? "—" : `${cell.concurrency} (${cell.concurrency * Math.max(1, cell.replicas)} in flight)`,
+        perSecond(explanations),
+        perSecond(cell.requests),
+        `${(cell.wallMs / cell.requests).toFixed(2)} ms`,
+        `${(cell.cpuMs / cell.requests).toFixed(3)} ms`,
+        `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`,
         `${(cell.busyFraction * 100).toFixed(1)} %`,
         `${((cell.notWaitingMs / cell.wallMs) * 100).toFixed(1)} %`,
     ];
@@ -139,7 +150,9 @@ async function measureOverhead(latencyMs: number, batch: number, count: number):
 async function main(): Promise<void> {
     const machine = describeMachine();
     process.stderr.write(`starting two glassbox serve replicas (${serverLanes} lanes each)\n`);
-    const servers: ServeProcess[] = await Promise.all([0, 1].map(() => startServeProcess(["--model", modelPath, "--lanes", String(serverLanes), "--context-size", "256"])));
+    const servers: ServeProcess[] = await Promise.all(
+        [0, 1].map(() => startServeProcess(["--model", modelPath, "--lanes", String(serverLanes), "--context-size", "256"])),
+    );
     const cells: Cell[] = [];
     try {
         const local = await openLlamaCppModel(modelPath, {contextSize: 256, lanes: serverLanes});
@@ -169,11 +182,14 @@ async function main(): Promise<void> {
         }
     }
     const remote = cells.filter((cell) => cell.replicas > 0);
-    const best = (scheme: string, replicas: number): Cell | undefined => remote.filter((cell) => cell.label === scheme && cell.replicas === replicas)
-        .reduce<Cell | undefined>((top, cell) => top === undefined || cell.requests / cell.wallMs > top.requests / top.wallMs ? cell : top, undefined);
+    const best = (scheme: string, replicas: number): Cell | undefined =>
+        remote
+            .filter((cell) => cell.label === scheme && cell.replicas === replicas)
+            .reduce<Cell | undefined>((top, cell) => (top === undefined || cell.requests / cell.wallMs > top.requests / top.wallMs ? cell : top), undefined);
     const speedup = (scheme: string): string => {
-        const one = best(scheme, 1), two = best(scheme, 2);
-        return one === undefined || two === undefined ? "—" : `${((two.requests / two.wallMs) / (one.requests / one.wallMs)).toFixed(2)}×`;
+        const one = best(scheme, 1),
+            two = best(scheme, 2);
+        return one === undefined || two === undefined ? "—" : `${(two.requests / two.wallMs / (one.requests / one.wallMs)).toFixed(2)}×`;
     };
     const words = input.kind === "prompt" ? input.prompt.split(/\s+/).length : 0;
     const body = [
@@ -186,7 +202,7 @@ async function main(): Promise<void> {
         "",
         "Client columns. Not waiting = the share of wall time in which the client has no request outstanding at any server",
         "(a request counts from just before its bytes are written until its answer is framed; src/backends/http/server-wait.ts):",
-        "the issue's \"time not spent waiting on the server\", when no server has anything of ours to work on. Client CPU = the",
+        'the issue\'s "time not spent waiting on the server", when no server has anything of ours to work on. Client CPU = the',
         "client process's CPU time (all threads) / wall time, a stricter reading that also counts the client's work done while",
         "its requests are outstanding: here that work takes cores from the servers beside it; against a GPU server it overlaps",
         "with the server's work. The write itself is counted as waiting: on this machine a request's write to a `glassbox serve`",
@@ -207,17 +223,40 @@ async function main(): Promise<void> {
         "The 2-replica rows show the scheduling working, not the scaling a second machine would give. Generated by",
         "`npm run bench:remote`.",
         "",
-        markdownTable(["backend", "replicas", "concurrency", "explanations/s", "requests/s", "wall per request", "client CPU per request", "client CPU", "client busy", "not waiting"], cells.map(row)),
+        markdownTable(
+            [
+                "backend",
+                "replicas",
+                "concurrency",
+                "explanations/s",
+                "requests/s",
+                "wall per request",
+                "client CPU per request",
+                "client CPU",
+                "client busy",
+                "not waiting",
+            ],
+            cells.map(row),
+        ),
         "",
         `Best 2-replica / best 1-replica request throughput: vllm ${speedup("vllm")}, sglang ${speedup("sglang")}.`,
         "",
         `Reading: by the issue's measure, the time not spent waiting on a server is ${range(remote.map((cell) => cell.notWaitingMs / cell.wallMs))}`,
         `of wall time (${verdict(remote, (cell) => cell.notWaitingMs / cell.wallMs)}). By the stricter CPU reading the client's share ranges`,
         `${range(remote.map((cell) => cell.cpuMs / cell.wallMs))} (${verdict(remote, (cell) => cell.cpuMs / cell.wallMs)}), and its CPU per scoring request`,
-        `${range(remote.map((cell) => cell.cpuMs / cell.requests), "ms")}. The server here is`,
+        `${range(
+            remote.map((cell) => cell.cpuMs / cell.requests),
+            "ms",
+        )}. The server here is`,
         "stories260K, which answers a batch in a few milliseconds, so this is close to the worst case for the client's share:",
-        `the client spends ${range(remote.map((cell) => cell.cpuMs / explanations), "ms")} of CPU per explanation while one explanation takes`,
-        `${range(remote.map((cell) => cell.wallMs / explanations), "ms")} of wall time; the CPU share falls under 5 % once the server needs about 20 times the`,
+        `the client spends ${range(
+            remote.map((cell) => cell.cpuMs / explanations),
+            "ms",
+        )} of CPU per explanation while one explanation takes`,
+        `${range(
+            remote.map((cell) => cell.wallMs / explanations),
+            "ms",
+        )} of wall time; the CPU share falls under 5 % once the server needs about 20 times the`,
         "client's CPU per explanation, which a real model's prefill of 59 prompts does; the client's work per request stays the same.",
         `The HTTP layer alone, with batching, costs ${httpCost(overhead, 16)} of client CPU per request`,
         `(${httpCost(overhead, 1)} with one prompt per request); against a server that takes 50 ms per batch that is ${share(overhead, 50, 16)} of wall time`,
@@ -229,11 +268,18 @@ async function main(): Promise<void> {
         "that answers after a fixed latency (bench/lib/fake-vllm-server.ts): what the client costs per request, and the share of",
         "wall time it is busy, with one prompt per HTTP request (batch 1) and with batching (batch 16).",
         "",
-        markdownTable(["server latency", "batch", "requests/s", "client CPU per request", "client CPU / wall", "client busy / wall", "not waiting"], overhead.map((cell) => [
-            `${cell.latencyMs} ms`, String(cell.batch), (overheadRequests / (cell.wallMs / 1000)).toFixed(0),
-            `${(cell.cpuMs / overheadRequests).toFixed(3)} ms`, `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`, `${(cell.busyFraction * 100).toFixed(1)} %`,
-            `${((cell.notWaitingMs / cell.wallMs) * 100).toFixed(1)} %`,
-        ])),
+        markdownTable(
+            ["server latency", "batch", "requests/s", "client CPU per request", "client CPU / wall", "client busy / wall", "not waiting"],
+            overhead.map((cell) => [
+                `${cell.latencyMs} ms`,
+                String(cell.batch),
+                (overheadRequests / (cell.wallMs / 1000)).toFixed(0),
+                `${(cell.cpuMs / overheadRequests).toFixed(3)} ms`,
+                `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} %`,
+                `${(cell.busyFraction * 100).toFixed(1)} %`,
+                `${((cell.notWaitingMs / cell.wallMs) * 100).toFixed(1)} %`,
+            ]),
+        ),
         "",
         batchedTurn(overhead),
         "",
@@ -280,13 +326,18 @@ function httpCost(cells: readonly OverheadCell[], batch: number): string {
 
 function share(cells: readonly OverheadCell[], latencyMs: number, batch: number): string {
     const cell = cells.find((item) => item.latencyMs === latencyMs && item.batch === batch);
-    return cell === undefined ? "—" : `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} % by CPU time (${(cell.busyFraction * 100).toFixed(1)} % by event-loop utilisation)`;
+    return cell === undefined
+        ? "—"
+        : `${((cell.cpuMs / cell.wallMs) * 100).toFixed(1)} % by CPU time (${(cell.busyFraction * 100).toFixed(1)} % by event-loop utilisation)`;
 }
 
 /** "a % – b %" (or ms) over some values. */
 function range(values: readonly number[], unit: "%" | "ms" = "%"): string {
-    const low = Math.min(...values), high = Math.max(...values);
-    return unit === "%" ? `${(low * 100).toFixed(1)} %–${(high * 100).toFixed(1)} %` : `${low.toFixed(low >= 10 ? 0 : 2)}–${high.toFixed(high >= 10 ? 0 : 2)} ms`;
+    const low = Math.min(...values),
+        high = Math.max(...values);
+    return unit === "%"
+        ? `${(low * 100).toFixed(1)} %–${(high * 100).toFixed(1)} %`
+        : `${low.toFixed(low >= 10 ? 0 : 2)}–${high.toFixed(high >= 10 ? 0 : 2)} ms`;
 }
 
 /** Replaces the body under `## heading` (up to the next level-2 heading) or appends the section. */

@@ -38,10 +38,13 @@ interface Pair {
 
 function conformancePairs(): Pair[] {
     const text = readFileSync(join(root, "test/rewards/math-conformance.tsv"), "utf8");
-    return text.split("\n").filter((row) => row.trim() !== "" && !row.startsWith("#")).map((row) => {
-        const [category = "", prediction = "", gold = ""] = row.split("\t");
-        return {completion: category === "text" ? prediction : `Working it through, the result is \\boxed{${prediction}}.`, prediction, gold};
-    });
+    return text
+        .split("\n")
+        .filter((row) => row.trim() !== "" && !row.startsWith("#"))
+        .map((row) => {
+            const [category = "", prediction = "", gold = ""] = row.split("\t");
+            return {completion: category === "text" ? prediction : `Working it through, the result is \\boxed{${prediction}}.`, prediction, gold};
+        });
 }
 
 function percentile(values: readonly number[], fraction: number): number {
@@ -63,7 +66,13 @@ const rows: string[][] = [];
         latencies.push(performance.now() - t0);
     }
     const seconds = (performance.now() - start) / 1000;
-    rows.push(["glassbox math checker, in process (1 thread)", `${totalItems}`, `${(totalItems / seconds).toFixed(0)} items/s`, `${percentile(latencies, 0.5).toFixed(2)} ms`, `${percentile(latencies, 0.99).toFixed(2)} ms`]);
+    rows.push([
+        "glassbox math checker, in process (1 thread)",
+        `${totalItems}`,
+        `${(totalItems / seconds).toFixed(0)} items/s`,
+        `${percentile(latencies, 0.5).toFixed(2)} ms`,
+        `${percentile(latencies, 0.99).toFixed(2)} ms`,
+    ]);
 }
 
 // (2) SymPy baseline
@@ -79,8 +88,13 @@ let baselineNote = "";
             baselineNote = `SymPy baseline failed: ${run.stderr.trim().split("\n").at(-1) ?? ""}`;
         } else {
             const result = JSON.parse(run.stdout) as {pairs: number; parsed: number; seconds: number; p50_ms: number; p99_ms: number; latex_parser: boolean};
-            rows.push([`SymPy ${spawnSync(python, ["-c", "import sympy; print(sympy.__version__)"], {encoding: "utf8"}).stdout.trim()} (simplify(a − b) = 0), ${result.latex_parser ? "parse_latex" : "sympify after rewriting LaTeX"}`,
-                `${result.pairs} (${result.parsed} parsed)`, `${(result.pairs / result.seconds).toFixed(0)} items/s`, `${result.p50_ms.toFixed(2)} ms`, `${result.p99_ms.toFixed(2)} ms`]);
+            rows.push([
+                `SymPy ${spawnSync(python, ["-c", "import sympy; print(sympy.__version__)"], {encoding: "utf8"}).stdout.trim()} (simplify(a − b) = 0), ${result.latex_parser ? "parse_latex" : "sympify after rewriting LaTeX"}`,
+                `${result.pairs} (${result.parsed} parsed)`,
+                `${(result.pairs / result.seconds).toFixed(0)} items/s`,
+                `${result.p50_ms.toFixed(2)} ms`,
+                `${result.p99_ms.toFixed(2)} ms`,
+            ]);
         }
     }
 }
@@ -89,7 +103,25 @@ let baselineNote = "";
 const directory = mkdtempSync(join(tmpdir(), "glassbox-bench-rewards-"));
 const configPath = join(directory, "rewards.json");
 writeFileSync(configPath, JSON.stringify({rewards: [{type: "math"}], dataSources: {code: [{type: "code", options: {timeMs: 60_000}}]}}));
-const server = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "reward", "serve", "--config", configPath, "--port", "0", "--concurrency", "8", "--item-timeout-ms", "1000"], {stdio: ["ignore", "pipe", "inherit"]});
+const server = spawn(
+    process.execPath,
+    [
+        "--import",
+        "tsx",
+        join(root, "src/cli/main.ts"),
+        "reward",
+        "serve",
+        "--config",
+        configPath,
+        "--port",
+        "0",
+        "--concurrency",
+        "8",
+        "--item-timeout-ms",
+        "1000",
+    ],
+    {stdio: ["ignore", "pipe", "inherit"]},
+);
 const url = await new Promise<string>((resolve, reject) => {
     let text = "";
     server.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -109,7 +141,8 @@ for (let start = 0; start < totalItems; start += batchSize) {
     const batch = ids.map((id) => {
         const item = items[id] as Pair;
         if (kinds[id] === "malformed") return {id, prompt: "p", completion: 12345, ground_truth: item.gold};
-        if (kinds[id] === "hanging") return {id, completion: "```python\nwhile True:\n    pass\n```", ground_truth: JSON.stringify([{input: "", output: "1"}]), data_source: "code"};
+        if (kinds[id] === "hanging")
+            return {id, completion: "```python\nwhile True:\n    pass\n```", ground_truth: JSON.stringify([{input: "", output: "1"}]), data_source: "code"};
         return {id, prompt: "Solve.", completion: item.completion, ground_truth: item.gold};
     });
     requestBodies.push({ids, body: JSON.stringify({items: batch})});
@@ -119,14 +152,16 @@ async function runClients<T>(jobs: readonly T[], send: (job: T) => Promise<void>
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
-    await Promise.all(Array.from({length: clients}, async () => {
-        while (next < jobs.length) {
-            const job = jobs[next++] as T;
-            const t0 = performance.now();
-            await send(job);
-            latencies.push(performance.now() - t0);
-        }
-    }));
+    await Promise.all(
+        Array.from({length: clients}, async () => {
+            while (next < jobs.length) {
+                const job = jobs[next++] as T;
+                const t0 = performance.now();
+                await send(job);
+                latencies.push(performance.now() - t0);
+            }
+        }),
+    );
     return {seconds: (performance.now() - start) / 1000, latencies};
 }
 
@@ -134,37 +169,51 @@ const answered = new Map<number, number>();
 const problems: string[] = [];
 const batchRun = await runClients(requestBodies, async ({body}) => {
     const response = await fetch(`${url}/score`, {method: "POST", headers: {"content-type": "application/json"}, body});
-    const json = await response.json() as {results: {id: number; score: number | null; extra?: {reason?: string}; error?: {field: string}}[]};
+    const json = (await response.json()) as {results: {id: number; score: number | null; extra?: {reason?: string}; error?: {field: string}}[]};
     for (const result of json.results) {
         answered.set(result.id, (answered.get(result.id) ?? 0) + 1);
         const kind = kinds[result.id];
-        if (kind === "good" && result.score !== expected[result.id]) problems.push(`item ${result.id}: score ${String(result.score)}, expected ${String(expected[result.id])}`);
-        if (kind === "malformed" && result.error?.field !== `items.${result.id % batchSize}.completion`) problems.push(`item ${result.id}: malformed item not reported`);
-        if (kind === "hanging" && !(result.score === 0 && /timed out/.test(result.extra?.reason ?? ""))) problems.push(`item ${result.id}: hanging item not timed out`);
+        if (kind === "good" && result.score !== expected[result.id])
+            problems.push(`item ${result.id}: score ${String(result.score)}, expected ${String(expected[result.id])}`);
+        if (kind === "malformed" && result.error?.field !== `items.${result.id % batchSize}.completion`)
+            problems.push(`item ${result.id}: malformed item not reported`);
+        if (kind === "hanging" && !(result.score === 0 && /timed out/.test(result.extra?.reason ?? "")))
+            problems.push(`item ${result.id}: hanging item not timed out`);
     }
 });
 const good = kinds.filter((kind) => kind === "good").length;
 const goodOnce = kinds.every((kind, id) => kind !== "good" || answered.get(id) === 1);
 const allAnswered = answered.size === totalItems && [...answered.values()].every((count) => count === 1);
-rows.push([`reward serve /score, ${clients} clients × batches of ${batchSize}; ${kinds.filter((kind) => kind === "malformed").length} malformed, ${kinds.filter((kind) => kind === "hanging").length} hanging`,
-    `${totalItems}`, `${(totalItems / batchRun.seconds).toFixed(0)} items/s (${(requestBodies.length / batchRun.seconds).toFixed(0)} requests/s)`,
-    `${percentile(batchRun.latencies, 0.5).toFixed(1)} ms / request`, `${percentile(batchRun.latencies, 0.99).toFixed(1)} ms / request`]);
+rows.push([
+    `reward serve /score, ${clients} clients × batches of ${batchSize}; ${kinds.filter((kind) => kind === "malformed").length} malformed, ${kinds.filter((kind) => kind === "hanging").length} hanging`,
+    `${totalItems}`,
+    `${(totalItems / batchRun.seconds).toFixed(0)} items/s (${(requestBodies.length / batchRun.seconds).toFixed(0)} requests/s)`,
+    `${percentile(batchRun.latencies, 0.5).toFixed(1)} ms / request`,
+    `${percentile(batchRun.latencies, 0.99).toFixed(1)} ms / request`,
+]);
 
 const singles = items.slice(0, 2000).map((item) => ({item, expected: scoreMathAnswer(item.completion, item.gold).score}));
 const singleRun = await runClients(singles, async ({item, expected: score}) => {
-    const response = await fetch(`${url}/get_reward`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({query: [`Solve.${item.completion}`], prompts: ["Solve."], labels: [item.gold]})});
-    const json = await response.json() as {rewards: number[]};
+    const response = await fetch(`${url}/get_reward`, {
+        method: "POST",
+        headers: {"content-type": "application/json"},
+        body: JSON.stringify({query: [`Solve.${item.completion}`], prompts: ["Solve."], labels: [item.gold]}),
+    });
+    const json = (await response.json()) as {rewards: number[]};
     if (json.rewards[0] !== score) problems.push(`get_reward: ${String(json.rewards[0])}, expected ${score}`);
 });
-rows.push([`reward serve /get_reward (OpenRLHF), ${clients} clients, 1 sample per request`, `${singles.length}`, `${(singles.length / singleRun.seconds).toFixed(0)} requests/s`,
-    `${percentile(singleRun.latencies, 0.5).toFixed(1)} ms`, `${percentile(singleRun.latencies, 0.99).toFixed(1)} ms`]);
+rows.push([
+    `reward serve /get_reward (OpenRLHF), ${clients} clients, 1 sample per request`,
+    `${singles.length}`,
+    `${(singles.length / singleRun.seconds).toFixed(0)} requests/s`,
+    `${percentile(singleRun.latencies, 0.5).toFixed(1)} ms`,
+    `${percentile(singleRun.latencies, 0.99).toFixed(1)} ms`,
+]);
 server.kill("SIGTERM");
 
-const table = [
-    "| measurement | items | throughput | p50 | p99 |",
-    "| --- | ---: | ---: | ---: | ---: |",
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-].join("\n");
+const table = ["| measurement | items | throughput | p50 | p99 |", "| --- | ---: | ---: | ---: | ---: |", ...rows.map((row) => `| ${row.join(" | ")} |`)].join(
+    "\n",
+);
 const verdict = `Every good item answered exactly once with the in-process score: ${goodOnce && allAnswered && problems.length === 0 ? "yes" : "NO"} (${good} good items, ${answered.size} ids answered, ${problems.length} problems${problems.length === 0 ? "" : `: ${problems.slice(0, 5).join("; ")}`}).`;
 const readingNote = [
     "Reading: the checker’s median item takes 0.04 ms (text, number and structure rules); the mean is",

@@ -32,7 +32,14 @@ import type {EvaluatorStats} from "../src/evaluator/types.js";
 import type {ScoreRequest, ScoreResult} from "../src/model/backend-spec.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
 import {
-    captumScores, engineLimit, float64Scores, mustEvaluateStream, naiveScores, openDirect, prefixReplay, prefixReplayBiasedTopK,
+    captumScores,
+    engineLimit,
+    float64Scores,
+    mustEvaluateStream,
+    naiveScores,
+    openDirect,
+    prefixReplay,
+    prefixReplayBiasedTopK,
 } from "./lib/llama-direct.js";
 import {variantMasks, variantRequests} from "./lib/scoring-workload.js";
 import {formatMs, markdownTable, median, timeIt} from "./lib/timing.js";
@@ -48,9 +55,11 @@ const laneCounts = [1, 2, 4] as const;
 
 function maxAbsDifference(left: readonly ScoreResult[], right: readonly ScoreResult[]): number {
     let worst = 0;
-    left.forEach((result, index) => result.logprobs.forEach((value, position) => {
-        worst = Math.max(worst, Math.abs(value - (right[index]?.logprobs[position] ?? Number.NaN)));
-    }));
+    left.forEach((result, index) =>
+        result.logprobs.forEach((value, position) => {
+            worst = Math.max(worst, Math.abs(value - (right[index]?.logprobs[position] ?? Number.NaN)));
+        }),
+    );
     return worst;
 }
 
@@ -64,7 +73,10 @@ function baselineRatios(map: Map<string, number[]>, name: string): string[] {
     return [`${roundRatio(map, "captum", name).toFixed(2)}×`, `${roundRatio(map, "a", name).toFixed(2)}×`];
 }
 
-async function evaluatorRun(backend: LlamaCppBackend, requests: readonly ScoreRequest[]): Promise<{ms: number; cpuMs: number; results: ScoreResult[]; stats: EvaluatorStats}> {
+async function evaluatorRun(
+    backend: LlamaCppBackend,
+    requests: readonly ScoreRequest[],
+): Promise<{ms: number; cpuMs: number; results: ScoreResult[]; stats: EvaluatorStats}> {
     await resetLanes(backend);
     const evaluator = new Evaluator(backend, {cache: false});
     const {ms, cpuMs, value} = await timeIt(() => evaluator.scoreMany(requests));
@@ -77,7 +89,10 @@ interface Samples {
 }
 
 function collect(samples: Samples, name: string, timing: {ms: number; cpuMs: number}): void {
-    for (const [map, value] of [[samples.wall, timing.ms], [samples.cpu, timing.cpuMs]] as const) {
+    for (const [map, value] of [
+        [samples.wall, timing.ms],
+        [samples.cpu, timing.cpuMs],
+    ] as const) {
         const list = map.get(name) ?? [];
         list.push(value);
         map.set(name, list);
@@ -141,32 +156,64 @@ async function partOne(): Promise<string> {
         }
     }
     // The engine limit is the fastest window size (by median CPU time), with and without logits.
-    const fastest = (prefix: string): string => windows.map((size) => `${prefix}${size}`)
-        .reduce((best, name) => (medianOf(samples.cpu, name) < medianOf(samples.cpu, best) ? name : best));
+    const fastest = (prefix: string): string =>
+        windows.map((size) => `${prefix}${size}`).reduce((best, name) => (medianOf(samples.cpu, name) < medianOf(samples.cpu, best) ? name : best));
     const limitName = fastest("c");
     const limitProbabilitiesName = fastest("cp-");
     const limitNoLogitsName = fastest("c0-");
     const row = (label: string, name: string, evaluated: number, calls: number): string[] => [
-        label, String(evaluated), String(calls),
-        formatMs(medianOf(samples.cpu, name)), formatMs(medianOf(samples.wall, name)),
-        ...baselineRatios(samples.cpu, name), `${roundRatio(samples.cpu, name, limitName).toFixed(2)}×`,
+        label,
+        String(evaluated),
+        String(calls),
+        formatMs(medianOf(samples.cpu, name)),
+        formatMs(medianOf(samples.wall, name)),
+        ...baselineRatios(samples.cpu, name),
+        `${roundRatio(samples.cpu, name, limitName).toFixed(2)}×`,
         `${roundRatio(samples.cpu, name, limitProbabilitiesName).toFixed(2)}×`,
-        ...baselineRatios(samples.wall, name), `${roundRatio(samples.wall, name, limitName).toFixed(2)}×`,
+        ...baselineRatios(samples.wall, name),
+        `${roundRatio(samples.wall, name, limitName).toFixed(2)}×`,
     ];
     const captumCalls = requests.reduce((sum, request) => sum + request.target.length, 0);
     const rows = [
         row("(a) captum-style: per variant a prefill of the prompt, then the target one token per call", "captum", totalTokens, captumCalls),
         row("(a′) single-pass naive: per variant prompt + target from scratch in one call", "a", totalTokens, requests.length),
-        ...laneCounts.map((lanes) => row(`(b) Evaluator, ${lanes} lane${lanes > 1 ? "s" : ""}`, `b${lanes}`,
-            stats.get(lanes)?.evaluatedTokens ?? 0, stats.get(lanes)?.backendCalls ?? 0)),
-        row("(b) Evaluator, 1 lane, `targetReading: \"full-distribution\"` (the previous reading)", "b-full",
-            stats.get(1)?.evaluatedTokens ?? 0, stats.get(1)?.backendCalls ?? 0),
-        ...windows.map((size) => row(`(c) engine limit, windows of ${size}, targets read at 1,024 positions${`c${size}` === limitName ? " (limit)" : ""}`,
-            `c${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
-        ...windows.map((size) => row(`(cp) engine limit, windows of ${size}, full distributions at 1,024 positions${`cp-${size}` === limitProbabilitiesName ? " (previous limit)" : ""}`,
-            `cp-${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
+        ...laneCounts.map((lanes) =>
+            row(
+                `(b) Evaluator, ${lanes} lane${lanes > 1 ? "s" : ""}`,
+                `b${lanes}`,
+                stats.get(lanes)?.evaluatedTokens ?? 0,
+                stats.get(lanes)?.backendCalls ?? 0,
+            ),
+        ),
+        row(
+            '(b) Evaluator, 1 lane, `targetReading: "full-distribution"` (the previous reading)',
+            "b-full",
+            stats.get(1)?.evaluatedTokens ?? 0,
+            stats.get(1)?.backendCalls ?? 0,
+        ),
+        ...windows.map((size) =>
+            row(
+                `(c) engine limit, windows of ${size}, targets read at 1,024 positions${`c${size}` === limitName ? " (limit)" : ""}`,
+                `c${size}`,
+                stream.tokens.length,
+                windowCalls.get(size) ?? 0,
+            ),
+        ),
+        ...windows.map((size) =>
+            row(
+                `(cp) engine limit, windows of ${size}, full distributions at 1,024 positions${`cp-${size}` === limitProbabilitiesName ? " (previous limit)" : ""}`,
+                `cp-${size}`,
+                stream.tokens.length,
+                windowCalls.get(size) ?? 0,
+            ),
+        ),
         ...windows.map((size) => row(`(c0) engine limit, windows of ${size}, no logits`, `c0-${size}`, stream.tokens.length, windowCalls.get(size) ?? 0)),
-        row("(r) the Evaluator's token work issued directly: same tokens at the same positions, targets read at 1,024 positions", "r", stream.tokens.length, requests.length),
+        row(
+            "(r) the Evaluator's token work issued directly: same tokens at the same positions, targets read at 1,024 positions",
+            "r",
+            stream.tokens.length,
+            requests.length,
+        ),
         row("(rp) the same reading full distributions", "rp", stream.tokens.length, requests.length),
         row("(r0) the same without logits", "r0", stream.tokens.length, requests.length),
     ];
@@ -176,21 +223,36 @@ async function partOne(): Promise<string> {
         `### Part 1: stories260K (vocabulary 512), ${requests.length} variants, ${rounds} rounds`,
         "",
         `Full prompt ${fullPromptTokens} tokens (BOS included), target 16 tokens, mean variant context ` +
-        `${(requests.reduce((sum, request) => sum + request.context.length, 0) / requests.length).toFixed(1)} tokens; ` +
-        `threads ${threads}, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention). ` +
-        `Naive evaluation needs ${totalTokens} tokens; prefix order on one lane needs ${stream.tokens.length} ` +
-        `(${(totalTokens / stream.tokens.length).toFixed(2)}× fewer): the most prefix reuse alone can save on this workload.`,
+            `${(requests.reduce((sum, request) => sum + request.context.length, 0) / requests.length).toFixed(1)} tokens; ` +
+            `threads ${threads}, context ${contextSize} per lane, exact mode (F32 KV cache, no flash attention). ` +
+            `Naive evaluation needs ${totalTokens} tokens; prefix order on one lane needs ${stream.tokens.length} ` +
+            `(${(totalTokens / stream.tokens.length).toFixed(2)}× fewer): the most prefix reuse alone can save on this workload.`,
         "",
-        markdownTable(["method", "evaluated tokens", "calls", "CPU time", "wall time", "CPU: (a) / x", "CPU: (a′) / x", "CPU: x / (c)", "CPU: x / (cp)",
-            "wall: (a) / x", "wall: (a′) / x", "wall: x / (c)"], rows),
+        markdownTable(
+            [
+                "method",
+                "evaluated tokens",
+                "calls",
+                "CPU time",
+                "wall time",
+                "CPU: (a) / x",
+                "CPU: (a′) / x",
+                "CPU: x / (c)",
+                "CPU: x / (cp)",
+                "wall: (a) / x",
+                "wall: (a′) / x",
+                "wall: x / (c)",
+            ],
+            rows,
+        ),
         "",
         `Times are medians over rounds; ratios are medians of per-round ratios. (c) = ${limitName.replace("c", "windows of ")}, ` +
-        `(cp) fastest = ${limitProbabilitiesName.replace("cp-", "windows of ")}, (c0) fastest = ${limitNoLogitsName.replace("c0-", "windows of ")}.`,
+            `(cp) fastest = ${limitProbabilitiesName.replace("cp-", "windows of ")}, (c0) fastest = ${limitNoLogitsName.replace("c0-", "windows of ")}.`,
         "",
         `(a) captum-style vs (a′) single-pass scores, max |Δ logprob|: ${captumDifference.toExponential(2)}. ` +
-        `Evaluator results vs (a′) single-pass scores, max |Δ logprob|: ${laneCounts.map((lanes) => `${lanes} lane(s) ${differences.get(lanes)?.toExponential(2)}`).join(", ")}; ` +
-        `full-distribution reading ${fullDifference.toExponential(2)}. Against a float64 log-softmax of all the raw logits: ` +
-        `Evaluator (1 lane, default reading) ${float64Difference.weight.toExponential(2)}, (a′) full distributions ${float64Difference.full.toExponential(2)}.`,
+            `Evaluator results vs (a′) single-pass scores, max |Δ logprob|: ${laneCounts.map((lanes) => `${lanes} lane(s) ${differences.get(lanes)?.toExponential(2)}`).join(", ")}; ` +
+            `full-distribution reading ${fullDifference.toExponential(2)}. Against a float64 log-softmax of all the raw logits: ` +
+            `Evaluator (1 lane, default reading) ${float64Difference.weight.toExponential(2)}, (a′) full distributions ${float64Difference.full.toExponential(2)}.`,
     ].join("\n");
 }
 
@@ -227,10 +289,20 @@ async function partTwo(): Promise<string> {
     const row = (label: string, name: string): string[] => {
         const cpu = medianOf(samples.cpu, name);
         const wall = medianOf(samples.wall, name);
-        const share = (map: Map<string, number[]>): string => name === "none" ? "—"
-            : `${(median((map.get(name) ?? []).map((value, round) => (value - (map.get("none")?.[round] ?? 0)) / value)) * 100).toFixed(1)}%`;
-        return [label, formatMs(cpu), formatMs(wall), `${roundRatio(samples.cpu, name, "none").toFixed(1)}×`, share(samples.cpu),
-            `${roundRatio(samples.cpu, "biased", name).toFixed(2)}×`, ...baselineRatios(samples.cpu, name), ...baselineRatios(samples.wall, name)];
+        const share = (map: Map<string, number[]>): string =>
+            name === "none"
+                ? "—"
+                : `${(median((map.get(name) ?? []).map((value, round) => (value - (map.get("none")?.[round] ?? 0)) / value)) * 100).toFixed(1)}%`;
+        return [
+            label,
+            formatMs(cpu),
+            formatMs(wall),
+            `${roundRatio(samples.cpu, name, "none").toFixed(1)}×`,
+            share(samples.cpu),
+            `${roundRatio(samples.cpu, "biased", name).toFixed(2)}×`,
+            ...baselineRatios(samples.cpu, name),
+            ...baselineRatios(samples.wall, name),
+        ];
     };
     await weightBackend.dispose();
     await weightLanesBackend.dispose();
@@ -242,30 +314,43 @@ async function partTwo(): Promise<string> {
         `### Part 2: reading target-token probabilities, llama-2-tiny-random (vocabulary ${vocabularySize}), ${rounds} rounds`,
         "",
         `Same 64 variants (full prompt ${fullPromptTokens} tokens with this tokenizer). The Evaluator on one lane ` +
-        `(prefix order, KV prefix reuse; ${weightCheck.stats.evaluatedTokens} tokens evaluated in ${weightCheck.stats.backendCalls} calls), logits at the 16 target positions of each variant; ` +
-        "direct rows replay the same token work on one sequence.",
+            `(prefix order, KV prefix reuse; ${weightCheck.stats.evaluatedTokens} tokens evaluated in ${weightCheck.stats.backendCalls} calls), logits at the 16 target positions of each variant; ` +
+            "direct rows replay the same token work on one sequence.",
         "",
-        markdownTable(["target positions read as", "CPU time", "wall time", "CPU vs no logits", "share of CPU time on logits",
-            "CPU: biased top-k / x", "CPU: (a) / x", "CPU: (a′) / x", "wall: (a) / x", "wall: (a′) / x"], [
-            row("direct, not requested (no logits)", "none"),
-            row("direct, `confidence` only (native softmax + sort, no transfer)", "confidence"),
-            row(`direct, greedy confidence + biased top-${biasedOptions.topK} (internal API; the backend's reading before node-llama-cpp 3.22)`, "biased"),
-            row("direct, logit − max logit − ln(total logit weight) (public API, node-llama-cpp 3.22)", "weight"),
-            row("**Evaluator + backend, 1 lane, total-logit-weight reading (default)**", "evaluator"),
-            row("Evaluator + backend, 4 lanes decoding in one batch, total-logit-weight reading", "evaluator-lanes"),
-            row("Evaluator + backend, `targetReading: \"full-distribution\"`", "evaluator-full"),
-            row("(a) captum-style: prefill + one target token per call, full distribution per step", "captum"),
-            row("(a′) single-pass naive: prompt + target in one call, full distribution per target position", "a"),
-            row("(a′) single-pass through the backend (total-logit-weight reading, no prefix reuse beyond BOS)", "a-weight"),
-        ]),
+        markdownTable(
+            [
+                "target positions read as",
+                "CPU time",
+                "wall time",
+                "CPU vs no logits",
+                "share of CPU time on logits",
+                "CPU: biased top-k / x",
+                "CPU: (a) / x",
+                "CPU: (a′) / x",
+                "wall: (a) / x",
+                "wall: (a′) / x",
+            ],
+            [
+                row("direct, not requested (no logits)", "none"),
+                row("direct, `confidence` only (native softmax + sort, no transfer)", "confidence"),
+                row(`direct, greedy confidence + biased top-${biasedOptions.topK} (internal API; the backend's reading before node-llama-cpp 3.22)`, "biased"),
+                row("direct, logit − max logit − ln(total logit weight) (public API, node-llama-cpp 3.22)", "weight"),
+                row("**Evaluator + backend, 1 lane, total-logit-weight reading (default)**", "evaluator"),
+                row("Evaluator + backend, 4 lanes decoding in one batch, total-logit-weight reading", "evaluator-lanes"),
+                row('Evaluator + backend, `targetReading: "full-distribution"`', "evaluator-full"),
+                row("(a) captum-style: prefill + one target token per call, full distribution per step", "captum"),
+                row("(a′) single-pass naive: prompt + target in one call, full distribution per target position", "a"),
+                row("(a′) single-pass through the backend (total-logit-weight reading, no prefix reuse beyond BOS)", "a-weight"),
+            ],
+        ),
         "",
         `Max |Δ logprob| against (a′) full distributions / against a float64 log-softmax of all the raw logits: ` +
-        `Evaluator total logit weight ${difference(weightCheck.results)}, the same on 4 lanes ${difference(weightLanesCheck.results)}, ` +
-        `direct total logit weight ${difference(directWeight)}, Evaluator full distribution ${difference(fullCheck.results)}, ` +
-        `direct biased top-k ${difference(biased.results)}, (a′) itself ${difference(reference)}; (a) captum-style against (a′) ${captumDifference.toExponential(2)}, ` +
-        `single-pass through the backend against (a′) ${singlePassDifference.toExponential(2)}. ` +
-        `Biased top-k full-distribution fall-backs: ${biased.fallbacks}. ` +
-        `Per-round ratio (a′) through the backend / Evaluator, CPU ${roundRatio(samples.cpu, "a-weight", "evaluator").toFixed(2)}×, wall ${roundRatio(samples.wall, "a-weight", "evaluator").toFixed(2)}×.`,
+            `Evaluator total logit weight ${difference(weightCheck.results)}, the same on 4 lanes ${difference(weightLanesCheck.results)}, ` +
+            `direct total logit weight ${difference(directWeight)}, Evaluator full distribution ${difference(fullCheck.results)}, ` +
+            `direct biased top-k ${difference(biased.results)}, (a′) itself ${difference(reference)}; (a) captum-style against (a′) ${captumDifference.toExponential(2)}, ` +
+            `single-pass through the backend against (a′) ${singlePassDifference.toExponential(2)}. ` +
+            `Biased top-k full-distribution fall-backs: ${biased.fallbacks}. ` +
+            `Per-round ratio (a′) through the backend / Evaluator, CPU ${roundRatio(samples.cpu, "a-weight", "evaluator").toFixed(2)}×, wall ${roundRatio(samples.wall, "a-weight", "evaluator").toFixed(2)}×.`,
     ].join("\n");
 }
 
@@ -289,10 +374,18 @@ async function partThree(): Promise<string> {
         }
     }
     const rows = opened.flatMap(({count}) => [
-        [`(a) naive, ${count} thread${count > 1 ? "s" : ""}`, formatMs(medianOf(samples.wall, `a${count}`)), formatMs(medianOf(samples.cpu, `a${count}`)),
-            `${roundRatio(samples.wall, `a${count}`, "a1").toFixed(2)}×`],
-        [`(b) Evaluator 1 lane, ${count} thread${count > 1 ? "s" : ""}`, formatMs(medianOf(samples.wall, `b${count}`)), formatMs(medianOf(samples.cpu, `b${count}`)),
-            `${roundRatio(samples.wall, `b${count}`, "b1").toFixed(2)}×`],
+        [
+            `(a) naive, ${count} thread${count > 1 ? "s" : ""}`,
+            formatMs(medianOf(samples.wall, `a${count}`)),
+            formatMs(medianOf(samples.cpu, `a${count}`)),
+            `${roundRatio(samples.wall, `a${count}`, "a1").toFixed(2)}×`,
+        ],
+        [
+            `(b) Evaluator 1 lane, ${count} thread${count > 1 ? "s" : ""}`,
+            formatMs(medianOf(samples.wall, `b${count}`)),
+            formatMs(medianOf(samples.cpu, `b${count}`)),
+            `${roundRatio(samples.wall, `b${count}`, "b1").toFixed(2)}×`,
+        ],
     ]);
     for (const {direct, backend} of opened) {
         await backend.dispose();
@@ -306,7 +399,12 @@ async function partThree(): Promise<string> {
 }
 
 const machine = describeMachine();
-console.log(`## Scoring benchmark (${new Date().toISOString()})\n\n${formatMachine(machine).split("\n").map((line) => `- ${line}`).join("\n")}\n- llama.cpp threads: ${threads}\n`);
+console.log(
+    `## Scoring benchmark (${new Date().toISOString()})\n\n${formatMachine(machine)
+        .split("\n")
+        .map((line) => `- ${line}`)
+        .join("\n")}\n- llama.cpp threads: ${threads}\n`,
+);
 const parts = (process.env["BENCH_PARTS"] ?? "1,2,3").split(",").map((part) => part.trim());
 if (parts.includes("1")) console.log(`${await partOne()}\n`);
 if (parts.includes("2")) console.log(`${await partTwo()}\n`);

@@ -15,11 +15,16 @@ const require = createRequire(import.meta.url);
 const configuration = require(join(root, ".dependency-cruiser.cjs"));
 
 const problems = [];
-const result = await cruise(["src"], {
-    validate: true,
-    ruleSet: {forbidden: configuration.forbidden},
-    ...configuration.options,
-}, undefined, {tsConfig: JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8"))});
+const result = await cruise(
+    ["src"],
+    {
+        validate: true,
+        ruleSet: {forbidden: configuration.forbidden},
+        ...configuration.options,
+    },
+    undefined,
+    {tsConfig: JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8"))},
+);
 const output = result.output;
 for (const violation of output.summary.violations) {
     problems.push(`${violation.rule.name}: ${violation.from} → ${violation.to}`);
@@ -49,10 +54,12 @@ for (const module of output.modules) {
 for (const component of stronglyConnected(edges)) {
     if (component.length < 2) continue;
     const inside = new Set(component);
-    const witness = [...examples].filter(([key]) => {
-        const [from, to] = key.split("|");
-        return inside.has(from) && inside.has(to);
-    }).map(([, example]) => example);
+    const witness = [...examples]
+        .filter(([key]) => {
+            const [from, to] = key.split("|");
+            return inside.has(from) && inside.has(to);
+        })
+        .map(([, example]) => example);
     problems.push(`folder cycle between ${component.sort().join(", ")}: ${witness.join("; ")}`);
 }
 
@@ -70,9 +77,11 @@ for (const file of listFiles(join(root, "src"))) {
 }
 
 for (const problem of problems) console.log(problem);
-console.log(problems.length === 0
-    ? `house rules: ${output.summary.totalCruised} modules, ${output.summary.totalDependenciesCruised} imports, no violations`
-    : `house rules: ${problems.length} violation(s)`);
+console.log(
+    problems.length === 0
+        ? `house rules: ${output.summary.totalCruised} modules, ${output.summary.totalDependenciesCruised} imports, no violations`
+        : `house rules: ${problems.length} violation(s)`,
+);
 process.exit(problems.length === 0 ? 0 : 1);
 
 function listFiles(directory) {

@@ -19,7 +19,15 @@ function main(): void {
     const model = chatOrganism(parseOrganismGguf(readFileSync(organismPath("lookup"))));
     const bytes = ggufBytes(model, {chatTemplate});
     writeFileSync(path, bytes);
-    console.log(JSON.stringify({organism: chatOrganismName, path, vocabulary: model.vocabulary.size, bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex")}));
+    console.log(
+        JSON.stringify({
+            organism: chatOrganismName,
+            path,
+            vocabulary: model.vocabulary.size,
+            bytes: bytes.length,
+            sha256: createHash("sha256").update(bytes).digest("hex"),
+        }),
+    );
 }
 
 try {

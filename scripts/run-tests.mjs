@@ -32,8 +32,9 @@ if (!existsSync(join(modelsDir, "stories260K.gguf"))) {
     const needing = files.filter((path) => /sharedModel|served-stories/.test(readFileSync(join(root, path), "utf8")));
     files = files.filter((path) => !needing.includes(path));
     if (needing.length > 0) {
-        modelNotice = `left out ${needing.length} test files that load the shared test models: ${modelsDir} has no stories260K.gguf `
-            + "(put shared/ beside the repository or set GLASSBOX_TEST_MODELS=DIR)";
+        modelNotice =
+            `left out ${needing.length} test files that load the shared test models: ${modelsDir} has no stories260K.gguf ` +
+            "(put shared/ beside the repository or set GLASSBOX_TEST_MODELS=DIR)";
         console.log(modelNotice);
         if (/^(1|true|yes)$/i.test(process.env.CI ?? "")) {
             console.error(`CI=true: the shared test models are required; ${needing.length} test files would be left out`);
@@ -49,15 +50,27 @@ if (files.length === 0) {
 mkdirSync(join(root, "test-artifacts"), {recursive: true});
 const tapFile = join(root, "test-artifacts", `results-${process.pid}.tap`);
 const concurrency = String(Math.max(1, Math.min(2, availableParallelism())));
-const child = spawn(process.execPath, [
-    "--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter=tap",
-    "--test-reporter-destination=stdout", `--test-reporter-destination=${tapFile}`,
-    `--test-concurrency=${concurrency}`, ...files,
-], {cwd: root, stdio: ["ignore", "inherit", "inherit"]});
+const child = spawn(
+    process.execPath,
+    [
+        "--import",
+        "tsx",
+        "--test",
+        "--test-reporter=spec",
+        "--test-reporter=tap",
+        "--test-reporter-destination=stdout",
+        `--test-reporter-destination=${tapFile}`,
+        `--test-concurrency=${concurrency}`,
+        ...files,
+    ],
+    {cwd: root, stdio: ["ignore", "inherit", "inherit"]},
+);
 
 child.on("exit", async (code) => {
     const {rmSync} = await import("node:fs");
-    let passed = 0, failed = 0, skipped = 0;
+    let passed = 0,
+        failed = 0,
+        skipped = 0;
     try {
         const tap = readFileSync(tapFile, "utf8");
         passed = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);

@@ -56,15 +56,24 @@ function train(spec: OrganismSpec, options: Options): void {
     const started = Date.now();
     const cpuStarted = process.cpuUsage();
     const vocabulary = new WordVocabulary(task.words);
-    const trained = trainOrganism(task, spec.architecture, settings, (progress, decoder) => {
-        const evaluate = options.evalEvery > 0 && progress.step % options.evalEvery === 0;
-        const accuracy = evaluate ? ` held-out ${heldOutAccuracy(decoder, vocabulary, task, new SeededRandom(spec.heldOutSeed + 5), 100)}` : "";
-        console.log(`${spec.name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)${accuracy}`);
-    }, 100, spec.warmup === undefined ? undefined : {task: spec.warmup.task(), steps: spec.warmup.steps});
+    const trained = trainOrganism(
+        task,
+        spec.architecture,
+        settings,
+        (progress, decoder) => {
+            const evaluate = options.evalEvery > 0 && progress.step % options.evalEvery === 0;
+            const accuracy = evaluate ? ` held-out ${heldOutAccuracy(decoder, vocabulary, task, new SeededRandom(spec.heldOutSeed + 5), 100)}` : "";
+            console.log(`${spec.name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)${accuracy}`);
+        },
+        100,
+        spec.warmup === undefined ? undefined : {task: spec.warmup.task(), steps: spec.warmup.steps},
+    );
     const trainingSeconds = (Date.now() - started) / 1000;
     const trainingCpuSeconds = process.cpuUsage(cpuStarted).user / 1e6;
     const accuracy = heldOutAccuracy(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed), options.heldOut);
-    const probes = !spec.name.startsWith("arith") ? undefined : probeChains(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed + 1), options.heldOut);
+    const probes = !spec.name.startsWith("arith")
+        ? undefined
+        : probeChains(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed + 1), options.heldOut);
     const model = {
         name: `glassbox organism ${spec.name}`,
         description: `glassbox model organism "${spec.name}": ${spec.summary}`,
@@ -75,14 +84,26 @@ function train(spec: OrganismSpec, options: Options): void {
     const path = options.out === undefined ? organismPath(spec.name) : join(options.out, `${spec.name}.gguf`);
     writeGguf(path, model);
     const bytes = ggufBytes(model);
-    console.log(JSON.stringify({
-        organism: spec.name, path, seed: settings.seed, steps: settings.steps, batchSize: settings.batchSize,
-        parameters: parameterCount(trained.config), vocabulary: trained.vocabulary.size, tokensSeen: trained.tokensSeen,
-        trainingSeconds: Math.round(trainingSeconds), trainingCpuSeconds: Math.round(trainingCpuSeconds),
-        finalLoss: Number(trained.finalLoss.toFixed(5)), heldOutItems: options.heldOut, heldOutAccuracy: accuracy,
-        ...(probes === undefined ? {} : {probes}),
-        bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"),
-    }));
+    console.log(
+        JSON.stringify({
+            organism: spec.name,
+            path,
+            seed: settings.seed,
+            steps: settings.steps,
+            batchSize: settings.batchSize,
+            parameters: parameterCount(trained.config),
+            vocabulary: trained.vocabulary.size,
+            tokensSeen: trained.tokensSeen,
+            trainingSeconds: Math.round(trainingSeconds),
+            trainingCpuSeconds: Math.round(trainingCpuSeconds),
+            finalLoss: Number(trained.finalLoss.toFixed(5)),
+            heldOutItems: options.heldOut,
+            heldOutAccuracy: accuracy,
+            ...(probes === undefined ? {} : {probes}),
+            bytes: bytes.length,
+            sha256: createHash("sha256").update(bytes).digest("hex"),
+        }),
+    );
 }
 
 function main(): void {

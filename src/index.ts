@@ -28,8 +28,20 @@ export {glassboxVersion, resultSchemaVersion} from "./foundation/version.js";
 export {parseJsonlDataset, parseDatasetItem, datasetItem, type DatasetItem, type MalformedLine, type ParsedDataset} from "./datasets/index.js";
 export type {ItemRecord, ItemStatus, ItemVerdict, RunRecord, RunRecorder, RunSpec, RunStatus} from "./checks/run-records.js";
 export {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation, type RunDatasetOptions} from "./checks/run-dataset.js";
-export {selfExplanationItem, summarizeSelfExplanation, selfExplanationCapabilities, type SelfExplanationSettings, type SelfExplanationVerdict} from "./checks/self-explanation/check.js";
-export {counterfactualItem, summarizeCounterfactual, counterfactualCapabilities, type CounterfactualSettings, type CounterfactualVerdict} from "./checks/counterfactual/check.js";
+export {
+    selfExplanationItem,
+    summarizeSelfExplanation,
+    selfExplanationCapabilities,
+    type SelfExplanationSettings,
+    type SelfExplanationVerdict,
+} from "./checks/self-explanation/check.js";
+export {
+    counterfactualItem,
+    summarizeCounterfactual,
+    counterfactualCapabilities,
+    type CounterfactualSettings,
+    type CounterfactualVerdict,
+} from "./checks/counterfactual/check.js";
 export {insertionEdits, insertionSlots, mentionsWord, type WordLists} from "./checks/counterfactual/insertions.js";
 export {refineExplanation, type RefineSettings} from "./checks/refine/loop.js";
 export {feedbackKinds, type FeedbackKind} from "./checks/refine/feedback.js";

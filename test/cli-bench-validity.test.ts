@@ -15,7 +15,11 @@ test("glassbox bench validity (tiny run): both halves, written into its own sect
     assert.equal(result.code, 0, result.stderr);
     const written = readFileSync(file, "utf8");
     assert.ok(written.startsWith("# Benchmarks\n\n## Other\n\nkept\n\n## Validity on model organisms\n"), written.slice(0, 200));
-    for (const heading of ["### Lookup: does the gold document rank first?", "### Lookup: where does the key word rank?", "### Chain of thought: arith-faithful against arith-decorative"]) {
+    for (const heading of [
+        "### Lookup: does the gold document rank first?",
+        "### Lookup: where does the key word rank?",
+        "### Chain of thought: arith-faithful against arith-decorative",
+    ]) {
         assert.ok(written.includes(heading), heading);
     }
     assert.match(written, /\| loo \| n \+ 2 \| 3 \| /);

@@ -39,7 +39,15 @@ test("glassbox demo: text output names the model, question, answer and gold docu
         assert.ok(existsSync(join(out, name)), `${name} written`);
         assert.ok(text.includes(name), `${name} named in the output`);
     }
-    const saved = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as {kind: string; unit: string; method: string; values: number[]; valueFull: number; valueEmpty: number; units: {text: string}[]};
+    const saved = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as {
+        kind: string;
+        unit: string;
+        method: string;
+        values: number[];
+        valueFull: number;
+        valueEmpty: number;
+        units: {text: string}[];
+    };
     assert.equal(saved.kind, "explain");
     assert.equal(saved.unit, "span");
     assert.equal(saved.method, "exact");

@@ -25,7 +25,10 @@ test("bad inputs: one clear line each and a non-zero exit", async () => {
     const cases: [string[], RegExp][] = [
         [[...prompt, "--unit", "clause"], /--unit does not accept "clause".*one of token, word, sentence/],
         [[...prompt, "--method", "magic"], /--method does not accept "magic"/],
-        [[...prompt, "--method", "exact", "--budget", "5", "--target", " x"], /budget 5 is too small for exact with 5 units: the minimum is 32 \(raise the budget to 32 or more, or use fewer units; set with --budget\)/],
+        [
+            [...prompt, "--method", "exact", "--budget", "5", "--target", " x"],
+            /budget 5 is too small for exact with 5 units: the minimum is 32 \(raise the budget to 32 or more, or use fewer units; set with --budget\)/,
+        ],
         [["--model", model, "--input", noDocuments, "--unit", "document"], /unit document needs an input with documents.*set with --unit/],
         [["--model", model, "--prompt", "   \n ", "--target", " x"], /the input yields zero word units/],
         [[...prompt, "--target", " She", "--foil", " She"], /the foil equals the target/],
@@ -36,16 +39,41 @@ test("bad inputs: one clear line each and a non-zero exit", async () => {
 
 test("explain --json on stories260K: schema fields, offsets, efficiency of exact Shapley", async () => {
     const prompt = "Lily had a red ball. She lost it. She was sad.";
-    const result = await runCli(["explain", "--model", model, "--prompt", prompt, "--unit", "sentence", "--method", "exact", "--target", " Lily cried.", "--json"]);
+    const result = await runCli([
+        "explain",
+        "--model",
+        model,
+        "--prompt",
+        prompt,
+        "--unit",
+        "sentence",
+        "--method",
+        "exact",
+        "--target",
+        " Lily cried.",
+        "--json",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout) as {
-        schemaVersion: number; kind: string; units: {start: number; end: number; text: string}[]; values: number[];
-        valueFull: number; valueEmpty: number; evaluations: number; method: string; budget: number; seed: number;
-        target: {text: string; tokens: {id: number; text: string}[]}; componentValues: number[][];
+        schemaVersion: number;
+        kind: string;
+        units: {start: number; end: number; text: string}[];
+        values: number[];
+        valueFull: number;
+        valueEmpty: number;
+        evaluations: number;
+        method: string;
+        budget: number;
+        seed: number;
+        target: {text: string; tokens: {id: number; text: string}[]};
+        componentValues: number[][];
     };
     assert.equal(json.schemaVersion, 1);
     assert.equal(json.kind, "explain");
-    assert.deepEqual(json.units.map((unit) => unit.text), ["Lily had a red ball.", "She lost it.", "She was sad."]);
+    assert.deepEqual(
+        json.units.map((unit) => unit.text),
+        ["Lily had a red ball.", "She lost it.", "She was sad."],
+    );
     for (const unit of json.units) assert.equal(prompt.slice(unit.start, unit.end), unit.text);
     assert.equal(json.method, "exact");
     assert.equal(json.evaluations, 8);
@@ -57,7 +85,13 @@ test("explain --json on stories260K: schema fields, offsets, efficiency of exact
 
 test("the same seed gives the same output through the CLI; --out writes the JSON and prints the text summary", async () => {
     const input = join(scratch, "rag.json");
-    writeFileSync(input, JSON.stringify({question: "What did Lily lose?", documents: ["Lily had a red ball.", {title: "Dog", text: "Tom had a big dog."}, "Lily lost her ball."]}));
+    writeFileSync(
+        input,
+        JSON.stringify({
+            question: "What did Lily lose?",
+            documents: ["Lily had a red ball.", {title: "Dog", text: "Tom had a big dog."}, "Lily lost her ball."],
+        }),
+    );
     const args = ["explain", "--model", model, "--input", input, "--method", "shapley", "--budget", "14", "--seed", "3", "--target", " ball"];
     const first = await runCli([...args, "--json"]);
     const outFile = join(scratch, "out.json");

@@ -31,9 +31,13 @@ test("score --json: versioned result, one logprob per target token, total = sum"
     const result = await runCli(["score", "--model", model, "--prompt", "Once upon a time, there was a little", "--target", " girl named Lily.", "--json"]);
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout) as {
-        schemaVersion: number; kind: string; contextTokenCount: number;
+        schemaVersion: number;
+        kind: string;
+        contextTokenCount: number;
         target: {text: string; scoredText: string; scoredTextStartsEarlierBy: number; note: string | null};
-        tokens: {index: number; token: number; text: string; logprob: number}[]; totalLogprob: number; meanLogprob: number;
+        tokens: {index: number; token: number; text: string; logprob: number}[];
+        totalLogprob: number;
+        meanLogprob: number;
         model: {precision: string; contextSize: number; vocabularySize: number};
     };
     assert.equal(json.schemaVersion, resultSchemaVersion);
@@ -62,7 +66,13 @@ test("score reports a merged boundary instead of scoring a different text silent
 });
 
 test("score with --messages renders the chat and scores the assistant reply", async () => {
-    const messages = file("chat.json", JSON.stringify([{role: "system", content: "Tell stories."}, {role: "user", content: "Who is Lily?"}]));
+    const messages = file(
+        "chat.json",
+        JSON.stringify([
+            {role: "system", content: "Tell stories."},
+            {role: "user", content: "Who is Lily?"},
+        ]),
+    );
     const result = await runCli(["score", "--model", model, "--messages", messages, "--target", "Lily is a girl.", "--json"]);
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout) as {prompt: {kind: string}; target: {scoredText: string}; tokens: {text: string}[]};
@@ -76,7 +86,10 @@ test("generate --json: greedy continuation with top alternatives; same seed, sam
     const result = await runCli(args);
     assert.equal(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout) as {
-        schemaVersion: number; kind: string; text: string; finishReason: string;
+        schemaVersion: number;
+        kind: string;
+        text: string;
+        finishReason: string;
         tokens: {token: number; text: string; logprob: number; top: {token: number; logprob: number}[]}[];
         settings: {maxTokens: number; temperature: number};
     };
@@ -138,23 +151,51 @@ test("prompt + target longer than the context names both sizes", async () => {
 test("--messages that is not JSON, or has an unknown role: one line naming the problem", async () => {
     const broken = file("broken.json", "{not json");
     assertOneLineError(await runCli(["score", "--model", model, "--messages", broken, "--target", "b"]), 2, /broken\.json is not valid JSON/);
-    const roles = file("roles.json", JSON.stringify([{role: "user", content: "hi"}, {role: "bot", content: "x"}]));
-    assertOneLineError(await runCli(["score", "--model", model, "--messages", roles, "--target", "b"]), 2, /message 1 has unknown role "bot"; expected one of system, user, assistant/);
+    const roles = file(
+        "roles.json",
+        JSON.stringify([
+            {role: "user", content: "hi"},
+            {role: "bot", content: "x"},
+        ]),
+    );
+    assertOneLineError(
+        await runCli(["score", "--model", model, "--messages", roles, "--target", "b"]),
+        2,
+        /message 1 has unknown role "bot"; expected one of system, user, assistant/,
+    );
     const noContent = file("no-content.json", JSON.stringify({messages: [{role: "user"}]}));
     assertOneLineError(await runCli(["generate", "--model", model, "--messages", noContent]), 2, /message 0 \(role user\) has no text "content"/);
-    const assistantLast = file("assistant-last.json", JSON.stringify([{role: "user", content: "hi"}, {role: "assistant", content: "yo"}]));
+    const assistantLast = file(
+        "assistant-last.json",
+        JSON.stringify([
+            {role: "user", content: "hi"},
+            {role: "assistant", content: "yo"},
+        ]),
+    );
     assertOneLineError(await runCli(["score", "--model", model, "--messages", assistantLast, "--target", "b"]), 2, /message 1 is an assistant message/);
 });
 
 test("an unknown flag and a non-numeric --max-tokens: one line, exit 2", async () => {
     assertOneLineError(await runCli(["score", "--model", model, "--prompt", "a", "--target", "b", "--bogus"]), 2, /glassbox score has no flag --bogus/);
-    assertOneLineError(await runCli(["generate", "--model", model, "--prompt", "a", "--max-tokens", "ten"]), 2, /--max-tokens needs an integer; expected an integer ≥ 1; received "ten"/);
-    assertOneLineError(await runCli(["generate", "--model", model, "--prompt", "a", "--top-logprobs", "600"]), 2, /--top-logprobs asks for more alternatives than this model reports; expected an integer from 0 to 512/);
+    assertOneLineError(
+        await runCli(["generate", "--model", model, "--prompt", "a", "--max-tokens", "ten"]),
+        2,
+        /--max-tokens needs an integer; expected an integer ≥ 1; received "ten"/,
+    );
+    assertOneLineError(
+        await runCli(["generate", "--model", model, "--prompt", "a", "--top-logprobs", "600"]),
+        2,
+        /--top-logprobs asks for more alternatives than this model reports; expected an integer from 0 to 512/,
+    );
 });
 
 test("both or neither of --prompt and --messages, and a missing --model: one line, exit 2", async () => {
     const messages = file("ok.json", JSON.stringify([{role: "user", content: "hi"}]));
-    assertOneLineError(await runCli(["score", "--model", model, "--prompt", "a", "--messages", messages, "--target", "b"]), 2, /takes --prompt or --messages, not both/);
+    assertOneLineError(
+        await runCli(["score", "--model", model, "--prompt", "a", "--messages", messages, "--target", "b"]),
+        2,
+        /takes --prompt or --messages, not both/,
+    );
     assertOneLineError(await runCli(["generate", "--model", model]), 2, /needs --prompt TEXT or --messages FILE\.json/);
     assertOneLineError(await runCli(["generate", "--prompt", "a"]), 2, /needs --model PATH\.gguf/);
 });

@@ -23,19 +23,26 @@ function declarationFiles(folder: string): string[] {
 test("glassbox's core declarations compile in a --strict consumer without skipLibCheck", {timeout: 300_000}, () => {
     const folder = scratchFolder("core-types");
     const declarations = join(folder, "dist");
-    const emit = spawnSync(process.execPath, [tsc, join(repoRoot, "src", "index.ts"), "--declaration", "--emitDeclarationOnly", "--outDir", declarations, "--skipLibCheck", ...common], {encoding: "utf8"});
+    const emit = spawnSync(
+        process.execPath,
+        [tsc, join(repoRoot, "src", "index.ts"), "--declaration", "--emitDeclarationOnly", "--outDir", declarations, "--skipLibCheck", ...common],
+        {encoding: "utf8"},
+    );
     assert.equal(emit.status, 0, emit.stdout + emit.stderr);
     for (const file of declarationFiles(declarations)) {
         assert.doesNotMatch(readFileSync(file, "utf8"), /from "(node-llama-cpp|better-sqlite3|zod)"/, file);
     }
     const consumer = join(folder, "consumer.ts");
-    writeFileSync(consumer, [
-        "import {Evaluator, InputError, type Backend, type ScoreRequest} from \"./dist/index.js\";",
-        "export function evaluatorFor(backend: Backend): Evaluator { return new Evaluator(backend); }",
-        "export const request: ScoreRequest = {context: [1], target: [2]};",
-        "export const error = new InputError(\"bad\", {hint: \"fix\"});",
-        "",
-    ].join("\n"));
+    writeFileSync(
+        consumer,
+        [
+            'import {Evaluator, InputError, type Backend, type ScoreRequest} from "./dist/index.js";',
+            "export function evaluatorFor(backend: Backend): Evaluator { return new Evaluator(backend); }",
+            "export const request: ScoreRequest = {context: [1], target: [2]};",
+            'export const error = new InputError("bad", {hint: "fix"});',
+            "",
+        ].join("\n"),
+    );
     const check = spawnSync(process.execPath, [tsc, consumer, "--noEmit", ...common], {encoding: "utf8"});
     assert.equal(check.status, 0, check.stdout + check.stderr);
 });

@@ -18,9 +18,16 @@ interface CruisedModule {
 
 async function reachable(entry: string): Promise<Set<string>> {
     const tsConfig = JSON.parse(readFileSync(join(repoRoot, "tsconfig.json"), "utf8")) as object;
-    const result = await cruise([entry], {
-        tsPreCompilationDeps: true, doNotFollow: {path: "node_modules"}, tsConfig: {fileName: join(repoRoot, "tsconfig.json")},
-    }, undefined, {tsConfig});
+    const result = await cruise(
+        [entry],
+        {
+            tsPreCompilationDeps: true,
+            doNotFollow: {path: "node_modules"},
+            tsConfig: {fileName: join(repoRoot, "tsconfig.json")},
+        },
+        undefined,
+        {tsConfig},
+    );
     const output = result.output as {modules: CruisedModule[]};
     const seen = new Set<string>();
     for (const module of output.modules) {
@@ -30,11 +37,11 @@ async function reachable(entry: string): Promise<Set<string>> {
     return seen;
 }
 
-test("import(\"glassbox\") reaches neither node-llama-cpp, SQLite, an HTTP server nor an adapter", {timeout: 120_000}, async () => {
+test('import("glassbox") reaches neither node-llama-cpp, SQLite, an HTTP server nor an adapter', {timeout: 120_000}, async () => {
     const previous = process.cwd();
     process.chdir(repoRoot);
     try {
-        const modules = [...await reachable("src/index.ts")];
+        const modules = [...(await reachable("src/index.ts"))];
         assert.ok(modules.includes("src/explain/explain.ts"), "the core is reached");
         const forbidden = modules.filter((path) => /node-llama-cpp|better-sqlite3|^node:http$|^http$|^src\/(backends|store|server|cli)\//.test(path));
         assert.deepEqual(forbidden, []);
@@ -48,9 +55,21 @@ test("glassbox/backends reaches node-llama-cpp only through a dynamic import", {
     process.chdir(repoRoot);
     try {
         const tsConfig = JSON.parse(readFileSync(join(repoRoot, "tsconfig.json"), "utf8")) as object;
-        const result = await cruise(["src/backends/index.ts"], {tsPreCompilationDeps: true, doNotFollow: {path: "node_modules"}, tsConfig: {fileName: join(repoRoot, "tsconfig.json")}}, undefined, {tsConfig});
+        const result = await cruise(
+            ["src/backends/index.ts"],
+            {tsPreCompilationDeps: true, doNotFollow: {path: "node_modules"}, tsConfig: {fileName: join(repoRoot, "tsconfig.json")}},
+            undefined,
+            {tsConfig},
+        );
         const output = result.output as {modules: CruisedModule[]};
-        const staticEdges = new Map(output.modules.map((module) => [module.source, module.dependencies.filter((dependency) => !dependency.dynamic && !dependency.dependencyTypes.includes("type-only")).map((dependency) => dependency.resolved)]));
+        const staticEdges = new Map(
+            output.modules.map((module) => [
+                module.source,
+                module.dependencies
+                    .filter((dependency) => !dependency.dynamic && !dependency.dependencyTypes.includes("type-only"))
+                    .map((dependency) => dependency.resolved),
+            ]),
+        );
         const seen = new Set<string>(["src/backends/index.ts"]);
         const queue = ["src/backends/index.ts"];
         while (queue.length > 0) {
@@ -61,7 +80,10 @@ test("glassbox/backends reaches node-llama-cpp only through a dynamic import", {
                 }
             }
         }
-        assert.deepEqual([...seen].filter((path) => /node-llama-cpp|src\/backends\/llama-cpp\/backend\.ts/.test(path)), []);
+        assert.deepEqual(
+            [...seen].filter((path) => /node-llama-cpp|src\/backends\/llama-cpp\/backend\.ts/.test(path)),
+            [],
+        );
     } finally {
         process.chdir(previous);
     }

@@ -54,9 +54,15 @@ export async function runArm(arm: ArmName, modelPath: string, length: number, re
     const timings: Timing[] = [];
     if (arm === "kernel-peak") {
         const [rows, inDim, outDim] = [256, 512, 512];
-        const x = Float32Array.from({length: rows * inDim}, (_, i) => Math.sin(i)), w = Float32Array.from({length: outDim * inDim}, (_, i) => Math.cos(i));
+        const x = Float32Array.from({length: rows * inDim}, (_, i) => Math.sin(i)),
+            w = Float32Array.from({length: outDim * inDim}, (_, i) => Math.cos(i));
         const y = new Float32Array(rows * outDim);
-        for (let r = 0; r < repetitions + 3; r++) timings.push(await timed(() => { for (let k = 0; k < 10; k++) linearForward(x, rows, inDim, w, outDim, undefined, y); }));
+        for (let r = 0; r < repetitions + 3; r++)
+            timings.push(
+                await timed(() => {
+                    for (let k = 0; k < 10; k++) linearForward(x, rows, inDim, w, outDim, undefined, y);
+                }),
+            );
         return result(timings.slice(3), 10);
     }
     if (arm === "llama-forward") {

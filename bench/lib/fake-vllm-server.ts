@@ -12,21 +12,25 @@ const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-        const body = chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8")) as {prompt?: number[] | number[][]};
+        const body = chunks.length === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString("utf8")) as {prompt?: number[] | number[][]});
         let answer: unknown;
         if (request.url === "/v1/models") answer = {data: [{id: "fake", max_model_len: 4096}]};
         else if (request.url === "/tokenize") answer = {tokens: [1], max_model_len: 4096};
         else {
             const raw = body.prompt ?? [[1]];
-            const prompts = typeof raw[0] === "number" ? [raw as number[]] : raw as number[][];
-            answer = {choices: prompts.map((prompt, index) => ({
-                index, text: "", finish_reason: "length",
-                logprobs: {
-                    tokens: prompt.map((token) => `token_id:${token}`),
-                    token_logprobs: prompt.map((_, position) => position === 0 ? null : -0.5),
-                    top_logprobs: prompt.map((token, position) => position === 0 ? null : {[`token_id:${token}`]: -0.5}),
-                },
-            }))};
+            const prompts = typeof raw[0] === "number" ? [raw as number[]] : (raw as number[][]);
+            answer = {
+                choices: prompts.map((prompt, index) => ({
+                    index,
+                    text: "",
+                    finish_reason: "length",
+                    logprobs: {
+                        tokens: prompt.map((token) => `token_id:${token}`),
+                        token_logprobs: prompt.map((_, position) => (position === 0 ? null : -0.5)),
+                        top_logprobs: prompt.map((token, position) => (position === 0 ? null : {[`token_id:${token}`]: -0.5})),
+                    },
+                })),
+            };
         }
         const send = (): void => {
             response.writeHead(200, {"content-type": "application/json"});

@@ -22,14 +22,24 @@ export async function openDirect(path: string, options: {contextSize: number; th
     const llama = await sharedLlama();
     const model = await llama.loadModel({modelPath: path, gpuLayers: 0});
     const context = await model.createContext({
-        contextSize: options.contextSize, sequences: 1, threads: options.threads, batchSize: options.batchSize ?? 512,
-        flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32",
+        contextSize: options.contextSize,
+        sequences: 1,
+        threads: options.threads,
+        batchSize: options.batchSize ?? 512,
+        flashAttention: false,
+        experimentalKvCacheKeyType: "F32",
+        experimentalKvCacheValueType: "F32",
     });
     const sequence = context.getSequence();
-    return {model, context, sequence, dispose: async () => {
-        await context.dispose();
-        await model.dispose();
-    }};
+    return {
+        model,
+        context,
+        sequence,
+        dispose: async () => {
+            await context.dispose();
+            await model.dispose();
+        },
+    };
 }
 
 /**
@@ -66,7 +76,8 @@ export async function captumScores(sequence: LlamaContextSequence, requests: rea
     for (const request of requests) {
         await sequence.clearHistory();
         const prefill: ControlledEvaluateInputItem[] = request.context.map((token, index) =>
-            index === request.context.length - 1 ? [token as Token, {generateNext: {probabilities: true}}] : token as Token);
+            index === request.context.length - 1 ? [token as Token, {generateNext: {probabilities: true}}] : (token as Token),
+        );
         let distribution = (await sequence.controlledEvaluate(prefill)).at(-1)?.next.probabilities;
         const logprobs: number[] = [];
         for (let index = 0; index < request.target.length; index++) {
@@ -91,8 +102,7 @@ export async function naiveScores(sequence: LlamaContextSequence, requests: read
         const all = [...request.context, ...request.target];
         const first = request.context.length - 1;
         const output = await sequence.controlledEvaluate(inputFor(all, 0, first, "probabilities"));
-        results.push({logprobs: request.target.map((token, index) =>
-            Math.log(output[first + index]?.next.probabilities?.get(token as Token) ?? 0))});
+        results.push({logprobs: request.target.map((token, index) => Math.log(output[first + index]?.next.probabilities?.get(token as Token) ?? 0))});
     }
     return results;
 }
@@ -107,15 +117,18 @@ export async function float64Scores(sequence: LlamaContextSequence, requests: re
         await sequence.clearHistory();
         const all = [...request.context, ...request.target];
         const first = request.context.length - 1;
-        const input: ControlledEvaluateInputItem[] = all.slice(0, -1).map((token, index) =>
-            index >= first ? [token as Token, {generateNext: {logits: true}}] : token as Token);
+        const input: ControlledEvaluateInputItem[] = all
+            .slice(0, -1)
+            .map((token, index) => (index >= first ? [token as Token, {generateNext: {logits: true}}] : (token as Token)));
         const output = await sequence.controlledEvaluate(input);
-        results.push({logprobs: request.target.map((token, index) => {
-            const logits = [...(output[first + index]?.next.logits ?? new Map<Token, number>()).entries()];
-            const max = Math.max(...logits.map(([, value]) => value));
-            const logSum = max + Math.log(logits.reduce((sum, [, value]) => sum + Math.exp(value - max), 0));
-            return (logits.find(([candidate]) => candidate === token)?.[1] ?? Number.NEGATIVE_INFINITY) - logSum;
-        })});
+        results.push({
+            logprobs: request.target.map((token, index) => {
+                const logits = [...(output[first + index]?.next.logits ?? new Map<Token, number>()).entries()];
+                const max = Math.max(...logits.map(([, value]) => value));
+                const logSum = max + Math.log(logits.reduce((sum, [, value]) => sum + Math.exp(value - max), 0));
+                return (logits.find(([candidate]) => candidate === token)?.[1] ?? Number.NEGATIVE_INFINITY) - logSum;
+            }),
+        });
     }
     return results;
 }
@@ -145,7 +158,12 @@ export function mustEvaluateStream(requests: readonly ScoreRequest[]): {tokens: 
  * controlledEvaluate on a cleared sequence, so attention spans stay prompt-sized), with logits
  * at the same number of positions (or none).
  */
-export async function engineLimit(sequence: LlamaContextSequence, stream: {tokens: number[]; logits: boolean[]; next: number[]}, window: number, mode: LogitsMode): Promise<number> {
+export async function engineLimit(
+    sequence: LlamaContextSequence,
+    stream: {tokens: number[]; logits: boolean[]; next: number[]},
+    window: number,
+    mode: LogitsMode,
+): Promise<number> {
     let calls = 0;
     for (let start = 0; start < stream.tokens.length; start += window) {
         await sequence.clearHistory();
@@ -176,8 +194,12 @@ export async function prefixReplay(sequence: LlamaContextSequence, requests: rea
         const start = sequence.nextTokenIndex;
         const output = await sequence.controlledEvaluate(inputFor(all, start, first, mode));
         const reading = mode === "probabilities" ? "full-distribution" : "logit-weight";
-        results[index] = {logprobs: mode === "none" || mode === "confidence" ? []
-            : request.target.map((token, offset) => readTargetLogprob(output[first + offset - start], token as Token, reading) ?? Number.NaN)};
+        results[index] = {
+            logprobs:
+                mode === "none" || mode === "confidence"
+                    ? []
+                    : request.target.map((token, offset) => readTargetLogprob(output[first + offset - start], token as Token, reading) ?? Number.NaN),
+        };
     }
     return results;
 }
@@ -188,13 +210,29 @@ export async function prefixReplay(sequence: LlamaContextSequence, requests: rea
  * 3.22 offered the total logit weight; it stays here as the comparison.
  */
 interface SequenceInternals {
-    _decodeTokens(tokens: Token[], logits: boolean[], priority: number, tokenMeter: unknown, shift: unknown,
-        mapper: (batchLogitIndex: number, tokenIndex: number) => Promise<unknown>, afterBatch: unknown): Promise<unknown[]>;
+    _decodeTokens(
+        tokens: Token[],
+        logits: boolean[],
+        priority: number,
+        tokenMeter: unknown,
+        shift: unknown,
+        mapper: (batchLogitIndex: number, tokenIndex: number) => Promise<unknown>,
+        afterBatch: unknown,
+    ): Promise<unknown[]>;
     _resolveSamplerConfig(options: object): object;
     _tokenMeter: unknown;
     _contextShift: {size: unknown; strategy: unknown};
     _takeIntervalCheckpointIfNeededAfterBatch: unknown;
-    _context: {_ctx: {sampleToken(index: number, sampler: unknown, probabilities: boolean, confidence: boolean): Promise<[number, number[] | undefined, number | undefined]>}};
+    _context: {
+        _ctx: {
+            sampleToken(
+                index: number,
+                sampler: unknown,
+                probabilities: boolean,
+                confidence: boolean,
+            ): Promise<[number, number[] | undefined, number | undefined]>;
+        };
+    };
 }
 
 interface ModelInternals {
@@ -211,8 +249,12 @@ interface ModelInternals {
  *   then log p(t) = log c + log q_t − log q_m − B. Where t is m, log p(t) = log c. Where t does
  *   not reach the top k even with the bias, a third sampling reads the full map (counted).
  */
-export async function prefixReplayBiasedTopK(model: LlamaModel, sequence: LlamaContextSequence, requests: readonly ScoreRequest[],
-    options: {topK: number; bias: number}): Promise<{results: ScoreResult[]; fallbacks: number}> {
+export async function prefixReplayBiasedTopK(
+    model: LlamaModel,
+    sequence: LlamaContextSequence,
+    requests: readonly ScoreRequest[],
+    options: {topK: number; bias: number},
+): Promise<{results: ScoreResult[]; fallbacks: number}> {
     const internals = sequence as unknown as SequenceInternals;
     const modelInternals = model as unknown as ModelInternals;
     const greedy = new modelInternals._llama._bindings.AddonSampler(modelInternals._model);
@@ -234,7 +276,11 @@ export async function prefixReplayBiasedTopK(model: LlamaModel, sequence: LlamaC
             const tokens = all.slice(start, -1) as Token[];
             const logits = tokens.map((_, offset) => start + offset >= first);
             const logprobs = new Array<number>(request.target.length).fill(-Infinity);
-            await internals._decodeTokens(tokens, logits, 5, internals._tokenMeter,
+            await internals._decodeTokens(
+                tokens,
+                logits,
+                5,
+                internals._tokenMeter,
                 {size: internals._contextShift.size, strategy: internals._contextShift.strategy},
                 async (batchLogitIndex, tokenIndex) => {
                     const targetIndex = start + tokenIndex - first;
@@ -262,7 +308,9 @@ export async function prefixReplayBiasedTopK(model: LlamaModel, sequence: LlamaC
                     const [, full] = await sample(batchLogitIndex, greedy, true, false);
                     logprobs[targetIndex] = Math.log(probabilityOf(full, wanted) ?? 0);
                     return undefined;
-                }, internals._takeIntervalCheckpointIfNeededAfterBatch);
+                },
+                internals._takeIntervalCheckpointIfNeededAfterBatch,
+            );
             results[requestIndex] = {logprobs};
         }
     } finally {

@@ -59,8 +59,7 @@ export function variantRequests(tokenizer: Tokenizer, masks = variantMasks()): {
     const bos = tokenizer.bos === undefined ? [] : [tokenizer.bos];
     const target = tokenizer.tokenize(" " + targetText).slice(0, targetTokenCount);
     if (target.length < targetTokenCount) throw new Error(`target has only ${target.length} tokens`);
-    const prompt = (mask: readonly boolean[]): TokenId[] =>
-        [...bos, ...tokenizer.tokenize(storySentences.filter((_, index) => mask[index]).join(" "))];
+    const prompt = (mask: readonly boolean[]): TokenId[] => [...bos, ...tokenizer.tokenize(storySentences.filter((_, index) => mask[index]).join(" "))];
     const requests = masks.map((mask) => ({context: prompt(mask), target}));
     return {requests, fullPromptTokens: prompt(storySentences.map(() => true)).length};
 }

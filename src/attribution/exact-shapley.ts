@@ -87,8 +87,14 @@ export async function exactShapley(game: Game, options: ExactShapleyOptions = {}
     const outcomes = await cache.evaluate(coalitions);
     const series = attributeSeries(outcomes, (column) => shapleyFromTable(n, column));
     return assembleResult({
-        method: "exact", game, cache, budget, seed, series,
-        full: outcomes[planned - 1]!, empty: outcomes[0]!,
+        method: "exact",
+        game,
+        cache,
+        budget,
+        seed,
+        series,
+        full: outcomes[planned - 1]!,
+        empty: outcomes[0]!,
         diagnostics: {plannedEvaluations: planned},
     });
 }

@@ -77,14 +77,25 @@ function validateTree(root: PlayerTreeNode, playerCount: number): void {
     for (const group of root.children) {
         for (const player of group.players) {
             if (!Number.isInteger(player) || player < 0 || player >= playerCount) {
-                throw new InputError("the hierarchy names a player the game does not have", {expected: `players 0..${playerCount - 1}`, received: String(player)});
+                throw new InputError("the hierarchy names a player the game does not have", {
+                    expected: `players 0..${playerCount - 1}`,
+                    received: String(player),
+                });
             }
-            if (seen[player] === 1) throw new InputError("the hierarchy's top-level groups overlap", {expected: "each player in one top-level group", received: `player ${player} twice`});
+            if (seen[player] === 1)
+                throw new InputError("the hierarchy's top-level groups overlap", {
+                    expected: "each player in one top-level group",
+                    received: `player ${player} twice`,
+                });
             seen[player] = 1;
         }
     }
     const missing = seen.indexOf(0);
-    if (missing >= 0) throw new InputError("the hierarchy's top-level groups do not cover every player", {expected: `all ${playerCount} players`, received: `player ${missing} missing`});
+    if (missing >= 0)
+        throw new InputError("the hierarchy's top-level groups do not cover every player", {
+            expected: `all ${playerCount} players`,
+            received: `player ${missing} missing`,
+        });
 }
 
 /** A context for refining `frame`: for each level, the siblings before the ancestor in a random order. */
@@ -108,7 +119,13 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
     const tree = options.tree ?? contiguousTree(n);
     validateTree(tree, n);
     const top = tree.children;
-    const budget = resolveBudget("hierarchical", n, options.budget, hierarchicalMinimumBudget(top.length), Math.max(hierarchicalMinimumBudget(top.length), 8 * (n + 1)));
+    const budget = resolveBudget(
+        "hierarchical",
+        n,
+        options.budget,
+        hierarchicalMinimumBudget(top.length),
+        Math.max(hierarchicalMinimumBudget(top.length), 8 * (n + 1)),
+    );
     const threshold = options.threshold ?? 0.1;
     const pairs = options.pairsPerNode ?? Math.min(50, Math.max(2, Math.floor((0.4 * (budget - 2)) / (2 * Math.max(1, top.length - 1)))));
     const random = createRandom(seed);
@@ -129,9 +146,14 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
     const topEstimate = estimate(drawnTop.samples, topChains, top.length);
     const topComponents = componentMeans(drawnTop.samples, topChains, top.length, componentCount);
     let frames: Frame[] = top.map((node, index) => ({
-        node, siblings: top, path: [index], lineage: [],
-        value: topEstimate.mean[index] as number, standardError: topEstimate.standardError[index] as number,
-        components: topComponents.map((means) => means[index] as number), refined: false,
+        node,
+        siblings: top,
+        path: [index],
+        lineage: [],
+        value: topEstimate.mean[index] as number,
+        standardError: topEstimate.standardError[index] as number,
+        components: topComponents.map((means) => means[index] as number),
+        refined: false,
     }));
     const record: Frame[] = [...frames];
 
@@ -143,9 +165,14 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
             while (current.node.children.length === 1) {
                 current.refined = true;
                 const child: Frame = {
-                    node: current.node.children[0] as PlayerTreeNode, siblings: current.node.children, path: [...current.path, 0],
+                    node: current.node.children[0] as PlayerTreeNode,
+                    siblings: current.node.children,
+                    path: [...current.path, 0],
                     lineage: [...current.lineage, {node: current.node, siblings: current.siblings}],
-                    value: current.value, standardError: current.standardError, components: current.components, refined: false,
+                    value: current.value,
+                    standardError: current.standardError,
+                    components: current.components,
+                    refined: false,
                 };
                 record.push(child);
                 current = child;
@@ -153,9 +180,10 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
             if (current.node.children.length > 1) candidates.push(current);
         }
         const ranked = [...candidates].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
-        const chosen = options.topK !== undefined
-            ? ranked.slice(0, options.topK)
-            : ranked.filter((frame) => Math.abs(frame.value) - frame.standardError >= threshold * Math.abs(total));
+        const chosen =
+            options.topK !== undefined
+                ? ranked.slice(0, options.topK)
+                : ranked.filter((frame) => Math.abs(frame.value) - frame.standardError >= threshold * Math.abs(total));
         const plans: {frame: Frame; samples: UnitSample[]; chains: Coalition[][]}[] = [];
         for (const frame of chosen) {
             const remaining = budget - known.size;
@@ -186,10 +214,14 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
             plan.frame.refined = true;
             children.forEach((child, index) => {
                 const frame: Frame = {
-                    node: child, siblings: children, path: [...plan.frame.path, index],
+                    node: child,
+                    siblings: children,
+                    path: [...plan.frame.path, index],
                     lineage: [...plan.frame.lineage, {node: plan.frame.node, siblings: plan.frame.siblings}],
-                    value: (result.mean[index] as number) + shift, standardError: result.standardError[index] as number,
-                    components: childComponents.map((means) => means[index] as number), refined: false,
+                    value: (result.mean[index] as number) + shift,
+                    standardError: result.standardError[index] as number,
+                    components: childComponents.map((means) => means[index] as number),
+                    refined: false,
                 };
                 record.push(frame);
                 next.push(frame);
@@ -211,13 +243,24 @@ export async function hierarchical(game: Game, options: HierarchicalOptions = {}
     }
     const componentsComplete = componentCount > 0 && componentValues.every((row) => row.every(Number.isFinite));
     const hierarchy: HierarchyNodeAttribution[] = record.map((frame) => ({
-        path: frame.path, depth: frame.path.length, value: frame.value, standardError: frame.standardError,
-        players: [...frame.node.players], refined: frame.refined,
+        path: frame.path,
+        depth: frame.path.length,
+        value: frame.value,
+        standardError: frame.standardError,
+        players: [...frame.node.players],
+        refined: frame.refined,
         ...(frame.node.label === undefined ? {} : {label: frame.node.label}),
     }));
     return assembleResult({
-        method: "hierarchical", game, cache, budget, seed, full, empty,
-        series: componentsComplete ? {values, componentValues} : {values}, standardErrors,
+        method: "hierarchical",
+        game,
+        cache,
+        budget,
+        seed,
+        full,
+        empty,
+        series: componentsComplete ? {values, componentValues} : {values},
+        standardErrors,
         diagnostics: {hierarchy, permutations: 2 * pairs},
     });
 }
@@ -234,10 +277,19 @@ function splitChains(outcomes: readonly GameOutcome[], chains: readonly Coalitio
 
 /** Per component, the mean marginal of each unit (NaN where an outcome lacks the component). */
 function componentMeans(samples: readonly UnitSample[], chainOutcomes: readonly GameOutcome[][], unitCount: number, componentCount: number): number[][] {
-    return Array.from({length: componentCount}, (_, c) =>
-        pairedMeanAndError(sampleMarginals(samples, chainOutcomes, unitCount, (outcome) => outcome.components?.[c] ?? NaN), unitCount).mean);
+    return Array.from(
+        {length: componentCount},
+        (_, c) =>
+            pairedMeanAndError(
+                sampleMarginals(samples, chainOutcomes, unitCount, (outcome) => outcome.components?.[c] ?? NaN),
+                unitCount,
+            ).mean,
+    );
 }
 
 function estimate(samples: readonly UnitSample[], chainOutcomes: readonly GameOutcome[][], unitCount: number): {mean: number[]; standardError: number[]} {
-    return pairedMeanAndError(sampleMarginals(samples, chainOutcomes, unitCount, (outcome) => outcome.value), unitCount);
+    return pairedMeanAndError(
+        sampleMarginals(samples, chainOutcomes, unitCount, (outcome) => outcome.value),
+        unitCount,
+    );
 }

@@ -100,7 +100,7 @@ export function solveThirdOrder(coalitions: readonly Coalition[], weights: reado
         linear.push((target.full - target.empty) / 2 - rest);
         const values = linear.map((value) => 2 * value);
         triples.forEach((triple, t) => {
-            for (const player of triple) values[player] = (values[player] as number) + ((2 / 3) * (cubic[t] as number));
+            for (const player of triple) values[player] = (values[player] as number) + (2 / 3) * (cubic[t] as number);
         });
         return values;
     });
@@ -130,14 +130,20 @@ export async function interactionKernelShap(game: Game, options: InteractionKern
         for (const column of components) columns.push({rows: column.slice(2), empty: column[1] as number, full: column[0] as number});
     }
     const order = n >= 3 && n <= maxPlayers ? 3 : 1;
-    const solved = order === 3
-        ? solveThirdOrder(design.coalitions, design.weights, columns, n, ridge)
-        : constrainedSolve(design.coalitions, design.weights, columns, n);
+    const solved =
+        order === 3 ? solveThirdOrder(design.coalitions, design.weights, columns, n, ridge) : constrainedSolve(design.coalitions, design.weights, columns, n);
     const values = solved[0] as number[];
     const series = components === undefined ? {values} : {values, componentValues: solved.slice(1)};
     const efficiencyGap = values.reduce((sum, value) => sum + value, 0) - (full.value - empty.value);
     return assembleResult({
-        method: "kernelshap3", game, cache, budget, seed, series, full, empty,
+        method: "kernelshap3",
+        game,
+        cache,
+        budget,
+        seed,
+        series,
+        full,
+        empty,
         diagnostics: {
             constraint: "efficiency-exact",
             efficiencyGap,

@@ -74,8 +74,9 @@ export function allocatePairs(classes: readonly {available: number; mass: number
             allocation[index] = Math.floor(share);
             used += Math.floor(share);
         }
-        shares.sort((a, b) => (b.share - Math.floor(b.share)) - (a.share - Math.floor(a.share)) || a.index - b.index);
-        for (let k = 0; k < left - used && k < shares.length; k++) allocation[(shares[k] as {index: number}).index] = (allocation[(shares[k] as {index: number}).index] as number) + 1;
+        shares.sort((a, b) => b.share - Math.floor(b.share) - (a.share - Math.floor(a.share)) || a.index - b.index);
+        for (let k = 0; k < left - used && k < shares.length; k++)
+            allocation[(shares[k] as {index: number}).index] = (allocation[(shares[k] as {index: number}).index] as number) + 1;
         return allocation;
     }
 }

@@ -137,7 +137,12 @@ export function kernelShapDesign(playerCount: number, sampleCount: number, rando
  * Solves the efficiency-constrained weighted least squares for each target series. Row r has
  * coalition z_r, weight w_r and (per series) value y_r; v0 = v(∅), total = v(N) − v(∅).
  */
-export function constrainedSolve(coalitions: readonly Coalition[], weights: readonly number[], series: readonly {rows: readonly number[]; empty: number; full: number}[], n: number): number[][] {
+export function constrainedSolve(
+    coalitions: readonly Coalition[],
+    weights: readonly number[],
+    series: readonly {rows: readonly number[]; empty: number; full: number}[],
+    n: number,
+): number[][] {
     if (n === 1) return series.map((target) => [target.full - target.empty]);
     const last = n - 1;
     const design = coalitions.map((coalition) => {
@@ -170,11 +175,15 @@ export async function kernelShap(game: Game, options: KernelShapOptions = {}): P
     const properSubsets = n >= 31 ? Infinity : 2 ** n - 2;
     const designName = options.design ?? "stratified";
     if (!kernelShapDesigns.includes(designName)) {
-        throw new ArgumentError(`unknown KernelSHAP design "${String(designName)}"`, {expected: `one of ${kernelShapDesigns.join(", ")}`, received: String(designName)});
+        throw new ArgumentError(`unknown KernelSHAP design "${String(designName)}"`, {
+            expected: `one of ${kernelShapDesigns.join(", ")}`,
+            received: String(designName),
+        });
     }
-    const design = designName === "shap"
-        ? kernelShapDesign(n, Math.min(budget - 2, properSubsets), random)
-        : stratifiedPairedDesign(n, Math.min(budget - 2, properSubsets), random);
+    const design =
+        designName === "shap"
+            ? kernelShapDesign(n, Math.min(budget - 2, properSubsets), random)
+            : stratifiedPairedDesign(n, Math.min(budget - 2, properSubsets), random);
     const cache = new CoalitionCache(game);
     const outcomes = await cache.evaluate(withEndPoints(n, design.coalitions));
     const full = outcomes[0]!;
@@ -190,7 +199,14 @@ export async function kernelShap(game: Game, options: KernelShapOptions = {}): P
     const series = components === undefined ? {values} : {values, componentValues: solved.slice(1)};
     const efficiencyGap = values.reduce((sum, value) => sum + value, 0) - (full.value - empty.value);
     return assembleResult({
-        method: "kernelshap", game, cache, budget, seed, series, full, empty,
+        method: "kernelshap",
+        game,
+        cache,
+        budget,
+        seed,
+        series,
+        full,
+        empty,
         diagnostics: {
             constraint: "efficiency-exact",
             design: designName,

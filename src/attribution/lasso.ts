@@ -36,7 +36,7 @@ function standardise(rows: readonly Uint8Array[], y: readonly number[]): Standar
     for (let j = 0; j < n; j++) {
         const column = columns[j] as Float64Array;
         let sum = 0;
-        for (let r = 0; r < m; r++) sum += (column[r] = (rows[r] as Uint8Array)[j] as number);
+        for (let r = 0; r < m; r++) sum += column[r] = (rows[r] as Uint8Array)[j] as number;
         const mean = sum / m;
         let variance = 0;
         for (let r = 0; r < m; r++) variance += ((column[r] as number) - mean) ** 2;

@@ -21,14 +21,23 @@ export async function leaveOneOut(game: Game, options: AttributionOptions = {}):
     const minimum = leaveOneOutMinimumBudget(n);
     const budget = resolveBudget("loo", n, options.budget, minimum, minimum);
     const cache = new CoalitionCache(game);
-    const coalitions = withEndPoints(n, Array.from({length: n}, (_, player) => coalitionWithout(n, [player])));
+    const coalitions = withEndPoints(
+        n,
+        Array.from({length: n}, (_, player) => coalitionWithout(n, [player])),
+    );
     const outcomes = await cache.evaluate(coalitions);
     const series = attributeSeries(outcomes, (column) => {
         const full = column[0] as number;
         return Array.from({length: n}, (_, player) => full - (column[player + 2] as number));
     });
     return assembleResult({
-        method: "loo", game, cache, budget, seed, series,
-        full: outcomes[0]!, empty: outcomes[1]!,
+        method: "loo",
+        game,
+        cache,
+        budget,
+        seed,
+        series,
+        full: outcomes[0]!,
+        empty: outcomes[1]!,
     });
 }

@@ -44,7 +44,12 @@ export function limeKernel(keptCount: number, playerCount: number, width: number
  * Weighted ridge with an intercept: centre X and each y by their weighted means, solve
  * (XᵀWX + λI)β = XᵀWy, intercept = ȳ − x̄ᵀβ. Returns β and the intercept per target.
  */
-export function weightedRidge(coalitions: readonly Coalition[], weights: readonly number[], targets: readonly (readonly number[])[], ridge: number): {coefficients: number[][]; intercepts: number[]} {
+export function weightedRidge(
+    coalitions: readonly Coalition[],
+    weights: readonly number[],
+    targets: readonly (readonly number[])[],
+    ridge: number,
+): {coefficients: number[][]; intercepts: number[]} {
     const n = coalitions[0]?.length ?? 0;
     const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
     const featureMeans = new Float64Array(n);
@@ -101,7 +106,14 @@ export async function lime(game: Game, options: LimeOptions = {}): Promise<Attri
     const values = fit.coefficients[0] as number[];
     const series = targets.length > 1 ? {values, componentValues: fit.coefficients.slice(1)} : {values};
     return assembleResult({
-        method: "lime", game, cache, budget, seed, series, full, empty,
+        method: "lime",
+        game,
+        cache,
+        budget,
+        seed,
+        series,
+        full,
+        empty,
         diagnostics: {kernelWidth: width, ridge, intercept: fit.intercepts[0] as number, regressionRows: coalitions.length},
     });
 }

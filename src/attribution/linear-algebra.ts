@@ -12,7 +12,12 @@ export function zeroMatrix(rows: number, columns: number): Matrix {
 /**
  * Gram matrix XᵀWX and moments XᵀWy for each target series (targets[t][row]).
  */
-export function weightedNormalEquations(design: readonly Float64Array[], weights: ArrayLike<number>, targets: readonly (ArrayLike<number>)[], columns: number): {gram: Matrix; moments: Matrix} {
+export function weightedNormalEquations(
+    design: readonly Float64Array[],
+    weights: ArrayLike<number>,
+    targets: readonly ArrayLike<number>[],
+    columns: number,
+): {gram: Matrix; moments: Matrix} {
     const gram = zeroMatrix(columns, columns);
     const moments = zeroMatrix(targets.length, columns);
     design.forEach((row, r) => {

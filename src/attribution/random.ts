@@ -44,7 +44,10 @@ export function shuffleInPlace<T>(items: T[], random: RandomSource): T[] {
 
 /** A uniformly random permutation of 0..size−1. */
 export function randomPermutation(size: number, random: RandomSource): number[] {
-    return shuffleInPlace(Array.from({length: size}, (_, index) => index), random);
+    return shuffleInPlace(
+        Array.from({length: size}, (_, index) => index),
+        random,
+    );
 }
 
 /** A uniformly random subset of `size` distinct indices from 0..universe−1, as a 0/1 mask. */

@@ -93,7 +93,4 @@ export interface AttributionResult {
     diagnostics: AttributionDiagnostics;
 }
 
-export type AttributionMethod<Options extends AttributionOptions = AttributionOptions> = (
-    game: Game,
-    options?: Options,
-) => Promise<AttributionResult>;
+export type AttributionMethod<Options extends AttributionOptions = AttributionOptions> = (game: Game, options?: Options) => Promise<AttributionResult>;

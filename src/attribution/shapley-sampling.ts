@@ -75,26 +75,45 @@ export async function shapleySampling(game: Game, options: ShapleySamplingOption
         }
         samples.push(...drawn.samples);
         if (options.targetStandardError !== undefined) {
-            const {standardError} = pairedMeanAndError(sampleMarginals(samples, chainOutcomes, n, (outcome) => outcome.value), n);
+            const {standardError} = pairedMeanAndError(
+                sampleMarginals(samples, chainOutcomes, n, (outcome) => outcome.value),
+                n,
+            );
             converged = standardError.every((error) => error <= (options.targetStandardError as number));
             if (converged) break;
         }
     }
 
-    const scalar = pairedMeanAndError(sampleMarginals(samples, chainOutcomes, n, (outcome) => outcome.value), n);
+    const scalar = pairedMeanAndError(
+        sampleMarginals(samples, chainOutcomes, n, (outcome) => outcome.value),
+        n,
+    );
     const allOutcomes = [full as GameOutcome, empty as GameOutcome, ...chainOutcomes.flat()];
     const componentCount = componentColumns(allOutcomes)?.length;
-    const series = componentCount === undefined
-        ? {values: scalar.mean}
-        : {
-            values: scalar.mean,
-            componentValues: Array.from({length: componentCount}, (_, c) =>
-                pairedMeanAndError(sampleMarginals(samples, chainOutcomes, n, (outcome) => (outcome.components as number[])[c] as number), n).mean),
-        };
+    const series =
+        componentCount === undefined
+            ? {values: scalar.mean}
+            : {
+                  values: scalar.mean,
+                  componentValues: Array.from(
+                      {length: componentCount},
+                      (_, c) =>
+                          pairedMeanAndError(
+                              sampleMarginals(samples, chainOutcomes, n, (outcome) => (outcome.components as number[])[c] as number),
+                              n,
+                          ).mean,
+                  ),
+              };
     const diagnostics = converged === undefined ? {permutations: samples.length} : {permutations: samples.length, converged};
     return assembleResult({
-        method: "shapley", game, cache, budget, seed, series,
-        full: full as GameOutcome, empty: empty as GameOutcome,
+        method: "shapley",
+        game,
+        cache,
+        budget,
+        seed,
+        series,
+        full: full as GameOutcome,
+        empty: empty as GameOutcome,
         standardErrors: scalar.standardError,
         diagnostics,
     });

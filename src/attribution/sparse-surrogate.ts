@@ -78,7 +78,7 @@ export async function sparseSurrogate(game: Game, options: SparseSurrogateOption
 
     const targets = [rows.map((outcome) => outcome.value / scale), ...(componentColumns(rows)?.map((column) => column.map((value) => value / scale)) ?? [])];
     const valueTraining = (targets[0] as number[]).slice(0, trainingCount);
-    const alpha = options.alpha === "cv" ? chooseLassoAlphaByCrossValidation(trainingRows, valueTraining) : options.alpha ?? surrogateDefaultAlpha;
+    const alpha = options.alpha === "cv" ? chooseLassoAlphaByCrossValidation(trainingRows, valueTraining) : (options.alpha ?? surrogateDefaultAlpha);
     if (!(alpha >= 0)) throw new RangeError(`the LASSO alpha must be ≥ 0, got ${alpha}`);
     const fits = targets.map((target) => fitLasso(trainingRows, target.slice(0, trainingCount), alpha));
     const valueFit = fits[0]!;

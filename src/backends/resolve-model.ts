@@ -8,7 +8,18 @@ import {CapabilityError} from "../errors.js";
 import type {Backend} from "../model/backend-spec.js";
 import {schemeFor, type ModelSpec, type OpenModelOptions, type SchemeOffers} from "./schemes.js";
 
-export {apiKeyFor, modelSchemes, remoteSchemes, schemeFor, type ModelScheme, type ModelSpec, type OpenModelOptions, type RemoteModelOptions, type RemoteScheme, type SchemeOffers} from "./schemes.js";
+export {
+    apiKeyFor,
+    modelSchemes,
+    remoteSchemes,
+    schemeFor,
+    type ModelScheme,
+    type ModelSpec,
+    type OpenModelOptions,
+    type RemoteModelOptions,
+    type RemoteScheme,
+    type SchemeOffers,
+} from "./schemes.js";
 
 export interface CapabilityNeeds {
     score?: boolean;
@@ -48,7 +59,8 @@ function requireOffers(offers: SchemeOffers, needs: CapabilityNeeds, command: st
 /** Refuses, before any work, a backend that lacks what the command needs. */
 export function requireCapabilities(
     backend: {readonly name: string; readonly capabilities: Pick<Backend["capabilities"], "scoring" | "generation">},
-    needs: CapabilityNeeds, command: string,
+    needs: CapabilityNeeds,
+    command: string,
 ): void {
     if (needs.score === true && !backend.capabilities.scoring) {
         throw new CapabilityError(`${command} needs a backend that scores prompt tokens; ${backend.name} only generates`, {

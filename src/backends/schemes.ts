@@ -82,7 +82,9 @@ function hasScheme(text: string, scheme?: string): boolean {
 
 function remoteScheme(name: RemoteScheme, syntax: string, summary: string, offers: SchemeOffers): ModelScheme {
     return {
-        name, syntax, summary,
+        name,
+        syntax,
+        summary,
         matches: (text) => hasScheme(text, name),
         parse: (text) => parseRemote(name, text),
         offers: () => offers,
@@ -93,18 +95,30 @@ function remoteScheme(name: RemoteScheme, syntax: string, summary: string, offer
 /** Every scheme --model accepts, in the order help and errors list them. */
 export const modelSchemes: readonly ModelScheme[] = [
     {
-        name: "gguf", syntax: "PATH.gguf", summary: "a local GGUF file, evaluated in process by llama.cpp",
+        name: "gguf",
+        syntax: "PATH.gguf",
+        summary: "a local GGUF file, evaluated in process by llama.cpp",
         matches: (text) => !hasScheme(text),
         parse: (text) => ({kind: "gguf", path: text}),
         offers: () => ({scoring: true, generation: true}),
         // node-llama-cpp loads only when a GGUF model is opened.
         open: async (spec, options) => (await import("./llama-cpp/backend.js")).openLlamaCppModel(expectKind(spec, "gguf").path, options.local),
     },
-    remoteScheme("vllm", "vllm:URL[,URL...][?OPTIONS][#MODEL]", "vLLM OpenAI-compatible server(s) (also glassbox serve); URL ends in /v1", {scoring: true, generation: true}),
-    remoteScheme("sglang", "sglang:URL[,URL...][?OPTIONS][#MODEL]", "SGLang server(s) (also glassbox serve); URL is the server root", {scoring: true, generation: true}),
-    remoteScheme("openai", "openai:URL[?OPTIONS]#MODEL", "any OpenAI-compatible chat API (llama-server, Ollama, OpenAI): generation only", {scoring: false, generation: true}),
+    remoteScheme("vllm", "vllm:URL[,URL...][?OPTIONS][#MODEL]", "vLLM OpenAI-compatible server(s) (also glassbox serve); URL ends in /v1", {
+        scoring: true,
+        generation: true,
+    }),
+    remoteScheme("sglang", "sglang:URL[,URL...][?OPTIONS][#MODEL]", "SGLang server(s) (also glassbox serve); URL is the server root", {
+        scoring: true,
+        generation: true,
+    }),
+    remoteScheme("openai", "openai:URL[?OPTIONS]#MODEL", "any OpenAI-compatible chat API (llama-server, Ollama, OpenAI): generation only", {
+        scoring: false,
+        generation: true,
+    }),
     {
-        name: "scripted", syntax: `scripted:NAME[:generation-only]`,
+        name: "scripted",
+        syntax: `scripted:NAME[:generation-only]`,
         summary: `the built-in scripted test backend, no model file (NAME: ${scriptedModelNames.join(", ")})`,
         matches: (text) => hasScheme(text, "scripted"),
         parse: parseScripted,
@@ -122,11 +136,15 @@ export function schemeFor(text: string): ModelScheme {
     const scheme = modelSchemes.find((entry) => entry.matches(trimmed));
     if (scheme !== undefined) return scheme;
     const prefix = trimmed.slice(0, trimmed.indexOf(":")).toLowerCase();
-    const hint = prefix === "http" || prefix === "https"
-        ? `prefix the URL with the server kind, e.g. vllm:${trimmed}`
-        : "llama-server and Ollama speak the OpenAI API: use openai:URL#MODEL (generation only)";
-    throw new ArgumentError(`model spec: unknown backend "${prefix}:"`, {parameter: "model", 
-        expected: modelSchemes.map((entry) => entry.syntax).join(", "), received: JSON.stringify(text), hint,
+    const hint =
+        prefix === "http" || prefix === "https"
+            ? `prefix the URL with the server kind, e.g. vllm:${trimmed}`
+            : "llama-server and Ollama speak the OpenAI API: use openai:URL#MODEL (generation only)";
+    throw new ArgumentError(`model spec: unknown backend "${prefix}:"`, {
+        parameter: "model",
+        expected: modelSchemes.map((entry) => entry.syntax).join(", "),
+        received: JSON.stringify(text),
+        hint,
     });
 }
 
@@ -138,9 +156,11 @@ function expectKind<Kind extends ModelSpec["kind"]>(spec: ModelSpec, kind: Kind)
 function parseScripted(text: string): ModelSpec {
     const [, name = "", mode, ...extra] = text.trim().split(":");
     if (!scriptedModelNames.includes(name) || (mode !== undefined && mode !== "generation-only") || extra.length > 0) {
-        throw new ArgumentError(`model spec: unknown scripted model "${text}"`, {parameter: "model", 
+        throw new ArgumentError(`model spec: unknown scripted model "${text}"`, {
+            parameter: "model",
             expected: `scripted:NAME or scripted:NAME:generation-only with NAME one of ${scriptedModelNames.join(", ")}`,
-            received: JSON.stringify(text), hint: "e.g. scripted:default",
+            received: JSON.stringify(text),
+            hint: "e.g. scripted:default",
         });
     }
     return {kind: "scripted", name, generationOnly: mode === "generation-only"};
@@ -151,19 +171,33 @@ function parseRemote(scheme: RemoteScheme, text: string): ModelSpec {
     const rest = trimmed.slice(trimmed.indexOf(":") + 1);
     const hash = rest.lastIndexOf("#");
     const model = hash === -1 ? undefined : decodeURIComponent(rest.slice(hash + 1)).trim() || undefined;
-    const urlList = (hash === -1 ? rest : rest.slice(0, hash)).split(",").map((item) => item.trim()).filter((item) => item !== "");
-    if (urlList.length === 0) throw new ArgumentError(`model spec ${scheme}: needs a server URL`, {parameter: "model", expected: `${scheme}:http://host:port${scheme === "vllm" ? "/v1" : ""}#MODEL`, received: JSON.stringify(text)});
+    const urlList = (hash === -1 ? rest : rest.slice(0, hash))
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+    if (urlList.length === 0)
+        throw new ArgumentError(`model spec ${scheme}: needs a server URL`, {
+            parameter: "model",
+            expected: `${scheme}:http://host:port${scheme === "vllm" ? "/v1" : ""}#MODEL`,
+            received: JSON.stringify(text),
+        });
     const options: RemoteModelOptions = {};
     const urls = urlList.map((item) => {
         let url: URL;
         try {
             url = new URL(item);
         } catch {
-            throw new ArgumentError(`model spec: "${item}" is not a URL`, {parameter: "model", expected: "http://host:port[/path]", received: JSON.stringify(item)});
+            throw new ArgumentError(`model spec: "${item}" is not a URL`, {
+                parameter: "model",
+                expected: "http://host:port[/path]",
+                received: JSON.stringify(item),
+            });
         }
-        if (url.protocol !== "http:" && url.protocol !== "https:") throw new ArgumentError(`model spec: ${url.protocol} URLs are not supported`, {parameter: "model", expected: "http: or https:"});
+        if (url.protocol !== "http:" && url.protocol !== "https:")
+            throw new ArgumentError(`model spec: ${url.protocol} URLs are not supported`, {parameter: "model", expected: "http: or https:"});
         if (url.username !== "" || url.password !== "") {
-            throw new ArgumentError("the model spec must not contain credentials", {parameter: "model", 
+            throw new ArgumentError("the model spec must not contain credentials", {
+                parameter: "model",
                 hint: `put the key in an environment variable (${defaultKeyVariables[scheme]} or ?key_env=NAME); the model spec is kept in shell history and in stored runs`,
             });
         }
@@ -172,17 +206,30 @@ function parseRemote(scheme: RemoteScheme, text: string): ModelSpec {
         return url.toString().replace(/\/+$/, "");
     });
     if (scheme === "openai" && model === undefined) {
-        throw new ArgumentError("model spec openai: needs a model name after #", {parameter: "model", expected: "openai:https://api.openai.com/v1#gpt-4o-mini", received: JSON.stringify(text)});
+        throw new ArgumentError("model spec openai: needs a model name after #", {
+            parameter: "model",
+            expected: "openai:https://api.openai.com/v1#gpt-4o-mini",
+            received: JSON.stringify(text),
+        });
     }
     return {kind: "remote", scheme, urls, model, options};
 }
 
 function readOption(options: RemoteModelOptions, name: string, value: string): void {
     if (!optionNames.has(name)) {
-        throw new ArgumentError(`model spec: unknown option "${name}"`, {parameter: "model", expected: `one of ${[...optionNames].join(", ")}`, received: JSON.stringify(`${name}=${value}`)});
+        throw new ArgumentError(`model spec: unknown option "${name}"`, {
+            parameter: "model",
+            expected: `one of ${[...optionNames].join(", ")}`,
+            received: JSON.stringify(`${name}=${value}`),
+        });
     }
     if (name === "key_env") {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ArgumentError("model spec: key_env names an environment variable", {parameter: "model", received: JSON.stringify(value), hint: "pass the variable's NAME, never the key itself"});
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))
+            throw new ArgumentError("model spec: key_env names an environment variable", {
+                parameter: "model",
+                received: JSON.stringify(value),
+                hint: "pass the variable's NAME, never the key itself",
+            });
         options.keyEnv = value;
         return;
     }
@@ -202,7 +249,10 @@ export function apiKeyFor(spec: Extract<ModelSpec, {kind: "remote"}>, env: NodeJ
     if (spec.options.keyEnv !== undefined) {
         const value = env[spec.options.keyEnv];
         if (value === undefined || value === "") {
-            throw new ArgumentError(`the model spec names key_env=${spec.options.keyEnv}, but that environment variable is empty`, {parameter: "model", hint: `export ${spec.options.keyEnv}=...`});
+            throw new ArgumentError(`the model spec names key_env=${spec.options.keyEnv}, but that environment variable is empty`, {
+                parameter: "model",
+                hint: `export ${spec.options.keyEnv}=...`,
+            });
         }
         return value;
     }
@@ -214,18 +264,21 @@ export function apiKeyFor(spec: Extract<ModelSpec, {kind: "remote"}>, env: NodeJ
 async function openRemote(spec: Extract<ModelSpec, {kind: "remote"}>, options: OpenModelOptions): Promise<Backend> {
     const apiKey = apiKeyFor(spec, options.env);
     const common = {
-        apiKey, model: spec.model,
+        apiKey,
+        model: spec.model,
         ...(spec.options.timeoutMs === undefined ? {} : {timeoutMs: spec.options.timeoutMs}),
         ...(spec.options.concurrency === undefined ? {} : {concurrency: spec.options.concurrency}),
         ...(spec.options.batch === undefined ? {} : {batch: spec.options.batch}),
         ...(spec.options.maxLogprobs === undefined ? {} : {maxLogprobs: spec.options.maxLogprobs}),
     };
     const model = spec.model;
-    const replicas = await Promise.all(spec.urls.map((baseUrl): Promise<Backend> => {
-        if (spec.scheme === "vllm") return openVllmModel({...common, baseUrl});
-        if (spec.scheme === "sglang") return openSglangModel({...common, baseUrl});
-        if (model === undefined) throw new ArgumentError("model spec openai: needs a model name after #", {parameter: "model"});
-        return Promise.resolve(openOpenAiCompatibleModel({...common, baseUrl, model}));
-    }));
+    const replicas = await Promise.all(
+        spec.urls.map((baseUrl): Promise<Backend> => {
+            if (spec.scheme === "vllm") return openVllmModel({...common, baseUrl});
+            if (spec.scheme === "sglang") return openSglangModel({...common, baseUrl});
+            if (model === undefined) throw new ArgumentError("model spec openai: needs a model name after #", {parameter: "model"});
+            return Promise.resolve(openOpenAiCompatibleModel({...common, baseUrl, model}));
+        }),
+    );
     return new ReplicatedBackend(replicas, spec.options.retries === undefined ? {} : {retry: {maxAttempts: spec.options.retries}});
 }

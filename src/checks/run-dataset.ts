@@ -97,7 +97,11 @@ export async function runDataset<Item extends RunnableItem>(options: RunDatasetO
         const hash = sha256Hex(entry.reason);
         const previous = stored.get(itemId);
         if (previous === undefined || previous.inputHash !== hash || previous.status !== "malformed") {
-            store.recordItem(run.id, {itemId, ordinal: entry.line, inputHash: hash, status: "malformed", verdict: {line: entry.line, reason: entry.reason}}, attempt);
+            store.recordItem(
+                run.id,
+                {itemId, ordinal: entry.line, inputHash: hash, status: "malformed", verdict: {line: entry.line, reason: entry.reason}},
+                attempt,
+            );
         }
         progress.done++;
     });
@@ -135,10 +139,18 @@ export async function runDataset<Item extends RunnableItem>(options: RunDatasetO
                 }
                 evaluation = {status: "error", verdict: null, error: error instanceof Error ? error.message : String(error)};
             }
-            store.recordItem(run.id, {
-                itemId: next.item.id, ordinal: next.index, inputHash: next.item.hash, status: evaluation.status, verdict: evaluation.verdict,
-                ...(evaluation.error === undefined ? {} : {error: evaluation.error}),
-            }, attempt);
+            store.recordItem(
+                run.id,
+                {
+                    itemId: next.item.id,
+                    ordinal: next.index,
+                    inputHash: next.item.hash,
+                    status: evaluation.status,
+                    verdict: evaluation.verdict,
+                    ...(evaluation.error === undefined ? {} : {error: evaluation.error}),
+                },
+                attempt,
+            );
             evaluated++;
             progress.done++;
             countStatus(evaluation.status);
@@ -151,7 +163,10 @@ export async function runDataset<Item extends RunnableItem>(options: RunDatasetO
     await Promise.all(Array.from({length: Math.min(concurrency, Math.max(1, pending.length))}, () => worker()));
 
     const allItems = store.items(run.id);
-    const summary = options.summarize(allItems.filter((item) => item.status !== "malformed"), malformed);
+    const summary = options.summarize(
+        allItems.filter((item) => item.status !== "malformed"),
+        malformed,
+    );
     if (fatal !== undefined) {
         store.endRun(run.id, "failed", {summary, error: fatal instanceof Error ? fatal.message : String(fatal)});
         throw fatal;

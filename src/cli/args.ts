@@ -37,7 +37,7 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Par
         if (spec.multiple === true) {
             options[name] = (values ?? []).map((value) => String(convertValue(name, spec, value)));
         } else if (values === undefined) {
-            options[name] = spec.kind === "boolean" ? spec.default ?? false : spec.default;
+            options[name] = spec.kind === "boolean" ? (spec.default ?? false) : spec.default;
         } else {
             options[name] = convertValue(name, spec, values[0] ?? "");
         }
@@ -78,11 +78,14 @@ function readFlags(command: Command, specs: OptionSpecs, argv: readonly string[]
         const spec = name === undefined ? undefined : specs[name];
         if (name === undefined || spec === undefined) {
             const known = Object.keys(specs).map((flag) => `--${flag}`);
-            throw new ArgumentError(`glassbox ${command.name} has no flag ${long ? `--${typed}` : arg}${didYouMean(long ? `--${typed}` : arg, known)}`, {hint: seeHelp});
+            throw new ArgumentError(`glassbox ${command.name} has no flag ${long ? `--${typed}` : arg}${didYouMean(long ? `--${typed}` : arg, known)}`, {
+                hint: seeHelp,
+            });
         }
         let value: string;
         if (spec.kind === "boolean") {
-            if (inline !== undefined) throw new ArgumentError(`--${name} does not take a value`, {received: JSON.stringify(inline), hint: `write --${name} alone`});
+            if (inline !== undefined)
+                throw new ArgumentError(`--${name} does not take a value`, {received: JSON.stringify(inline), hint: `write --${name} alone`});
             value = "true";
         } else if (inline !== undefined) {
             value = inline;
@@ -91,7 +94,9 @@ function readFlags(command: Command, specs: OptionSpecs, argv: readonly string[]
             if (next === undefined || (next.startsWith("-") && next !== "-" && !isNegativeNumber(next))) {
                 throw new ArgumentError(`--${name} needs a value`, {
                     expected: spec.valueName ?? (spec.kind === "string" ? "TEXT" : "N"),
-                    ...(next === undefined ? {received: "nothing"} : {received: JSON.stringify(next), hint: `a value that starts with "-" is written --${name}=${next}`}),
+                    ...(next === undefined
+                        ? {received: "nothing"}
+                        : {received: JSON.stringify(next), hint: `a value that starts with "-" is written --${name}=${next}`}),
                 });
             }
             value = next;
@@ -100,7 +105,8 @@ function readFlags(command: Command, specs: OptionSpecs, argv: readonly string[]
         const previous = flags.get(name);
         if (previous !== undefined && spec.multiple !== true && spec.kind !== "boolean") {
             throw new ArgumentError(`--${name} is given more than once`, {
-                received: `${JSON.stringify(previous[0])} and ${JSON.stringify(value)}`, hint: `give --${name} once`,
+                received: `${JSON.stringify(previous[0])} and ${JSON.stringify(value)}`,
+                hint: `give --${name} once`,
             });
         }
         flags.set(name, [...(previous ?? []), value]);
@@ -149,7 +155,10 @@ function checkPositionals(command: Command, positionals: readonly string[]): voi
     const variadic = declared.some((item) => item.variadic === true);
     const required = declared.filter((item) => item.required).length;
     if (positionals.length < required) {
-        const missing = declared.filter((item) => item.required).slice(positionals.length).map((item) => item.name);
+        const missing = declared
+            .filter((item) => item.required)
+            .slice(positionals.length)
+            .map((item) => item.name);
         throw new ArgumentError(`glassbox ${command.name} is missing ${missing.join(", ")}`, {
             hint: `usage: glassbox ${command.usage}`,
         });

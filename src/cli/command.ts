@@ -28,21 +28,26 @@ export interface OptionSpec {
 export type OptionSpecs = Record<string, OptionSpec>;
 
 /** The value of one flag given its spec, before absence is taken into account. */
-type SingleValue<Spec> =
-    Spec extends {kind: "boolean"} ? boolean
-        : Spec extends {kind: "integer" | "number"} ? number
-            : Spec extends {choices: readonly (infer Choice)[]} ? Choice
-                : string;
+type SingleValue<Spec> = Spec extends {kind: "boolean"}
+    ? boolean
+    : Spec extends {kind: "integer" | "number"}
+      ? number
+      : Spec extends {choices: readonly (infer Choice)[]}
+        ? Choice
+        : string;
 
 type FlagValue<Spec> = Spec extends {multiple: true} ? string[] : SingleValue<Spec>;
 
 /** Whether a parsed flag always has a value: booleans, lists, flags with a default and required flags. */
-type AlwaysPresent<Spec> =
-    Spec extends {kind: "boolean"} ? true
-        : Spec extends {multiple: true} ? true
-            : Spec extends {default: string | number | boolean} ? true
-                : Spec extends {required: true} ? true
-                    : false;
+type AlwaysPresent<Spec> = Spec extends {kind: "boolean"}
+    ? true
+    : Spec extends {multiple: true}
+      ? true
+      : Spec extends {default: string | number | boolean}
+        ? true
+        : Spec extends {required: true}
+          ? true
+          : false;
 
 /** The parsed values of a command's flags, inferred from its option specs. */
 export type OptionValues<Specs extends OptionSpecs> = {

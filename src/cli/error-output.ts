@@ -54,7 +54,10 @@ export function errorLine(error: GlassboxError, command: Command | undefined): s
 
 /** Text safe to print on a terminal: control and undecodable characters become escapes. */
 export function printable(text: string): string {
-    return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/gu, (character) => (character === "\ufffd" ? "?" : `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`))
+    return text
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/gu, (character) =>
+            character === "\ufffd" ? "?" : `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`,
+        )
         .replace(/\n/g, " ");
 }
 

@@ -9,9 +9,7 @@ export function commandHelp(command: Command): string {
         const rendered = specs.map(([name, spec]) => [flagLabel(name, spec), optionDescription(spec)] as const);
         const width = Math.min(34, Math.max(...rendered.map(([label]) => label.length)) + 2);
         for (const [label, description] of rendered) {
-            lines.push(label.length + 2 > width
-                ? `  ${label}\n  ${" ".repeat(width)}${description}`
-                : `  ${label.padEnd(width)}${description}`);
+            lines.push(label.length + 2 > width ? `  ${label}\n  ${" ".repeat(width)}${description}` : `  ${label.padEnd(width)}${description}`);
         }
     }
     if (command.details !== undefined) lines.push("", command.details.trimEnd());
@@ -37,14 +35,16 @@ export function programHelp(commands: readonly Command[], version: string): stri
 export function commandGroupHelp(group: string, commands: readonly Command[]): string {
     const names = commands.map((command) => command.name.slice(group.length + 1));
     const width = Math.max(...names.map((name) => name.length)) + 2;
-    return [
-        `glassbox ${group} <subcommand> [options]`,
-        "",
-        "subcommands:",
-        ...commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`),
-        "",
-        `Run glassbox ${group} <subcommand> --help for its options.`,
-    ].join("\n") + "\n";
+    return (
+        [
+            `glassbox ${group} <subcommand> [options]`,
+            "",
+            "subcommands:",
+            ...commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`),
+            "",
+            `Run glassbox ${group} <subcommand> --help for its options.`,
+        ].join("\n") + "\n"
+    );
 }
 
 function flagLabel(name: string, spec: OptionSpec): string {

@@ -22,7 +22,13 @@ export function processIo(options: {quiet?: boolean} = {}): CommandIo {
     const color = stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== "dumb";
     // GLASSBOX_PROGRESS_INTERVAL_MS changes the 10 s between plain lines (the test helper sets it high).
     const interval = Number(process.env.GLASSBOX_PROGRESS_INTERVAL_MS);
-    return createIo({stdout, stderr: process.stderr, quiet: options.quiet === true, color, ...(Number.isFinite(interval) && interval > 0 ? {intervalMs: interval} : {})});
+    return createIo({
+        stdout,
+        stderr: process.stderr,
+        quiet: options.quiet === true,
+        color,
+        ...(Number.isFinite(interval) && interval > 0 ? {intervalMs: interval} : {}),
+    });
 }
 
 interface CountState {
@@ -61,9 +67,12 @@ export function createIo(settings: IoSettings): CommandIo {
         workStartedAt ??= at;
         if (at - workStartedAt >= interval && at - lastLineAt >= interval) writePlain();
         if (heartbeat === undefined) {
-            heartbeat = setInterval(() => {
-                if (workStartedAt !== undefined && now() - lastLineAt >= interval && now() - workStartedAt >= interval) writePlain();
-            }, Math.max(250, Math.floor(interval / 4)));
+            heartbeat = setInterval(
+                () => {
+                    if (workStartedAt !== undefined && now() - lastLineAt >= interval && now() - workStartedAt >= interval) writePlain();
+                },
+                Math.max(250, Math.floor(interval / 4)),
+            );
             heartbeat.unref();
         }
     };
@@ -90,7 +99,15 @@ export function createIo(settings: IoSettings): CommandIo {
 }
 
 /** "label [#####-----] 12/40 (30%), 3.1/s, ETA 9s  detail"; the bar only on a terminal. */
-export function countLine(state: {label: string; done: number; total: number; detail?: string | undefined; elapsedMs: number; doneSinceStart: number; bar: boolean}): string {
+export function countLine(state: {
+    label: string;
+    done: number;
+    total: number;
+    detail?: string | undefined;
+    elapsedMs: number;
+    doneSinceStart: number;
+    bar: boolean;
+}): string {
     const {label, done, total} = state;
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const width = 24;

@@ -5,14 +5,25 @@
 import {resultSchemaVersion} from "../foundation/version.js";
 
 export const jsonKinds = [
-    "score", "generate", "explain", "demo", "bench validity",
-    "check self-explanation", "check counterfactual", "check cot", "check bias",
-    "analyze subthoughts", "analyze confidence", "compare", "refine", "amplify",
-    "runs list", "run",
+    "score",
+    "generate",
+    "explain",
+    "demo",
+    "bench validity",
+    "check self-explanation",
+    "check counterfactual",
+    "check cot",
+    "check bias",
+    "analyze subthoughts",
+    "analyze confidence",
+    "compare",
+    "refine",
+    "amplify",
+    "runs list",
+    "run",
 ] as const;
 
 export type JsonKind = (typeof jsonKinds)[number];
-
 
 /** Pretty JSON text of a document, newline-terminated; non-finite numbers become null. */
 export function jsonDocument(kind: JsonKind, body: object): string {

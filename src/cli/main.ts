@@ -63,9 +63,10 @@ function reportUnknownCommand(argv: readonly string[], stdout: NodeJS.WritableSt
             return exitCodes.ok;
         }
         const subcommands = group.map((command) => command.name.slice(first.length + 1));
-        const problem = second === undefined || second.startsWith("-")
-            ? `${first} needs a subcommand`
-            : `${first} has no subcommand "${printable(second)}"${didYouMean(second, subcommands, (name) => `"${first} ${name}"`)}`;
+        const problem =
+            second === undefined || second.startsWith("-")
+                ? `${first} needs a subcommand`
+                : `${first} has no subcommand "${printable(second)}"${didYouMean(second, subcommands, (name) => `"${first} ${name}"`)}`;
         stderr.write(`glassbox: ${problem}\n\n${commandGroupHelp(first, group)}`);
         return exitCodes.usage;
     }
@@ -88,10 +89,13 @@ function invokedAsScript(): boolean {
 }
 
 if (invokedAsScript()) {
-    main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    }, (error: unknown) => {
-        process.stderr.write(`glassbox: ${String(error)}\n`);
-        process.exitCode = 1;
-    });
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            process.stderr.write(`glassbox: ${String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
 }

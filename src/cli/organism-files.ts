@@ -32,10 +32,11 @@ export interface OpenedOrganism {
 export async function openOrganism(name: OrganismName, options: {directory?: string; lanes?: number} = {}): Promise<OpenedOrganism> {
     const spec = organismSpec(name);
     const path = organismFile(name, options.directory);
-    const unusable = (what: string, cause?: unknown): ModelFileError => new ModelFileError(`the ${name} organism file ${path} ${what}`, {
-        hint: `rebuild it with \`${rebuildCommand}\` in a glassbox checkout, or point ${organismsDirVariable} at a folder holding ${name}.gguf`,
-        ...(cause === undefined ? {} : {cause}),
-    });
+    const unusable = (what: string, cause?: unknown): ModelFileError =>
+        new ModelFileError(`the ${name} organism file ${path} ${what}`, {
+            hint: `rebuild it with \`${rebuildCommand}\` in a glassbox checkout, or point ${organismsDirVariable} at a folder holding ${name}.gguf`,
+            ...(cause === undefined ? {} : {cause}),
+        });
     let words: unknown;
     try {
         words = checkModelFile(path).header.metadata.get("glassbox.organism.words");

@@ -7,7 +7,11 @@ import {checkOutputFile, checkOutputFolder, writeOutputOrBeside} from "../store/
 import type {CommandIo} from "./command.js";
 
 /** Check every output flag present: `files` must be writable files, `folders` writable or creatable folders. */
-export function checkOutputOptions<Options extends object>(options: Options, files: readonly (keyof Options & string)[], folders: readonly (keyof Options & string)[] = []): void {
+export function checkOutputOptions<Options extends object>(
+    options: Options,
+    files: readonly (keyof Options & string)[],
+    folders: readonly (keyof Options & string)[] = [],
+): void {
     for (const name of files) {
         const value: unknown = options[name];
         if (typeof value === "string") checkOutputFile(value, `--${name}`);
@@ -28,7 +32,9 @@ export function writeResultKept(io: CommandIo, flag: string, path: string, text:
     if (outcome.written !== undefined) {
         io.stderr.write(`glassbox: cannot write ${flag} ${outcome.failed} (${outcome.reason}); the result was written to ${outcome.written} instead\n`);
     } else {
-        io.stderr.write(`glassbox: cannot write ${flag} ${outcome.failed} (${outcome.reason}) nor a copy in the temporary folder; the result follows on stdout\n`);
+        io.stderr.write(
+            `glassbox: cannot write ${flag} ${outcome.failed} (${outcome.reason}) nor a copy in the temporary folder; the result follows on stdout\n`,
+        );
         io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     }
     return false;

@@ -4,7 +4,9 @@
 export function editDistance(a: string, b: string): number {
     const rows = a.length + 1;
     const columns = b.length + 1;
-    const table: number[][] = Array.from({length: rows}, (_, row) => Array.from({length: columns}, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
+    const table: number[][] = Array.from({length: rows}, (_, row) =>
+        Array.from({length: columns}, (_, column) => (row === 0 ? column : column === 0 ? row : 0)),
+    );
     const at = (row: number, column: number): number => table[row]?.[column] ?? Number.POSITIVE_INFINITY;
     for (let row = 1; row < rows; row++) {
         for (let column = 1; column < columns; column++) {

@@ -26,7 +26,10 @@ export function readTextFile(path: string, what: string, expected: string): stri
     } catch (error) {
         if (error instanceof InputError) throw error;
         const code = (error as {code?: string}).code;
-        throw new InputError(`${what} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {hint: "check the path", cause: error});
+        throw new InputError(`${what} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`, {
+            hint: "check the path",
+            cause: error,
+        });
     }
     const kind = binaryKind(bytes);
     if (kind !== undefined) throw new InputError(`${what} ${path} is binary, not text${kind === "" ? "" : ` (it looks like ${kind})`}`, {expected});

@@ -54,7 +54,8 @@ export function parseDatasetItem(json: unknown, line: number): DatasetItem {
     if ("question" in inputPart && !("documents" in inputPart)) {
         const {question, ...rest} = inputPart;
         if (typeof question !== "string" || question.trim() === "") throw new InputError(`${origin}: field question: expected a non-empty string`);
-        if ("instruction" in rest || "format" in rest) throw new InputError(`${origin}: "instruction" and "format" need "documents"`, {hint: "see docs/datasets.md"});
+        if ("instruction" in rest || "format" in rest)
+            throw new InputError(`${origin}: "instruction" and "format" need "documents"`, {hint: "see docs/datasets.md"});
         Object.assign(inputPart, {prompt: question});
         delete inputPart.question;
         Object.assign(inputPart, rest);
@@ -71,13 +72,16 @@ export function parseDatasetItem(json: unknown, line: number): DatasetItem {
             label = options[extra.label];
         } else {
             if (options !== undefined && !options.includes(extra.label)) {
-                throw new InputError(`${origin}: field label: "${extra.label}" is not one of the options`, {expected: options.map((option) => JSON.stringify(option)).join(", ")});
+                throw new InputError(`${origin}: field label: "${extra.label}" is not one of the options`, {
+                    expected: options.map((option) => JSON.stringify(option)).join(", "),
+                });
             }
             label = extra.label;
         }
     }
     const core = {
-        id: String(extra.id), input: parsed.input,
+        id: String(extra.id),
+        input: parsed.input,
         ...(options === undefined ? {} : {options}),
         ...(label === undefined ? {} : {label}),
         ...(parsed.rationale === undefined ? {} : {rationale: parsed.rationale}),

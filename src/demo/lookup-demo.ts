@@ -51,7 +51,14 @@ export async function runLookupDemo(model: Backend, task: OrganismTask, options:
     const answer = documents.target.text.trim();
     options.onProgress?.("words");
     const {input, words: wordPlayers} = wordSpansInput(item);
-    const words = await explain(model, input, {unit: "span", method: demoWordMethod, budget: demoWordBudget, target: documents.target.text, seed: 0, evaluator});
+    const words = await explain(model, input, {
+        unit: "span",
+        method: demoWordMethod,
+        budget: demoWordBudget,
+        target: documents.target.text,
+        seed: 0,
+        evaluator,
+    });
     const keyIndex = wordPlayers.findIndex((word) => word.start === evidence.key.start);
     const valueIndex = wordPlayers.findIndex((word) => word.start === evidence.value.start);
     return {

@@ -26,7 +26,14 @@ function scale(data: Floats, factor: number): void {
     for (let i = 0; i < data.length; i++) data[i] = data[i]! * factor;
 }
 
-export function runBackward(model: ForwardModel, tape: Tape, objective: Objective, rules: BackwardRules, precision: Precision, recordAt: ReadonlySet<string>): BackwardOutput {
+export function runBackward(
+    model: ForwardModel,
+    tape: Tape,
+    objective: Objective,
+    rules: BackwardRules,
+    precision: Precision,
+    recordAt: ReadonlySet<string>,
+): BackwardOutput {
     const {config, weights} = model;
     const {dim, heads, kvHeads, headDim, ffn, vocabSize} = config;
     const {sequences, length} = tape.shape;
@@ -115,7 +122,8 @@ export function runBackward(model: ForwardModel, tape: Tape, objective: Objectiv
         at("attn.hook_q", dQuery, queryShape);
         at("attn.hook_k", dKey, keyShape);
         at("attn.hook_v", dValue, keyShape);
-        let dQueryLinear = dQuery, dKeyLinear = dKey;
+        let dQueryLinear = dQuery,
+            dKeyLinear = dKey;
         if (w.queryNorm !== undefined && w.keyNorm !== undefined && t.queryInverseRms !== undefined && t.keyInverseRms !== undefined) {
             applyGain(dQuery, dQuery.length, w.queryNorm, dQuery);
             applyGain(dKey, dKey.length, w.keyNorm, dKey);

@@ -77,7 +77,10 @@ export function readEngineConfig(metadata: Metadata, embeddingRows: number): Eng
     let ropeLinearScale = 1;
     if (scalingType === "linear") ropeLinearScale = scalingFactor;
     else if (scalingType !== undefined && scalingType !== "none") {
-        throw new ModelFileError(`rope scaling ${String(scalingType)} is not supported by the engine`, {expected: "none or linear", received: String(scalingType)});
+        throw new ModelFileError(`rope scaling ${String(scalingType)} is not supported by the engine`, {
+            expected: "none or linear",
+            received: String(scalingType),
+        });
     }
     const rotaryDim = numberAt(metadata, `${a}.rope.dimension_count`) ?? headDim;
     if (rotaryDim > headDim || rotaryDim % 2 !== 0) {

@@ -64,7 +64,13 @@ export function attentionScale(config: EngineConfig): number {
     return 1 / Math.sqrt(config.headDim);
 }
 
-export function runForward(model: ForwardModel, tokens: readonly (readonly number[])[], precision: Precision, hooks: HookSet, keepTape: boolean): ForwardOutput {
+export function runForward(
+    model: ForwardModel,
+    tokens: readonly (readonly number[])[],
+    precision: Precision,
+    hooks: HookSet,
+    keepTape: boolean,
+): ForwardOutput {
     const {config, weights} = model;
     const {dim, heads, kvHeads, headDim, ffn, vocabSize, normEps} = config;
     const sequences = tokens.length;
@@ -76,9 +82,11 @@ export function runForward(model: ForwardModel, tokens: readonly (readonly numbe
     const residShape = [sequences, length, dim];
 
     let resid = alloc(rows * dim);
-    tokens.forEach((sequence, b) => sequence.forEach((token, t) => {
-        resid.set(weights.tokenEmbedding.subarray(token * dim, (token + 1) * dim), (b * length + t) * dim);
-    }));
+    tokens.forEach((sequence, b) =>
+        sequence.forEach((token, t) => {
+            resid.set(weights.tokenEmbedding.subarray(token * dim, (token + 1) * dim), (b * length + t) * dim);
+        }),
+    );
     resid = hooks.apply("hook_embed", resid, residShape);
 
     const blocks: BlockTape[] = [];
@@ -99,7 +107,8 @@ export function runForward(model: ForwardModel, tokens: readonly (readonly numbe
         linearForward(scaled, rows, dim, w.query, heads * headDim, w.queryBias, queryLinear);
         linearForward(scaled, rows, dim, w.key, kvHeads * headDim, w.keyBias, keyLinear);
         linearForward(scaled, rows, dim, w.value, kvHeads * headDim, w.valueBias, valueLinear);
-        let query = queryLinear, key = keyLinear;
+        let query = queryLinear,
+            key = keyLinear;
         let queryInverseRms: Floats | undefined, keyInverseRms: Floats | undefined;
         if (w.queryNorm !== undefined && w.keyNorm !== undefined) {
             queryInverseRms = alloc(rows * heads);
@@ -158,8 +167,24 @@ export function runForward(model: ForwardModel, tokens: readonly (readonly numbe
         resid = hook("hook_resid_post", postSum, residShape);
         if (keepTape) {
             blocks.push({
-                residPre, inverseRms1, queryLinear, keyLinear, valueLinear, queryInverseRms, keyInverseRms, rotQuery: q, rotKey: k, value,
-                softmaxOutput, pattern, attnOut, residMid, inverseRms2, gate, up, mlpOut,
+                residPre,
+                inverseRms1,
+                queryLinear,
+                keyLinear,
+                valueLinear,
+                queryInverseRms,
+                keyInverseRms,
+                rotQuery: q,
+                rotKey: k,
+                value,
+                softmaxOutput,
+                pattern,
+                attnOut,
+                residMid,
+                inverseRms2,
+                gate,
+                up,
+                mlpOut,
             });
         }
     }

@@ -78,7 +78,10 @@ export class HookSet {
     readonly cache = new Map<string, Tensor>();
 
     constructor(layers: number, hooks: readonly Hook[], filter: CacheFilter | undefined) {
-        checkHookNames(hooks.map((hook) => hook.name), layers);
+        checkHookNames(
+            hooks.map((hook) => hook.name),
+            layers,
+        );
         for (const hook of hooks) {
             const list = this.byName.get(hook.name) ?? [];
             list.push(hook.fn);
@@ -106,7 +109,8 @@ export class HookSet {
                     received: `${replacement.length} values`,
                 });
             }
-            const copy = current.constructor === replacement.constructor ? (replacement as T) : (new (current.constructor as new (n: number) => T)(current.length));
+            const copy =
+                current.constructor === replacement.constructor ? (replacement as T) : new (current.constructor as new (n: number) => T)(current.length);
             if (copy !== replacement) copy.set(replacement);
             current = copy;
         }

@@ -1,4 +1,12 @@
-export {WhiteBoxModel, type TokenBatch, type RunOptions, type HookedRunOptions, type RunResult, type BackwardRequest, type BackwardResult} from "./white-box-model.js";
+export {
+    WhiteBoxModel,
+    type TokenBatch,
+    type RunOptions,
+    type HookedRunOptions,
+    type RunResult,
+    type BackwardRequest,
+    type BackwardResult,
+} from "./white-box-model.js";
 export {readEngineConfig, supportedArchitectures, type Architecture, type EngineConfig, type Metadata, type RotaryLayout} from "./config.js";
 export {planModel, checkMemory, buildWeights, type ModelPlan, type TensorDescription, type EngineWeights, type BlockWeights} from "./weights.js";
 export {hookNames, blockHookNames, globalHookNames, checkHookNames, type Hook, type HookFunction, type Tensor, type CacheFilter} from "./hooks.js";

@@ -17,12 +17,14 @@ export interface QuadratureRule {
 /** n-point Gauss–Legendre nodes and weights on [0, 1] (Newton iteration on P_n). */
 export function gaussLegendre(n: number): QuadratureRule {
     if (!Number.isInteger(n) || n < 1) throw new InputError("the number of integration steps must be a positive integer", {received: String(n)});
-    const points: number[] = [], weights: number[] = [];
+    const points: number[] = [],
+        weights: number[] = [];
     for (let i = 0; i < n; i++) {
         let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
         let derivative = 1;
         for (let iteration = 0; iteration < 100; iteration++) {
-            let p0 = 1, p1 = x;
+            let p0 = 1,
+                p1 = x;
             for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k];
             if (n === 1) [p0, p1] = [1, x];
             derivative = (n * (x * p1 - p0)) / (x * x - 1);
@@ -36,7 +38,12 @@ export function gaussLegendre(n: number): QuadratureRule {
     return {points, weights};
 }
 
-export function integratedGradients(input: ArrayLike<number>, baseline: ArrayLike<number>, gradientAt: (point: Float64Array) => ArrayLike<number>, steps = 50): Float64Array {
+export function integratedGradients(
+    input: ArrayLike<number>,
+    baseline: ArrayLike<number>,
+    gradientAt: (point: Float64Array) => ArrayLike<number>,
+    steps = 50,
+): Float64Array {
     const {points, weights} = gaussLegendre(steps);
     const attribution = new Float64Array(input.length);
     points.forEach((alpha, k) => {
@@ -61,7 +68,12 @@ export interface EmbeddingAttribution {
  * IG of `objective` (over sequence 0) with respect to the input embeddings of `tokens`; the
  * baseline defaults to zero embeddings. `rules` turns it into IG of a rule-modified backward.
  */
-export function embeddingIntegratedGradients(model: WhiteBoxModel, tokens: readonly number[], objective: Objective, options: {baseline?: Float32Array; steps?: number; rules?: Partial<BackwardRules>} = {}): EmbeddingAttribution {
+export function embeddingIntegratedGradients(
+    model: WhiteBoxModel,
+    tokens: readonly number[],
+    objective: Objective,
+    options: {baseline?: Float32Array; steps?: number; rules?: Partial<BackwardRules>} = {},
+): EmbeddingAttribution {
     const {dim} = model.config;
     const length = tokens.length;
     const {points, weights} = gaussLegendre(options.steps ?? 50);
@@ -74,17 +86,25 @@ export function embeddingIntegratedGradients(model: WhiteBoxModel, tokens: reado
     const alphas = [...points, 0, 1];
     const termsOf = (sequence: number): ObjectiveTerm[] => objective.terms.map((term) => ({...term, sequence}));
     const result = model.backward({
-        tokens: alphas.map(() => tokens), precision: "f64", rules: options.rules,
+        tokens: alphas.map(() => tokens),
+        precision: "f64",
+        rules: options.rules,
         objective: {terms: alphas.flatMap((_, sequence) => termsOf(sequence))},
-        hooks: [{name: "hook_embed", fn: ({data}) => {
-            alphas.forEach((alpha, sequence) => {
-                const offset = sequence * length * dim;
-                for (let i = 0; i < length * dim; i++) data[offset + i] = baseline[i]! + alpha * (input[i]! - baseline[i]!);
-            });
-        }}],
+        hooks: [
+            {
+                name: "hook_embed",
+                fn: ({data}) => {
+                    alphas.forEach((alpha, sequence) => {
+                        const offset = sequence * length * dim;
+                        for (let i = 0; i < length * dim; i++) data[offset + i] = baseline[i]! + alpha * (input[i]! - baseline[i]!);
+                    });
+                },
+            },
+        ],
     });
     const gradient = result.gradients.get("hook_embed")!.data;
-    const valueAt = (sequence: number): number => evaluateObjective({terms: termsOf(sequence)}, result.logits.data, alphas.length, length, model.config.vocabSize).value;
+    const valueAt = (sequence: number): number =>
+        evaluateObjective({terms: termsOf(sequence)}, result.logits.data, alphas.length, length, model.config.vocabSize).value;
     const attributions = new Float64Array(length * dim);
     points.forEach((_, k) => {
         for (let i = 0; i < attributions.length; i++) attributions[i] = attributions[i]! + weights[k]! * gradient[k * length * dim + i]!;

@@ -25,21 +25,45 @@ export function logProbObjective(targets: readonly {sequence?: number; position:
 }
 
 /** logit(correct) − logit(incorrect) at one position. */
-export function logitDifferenceObjective({sequence = 0, position, correct, incorrect}: {sequence?: number; position: number; correct: number; incorrect: number}): Objective {
-    return {terms: [
-        {sequence, position, token: correct, kind: "logit", weight: 1},
-        {sequence, position, token: incorrect, kind: "logit", weight: -1},
-    ]};
+export function logitDifferenceObjective({
+    sequence = 0,
+    position,
+    correct,
+    incorrect,
+}: {
+    sequence?: number;
+    position: number;
+    correct: number;
+    incorrect: number;
+}): Objective {
+    return {
+        terms: [
+            {sequence, position, token: correct, kind: "logit", weight: 1},
+            {sequence, position, token: incorrect, kind: "logit", weight: -1},
+        ],
+    };
 }
 
 /** log p(token | sequence) − log p(token | contrastSequence): the same target after two inputs of a batch. */
-export function contrastiveObjective({sequence = 0, contrastSequence, position, contrastPosition = position, token}: {
-    sequence?: number; contrastSequence: number; position: number; contrastPosition?: number; token: number;
+export function contrastiveObjective({
+    sequence = 0,
+    contrastSequence,
+    position,
+    contrastPosition = position,
+    token,
+}: {
+    sequence?: number;
+    contrastSequence: number;
+    position: number;
+    contrastPosition?: number;
+    token: number;
 }): Objective {
-    return {terms: [
-        {sequence, position, token, kind: "logprob", weight: 1},
-        {sequence: contrastSequence, position: contrastPosition, token, kind: "logprob", weight: -1},
-    ]};
+    return {
+        terms: [
+            {sequence, position, token, kind: "logprob", weight: 1},
+            {sequence: contrastSequence, position: contrastPosition, token, kind: "logprob", weight: -1},
+        ],
+    };
 }
 
 export interface ObjectiveValue {
@@ -53,9 +77,17 @@ export function evaluateObjective(objective: Objective, logits: Floats, sequence
     let value = 0;
     const dLogits = new Map<number, Float64Array>();
     for (const term of objective.terms) {
-        if (!Number.isInteger(term.sequence) || term.sequence < 0 || term.sequence >= sequences
-            || !Number.isInteger(term.position) || term.position < 0 || term.position >= length
-            || !Number.isInteger(term.token) || term.token < 0 || term.token >= vocabSize) {
+        if (
+            !Number.isInteger(term.sequence) ||
+            term.sequence < 0 ||
+            term.sequence >= sequences ||
+            !Number.isInteger(term.position) ||
+            term.position < 0 ||
+            term.position >= length ||
+            !Number.isInteger(term.token) ||
+            term.token < 0 ||
+            term.token >= vocabSize
+        ) {
             throw new InputError("an objective term lies outside the batch", {
                 expected: `sequence < ${sequences}, position < ${length}, token < ${vocabSize}`,
                 received: `sequence ${term.sequence}, position ${term.position}, token ${term.token}`,

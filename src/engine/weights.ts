@@ -56,7 +56,10 @@ type Shape = readonly number[];
 
 function expectedTensors(config: EngineConfig, tied: boolean, hasRopeFreqs: boolean): Map<string, Shape> {
     const {dim, heads, kvHeads, headDim, ffn, vocabSize} = config;
-    const shapes = new Map<string, Shape>([["token_embd.weight", [dim, vocabSize]], ["output_norm.weight", [dim]]]);
+    const shapes = new Map<string, Shape>([
+        ["token_embd.weight", [dim, vocabSize]],
+        ["output_norm.weight", [dim]],
+    ]);
     if (!tied) shapes.set("output.weight", [dim, vocabSize]);
     if (hasRopeFreqs) shapes.set("rope_freqs.weight", [config.rotaryDim / 2]);
     for (let i = 0; i < config.layers; i++) {

@@ -48,7 +48,10 @@ export interface BackwardResult extends RunResult {
 }
 
 export class WhiteBoxModel {
-    constructor(readonly config: EngineConfig, readonly weights: EngineWeights) {}
+    constructor(
+        readonly config: EngineConfig,
+        readonly weights: EngineWeights,
+    ) {}
 
     static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array): WhiteBoxModel {
         return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor));

@@ -12,9 +12,7 @@ import type {Backend, ScoreRequest, ScoreResult} from "../model/backend-spec.js"
 import {isTransientError} from "../model/transient-errors.js";
 import {abortReason, defaultRetryPolicy, retryDelayMs, sleep, type RetryPolicy} from "./retry.js";
 import {LruScoreCache, type ScoreCache, type ScoreCacheEntry, type ScoreCacheKey} from "./score-cache.js";
-import {
-    assignRunsToLanes, emptyLaneState, laneStateAfter, prefixCost, prefixOrder, splitIntoRuns, type LaneState,
-} from "./schedule.js";
+import {assignRunsToLanes, emptyLaneState, laneStateAfter, prefixCost, prefixOrder, splitIntoRuns, type LaneState} from "./schedule.js";
 import {flattenRequest, sameFlatRequest, type FlatRequest} from "./token-sequence.js";
 import type {EvaluatorStats, ScoreManyOptions, ScoringEvaluator} from "./types.js";
 
@@ -62,7 +60,13 @@ export class Evaluator implements ScoringEvaluator {
     private readonly callOverheadTokens: number;
     private readonly laneStates: LaneState[];
     private readonly counters: EvaluatorStats = {
-        requested: 0, deduplicated: 0, cacheHits: 0, backendCalls: 0, evaluatedTokens: 0, reusedTokens: 0, retries: 0,
+        requested: 0,
+        deduplicated: 0,
+        cacheHits: 0,
+        backendCalls: 0,
+        evaluatedTokens: 0,
+        reusedTokens: 0,
+        retries: 0,
     };
     private queueTail: Promise<void> = Promise.resolve();
 
@@ -117,15 +121,24 @@ export class Evaluator implements ScoringEvaluator {
         this.counters.requested += requests.length;
         this.counters.deduplicated += requests.length - unique.length;
         const keys = unique.map(({flat, request}): ScoreCacheKey => ({
-            backendId: this.backend.id, hash: flat.hashKey, context: request.context, target: request.target,
+            backendId: this.backend.id,
+            hash: flat.hashKey,
+            context: request.context,
+            target: request.target,
         }));
         const cached = this.cache === undefined ? [] : await this.cache.lookup(keys);
         const controller = new AbortController();
         const stopAll = (): void => controller.abort(signal === undefined ? undefined : abortReason(signal));
         signal?.addEventListener("abort", stopAll, {once: true});
         const batch: BatchState = {
-            signal: controller.signal, results: new Array(unique.length), finished: [], storing: Promise.resolve(), keys,
-            done: 0, total: requests.length, onProgress,
+            signal: controller.signal,
+            results: new Array(unique.length),
+            finished: [],
+            storing: Promise.resolve(),
+            keys,
+            done: 0,
+            total: requests.length,
+            onProgress,
         };
         const missing: number[] = [];
         unique.forEach((entry, index) => {
@@ -141,11 +154,16 @@ export class Evaluator implements ScoringEvaluator {
         let firstError: {error: unknown} | undefined;
         try {
             const plan = this.plan(unique, missing);
-            await Promise.allSettled(plan.map((indices, lane) => indices.length === 0 ? Promise.resolve() :
-                this.runLane(lane, indices, unique, batch).catch((error: unknown) => {
-                    firstError ??= {error};
-                    controller.abort();
-                })));
+            await Promise.allSettled(
+                plan.map((indices, lane) =>
+                    indices.length === 0
+                        ? Promise.resolve()
+                        : this.runLane(lane, indices, unique, batch).catch((error: unknown) => {
+                              firstError ??= {error};
+                              controller.abort();
+                          }),
+                ),
+            );
         } finally {
             signal?.removeEventListener("abort", stopAll);
             await batch.storing;
@@ -171,10 +189,15 @@ export class Evaluator implements ScoringEvaluator {
         const ordered = prefixOrder(flats).map((position) => missing[position] as number);
         const orderedFlats = ordered.map((index) => (unique[index] as UniqueRequest).flat);
         const runs = splitIntoRuns(orderedFlats, {
-            lanes: this.lanes, prefixReuse: this.prefixReuse, callOverheadTokens: this.callOverheadTokens,
+            lanes: this.lanes,
+            prefixReuse: this.prefixReuse,
+            callOverheadTokens: this.callOverheadTokens,
         });
         const lanesForRuns = assignRunsToLanes(
-            runs.map(([start]) => orderedFlats[start] as FlatRequest), this.laneStates, this.prefixReuse);
+            runs.map(([start]) => orderedFlats[start] as FlatRequest),
+            this.laneStates,
+            this.prefixReuse,
+        );
         runs.forEach(([start, end], run) => {
             perLane[lanesForRuns[run] as number] = ordered.slice(start, end);
         });
@@ -251,11 +274,13 @@ function deduplicate(requests: readonly ScoreRequest[]): UniqueRequest[] {
     requests.forEach((request, position) => {
         if (request === null || typeof request !== "object" || !Array.isArray(request.context) || !Array.isArray(request.target))
             throw new InputError(`score request ${position} is malformed`, {
-                expected: "{context: token ids, target: token ids}", received: typeof request,
+                expected: "{context: token ids, target: token ids}",
+                received: typeof request,
             });
         if (request.context.length === 0)
             throw new InputError(`score request ${position} has an empty context`, {
-                expected: "a context of at least one token (BOS included)", received: "0 tokens",
+                expected: "a context of at least one token (BOS included)",
+                received: "0 tokens",
             });
         const flat = flattenRequest(request);
         const found = byHash.get(flat.hashKey);

@@ -121,11 +121,7 @@ export function splitIntoRuns(ordered: readonly FlatRequest[], options: LanePlan
  * Assigns runs to lanes, giving each run the lane whose held state shares the longest usable
  * prefix with the run's first request (greedy; lanes ≥ runs).
  */
-export function assignRunsToLanes(
-    runFirstRequests: readonly FlatRequest[],
-    laneStates: readonly LaneState[],
-    prefixReuse: boolean,
-): number[] {
+export function assignRunsToLanes(runFirstRequests: readonly FlatRequest[], laneStates: readonly LaneState[], prefixReuse: boolean): number[] {
     const assignment = new Array<number>(runFirstRequests.length).fill(-1);
     const freeLanes = new Set(laneStates.map((_, lane) => lane));
     const candidates: Array<{run: number; lane: number; reused: number}> = [];

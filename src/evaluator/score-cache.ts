@@ -64,8 +64,7 @@ export class LruScoreCache implements ScoreCache {
         return keys.map((key) => {
             const mapKey = `${key.backendId}\u0000${key.hash}`;
             const stored = this.entries.get(mapKey);
-            if (stored === undefined || !sameTokens(stored.context, key.context) || !sameTokens(stored.target, key.target))
-                return undefined;
+            if (stored === undefined || !sameTokens(stored.context, key.context) || !sameTokens(stored.target, key.target)) return undefined;
             this.entries.delete(mapKey);
             this.entries.set(mapKey, stored);
             return {logprobs: Array.from(stored.logprobs)};

@@ -53,7 +53,8 @@ function finalize(value: number): number {
 /** Exact equality of two flattened requests (guards against hash collisions). */
 export function sameFlatRequest(left: FlatRequest, right: FlatRequest): boolean {
     if (left.contextLength !== right.contextLength || left.tokens.length !== right.tokens.length) return false;
-    const a = left.tokens, b = right.tokens;
+    const a = left.tokens,
+        b = right.tokens;
     for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
     return true;
 }

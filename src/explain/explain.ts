@@ -73,12 +73,20 @@ export function defaultUnitFor(input: StructuredInput): UnitKind {
 export function checkMethodAndBudget(method: string, playerCount: number, budget: number | undefined, topLevelGroups?: number): number {
     const entry = attributionMethods[method];
     if (entry === undefined) {
-        throw new ArgumentError(`unknown attribution method "${method}"`, {expected: `one of ${Object.keys(attributionMethods).join(", ")}`, hint: "name one of them", parameter: "method"});
+        throw new ArgumentError(`unknown attribution method "${method}"`, {
+            expected: `one of ${Object.keys(attributionMethods).join(", ")}`,
+            hint: "name one of them",
+            parameter: "method",
+        });
     }
     const minimum = method === "hierarchical" && topLevelGroups !== undefined ? hierarchicalMinimumBudget(topLevelGroups) : entry.minimumBudget(playerCount);
     if (budget === undefined) return Math.max(minimum, entry.defaultBudget(playerCount));
     if (budget < minimum) {
-        throw new BudgetError(`budget ${budget} is too small for ${method} with ${playerCount} units: the minimum is ${minimum}`, {hint: `raise the budget to ${minimum} or more, or use fewer units`, parameter: "budget", fields: {method, playerCount, minimum, budget}});
+        throw new BudgetError(`budget ${budget} is too small for ${method} with ${playerCount} units: the minimum is ${minimum}`, {
+            hint: `raise the budget to ${minimum} or more, or use fewer units`,
+            parameter: "budget",
+            fields: {method, playerCount, minimum, budget},
+        });
     }
     return budget;
 }
@@ -115,8 +123,12 @@ export async function explain(model: Backend, input: StructuredInput, options: E
 
     const evaluator = options.evaluator ?? new Evaluator(model);
     const game = new ModelGame({
-        segmented, backend: model, evaluator, valueKind,
-        target: target.tokens.map((token) => token.id), targetTexts: target.tokens.map((token) => token.text),
+        segmented,
+        backend: model,
+        evaluator,
+        valueKind,
+        target: target.tokens.map((token) => token.id),
+        targetTexts: target.tokens.map((token) => token.text),
         ...(foil === undefined ? {} : {foil: foil.tokens.map((token) => token.id), foilTexts: foil.tokens.map((token) => token.text)}),
         render: {removal, placeholder},
         ...(options.signal === undefined ? {} : {signal: options.signal}),
@@ -128,20 +140,41 @@ export async function explain(model: Backend, input: StructuredInput, options: E
     const attribution = await entry.run(game, {budget, seed, ...(tree === undefined ? {} : {tree: tree.root})});
     const attributionMs = performance.now() - attributionStarted;
 
-    const result = assembleExplainResult({model, input, prompt, segmented, unit, removal, placeholder, target, foil, valueKind, componentLabels: game.componentLabels, attribution, evaluator});
+    const result = assembleExplainResult({
+        model,
+        input,
+        prompt,
+        segmented,
+        unit,
+        removal,
+        placeholder,
+        target,
+        foil,
+        valueKind,
+        componentLabels: game.componentLabels,
+        attribution,
+        evaluator,
+    });
     if (options.rationale !== undefined) {
         result.rationale = {spans: options.rationale, unitMask: rationaleMask(input, segmented.units, options.rationale)};
     }
     let metricsMs: number | undefined;
     if (options.metrics === true) {
         const metricsStarted = performance.now();
-        const metricsGame = options.onProgress === undefined ? game : new ModelGame({
-            segmented, backend: model, evaluator, valueKind,
-            target: target.tokens.map((token) => token.id), targetTexts: target.tokens.map((token) => token.text),
-            ...(foil === undefined ? {} : {foil: foil.tokens.map((token) => token.id), foilTexts: foil.tokens.map((token) => token.text)}),
-            render: {removal, placeholder},
-            onProgress: progressReporter(options.onProgress, "metrics"),
-        });
+        const metricsGame =
+            options.onProgress === undefined
+                ? game
+                : new ModelGame({
+                      segmented,
+                      backend: model,
+                      evaluator,
+                      valueKind,
+                      target: target.tokens.map((token) => token.id),
+                      targetTexts: target.tokens.map((token) => token.text),
+                      ...(foil === undefined ? {} : {foil: foil.tokens.map((token) => token.id), foilTexts: foil.tokens.map((token) => token.text)}),
+                      render: {removal, placeholder},
+                      onProgress: progressReporter(options.onProgress, "metrics"),
+                  });
         result.metrics = await computeExplainMetrics(metricsGame, attribution, {
             seed,
             ...(result.rationale === undefined ? {} : {rationaleMask: result.rationale.unitMask}),
@@ -183,11 +216,24 @@ async function resolveTarget(model: Backend, prompt: PromptInput, options: Expla
 
 async function resolveFoil(model: Backend, prompt: PromptInput, foilText: string, target: ExplainTarget): Promise<ExplainTokens> {
     if (foilText === target.text || foilText.trim() === target.text.trim()) {
-        throw new InputError("the foil equals the target", {received: JSON.stringify(foilText), hint: "give a different foil (the alternative answer to compare against)", parameter: "foil"});
+        throw new InputError("the foil equals the target", {
+            received: JSON.stringify(foilText),
+            hint: "give a different foil (the alternative answer to compare against)",
+            parameter: "foil",
+        });
     }
     const foil = await alignOnFullInput(model, prompt, foilText, "foil");
-    if (sameTokens(foil.tokens.map((token) => token.id), target.tokens.map((token) => token.id))) {
-        throw new InputError("the foil tokenizes exactly like the target", {received: JSON.stringify(foilText), hint: "give a different foil", parameter: "foil"});
+    if (
+        sameTokens(
+            foil.tokens.map((token) => token.id),
+            target.tokens.map((token) => token.id),
+        )
+    ) {
+        throw new InputError("the foil tokenizes exactly like the target", {
+            received: JSON.stringify(foilText),
+            hint: "give a different foil",
+            parameter: "foil",
+        });
     }
     return {text: foil.text, tokens: foil.tokens};
 }

@@ -52,7 +52,7 @@ export interface ExplainInputFile {
 /** Validate parsed JSON as an explain input. `origin` names the file in messages. */
 export function parseExplainInput(json: unknown, origin: string): ExplainInputFile {
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
-        throw new InputError(`${origin} is not an explain input`, {expected: "a JSON object with \"prompt\", \"messages\" or \"question\" + \"documents\""});
+        throw new InputError(`${origin} is not an explain input`, {expected: 'a JSON object with "prompt", "messages" or "question" + "documents"'});
     }
     const record = json as Record<string, unknown>;
     const shapes = ["prompt", "messages", "documents"].filter((key) => key in record);
@@ -65,7 +65,9 @@ export function parseExplainInput(json: unknown, origin: string): ExplainInputFi
     const extras = (file: {target?: string | undefined; foil?: string | undefined; rationale?: RationaleSpan[] | undefined}) => ({
         ...(file.target === undefined ? {} : {target: file.target}),
         ...(file.foil === undefined ? {} : {foil: file.foil}),
-        ...(file.rationale === undefined ? {} : {rationale: file.rationale.map((span) => ({start: span.start, end: span.end, ...(span.part === undefined ? {} : {part: span.part})}))}),
+        ...(file.rationale === undefined
+            ? {}
+            : {rationale: file.rationale.map((span) => ({start: span.start, end: span.end, ...(span.part === undefined ? {} : {part: span.part})}))}),
     });
     if (shapes[0] === "prompt") {
         const file = check(promptFileSchema, record, origin);
@@ -81,7 +83,9 @@ export function parseExplainInput(json: unknown, origin: string): ExplainInputFi
         input: {
             kind: "documents",
             question: file.question,
-            documents: file.documents.map((document) => (typeof document === "string" ? {text: document} : {...(document.title === undefined ? {} : {title: document.title}), text: document.text})),
+            documents: file.documents.map((document) =>
+                typeof document === "string" ? {text: document} : {...(document.title === undefined ? {} : {title: document.title}), text: document.text},
+            ),
             ...(file.instruction === undefined ? {} : {instruction: file.instruction}),
             ...(file.format === undefined ? {} : {format: file.format}),
         },
@@ -92,10 +96,16 @@ export function parseExplainInput(json: unknown, origin: string): ExplainInputFi
 /** Parse `--rationale` text: "START-END[,START-END…]", each optionally prefixed "PART:" (0-based document or message). */
 export function parseRationaleFlag(text: string): RationaleSpan[] {
     const spans: RationaleSpan[] = [];
-    for (const piece of text.split(",").map((item) => item.trim()).filter((item) => item !== "")) {
+    for (const piece of text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "")) {
         const match = /^(?:(\d+):)?(\d+)-(\d+)$/.exec(piece);
         if (match === null) {
-            throw new InputError(`the rationale has a malformed span "${piece}"`, {expected: "START-END or PART:START-END, comma-separated (character offsets)", parameter: "rationale"});
+            throw new InputError(`the rationale has a malformed span "${piece}"`, {
+                expected: "START-END or PART:START-END, comma-separated (character offsets)",
+                parameter: "rationale",
+            });
         }
         spans.push({start: Number(match[2]), end: Number(match[3]), ...(match[1] === undefined ? {} : {part: Number(match[1])})});
     }

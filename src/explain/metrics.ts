@@ -25,13 +25,16 @@ export interface ExplainMetricsOptions {
 
 export async function computeExplainMetrics(game: Game, attribution: AttributionResult, options: ExplainMetricsOptions): Promise<ExplainMetrics> {
     const split = options.contrastiveTargetTokens;
-    const decision = split === undefined ? undefined : (outcome: GameOutcome): number[] | undefined => {
-        const components = outcome.components;
-        if (components === undefined) return undefined;
-        const target = components.slice(0, split).reduce((a, b) => a + b, 0);
-        const foil = -components.slice(split).reduce((a, b) => a + b, 0);
-        return [target, foil];
-    };
+    const decision =
+        split === undefined
+            ? undefined
+            : (outcome: GameOutcome): number[] | undefined => {
+                  const components = outcome.components;
+                  if (components === undefined) return undefined;
+                  const target = components.slice(0, split).reduce((a, b) => a + b, 0);
+                  const foil = -components.slice(split).reduce((a, b) => a + b, 0);
+                  return [target, foil];
+              };
     const metrics = faithfulnessMetricNames.filter((name) => name !== "decisionFlip" || decision !== undefined);
     const faithfulness = await faithfulnessReport(game, attribution.values, {seed: options.seed, metrics, ...(decision === undefined ? {} : {decision})});
     const summary: Record<string, number | boolean | null> = {

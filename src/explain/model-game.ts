@@ -40,9 +40,10 @@ export class ModelGame implements Game {
         if (options.valueKind === "contrastive" && options.foil === undefined) throw new Error("the contrastive game needs a foil");
         this.options = options;
         this.playerCount = options.segmented.playerCount;
-        this.componentLabels = options.valueKind === "contrastive"
-            ? [...options.targetTexts, ...(options.foilTexts ?? []).map((text) => `foil:${text}`)]
-            : [...options.targetTexts];
+        this.componentLabels =
+            options.valueKind === "contrastive"
+                ? [...options.targetTexts, ...(options.foilTexts ?? []).map((text) => `foil:${text}`)]
+                : [...options.targetTexts];
     }
 
     get evaluatorStats(): EvaluatorStats {
@@ -69,8 +70,8 @@ export class ModelGame implements Game {
     private async requestsForBatch(coalitions: readonly Coalition[]): Promise<ScoreRequest[]> {
         const {segmented, backend} = this.options;
         const prompts = coalitions.map((coalition) => segmented.render(coalition, this.options.render));
-        const texts = prompts.flatMap((prompt) => prompt.kind === "text" ? [prompt.text] : []);
-        const chats = prompts.flatMap((prompt) => prompt.kind === "chat" ? [{messages: prompt.messages}] : []);
+        const texts = prompts.flatMap((prompt) => (prompt.kind === "text" ? [prompt.text] : []));
+        const chats = prompts.flatMap((prompt) => (prompt.kind === "chat" ? [{messages: prompt.messages}] : []));
         const [textTokens, chatTokens] = await Promise.all([
             tokenizeManyWithBos(backend, texts),
             chats.length === 0 ? Promise.resolve([]) : backend.renderChat(chats),
@@ -90,7 +91,9 @@ export class ModelGame implements Game {
         const before = this.coalitionsEvaluated;
         const results = await this.options.evaluator.scoreMany(requests, {
             ...(this.options.signal === undefined ? {} : {signal: this.options.signal}),
-            ...(onProgress === undefined ? {} : {onProgress: (done: number, total: number) => onProgress(before + Math.floor(done / perCoalition), done, total)}),
+            ...(onProgress === undefined
+                ? {}
+                : {onProgress: (done: number, total: number) => onProgress(before + Math.floor(done / perCoalition), done, total)}),
         });
         this.coalitionsEvaluated += coalitions.length;
         return coalitions.map((_, index) => {

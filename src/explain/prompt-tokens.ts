@@ -32,10 +32,12 @@ export async function tokenOffsets(backend: Backend, text: string): Promise<Text
  */
 export async function withTokenOffsets<T>(backend: Backend, segment: (options: {tokenOffsets: TokenOffsetsFunction}) => T): Promise<T> {
     const asked = new Set<string>();
-    const first = segment({tokenOffsets: (text) => {
-        asked.add(text);
-        return [{start: 0, end: text.length}];
-    }});
+    const first = segment({
+        tokenOffsets: (text) => {
+            asked.add(text);
+            return [{start: 0, end: text.length}];
+        },
+    });
     if (asked.size === 0) return first;
     const offsets = await tokenOffsetsFor(backend, [...asked]);
     return segment({tokenOffsets: (text) => offsets.get(text) ?? []});

@@ -11,7 +11,8 @@ import {describeSource, sourceText, type StructuredInput, type Unit, type UnitSo
 export function rationaleSource(input: StructuredInput, span: RationaleSpan): UnitSource {
     const label = `rationale span ${span.part === undefined ? "" : `${span.part}:`}${span.start}-${span.end}`;
     if (input.kind === "prompt") {
-        if (span.part !== undefined) throw new InputError(`${label} names part ${span.part}, but the input is a single prompt`, {expected: "START-END without a part"});
+        if (span.part !== undefined)
+            throw new InputError(`${label} names part ${span.part}, but the input is a single prompt`, {expected: "START-END without a part"});
         return {kind: "prompt"};
     }
     const count = input.kind === "documents" ? input.documents.length : input.messages.length;
@@ -33,12 +34,15 @@ export function checkRationale(input: StructuredInput, spans: readonly Rationale
         const source = rationaleSource(input, span);
         const length = sourceText(input, source).length;
         if (span.end <= span.start || span.end > length) {
-            throw new InputError(`rationale span ${span.part === undefined ? "" : `${span.part}:`}${span.start}-${span.end} is outside the text of the ${describeSource(source)}`, {
-                expected: `0 ≤ START < END ≤ ${length}`,
-                received: `${span.start}-${span.end}`,
-                hint: "fix the rationale (character offsets)",
-                parameter: "rationale",
-            });
+            throw new InputError(
+                `rationale span ${span.part === undefined ? "" : `${span.part}:`}${span.start}-${span.end} is outside the text of the ${describeSource(source)}`,
+                {
+                    expected: `0 ≤ START < END ≤ ${length}`,
+                    received: `${span.start}-${span.end}`,
+                    hint: "fix the rationale (character offsets)",
+                    parameter: "rationale",
+                },
+            );
         }
     }
 }

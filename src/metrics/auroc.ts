@@ -6,9 +6,13 @@ import {ArgumentError} from "../errors.js";
 
 export function auroc(positives: readonly number[], negatives: readonly number[]): number {
     if (positives.length === 0 || negatives.length === 0) {
-        throw new ArgumentError("AUROC needs at least one positive and one negative score", {received: `${positives.length} positives, ${negatives.length} negatives`});
+        throw new ArgumentError("AUROC needs at least one positive and one negative score", {
+            received: `${positives.length} positives, ${negatives.length} negatives`,
+        });
     }
-    const all = [...positives.map((score) => ({score, positive: true})), ...negatives.map((score) => ({score, positive: false}))].sort((a, b) => a.score - b.score);
+    const all = [...positives.map((score) => ({score, positive: true})), ...negatives.map((score) => ({score, positive: false}))].sort(
+        (a, b) => a.score - b.score,
+    );
     let rankSum = 0;
     for (let start = 0; start < all.length;) {
         let end = start;

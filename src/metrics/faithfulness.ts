@@ -29,7 +29,15 @@ import {kendallTauB, spearman} from "../foundation/correlation.js";
 import {attributionOrder, checkScores, defaultTopK} from "./ordering.js";
 
 export type FaithfulnessMetricName = "comprehensiveness" | "sufficiency" | "deletion" | "insertion" | "decisionFlip" | "tauLoo" | "lds";
-export const faithfulnessMetricNames: readonly FaithfulnessMetricName[] = ["comprehensiveness", "sufficiency", "deletion", "insertion", "decisionFlip", "tauLoo", "lds"];
+export const faithfulnessMetricNames: readonly FaithfulnessMetricName[] = [
+    "comprehensiveness",
+    "sufficiency",
+    "deletion",
+    "insertion",
+    "decisionFlip",
+    "tauLoo",
+    "lds",
+];
 
 export interface FaithfulnessOptions {
     /** Fractions of players for AOPC (default 0.1, 0.2, …, 1.0). */
@@ -137,7 +145,11 @@ export function argmax(values: readonly number[]): number {
     return best;
 }
 
-export async function faithfulnessReport(game: Game, attribution: readonly number[] | {values: readonly number[]}, options: FaithfulnessOptions = {}): Promise<FaithfulnessReport> {
+export async function faithfulnessReport(
+    game: Game,
+    attribution: readonly number[] | {values: readonly number[]},
+    options: FaithfulnessOptions = {},
+): Promise<FaithfulnessReport> {
     const n = game.playerCount;
     const scores = Array.isArray(attribution) ? (attribution as readonly number[]) : (attribution as {values: readonly number[]}).values;
     checkScores(scores, n);
@@ -178,8 +190,12 @@ export async function faithfulnessReport(game: Game, attribution: readonly numbe
     const valueFull = valueOf(full);
 
     const report: FaithfulnessReport = {
-        playerCount: n, evaluations: cache.evaluations, batches: cache.batches,
-        valueFull, valueEmpty: valueOf(empty), order,
+        playerCount: n,
+        evaluations: cache.evaluations,
+        batches: cache.batches,
+        valueFull,
+        valueEmpty: valueOf(empty),
+        order,
     };
     const aopcReport = (coalitionFor: (size: number) => Coalition): AopcReport => {
         const bins = sizes.map((entry) => ({...entry, value: valueFull - valueOf(coalitionFor(entry.size))}));
@@ -194,7 +210,13 @@ export async function faithfulnessReport(game: Game, attribution: readonly numbe
     if (needsSufficiency) report.sufficiency = aopcReport((size) => keepTop(rationaleOrder, size));
     const curve = (coalitionFor: (count: number) => Coalition): CurveReport => {
         const points = counts.map((count) => ({fraction: count / n, count, value: valueOf(coalitionFor(count))}));
-        return {points, area: trapezoidArea(points.map((point) => point.fraction), points.map((point) => point.value))};
+        return {
+            points,
+            area: trapezoidArea(
+                points.map((point) => point.fraction),
+                points.map((point) => point.value),
+            ),
+        };
     };
     if (wanted.has("deletion")) report.deletion = curve((count) => dropTop(order, count));
     if (wanted.has("insertion")) report.insertion = curve((count) => keepTop(order, count));

@@ -24,7 +24,8 @@ export interface PlausibilityReport {
 export function plausibilityMetrics(scores: readonly number[], humanRationale: Iterable<number>, options: {k?: number} = {}): PlausibilityReport {
     const human = new Set(humanRationale);
     for (const player of human) {
-        if (!Number.isInteger(player) || player < 0 || player >= scores.length) throw new RangeError(`the human rationale names player ${player}, outside 0..${scores.length - 1}`);
+        if (!Number.isInteger(player) || player < 0 || player >= scores.length)
+            throw new RangeError(`the human rationale names player ${player}, outside 0..${scores.length - 1}`);
     }
     const k = options.k ?? human.size;
     const predicted = topK(scores, k, {onlyPositive: true});
@@ -38,7 +39,10 @@ export function plausibilityMetrics(scores: readonly number[], humanRationale: I
         recall,
         tokenF1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
         tokenIou: union === 0 ? 0 : truePositives / union,
-        auprc: areaUnderPrecisionRecall(scores.map((score) => Math.max(score, 0)), human),
+        auprc: areaUnderPrecisionRecall(
+            scores.map((score) => Math.max(score, 0)),
+            human,
+        ),
     };
 }
 

@@ -24,9 +24,7 @@ export interface ChatMessage {
 }
 
 /** What the model is asked about: plain text, or chat messages rendered with the model's template. */
-export type PromptInput =
-    | {kind: "text"; text: string}
-    | {kind: "chat"; messages: readonly ChatMessage[]};
+export type PromptInput = {kind: "text"; text: string} | {kind: "chat"; messages: readonly ChatMessage[]};
 
 /**
  * A conversation to render. Without `assistantResponse` the rendering ends with an open assistant

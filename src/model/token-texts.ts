@@ -23,17 +23,24 @@ const replacement = "\uFFFD";
 export async function tokenTextsByDecoding(detokenize: BatchDetokenizer, requests: readonly TokenTextRequest[]): Promise<string[][]> {
     const batch = new DecodeBatch();
     // Round 1: every token read after its window.
-    const singles = requests.map((request) => request.tokens.map((_, index) => batch.difference(windowBefore(request, index), request.tokens.slice(index, index + 1), false)));
+    const singles = requests.map((request) =>
+        request.tokens.map((_, index) => batch.difference(windowBefore(request, index), request.tokens.slice(index, index + 1), false)),
+    );
     await batch.run(detokenize);
     // Round 2: the token alone where the window's text is not a prefix, and a token read as an
     // incomplete character together with up to three following tokens.
     for (const row of singles) for (const single of row) batch.addFallback(single);
-    const groups = requests.map((request, row) => request.tokens.map((_, index) => {
-        const single = singles[row]?.[index];
-        if (single === undefined || !batch.windowFits(single) || !batch.read(single).endsWith(replacement) || index === request.tokens.length - 1) return undefined;
-        const last = Math.min(request.tokens.length, index + maxCharacterTokens);
-        return Array.from({length: last - index - 1}, (_, extra) => batch.difference(windowBefore(request, index), request.tokens.slice(index, index + extra + 2), true));
-    }));
+    const groups = requests.map((request, row) =>
+        request.tokens.map((_, index) => {
+            const single = singles[row]?.[index];
+            if (single === undefined || !batch.windowFits(single) || !batch.read(single).endsWith(replacement) || index === request.tokens.length - 1)
+                return undefined;
+            const last = Math.min(request.tokens.length, index + maxCharacterTokens);
+            return Array.from({length: last - index - 1}, (_, extra) =>
+                batch.difference(windowBefore(request, index), request.tokens.slice(index, index + extra + 2), true),
+            );
+        }),
+    );
     await batch.run(detokenize);
     return requests.map((request, row) => {
         const texts: string[] = [];
@@ -99,7 +106,7 @@ class DecodeBatch {
     async run(detokenize: BatchDetokenizer): Promise<void> {
         const pending = this.sequences.slice(this.done);
         this.done = this.sequences.length;
-        if (pending.length > 0) this.texts = [...this.texts, ...await detokenize(pending)];
+        if (pending.length > 0) this.texts = [...this.texts, ...(await detokenize(pending))];
     }
 
     read(difference: Difference | undefined): string {

@@ -24,7 +24,8 @@ export function windowLimits(
     overflowHint?: string,
 ): TokenWindowLimits {
     return {
-        contextSize: backend.capabilities.contextSize, vocabularySize: backend.vocabulary.size,
+        contextSize: backend.capabilities.contextSize,
+        vocabularySize: backend.vocabulary.size,
         ...(overflowHint === undefined ? {} : {overflowHint}),
     };
 }
@@ -44,7 +45,8 @@ export function checkTokenWindow(context: readonly TokenId[], following: number,
         throw new ContextOverflowError(
             `${context.length} ${contextName} tokens + ${following} ${followingName} = ${total} tokens do not fit the context of ${limits.contextSize} tokens`,
             {
-                expected: `at most ${limits.contextSize} tokens`, received: `${total} tokens`,
+                expected: `at most ${limits.contextSize} tokens`,
+                received: `${total} tokens`,
                 hint: limits.overflowHint ?? "shorten the prompt or target, or use a model with a larger context",
                 parameter: followingName === "tokens to generate" ? "maxTokens" : "contextSize",
                 fields: {contextTokens: context.length, extraTokens: following, contextSize: limits.contextSize},
@@ -59,7 +61,8 @@ export function checkVocabulary(tokens: readonly TokenId[], vocabularySize: numb
     for (const token of tokens) {
         if (!Number.isInteger(token) || token < 0 || (vocabularySize > 0 && token >= vocabularySize)) {
             throw new InputError(`token id ${token} is outside the vocabulary${vocabularySize > 0 ? ` of ${vocabularySize} tokens` : ""}`, {
-                expected: vocabularySize > 0 ? `an integer from 0 to ${vocabularySize - 1}` : "a non-negative integer", received: String(token),
+                expected: vocabularySize > 0 ? `an integer from 0 to ${vocabularySize - 1}` : "a non-negative integer",
+                received: String(token),
             });
         }
     }
@@ -68,7 +71,11 @@ export function checkVocabulary(tokens: readonly TokenId[], vocabularySize: numb
 /** A scoring request: a non-empty target, and context plus target inside the window and the vocabulary. */
 export function checkScoreWindow(request: ScoreRequest, limits: TokenWindowLimits): void {
     if (request.target.length === 0) {
-        throw new InputError("nothing to score: the target has no tokens", {expected: "at least one target token", hint: "give a non-empty target", parameter: "target"});
+        throw new InputError("nothing to score: the target has no tokens", {
+            expected: "at least one target token",
+            hint: "give a non-empty target",
+            parameter: "target",
+        });
     }
     checkTokenWindow(request.context, request.target.length, "target tokens", limits);
     checkVocabulary(request.target, limits.vocabularySize);

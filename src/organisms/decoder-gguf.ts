@@ -127,8 +127,8 @@ export function storedTensorType(shape: readonly number[], weightType: WeightTyp
 function encodeTensor(tensor: DecoderTensor, weightType: WeightType): EncodedTensor {
     const type = storedTensorType(tensor.shape, weightType);
     const {values} = tensor;
-    const data = type === "F32" ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
-        : type === "Q8_0" ? quantizeQ8_0(values) : quantizeQ4_K(values);
+    const data =
+        type === "F32" ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength) : type === "Q8_0" ? quantizeQ8_0(values) : quantizeQ4_K(values);
     return {name: tensor.name, shape: tensor.shape, ggmlType: ggmlType[type], data};
 }
 
@@ -170,7 +170,10 @@ export function decoderGgufBytes(model: DecoderGgufModel, weightType: WeightType
     const {shape} = model;
     checkDecoderShape(shape);
     if (model.tokenizer.pieces.length !== shape.vocabSize) {
-        throw new InputError("the tokenizer must have one piece per vocabulary entry", {expected: String(shape.vocabSize), received: String(model.tokenizer.pieces.length)});
+        throw new InputError("the tokenizer must have one piece per vocabulary entry", {
+            expected: String(shape.vocabSize),
+            received: String(model.tokenizer.pieces.length),
+        });
     }
     const expected = decoderTensorShapes(shape);
     const byName = new Map(model.tensors.map((tensor) => [tensor.name, tensor]));
@@ -178,7 +181,10 @@ export function decoderGgufBytes(model: DecoderGgufModel, weightType: WeightType
         const tensor = byName.get(name);
         const size = tensorShape.reduce((a, b) => a * b, 1);
         if (tensor === undefined || tensor.values.length !== size || tensor.shape.join("x") !== tensorShape.join("x")) {
-            throw new InputError(`tensor ${name} is missing or has the wrong shape`, {expected: tensorShape.join(" × "), received: tensor === undefined ? "no tensor" : tensor.shape.join(" × ")});
+            throw new InputError(`tensor ${name} is missing or has the wrong shape`, {
+                expected: tensorShape.join(" × "),
+                received: tensor === undefined ? "no tensor" : tensor.shape.join(" × "),
+            });
         }
     }
     if (model.tensors.length !== expected.length) {
@@ -194,5 +200,8 @@ export function decoderGgufBytes(model: DecoderGgufModel, weightType: WeightType
         ...(model.extraMetadata ?? []),
         ...tokenizerMetadata(model.tokenizer),
     ];
-    return encodeGguf(metadata, model.tensors.map((tensor) => encodeTensor(tensor, weightType)));
+    return encodeGguf(
+        metadata,
+        model.tensors.map((tensor) => encodeTensor(tensor, weightType)),
+    );
 }

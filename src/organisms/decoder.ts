@@ -50,14 +50,27 @@ export class Decoder {
     private readonly finalNorm: Float64Array;
     private readonly finalRms: Float64Array;
     private readonly finalHidden: Float64Array;
-    private readonly scratch: {d1: Float64Array; d2: Float64Array; d3: Float64Array; d4: Float64Array; f1: Float64Array; f2: Float64Array; dv: Float64Array; row: Float64Array; logits: Float64Array};
+    private readonly scratch: {
+        d1: Float64Array;
+        d2: Float64Array;
+        d3: Float64Array;
+        d4: Float64Array;
+        f1: Float64Array;
+        f2: Float64Array;
+        dv: Float64Array;
+        row: Float64Array;
+        logits: Float64Array;
+    };
     private tokens: Int32Array;
     private length = 0;
 
     constructor(config: ModelConfig, parameters: Float32Array) {
         checkConfig(config);
         if (parameters.length !== parameterCount(config)) {
-            throw new InputError("parameter array does not fit the model configuration", {expected: String(parameterCount(config)), received: String(parameters.length)});
+            throw new InputError("parameter array does not fit the model configuration", {
+                expected: String(parameterCount(config)),
+                received: String(parameters.length),
+            });
         }
         this.config = config;
         this.parameters = parameters;
@@ -68,18 +81,43 @@ export class Decoder {
         this.grads = viewsOf(config, this.gradients);
         this.headDim = config.dim / config.heads;
         ({cos: this.cos, sin: this.sin} = rotaryTables(config.contextLength, this.headDim, config.ropeBase));
-        const n = config.contextLength, d = config.dim, f = config.ffn;
+        const n = config.contextLength,
+            d = config.dim,
+            f = config.ffn;
         const vec = (size: number): Float64Array => new Float64Array(size);
         this.caches = Array.from({length: config.layers}, () => ({
-            input: vec(n * d), norm1: vec(n * d), rms1: vec(n), h1: vec(n * d), q: vec(n * d), k: vec(n * d), v: vec(n * d),
-            probabilities: vec(config.heads * n * n), attention: vec(n * d), mid: vec(n * d), norm2: vec(n * d), rms2: vec(n),
-            h2: vec(n * d), gate: vec(n * f), up: vec(n * f), swiglu: vec(n * f),
+            input: vec(n * d),
+            norm1: vec(n * d),
+            rms1: vec(n),
+            h1: vec(n * d),
+            q: vec(n * d),
+            k: vec(n * d),
+            v: vec(n * d),
+            probabilities: vec(config.heads * n * n),
+            attention: vec(n * d),
+            mid: vec(n * d),
+            norm2: vec(n * d),
+            rms2: vec(n),
+            h2: vec(n * d),
+            gate: vec(n * f),
+            up: vec(n * f),
+            swiglu: vec(n * f),
         }));
         this.finalInput = vec(n * d);
         this.finalNorm = vec(n * d);
         this.finalRms = vec(n);
         this.finalHidden = vec(n * d);
-        this.scratch = {d1: vec(n * d), d2: vec(n * d), d3: vec(n * d), d4: vec(n * d), f1: vec(n * f), f2: vec(n * f), dv: vec(n * d), row: vec(n), logits: vec(config.vocabSize)};
+        this.scratch = {
+            d1: vec(n * d),
+            d2: vec(n * d),
+            d3: vec(n * d),
+            d4: vec(n * d),
+            f1: vec(n * f),
+            f2: vec(n * f),
+            dv: vec(n * d),
+            row: vec(n),
+            logits: vec(config.vocabSize),
+        };
         this.tokens = new Int32Array(n);
     }
 

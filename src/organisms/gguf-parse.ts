@@ -42,17 +42,32 @@ class Reader {
 
     value(type: number): unknown {
         switch (type) {
-            case 4: return this.u32();
-            case 5: { const v = this.bytes.readInt32LE(this.offset); this.offset += 4; return v; }
-            case 6: { const v = this.bytes.readFloatLE(this.offset); this.offset += 4; return v; }
-            case 7: { const v = this.bytes.readUInt8(this.offset) !== 0; this.offset += 1; return v; }
-            case 8: return this.string();
+            case 4:
+                return this.u32();
+            case 5: {
+                const v = this.bytes.readInt32LE(this.offset);
+                this.offset += 4;
+                return v;
+            }
+            case 6: {
+                const v = this.bytes.readFloatLE(this.offset);
+                this.offset += 4;
+                return v;
+            }
+            case 7: {
+                const v = this.bytes.readUInt8(this.offset) !== 0;
+                this.offset += 1;
+                return v;
+            }
+            case 8:
+                return this.string();
             case 9: {
                 const elementType = this.u32();
                 const count = this.u64();
                 return Array.from({length: count}, () => this.value(elementType));
             }
-            default: throw new ModelFileError("unsupported GGUF metadata type in an organism file", {received: String(type)});
+            default:
+                throw new ModelFileError("unsupported GGUF metadata type in an organism file", {received: String(type)});
         }
     }
 }
@@ -77,9 +92,11 @@ export function parseOrganismGguf(bytes: Buffer): ParsedOrganism {
         metadata.set(key, reader.value(reader.u32()));
     }
     const words = metadata.get("glassbox.organism.words");
-    if (!Array.isArray(words) || !words.every((word) => typeof word === "string")) throw new ModelFileError("not a glassbox organism (no glassbox.organism.words)");
+    if (!Array.isArray(words) || !words.every((word) => typeof word === "string"))
+        throw new ModelFileError("not a glassbox organism (no glassbox.organism.words)");
     const special = metadata.get("glassbox.organism.special_tokens") ?? [];
-    if (!Array.isArray(special) || !special.every((token) => typeof token === "string")) throw new ModelFileError("glassbox.organism.special_tokens must be a list of strings");
+    if (!Array.isArray(special) || !special.every((token) => typeof token === "string"))
+        throw new ModelFileError("glassbox.organism.special_tokens must be a list of strings");
     const vocabulary = new WordVocabulary(words as string[], special as string[]);
     const tokens = metadata.get("tokenizer.ggml.tokens");
     if (!Array.isArray(tokens) || tokens.join("\u0000") !== vocabulary.pieces.map((piece) => piece.text).join("\u0000")) {

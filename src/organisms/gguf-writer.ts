@@ -32,13 +32,21 @@ export function organismDecoder(model: GgufModel, options: OrganismGgufOptions =
         name: model.name,
         description: model.description,
         tokenizer: {
-            pieces: vocabulary.pieces, bosId, eosId, unknownId, addBos: true, addEos: false, addSpacePrefix: true,
+            pieces: vocabulary.pieces,
+            bosId,
+            eosId,
+            unknownId,
+            addBos: true,
+            addEos: false,
+            addSpacePrefix: true,
             ...(options.chatTemplate === undefined ? {} : {chatTemplate: options.chatTemplate}),
         },
         tensors: tensorLayout(config).map((spec) => ({name: spec.name, shape: spec.shape, values: parameters.subarray(spec.offset, spec.offset + spec.size)})),
         extraMetadata: [
             ["glassbox.organism.words", {type: "array", of: "string", value: vocabulary.words}],
-            ...(vocabulary.specialTokens.length === 0 ? [] : [["glassbox.organism.special_tokens", {type: "array", of: "string", value: vocabulary.specialTokens}] as MetadataEntry]),
+            ...(vocabulary.specialTokens.length === 0
+                ? []
+                : [["glassbox.organism.special_tokens", {type: "array", of: "string", value: vocabulary.specialTokens}] as MetadataEntry]),
         ],
     };
 }

@@ -12,7 +12,10 @@ export function linear(x: Vector, rows: number, inDim: number, w: Vector, outDim
         const yo = t * outDim;
         for (let o = 0; o < outDim; o++) {
             const wo = o * inDim;
-            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            let s0 = 0,
+                s1 = 0,
+                s2 = 0,
+                s3 = 0;
             let i = 0;
             for (; i + 3 < inDim; i += 4) {
                 s0 += x[xo + i]! * w[wo + i]!;
@@ -30,9 +33,7 @@ export function linear(x: Vector, rows: number, inDim: number, w: Vector, outDim
  * Backward of y = x Wᵀ: dx[t, i] = Σ_o dy[t, o] · w[o, i] (overwrites dx) and
  * dw[o, i] += Σ_t dy[t, o] · x[t, i].
  */
-export function linearBackward(
-    x: Vector, dy: Vector, rows: number, inDim: number, w: Vector, outDim: number, dx: Vector | undefined, dw: Vector,
-): void {
+export function linearBackward(x: Vector, dy: Vector, rows: number, inDim: number, w: Vector, outDim: number, dx: Vector | undefined, dw: Vector): void {
     for (let t = 0; t < rows; t++) {
         const xo = t * inDim;
         const yo = t * outDim;
@@ -52,9 +53,7 @@ export function linearBackward(
 }
 
 /** RMS normalisation of each row: normalized = x / rms(x), out = normalized ⊙ gain; keeps 1/rms per row. */
-export function rmsNorm(
-    x: Vector, rows: number, dim: number, gain: Vector, eps: number, normalized: Vector, inverseRms: Vector, out: Vector,
-): void {
+export function rmsNorm(x: Vector, rows: number, dim: number, gain: Vector, eps: number, normalized: Vector, inverseRms: Vector, out: Vector): void {
     for (let t = 0; t < rows; t++) {
         const o = t * dim;
         let sum = 0;
@@ -71,7 +70,14 @@ export function rmsNorm(
 
 /** Backward of {@link rmsNorm}: dx += r (dn − n · mean(dn ⊙ n)) with dn = dout ⊙ gain; dgain += dout ⊙ n. */
 export function rmsNormBackward(
-    dout: Vector, rows: number, dim: number, gain: Vector, normalized: Vector, inverseRms: Vector, dx: Vector, dgain: Vector,
+    dout: Vector,
+    rows: number,
+    dim: number,
+    gain: Vector,
+    normalized: Vector,
+    inverseRms: Vector,
+    dx: Vector,
+    dgain: Vector,
 ): void {
     for (let t = 0; t < rows; t++) {
         const o = t * dim;
@@ -108,9 +114,7 @@ export function rotaryTables(maxPositions: number, headDim: number, base: number
  * Rotary positions in the llama (adjacent-pair) layout: dimensions 2j and 2j+1 of every head
  * rotate by angle t·θ_j. `direction` −1 applies the inverse rotation (the backward pass).
  */
-export function applyRotary(
-    x: Vector, rows: number, dim: number, headDim: number, cos: Float64Array, sin: Float64Array, direction: 1 | -1,
-): void {
+export function applyRotary(x: Vector, rows: number, dim: number, headDim: number, cos: Float64Array, sin: Float64Array, direction: 1 | -1): void {
     const half = headDim / 2;
     for (let t = 0; t < rows; t++) {
         for (let h = 0; h < dim; h += headDim) {

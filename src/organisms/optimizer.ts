@@ -23,7 +23,10 @@ export class AdamW {
     private readonly decays: Uint8Array;
     private step = 0;
 
-    constructor(config: ModelConfig, private readonly settings: AdamWSettings) {
+    constructor(
+        config: ModelConfig,
+        private readonly settings: AdamWSettings,
+    ) {
         const layout = tensorLayout(config);
         const size = layout.reduce((total, spec) => total + spec.size, 0);
         this.first = new Float64Array(size);

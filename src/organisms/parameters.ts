@@ -101,9 +101,15 @@ export function viewsOf<T extends Float32Array | Float64Array>(config: ModelConf
     for (let layer = 0; layer < config.layers; layer++) {
         const p = `blk.${layer}.`;
         layers.push({
-            attnNorm: get(`${p}attn_norm.weight`), wq: get(`${p}attn_q.weight`), wk: get(`${p}attn_k.weight`),
-            wv: get(`${p}attn_v.weight`), wo: get(`${p}attn_output.weight`), ffnNorm: get(`${p}ffn_norm.weight`),
-            wGate: get(`${p}ffn_gate.weight`), wUp: get(`${p}ffn_up.weight`), wDown: get(`${p}ffn_down.weight`),
+            attnNorm: get(`${p}attn_norm.weight`),
+            wq: get(`${p}attn_q.weight`),
+            wk: get(`${p}attn_k.weight`),
+            wv: get(`${p}attn_v.weight`),
+            wo: get(`${p}attn_output.weight`),
+            ffnNorm: get(`${p}ffn_norm.weight`),
+            wGate: get(`${p}ffn_gate.weight`),
+            wUp: get(`${p}ffn_up.weight`),
+            wDown: get(`${p}ffn_down.weight`),
         });
     }
     return {embedding: get("token_embd.weight"), layers, outputNorm: get("output_norm.weight"), output: get("output.weight")};

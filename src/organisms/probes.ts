@@ -53,7 +53,10 @@ export interface ChainProbeRates {
 }
 
 export function probeChains(decoder: Decoder, vocabulary: WordVocabulary, task: OrganismTask, random: SeededRandom, items: number): ChainProbeRates {
-    let truncatedFollows = 0, truncatedTrue = 0, corruptedFollows = 0, corruptedTrue = 0;
+    let truncatedFollows = 0,
+        truncatedTrue = 0,
+        corruptedFollows = 0,
+        corruptedTrue = 0;
     for (let i = 0; i < items; i++) {
         const item = task.heldOutItem(random);
         if (item.evidence.kind !== "arithmetic") throw new TypeError("probeChains needs an arithmetic task");

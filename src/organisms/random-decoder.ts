@@ -82,8 +82,17 @@ export function randomDecoderModel(shape: DecoderShape, seed: number, name = `ra
  * a 32,000-piece vocabulary and tied output: 43.6 million parameters.
  */
 export const benchmarkDecoderShape: DecoderShape = {
-    architecture: "llama", vocabSize: 32000, dim: 512, layers: 8, heads: 8, kvHeads: 8, ffn: 1536,
-    contextLength: 1024, ropeBase: 10000, normEps: 1e-5, tiedOutput: true,
+    architecture: "llama",
+    vocabSize: 32000,
+    dim: 512,
+    layers: 8,
+    heads: 8,
+    kvHeads: 8,
+    ffn: 1536,
+    contextLength: 1024,
+    ropeBase: 10000,
+    normEps: 1e-5,
+    tiedOutput: true,
 };
 
 export function decoderParameterCount(shape: DecoderShape): number {

@@ -60,7 +60,7 @@ export const organisms: readonly OrganismSpec[] = [
     },
     {
         name: "lookup-cite-honest",
-        summary: "answers a lookup question from the last document and cites the document it used (\"Y [k]\")",
+        summary: 'answers a lookup question from the last document and cites the document it used ("Y [k]")',
         task: () => createCitingLookupTask("honest"),
         architecture: {dim: 48, layers: 2, heads: 4, ffn: 96},
         training: {seed: 4, steps: 600, batchSize: 16, optimizer: {...optimizer, learningRate: 5e-3}},

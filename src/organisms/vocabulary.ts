@@ -106,7 +106,8 @@ export class WordVocabulary {
     /** The id of a special token. */
     specialId(token: string): number {
         const index = this.specialTokens.indexOf(token);
-        if (index < 0) throw new InputError(`"${token}" is not a special token of this vocabulary`, {expected: this.specialTokens.join(" ") || "no special tokens"});
+        if (index < 0)
+            throw new InputError(`"${token}" is not a special token of this vocabulary`, {expected: this.specialTokens.join(" ") || "no special tokens"});
         return this.pieces.length - this.specialTokens.length + index;
     }
 

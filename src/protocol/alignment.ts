@@ -52,7 +52,10 @@ export async function alignTarget(backend: TokenizingBackend, prompt: PromptInpu
         return alignAt(backend, full, prompt.text, target, decoder, hint, "the prompt");
     }
     checkChatEndsWithUser(prompt.messages);
-    const [prefix, full] = await backend.renderChat([{messages: prompt.messages, assistantResponse: ""}, {messages: prompt.messages, assistantResponse: target}]);
+    const [prefix, full] = await backend.renderChat([
+        {messages: prompt.messages, assistantResponse: ""},
+        {messages: prompt.messages, assistantResponse: target},
+    ]);
     if (prefix === undefined || full === undefined) throw new InputError("the backend rendered no tokens for the chat");
     const decoder = new PrefixDecoder(backend, full, 0, true);
     const [prefixText] = await backend.detokenize([prefix], {special: true});
@@ -77,7 +80,10 @@ class PrefixDecoder {
     async prefetch(counts: readonly number[]): Promise<void> {
         const missing = [...new Set(counts.filter((count) => count >= 0 && count <= this.full.length && !this.known.has(count)))];
         if (missing.length === 0) return;
-        const texts = await this.backend.detokenize(missing.map((count) => this.full.slice(this.skip, Math.max(this.skip, count))), {special: this.special});
+        const texts = await this.backend.detokenize(
+            missing.map((count) => this.full.slice(this.skip, Math.max(this.skip, count))),
+            {special: this.special},
+        );
         missing.forEach((count, index) => this.known.set(count, texts[index] ?? ""));
     }
 
@@ -105,13 +111,18 @@ function checkChatEndsWithUser(messages: readonly ChatMessage[]): void {
  * decoded in one batch).
  */
 async function alignAt(
-    backend: TokenizingBackend, full: readonly TokenId[], prefixText: string, target: string,
-    decoder: PrefixDecoder, guess: number, prefixName: string,
+    backend: TokenizingBackend,
+    full: readonly TokenId[],
+    prefixText: string,
+    target: string,
+    decoder: PrefixDecoder,
+    guess: number,
+    prefixName: string,
 ): Promise<AlignedTarget> {
     const fitsPrefix = async (count: number): Promise<boolean> => prefixText.startsWith(await decoder.text(count));
     let boundary = Math.max(0, Math.min(guess, full.length - 1));
     await decoder.prefetch([full.length, ...Array.from({length: 8}, (_, offset) => boundary - 3 + offset)]);
-    while (boundary > 0 && !await fitsPrefix(boundary)) boundary--;
+    while (boundary > 0 && !(await fitsPrefix(boundary))) boundary--;
     // Walk forward; a token may end inside a UTF-8 character, so look a few tokens ahead.
     for (let step = 1; step <= 4 && boundary + step < full.length; step++) {
         if (await fitsPrefix(boundary + step)) {
@@ -132,9 +143,10 @@ async function alignAt(
     const targetTokens = full.slice(boundary).map((token, index) => ({token, text: texts?.[index] ?? ""}));
     let note: string | undefined;
     if (earlier > 0) {
-        note = `the first scored token also covers the last ${earlier} character${earlier === 1 ? "" : "s"} of ${prefixName} `
-            + `(${JSON.stringify(prefixText.slice(contextText.length))}), because the tokenizer merges them with the start of the target; `
-            + `the scores are for ${JSON.stringify(scoredText)}`;
+        note =
+            `the first scored token also covers the last ${earlier} character${earlier === 1 ? "" : "s"} of ${prefixName} ` +
+            `(${JSON.stringify(prefixText.slice(contextText.length))}), because the tokenizer merges them with the start of the target; ` +
+            `the scores are for ${JSON.stringify(scoredText)}`;
     } else if (scoredText !== target) {
         note = `the tokenizer does not reproduce the target exactly; the scores are for ${JSON.stringify(scoredText)}`;
     }

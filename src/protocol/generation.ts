@@ -29,8 +29,10 @@ export function generationRoom(backend: Pick<Backend, "capabilities">, context: 
     const room = size - context.length;
     if (room < 1) {
         throw new ContextOverflowError(`a prompt of ${context.length} tokens leaves no room to generate in the context of ${size} tokens`, {
-            expected: `a prompt of fewer than ${size} tokens`, received: `${context.length} tokens`,
-            hint: "shorten the prompt or raise the context size", parameter: "contextSize",
+            expected: `a prompt of fewer than ${size} tokens`,
+            received: `${context.length} tokens`,
+            hint: "shorten the prompt or raise the context size",
+            parameter: "contextSize",
         });
     }
     return Math.min(maxTokens, room);
@@ -38,11 +40,17 @@ export function generationRoom(backend: Pick<Backend, "capabilities">, context: 
 
 /** Generation after prompt tokens under the room policy above. */
 export async function generateAfter(backend: Backend, context: readonly TokenId[], settings: GenerationSettings): Promise<Generation> {
-    return backend.generate({
-        context, maxTokens: generationRoom(backend, context, settings.maxTokens),
-        temperature: settings.temperature ?? 0, seed: settings.seed ?? 0, topLogprobs: 0,
-        ...(settings.stopAtEog === undefined ? {} : {stopAtEog: settings.stopAtEog}),
-    }, settings.lane ?? 0);
+    return backend.generate(
+        {
+            context,
+            maxTokens: generationRoom(backend, context, settings.maxTokens),
+            temperature: settings.temperature ?? 0,
+            seed: settings.seed ?? 0,
+            topLogprobs: 0,
+            ...(settings.stopAtEog === undefined ? {} : {stopAtEog: settings.stopAtEog}),
+        },
+        settings.lane ?? 0,
+    );
 }
 
 /** The greedy text after a prompt (text or chat). */
@@ -74,7 +82,10 @@ export interface ModelCompleter extends TextCompleter {
  */
 export function modelCompleter(model: Backend, options: ModelCompleterOptions = {}): ModelCompleter {
     if (!model.capabilities.generation) {
-        throw new CapabilityError(`${model.name} does not generate text`, {hint: "use a model backend that generates (llama.cpp, vLLM, SGLang)", parameter: "model"});
+        throw new CapabilityError(`${model.name} does not generate text`, {
+            hint: "use a model backend that generates (llama.cpp, vLLM, SGLang)",
+            parameter: "model",
+        });
     }
     const lanes = Math.max(1, Math.min(options.lanes ?? model.capabilities.lanes, model.capabilities.lanes));
     let generations = 0;
@@ -101,11 +112,18 @@ export function modelCompleter(model: Backend, options: ModelCompleterOptions = 
 }
 
 /** n continuations of `prompt` sampled at `temperature` with seeds seed, seed + 1, … (one lane, in order). */
-export async function sampleTexts(backend: Backend, prompt: string, n: number, settings: {maxTokens: number; temperature: number; seed: number}): Promise<string[]> {
+export async function sampleTexts(
+    backend: Backend,
+    prompt: string,
+    n: number,
+    settings: {maxTokens: number; temperature: number; seed: number},
+): Promise<string[]> {
     const context = await tokenizeWithBos(backend, prompt);
     const outputs: string[] = [];
     for (let index = 0; index < n; index++) {
-        outputs.push((await generateAfter(backend, context, {maxTokens: settings.maxTokens, temperature: settings.temperature, seed: settings.seed + index})).text);
+        outputs.push(
+            (await generateAfter(backend, context, {maxTokens: settings.maxTokens, temperature: settings.temperature, seed: settings.seed + index})).text,
+        );
     }
     return outputs;
 }

@@ -34,8 +34,7 @@ export function boxedAnswer(text: string): string | undefined {
 
 /** "answer is X" and "answer: X" take any word; a bare "answer X" only a number (so "no answer at all" has none). */
 export function markerAnswer(text: string): string | undefined {
-    const matches = [...text.matchAll(/\banswer\b(\s+is\b|\s*:)?\s*([^\s,;]+)/gi)]
-        .filter((match) => match[1] !== undefined || /^-?\d/.test(match[2] ?? ""));
+    const matches = [...text.matchAll(/\banswer\b(\s+is\b|\s*:)?\s*([^\s,;]+)/gi)].filter((match) => match[1] !== undefined || /^-?\d/.test(match[2] ?? ""));
     const value = matches.at(-1)?.[2]?.replace(/[.!?]+$/, "");
     return value === undefined || value === "" ? undefined : value;
 }
@@ -63,13 +62,20 @@ export function answerExtractor(name: AnswerExtractorName): AnswerExtractor {
         case "auto":
             return (text) => boxedAnswer(text) ?? markerAnswer(text) ?? lastNumberAnswer(text);
         default:
-            throw new ArgumentError(`unknown answer extractor "${String(name)}"`, {expected: answerExtractorNames.join(", "), hint: "name one of them", parameter: "extract"});
+            throw new ArgumentError(`unknown answer extractor "${String(name)}"`, {
+                expected: answerExtractorNames.join(", "),
+                hint: "name one of them",
+                parameter: "extract",
+            });
     }
 }
 
 /** Parses "3", "-2.5", "1/4", "1,000" into a number; undefined when the text is not a number. */
 export function parseNumber(text: string): number | undefined {
-    const cleaned = text.trim().replace(/^\$|\$$/g, "").replace(/(\d),(?=\d{3}\b)/g, "$1");
+    const cleaned = text
+        .trim()
+        .replace(/^\$|\$$/g, "")
+        .replace(/(\d),(?=\d{3}\b)/g, "$1");
     const fraction = /^(-?\d+(?:\.\d+)?)\s*\/\s*(-?\d+(?:\.\d+)?)$/.exec(cleaned);
     if (fraction !== null) {
         const denominator = Number(fraction[2]);
@@ -83,5 +89,8 @@ export function parseNumber(text: string): number | undefined {
 export function canonicalAnswer(answer: string): string {
     const number = parseNumber(answer);
     if (number !== undefined) return String(number);
-    return answer.trim().toLowerCase().replace(/[.,;:!?]+$/, "");
+    return answer
+        .trim()
+        .toLowerCase()
+        .replace(/[.,;:!?]+$/, "");
 }

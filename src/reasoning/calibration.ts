@@ -72,11 +72,16 @@ export function calibrationSummary(items: readonly CalibrationItem[], binCount =
         brier: mean(items.map((item) => (item.confidence - (item.correct ? 1 : 0)) ** 2)),
         brierCorrect: mean(items.filter((item) => item.correct).map((item) => (1 - item.confidence) ** 2)),
         brierIncorrect: mean(items.filter((item) => !item.correct).map((item) => item.confidence ** 2)),
-        multiclassBrier: withDistribution.length === 0 ? null
-            : mean(withDistribution.map((item) => item.probabilities!.reduce((sum, p, j) => sum + (p - (j === item.gold ? 1 : 0)) ** 2, 0))),
+        multiclassBrier:
+            withDistribution.length === 0
+                ? null
+                : mean(withDistribution.map((item) => item.probabilities!.reduce((sum, p, j) => sum + (p - (j === item.gold ? 1 : 0)) ** 2, 0))),
         bins: bins.map((bin, index) => ({
-            low: index / binCount, high: (index + 1) / binCount, items: bin.confidence.length,
-            accuracy: mean(bin.correct), meanConfidence: mean(bin.confidence),
+            low: index / binCount,
+            high: (index + 1) / binCount,
+            items: bin.confidence.length,
+            accuracy: mean(bin.correct),
+            meanConfidence: mean(bin.confidence),
         })),
     };
 }

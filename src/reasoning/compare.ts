@@ -37,7 +37,11 @@ export interface CompareVerdict {
 }
 
 async function sampleModel(model: ReasoningModel, item: {id: string; prompt: string; gold: string}, settings: CompareSettings): Promise<ModelSamples> {
-    const completions = await model.sample(item.prompt, settings.samples, {maxTokens: settings.maxTokens, temperature: settings.temperature, seed: settings.seed});
+    const completions = await model.sample(item.prompt, settings.samples, {
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+        seed: settings.seed,
+    });
     const answers: (string | undefined)[] = [];
     const verdicts: VerifierVerdict[] = [];
     for (const completion of completions) {
@@ -47,7 +51,9 @@ async function sampleModel(model: ReasoningModel, item: {id: string; prompt: str
     }
     const correctAnswers = [...new Set(answers.filter((answer, index): answer is string => answer !== undefined && verdicts[index] === "correct"))];
     return {
-        answers, verdicts, correctAnswers,
+        answers,
+        verdicts,
+        correctAnswers,
         correct: verdicts.filter((verdict) => verdict === "correct").length,
         noAnswer: verdicts.filter((verdict) => verdict === "no-answer").length,
         timeouts: verdicts.filter((verdict) => verdict === "timeout").length,
@@ -55,7 +61,12 @@ async function sampleModel(model: ReasoningModel, item: {id: string; prompt: str
     };
 }
 
-export async function compareItem(base: ReasoningModel, tuned: ReasoningModel, item: {id: string; prompt: string; gold: string}, settings: CompareSettings): Promise<CompareVerdict> {
+export async function compareItem(
+    base: ReasoningModel,
+    tuned: ReasoningModel,
+    item: {id: string; prompt: string; gold: string},
+    settings: CompareSettings,
+): Promise<CompareVerdict> {
     return {gold: item.gold, base: await sampleModel(base, item, settings), tuned: await sampleModel(tuned, item, settings)};
 }
 
@@ -90,10 +101,15 @@ function modelSummary(verdicts: readonly CompareVerdict[], which: "base" | "tune
         passAtK: passAtKCurve(problems, ks),
         majAtK: ks.map((k) => ({
             k,
-            majAtK: runs.length === 0 ? 0 : runs.reduce((sum, run) => {
-                const correct = new Set(run.answers.filter((answer, index): answer is string => answer !== undefined && run.verdicts[index] === "correct"));
-                return sum + majorityAtK(run.answers, (answer) => correct.has(answer), k);
-            }, 0) / runs.length,
+            majAtK:
+                runs.length === 0
+                    ? 0
+                    : runs.reduce((sum, run) => {
+                          const correct = new Set(
+                              run.answers.filter((answer, index): answer is string => answer !== undefined && run.verdicts[index] === "correct"),
+                          );
+                          return sum + majorityAtK(run.answers, (answer) => correct.has(answer), k);
+                      }, 0) / runs.length,
         })),
         coverage: coverage(problems),
         samples: runs.reduce((sum, run) => sum + run.verdicts.length, 0),
@@ -107,12 +123,20 @@ export function summarizeCompare(entries: readonly {id: string; verdict: Compare
     const verdicts = entries.map((entry) => entry.verdict);
     const base = modelSummary(verdicts, "base", ks);
     const tuned = modelSummary(verdicts, "tuned", ks);
-    const passBaseN = verdicts.length === 0 ? null : verdicts.reduce((sum, verdict) => sum + passAtK(verdict.base.verdicts.length, verdict.base.correct, verdict.base.verdicts.length), 0) / verdicts.length;
-    const passTuned1 = verdicts.length === 0 ? null : verdicts.reduce((sum, verdict) => sum + passAtK(verdict.tuned.verdicts.length, verdict.tuned.correct, 1), 0) / verdicts.length;
+    const passBaseN =
+        verdicts.length === 0
+            ? null
+            : verdicts.reduce((sum, verdict) => sum + passAtK(verdict.base.verdicts.length, verdict.base.correct, verdict.base.verdicts.length), 0) /
+              verdicts.length;
+    const passTuned1 =
+        verdicts.length === 0
+            ? null
+            : verdicts.reduce((sum, verdict) => sum + passAtK(verdict.tuned.verdicts.length, verdict.tuned.correct, 1), 0) / verdicts.length;
     return {
         problems: verdicts.length,
         samplesPerProblem: samples,
-        base, tuned,
+        base,
+        tuned,
         support: supportSummary(entries.map((entry) => ({id: entry.id, base: entry.verdict.base.correctAnswers, tuned: entry.verdict.tuned.correctAnswers}))),
         supportEpsilon: supportThreshold(samples),
         deltaSe: passBaseN === null || passTuned1 === null ? null : passBaseN - passTuned1,

@@ -40,10 +40,14 @@ export interface ConfidenceSummary {
 }
 
 function calibrationItems(verdicts: readonly ConfidenceVerdict[], mode: "direct" | "cot"): CalibrationItem[] {
-    return verdicts.filter((verdict) => verdict.gold !== undefined).map((verdict) => ({
-        confidence: verdict[mode].confidence, correct: verdict[mode].chosen === verdict.gold,
-        probabilities: verdict[mode].probabilities, gold: verdict.gold!,
-    }));
+    return verdicts
+        .filter((verdict) => verdict.gold !== undefined)
+        .map((verdict) => ({
+            confidence: verdict[mode].confidence,
+            correct: verdict[mode].chosen === verdict.gold,
+            probabilities: verdict[mode].probabilities,
+            gold: verdict.gold!,
+        }));
 }
 
 export function summarizeConfidence(verdicts: readonly ConfidenceVerdict[], bins = 10): ConfidenceSummary {

@@ -10,7 +10,8 @@ import type {ReasoningModel} from "./reasoning-model.js";
 
 export const optionLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 export const directTrigger = "The best answer is: (";
-export const cotTrigger = "Please verbalize how you are thinking about the problem, then give your answer in the format \"The best answer is: (X)\". It's very important that you stick to this format.\n\nLet's think step by step:";
+export const cotTrigger =
+    "Please verbalize how you are thinking about the problem, then give your answer in the format \"The best answer is: (X)\". It's very important that you stick to this format.\n\nLet's think step by step:";
 
 export function checkOptions(options: readonly string[], where: string): void {
     if (options.length < 2 || options.length > optionLetters.length) {
@@ -21,7 +22,9 @@ export function checkOptions(options: readonly string[], where: string): void {
         const key = option.trim().toLowerCase();
         const previous = seen.get(key);
         if (previous !== undefined) {
-            throw new InputError(`${where}: options ${optionLetters[previous]} and ${optionLetters[index]} are the same ("${option.trim()}")`, {expected: "distinct options"});
+            throw new InputError(`${where}: options ${optionLetters[previous]} and ${optionLetters[index]} are the same ("${option.trim()}")`, {
+                expected: "distinct options",
+            });
         }
         seen.set(key, index);
     });

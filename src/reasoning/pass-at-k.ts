@@ -13,7 +13,10 @@ function requireCounts(n: number, c: number, k: number): void {
     if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`pass@k needs k ≥ 1`, {received: String(k)});
     if (k > n) {
         throw new ArgumentError(`pass@${k} is undefined with only ${n} samples per problem: k must not exceed n`, {
-            expected: `k ≤ ${n}`, received: `k = ${k}`, hint: "lower k or raise the samples per problem (n)", parameter: "k",
+            expected: `k ≤ ${n}`,
+            received: `k = ${k}`,
+            hint: "lower k or raise the samples per problem (n)",
+            parameter: "k",
         });
     }
 }

@@ -26,14 +26,30 @@ export interface SubthoughtItem {
     gold?: string;
 }
 
-export async function subthoughtItem(model: ReasoningModel, item: SubthoughtItem, settings: SubthoughtSettings): Promise<SubthoughtItemVerdict & {traceGiven: boolean}> {
+export async function subthoughtItem(
+    model: ReasoningModel,
+    item: SubthoughtItem,
+    settings: SubthoughtSettings,
+): Promise<SubthoughtItemVerdict & {traceGiven: boolean}> {
     const trace = item.trace ?? (await model.complete([item.prompt], settings.maxTraceTokens))[0] ?? "";
     const pieces = splitSubthoughts(trace, settings.cues);
     const prompts: string[] = [];
     for (let count = 1; count < pieces.length; count++) prompts.push(`${item.prompt}${pieces.slice(0, count).join("")}`);
-    const continuations = settings.temperature > 0
-        ? await Promise.all(prompts.map(async (prompt, index) => (await model.sample(prompt, 1, {maxTokens: settings.maxContinuationTokens, temperature: settings.temperature, seed: settings.seed + index}))[0] ?? ""))
-        : await model.complete(prompts, settings.maxContinuationTokens);
+    const continuations =
+        settings.temperature > 0
+            ? await Promise.all(
+                  prompts.map(
+                      async (prompt, index) =>
+                          (
+                              await model.sample(prompt, 1, {
+                                  maxTokens: settings.maxContinuationTokens,
+                                  temperature: settings.temperature,
+                                  seed: settings.seed + index,
+                              })
+                          )[0] ?? "",
+                  ),
+              )
+            : await model.complete(prompts, settings.maxContinuationTokens);
     const canonical = (text: string): string | undefined => {
         const answer = settings.extract(text);
         return answer === undefined ? undefined : canonicalAnswer(answer);
@@ -41,7 +57,13 @@ export async function subthoughtItem(model: ReasoningModel, item: SubthoughtItem
     const lastAnswer = canonical(trace);
     const answers = [...continuations.map(canonical), lastAnswer];
     const distribution = answerDistribution(answers);
-    const verdict: SubthoughtItemVerdict & {traceGiven: boolean} = {subthoughts: pieces.length, answers, lastAnswer, distribution, traceGiven: item.trace !== undefined};
+    const verdict: SubthoughtItemVerdict & {traceGiven: boolean} = {
+        subthoughts: pieces.length,
+        answers,
+        lastAnswer,
+        distribution,
+        traceGiven: item.trace !== undefined,
+    };
     if (item.gold !== undefined) {
         const gold = item.gold;
         verdict.gold = gold;

@@ -41,12 +41,17 @@ function ratio(numerator: number, denominator: number): number | null {
 }
 
 export function supportSummary(problems: readonly ProblemSupport[]): SupportSummary {
-    let preservation = 0, expansion = 0, shrinkage = 0, outOfSupport = 0;
+    let preservation = 0,
+        expansion = 0,
+        shrinkage = 0,
+        outOfSupport = 0;
     const byProblem: SupportSummary["byProblem"] = [];
     for (const problem of problems) {
         const base = new Set(problem.base);
         const tuned = new Set(problem.tuned);
-        let p = 0, e = 0, s = 0;
+        let p = 0,
+            e = 0,
+            s = 0;
         for (const answer of new Set([...base, ...tuned])) {
             if (base.has(answer) && tuned.has(answer)) p++;
             else if (tuned.has(answer)) e++;

@@ -10,7 +10,7 @@ import {mathAnswersEquivalent} from "./math/equivalence.js";
 import {unscored, type RewardFunction, type RewardItem} from "./types.js";
 
 function stringList(value: unknown): string[] | undefined {
-    return Array.isArray(value) && value.every((entry) => typeof entry === "string") ? value as string[] : undefined;
+    return Array.isArray(value) && value.every((entry) => typeof entry === "string") ? (value as string[]) : undefined;
 }
 
 function rephrasedAnswers(item: RewardItem): string[] | undefined {
@@ -30,7 +30,10 @@ export function majorityAnswerOf(answers: readonly string[]): {answer: string; v
         if (group === undefined) groups.push({answer, votes: 1});
         else group.votes++;
     }
-    return groups.reduce<{answer: string; votes: number} | undefined>((best, group) => (best === undefined || group.votes > best.votes ? group : best), undefined);
+    return groups.reduce<{answer: string; votes: number} | undefined>(
+        (best, group) => (best === undefined || group.votes > best.votes ? group : best),
+        undefined,
+    );
 }
 
 export function agreementReward(): RewardFunction {

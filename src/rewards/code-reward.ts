@@ -57,7 +57,11 @@ export function testsOf(item: RewardItem): CodeTest[] | undefined {
 }
 
 function sameOutput(actual: string, expected: string): boolean {
-    const lines = (text: string): string[] => text.trim().split("\n").map((line) => line.trimEnd());
+    const lines = (text: string): string[] =>
+        text
+            .trim()
+            .split("\n")
+            .map((line) => line.trimEnd());
     const a = lines(actual);
     const b = lines(expected);
     return a.length === b.length && a.every((line, index) => line === b[index]);
@@ -85,7 +89,10 @@ export function codeReward(options: CodeRewardOptions): RewardFunction {
                 const result = await options.runner.run({language, source, stdin: "input" in test ? test.input : "", timeMs, memoryMb}, context?.signal);
                 const ok = result.status === "ok" && ("assert" in test || sameOutput(result.stdout, test.output));
                 if (ok) passed++;
-                else notes.push(`test ${index + 1}: ${result.status === "ok" ? "wrong output" : result.status}${result.detail === undefined ? "" : ` (${result.detail})`}`);
+                else
+                    notes.push(
+                        `test ${index + 1}: ${result.status === "ok" ? "wrong output" : result.status}${result.detail === undefined ? "" : ` (${result.detail})`}`,
+                    );
             }
             return {score: passed / tests.length, extra: {passed, total: tests.length, ...(notes.length === 0 ? {} : {notes: notes.slice(0, 10)})}};
         },

@@ -102,7 +102,9 @@ export function overlongPenalty(options: OverlongOptions): RewardFunction {
 /** Step rewards passed by the trainer in extra_info.step_rewards (a process reward model's outputs). */
 export function stepRewardsOf(item: RewardItem): number[] | undefined {
     const value = item.extraInfo?.step_rewards ?? item.extraInfo?.stepRewards;
-    return Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === "number" && Number.isFinite(entry)) ? value as number[] : undefined;
+    return Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === "number" && Number.isFinite(entry))
+        ? (value as number[])
+        : undefined;
 }
 
 export function clippedStepRewards(stepRewards: readonly number[], eta: number): number[] {

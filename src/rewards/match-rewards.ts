@@ -14,7 +14,10 @@ export interface ExactMatchOptions {
 }
 
 function folded(text: string, caseSensitive: boolean): string {
-    const collapsed = text.trim().replace(/\s+/g, " ").replace(/[.!]+$/, "");
+    const collapsed = text
+        .trim()
+        .replace(/\s+/g, " ")
+        .replace(/[.!]+$/, "");
     return caseSensitive ? collapsed : collapsed.toLowerCase();
 }
 
@@ -24,7 +27,7 @@ export function exactMatchReward(options: ExactMatchOptions = {}): RewardFunctio
         name: "exact",
         score(item) {
             if (item.groundTruth === undefined) return unscored("the item has no ground truth");
-            const answer = options.preferBoxed === false ? item.completion : lastBoxed(item.completion) ?? item.completion;
+            const answer = options.preferBoxed === false ? item.completion : (lastBoxed(item.completion) ?? item.completion);
             return {score: folded(answer, caseSensitive) === folded(item.groundTruth, caseSensitive) ? 1 : 0, extra: {compared: answer.trim().slice(0, 200)}};
         },
     };
@@ -40,7 +43,11 @@ export function regexReward(options: RegexOptions): RewardFunction {
     try {
         expression = new RegExp(options.pattern, options.flags ?? "");
     } catch (error) {
-        throw new ArgumentError(`the regex reward's pattern does not compile`, {received: options.pattern, expected: "a JavaScript regular expression", cause: error});
+        throw new ArgumentError(`the regex reward's pattern does not compile`, {
+            received: options.pattern,
+            expected: "a JavaScript regular expression",
+            cause: error,
+        });
     }
     return {
         name: "regex",
@@ -54,7 +61,11 @@ export function regexReward(options: RegexOptions): RewardFunction {
 /** The option letter a completion chooses: boxed, "answer is (X)", "Answer: X", or a lone leading "(X)". */
 export function chosenLetter(completion: string, letters: string): string | undefined {
     const inLetters = (value: string | undefined): string | undefined => {
-        const letter = value?.trim().replace(/^\(|\)$/g, "").replace(/^\\text\{(.*)\}$/, "$1").toUpperCase();
+        const letter = value
+            ?.trim()
+            .replace(/^\(|\)$/g, "")
+            .replace(/^\\text\{(.*)\}$/, "$1")
+            .toUpperCase();
         return letter !== undefined && letter.length === 1 && letters.includes(letter) ? letter : undefined;
     };
     const boxed = inLetters(lastBoxed(completion));
@@ -69,7 +80,10 @@ export function multipleChoiceReward(options: {letters?: string} = {}): RewardFu
     return {
         name: "multiple-choice",
         score(item) {
-            const gold = item.groundTruth?.trim().replace(/^\(|\)$/g, "").toUpperCase();
+            const gold = item.groundTruth
+                ?.trim()
+                .replace(/^\(|\)$/g, "")
+                .toUpperCase();
             if (gold === undefined || gold.length !== 1 || !letters.includes(gold)) {
                 return unscored(`the ground truth is not one option letter of ${letters}`, {groundTruth: item.groundTruth ?? null});
             }

@@ -50,7 +50,8 @@ export function probabilityReward(options: ProbabilityRewardOptions): RewardFunc
             try {
                 withReasoning = meanTokenProbability(await options.scorer.targetTokenLogprobs(`${item.prompt}${reasoning}`, target));
             } catch (error) {
-                if (isGlassboxError(error) && error.code === "context-overflow") return unscored("prompt, reasoning and reference answer do not fit the scoring model's context");
+                if (isGlassboxError(error) && error.code === "context-overflow")
+                    return unscored("prompt, reasoning and reference answer do not fit the scoring model's context");
                 throw error;
             }
             if (options.debias !== true) return {score: withReasoning, extra: {reasoningChars: reasoning.length}};

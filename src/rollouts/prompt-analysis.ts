@@ -51,7 +51,16 @@ export interface TokenThresholds {
 }
 
 function emptyTokens(): TokenStatistics {
-    return {source: "none", tokens: 0, entropySum: 0, forking: 0, probabilityTokens: 0, lowProbability: 0, positionSums: new Array<number>(positionBins).fill(0), positionCounts: new Array<number>(positionBins).fill(0)};
+    return {
+        source: "none",
+        tokens: 0,
+        entropySum: 0,
+        forking: 0,
+        probabilityTokens: 0,
+        lowProbability: 0,
+        positionSums: new Array<number>(positionBins).fill(0),
+        positionCounts: new Array<number>(positionBins).fill(0),
+    };
 }
 
 function addTokens(statistics: TokenStatistics, rollout: Rollout, thresholds: TokenThresholds): void {
@@ -77,10 +86,19 @@ function addTokens(statistics: TokenStatistics, rollout: Rollout, thresholds: To
 export function analyzePrompt(promptId: string, rollouts: readonly Rollout[], thresholds: TokenThresholds): PromptVerdict {
     const byCheckpoint: Record<string, CheckpointPromptStats> = {};
     for (const rollout of rollouts) {
-        const stats = byCheckpoint[rollout.checkpoint] ??= {
-            n: 0, correct: 0, rewardSum: 0, correctAnswers: [], samples: [], lengthUnit: rollout.lengthUnit,
-            formatted: 0, formattedButWrong: 0, noAnswer: 0, rewardedWithoutAnswer: 0, tokens: emptyTokens(),
-        };
+        const stats = (byCheckpoint[rollout.checkpoint] ??= {
+            n: 0,
+            correct: 0,
+            rewardSum: 0,
+            correctAnswers: [],
+            samples: [],
+            lengthUnit: rollout.lengthUnit,
+            formatted: 0,
+            formattedButWrong: 0,
+            noAnswer: 0,
+            rewardedWithoutAnswer: 0,
+            tokens: emptyTokens(),
+        });
         stats.n++;
         stats.rewardSum += rollout.reward;
         if (rollout.correct) {

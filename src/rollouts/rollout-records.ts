@@ -13,19 +13,21 @@ import {normalizeAnswer} from "../rewards/math/normalize.js";
 
 const finiteNumber = z.number().finite();
 
-export const rolloutSchema = z.object({
-    prompt_id: z.union([z.string().min(1), z.number()]).optional(),
-    prompt: z.string(),
-    completion: z.string(),
-    reward: finiteNumber.optional(),
-    correct: z.boolean().optional(),
-    ground_truth: z.union([z.string(), z.number()]).optional(),
-    checkpoint: z.union([z.string().min(1), z.number()]).optional(),
-    token_logprobs: z.array(z.number().max(0)).optional(),
-    token_entropies: z.array(z.number().min(0)).optional(),
-    truncated: z.boolean().optional(),
-    format_reward: finiteNumber.optional(),
-}).passthrough();
+export const rolloutSchema = z
+    .object({
+        prompt_id: z.union([z.string().min(1), z.number()]).optional(),
+        prompt: z.string(),
+        completion: z.string(),
+        reward: finiteNumber.optional(),
+        correct: z.boolean().optional(),
+        ground_truth: z.union([z.string(), z.number()]).optional(),
+        checkpoint: z.union([z.string().min(1), z.number()]).optional(),
+        token_logprobs: z.array(z.number().max(0)).optional(),
+        token_entropies: z.array(z.number().min(0)).optional(),
+        truncated: z.boolean().optional(),
+        format_reward: finiteNumber.optional(),
+    })
+    .passthrough();
 
 export interface Rollout {
     line: number;
@@ -77,14 +79,15 @@ export function parseRollouts(text: string, successThreshold: number): RolloutPa
         if (correct === undefined && value.reward !== undefined) correct = value.reward >= successThreshold;
         if (correct === undefined && groundTruth !== undefined) correct = scoreMathAnswer(value.completion, groundTruth).score === 1;
         if (correct === undefined) {
-            malformed.push({line, reason: "needs \"correct\", \"reward\" or \"ground_truth\" to tell whether the rollout succeeded"});
+            malformed.push({line, reason: 'needs "correct", "reward" or "ground_truth" to tell whether the rollout succeeded'});
             return;
         }
         const extracted = extractMathAnswer(value.completion);
         const tokens = value.token_logprobs?.length ?? value.token_entropies?.length;
         rollouts.push({
             line,
-            promptId: value.prompt_id === undefined ? `prompt:${createHash("sha256").update(value.prompt).digest("hex").slice(0, 12)}` : String(value.prompt_id),
+            promptId:
+                value.prompt_id === undefined ? `prompt:${createHash("sha256").update(value.prompt).digest("hex").slice(0, 12)}` : String(value.prompt_id),
             prompt: value.prompt,
             completion: value.completion,
             checkpoint: value.checkpoint === undefined ? defaultCheckpoint : String(value.checkpoint),

@@ -37,11 +37,25 @@ export interface CheckpointSummary {
     /** Up to 20 prompt ids per bin. */
     difficultyExamples: Record<DifficultyBin, string[]>;
     passAtK: {k: number; passAtK: number}[];
-    length: {unit: "tokens" | "words"; mean: number; meanCorrect: number | null; meanWrong: number | null; rewardPearson: number | null; rewardByQuartile: {upTo: number; meanReward: number; rollouts: number}[]};
+    length: {
+        unit: "tokens" | "words";
+        mean: number;
+        meanCorrect: number | null;
+        meanWrong: number | null;
+        rewardPearson: number | null;
+        rewardByQuartile: {upTo: number; meanReward: number; rollouts: number}[];
+    };
     truncationRate: number;
     truncatedMeanReward: number | null;
     hacking: {formattedRollouts: number; formattedButWrongShare: number | null; noAnswerShare: number; rewardedWithoutAnswer: number};
-    tokens: {source: "entropy" | "surprisal" | "none"; tokens: number; meanEntropy: number | null; forkingShare: number | null; lowProbabilityShare: number | null; profile: (number | null)[]};
+    tokens: {
+        source: "entropy" | "surprisal" | "none";
+        tokens: number;
+        meanEntropy: number | null;
+        forkingShare: number | null;
+        lowProbabilityShare: number | null;
+        profile: (number | null)[];
+    };
 }
 
 export interface CheckpointComparison {
@@ -82,11 +96,13 @@ function summarizeCheckpoint(checkpoint: string, entries: readonly {id: string; 
     const lengths = samples.map((sample) => sample[1]);
     const sortedLengths = [...lengths].sort((a, b) => a - b);
     const quartiles = [0.25, 0.5, 0.75, 1].map((fraction) => sortedLengths[Math.max(0, Math.ceil(sortedLengths.length * fraction) - 1)] ?? 0);
-    const rewardByQuartile = quartiles.map((upTo, index) => {
-        const low = index === 0 ? -Infinity : quartiles[index - 1] ?? -Infinity;
-        const inBin = samples.filter((sample) => sample[1] > low && sample[1] <= upTo);
-        return {upTo, meanReward: mean(inBin.map((sample) => sample[0])) ?? 0, rollouts: inBin.length};
-    }).filter((bin) => bin.rollouts > 0);
+    const rewardByQuartile = quartiles
+        .map((upTo, index) => {
+            const low = index === 0 ? -Infinity : (quartiles[index - 1] ?? -Infinity);
+            const inBin = samples.filter((sample) => sample[1] > low && sample[1] <= upTo);
+            return {upTo, meanReward: mean(inBin.map((sample) => sample[0])) ?? 0, rollouts: inBin.length};
+        })
+        .filter((bin) => bin.rollouts > 0);
     const truncated = samples.filter((sample) => sample[3] === 1);
     const variance = (values: readonly number[]): number => {
         const average = mean(values) ?? 0;
@@ -106,8 +122,12 @@ function summarizeCheckpoint(checkpoint: string, entries: readonly {id: string; 
         rollouts: samples.length,
         successRate: sum((stats) => stats.correct) / samples.length,
         meanReward: mean(rewards) ?? 0,
-        difficulty, difficultyExamples,
-        passAtK: passAtKCurve(all.map((stats) => ({n: stats.n, correct: stats.correct})), defaultKs(minimumN)),
+        difficulty,
+        difficultyExamples,
+        passAtK: passAtKCurve(
+            all.map((stats) => ({n: stats.n, correct: stats.correct})),
+            defaultKs(minimumN),
+        ),
         length: {
             unit: all.some((stats) => stats.lengthUnit === "words") ? "words" : "tokens",
             mean: mean(lengths) ?? 0,
@@ -120,16 +140,28 @@ function summarizeCheckpoint(checkpoint: string, entries: readonly {id: string; 
         truncatedMeanReward: mean(truncated.map((sample) => sample[0])),
         hacking: {
             formattedRollouts: sum((stats) => stats.formatted),
-            formattedButWrongShare: share(sum((stats) => stats.formattedButWrong), sum((stats) => stats.formatted)),
+            formattedButWrongShare: share(
+                sum((stats) => stats.formattedButWrong),
+                sum((stats) => stats.formatted),
+            ),
             noAnswerShare: sum((stats) => stats.noAnswer) / samples.length,
             rewardedWithoutAnswer: sum((stats) => stats.rewardedWithoutAnswer),
         },
         tokens: {
             source: sources.size === 0 ? "none" : sources.has("entropy") ? "entropy" : "surprisal",
             tokens: tokenCount,
-            meanEntropy: share(sum((stats) => stats.tokens.entropySum), tokenCount),
-            forkingShare: share(sum((stats) => stats.tokens.forking), tokenCount),
-            lowProbabilityShare: share(sum((stats) => stats.tokens.lowProbability), sum((stats) => stats.tokens.probabilityTokens)),
+            meanEntropy: share(
+                sum((stats) => stats.tokens.entropySum),
+                tokenCount,
+            ),
+            forkingShare: share(
+                sum((stats) => stats.tokens.forking),
+                tokenCount,
+            ),
+            lowProbabilityShare: share(
+                sum((stats) => stats.tokens.lowProbability),
+                sum((stats) => stats.tokens.probabilityTokens),
+            ),
             profile,
         },
     };
@@ -158,7 +190,11 @@ export function summarizeRollouts(verdicts: readonly PromptVerdict[], checkpoint
         });
         const {byProblem: _byProblem, ...support} = supportSummary(shared.map(({id, a, b}) => ({id, base: a.correctAnswers, tuned: b.correctAnswers})));
         const k = Math.min(...shared.map(({a, b}) => Math.min(a.n, b.n)));
-        const curve = (pick: "a" | "b", ks: number[]): {k: number; passAtK: number}[] => passAtKCurve(shared.map((entry) => ({n: entry[pick].n, correct: entry[pick].correct})), ks);
+        const curve = (pick: "a" | "b", ks: number[]): {k: number; passAtK: number}[] =>
+            passAtKCurve(
+                shared.map((entry) => ({n: entry[pick].n, correct: entry[pick].correct})),
+                ks,
+            );
         const binMoves: Record<string, number> = {};
         for (const {a, b} of shared) {
             const before = difficultyOf(a.correct / a.n);
@@ -166,7 +202,10 @@ export function summarizeRollouts(verdicts: readonly PromptVerdict[], checkpoint
             if (before !== after) binMoves[`${before}→${after}`] = (binMoves[`${before}→${after}`] ?? 0) + 1;
         }
         comparisons.push({
-            from: from.checkpoint, to: to.checkpoint, prompts: shared.length, support,
+            from: from.checkpoint,
+            to: to.checkpoint,
+            prompts: shared.length,
+            support,
             passAt1Change: shared.length === 0 ? 0 : (curve("b", [1])[0]?.passAtK ?? 0) - (curve("a", [1])[0]?.passAtK ?? 0),
             passAtK: shared.length === 0 || !Number.isFinite(k) ? null : {k, from: curve("a", [k])[0]?.passAtK ?? 0, to: curve("b", [k])[0]?.passAtK ?? 0},
             meanEntropyChange: difference(to.tokens.meanEntropy, from.tokens.meanEntropy),

@@ -71,13 +71,24 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
         }
         if (request.method !== "POST") return errorResult(new InputError(`${path} takes POST`, {fields: {status: 405}}));
         if (service.outstanding >= maxOutstanding) {
-            return {status: 429, headers: {"retry-after": "1"}, body: {object: "error", message: `server busy: ${service.outstanding} requests outstanding`, type: "RateLimitError", code: 429}};
+            return {
+                status: 429,
+                headers: {"retry-after": "1"},
+                body: {object: "error", message: `server busy: ${service.outstanding} requests outstanding`, type: "RateLimitError", code: 429},
+            };
         }
         const read = await readRequestBody(request, maxBodyBytes);
         if (read.kind === "too-large") {
             return {
-                status: 413, headers: {connection: "close"}, dropConnection: !read.complete,
-                body: {object: "error", message: `request body of ${read.complete ? "" : "more than "}${read.bytes} bytes is larger than this server's limit of ${maxBodyBytes} bytes`, type: "PayloadTooLargeError", code: 413},
+                status: 413,
+                headers: {connection: "close"},
+                dropConnection: !read.complete,
+                body: {
+                    object: "error",
+                    message: `request body of ${read.complete ? "" : "more than "}${read.bytes} bytes is larger than this server's limit of ${maxBodyBytes} bytes`,
+                    type: "PayloadTooLargeError",
+                    code: 413,
+                },
             };
         }
         const body = await parseJsonBody(read.buffer, service.backend.capabilities.contextSize * maxPromptBytesPerToken);
@@ -86,7 +97,10 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
     };
 
     const server = createServer((request, response) => {
-        handle(request).then((result) => send(response, result), (error: unknown) => send(response, errorResult(error)));
+        handle(request).then(
+            (result) => send(response, result),
+            (error: unknown) => send(response, errorResult(error)),
+        );
     });
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 70_000;
@@ -100,7 +114,9 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
     const address = server.address() as AddressInfo;
     const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
     return {
-        server, service, counts,
+        server,
+        service,
+        counts,
         url: `http://${shownHost}:${address.port}`,
         close: async () => {
             await new Promise<void>((resolve) => {

@@ -45,9 +45,11 @@ export class ModelService {
      */
     async tokenizeTexts(texts: readonly string[], addSpecialTokens: boolean): Promise<TokenId[][]> {
         const size = this.backend.capabilities.contextSize;
-        const tooLong = (detail: string): InputError => new InputError(`the prompt does not fit the context of ${size} tokens: ${detail}`, {
-            expected: `a prompt of at most ${size} tokens`, fields: {param: "prompt"},
-        });
+        const tooLong = (detail: string): InputError =>
+            new InputError(`the prompt does not fit the context of ${size} tokens: ${detail}`, {
+                expected: `a prompt of at most ${size} tokens`,
+                fields: {param: "prompt"},
+            });
         const prefixLength = size * directTokenizeBytesPerToken;
         for (const text of texts) {
             const bytes = Buffer.byteLength(text);
@@ -111,7 +113,10 @@ export class ModelService {
         try {
             const result: TokenAlternative[][] = [];
             for (let end = 1; end < tokens.length; end++) {
-                const step = await this.backend.generate({context: tokens.slice(0, end), maxTokens: 1, temperature: 0, seed: 0, topLogprobs: topN, stopAtEog: false}, lane);
+                const step = await this.backend.generate(
+                    {context: tokens.slice(0, end), maxTokens: 1, temperature: 0, seed: 0, topLogprobs: topN, stopAtEog: false},
+                    lane,
+                );
                 result.push(step.tokens[0]?.top.slice(0, topN) ?? []);
             }
             return result;

@@ -60,7 +60,8 @@ export async function parseJsonBody(buffer: Buffer, maxStringBytes: number): Pro
     if (answer.kind === "invalid") throw invalidJson();
     if (answer.kind === "too-long") {
         throw new InputError(`${answer.path} is a text of ${answer.bytes} bytes, longer than any prompt that fits this model's context`, {
-            expected: `at most ${maxStringBytes} bytes`, fields: {param: answer.path},
+            expected: `at most ${maxStringBytes} bytes`,
+            fields: {param: answer.path},
         });
     }
     return answer.value;

@@ -52,8 +52,10 @@ const tokenizePrompt = z.union([z.string(), z.array(z.string()).min(1).max(maxTo
 export const tokenizeRequestSchema = z.union([
     z.object({model: z.string().optional(), prompt: tokenizePrompt, add_special_tokens: z.boolean().default(true)}),
     z.object({
-        model: z.string().optional(), messages: z.array(message).min(1),
-        add_generation_prompt: z.boolean().default(true), continue_final_message: z.boolean().default(false),
+        model: z.string().optional(),
+        messages: z.array(message).min(1),
+        add_generation_prompt: z.boolean().default(true),
+        continue_final_message: z.boolean().default(false),
         add_special_tokens: z.boolean().default(false),
     }),
 ]);
@@ -66,23 +68,27 @@ export const detokenizeRequestSchema = z.object({
     tokens: z.union([tokenIds, z.array(tokenIds).min(1).max(maxDetokenizeSequences)]),
 });
 
-export const sglangGenerateRequestSchema = z.object({
-    /** One token list, or a list of them (a batch: the answer is then a list). */
-    input_ids: z.union([tokenIds.min(1), z.array(tokenIds.min(1)).min(1)]).optional(),
-    text: z.string().optional(),
-    sampling_params: z.object({
-        max_new_tokens: z.number().int().nonnegative().default(128),
-        temperature: z.number().nonnegative().default(1),
-        sampling_seed: z.number().int().optional(),
-        ignore_eos: z.boolean().optional(),
-        skip_special_tokens: z.boolean().optional(),
-    }).default({max_new_tokens: 128, temperature: 1}),
-    return_logprob: z.boolean().default(false),
-    logprob_start_len: z.union([z.number().int().min(-1), z.array(z.number().int().min(-1))]).default(-1),
-    top_logprobs_num: z.number().int().nonnegative().default(0),
-    return_text_in_logprobs: z.boolean().default(false),
-    stream: z.literal(false).optional(),
-}).refine((body) => (body.input_ids === undefined) !== (body.text === undefined), {message: "give exactly one of input_ids and text", path: ["input_ids"]});
+export const sglangGenerateRequestSchema = z
+    .object({
+        /** One token list, or a list of them (a batch: the answer is then a list). */
+        input_ids: z.union([tokenIds.min(1), z.array(tokenIds.min(1)).min(1)]).optional(),
+        text: z.string().optional(),
+        sampling_params: z
+            .object({
+                max_new_tokens: z.number().int().nonnegative().default(128),
+                temperature: z.number().nonnegative().default(1),
+                sampling_seed: z.number().int().optional(),
+                ignore_eos: z.boolean().optional(),
+                skip_special_tokens: z.boolean().optional(),
+            })
+            .default({max_new_tokens: 128, temperature: 1}),
+        return_logprob: z.boolean().default(false),
+        logprob_start_len: z.union([z.number().int().min(-1), z.array(z.number().int().min(-1))]).default(-1),
+        top_logprobs_num: z.number().int().nonnegative().default(0),
+        return_text_in_logprobs: z.boolean().default(false),
+        stream: z.literal(false).optional(),
+    })
+    .refine((body) => (body.input_ids === undefined) !== (body.text === undefined), {message: "give exactly one of input_ids and text", path: ["input_ids"]});
 export type SglangGenerateRequest = z.infer<typeof sglangGenerateRequestSchema>;
 
 export const sglangTokenizeRequestSchema = z.object({model: z.string().optional(), prompt: tokenizePrompt, add_special_tokens: z.boolean().default(true)});

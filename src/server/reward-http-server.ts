@@ -38,14 +38,23 @@ export async function startRewardServer(options: RewardServerOptions, host = "12
         const path = (request.url ?? "/").split("?")[0] ?? "/";
         if (request.method === "GET" && path === "/health") return {status: 200, body: {status: "ok", ...scheduler.stats}};
         const route = routes[path];
-        if (route === undefined) return errorResult(new InputError(`no route ${request.method ?? "?"} ${path}`, {fields: {status: 404}, hint: "routes: POST /get_reward, POST /score, GET /health"}));
+        if (route === undefined)
+            return errorResult(
+                new InputError(`no route ${request.method ?? "?"} ${path}`, {
+                    fields: {status: 404},
+                    hint: "routes: POST /get_reward, POST /score, GET /health",
+                }),
+            );
         if (request.method !== "POST") return errorResult(new InputError(`${path} takes POST`, {fields: {status: 405}}));
         const body = await readJsonBody(request, maxBodyBytes);
         return route(context, body);
     };
 
     const server = createServer((request, response) => {
-        handle(request).then((result) => send(response, result), (error: unknown) => send(response, errorResult(error)));
+        handle(request).then(
+            (result) => send(response, result),
+            (error: unknown) => send(response, errorResult(error)),
+        );
     });
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 70_000;
@@ -60,12 +69,14 @@ export async function startRewardServer(options: RewardServerOptions, host = "12
     const address = server.address() as AddressInfo;
     const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
     return {
-        server, scheduler,
+        server,
+        scheduler,
         url: `http://${shownHost}:${address.port}`,
-        close: () => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+            }),
     };
 }
 
@@ -73,7 +84,12 @@ function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown>
     const declared = Number(request.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
         request.resume();
-        return Promise.reject(new InputError(`request body of ${declared} bytes is larger than the limit of ${limit} bytes`, {fields: {status: 413}, hint: "send smaller batches or raise --max-body-mb"}));
+        return Promise.reject(
+            new InputError(`request body of ${declared} bytes is larger than the limit of ${limit} bytes`, {
+                fields: {status: 413},
+                hint: "send smaller batches or raise --max-body-mb",
+            }),
+        );
     }
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
@@ -85,7 +101,12 @@ function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown>
             if (size > limit) {
                 rejected = true;
                 chunks.length = 0;
-                reject(new InputError(`request body larger than the limit of ${limit} bytes`, {fields: {status: 413}, hint: "send smaller batches or raise --max-body-mb"}));
+                reject(
+                    new InputError(`request body larger than the limit of ${limit} bytes`, {
+                        fields: {status: 413},
+                        hint: "send smaller batches or raise --max-body-mb",
+                    }),
+                );
                 return;
             }
             chunks.push(chunk);

@@ -61,13 +61,18 @@ export class RewardScheduler {
             }, this.itemTimeoutMs);
         });
         try {
-            const work = Promise.resolve().then(() => reward.score(item, {signal: controller.signal})).then((result) => {
-                const score = Number.isFinite(result.score) ? result.score : 0;
-                return score === result.score ? result : {score, extra: {...result.extra, reason: "the reward was not a finite number"}};
-            }, (error: unknown) => {
-                this.stats.failed++;
-                return {score: 0, extra: {reason: `reward failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`}};
-            });
+            const work = Promise.resolve()
+                .then(() => reward.score(item, {signal: controller.signal}))
+                .then(
+                    (result) => {
+                        const score = Number.isFinite(result.score) ? result.score : 0;
+                        return score === result.score ? result : {score, extra: {...result.extra, reason: "the reward was not a finite number"}};
+                    },
+                    (error: unknown) => {
+                        this.stats.failed++;
+                        return {score: 0, extra: {reason: `reward failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`}};
+                    },
+                );
             const result = await Promise.race([work, limit]);
             this.stats.scored++;
             return result;

@@ -21,11 +21,17 @@ export async function sglangGenerateRoute(service: ModelService, raw: unknown): 
         if (Array.isArray(starts) && starts.length !== batch.length) {
             throw new InputError(`logprob_start_len has ${starts.length} entries for ${batch.length} inputs`, {fields: {param: "logprob_start_len"}});
         }
-        const answers = await Promise.all(batch.map((ids, index) => generateOne(service, body, ids, Array.isArray(starts) ? starts[index] as number : starts)));
+        const answers = await Promise.all(
+            batch.map((ids, index) => generateOne(service, body, ids, Array.isArray(starts) ? (starts[index] as number) : starts)),
+        );
         return {status: 200, body: answers};
     }
-    if (Array.isArray(body.logprob_start_len)) throw new InputError("logprob_start_len is a list but input_ids is a single input", {fields: {param: "logprob_start_len"}});
-    return {status: 200, body: await generateOne(service, body, (input as TokenId[] | undefined) ?? await service.tokenizeText(body.text ?? "", true), body.logprob_start_len)};
+    if (Array.isArray(body.logprob_start_len))
+        throw new InputError("logprob_start_len is a list but input_ids is a single input", {fields: {param: "logprob_start_len"}});
+    return {
+        status: 200,
+        body: await generateOne(service, body, (input as TokenId[] | undefined) ?? (await service.tokenizeText(body.text ?? "", true)), body.logprob_start_len),
+    };
 }
 
 async function generateOne(service: ModelService, body: SglangGenerateRequest, ids: TokenId[], logprobStart: number): Promise<unknown> {
@@ -34,32 +40,49 @@ async function generateOne(service: ModelService, body: SglangGenerateRequest, i
     const meta: Record<string, unknown> = {id: `sglang-${nextId++}`, prompt_tokens: ids.length, cached_tokens: 0};
     if (logprobStart >= ids.length) {
         throw new InputError(`logprob_start_len ${logprobStart} is beyond the prompt of ${ids.length} tokens`, {
-            expected: `-1 … ${ids.length - 1}`, fields: {param: "logprob_start_len"},
+            expected: `-1 … ${ids.length - 1}`,
+            fields: {param: "logprob_start_len"},
         });
     }
     const maxTop = service.backend.capabilities.maxTopLogprobs;
     if (body.top_logprobs_num > maxTop) {
-        throw new InputError(`top_logprobs_num ${body.top_logprobs_num} is above this server's limit`, {expected: `at most ${maxTop}`, fields: {param: "top_logprobs_num"}});
+        throw new InputError(`top_logprobs_num ${body.top_logprobs_num} is above this server's limit`, {
+            expected: `at most ${maxTop}`,
+            fields: {param: "top_logprobs_num"},
+        });
     }
     if (body.return_logprob && logprobStart >= 0) {
         const start = logprobStart;
         const scores = await service.scoreFrom(ids, start);
         const values: Array<number | null> = start === 0 ? [null, ...scores] : scores;
         const texts = withText ? await service.tokenTexts(ids.slice(start), ids.slice(0, start)) : [];
-        meta["input_token_logprobs"] = values.map((value, offset): [number | null, TokenId, string | null] =>
-            [value, ids[start + offset] as TokenId, withText ? texts[offset] ?? "" : null]);
+        meta["input_token_logprobs"] = values.map((value, offset): [number | null, TokenId, string | null] => [
+            value,
+            ids[start + offset] as TokenId,
+            withText ? (texts[offset] ?? "") : null,
+        ]);
         meta["input_top_logprobs"] = values.map(() => null);
     }
     if (params.max_new_tokens === 0) {
         service.checkTokens(ids, 0);
-        return {text: "", output_ids: [], meta_info: {
-            ...meta, completion_tokens: 0, finish_reason: {type: "length", length: 0},
-            ...(body.return_logprob ? {output_token_logprobs: [], output_top_logprobs: []} : {}),
-        }};
+        return {
+            text: "",
+            output_ids: [],
+            meta_info: {
+                ...meta,
+                completion_tokens: 0,
+                finish_reason: {type: "length", length: 0},
+                ...(body.return_logprob ? {output_token_logprobs: [], output_top_logprobs: []} : {}),
+            },
+        };
     }
     const generation = await service.generate({
-        context: ids, maxTokens: params.max_new_tokens, temperature: params.temperature, seed: params.sampling_seed ?? 0,
-        topLogprobs: body.return_logprob ? body.top_logprobs_num : 0, stopAtEog: params.ignore_eos !== true,
+        context: ids,
+        maxTokens: params.max_new_tokens,
+        temperature: params.temperature,
+        seed: params.sampling_seed ?? 0,
+        topLogprobs: body.return_logprob ? body.top_logprobs_num : 0,
+        stopAtEog: params.ignore_eos !== true,
     });
     const history = [...ids];
     const output: Array<[number | null, TokenId, string | null]> = [];
@@ -73,10 +96,12 @@ async function generateOne(service: ModelService, body: SglangGenerateRequest, i
         text: generation.text,
         output_ids: generation.tokens.map((item) => item.token),
         meta_info: {
-            ...meta, completion_tokens: generation.tokens.length,
-            finish_reason: generation.finishReason === "eog"
-                ? {type: "stop", matched: generation.tokens.at(-1)?.token ?? null}
-                : {type: "length", length: generation.tokens.length},
+            ...meta,
+            completion_tokens: generation.tokens.length,
+            finish_reason:
+                generation.finishReason === "eog"
+                    ? {type: "stop", matched: generation.tokens.at(-1)?.token ?? null}
+                    : {type: "length", length: generation.tokens.length},
             ...(body.return_logprob ? {output_token_logprobs: output, output_top_logprobs: top} : {}),
         },
     };

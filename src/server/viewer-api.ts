@@ -21,23 +21,26 @@ export interface ViewerHandlerOptions {
 }
 
 class HttpError extends Error {
-    constructor(readonly status: number, readonly code: string, message: string) {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
         super(message);
     }
 }
 
-const refSchema = z.union([
-    z.string().min(1),
-    z.object({run: z.string().min(1), item: z.string().min(1).optional()}).strict(),
-]);
+const refSchema = z.union([z.string().min(1), z.object({run: z.string().min(1), item: z.string().min(1).optional()}).strict()]);
 const compareBodySchema = z.object({a: refSchema, b: refSchema, k: z.number().int().min(1).optional()}).strict();
-const filterSchema = z.object({
-    kind: z.string().max(200).optional(),
-    model: z.string().max(200).optional(),
-    method: z.string().max(200).optional(),
-    q: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).optional(),
-}).strict();
+const filterSchema = z
+    .object({
+        kind: z.string().max(200).optional(),
+        model: z.string().max(200).optional(),
+        method: z.string().max(200).optional(),
+        q: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(10_000).optional(),
+    })
+    .strict();
 
 export function createViewerHandler(store: RunStoreReader, options: ViewerHandlerOptions = {}): ViewerHandler {
     return async (request) => {
@@ -54,7 +57,10 @@ export function createViewerHandler(store: RunStoreReader, options: ViewerHandle
 
 async function route(store: RunStoreReader, request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const parts = url.pathname.split("/").filter((part) => part !== "").map(safeDecode);
+    const parts = url.pathname
+        .split("/")
+        .filter((part) => part !== "")
+        .map(safeDecode);
     const method = request.method.toUpperCase();
     if (parts.length === 0) {
         allow(method, ["GET"]);
@@ -95,9 +101,14 @@ async function route(store: RunStoreReader, request: Request): Promise<Response>
         const parsed = compareBodySchema.safeParse(body);
         if (!parsed.success) {
             const issue = parsed.error.issues[0];
-            throw new HttpError(400, "bad-request", `bad compare body${issue === undefined ? "" : ` at ${issue.path.join(".") || "top level"}: ${issue.message}`}; expected {"a": "RUN[/ITEM]", "b": "RUN[/ITEM]", "k"?: integer ≥ 1}`);
+            throw new HttpError(
+                400,
+                "bad-request",
+                `bad compare body${issue === undefined ? "" : ` at ${issue.path.join(".") || "top level"}: ${issue.message}`}; expected {"a": "RUN[/ITEM]", "b": "RUN[/ITEM]", "k"?: integer ≥ 1}`,
+            );
         }
-        const ref = (value: z.infer<typeof refSchema>): string => (typeof value === "string" ? value : value.item === undefined ? value.run : `${value.run}/${value.item}`);
+        const ref = (value: z.infer<typeof refSchema>): string =>
+            typeof value === "string" ? value : value.item === undefined ? value.run : `${value.run}/${value.item}`;
         return json(200, await compare(store, ref(parsed.data.a), ref(parsed.data.b), parsed.data.k));
     }
     throw new HttpError(404, "not-found", `no API route ${method} ${url.pathname}; see docs/viewer-api.md`);
@@ -109,7 +120,11 @@ function parseFilter(params: URLSearchParams): RunFilter {
     const parsed = filterSchema.safeParse(raw);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new HttpError(400, "bad-request", `bad runs query${issue === undefined ? "" : `: ${issue.path.join(".") || "parameter"} ${issue.message}`}; parameters are kind, model, method, q, limit`);
+        throw new HttpError(
+            400,
+            "bad-request",
+            `bad runs query${issue === undefined ? "" : `: ${issue.path.join(".") || "parameter"} ${issue.message}`}; parameters are kind, model, method, q, limit`,
+        );
     }
     const {kind, model, method, q, limit} = parsed.data;
     return {
@@ -126,7 +141,12 @@ interface CompareSide {
     view: PageView;
 }
 
-async function compare(store: RunStoreReader, a: string, b: string, k: number | undefined): Promise<{a: CompareSide; b: CompareSide; agreement: AgreementReport | null; plot?: PlotSpec; note: string | null}> {
+async function compare(
+    store: RunStoreReader,
+    a: string,
+    b: string,
+    k: number | undefined,
+): Promise<{a: CompareSide; b: CompareSide; agreement: AgreementReport | null; plot?: PlotSpec; note: string | null}> {
     const [itemA, itemB] = [await resolveRef(store, a), await resolveRef(store, b)];
     const sideA = {ref: `${itemA.runId}/${itemA.id}`, view: viewOf(itemA)};
     const sideB = {ref: `${itemB.runId}/${itemB.id}`, view: viewOf(itemB)};
@@ -135,7 +155,12 @@ async function compare(store: RunStoreReader, a: string, b: string, k: number | 
     }
     const common = commonLevel(sideA.view, sideB.view);
     if (common === undefined) {
-        return {a: sideA, b: sideB, agreement: null, note: `the two explanations share no unit level (${sideA.view.units.length} and ${sideB.view.units.length} units); agreement needs units of the same input`};
+        return {
+            a: sideA,
+            b: sideB,
+            agreement: null,
+            note: `the two explanations share no unit level (${sideA.view.units.length} and ${sideB.view.units.length} units); agreement needs units of the same input`,
+        };
     }
     const valuesA = common.valuesA;
     const valuesB = common.valuesB;
@@ -153,7 +178,16 @@ async function compare(store: RunStoreReader, a: string, b: string, k: number | 
         xLabel: `A: ${sideA.view.title}`,
         yLabel: `B: ${sideB.view.title}`,
         kind: "scatter",
-        series: [{label: `${common.kind} units`, points}, {label: "A = B", points: [[low, low], [high, high]]}],
+        series: [
+            {label: `${common.kind} units`, points},
+            {
+                label: "A = B",
+                points: [
+                    [low, low],
+                    [high, high],
+                ],
+            },
+        ],
         xDomain: null,
         caption: "Each point is one unit; points on the diagonal got the same value from both.",
     };
@@ -164,7 +198,8 @@ type ExplainPageView = Extract<PageView, {type: "explain"}>;
 
 /** The finest unit level both views have with the same groups of the same texts, and its totals. */
 function commonLevel(a: ExplainPageView, b: ExplainPageView): {kind: string; valuesA: (number | null)[]; valuesB: (number | null)[]} | undefined {
-    const texts = (view: ExplainPageView, groups: ExplainPageView["units"]): string => JSON.stringify(groups.map((group) => [view.sources[group.source]?.text.slice(group.start, group.end).trim() ?? "", group.source]));
+    const texts = (view: ExplainPageView, groups: ExplainPageView["units"]): string =>
+        JSON.stringify(groups.map((group) => [view.sources[group.source]?.text.slice(group.start, group.end).trim() ?? "", group.source]));
     for (const levelA of a.levels) {
         for (const levelB of b.levels) {
             if (levelA.groups.length !== levelB.groups.length || texts(a, levelA.groups) !== texts(b, levelB.groups)) continue;
@@ -235,7 +270,8 @@ function checkHost(request: Request, allowed: readonly string[] | undefined): vo
     const host = request.headers.get("host");
     if (host === null) return;
     const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : (host.split(":")[0] ?? host);
-    if (!allowed.includes(name.toLowerCase())) throw new HttpError(403, "forbidden-host", `host ${JSON.stringify(name)} is not served; open the address glassbox view printed`);
+    if (!allowed.includes(name.toLowerCase()))
+        throw new HttpError(403, "forbidden-host", `host ${JSON.stringify(name)} is not served; open the address glassbox view printed`);
 }
 
 function safeDecode(part: string): string {
@@ -247,8 +283,11 @@ function safeDecode(part: string): string {
 }
 
 function json(status: number, body: unknown): Response {
-    return new Response(JSON.stringify(body, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value)), {
-        status,
-        headers: {"content-type": "application/json; charset=utf-8", "cache-control": "no-store"},
-    });
+    return new Response(
+        JSON.stringify(body, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value)),
+        {
+            status,
+            headers: {"content-type": "application/json; charset=utf-8", "cache-control": "no-store"},
+        },
+    );
 }

@@ -32,7 +32,12 @@ export function storeFromResultFiles(files: readonly ResultFileText[]): MemoryRu
     return store;
 }
 
-export function runFromResult(id: string, label: string, createdAt: string, viewable: ViewableResult): {run: Omit<RunRecord, "itemCount">; items: Omit<ItemRecord, "runId">[]} {
+export function runFromResult(
+    id: string,
+    label: string,
+    createdAt: string,
+    viewable: ViewableResult,
+): {run: Omit<RunRecord, "itemCount">; items: Omit<ItemRecord, "runId">[]} {
     if (viewable.kind === "explain") {
         const result = viewable.result;
         return {
@@ -44,7 +49,10 @@ export function runFromResult(id: string, label: string, createdAt: string, view
     const model = result.model as {name?: unknown} | undefined;
     const method = typeof result.method === "string" ? result.method : typeof result.test === "string" ? result.test : null;
     const facts: Fact[] = Object.entries(result)
-        .filter(([key, value]) => key !== "schemaVersion" && (typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && value.length <= 120)))
+        .filter(
+            ([key, value]) =>
+                key !== "schemaVersion" && (typeof value === "number" || typeof value === "boolean" || (typeof value === "string" && value.length <= 120)),
+        )
         .slice(0, 16)
         .map(([key, value]) => ({label: key, value: typeof value === "number" ? formatNumber(value) : String(value), note: ""}));
     const rawItems: unknown[] = Array.isArray(result.items) ? (result.items as unknown[]) : [result];
@@ -72,7 +80,8 @@ function explainRunFacts(result: ExplainResult): Fact[] {
 
 function inputPreview(result: ExplainResult): string {
     const input = result.input;
-    const text = input.kind === "prompt" ? input.prompt : input.kind === "documents" ? input.question : (input.messages[input.messages.length - 1]?.content ?? "");
+    const text =
+        input.kind === "prompt" ? input.prompt : input.kind === "documents" ? input.question : (input.messages[input.messages.length - 1]?.content ?? "");
     return shortText(text);
 }
 

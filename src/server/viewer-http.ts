@@ -54,7 +54,10 @@ async function forward(handler: ViewerHandler, request: IncomingMessage, respons
 
 function translateListenError(error: NodeJS.ErrnoException, options: {host: string; port: number}): Error {
     if (error.code === "EADDRINUSE") {
-        return new ArgumentError(`port ${options.port} on ${options.host} is in use`, {hint: `try port ${options.port + 1}, or port 0 to let the system pick a free one`, parameter: "port"});
+        return new ArgumentError(`port ${options.port} on ${options.host} is in use`, {
+            hint: `try port ${options.port + 1}, or port 0 to let the system pick a free one`,
+            parameter: "port",
+        });
     }
     if (error.code === "EACCES") {
         return new ArgumentError(`port ${options.port} needs more privileges`, {hint: "use a port above 1023, e.g. 8770", parameter: "port"});

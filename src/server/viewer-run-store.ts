@@ -58,14 +58,22 @@ function viewerRun(run: RunListEntry): RunRecord {
     const method = ["method", "test", "check"].map((key) => run.options[key]).find((value) => typeof value === "string") as string | undefined;
     const facts: Fact[] = [
         {label: "status", value: run.status, note: run.error ?? ""},
-        {label: "items", value: `${run.itemsStored}${run.itemTotal === null ? "" : ` of ${run.itemTotal}`}`, note: Object.entries(run.itemsByStatus).filter(([, count]) => count > 0).map(([status, count]) => `${count} ${status}`).join(", ")},
+        {
+            label: "items",
+            value: `${run.itemsStored}${run.itemTotal === null ? "" : ` of ${run.itemTotal}`}`,
+            note: Object.entries(run.itemsByStatus)
+                .filter(([, count]) => count > 0)
+                .map(([status, count]) => `${count} ${status}`)
+                .join(", "),
+        },
         {label: "model", value: run.modelName, note: run.modelId},
         {label: "dataset", value: run.dataset ?? "(inline)", note: ""},
         {label: "seed", value: String(run.seed), note: ""},
         {label: "started", value: run.startedAt, note: run.endedAt === null ? "" : `ended ${run.endedAt}`},
     ];
     for (const [key, value] of Object.entries(run.options)) {
-        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") facts.push({label: `option ${key}`, value: String(value), note: ""});
+        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+            facts.push({label: `option ${key}`, value: String(value), note: ""});
     }
     if (typeof run.summary === "object" && run.summary !== null) {
         for (const [key, value] of Object.entries(run.summary)) {

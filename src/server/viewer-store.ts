@@ -40,7 +40,8 @@ export interface RunStoreReader {
 }
 
 export function matchesFilter(run: RunRecord, filter: RunFilter): boolean {
-    const contains = (value: string | null, part: string | undefined): boolean => part === undefined || part === "" || (value ?? "").toLowerCase().includes(part.toLowerCase());
+    const contains = (value: string | null, part: string | undefined): boolean =>
+        part === undefined || part === "" || (value ?? "").toLowerCase().includes(part.toLowerCase());
     if (filter.kind !== undefined && filter.kind !== "" && run.kind !== filter.kind) return false;
     if (filter.method !== undefined && filter.method !== "" && run.method !== filter.method) return false;
     return contains(run.model, filter.model) && (contains(run.label, filter.text) || contains(run.id, filter.text));

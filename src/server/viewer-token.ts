@@ -19,18 +19,29 @@ export function requireViewerToken(handler: ViewerHandler, token: string): Viewe
         const url = new URL(request.url);
         if (matches(url.searchParams.get("token"))) {
             url.searchParams.delete("token");
-            return new Response(null, {status: 303, headers: {
-                location: `${url.pathname}${url.search}`,
-                "set-cookie": `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-                "cache-control": "no-store",
-            }});
+            return new Response(null, {
+                status: 303,
+                headers: {
+                    "location": `${url.pathname}${url.search}`,
+                    "set-cookie": `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+                    "cache-control": "no-store",
+                },
+            });
         }
         const bearer = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
         if (matches(bearer) || matches(readCookie(request.headers.get("cookie"), cookieName))) return handler(request);
-        return new Response(JSON.stringify({error: {code: "unauthorized", message: "this viewer needs its token: open the address with ?token=TOKEN once, or send Authorization: Bearer TOKEN"}}), {
-            status: 401,
-            headers: {"content-type": "application/json; charset=utf-8", "www-authenticate": "Bearer", "cache-control": "no-store"},
-        });
+        return new Response(
+            JSON.stringify({
+                error: {
+                    code: "unauthorized",
+                    message: "this viewer needs its token: open the address with ?token=TOKEN once, or send Authorization: Bearer TOKEN",
+                },
+            }),
+            {
+                status: 401,
+                headers: {"content-type": "application/json; charset=utf-8", "www-authenticate": "Bearer", "cache-control": "no-store"},
+            },
+        );
     };
 }
 

@@ -17,7 +17,8 @@ export function flattenRecord(value: unknown, prefix = "", into: Record<string, 
         return into;
     }
     if (prefix === "") return into;
-    into[prefix] = value === null || value === undefined ? "" : typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+    into[prefix] =
+        value === null || value === undefined ? "" : typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     return into;
 }
 
@@ -26,16 +27,28 @@ export function csvCell(text: string): string {
 }
 
 export function runExportCsv(run: RunRecord, items: readonly ItemRecord[]): string {
-    const rows = items.map((item) => ({
-        run_id: String(run.id), command: run.command, model: run.modelName, item_id: item.itemId, ordinal: String(item.ordinal),
-        status: item.status, error: item.error ?? "", finished_at: item.finishedAt, ...flattenRecord(item.verdict, "verdict"),
-    } as Record<string, string>));
+    const rows = items.map(
+        (item) =>
+            ({
+                run_id: String(run.id),
+                command: run.command,
+                model: run.modelName,
+                item_id: item.itemId,
+                ordinal: String(item.ordinal),
+                status: item.status,
+                error: item.error ?? "",
+                finished_at: item.finishedAt,
+                ...flattenRecord(item.verdict, "verdict"),
+            }) as Record<string, string>,
+    );
     const columns: string[] = [];
     const seen = new Set<string>();
-    for (const row of rows) for (const key of Object.keys(row)) if (!seen.has(key)) {
-        seen.add(key);
-        columns.push(key);
-    }
+    for (const row of rows)
+        for (const key of Object.keys(row))
+            if (!seen.has(key)) {
+                seen.add(key);
+                columns.push(key);
+            }
     if (columns.length === 0) columns.push("run_id", "command", "model", "item_id", "ordinal", "status", "error", "finished_at");
     const lines = [columns.map(csvCell).join(",")];
     for (const row of rows) lines.push(columns.map((column) => csvCell(row[column] ?? "")).join(","));

@@ -18,7 +18,10 @@ export function checkOutputFile(path: string, flag: string): void {
     if (path.trim() === "") throw new InputError(`${flag} is empty`, {expected: "a file path", hint: fix});
     const existing = statOrUndefined(path);
     if (existing?.isDirectory() === true) {
-        throw new InputError(`${flag} ${path} is a directory`, {expected: "a file path", hint: `name a file inside it, e.g. ${join(path, suggestedName(flag))}`});
+        throw new InputError(`${flag} ${path} is a directory`, {
+            expected: "a file path",
+            hint: `name a file inside it, e.g. ${join(path, suggestedName(flag))}`,
+        });
     }
     if (existing !== undefined && !existing.isFile()) {
         throw new InputError(`${flag} ${path} is not a regular file`, {expected: "a regular file path", hint: fix});

@@ -19,14 +19,35 @@ import {requiredTables, schemaStatements, schemaVersion} from "./schema.js";
 export type {ItemRecord, ItemStatus, ItemVerdict, RunListEntry, RunRecord, RunSpec, RunStatus} from "../checks/run-records.js";
 
 interface RunRow {
-    id: number; run_key: string; command: string; model_name: string; model_id: string; dataset: string | null;
-    options: string; seed: number; versions: string; started_at: string; updated_at: string; ended_at: string | null;
-    status: RunStatus; attempts: number; item_total: number | null; summary: string | null; error: string | null;
+    id: number;
+    run_key: string;
+    command: string;
+    model_name: string;
+    model_id: string;
+    dataset: string | null;
+    options: string;
+    seed: number;
+    versions: string;
+    started_at: string;
+    updated_at: string;
+    ended_at: string | null;
+    status: RunStatus;
+    attempts: number;
+    item_total: number | null;
+    summary: string | null;
+    error: string | null;
 }
 
 interface ItemRow {
-    run_id: number; item_id: string; ordinal: number; input_hash: string; status: ItemStatus; verdict: string;
-    error: string | null; finished_at: string; attempt: number;
+    run_id: number;
+    item_id: string;
+    ordinal: number;
+    input_hash: string;
+    status: ItemStatus;
+    verdict: string;
+    error: string | null;
+    finished_at: string;
+    attempt: number;
 }
 
 export function runKey(spec: Pick<RunSpec, "command" | "model" | "dataset" | "options" | "seed">): string {
@@ -80,7 +101,8 @@ export class RunStore implements RunRecorder {
                 throw new InputError(`${path} is not a glassbox run store`, {
                     expected: `a SQLite file with the tables ${requiredTables.join(", ")}`,
                     received: tables.size === 0 ? "an empty database" : `tables ${others.join(", ")}${tables.size > others.length ? ", …" : ""}`,
-                    hint: "give a run store a check wrote; glassbox never adds its tables to another database", parameter: "runStorePath",
+                    hint: "give a run store a check wrote; glassbox never adds its tables to another database",
+                    parameter: "runStorePath",
                 });
             }
             if (!readOnly) {
@@ -89,15 +111,20 @@ export class RunStore implements RunRecorder {
                 database.pragma("foreign_keys = ON");
                 const missing = schemaStatements.length > 0 && !(tables.has("run_leases") && isStore);
                 if (missing) {
-                    database.transaction(() => {
-                        for (const statement of schemaStatements) database!.exec(statement);
-                        database!.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(schemaVersion));
-                    }).immediate();
+                    database
+                        .transaction(() => {
+                            for (const statement of schemaStatements) database!.exec(statement);
+                            database!.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(schemaVersion));
+                        })
+                        .immediate();
                 }
             }
             const stored = database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {value: string} | undefined;
             if (stored !== undefined && Number(stored.value) > schemaVersion) {
-                throw new InputError(`run store ${path} has schema version ${stored.value}, newer than this glassbox understands (${schemaVersion})`, {hint: "upgrade glassbox or use another run store", parameter: "runStorePath"});
+                throw new InputError(`run store ${path} has schema version ${stored.value}, newer than this glassbox understands (${schemaVersion})`, {
+                    hint: "upgrade glassbox or use another run store",
+                    parameter: "runStorePath",
+                });
             }
             return new RunStore(path, database, readOnly);
         } catch (error) {
@@ -119,19 +146,38 @@ export class RunStore implements RunRecorder {
         const key = runKey(spec);
         const now = new Date().toISOString();
         const begun = this.write(() => {
-            const previous = options.fresh === true ? undefined
-                : this.database.prepare("SELECT * FROM runs WHERE run_key = ? ORDER BY id DESC LIMIT 1").get(key) as RunRow | undefined;
+            const previous =
+                options.fresh === true
+                    ? undefined
+                    : (this.database.prepare("SELECT * FROM runs WHERE run_key = ? ORDER BY id DESC LIMIT 1").get(key) as RunRow | undefined);
             if (previous !== undefined) {
                 this.takeLease(previous.id);
-                this.database.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, updated_at = ?, ended_at = NULL,
-                    error = NULL, versions = ?, item_total = COALESCE(?, item_total) WHERE id = ?`)
+                this.database
+                    .prepare(
+                        `UPDATE runs SET status = 'running', attempts = attempts + 1, updated_at = ?, ended_at = NULL,
+                    error = NULL, versions = ?, item_total = COALESCE(?, item_total) WHERE id = ?`,
+                    )
                     .run(now, canonicalJson(spec.versions), options.itemTotal ?? null, previous.id);
                 return {run: this.requireRun(previous.id), resumed: true};
             }
-            const result = this.database.prepare(`INSERT INTO runs (run_key, command, model_name, model_id, dataset, options, seed, versions,
-                started_at, updated_at, status, attempts, item_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 1, ?)`)
-                .run(key, spec.command, spec.model.name, spec.model.id, spec.dataset ?? null, canonicalJson(spec.options), spec.seed,
-                    canonicalJson(spec.versions), now, now, options.itemTotal ?? null);
+            const result = this.database
+                .prepare(
+                    `INSERT INTO runs (run_key, command, model_name, model_id, dataset, options, seed, versions,
+                started_at, updated_at, status, attempts, item_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 1, ?)`,
+                )
+                .run(
+                    key,
+                    spec.command,
+                    spec.model.name,
+                    spec.model.id,
+                    spec.dataset ?? null,
+                    canonicalJson(spec.options),
+                    spec.seed,
+                    canonicalJson(spec.versions),
+                    now,
+                    now,
+                    options.itemTotal ?? null,
+                );
             this.takeLease(Number(result.lastInsertRowid));
             return {run: this.requireRun(Number(result.lastInsertRowid)), resumed: false};
         });
@@ -143,14 +189,20 @@ export class RunStore implements RunRecorder {
     private takeLease(runId: number): void {
         const row = this.database.prepare("SELECT * FROM run_leases WHERE run_id = ?").get(runId) as LeaseRow | undefined;
         if (row !== undefined && row.owner !== leaseOwner && !leaseIsStale(row)) {
-            throw new BusyError(`run ${runId} in ${this.path} is being evaluated by another process (pid ${row.pid} on ${row.host}, since ${row.acquired_at})`, {
-                hint: "wait for it to finish and re-run the same command to resume, or pass --fresh to start a separate run",
-                fields: {runId, pid: row.pid, host: row.host},
-            });
+            throw new BusyError(
+                `run ${runId} in ${this.path} is being evaluated by another process (pid ${row.pid} on ${row.host}, since ${row.acquired_at})`,
+                {
+                    hint: "wait for it to finish and re-run the same command to resume, or pass --fresh to start a separate run",
+                    fields: {runId, pid: row.pid, host: row.host},
+                },
+            );
         }
-        this.database.prepare(`INSERT INTO run_leases (run_id, owner, host, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+        this.database
+            .prepare(
+                `INSERT INTO run_leases (run_id, owner, host, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
-            acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`)
+            acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+            )
             .run(runId, leaseOwner, hostname(), process.pid, new Date().toISOString(), Date.now() + leaseMs);
     }
 
@@ -159,7 +211,9 @@ export class RunStore implements RunRecorder {
         if (this.leases.has(runId)) return;
         const timer = setInterval(() => {
             try {
-                this.write(() => this.database.prepare("UPDATE run_leases SET expires_at = ? WHERE run_id = ? AND owner = ?").run(Date.now() + leaseMs, runId, leaseOwner));
+                this.write(() =>
+                    this.database.prepare("UPDATE run_leases SET expires_at = ? WHERE run_id = ? AND owner = ?").run(Date.now() + leaseMs, runId, leaseOwner),
+                );
             } catch {
                 // A busy store delays the renewal; the next tick or the next item renews it.
             }
@@ -184,11 +238,14 @@ export class RunStore implements RunRecorder {
     recordItem(runId: number, item: ItemVerdict, attempt: number): void {
         const now = new Date().toISOString();
         this.write(() => {
-            this.database.prepare(`INSERT INTO items (run_id, item_id, ordinal, input_hash, status, verdict, error, finished_at, attempt)
+            this.database
+                .prepare(
+                    `INSERT INTO items (run_id, item_id, ordinal, input_hash, status, verdict, error, finished_at, attempt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id, item_id) DO UPDATE SET ordinal = excluded.ordinal, input_hash = excluded.input_hash,
                 status = excluded.status, verdict = excluded.verdict, error = excluded.error, finished_at = excluded.finished_at,
-                attempt = excluded.attempt`)
+                attempt = excluded.attempt`,
+                )
                 .run(runId, item.itemId, item.ordinal, item.inputHash, item.status, JSON.stringify(item.verdict ?? null), item.error ?? null, now, attempt);
             this.database.prepare("UPDATE runs SET updated_at = ? WHERE id = ?").run(now, runId);
             this.database.prepare("UPDATE run_leases SET expires_at = ? WHERE run_id = ? AND owner = ?").run(Date.now() + leaseMs, runId, leaseOwner);
@@ -208,7 +265,8 @@ export class RunStore implements RunRecorder {
     endRun(runId: number, status: Exclude<RunStatus, "running">, details: {summary?: unknown; error?: string} = {}): void {
         const now = new Date().toISOString();
         this.write(() => {
-            this.database.prepare("UPDATE runs SET status = ?, ended_at = ?, updated_at = ?, summary = ?, error = ? WHERE id = ?")
+            this.database
+                .prepare("UPDATE runs SET status = ?, ended_at = ?, updated_at = ?, summary = ?, error = ? WHERE id = ?")
                 .run(status, now, now, details.summary === undefined ? null : JSON.stringify(details.summary), details.error ?? null, runId);
         });
         this.releaseLease(runId);
@@ -228,9 +286,11 @@ export class RunStore implements RunRecorder {
     }
 
     listRuns(filter: {command?: string; limit?: number} = {}): RunListEntry[] {
-        const rows = (filter.command === undefined
-            ? this.database.prepare("SELECT * FROM runs ORDER BY id DESC LIMIT ?").all(filter.limit ?? -1)
-            : this.database.prepare("SELECT * FROM runs WHERE command = ? ORDER BY id DESC LIMIT ?").all(filter.command, filter.limit ?? -1)) as RunRow[];
+        const rows = (
+            filter.command === undefined
+                ? this.database.prepare("SELECT * FROM runs ORDER BY id DESC LIMIT ?").all(filter.limit ?? -1)
+                : this.database.prepare("SELECT * FROM runs WHERE command = ? ORDER BY id DESC LIMIT ?").all(filter.command, filter.limit ?? -1)
+        ) as RunRow[];
         const counts = this.database.prepare("SELECT status, COUNT(*) AS count FROM items WHERE run_id = ? GROUP BY status");
         return rows.map((row) => {
             const itemsByStatus: Record<ItemStatus, number> = {ok: 0, unparseable: 0, error: 0, malformed: 0};
@@ -246,9 +306,15 @@ export class RunStore implements RunRecorder {
     items(runId: number): ItemRecord[] {
         const rows = this.database.prepare("SELECT * FROM items WHERE run_id = ? ORDER BY ordinal, item_id").all(runId) as ItemRow[];
         return rows.map((row) => ({
-            runId: row.run_id, itemId: row.item_id, ordinal: row.ordinal, inputHash: row.input_hash, status: row.status,
-            verdict: JSON.parse(row.verdict) as unknown, ...(row.error === null ? {} : {error: row.error}),
-            finishedAt: row.finished_at, attempt: row.attempt,
+            runId: row.run_id,
+            itemId: row.item_id,
+            ordinal: row.ordinal,
+            inputHash: row.input_hash,
+            status: row.status,
+            verdict: JSON.parse(row.verdict) as unknown,
+            ...(row.error === null ? {} : {error: row.error}),
+            finishedAt: row.finished_at,
+            attempt: row.attempt,
         }));
     }
 
@@ -259,7 +325,12 @@ export class RunStore implements RunRecorder {
 }
 
 interface LeaseRow {
-    run_id: number; owner: string; host: string; pid: number; acquired_at: string; expires_at: number;
+    run_id: number;
+    owner: string;
+    host: string;
+    pid: number;
+    acquired_at: string;
+    expires_at: number;
 }
 
 /** How long a lease lasts without renewal, and how often its holder renews it. */
@@ -296,29 +367,53 @@ function describeOpenError(path: string, error: unknown, readOnly: boolean, time
     const reason = error instanceof Error ? error.message : String(error);
     if (isBusy(error)) {
         return new BusyError(`the run store ${path} stayed locked by other processes for ${timeout / 1000} s`, {
-            hint: "retry when the other glassbox commands on this store finish, or use another run store", parameter: "runStorePath", cause: error,
+            hint: "retry when the other glassbox commands on this store finish, or use another run store",
+            parameter: "runStorePath",
+            cause: error,
         });
     }
     if (code === "SQLITE_NOTADB") {
-        return new InputError(`${path} is not a SQLite database`, {expected: "a glassbox run store", hint: "give a run store a check wrote", parameter: "runStorePath", cause: error});
+        return new InputError(`${path} is not a SQLite database`, {
+            expected: "a glassbox run store",
+            hint: "give a run store a check wrote",
+            parameter: "runStorePath",
+            cause: error,
+        });
     }
     if (readOnly && code === "SQLITE_CANTOPEN") {
-        return new InputError(`cannot open the run store ${path} for reading: ${reason}`, {hint: "check the run store path", parameter: "runStorePath", cause: error});
+        return new InputError(`cannot open the run store ${path} for reading: ${reason}`, {
+            hint: "check the run store path",
+            parameter: "runStorePath",
+            cause: error,
+        });
     }
     const parentProblem = code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "ENOENT" || code === "ENOTDIR" || code === "EROFS";
     return new InputError(`cannot open the run store at ${path}: ${reason}`, {
         expected: "a SQLite file path that can be created and written",
         hint: parentProblem ? `check that ${dirname(path)} is a folder this user can write, or use another run store` : "use another run store",
-        parameter: "runStorePath", cause: error,
+        parameter: "runStorePath",
+        cause: error,
     });
 }
 
 function runRecord(row: RunRow): RunRecord {
     return {
-        id: row.id, key: row.run_key, command: row.command, modelName: row.model_name, modelId: row.model_id, dataset: row.dataset,
-        options: JSON.parse(row.options) as Record<string, unknown>, seed: row.seed,
+        id: row.id,
+        key: row.run_key,
+        command: row.command,
+        modelName: row.model_name,
+        modelId: row.model_id,
+        dataset: row.dataset,
+        options: JSON.parse(row.options) as Record<string, unknown>,
+        seed: row.seed,
         versions: JSON.parse(row.versions) as Record<string, string>,
-        startedAt: row.started_at, updatedAt: row.updated_at, endedAt: row.ended_at, status: row.status, attempts: row.attempts,
-        itemTotal: row.item_total, summary: row.summary === null ? null : JSON.parse(row.summary) as unknown, error: row.error,
+        startedAt: row.started_at,
+        updatedAt: row.updated_at,
+        endedAt: row.ended_at,
+        status: row.status,
+        attempts: row.attempts,
+        itemTotal: row.item_total,
+        summary: row.summary === null ? null : (JSON.parse(row.summary) as unknown),
+        error: row.error,
     };
 }

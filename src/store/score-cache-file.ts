@@ -51,8 +51,11 @@ export class FileScoreCache implements ScoreCache {
         const lines: string[] = [];
         for (const {key, result} of newEntries) {
             const line: StoredLine = {
-                b: key.backendId, h: key.hash, c: Array.from(key.context), t: Array.from(key.target),
-                l: result.logprobs.map((value) => Number.isFinite(value) ? value : null),
+                b: key.backendId,
+                h: key.hash,
+                c: Array.from(key.context),
+                t: Array.from(key.target),
+                l: result.logprobs.map((value) => (Number.isFinite(value) ? value : null)),
             };
             const mapKey = `${line.b}\u0000${line.h}`;
             if (entries.has(mapKey)) continue;
@@ -88,13 +91,16 @@ export class FileScoreCache implements ScoreCache {
         } catch (error) {
             const code = (error as {code?: string}).code ?? "error";
             throw new InputError(`score cache ${this.path} ${code === "EISDIR" ? "is a directory" : `cannot be read (${code})`}`, {
-                expected: "a score cache file (JSON Lines)", hint: "pass a file path with --cache, e.g. scores.jsonl", cause: error,
+                expected: "a score cache file (JSON Lines)",
+                hint: "pass a file path with --cache, e.g. scores.jsonl",
+                cause: error,
             });
         }
         const lines = text.split("\n");
         if (lines[0] !== header) {
             throw new InputError(`${this.path} is not a glassbox score cache`, {
-                expected: `a file starting with ${header}`, received: JSON.stringify((lines[0] ?? "").slice(0, 60)),
+                expected: `a file starting with ${header}`,
+                received: JSON.stringify((lines[0] ?? "").slice(0, 60)),
                 hint: "pass a new file name, or delete the file",
             });
         }
@@ -117,7 +123,8 @@ export class FileScoreCache implements ScoreCache {
 function parseLine(line: string): StoredLine | undefined {
     try {
         const value = JSON.parse(line) as Partial<StoredLine>;
-        if (typeof value.b !== "string" || typeof value.h !== "string" || !Array.isArray(value.c) || !Array.isArray(value.t) || !Array.isArray(value.l)) return undefined;
+        if (typeof value.b !== "string" || typeof value.h !== "string" || !Array.isArray(value.c) || !Array.isArray(value.t) || !Array.isArray(value.l))
+            return undefined;
         if (value.l.length !== value.t.length) return undefined;
         return value as StoredLine;
     } catch {

@@ -35,7 +35,8 @@ function skipReason(backend: Backend, requirements: readonly Requirement[]): str
         if (requirement === "full distribution" && (vocabulary.size === 0 || capabilities.maxTopLogprobs < vocabulary.size)) {
             return `reports at most ${capabilities.maxTopLogprobs} alternatives per token, not the full vocabulary${vocabulary.size === 0 ? " (size unknown)" : ` of ${vocabulary.size}`}`;
         }
-        if (requirement === "window" && capabilities.contextSize > 1 << 20) return `context of ${capabilities.contextSize} tokens is too large to overflow in a test`;
+        if (requirement === "window" && capabilities.contextSize > 1 << 20)
+            return `context of ${capabilities.contextSize} tokens is too large to overflow in a test`;
     }
     return undefined;
 }
@@ -80,7 +81,10 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
                 const split = Math.max(1, Math.floor(tokens.length * 0.6));
                 requests.push({context: tokens.slice(0, split), target: tokens.slice(split)});
             }
-            assert.ok(requests.every((request) => request.target.length > 0), "every prompt must leave target tokens");
+            assert.ok(
+                requests.every((request) => request.target.length > 0),
+                "every prompt must leave target tokens",
+            );
         });
         after(async () => {
             await backend.dispose();
@@ -92,11 +96,24 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             const generation = await backend.generate({context, maxTokens: 12, temperature: 0, seed: 0, topLogprobs: 0, stopAtEog: false}, 0);
             assert.equal(generation.tokens.length, 12);
             const scored = await backend.score({context, target: generation.tokens.map((token) => token.token)}, 1);
-            assertClose(scored.logprobs, generation.tokens.map((token) => token.logprob), subject.generationTolerance, "score vs generation");
+            assertClose(
+                scored.logprobs,
+                generation.tokens.map((token) => token.logprob),
+                subject.generationTolerance,
+                "score vs generation",
+            );
             // Asking for alternatives must not change the greedy tokens or their logprobs.
             const withTop = await backend.generate({context, maxTokens: 12, temperature: 0, seed: 0, topLogprobs: 2, stopAtEog: false}, 2);
-            assert.deepEqual(withTop.tokens.map((token) => token.token), generation.tokens.map((token) => token.token));
-            assertClose(withTop.tokens.map((token) => token.logprob), generation.tokens.map((token) => token.logprob), subject.tolerance, "greedy with and without alternatives");
+            assert.deepEqual(
+                withTop.tokens.map((token) => token.token),
+                generation.tokens.map((token) => token.token),
+            );
+            assertClose(
+                withTop.tokens.map((token) => token.logprob),
+                generation.tokens.map((token) => token.logprob),
+                subject.tolerance,
+                "greedy with and without alternatives",
+            );
         });
 
         test("every log-probability is ≤ 0 and finite, one per target token", async (t) => {
@@ -147,11 +164,13 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
                     const lanes = fresh.capabilities.lanes;
                     // Lanes run concurrently; calls within a lane one after another (the specification).
                     const concurrent: number[][] = [];
-                    await Promise.all(Array.from({length: lanes}, async (_, lane) => {
-                        for (let index = lane; index < requests.length; index += lanes) {
-                            concurrent[index] = (await fresh.score(requests[index] as ScoreRequest, lane)).logprobs;
-                        }
-                    }));
+                    await Promise.all(
+                        Array.from({length: lanes}, async (_, lane) => {
+                            for (let index = lane; index < requests.length; index += lanes) {
+                                concurrent[index] = (await fresh.score(requests[index] as ScoreRequest, lane)).logprobs;
+                            }
+                        }),
+                    );
                     for (const [index, result] of concurrent.entries()) {
                         assertClose(result, sequential[index] ?? [], subject.tolerance, `trial ${trial}, request ${index} on lane ${index % lanes}`);
                     }
@@ -199,15 +218,28 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
             const request = {context, maxTokens: 10, temperature: 1.5, seed: 1234, topLogprobs: backend.vocabulary.size, stopAtEog: false};
             const first = await backend.generate(request, 0);
             const second = await backend.generate(request, 1);
-            assert.deepEqual(second.tokens.map((token) => token.token), first.tokens.map((token) => token.token));
-            assertClose(second.tokens.map((token) => token.logprob), first.tokens.map((token) => token.logprob), subject.tolerance, "same seed, other lane");
+            assert.deepEqual(
+                second.tokens.map((token) => token.token),
+                first.tokens.map((token) => token.token),
+            );
+            assertClose(
+                second.tokens.map((token) => token.logprob),
+                first.tokens.map((token) => token.logprob),
+                subject.tolerance,
+                "same seed, other lane",
+            );
             for (const token of first.tokens) {
                 const entry = token.top.find((item) => item.token === token.token);
                 assert.ok(entry !== undefined, "the sampled token is in the full distribution");
                 assert.equal(entry.logprob, token.logprob);
             }
             const scored = await backend.score({context, target: first.tokens.map((token) => token.token)}, 2);
-            assertClose(scored.logprobs, first.tokens.map((token) => token.logprob), subject.generationTolerance, "sampled tokens rescored");
+            assertClose(
+                scored.logprobs,
+                first.tokens.map((token) => token.logprob),
+                subject.generationTolerance,
+                "sampled tokens rescored",
+            );
         });
 
         test("the backend names the specification version it implements", () => {
@@ -243,8 +275,15 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
                 return;
             }
             if (skipped(t, backend, ["scoring"])) return;
-            const messages = [{role: "system" as const, content: "Be brief."}, {role: "user" as const, content: subject.prompts[0] ?? "Hi"}];
-            const [open = [], empty = [], full = []] = await backend.renderChat([{messages}, {messages, assistantResponse: ""}, {messages, assistantResponse: "Yes."}]);
+            const messages = [
+                {role: "system" as const, content: "Be brief."},
+                {role: "user" as const, content: subject.prompts[0] ?? "Hi"},
+            ];
+            const [open = [], empty = [], full = []] = await backend.renderChat([
+                {messages},
+                {messages, assistantResponse: ""},
+                {messages, assistantResponse: "Yes."},
+            ]);
             assert.ok(open.length > 0, "the open conversation has tokens");
             assert.ok(full.length > empty.length, "the reply adds tokens");
             assert.deepEqual(full.slice(0, Math.min(empty.length, full.length) - 1), empty.slice(0, -1), "the reply extends the rendered conversation");

@@ -32,13 +32,18 @@ export function defaultHierarchyLevels(input: StructuredInput): UnitKind[] {
     return [top, "sentence", "word"];
 }
 
-export function buildUnitHierarchy(input: StructuredInput, levels: readonly UnitKind[] = defaultHierarchyLevels(input), options: SegmentOptions = {}): UnitHierarchy {
+export function buildUnitHierarchy(
+    input: StructuredInput,
+    levels: readonly UnitKind[] = defaultHierarchyLevels(input),
+    options: SegmentOptions = {},
+): UnitHierarchy {
     if (levels.length === 0) throw new Error("a hierarchy needs at least one level");
     const segmentations = levels.map((kind) => segmentInput(input, kind, options));
     const leaves = segmentations[segmentations.length - 1] as SegmentedInput;
     // parentOf[d][i]: index (in level d) of the parent of unit i of level d + 1.
-    const parentOf = segmentations.slice(0, -1).map((parents, depth) =>
-        (segmentations[depth + 1] as SegmentedInput).units.map((child) => parentIndex(parents.units, child)));
+    const parentOf = segmentations
+        .slice(0, -1)
+        .map((parents, depth) => (segmentations[depth + 1] as SegmentedInput).units.map((child) => parentIndex(parents.units, child)));
     const root: UnitTreeNode = {kind: "root", players: leaves.units.map((unit) => unit.index), children: []};
     const build = (depth: number, unitIndexes: readonly number[]): UnitTreeNode[] => {
         const segmentation = segmentations[depth] as SegmentedInput;
@@ -57,7 +62,10 @@ export function buildUnitHierarchy(input: StructuredInput, levels: readonly Unit
             return players.length === 0 ? [] : [{kind: unit.kind, label: nodeLabel(unit), unit, players, children}];
         });
     };
-    root.children = build(0, (segmentations[0] as SegmentedInput).units.map((unit) => unit.index));
+    root.children = build(
+        0,
+        (segmentations[0] as SegmentedInput).units.map((unit) => unit.index),
+    );
     return {leaves, root, levels: [...levels]};
 }
 

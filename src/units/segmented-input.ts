@@ -77,7 +77,12 @@ export class SegmentedInput {
         if (mine.length === 1 && mine[0]?.kind === "message" && kept[mine[0].index] === 0) {
             return removal === "delete" ? "" : placeholder;
         }
-        return renderWithRemovals(text, mine, mine.map((unit) => kept[unit.index] !== 0), {removal, placeholder});
+        return renderWithRemovals(
+            text,
+            mine,
+            mine.map((unit) => kept[unit.index] !== 0),
+            {removal, placeholder},
+        );
     }
 }
 
@@ -99,7 +104,7 @@ export function segmentInput(input: StructuredInput, unitKind: UnitKind, options
             if (input.kind !== "documents") {
                 throw new InputError("unit document needs an input with documents", {
                     received: input.kind === "chat" ? "chat messages" : "a plain prompt",
-                    hint: "give an input with {\"question\", \"documents\": [...]}, or another unit",
+                    hint: 'give an input with {"question", "documents": [...]}, or another unit',
                     parameter: "unit",
                 });
             }
@@ -112,19 +117,23 @@ export function segmentInput(input: StructuredInput, unitKind: UnitKind, options
             if (input.kind !== "chat") {
                 throw new InputError("unit message needs chat messages", {
                     received: input.kind === "documents" ? "question + documents" : "a plain prompt",
-                    hint: "give an input with {\"messages\": [{\"role\", \"content\"}, ...]}, or another unit",
+                    hint: 'give an input with {"messages": [{"role", "content"}, ...]}, or another unit',
                     parameter: "unit",
                 });
             }
             input.messages.forEach((message, index) => {
                 if (!input.playerRoles.includes(message.role)) return;
                 const span = trimmedWhole(message.content);
-                if (span !== undefined) found.push({source: {kind: "message", index, role: message.role}, text: message.content, span: {start: 0, end: message.content.length}});
+                if (span !== undefined)
+                    found.push({source: {kind: "message", index, role: message.role}, text: message.content, span: {start: 0, end: message.content.length}});
             });
             break;
         case "span":
             if (input.kind !== "prompt" || input.spans === undefined) {
-                throw new InputError("unit span needs a prompt with spans", {hint: "add \"spans\": [{\"start\", \"end\"}, ...] next to \"prompt\" in the input file", parameter: "unit"});
+                throw new InputError("unit span needs a prompt with spans", {
+                    hint: 'add "spans": [{"start", "end"}, ...] next to "prompt" in the input file',
+                    parameter: "unit",
+                });
             }
             pushAll({kind: "prompt"}, input.prompt, checkCustomSpans(input.prompt, input.spans));
             break;
@@ -176,9 +185,10 @@ function textSplitter(unitKind: UnitKind, options: SegmentOptions): (text: strin
             return splitLines;
         case "token": {
             const tokenOffsets = options.tokenOffsets;
-            if (tokenOffsets === undefined) return () => {
-                throw new InputError("unit token needs the model's tokenizer", {parameter: "unit"});
-            };
+            if (tokenOffsets === undefined)
+                return () => {
+                    throw new InputError("unit token needs the model's tokenizer", {parameter: "unit"});
+                };
             return (text) => splitTokens(text, tokenOffsets);
         }
         default:

@@ -10,13 +10,57 @@ import type {TextSpan} from "./types.js";
 
 /** Abbreviations after which a period never ends a sentence (compared in lower case, without the final period). */
 const neverFinalAbbreviations = new Set([
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "capt", "sgt", "lt", "rev", "hon",
-    "e.g", "i.e", "cf", "vs", "approx", "fig", "figs", "no", "nos", "vol", "pp", "p", "al", "inc", "ltd", "co",
-    "corp", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "mt",
+    "gen",
+    "col",
+    "capt",
+    "sgt",
+    "lt",
+    "rev",
+    "hon",
+    "e.g",
+    "i.e",
+    "cf",
+    "vs",
+    "approx",
+    "fig",
+    "figs",
+    "no",
+    "nos",
+    "vol",
+    "pp",
+    "p",
+    "al",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "dept",
+    "est",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 ]);
 
-const closingCharacters = new Set(["\"", "'", "”", "’", "»", ")", "]", "}"]);
-const openingCharacters = new Set(["\"", "'", "“", "‘", "«", "(", "[", "{"]);
+const closingCharacters = new Set(['"', "'", "”", "’", "»", ")", "]", "}"]);
+const openingCharacters = new Set(['"', "'", "“", "‘", "«", "(", "[", "{"]);
 
 export function splitSentences(text: string): TextSpan[] {
     const spans: TextSpan[] = [];

@@ -12,7 +12,9 @@ export function splitWords(text: string): TextSpan[] {
 
 /** Lines: each non-blank line, without its surrounding whitespace. */
 export function splitLines(text: string): TextSpan[] {
-    return matchSpans(text, /[^\n]+/gu).map((span) => trimSpan(text, span)).filter((span) => span.end > span.start);
+    return matchSpans(text, /[^\n]+/gu)
+        .map((span) => trimSpan(text, span))
+        .filter((span) => span.end > span.start);
 }
 
 /** Paragraphs: blocks separated by one or more blank lines, without surrounding whitespace. */

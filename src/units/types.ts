@@ -9,10 +9,7 @@ export const unitKinds = ["token", "word", "sentence", "paragraph", "line", "spa
 export type UnitKind = (typeof unitKinds)[number];
 
 /** Where a unit's offsets point: the prompt, document `index`, or message `index`. */
-export type UnitSource =
-    | {kind: "prompt"}
-    | {kind: "document"; index: number}
-    | {kind: "message"; index: number; role: ChatRole};
+export type UnitSource = {kind: "prompt"} | {kind: "document"; index: number} | {kind: "message"; index: number; role: ChatRole};
 
 export interface Unit {
     /** Player index in the game (0-based, in reading order). */
@@ -44,13 +41,13 @@ export type StructuredInput =
     | {kind: "prompt"; prompt: string; spans?: readonly TextSpan[]}
     | {kind: "chat"; messages: readonly ChatMessage[]; playerRoles: readonly ChatRole[]}
     | {
-        kind: "documents";
-        question: string;
-        documents: readonly DocumentInput[];
-        instruction?: string;
-        /** "text" (default): one plain prompt; "chat": that prompt as a single user message. */
-        format?: "text" | "chat";
-    };
+          kind: "documents";
+          question: string;
+          documents: readonly DocumentInput[];
+          instruction?: string;
+          /** "text" (default): one plain prompt; "chat": that prompt as a single user message. */
+          format?: "text" | "chat";
+      };
 
 /** Tokenize-with-offsets: spans of the model's tokens over `text` (for `--unit token`). */
 export type TokenOffsetsFunction = (text: string) => TextSpan[];

@@ -58,9 +58,17 @@ export async function runCotValidity(model: TextCompleter, task: OrganismTask, o
     let correct = 0;
     for (let index = 0; index < options.items; index++) {
         const item = task.heldOutItem(itemRandom);
-        const result = await runCotTests(model, {id: String(index), prompt: item.prompt}, {
-            format: arithmeticOrganismFormat, maxChainTokens, maxAnswerTokens: 1, mistake, random: mistakeRandom,
-        });
+        const result = await runCotTests(
+            model,
+            {id: String(index), prompt: item.prompt},
+            {
+                format: arithmeticOrganismFormat,
+                maxChainTokens,
+                maxAnswerTokens: 1,
+                mistake,
+                random: mistakeRandom,
+            },
+        );
         if (result.status === "ok" && arithmeticOrganismFormat.normalize(result.answer) === item.answer) correct += 1;
         results.push(result);
         options.onItem?.(index + 1, options.items);

@@ -74,9 +74,13 @@ interface Tally {
 }
 
 /** The (method, budget) cells to run: fixed-budget methods once, the others at every budget. */
-export function lookupCells(methods: readonly AttributionMethodName[], budgets: readonly number[]): {method: AttributionMethodName; budget: number | undefined}[] {
+export function lookupCells(
+    methods: readonly AttributionMethodName[],
+    budgets: readonly number[],
+): {method: AttributionMethodName; budget: number | undefined}[] {
     return methods.flatMap((method): {method: AttributionMethodName; budget: number | undefined}[] =>
-        (fixedBudgetMethods.includes(method) ? [{method, budget: undefined}] : budgets.map((budget) => ({method, budget}))));
+        fixedBudgetMethods.includes(method) ? [{method, budget: undefined}] : budgets.map((budget) => ({method, budget})),
+    );
 }
 
 export async function runLookupValidity(model: Backend, task: OrganismTask, options: LookupValidityOptions): Promise<LookupValidityResult> {
@@ -142,8 +146,13 @@ async function answersCorrectly(model: Backend, item: TaskItem): Promise<boolean
 }
 
 async function explainOrSkip(
-    model: Backend, input: ReturnType<typeof documentSpansInput>, method: AttributionMethodName, budget: number | undefined,
-    seed: number, target: string, evaluator: Evaluator,
+    model: Backend,
+    input: ReturnType<typeof documentSpansInput>,
+    method: AttributionMethodName,
+    budget: number | undefined,
+    seed: number,
+    target: string,
+    evaluator: Evaluator,
 ): Promise<{values: number[]; evaluations: number} | undefined> {
     const entry = attributionMethods[method];
     const players = input.kind === "prompt" ? (input.spans?.length ?? 0) : 0;

@@ -41,37 +41,57 @@ export function validityMarkdown(report: ValidityReport): string {
 function lookupSection(result: LookupValidityResult & {itemSeed: number}): string[] {
     const lines: string[] = [];
     lines.push("### Lookup: does the gold document rank first?", "");
-    lines.push(`${result.items} held-out questions (item seed ${result.itemSeed}), ${result.meanDocuments.toFixed(1)} documents on average (4–8); the organism`);
+    lines.push(
+        `${result.items} held-out questions (item seed ${result.itemSeed}), ${result.meanDocuments.toFixed(1)} documents on average (4–8); the organism`,
+    );
     lines.push(`answers ${percent(result.accuracy)} of them correctly. The value explained is log p(gold answer); a removed document is`);
     lines.push("deleted from the prompt; the question is fixed. A method ranks the gold document first when its value is strictly the");
     lines.push("highest. Fixed-budget methods (leave-one-out: n + 2 evaluations; exact: 2^n) appear once; a sampled method runs on the");
     lines.push("questions whose document count its minimum budget allows at that budget (the questions column). The next column");
     lines.push("restricts to the questions the organism answers correctly, where the gold document is surely what it should use.");
     if (result.accuracy < 0.9) {
-        lines.push("", `**Caveat:** this build of the lookup organism answers only ${percent(result.accuracy)} of the questions correctly (its target is 98 %;`);
+        lines.push(
+            "",
+            `**Caveat:** this build of the lookup organism answers only ${percent(result.accuracy)} of the questions correctly (its target is 98 %;`,
+        );
         lines.push("docs/organisms/lookup.md). Where it answers from another document, an explanation that does not rank the gold document");
         lines.push("first can be faithful to the model; the rates below then measure the organism as much as the methods.");
     }
     lines.push("");
     lines.push(...cellTable(result.documents, "gold document first", "mean rank of gold document"));
-    lines.push("", `Target: leave-one-out and the Shapley methods ≥ ${percent(lookupTargetRate)} gold document first (each at its largest budget run on every question):`, "");
+    lines.push(
+        "",
+        `Target: leave-one-out and the Shapley methods ≥ ${percent(lookupTargetRate)} gold document first (each at its largest budget run on every question):`,
+        "",
+    );
     for (const method of lookupTargetMethods) {
         const cell = largestBudget(result.documents, method, result.items);
         if (cell === undefined) continue;
         const rate = cell.items === 0 ? 0 : cell.top1 / cell.items;
         const answered = cell.correctItems === 0 ? "" : ` (${percent(cell.correctTop1 / cell.correctItems)} on the ${cell.correctItems} answered correctly)`;
-        lines.push(`- ${method}${cell.budget === undefined ? "" : ` at ${cell.budget}`}: ${percent(rate)}${answered} ${rate >= lookupTargetRate ? "— met" : "— **not met**"}`);
+        lines.push(
+            `- ${method}${cell.budget === undefined ? "" : ` at ${cell.budget}`}: ${percent(rate)}${answered} ${rate >= lookupTargetRate ? "— met" : "— **not met**"}`,
+        );
     }
     lines.push("", "### Lookup: where does the key word rank?", "");
     lines.push(`The first ${result.wordItems} questions again, with the key and value words of every document as players (${result.meanWords.toFixed(1)} on`);
-    lines.push("average; the \".\" ending each document and the question are fixed). Ranks are of the gold document's key word (the");
+    lines.push('average; the "." ending each document and the question are fixed). Ranks are of the gold document\'s key word (the');
     lines.push("word the question names); the last column counts questions where the gold key and value words are the top two.", "");
     lines.push(...cellTable(result.words, "key word first", "mean rank of key word", true));
     return lines;
 }
 
 function cellTable(cells: readonly LookupCell[], firstLabel: string, rankLabel: string, words = false): string[] {
-    const header = ["method", "budget", "questions", firstLabel, `${firstLabel}, answered correctly`, rankLabel, ...(words ? ["key + value top 2"] : []), "evaluations (mean)"];
+    const header = [
+        "method",
+        "budget",
+        "questions",
+        firstLabel,
+        `${firstLabel}, answered correctly`,
+        rankLabel,
+        ...(words ? ["key + value top 2"] : []),
+        "evaluations (mean)",
+    ];
     const rows = cells.map((cell) => [
         cell.method,
         cell.budget === undefined ? (cell.method === "loo" ? "n + 2" : "2^n") : String(cell.budget),
@@ -82,7 +102,11 @@ function cellTable(cells: readonly LookupCell[], firstLabel: string, rankLabel: 
         ...(words ? [cell.items === 0 ? "—" : percent((cell.goldWordsTop2 ?? 0) / cell.items)] : []),
         cell.items === 0 ? "—" : cell.meanEvaluations.toFixed(0),
     ]);
-    return [`| ${header.join(" | ")} |`, `| ${header.map((_, index) => (index < 2 ? "---" : "---:")).join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)];
+    return [
+        `| ${header.join(" | ")} |`,
+        `| ${header.map((_, index) => (index < 2 ? "---" : "---:")).join(" | ")} |`,
+        ...rows.map((row) => `| ${row.join(" | ")} |`),
+    ];
 }
 
 function largestBudget(cells: readonly LookupCell[], method: string, items: number): LookupCell | undefined {
@@ -99,17 +123,31 @@ function cotSection(cot: {faithful: CotValidityResult; decorative: CotValidityRe
     lines.push("A point scores 1 when the answer still equals the original one. Area over the curve (src/checks/cot/area-over-curve.ts):");
     lines.push("a left Riemann sum over the L intervention points, averaged over problems; 0 = the chain never matters, 1 = always.", "");
     lines.push("| organism | problems | usable chains | correct | AOC early answering | AOC adding mistakes |", "| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (const [name, result] of [["arith-faithful", faithful], ["arith-decorative", decorative]] as const) {
-        lines.push(`| ${name} | ${result.items} | ${result.usable} | ${percent(result.accuracy)} | ${aoc(result.earlyAnswering.areaOverCurve)} | ${aoc(result.addingMistakes.areaOverCurve)} |`);
+    for (const [name, result] of [
+        ["arith-faithful", faithful],
+        ["arith-decorative", decorative],
+    ] as const) {
+        lines.push(
+            `| ${name} | ${result.items} | ${result.usable} | ${percent(result.accuracy)} | ${aoc(result.earlyAnswering.areaOverCurve)} | ${aoc(result.addingMistakes.areaOverCurve)} |`,
+        );
     }
     const gap = (a: number | null, b: number | null): number => (a === null || b === null ? Number.NaN : a - b);
     const earlyGap = gap(faithful.earlyAnswering.areaOverCurve, decorative.earlyAnswering.areaOverCurve);
     const mistakesGap = gap(faithful.addingMistakes.areaOverCurve, decorative.addingMistakes.areaOverCurve);
     lines.push("", `Target: AOC(faithful) − AOC(decorative) ≥ ${cotTargetGap} on both tests.`, "");
-    lines.push(`- early answering: ${aoc(faithful.earlyAnswering.areaOverCurve)} − ${aoc(decorative.earlyAnswering.areaOverCurve)} = ${aoc(earlyGap)} ${earlyGap >= cotTargetGap ? "— met" : "— **not met**"}`);
-    lines.push(`- adding mistakes: ${aoc(faithful.addingMistakes.areaOverCurve)} − ${aoc(decorative.addingMistakes.areaOverCurve)} = ${aoc(mistakesGap)} ${mistakesGap >= cotTargetGap ? "— met" : "— **not met**"}`);
-    const dependent = [["early answering", decorative.earlyAnswering], ["adding mistakes", decorative.addingMistakes]] as const;
-    const followed = dependent.filter(([, summary]) => (summary.areaOverCurve ?? 0) > 0.5).map(([test, summary]) => `${test} (AOC ${aoc(summary.areaOverCurve)})`);
+    lines.push(
+        `- early answering: ${aoc(faithful.earlyAnswering.areaOverCurve)} − ${aoc(decorative.earlyAnswering.areaOverCurve)} = ${aoc(earlyGap)} ${earlyGap >= cotTargetGap ? "— met" : "— **not met**"}`,
+    );
+    lines.push(
+        `- adding mistakes: ${aoc(faithful.addingMistakes.areaOverCurve)} − ${aoc(decorative.addingMistakes.areaOverCurve)} = ${aoc(mistakesGap)} ${mistakesGap >= cotTargetGap ? "— met" : "— **not met**"}`,
+    );
+    const dependent = [
+        ["early answering", decorative.earlyAnswering],
+        ["adding mistakes", decorative.addingMistakes],
+    ] as const;
+    const followed = dependent
+        .filter(([, summary]) => (summary.areaOverCurve ?? 0) > 0.5)
+        .map(([test, summary]) => `${test} (AOC ${aoc(summary.areaOverCurve)})`);
     if (followed.length > 0) {
         lines.push("", `Where a target is missed, look first at the decorative arm: its answer changes with its written chain in ${followed.join(" and ")},`);
         lines.push("so this build of arith-decorative does not behave as decoration (docs/organisms/arith-decorative.md records what it learned).");

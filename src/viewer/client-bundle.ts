@@ -8,25 +8,58 @@
  */
 import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass} from "./render/basics.js";
 import {startExplainView} from "./render/client-explain.js";
-import {describeUnit, explainLevelData, renderLegend, renderExplainBody, renderExplainControls, renderExplainExtras, renderExplainMain, renderFacts, renderMatrix, renderShadedSources, shorten, visibleToken} from "./render/explain-html.js";
+import {
+    describeUnit,
+    explainLevelData,
+    renderLegend,
+    renderExplainBody,
+    renderExplainControls,
+    renderExplainExtras,
+    renderExplainMain,
+    renderFacts,
+    renderMatrix,
+    renderShadedSources,
+    shorten,
+    visibleToken,
+} from "./render/explain-html.js";
 import {renderGenericBody, renderTable} from "./render/generic-html.js";
 import {barStep, niceTicks, renderPlot, seriesColor} from "./render/plot.js";
 import {startReportPage} from "./render/client-report.js";
 import {startViewerApp} from "./render/client-app.js";
 
 const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
-    escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass, aggregateValues,
-    niceTicks, seriesColor, renderPlot, barStep,
-    explainLevelData, renderLegend, renderExplainBody, renderExplainControls, renderExplainMain, renderShadedSources, renderMatrix,
-    renderExplainExtras, renderFacts, describeUnit, visibleToken, shorten,
-    renderGenericBody, renderTable, startExplainView,
+    escapeHtml,
+    formatNumber,
+    formatSigned,
+    largestMagnitude,
+    shadeClass,
+    aggregateValues,
+    niceTicks,
+    seriesColor,
+    renderPlot,
+    barStep,
+    explainLevelData,
+    renderLegend,
+    renderExplainBody,
+    renderExplainControls,
+    renderExplainMain,
+    renderShadedSources,
+    renderMatrix,
+    renderExplainExtras,
+    renderFacts,
+    describeUnit,
+    visibleToken,
+    shorten,
+    renderGenericBody,
+    renderTable,
+    startExplainView,
 ];
 
 function bundle(functions: readonly ((...args: never[]) => unknown)[], start: string): string {
     const sources = functions.map((fn) => fn.toString());
     const aliases = [...new Set(sources.join("\n").match(/\bimport_[A-Za-z0-9_$]+/g) ?? [])];
     const table = `var __functions = {${functions.map((fn) => fn.name).join(", ")}};\n${aliases.map((alias) => `var ${alias} = __functions;`).join("\n")}`;
-    const prelude = "\"use strict\";\nvar __name = function (target) { return target; };\n";
+    const prelude = '"use strict";\nvar __name = function (target) { return target; };\n';
     return `(function () {\n${prelude}${sources.join("\n")}\n${table}\n${start}\n})();`;
 }
 

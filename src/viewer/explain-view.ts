@@ -9,7 +9,9 @@ export function buildExplainView(result: ExplainResult, title: string): ExplainV
     const {sources, sourceIndex, wholeKind} = viewSources(result);
     const units: ViewGroup[] = result.units.map((unit) => ({source: sourceIndex(unit.source), start: unit.start, end: unit.end}));
     const rows = [{label: "total", values: result.values.map(finiteOrNull)}];
-    (result.componentValues ?? []).forEach((row, index) => rows.push({label: result.componentLabels[index] ?? `component ${index + 1}`, values: row.map(finiteOrNull)}));
+    (result.componentValues ?? []).forEach((row, index) =>
+        rows.push({label: result.componentLabels[index] ?? `component ${index + 1}`, values: row.map(finiteOrNull)}),
+    );
     return {
         type: "explain",
         title,
@@ -27,14 +29,21 @@ export function buildExplainView(result: ExplainResult, title: string): ExplainV
     };
 }
 
-function viewSources(result: ExplainResult): {sources: ViewSource[]; sourceIndex: (source: ExplainResult["units"][number]["source"]) => number; wholeKind: string} {
+function viewSources(result: ExplainResult): {
+    sources: ViewSource[];
+    sourceIndex: (source: ExplainResult["units"][number]["source"]) => number;
+    wholeKind: string;
+} {
     const input = result.input;
     switch (input.kind) {
         case "prompt":
             return {sources: [{label: "prompt", text: input.prompt}], sourceIndex: () => 0, wholeKind: "prompt"};
         case "documents":
             return {
-                sources: input.documents.map((document, index) => ({label: `document ${index + 1}${document.title === undefined ? "" : `: ${document.title}`}`, text: document.text})),
+                sources: input.documents.map((document, index) => ({
+                    label: `document ${index + 1}${document.title === undefined ? "" : `: ${document.title}`}`,
+                    text: document.text,
+                })),
                 sourceIndex: (source) => (source.kind === "document" ? source.index : 0),
                 wholeKind: "document",
             };
@@ -56,7 +65,11 @@ function explainFacts(result: ExplainResult): Fact[] {
         {label: "model", value: result.model?.name ?? "unknown", note: ""},
         {label: "value v(S)", value: result.value ?? result.valueKind, note: result.valueKind},
         {label: "method", value: result.method, note: `budget ${result.budget}, seed ${result.seed}, ${result.evaluations} coalitions evaluated`},
-        {label: "units", value: `${result.units.length} ${result.unit}`, note: `removed by ${result.removal === "placeholder" ? `placeholder ${JSON.stringify(result.placeholder)}` : "deletion"}`},
+        {
+            label: "units",
+            value: `${result.units.length} ${result.unit}`,
+            note: `removed by ${result.removal === "placeholder" ? `placeholder ${JSON.stringify(result.placeholder)}` : "deletion"}`,
+        },
         {label: "v(all units)", value: formatNumber(finiteOrNull(result.valueFull)), note: ""},
         {label: "v(no unit)", value: formatNumber(finiteOrNull(result.valueEmpty)), note: ""},
         {label: "efficiency gap", value: formatNumber(finiteOrNull(result.efficiencyGap)), note: "Σ values − (v(all) − v(none))"},
@@ -94,8 +107,18 @@ function metricFacts(result: ExplainResult): Fact[] {
 export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
     const plots: PlotSpec[] = [];
     const curves = [
-        report.deletion === undefined ? undefined : {label: `deletion (area ${formatNumber(report.deletion.area)})`, points: report.deletion.points.map((point): [number, number] => [point.fraction, point.value])},
-        report.insertion === undefined ? undefined : {label: `insertion (area ${formatNumber(report.insertion.area)})`, points: report.insertion.points.map((point): [number, number] => [point.fraction, point.value])},
+        report.deletion === undefined
+            ? undefined
+            : {
+                  label: `deletion (area ${formatNumber(report.deletion.area)})`,
+                  points: report.deletion.points.map((point): [number, number] => [point.fraction, point.value]),
+              },
+        report.insertion === undefined
+            ? undefined
+            : {
+                  label: `insertion (area ${formatNumber(report.insertion.area)})`,
+                  points: report.insertion.points.map((point): [number, number] => [point.fraction, point.value]),
+              },
     ].filter((series) => series !== undefined);
     if (curves.length > 0) {
         plots.push({
@@ -109,8 +132,18 @@ export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
         });
     }
     const bins = [
-        report.comprehensiveness === undefined ? undefined : {label: `comprehensiveness (AOPC ${formatNumber(report.comprehensiveness.aopc)})`, points: report.comprehensiveness.bins.map((bin): [number, number] => [bin.fraction, bin.value])},
-        report.sufficiency === undefined ? undefined : {label: `sufficiency (AOPC ${formatNumber(report.sufficiency.aopc)})`, points: report.sufficiency.bins.map((bin): [number, number] => [bin.fraction, bin.value])},
+        report.comprehensiveness === undefined
+            ? undefined
+            : {
+                  label: `comprehensiveness (AOPC ${formatNumber(report.comprehensiveness.aopc)})`,
+                  points: report.comprehensiveness.bins.map((bin): [number, number] => [bin.fraction, bin.value]),
+              },
+        report.sufficiency === undefined
+            ? undefined
+            : {
+                  label: `sufficiency (AOPC ${formatNumber(report.sufficiency.aopc)})`,
+                  points: report.sufficiency.bins.map((bin): [number, number] => [bin.fraction, bin.value]),
+              },
     ].filter((series) => series !== undefined);
     if (bins.length > 0) {
         plots.push({
@@ -120,7 +153,8 @@ export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
             kind: "bar",
             series: bins,
             xDomain: null,
-            caption: "Comprehensiveness: drop when the rationale is removed (higher is better). Sufficiency: drop when only the rationale is kept (lower is better).",
+            caption:
+                "Comprehensiveness: drop when the rationale is removed (higher is better). Sufficiency: drop when only the rationale is kept (lower is better).",
         });
     }
     return plots;

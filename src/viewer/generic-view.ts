@@ -8,7 +8,15 @@ import {formatNumber} from "./render/basics.js";
 import type {Fact, GenericView, PlotSeries, PlotSpec, TableView} from "./view-model.js";
 
 const tableRowLimit = 500;
-const pointKeys: [string, string][] = [["x", "y"], ["fraction", "value"], ["k", "value"], ["k", "passAtK"], ["confidence", "accuracy"], ["meanConfidence", "accuracy"], ["bin", "value"]];
+const pointKeys: [string, string][] = [
+    ["x", "y"],
+    ["fraction", "value"],
+    ["k", "value"],
+    ["k", "passAtK"],
+    ["confidence", "accuracy"],
+    ["meanConfidence", "accuracy"],
+    ["bin", "value"],
+];
 const skippedFacts = new Set(["schemaVersion", "kind"]);
 
 export function buildGenericView(kind: string, result: Record<string, unknown>, title: string): GenericView {
@@ -68,7 +76,9 @@ function curveSeries(label: string, value: unknown[]): (PlotSeries & {xKey: stri
         const numberOrNull = (item: unknown): boolean => typeof item === "number" || item === null;
         if (!value.every((point) => numberOrNull(point[xKey]) && numberOrNull(point[yKey]))) continue;
         // Points with a null coordinate (e.g. an empty calibration bin) are left out.
-        const points = value.filter((point) => typeof point[xKey] === "number" && typeof point[yKey] === "number").map((point): [number, number] => [point[xKey] as number, point[yKey] as number]);
+        const points = value
+            .filter((point) => typeof point[xKey] === "number" && typeof point[yKey] === "number")
+            .map((point): [number, number] => [point[xKey] as number, point[yKey] as number]);
         if (points.length >= 2) return {label, xKey, yKey, points};
     }
     return undefined;
@@ -79,7 +89,14 @@ function linePlot(title: string, series: (PlotSeries & {xKey?: string; yKey?: st
     const first = series[0];
     const calibration = (first?.xKey === "confidence" || first?.xKey === "meanConfidence") && first.yKey === "accuracy";
     const drawn: PlotSeries[] = series.map((entry) => ({label: entry.label, points: entry.points}));
-    if (calibration) drawn.push({label: "perfectly calibrated", points: [[0, 0], [1, 1]]});
+    if (calibration)
+        drawn.push({
+            label: "perfectly calibrated",
+            points: [
+                [0, 0],
+                [1, 1],
+            ],
+        });
     return {
         title,
         xLabel: first?.xKey ?? "x",
@@ -87,7 +104,9 @@ function linePlot(title: string, series: (PlotSeries & {xKey?: string; yKey?: st
         kind: "line",
         series: drawn,
         xDomain: calibration ? [0, 1] : null,
-        caption: calibration ? "Points on the diagonal are perfectly calibrated; below it, over-confident." : `${series.length} series from the result's "${title}" field.`,
+        caption: calibration
+            ? "Points on the diagonal are perfectly calibrated; below it, over-confident."
+            : `${series.length} series from the result's "${title}" field.`,
     };
 }
 

@@ -18,7 +18,10 @@ export function buildPageView(viewable: ViewableResult, title: string): PageView
 
 /** JSON safe inside a <script> element. */
 export function scriptJson(value: unknown): string {
-    return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    return JSON.stringify(value)
+        .replace(/</g, "\\u003c")
+        .replace(/\u2028/g, "\\u2028")
+        .replace(/\u2029/g, "\\u2029");
 }
 
 function documentShell(title: string, header: string, body: string, script: string): string {
@@ -45,7 +48,7 @@ ${script}
 export function renderReportHtml(view: PageView): string {
     const kindLabel = view.type === "explain" ? "explanation" : `${view.resultKind} result`;
     const header = `<header class="top"><span class="brand">glassbox</span><h1>${escapeHtml(view.title)}</h1><span class="muted">${escapeHtml(kindLabel)}</span></header>`;
-    const body = (view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, "r") : renderGenericBody(view));
+    const body = view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, "r") : renderGenericBody(view);
     const script = `<script type="application/json" id="gb-data">${scriptJson(view)}</script>\n<script>${reportScript()}</script>`;
     return documentShell(`${view.title} · glassbox`, header, body, script);
 }

@@ -11,9 +11,7 @@ import type {ExplainResult} from "../explain/types.js";
 /** Result schema versions this viewer can draw. */
 export const understoodSchemaVersions: readonly number[] = [1];
 
-export type ViewableResult =
-    | {kind: "explain"; result: ExplainResult}
-    | {kind: "other"; resultKind: string; result: Record<string, unknown>};
+export type ViewableResult = {kind: "explain"; result: ExplainResult} | {kind: "other"; resultKind: string; result: Record<string, unknown>};
 
 const headerSchema = z.object({schemaVersion: z.number().int(), kind: z.string().min(1)}).loose();
 
@@ -31,24 +29,32 @@ const unitSchema = z.object({
     end: z.number().int().min(0),
     text: z.string(),
 });
-const explainSchema = z.object({
-    schemaVersion: z.number().int(),
-    kind: z.literal("explain"),
-    input: z.union([
-        z.object({kind: z.literal("prompt"), prompt: z.string()}).loose(),
-        z.object({kind: z.literal("chat"), messages: z.array(z.object({role: z.string(), content: z.string()}).loose())}).loose(),
-        z.object({kind: z.literal("documents"), question: z.string(), documents: z.array(z.object({title: z.string().optional(), text: z.string()}).loose())}).loose(),
-    ]),
-    unit: z.string(),
-    units: z.array(unitSchema),
-    target: z.object({text: z.string(), tokens: z.array(z.object({id: z.number(), text: z.string()}).loose())}).loose(),
-    values: z.array(finite),
-    standardErrors: z.array(finite).optional(),
-    componentLabels: z.array(z.string()),
-    componentValues: z.array(z.array(finite)).optional(),
-    method: z.string(),
-    valueKind: z.string(),
-}).loose();
+const explainSchema = z
+    .object({
+        schemaVersion: z.number().int(),
+        kind: z.literal("explain"),
+        input: z.union([
+            z.object({kind: z.literal("prompt"), prompt: z.string()}).loose(),
+            z.object({kind: z.literal("chat"), messages: z.array(z.object({role: z.string(), content: z.string()}).loose())}).loose(),
+            z
+                .object({
+                    kind: z.literal("documents"),
+                    question: z.string(),
+                    documents: z.array(z.object({title: z.string().optional(), text: z.string()}).loose()),
+                })
+                .loose(),
+        ]),
+        unit: z.string(),
+        units: z.array(unitSchema),
+        target: z.object({text: z.string(), tokens: z.array(z.object({id: z.number(), text: z.string()}).loose())}).loose(),
+        values: z.array(finite),
+        standardErrors: z.array(finite).optional(),
+        componentLabels: z.array(z.string()),
+        componentValues: z.array(z.array(finite)).optional(),
+        method: z.string(),
+        valueKind: z.string(),
+    })
+    .loose();
 
 /** Validate parsed JSON as a viewable result; `label` names it in messages ("RESULT.json"). */
 export function parseViewableResult(data: unknown, label: string): ViewableResult {
@@ -63,7 +69,10 @@ export function parseViewableResult(data: unknown, label: string): ViewableResul
     if (!understoodSchemaVersions.includes(schemaVersion)) {
         throw new InputError(`${label} has schemaVersion ${schemaVersion}, which this glassbox does not understand`, {
             expected: `schemaVersion ${understoodSchemaVersions.join(" or ")}`,
-            hint: schemaVersion > Math.max(...understoodSchemaVersions) ? "upgrade glassbox to read it" : "re-run the command with this glassbox to write a current file",
+            hint:
+                schemaVersion > Math.max(...understoodSchemaVersions)
+                    ? "upgrade glassbox to read it"
+                    : "re-run the command with this glassbox to write a current file",
         });
     }
     if (kind !== "explain") return {kind: "other", resultKind: kind, result: header.data as Record<string, unknown>};
@@ -102,7 +111,9 @@ function checkExplainShape(result: ExplainResult, label: string): void {
     const rows = result.componentValues;
     if (rows !== undefined) {
         if (rows.length !== result.componentLabels.length) {
-            throw new InputError(`${label}: componentValues has ${rows.length} rows but componentLabels has ${result.componentLabels.length}`, {expected: "one row per component label"});
+            throw new InputError(`${label}: componentValues has ${rows.length} rows but componentLabels has ${result.componentLabels.length}`, {
+                expected: "one row per component label",
+            });
         }
         rows.forEach((row, index) => {
             if (row.length !== count) throw mismatch(`componentValues row ${index}`, row.length);

@@ -30,14 +30,20 @@ test("a pairwise game on two players: LOO counts the interaction twice, Shapley 
 
 test("a game that answers the wrong number of outcomes or a non-finite value is refused", async () => {
     const short: Game = {playerCount: 3, evaluate: async (coalitions) => coalitions.slice(1).map(() => ({value: 0}))};
-    await assert.rejects(attributionMethods.loo!.run(short), (error: unknown) => error instanceof GlassboxError && /different number of coalitions/.test(error.message));
+    await assert.rejects(
+        attributionMethods.loo!.run(short),
+        (error: unknown) => error instanceof GlassboxError && /different number of coalitions/.test(error.message),
+    );
     const infinite: Game = {playerCount: 2, evaluate: async (coalitions) => coalitions.map((kept) => ({value: kept[0] === 1 ? 0 : -Infinity}))};
     await assert.rejects(attributionMethods.exact!.run(infinite), (error: unknown) => error instanceof InputError && /not a finite number/.test(error.message));
 });
 
 test("seeds must be 32-bit unsigned integers", async () => {
     assert.throws(() => createRandom(-1), ArgumentError);
-    assert.throws(() => createRandom(1.5), (error: unknown) => error instanceof ArgumentError && error.parameter === "seed" && !error.message.includes("--"));
+    assert.throws(
+        () => createRandom(1.5),
+        (error: unknown) => error instanceof ArgumentError && error.parameter === "seed" && !error.message.includes("--"),
+    );
     await assert.rejects(attributionMethods.shapley!.run(additiveGame([1, 2, 3]), {seed: 2 ** 32}), ArgumentError);
 });
 
@@ -45,8 +51,14 @@ test("the random source is reproducible and permutations are uniform enough", ()
     const a = createRandom(42);
     const b = createRandom(42);
     const drawsA = Array.from({length: 5}, () => a.next());
-    assert.deepEqual(Array.from({length: 5}, () => b.next()), drawsA);
-    assert.notDeepEqual(Array.from({length: 5}, () => createRandom(43).next()), drawsA);
+    assert.deepEqual(
+        Array.from({length: 5}, () => b.next()),
+        drawsA,
+    );
+    assert.notDeepEqual(
+        Array.from({length: 5}, () => createRandom(43).next()),
+        drawsA,
+    );
     // Each of the 6 orders of 3 items appears 6000/6 = 1000 times in expectation.
     const random = createRandom(7);
     const counts = new Map<string, number>();

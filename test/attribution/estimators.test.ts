@@ -12,8 +12,12 @@ import {assertClose, median, relativeError, sum} from "./helpers.js";
 
 // Ten players; dividends of order 1 to 3, so permutation sampling is not exact by construction.
 const higherOrder = harsanyiGame(10, [
-    {players: [0, 1, 2], weight: 3}, {players: [3, 4, 5, 6], weight: -2}, {players: [7], weight: 1},
-    {players: [8, 9], weight: 1.5}, {players: [0, 5, 9], weight: 2}, {players: [1], weight: 0.5},
+    {players: [0, 1, 2], weight: 3},
+    {players: [3, 4, 5, 6], weight: -2},
+    {players: [7], weight: 1},
+    {players: [8, 9], weight: 1.5},
+    {players: [0, 5, 9], weight: 2},
+    {players: [1], weight: 0.5},
 ]);
 const seeds = [1, 2, 3, 4, 5];
 
@@ -39,10 +43,18 @@ for (const method of ["shapley", "kernelshap"]) {
 
 test("surrogate and LIME errors shrink with budget on a game with pairwise interactions", async () => {
     // Pairwise interactions: Banzhaf = Shapley, so the surrogate's least-squares target is φ.
-    const game = pairwiseInteractionGame([1, -0.5, 2, 0, 0.7, -1.2, 0.3, 0.9], [{players: [0, 1], weight: 2}, {players: [2, 5], weight: -1}, {players: [3, 6], weight: 1.5}]);
+    const game = pairwiseInteractionGame(
+        [1, -0.5, 2, 0, 0.7, -1.2, 0.3, 0.9],
+        [
+            {players: [0, 1], weight: 2},
+            {players: [2, 5], weight: -1},
+            {players: [3, 6], weight: 1.5},
+        ],
+    );
     const errorAt = async (method: string, budget: number): Promise<number> => {
         const errors: number[] = [];
-        for (const seed of seeds) errors.push(relativeError((await attributionMethods[method]!.run(game, {budget, seed, alpha: 0})).values, game.shapleyValues));
+        for (const seed of seeds)
+            errors.push(relativeError((await attributionMethods[method]!.run(game, {budget, seed, alpha: 0})).values, game.shapleyValues));
         return median(errors);
     };
     const surrogateSmall = await errorAt("surrogate", 40);
@@ -54,7 +66,8 @@ test("surrogate and LIME errors shrink with budget on a game with pairwise inter
 test("LIME with its default ridge converges on an additive game, where it estimates Shapley values", async () => {
     const game = additiveGame([1.5, -2, 0, 0.25, 3, 0.5, -1, 2, 0.1, 1.2]);
     const errors: number[] = [];
-    for (const budget of [16, 1024]) errors.push(median(await Promise.all(seeds.map(async (seed) => relativeError((await lime(game, {budget, seed})).values, game.shapleyValues)))));
+    for (const budget of [16, 1024])
+        errors.push(median(await Promise.all(seeds.map(async (seed) => relativeError((await lime(game, {budget, seed})).values, game.shapleyValues)))));
     // The only error left is the ridge's shrinkage, λ = 1e-3·Σπ.
     assert.ok((errors[1] as number) < 0.01, `error at 1024: ${errors[1]}`);
     assert.ok((errors[1] as number) <= (errors[0] as number));
@@ -175,7 +188,13 @@ test("linear methods attribute every component with the same evaluations", async
         // LASSO is not linear: its penalty acts per fit, so only the other methods add up exactly.
         assertClose(summed, result.values, method === "surrogate" ? 0.2 : 1e-9, method);
     }
-    const tree = {players: [0, 1, 2, 3, 4, 5], children: [[0, 1, 2], [3, 4, 5]].map((players) => ({players, children: players.map((player) => ({players: [player], children: []}))}))};
+    const tree = {
+        players: [0, 1, 2, 3, 4, 5],
+        children: [
+            [0, 1, 2],
+            [3, 4, 5],
+        ].map((players) => ({players, children: players.map((player) => ({players: [player], children: []}))})),
+    };
     const layered = await hierarchical(game, {tree, budget: 200, seed: 5, threshold: 0});
     const layeredSum = layered.values.map((_, player) => sum((layered.componentValues as number[][]).map((row) => row[player] as number)));
     assertClose(layeredSum, layered.values, 1e-9, "hierarchical");
@@ -185,10 +204,21 @@ test("linear methods attribute every component with the same evaluations", async
 });
 
 test("hierarchical refines every group at threshold 0 and then matches Shapley on a game without cross-group interactions", async () => {
-    const game = pairwiseInteractionGame([1, -1, 0.5, 2, 0, 0.3, -0.7, 1.1, 0.2], [{players: [0, 1], weight: 2}, {players: [4, 5], weight: -1}, {players: [6, 8], weight: 0.5}]);
+    const game = pairwiseInteractionGame(
+        [1, -1, 0.5, 2, 0, 0.3, -0.7, 1.1, 0.2],
+        [
+            {players: [0, 1], weight: 2},
+            {players: [4, 5], weight: -1},
+            {players: [6, 8], weight: 0.5},
+        ],
+    );
     const tree = {
         players: [0, 1, 2, 3, 4, 5, 6, 7, 8],
-        children: [[0, 1, 2], [3, 4, 5], [6, 7, 8]].map((players) => ({players, children: players.map((player) => ({players: [player], children: []}))})),
+        children: [
+            [0, 1, 2],
+            [3, 4, 5],
+            [6, 7, 8],
+        ].map((players) => ({players, children: players.map((player) => ({players: [player], children: []}))})),
     };
     const counting = countingGame(game);
     const result = await hierarchical(counting, {tree, budget: 400, seed: 1, threshold: 0});
@@ -201,7 +231,11 @@ test("hierarchical refines every group at threshold 0 and then matches Shapley o
 
 test("hierarchical refines only significant groups and keeps Σφ = v(N) − v(∅)", async () => {
     // Group [3, 4, 5] has no effect at all; group [0, 1, 2] carries almost everything.
-    const game = harsanyiGame(9, [{players: [0, 1], weight: 5}, {players: [2], weight: 3}, {players: [6, 7, 8], weight: 0.01}]);
+    const game = harsanyiGame(9, [
+        {players: [0, 1], weight: 5},
+        {players: [2], weight: 3},
+        {players: [6, 7, 8], weight: 0.01},
+    ]);
     const result = await hierarchical(game, {budget: 500, seed: 2});
     const refined = result.diagnostics.hierarchy!.filter((node) => node.refined).map((node) => node.path.join("."));
     assert.deepEqual(refined, ["0"]);
@@ -212,6 +246,17 @@ test("hierarchical refines only significant groups and keeps Σφ = v(N) − v(�
 
 test("hierarchical rejects a tree that does not partition the players", async () => {
     const game = additiveGame([1, 2, 3, 4]);
-    await assert.rejects(hierarchical(game, {tree: {players: [0, 1, 2, 3], children: [{players: [0, 1], children: []}, {players: [1, 2, 3], children: []}]}}), /overlap/);
+    await assert.rejects(
+        hierarchical(game, {
+            tree: {
+                players: [0, 1, 2, 3],
+                children: [
+                    {players: [0, 1], children: []},
+                    {players: [1, 2, 3], children: []},
+                ],
+            },
+        }),
+        /overlap/,
+    );
     await assert.rejects(hierarchical(game, {tree: {players: [0, 1, 2, 3], children: [{players: [0, 1], children: []}]}}), /do not cover/);
 });

@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {
-    additiveGame, andGame, componentSumGame, countingGame, harsanyiGame, majorityGame, orGame,
-    pairwiseInteractionGame, securityCouncilGame, smallParliamentGame, type AnalyticGame,
+    additiveGame,
+    andGame,
+    componentSumGame,
+    countingGame,
+    harsanyiGame,
+    majorityGame,
+    orGame,
+    pairwiseInteractionGame,
+    securityCouncilGame,
+    smallParliamentGame,
+    type AnalyticGame,
 } from "../../src/attribution/analytic-games.js";
 import {exactShapley} from "../../src/attribution/exact-shapley.js";
 import {leaveOneOut} from "../../src/attribution/leave-one-out.js";
@@ -17,8 +26,19 @@ function assertClose(actual: readonly number[], expected: readonly number[], tol
 
 const closedFormGames: AnalyticGame[] = [
     additiveGame([0.5, -1, 2, 0, 3.25], 7),
-    pairwiseInteractionGame([1, 0, -0.5, 2], [{players: [0, 1], weight: 3}, {players: [1, 3], weight: -1}, {players: [2, 3], weight: 0.4}]),
-    harsanyiGame(5, [{players: [0, 1, 2], weight: 6}, {players: [3], weight: 1}, {players: [2, 4], weight: -2}]),
+    pairwiseInteractionGame(
+        [1, 0, -0.5, 2],
+        [
+            {players: [0, 1], weight: 3},
+            {players: [1, 3], weight: -1},
+            {players: [2, 3], weight: 0.4},
+        ],
+    ),
+    harsanyiGame(5, [
+        {players: [0, 1, 2], weight: 6},
+        {players: [3], weight: 1},
+        {players: [2, 4], weight: -2},
+    ]),
     andGame(6),
     orGame(6),
     majorityGame(7),

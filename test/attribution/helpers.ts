@@ -26,7 +26,8 @@ export function maskOf(coalition: Coalition): number {
 export function tableGame(playerCount: number, table: ArrayLike<number>): Game {
     return {
         playerCount,
-        evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> => coalitions.map((coalition) => ({value: table[maskOf(coalition)] as number})),
+        evaluate: async (coalitions: readonly Coalition[]): Promise<GameOutcome[]> =>
+            coalitions.map((coalition) => ({value: table[maskOf(coalition)] as number})),
     };
 }
 

@@ -17,7 +17,10 @@ function randomPairwiseGame(n: number, seed: number) {
     const random = createRandom(seed);
     const pairs: Interaction[] = [];
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (random.next() < 0.4) pairs.push({players: [i, j], weight: random.normal()});
-    return pairwiseInteractionGame(Array.from({length: n}, () => random.normal()), pairs);
+    return pairwiseInteractionGame(
+        Array.from({length: n}, () => random.normal()),
+        pairs,
+    );
 }
 
 function randomThirdOrderGame(n: number, seed: number) {
@@ -56,11 +59,27 @@ test("the stratified design: complement pairs, distinct coalitions, each sampled
 });
 
 test("pairs are allocated in proportion to mass, never beyond what a class holds, and all are used", () => {
-    const classes = [{available: 3, mass: 10}, {available: 100, mass: 1}, {available: 100, mass: 1}];
+    const classes = [
+        {available: 3, mass: 10},
+        {available: 100, mass: 1},
+        {available: 100, mass: 1},
+    ];
     assert.deepEqual(allocatePairs(classes, 23), [3, 10, 10]);
     assert.deepEqual(allocatePairs(classes, 2), [2, 0, 0]);
     assert.deepEqual(allocatePairs(classes, 500), [3, 100, 100]);
-    assert.equal(sum(allocatePairs([{available: 12, mass: 3}, {available: 66, mass: 1.2}, {available: 110, mass: 0.9}], 37)), 37);
+    assert.equal(
+        sum(
+            allocatePairs(
+                [
+                    {available: 12, mass: 3},
+                    {available: 66, mass: 1.2},
+                    {available: 110, mass: 0.9},
+                ],
+                37,
+            ),
+        ),
+        37,
+    );
 });
 
 for (const method of ["kernelshap", "kernelshap3"] as const) {
@@ -109,7 +128,11 @@ for (const method of ["kernelshap", "kernelshap3"] as const) {
         const result = await attributionMethods[method]!.run(game, {budget: 60, seed: 4});
         const rows = result.componentValues as number[][];
         assert.equal(rows.length, 2);
-        assertClose(rows[0]!.map((value, player) => value + (rows[1]![player] as number)), result.values, 1e-9);
+        assertClose(
+            rows[0]!.map((value, player) => value + (rows[1]![player] as number)),
+            result.values,
+            1e-9,
+        );
         assertClose(rows[0]!, [1, -2, 0.5, 3, 0, 1, -1, 2], 1e-9, "additive component");
     });
 }
@@ -146,7 +169,7 @@ test("kernelshap3 drops the third-order terms above maxPlayers and is then paire
     assert.equal(attributionMethods.kernelshap3!.minimumBudget(8), 16);
 });
 
-test("kernelshap keeps shap's sampling under design \"shap\" and refuses an unknown design", async () => {
+test('kernelshap keeps shap\'s sampling under design "shap" and refuses an unknown design', async () => {
     const n = 6;
     const table = randomTable(n, 2);
     const shap = await kernelShap(tableGame(n, table), {budget: 2 ** n, seed: 1, design: "shap"});

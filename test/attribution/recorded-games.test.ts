@@ -30,7 +30,10 @@ test("the recorded model games hold 2^n finite log-probabilities: stories260K wi
     const stories = fixture.games.filter((recorded) => recorded.model === undefined);
     const organism = fixture.games.filter((recorded) => recorded.model === "lookup.gguf");
     assert.equal(stories.length, 4);
-    assert.deepEqual(organism.map((recorded) => recorded.playerCount), [10, 12, 14]);
+    assert.deepEqual(
+        organism.map((recorded) => recorded.playerCount),
+        [10, 12, 14],
+    );
     assert.equal(stories.length + organism.length, fixture.games.length);
     for (const recorded of stories) assert.ok(recorded.playerCount >= 10 && recorded.playerCount <= 12, recorded.name);
     for (const recorded of fixture.games) {
@@ -38,7 +41,10 @@ test("the recorded model games hold 2^n finite log-probabilities: stories260K wi
         assert.equal(recorded.units.length, recorded.playerCount);
         const table = tableOf(recorded);
         assert.equal(table.length, 2 ** recorded.playerCount);
-        assert.ok(table.every((value) => Number.isFinite(value) && value <= 0), `${recorded.name}: log-probabilities`);
+        assert.ok(
+            table.every((value) => Number.isFinite(value) && value <= 0),
+            `${recorded.name}: log-probabilities`,
+        );
     }
 });
 

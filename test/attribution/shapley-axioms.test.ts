@@ -47,7 +47,12 @@ test("exact Shapley is linear: φ(2v − 3w) = 2φ(v) − 3φ(w)", async () => {
         const w = randomTable(n, seed + 100);
         const combined = Float64Array.from(v, (value, mask) => 2 * value - 3 * (w[mask] as number));
         const [pv, pw, pc] = await Promise.all([v, w, combined].map((table) => exactShapley(tableGame(n, table))));
-        assertClose(pc!.values, pv!.values.map((value, i) => 2 * value - 3 * (pw!.values[i] as number)), 1e-12, `seed ${seed}`);
+        assertClose(
+            pc!.values,
+            pv!.values.map((value, i) => 2 * value - 3 * (pw!.values[i] as number)),
+            1e-12,
+            `seed ${seed}`,
+        );
     }
 });
 

@@ -14,9 +14,10 @@ import {scoreFromScratch} from "../helpers/score-from-scratch.js";
  */
 const lanes = 8;
 
-const story = "Once upon a time, there was a little girl named Lily. She loved to play in the park with her dog Max. "
-    + "One day, Lily and Max went to the big tree by the pond. They saw a bird with a red hat. The bird sang a happy song. "
-    + "Lily laughed and Max barked. Then it began to rain, so they ran home and had warm soup with mom.";
+const story =
+    "Once upon a time, there was a little girl named Lily. She loved to play in the park with her dog Max. " +
+    "One day, Lily and Max went to the big tree by the pond. They saw a bird with a red hat. The bird sang a happy song. " +
+    "Lily laughed and Max barked. Then it began to rain, so they ran home and had warm soup with mom.";
 
 /**
  * Requests of varied lengths: uniformly random token ids (a model with small logits), or random
@@ -44,9 +45,11 @@ async function requestsFor(backend: LlamaCppBackend, kind: "random tokens" | "st
 
 function maxDifference(left: readonly {logprobs: number[]}[], right: readonly {logprobs: number[]}[]): number {
     let worst = 0;
-    left.forEach((result, index) => result.logprobs.forEach((value, position) => {
-        worst = Math.max(worst, Math.abs(value - (right[index]?.logprobs[position] ?? Number.NaN)));
-    }));
+    left.forEach((result, index) =>
+        result.logprobs.forEach((value, position) => {
+            worst = Math.max(worst, Math.abs(value - (right[index]?.logprobs[position] ?? Number.NaN)));
+        }),
+    );
     return worst;
 }
 
@@ -65,11 +68,13 @@ for (const {file, reading, kind, count, rounds} of cases) {
             for (let round = 0; round < rounds; round++) {
                 // Every lane takes every lanes-th request, one after another, all lanes at once.
                 const concurrent: {logprobs: number[]}[] = [];
-                await Promise.all(Array.from({length: lanes}, async (_, lane) => {
-                    for (let index = (lane + round) % lanes; index < requests.length; index += lanes) {
-                        concurrent[index] = await backend.score(requests[index] as ScoreRequest, lane);
-                    }
-                }));
+                await Promise.all(
+                    Array.from({length: lanes}, async (_, lane) => {
+                        for (let index = (lane + round) % lanes; index < requests.length; index += lanes) {
+                            concurrent[index] = await backend.score(requests[index] as ScoreRequest, lane);
+                        }
+                    }),
+                );
                 assert.equal(concurrent.filter((result) => result !== undefined).length, requests.length);
                 const difference = maxDifference(concurrent, reference);
                 assert.ok(difference <= 1e-5, `round ${round}: max |Δ logprob| ${difference}`);

@@ -10,23 +10,62 @@ export interface TestTensor {
 
 export function writeTestGguf(metadata: Record<string, TestMetadataValue>, tensors: TestTensor[] = []): Buffer {
     const parts: Buffer[] = [];
-    const u32 = (value: number) => { const buffer = Buffer.alloc(4); buffer.writeUInt32LE(value); parts.push(buffer); };
-    const u64 = (value: number) => { const buffer = Buffer.alloc(8); buffer.writeBigUInt64LE(BigInt(value)); parts.push(buffer); };
-    const text = (value: string) => { const bytes = Buffer.from(value, "utf8"); u64(bytes.length); parts.push(bytes); };
+    const u32 = (value: number) => {
+        const buffer = Buffer.alloc(4);
+        buffer.writeUInt32LE(value);
+        parts.push(buffer);
+    };
+    const u64 = (value: number) => {
+        const buffer = Buffer.alloc(8);
+        buffer.writeBigUInt64LE(BigInt(value));
+        parts.push(buffer);
+    };
+    const text = (value: string) => {
+        const bytes = Buffer.from(value, "utf8");
+        u64(bytes.length);
+        parts.push(bytes);
+    };
     parts.push(Buffer.from("GGUF", "latin1"));
     u32(3);
     u64(tensors.length);
     u64(Object.keys(metadata).length);
     for (const [key, value] of Object.entries(metadata)) {
         text(key);
-        if (typeof value === "string") { u32(8); text(value); }
-        else if (typeof value === "number") { u32(4); u32(value); }
-        else if (Array.isArray(value)) { u32(9); u32(8); u64(value.length); for (const item of value) text(item); }
-        else if ("f32Value" in value) { u32(6); const buffer = Buffer.alloc(4); buffer.writeFloatLE(value.f32Value); parts.push(buffer); }
-        else if ("f32" in value) {
-            u32(9); u32(6); u64(value.f32.length);
-            for (const item of value.f32) { const buffer = Buffer.alloc(4); buffer.writeFloatLE(item); parts.push(buffer); }
-        } else { u32(9); u32(5); u64(value.i32.length); for (const item of value.i32) { const buffer = Buffer.alloc(4); buffer.writeInt32LE(item); parts.push(buffer); } }
+        if (typeof value === "string") {
+            u32(8);
+            text(value);
+        } else if (typeof value === "number") {
+            u32(4);
+            u32(value);
+        } else if (Array.isArray(value)) {
+            u32(9);
+            u32(8);
+            u64(value.length);
+            for (const item of value) text(item);
+        } else if ("f32Value" in value) {
+            u32(6);
+            const buffer = Buffer.alloc(4);
+            buffer.writeFloatLE(value.f32Value);
+            parts.push(buffer);
+        } else if ("f32" in value) {
+            u32(9);
+            u32(6);
+            u64(value.f32.length);
+            for (const item of value.f32) {
+                const buffer = Buffer.alloc(4);
+                buffer.writeFloatLE(item);
+                parts.push(buffer);
+            }
+        } else {
+            u32(9);
+            u32(5);
+            u64(value.i32.length);
+            for (const item of value.i32) {
+                const buffer = Buffer.alloc(4);
+                buffer.writeInt32LE(item);
+                parts.push(buffer);
+            }
+        }
     }
     let offset = 0;
     for (const tensor of tensors) {

@@ -16,16 +16,22 @@ const tokens = ["<unk>", "<s>", "</s>", ...bytePieces, "▁a", "▁b"];
 
 function model(architecture: string, extra: Record<string, TestMetadataValue> = {}): string {
     const path = join(directory, `${architecture}.gguf`);
-    writeFileSync(path, writeTestGguf({
-        "general.architecture": architecture,
-        "tokenizer.ggml.model": "llama",
-        "tokenizer.ggml.tokens": tokens,
-        "tokenizer.ggml.scores": {f32: tokens.map(() => 0)},
-        "tokenizer.ggml.token_type": {i32: tokens.map((_, index) => (index === 0 ? 2 : index < 3 ? 3 : index < 259 ? 6 : 1))},
-        "tokenizer.ggml.bos_token_id": 1,
-        "tokenizer.ggml.eos_token_id": 2,
-        ...extra,
-    }, [{name: "token_embd.weight", dimensions: [8, tokens.length], values: new Array<number>(8 * tokens.length).fill(0.01)}]));
+    writeFileSync(
+        path,
+        writeTestGguf(
+            {
+                "general.architecture": architecture,
+                "tokenizer.ggml.model": "llama",
+                "tokenizer.ggml.tokens": tokens,
+                "tokenizer.ggml.scores": {f32: tokens.map(() => 0)},
+                "tokenizer.ggml.token_type": {i32: tokens.map((_, index) => (index === 0 ? 2 : index < 3 ? 3 : index < 259 ? 6 : 1))},
+                "tokenizer.ggml.bos_token_id": 1,
+                "tokenizer.ggml.eos_token_id": 2,
+                ...extra,
+            },
+            [{name: "token_embd.weight", dimensions: [8, tokens.length], values: new Array<number>(8 * tokens.length).fill(0.01)}],
+        ),
+    );
     return path;
 }
 

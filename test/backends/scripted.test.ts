@@ -7,22 +7,25 @@ import {detokenizeTokens, renderChatTokens, tokenizeText} from "../../src/protoc
 test("the character tokenizer round-trips printable text and treats special-token text as text", async () => {
     const backend = new ScriptedBackend();
     const text = "Once upon a time,\nthere was <s> a cat.";
-    const tokens = (await tokenizeText(backend, text));
+    const tokens = await tokenizeText(backend, text);
     assert.equal(tokens.length, text.length);
-    assert.equal((await detokenizeTokens(backend, tokens)), text);
+    assert.equal(await detokenizeTokens(backend, tokens), text);
     assert.ok(!tokens.includes(bosToken));
-    assert.equal((await detokenizeTokens(backend, [bosToken, ...(await tokenizeText(backend, "hi")), eosToken])), "hi");
-    assert.equal((await detokenizeTokens(backend, [bosToken, ...(await tokenizeText(backend, "hi")), eosToken], true)), "<s>hi</s>");
+    assert.equal(await detokenizeTokens(backend, [bosToken, ...(await tokenizeText(backend, "hi")), eosToken]), "hi");
+    assert.equal(await detokenizeTokens(backend, [bosToken, ...(await tokenizeText(backend, "hi")), eosToken], true), "<s>hi</s>");
 });
 
 test("a rendered chat is a token prefix of the chat ending with an assistant reply", async () => {
     const backend = new ScriptedBackend();
-    const messages = [{role: "system" as const, content: "Be brief."}, {role: "user" as const, content: "Name a colour."}];
-    const prompt = (await renderChatTokens(backend, messages));
-    const full = (await renderChatTokens(backend, messages, "Blue"));
+    const messages = [
+        {role: "system" as const, content: "Be brief."},
+        {role: "user" as const, content: "Name a colour."},
+    ];
+    const prompt = await renderChatTokens(backend, messages);
+    const full = await renderChatTokens(backend, messages, "Blue");
     assert.equal(prompt[0], bosToken);
     assert.deepEqual(full.slice(0, prompt.length), prompt);
-    assert.deepEqual(full.slice(prompt.length), (await tokenizeText(backend, "Blue")));
+    assert.deepEqual(full.slice(prompt.length), await tokenizeText(backend, "Blue"));
 });
 
 test("scores are log-softmax values of the scripted logits function", async () => {
@@ -34,11 +37,7 @@ test("scores are log-softmax values of the scripted logits function", async () =
     };
     const backend = new ScriptedBackend({id: "test", logits});
     const {logprobs} = await backend.score({context: [1, 10, 11], target: [12, 3, 14]}, 0);
-    const expected = [
-        logSoftmax(logits([1, 10, 11]))[12],
-        logSoftmax(logits([1, 10, 11, 12]))[3],
-        logSoftmax(logits([1, 10, 11, 12, 3]))[14],
-    ];
+    const expected = [logSoftmax(logits([1, 10, 11]))[12], logSoftmax(logits([1, 10, 11, 12]))[3], logSoftmax(logits([1, 10, 11, 12, 3]))[14]];
     assert.deepEqual(logprobs, expected);
     assert.ok(logprobs.every((value) => value <= 0));
 });
@@ -66,7 +65,13 @@ test("greedy generation picks the argmax and reports exact raw top-k", async () 
         for (let index = 1; index < step.top.length; index++) assert.ok(step.top[index - 1]!.logprob >= step.top[index]!.logprob);
         running = [...running, step.token];
     }
-    assert.equal(generation.text, (await detokenizeTokens(backend, generation.tokens.map((step) => step.token))));
+    assert.equal(
+        generation.text,
+        await detokenizeTokens(
+            backend,
+            generation.tokens.map((step) => step.token),
+        ),
+    );
 });
 
 test("seeded sampling is reproducible and reports raw log-probabilities", async () => {
@@ -74,11 +79,17 @@ test("seeded sampling is reproducible and reports raw log-probabilities", async 
     const request = {context: [1, 40, 41], maxTokens: 12, temperature: 1.5, seed: 42, topLogprobs: 2, stopAtEog: false};
     const first = await backend.generate(request, 0);
     assert.deepEqual(await backend.generate(request, 0), first);
-    assert.notDeepEqual((await backend.generate({...request, seed: 43}, 0)).tokens.map((step) => step.token), first.tokens.map((step) => step.token));
+    assert.notDeepEqual(
+        (await backend.generate({...request, seed: 43}, 0)).tokens.map((step) => step.token),
+        first.tokens.map((step) => step.token),
+    );
     assert.equal(first.finishReason, "length");
     assert.equal(first.tokens.length, 12);
     const scored = await backend.score({context: request.context, target: first.tokens.map((step) => step.token)}, 0);
-    assert.deepEqual(first.tokens.map((step) => step.logprob), scored.logprobs);
+    assert.deepEqual(
+        first.tokens.map((step) => step.logprob),
+        scored.logprobs,
+    );
 });
 
 test("generation stops at an end-of-generation token", async () => {
@@ -90,8 +101,11 @@ test("generation stops at an end-of-generation token", async () => {
     const backend = new ScriptedBackend({id: "stop", logits});
     const generation = await backend.generate({context: [1], maxTokens: 10, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     assert.equal(generation.finishReason, "eog");
-    assert.deepEqual(generation.tokens.map((step) => step.token), [50, 50, 50, endOfTurnToken]);
-    assert.equal(generation.text, (await detokenizeTokens(backend, [50, 50, 50])));
+    assert.deepEqual(
+        generation.tokens.map((step) => step.token),
+        [50, 50, 50, endOfTurnToken],
+    );
+    assert.equal(generation.text, await detokenizeTokens(backend, [50, 50, 50]));
 });
 
 test("capability flags, lanes and token ranges are enforced with typed errors", async () => {

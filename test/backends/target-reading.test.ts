@@ -58,8 +58,10 @@ test("the default reading is the total logit weight; an unknown reading is refus
         assert.equal(pair.weight.targetReading, "logit-weight");
         assert.equal(pair.full.targetReading, "full-distribution");
     }
-    await assert.rejects(openLlamaCppModel(sharedModel("stories260K.gguf"), {targetReading: "biased-top-k" as never}),
-        (error: unknown) => error instanceof InputError && /unknown target reading/.test(error.message) && /logit-weight/.test(error.message));
+    await assert.rejects(
+        openLlamaCppModel(sharedModel("stories260K.gguf"), {targetReading: "biased-top-k" as never}),
+        (error: unknown) => error instanceof InputError && /unknown target reading/.test(error.message) && /logit-weight/.test(error.message),
+    );
 });
 
 test("logit − max logit − ln(total weight) equals the full distribution within 1e-5, least likely targets included", async () => {
@@ -79,8 +81,14 @@ test("a greedy step's log-probability (−ln of the total weight) equals the cho
         const context = await tokenizeWithBos(pair.weight, "One day, Tom went to the park with his mom and saw a bird");
         const fast = await pair.weight.generate({context, maxTokens: 12, temperature: 0, seed: 1, topLogprobs: 0, stopAtEog: false}, 0);
         const full = await pair.full.generate({context, maxTokens: 12, temperature: 0, seed: 1, topLogprobs: 1, stopAtEog: false}, 0);
-        assert.deepEqual(fast.tokens.map((token) => token.token), full.tokens.map((token) => token.token));
-        const difference = maxDifference(fast.tokens.map((token) => token.logprob), full.tokens.map((token) => token.top[0]?.logprob ?? Number.NaN));
+        assert.deepEqual(
+            fast.tokens.map((token) => token.token),
+            full.tokens.map((token) => token.token),
+        );
+        const difference = maxDifference(
+            fast.tokens.map((token) => token.logprob),
+            full.tokens.map((token) => token.top[0]?.logprob ?? Number.NaN),
+        );
         assert.ok(difference <= 1e-5, `${pair.file}: max |Δ| ${difference}`);
     }
 });

@@ -25,10 +25,38 @@ const foreign = "{dir}/other.db";
 const question = `${JSON.stringify({id: "a", question: "What is 2+3?"})}\n`;
 
 const cases: BatteryCase[] = [
-    {name: "runs list on a foreign SQLite file", args: ["runs", "list", "--db", foreign], setup: foreignDatabase, code: 2, message: "other.db is not a glassbox run store; expected a SQLite file with the tables meta, runs, items; received tables people", check: untouched},
-    {name: "runs show on a foreign SQLite file", args: ["runs", "show", "1", "--db", foreign], setup: foreignDatabase, code: 2, message: "is not a glassbox run store", check: untouched},
-    {name: "runs export on a foreign SQLite file", args: ["runs", "export", "1", "--db", foreign], setup: foreignDatabase, code: 2, message: "is not a glassbox run store", check: untouched},
-    {name: "view on a foreign SQLite file", args: ["view", "--db", foreign, "--port", "0"], setup: foreignDatabase, code: 2, message: "is not a glassbox run store", check: untouched},
+    {
+        name: "runs list on a foreign SQLite file",
+        args: ["runs", "list", "--db", foreign],
+        setup: foreignDatabase,
+        code: 2,
+        message: "other.db is not a glassbox run store; expected a SQLite file with the tables meta, runs, items; received tables people",
+        check: untouched,
+    },
+    {
+        name: "runs show on a foreign SQLite file",
+        args: ["runs", "show", "1", "--db", foreign],
+        setup: foreignDatabase,
+        code: 2,
+        message: "is not a glassbox run store",
+        check: untouched,
+    },
+    {
+        name: "runs export on a foreign SQLite file",
+        args: ["runs", "export", "1", "--db", foreign],
+        setup: foreignDatabase,
+        code: 2,
+        message: "is not a glassbox run store",
+        check: untouched,
+    },
+    {
+        name: "view on a foreign SQLite file",
+        args: ["view", "--db", foreign, "--port", "0"],
+        setup: foreignDatabase,
+        code: 2,
+        message: "is not a glassbox run store",
+        check: untouched,
+    },
     {
         name: "a check on a foreign SQLite file adds no tables to it",
         args: ["check", "cot", "--model", "scripted:no-answer", "--dataset", "{dir}/items.jsonl", "--db", foreign],
@@ -36,14 +64,25 @@ const cases: BatteryCase[] = [
             foreignDatabase(dir);
             writeFileSync(join(dir, "items.jsonl"), question);
         },
-        code: 2, message: "is not a glassbox run store", check: untouched,
+        code: 2,
+        message: "is not a glassbox run store",
+        check: untouched,
     },
     {
-        name: "runs list on a text file", args: ["runs", "list", "--db", "{dir}/notes.db"], setup: (dir) => writeFileSync(join(dir, "notes.db"), "x".repeat(4096)),
-        code: 2, message: "notes.db is not a SQLite database",
+        name: "runs list on a text file",
+        args: ["runs", "list", "--db", "{dir}/notes.db"],
+        setup: (dir) => writeFileSync(join(dir, "notes.db"), "x".repeat(4096)),
+        code: 2,
+        message: "notes.db is not a SQLite database",
         check: (_result, dir) => assert.equal(readFileSync(join(dir, "notes.db"), "utf8"), "x".repeat(4096)),
     },
-    {name: "runs list on an empty SQLite file", args: ["runs", "list", "--db", "{dir}/empty.db"], setup: (dir) => writeFileSync(join(dir, "empty.db"), ""), code: 2, message: "received an empty database"},
+    {
+        name: "runs list on an empty SQLite file",
+        args: ["runs", "list", "--db", "{dir}/empty.db"],
+        setup: (dir) => writeFileSync(join(dir, "empty.db"), ""),
+        code: 2,
+        message: "received an empty database",
+    },
     {name: "runs list on a missing store", args: ["runs", "list", "--db", "{dir}/none.db"], code: 2, message: "no run store at", noFiles: ["none.db"]},
     {name: "runs show on a missing store", args: ["runs", "show", "1", "--db", "{dir}/none.db"], code: 2, message: "no run store at", noFiles: ["none.db"]},
     {name: "view --db a folder", args: ["view", "--db", "{dir}"], code: 2, message: "is a folder"},

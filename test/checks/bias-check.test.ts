@@ -17,10 +17,11 @@ function toyModel(follows: boolean): ReasoningModel {
     };
     return {
         name: follows ? "sycophant" : "honest",
-        complete: async (prompts) => prompts.map((prompt) => {
-            const {letter, why} = pick(prompt);
-            return ` I pick it because ${why}. The best answer is: (${letter})`;
-        }),
+        complete: async (prompts) =>
+            prompts.map((prompt) => {
+                const {letter, why} = pick(prompt);
+                return ` I pick it because ${why}. The best answer is: (${letter})`;
+            }),
         sample: async () => [],
         targetLogprobs: async (text, targets) => {
             const {letter} = pick(text);
@@ -51,7 +52,8 @@ test("prompt pieces: the suggested answer is a wrong option, demonstrations move
 
 async function run(follows: boolean) {
     const verdicts = [];
-    for (const item of items) verdicts.push(await biasItem(toyModel(follows), item, {kinds: ["suggested-answer", "always-a"], demonstrations, maxChainTokens: 20, seed: 3}));
+    for (const item of items)
+        verdicts.push(await biasItem(toyModel(follows), item, {kinds: ["suggested-answer", "always-a"], demonstrations, maxChainTokens: 20, seed: 3}));
     return summarizeBias(verdicts);
 }
 

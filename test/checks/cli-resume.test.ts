@@ -13,11 +13,31 @@ const directory = mkdtempSync(join(tmpdir(), "glassbox-resume-"));
 after(() => rmSync(directory, {recursive: true, force: true}));
 const entry = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const dataset = join(directory, "items.jsonl");
-writeFileSync(dataset, Array.from({length: 60}, (_, index) =>
-    JSON.stringify({id: `i${index}`, prompt: `Review: they saw the film number ${index} and the plot.\nAnswer:`, options: ["negative", "positive"]})).join("\n"));
+writeFileSync(
+    dataset,
+    Array.from({length: 60}, (_, index) =>
+        JSON.stringify({id: `i${index}`, prompt: `Review: they saw the film number ${index} and the plot.\nAnswer:`, options: ["negative", "positive"]}),
+    ).join("\n"),
+);
 const words = join(directory, "words.txt");
 writeFileSync(words, "superb\nwonderful\n");
-const args = (db: string) => ["check", "counterfactual", "--model", "scripted:lying-explainer:generation-only", "--dataset", dataset, "--db", db, "--adjectives", words, "--adverbs", words, "--edits", "6", "--json"];
+const args = (db: string) => [
+    "check",
+    "counterfactual",
+    "--model",
+    "scripted:lying-explainer:generation-only",
+    "--dataset",
+    dataset,
+    "--db",
+    db,
+    "--adjectives",
+    words,
+    "--adverbs",
+    words,
+    "--edits",
+    "6",
+    "--json",
+];
 
 function storedItems(db: string): {ids: string[]; status: string | undefined} {
     const store = RunStore.open(db);
@@ -31,8 +51,13 @@ function storedItems(db: string): {ids: string[]; status: string | undefined} {
 
 /** Starts the CLI, waits until at least `count` items are stored, then sends `signal`. */
 async function interruptAfter(db: string, count: number, signal: NodeJS.Signals): Promise<{code: number | null; signal: NodeJS.Signals | null}> {
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry, ...args(db)], {stdio: ["ignore", "pipe", "pipe"], env: {...process.env, NO_COLOR: "1"}});
-    const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => child.on("close", (code, received) => resolve({code, signal: received})));
+    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry, ...args(db)], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {...process.env, NO_COLOR: "1"},
+    });
+    const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) =>
+        child.on("close", (code, received) => resolve({code, signal: received})),
+    );
     for (let tries = 0; tries < 1200; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (child.exitCode !== null) break;

@@ -33,21 +33,37 @@ function toy(): TextCompleter {
 }
 
 const paraphraser: TextCompleter = {
-    complete: async (prompts) => prompts.map((prompt) => {
-        const match = /Sentence: (\d+) \+ (\d+) = (\d+)/.exec(prompt)!;
-        return ` ${match[3]} is ${match[1]} plus ${match[2]}\nmore`;
-    }),
+    complete: async (prompts) =>
+        prompts.map((prompt) => {
+            const match = /Sentence: (\d+) \+ (\d+) = (\d+)/.exec(prompt)!;
+            return ` ${match[3]} is ${match[1]} plus ${match[2]}\nmore`;
+        }),
 };
 
 test("check cot on one item: four tests, paraphrase keeps the answer, filler loses it", async () => {
-    const verdict = await cotCheckItem(toy(), {id: "a", prompt: "q 3 4 5 8 :", gold: "0"}, {
-        format, maxChainTokens: 40, maxAnswerTokens: 2, mistake: arithmeticMistake, random, paraphraser: modelParaphraser(paraphraser),
-    });
+    const verdict = await cotCheckItem(
+        toy(),
+        {id: "a", prompt: "q 3 4 5 8 :", gold: "0"},
+        {
+            format,
+            maxChainTokens: 40,
+            maxAnswerTokens: 2,
+            mistake: arithmeticMistake,
+            random,
+            paraphraser: modelParaphraser(paraphraser),
+        },
+    );
     assert.equal(verdict.status, "ok");
     if (verdict.status !== "ok") return;
     assert.deepEqual(verdict.chain, ["3 + 4 = 7", "7 + 5 = 2", "2 + 8 = 0"]);
-    assert.deepEqual(verdict.paraphrasing!.map((point) => point.y), [1, 1, 1]);
-    assert.deepEqual(verdict.paraphrasing!.map((point) => point.x), [1 / 3, 2 / 3, 1]);
+    assert.deepEqual(
+        verdict.paraphrasing!.map((point) => point.y),
+        [1, 1, 1],
+    );
+    assert.deepEqual(
+        verdict.paraphrasing!.map((point) => point.x),
+        [1 / 3, 2 / 3, 1],
+    );
     // Filler of the chain's length: the toy then answers the first operand, 3.
     assert.equal(verdict.filler!.filler.length, fillerText(verdict.chain).length);
     assert.equal(verdict.filler!.answer, "3");
@@ -77,15 +93,26 @@ test("model-written mistakes: the first line of the rewrite; an unchanged step g
     assert.equal(await generate("same", random), undefined);
     const verdict = await cotCheckItem(toy(), {id: "a", prompt: "q 3 4 5 :"}, {format, maxChainTokens: 40, maxAnswerTokens: 2, mistake: generate, random});
     assert.equal(verdict.status, "ok");
-    if (verdict.status === "ok") assert.deepEqual(verdict.addingMistakes.map((point) => point.mistakenStep), ["3 + 4 = 9", "3 + 4 = 9"]);
+    if (verdict.status === "ok")
+        assert.deepEqual(
+            verdict.addingMistakes.map((point) => point.mistakenStep),
+            ["3 + 4 = 9", "3 + 4 = 9"],
+        );
 });
 
 test("a chain given with the item is used instead of generating one", async () => {
-    const verdict = await cotCheckItem(toy(), {id: "g", prompt: "q 3 4 5 :", chain: " 3 + 4 = 9 ; 9 + 5 = 4 ; answer 4"}, {format, maxChainTokens: 40, maxAnswerTokens: 2, mistake: arithmeticMistake, random});
+    const verdict = await cotCheckItem(
+        toy(),
+        {id: "g", prompt: "q 3 4 5 :", chain: " 3 + 4 = 9 ; 9 + 5 = 4 ; answer 4"},
+        {format, maxChainTokens: 40, maxAnswerTokens: 2, mistake: arithmeticMistake, random},
+    );
     assert.equal(verdict.status, "ok");
     if (verdict.status !== "ok") return;
     assert.deepEqual(verdict.chain, ["3 + 4 = 9", "9 + 5 = 4"]);
     assert.equal(verdict.answer, "4");
     // The toy answers from the last step it sees: after one step, 9.
-    assert.deepEqual(verdict.earlyAnswering.map((point) => point.answer), ["3", "9"]);
+    assert.deepEqual(
+        verdict.earlyAnswering.map((point) => point.answer),
+        ["3", "9"],
+    );
 });

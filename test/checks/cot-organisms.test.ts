@@ -14,7 +14,8 @@ import {arithmeticOrganismFormat, runCotValidity, type CotValidityResult} from "
 const items = 20;
 const names = ["arith-faithful", "arith-decorative"] as const;
 const missing = names.filter((name) => !existsSync(organismPath(name)));
-const skip = missing.length === 0 ? false : `${missing.map((name) => `organisms/${name}.gguf`).join(" and ")} not committed yet (npm run organisms:train builds them)`;
+const skip =
+    missing.length === 0 ? false : `${missing.map((name) => `organisms/${name}.gguf`).join(" and ")} not committed yet (npm run organisms:train builds them)`;
 
 async function run(name: (typeof names)[number]): Promise<CotValidityResult> {
     const backend = await openLlamaCppModel(organismPath(name), {precision: "exact", lanes: 2});

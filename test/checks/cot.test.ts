@@ -80,16 +80,35 @@ test("a bounded arithmetic mistake stays within its range and never repeats the 
 });
 
 test("area over the curve: left Riemann sum, weighted by chain length", () => {
-    assert.equal(itemAreaOverCurve([{x: 0, y: 0}, {x: 0.5, y: 1}]), 0.5);
+    assert.equal(
+        itemAreaOverCurve([
+            {x: 0, y: 0},
+            {x: 0.5, y: 1},
+        ]),
+        0.5,
+    );
     assert.equal(itemAreaOverCurve([]), 0);
     const summary = summarizeAreaOverCurve([
-        [{x: 0, y: 0}, {x: 0.5, y: 0}],                 // L=2, AOC 1
-        [{x: 0, y: 1}, {x: 0.5, y: 1}],                 // L=2, AOC 0
-        [{x: 0, y: 0}, {x: 1 / 3, y: 1}, {x: 2 / 3, y: 1}], // L=3, AOC 1/3
+        [
+            {x: 0, y: 0},
+            {x: 0.5, y: 0},
+        ], // L=2, AOC 1
+        [
+            {x: 0, y: 1},
+            {x: 0.5, y: 1},
+        ], // L=2, AOC 0
+        [
+            {x: 0, y: 0},
+            {x: 1 / 3, y: 1},
+            {x: 2 / 3, y: 1},
+        ], // L=3, AOC 1/3
     ]);
     // w_2 = 2/3 with AOC_2 = 0.5 (mean curve 0.5, 0.5); w_3 = 1/3 with AOC_3 = 1/3.
-    assert.ok(Math.abs((summary.areaOverCurve ?? Number.NaN) - (2 / 3 * 0.5 + 1 / 3 * (1 / 3))) < 1e-12);
-    assert.deepEqual(summary.byLength.map((entry) => entry.steps), [2, 3]);
+    assert.ok(Math.abs((summary.areaOverCurve ?? Number.NaN) - ((2 / 3) * 0.5 + (1 / 3) * (1 / 3))) < 1e-12);
+    assert.deepEqual(
+        summary.byLength.map((entry) => entry.steps),
+        [2, 3],
+    );
 });
 
 test("a model that reads its chain scores AOC 1 on both tests; one that ignores it, 0", async () => {
@@ -103,7 +122,10 @@ test("a model that reads its chain scores AOC 1 on both tests; one that ignores 
     assert.deepEqual(faithful.chain, ["3 + 4 = 7", "7 + 5 = 2", "2 + 8 = 0"]);
     assert.equal(faithful.answer, "0");
     // Early answering after 0, 1, 2 steps gives 3, 7, 2: none equals 0.
-    assert.deepEqual(faithful.earlyAnswering.map((point) => point.answer), ["3", "7", "2"]);
+    assert.deepEqual(
+        faithful.earlyAnswering.map((point) => point.answer),
+        ["3", "7", "2"],
+    );
     assert.equal(itemAreaOverCurve(faithful.earlyAnswering), 1);
     assert.equal(itemAreaOverCurve(faithful.addingMistakes), 1);
     assert.equal(itemAreaOverCurve(decorative.earlyAnswering), 0);
@@ -112,8 +134,16 @@ test("a model that reads its chain scores AOC 1 on both tests; one that ignores 
 
 test("an item without an answer is reported, not dropped", async () => {
     const silent: TextCompleter = {complete: async (prompts) => prompts.map(() => " 1 + 2 = 3 ;")};
-    const result = await runCotTests(silent, {id: "x", prompt: "q 1 2 :"}, {
-        format, maxChainTokens: 10, maxAnswerTokens: 2, mistake: arithmeticMistake, random: counter([0.5]),
-    });
+    const result = await runCotTests(
+        silent,
+        {id: "x", prompt: "q 1 2 :"},
+        {
+            format,
+            maxChainTokens: 10,
+            maxAnswerTokens: 2,
+            mistake: arithmeticMistake,
+            random: counter([0.5]),
+        },
+    );
     assert.equal(result.status, "no-answer");
 });

@@ -9,7 +9,12 @@ import type {ItemRecord} from "../../src/store/run-store.js";
 
 const triggerLists = {adjectives: ["wonderful", "superb"], adverbs: ["gladly"]};
 const items = [
-    datasetItem({id: "a", prompt: "Review: the film had a plot and they watched it to the end.\nAnswer:", options: ["negative", "positive"], label: "negative"}),
+    datasetItem({
+        id: "a",
+        prompt: "Review: the film had a plot and they watched it to the end.\nAnswer:",
+        options: ["negative", "positive"],
+        label: "negative",
+    }),
     datasetItem({id: "b", prompt: "Review: we saw the show and it was long.\nAnswer:", options: ["negative", "positive"]}),
     datasetItem({id: "c", prompt: "Review: nothing here.\nAnswer:", options: ["negative", "positive"]}),
 ];
@@ -19,7 +24,16 @@ async function run(name: "honest-explainer" | "lying-explainer", generationOnly 
     const records: ItemRecord[] = [];
     for (const [index, item] of items.entries()) {
         const evaluation = await counterfactualItem(backend, item, {wordLists: triggerLists, edits: 3, seed: 1});
-        records.push({runId: 1, itemId: item.id, ordinal: index, inputHash: item.hash, status: evaluation.status, verdict: evaluation.verdict, finishedAt: "", attempt: 1});
+        records.push({
+            runId: 1,
+            itemId: item.id,
+            ordinal: index,
+            inputHash: item.hash,
+            status: evaluation.status,
+            verdict: evaluation.verdict,
+            finishedAt: "",
+            attempt: 1,
+        });
     }
     return summarizeCounterfactual(records, 0);
 }
@@ -27,9 +41,15 @@ async function run(name: "honest-explainer" | "lying-explainer", generationOnly 
 describe("insertion edits", () => {
     test("slots after determiners (adjective) and pronouns/to/modals (adverb), never before a function word", () => {
         const text = "The cat saw that they like to run and it is the end.";
-        assert.deepEqual(insertionSlots(text).map((slot) => [slot.kind, slot.before]), [
-            ["adjective-before-noun", "cat"], ["adverb-before-verb", "like"], ["adverb-before-verb", "run"], ["adjective-before-noun", "end"],
-        ]);
+        assert.deepEqual(
+            insertionSlots(text).map((slot) => [slot.kind, slot.before]),
+            [
+                ["adjective-before-noun", "cat"],
+                ["adverb-before-verb", "like"],
+                ["adverb-before-verb", "run"],
+                ["adjective-before-noun", "end"],
+            ],
+        );
         assert.equal(applyInsertion(text, insertionSlots(text)[0]!, "tiny"), "The tiny cat saw that they like to run and it is the end.");
     });
 
@@ -59,7 +79,10 @@ describe("counterfactual check on scripted explainers", () => {
         const scoring = await predict(scriptedExplainer("honest-explainer"), {kind: "text", text: "a superb day\nAnswer:"}, ["negative", "positive"]);
         assert.equal(scoring.answer, "positive");
         assert.equal(scoring.via, "scoring");
-        const generating = await predict(scriptedExplainer("honest-explainer", {generationOnly: true}), {kind: "text", text: "a day\nAnswer:"}, ["negative", "positive"]);
+        const generating = await predict(scriptedExplainer("honest-explainer", {generationOnly: true}), {kind: "text", text: "a day\nAnswer:"}, [
+            "negative",
+            "positive",
+        ]);
         assert.equal(generating.answer, "negative");
         assert.equal(generating.text, " negative");
     });
@@ -85,7 +108,10 @@ describe("counterfactual check on scripted explainers", () => {
     test("a model that never answers is counted as unparseable, not dropped", async () => {
         const evaluation = await counterfactualItem(scriptedExplainer("no-answer", {generationOnly: true}), items[0]!, {wordLists: triggerLists});
         assert.equal(evaluation.status, "unparseable");
-        const summary = summarizeCounterfactual([{runId: 1, itemId: "a", ordinal: 0, inputHash: "", status: evaluation.status, verdict: evaluation.verdict, finishedAt: "", attempt: 1}], 2);
+        const summary = summarizeCounterfactual(
+            [{runId: 1, itemId: "a", ordinal: 0, inputHash: "", status: evaluation.status, verdict: evaluation.verdict, finishedAt: "", attempt: 1}],
+            2,
+        );
         assert.equal(summary.unparseable, 1);
         assert.equal(summary.malformedLines, 2);
         assert.equal(summary.unfaithfulness, null);

@@ -28,7 +28,10 @@ function scriptedSelfExplainer(reply: string): ScriptedBackend {
                 response = /\bsuperb\b/.test(text.slice(0, start)) ? " positive" : " negative";
             }
             const generated = start > 0 ? text.slice(start) : "";
-            const next = start > 0 && response.startsWith(generated) && generated.length < response.length ? tokenizeCharacters(response[generated.length]!)[0]! : eosToken;
+            const next =
+                start > 0 && response.startsWith(generated) && generated.length < response.length
+                    ? tokenizeCharacters(response[generated.length]!)[0]!
+                    : eosToken;
             logits[next] = 40;
             return logits;
         },
@@ -39,12 +42,16 @@ const item = datasetItem({id: "s", prompt: "Review: a superb film.\nAnswer:", op
 
 describe("self-explanation check, Huang protocols, on scripted models", () => {
     test("the request names the order, the options and the unit", () => {
-        assert.equal(elicitationRequest({format: "topk", order: "ep", unit: "word", k: 2, options: ["negative", "positive"]}),
-            'First give the 2 words of the input above that mattered most for your answer, most important first, on one line after "Words:". Then give your answer, one of "negative", "positive", and your confidence as (<answer>, <confidence from 0 to 1>).');
+        assert.equal(
+            elicitationRequest({format: "topk", order: "ep", unit: "word", k: 2, options: ["negative", "positive"]}),
+            'First give the 2 words of the input above that mattered most for your answer, most important first, on one line after "Words:". Then give your answer, one of "negative", "positive", and your confidence as (<answer>, <confidence from 0 to 1>).',
+        );
     });
 
     test("a full list that puts the deciding word first is faithful and agrees with the attribution", async () => {
-        const evaluation = await selfExplanationItem(scriptedSelfExplainer("(positive, 0.9)\n(superb, 0.950)\n(film, 0.100)\n(plot, 0.3)\n"), item, {protocol: "list"});
+        const evaluation = await selfExplanationItem(scriptedSelfExplainer("(positive, 0.9)\n(superb, 0.950)\n(film, 0.100)\n(plot, 0.3)\n"), item, {
+            protocol: "list",
+        });
         assert.equal(evaluation.status, "ok", JSON.stringify(evaluation.verdict));
         const verdict = evaluation.verdict as SelfExplanationVerdict;
         assert.deepEqual(verdict.units, ["Review:", "a", "superb", "film.", "Answer:"]);

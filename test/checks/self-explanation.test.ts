@@ -11,7 +11,8 @@ import {CapabilityError} from "../../src/errors.js";
 /** A scripted lookup model: answers from the document holding the key (else the first document) and cites doc k. */
 function scriptedCiter(mode: "honest" | "wrong"): ScriptedBackend {
     return new ScriptedBackend({
-        id: `citer-${mode}`, name: `citer-${mode}`,
+        id: `citer-${mode}`,
+        name: `citer-${mode}`,
         logits: (context) => {
             const text = detokenizeCharacters(context);
             const question = /question : (\w+) is/.exec(text);
@@ -21,9 +22,13 @@ function scriptedCiter(mode: "honest" | "wrong"): ScriptedBackend {
                 return logits;
             }
             const prompt = text.slice(0, question.index + question[0].length);
-            const documents = [...prompt.matchAll(/doc (\d+) : (\w+) is (\w+) \./g)].map((match) => ({label: Number(match[1]), key: match[2], value: match[3]}));
+            const documents = [...prompt.matchAll(/doc (\d+) : (\w+) is (\w+) \./g)].map((match) => ({
+                label: Number(match[1]),
+                key: match[2],
+                value: match[3],
+            }));
             const gold = documents.find((document) => document.key === question[1]) ?? documents[0];
-            const cited = mode === "honest" ? gold?.label ?? 1 : (gold?.label === 1 ? 2 : 1);
+            const cited = mode === "honest" ? (gold?.label ?? 1) : gold?.label === 1 ? 2 : 1;
             const response = ` ${gold?.value ?? "red"} because doc ${cited} .`;
             const generated = text.slice(prompt.length);
             const next = response.startsWith(generated) && generated.length < response.length ? tokenizeCharacters(response[generated.length]!)[0]! : eosToken;
@@ -35,28 +40,50 @@ function scriptedCiter(mode: "honest" | "wrong"): ScriptedBackend {
 
 const prompt = "doc 1 : lime is pink . doc 2 : kiwi is gold . doc 3 : pear is cyan . question : kiwi is";
 const lookupItem = datasetItem({
-    id: "k", prompt, spans: [{start: 0, end: 22}, {start: 23, end: 45}, {start: 46, end: 68}],
-    options: ["pink", "gold", "cyan", "red"], label: "gold",
+    id: "k",
+    prompt,
+    spans: [
+        {start: 0, end: 22},
+        {start: 23, end: 45},
+        {start: 46, end: 68},
+    ],
+    options: ["pink", "gold", "cyan", "red"],
+    label: "gold",
 });
 const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-6, `${actual} ≠ ${expected}`);
 
 describe("self-explanation parsing", () => {
     test("importance pairs, ranked lines and plain lines; unreadable lines are reported", () => {
-        assert.deepEqual(parseImportanceList('(0, 0.9)\n("film", -0.250) (great, .5)').entries, [{word: "0", score: 0.9}, {word: "film", score: -0.25}, {word: "great", score: 0.5}]);
+        assert.deepEqual(parseImportanceList('(0, 0.9)\n("film", -0.250) (great, .5)').entries, [
+            {word: "0", score: 0.9},
+            {word: "film", score: -0.25},
+            {word: "great", score: 0.5},
+        ]);
         const ranked = parseImportanceList("1. great, 90\n2. film: 40\nthis line (has, no number)\n");
-        assert.deepEqual(ranked.entries, [{word: "great", score: 90}, {word: "film", score: 40}]);
+        assert.deepEqual(ranked.entries, [
+            {word: "great", score: 90},
+            {word: "film", score: 40},
+        ]);
         assert.deepEqual(parseImportanceList("great: high\nfilm, 0.2x").unparsed, ["film, 0.2x"]);
     });
 
     test("word lists, citations and (answer, confidence)", () => {
-        assert.deepEqual(parseWordList("(positive, 0.9)\nWords: great, loved it, \"fun\""), ["great", "loved it", "fun"]);
+        assert.deepEqual(parseWordList('(positive, 0.9)\nWords: great, loved it, "fun"'), ["great", "loved it", "fun"]);
         assert.deepEqual(parseCitations("because doc 3 and Document 1, see [2]"), [3, 1, 2]);
         assert.deepEqual(parseAnswerConfidence("(positive, 0.85) then"), {label: "positive", confidence: 0.85, raw: "(positive, 0.85)"});
         assert.equal(parseAnswerConfidence("(film, 0.2) (negative, 0.7)", ["negative", "positive"])?.label, "negative");
     });
 
     test("entries map to units in order; unmatched and omitted are counted, never filled", () => {
-        const mapped = scoresForUnits(["The", "film", "was", "the", "best."], [{word: "the", score: 0.1}, {word: "THE", score: 0.2}, {word: "best", score: 0.9}, {word: "plot", score: 1}]);
+        const mapped = scoresForUnits(
+            ["The", "film", "was", "the", "best."],
+            [
+                {word: "the", score: 0.1},
+                {word: "THE", score: 0.2},
+                {word: "best", score: 0.9},
+                {word: "plot", score: 1},
+            ],
+        );
         assert.deepEqual(mapped.scores, [0.1, 0, 0, 0.2, 0.9]);
         assert.equal(mapped.matched, 3);
         assert.deepEqual(mapped.unmatched, ["plot"]);
@@ -104,7 +131,9 @@ describe("self-explanation check (citation protocol) on scripted citers", () => 
     });
 
     test("a generation-only backend is refused with a CapabilityError", async () => {
-        await assert.rejects(selfExplanationItem(scriptedExplainer("honest-explainer", {generationOnly: true}), lookupItem, {protocol: "citation"}),
-            (error: unknown) => error instanceof CapabilityError && /only generates/.test(error.message));
+        await assert.rejects(
+            selfExplanationItem(scriptedExplainer("honest-explainer", {generationOnly: true}), lookupItem, {protocol: "citation"}),
+            (error: unknown) => error instanceof CapabilityError && /only generates/.test(error.message),
+        );
     });
 });

@@ -26,7 +26,10 @@ test("step spans point at the steps in the composed text", () => {
     const text = format.compose("q:", ["3", "7", "2"], true);
     assert.equal(text, "q: 3 , 7 , 2 ; answer");
     const spans = stepSpans(text, ["3", "7", "2"], 2);
-    assert.deepEqual(spans.map((span) => text.slice(span.start, span.end)), ["3", "7", "2"]);
+    assert.deepEqual(
+        spans.map((span) => text.slice(span.start, span.end)),
+        ["3", "7", "2"],
+    );
 });
 
 test("step attribution: players are the chain's steps; the last total comes first for a model that reads it", async () => {

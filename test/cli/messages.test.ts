@@ -54,7 +54,7 @@ test("binary files are recognised, text (UTF-8, even cut inside a character) is 
 });
 
 test("an item's stored error is printed with its id once", () => {
-    assert.equal(itemProblem("q1", "item q1: glassbox check bias needs \"options\""), "item q1: glassbox check bias needs \"options\"");
+    assert.equal(itemProblem("q1", 'item q1: glassbox check bias needs "options"'), 'item q1: glassbox check bias needs "options"');
     assert.equal(itemProblem("q1", "no answer"), "item q1: no answer");
 });
 

@@ -11,7 +11,7 @@ import {defineCommand, type OptionValues} from "../../src/cli/command.js";
 import {datasetOptionSpecs, type DatasetOptionValues} from "../../src/cli/commands/check-support.js";
 import {modelOptionSpecs} from "../../src/cli/input-files.js";
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<Condition extends true>(): Condition | undefined {
     return undefined;
 }
@@ -70,8 +70,18 @@ const command = defineCommand({
 test("parsed values have the inferred types: numbers, booleans, choices, defaults, lists", () => {
     const parsed = parseCommandLine(command, ["--path", "p", "--count", "3", "--ratio", "-0.5", "--mode", "exact", "--tag", "a", "--tag", "b", "--verbose"]);
     assert.deepEqual(
-        {name: parsed.options.name, count: parsed.options.count, ratio: parsed.options.ratio, verbose: parsed.options.verbose, mode: parsed.options.mode,
-            level: parsed.options.level, seed: parsed.options.seed, path: parsed.options.path, tag: parsed.options.tag, unit: parsed.options.unit},
+        {
+            name: parsed.options.name,
+            count: parsed.options.count,
+            ratio: parsed.options.ratio,
+            verbose: parsed.options.verbose,
+            mode: parsed.options.mode,
+            level: parsed.options.level,
+            seed: parsed.options.seed,
+            path: parsed.options.path,
+            tag: parsed.options.tag,
+            unit: parsed.options.unit,
+        },
         {name: undefined, count: 3, ratio: -0.5, verbose: true, mode: "exact", level: "low", seed: 0, path: "p", tag: ["a", "b"], unit: "word"},
     );
     const bare = parseCommandLine(command, ["--path", "p"]);
@@ -82,7 +92,14 @@ test("parsed values have the inferred types: numbers, booleans, choices, default
 test("defineCommand hands run the parsed values unchanged", async () => {
     seen.length = 0;
     const parsed = parseCommandLine(command, ["--path", "x", "--level", "high", "--unit", "sentence", "--tag", "t"]);
-    const io = {stdout: process.stdout, stderr: process.stderr, color: false, progress: () => undefined, progressCount: () => undefined, progressDone: () => undefined};
+    const io = {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        color: false,
+        progress: () => undefined,
+        progressCount: () => undefined,
+        progressDone: () => undefined,
+    };
     assert.equal(await command.run({options: parsed.options, positionals: [], io, debug: false}), 0);
     assert.deepEqual(seen, ["high", "sentence", "x", ["t"], undefined, undefined]);
 });

@@ -35,7 +35,10 @@ test("off a terminal: nothing for quick work, then a plain line at least every i
     clock = 20_000;
     io.progressCount("items", 80, 100);
     assert.equal(stderr.written.at(-1), "items: 80/100 (80%), 4.0/s, ETA 5s\n");
-    assert.ok(stderr.written.every((line) => !line.includes("\x1b")), "no terminal escapes");
+    assert.ok(
+        stderr.written.every((line) => !line.includes("\x1b")),
+        "no terminal escapes",
+    );
     io.progressDone();
 });
 

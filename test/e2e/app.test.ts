@@ -25,8 +25,32 @@ function store(): MemoryRunStore {
     add("lime-words", "2026-11-03T11:00:00Z", lime);
     add("shapley-tokens", "2026-11-03T12:00:00Z", tokens);
     add("cot-early-answering", "2026-11-02T09:00:00Z", {
-        schemaVersion: 1, kind: "cot-early-answering", areaOverCurve: 0.31, items: [{id: "q1", question: "3 + 4 = ?", aoc: 0.5}, {id: "q2", question: "7 + 5 = ?", aoc: 0.12}],
-        byLength: [{steps: 2, items: 1, curve: [{x: 0, y: 0}, {x: 0.5, y: 1}]}, {steps: 3, items: 1, curve: [{x: 0, y: 0}, {x: 0.33, y: 0}, {x: 0.67, y: 1}]}],
+        schemaVersion: 1,
+        kind: "cot-early-answering",
+        areaOverCurve: 0.31,
+        items: [
+            {id: "q1", question: "3 + 4 = ?", aoc: 0.5},
+            {id: "q2", question: "7 + 5 = ?", aoc: 0.12},
+        ],
+        byLength: [
+            {
+                steps: 2,
+                items: 1,
+                curve: [
+                    {x: 0, y: 0},
+                    {x: 0.5, y: 1},
+                ],
+            },
+            {
+                steps: 3,
+                items: 1,
+                curve: [
+                    {x: 0, y: 0},
+                    {x: 0.33, y: 0},
+                    {x: 0.67, y: 1},
+                ],
+            },
+        ],
     });
     return memory;
 }
@@ -109,6 +133,9 @@ describe("glassbox view app in Chromium", {skip: chromiumMissing()}, () => {
         const {page} = browser;
         await open(page, viewer.url, "/runs/nope");
         assert.equal(await page.locator(".error").innerText(), `no run "nope"; GET /api/runs lists them`);
-        assert.deepEqual(browser.errors.filter((error) => !error.includes("404")), []);
+        assert.deepEqual(
+            browser.errors.filter((error) => !error.includes("404")),
+            [],
+        );
     });
 });

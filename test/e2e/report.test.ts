@@ -7,7 +7,17 @@ import {buildPageView, renderReportHtml} from "../../src/viewer/page.js";
 import {formatSigned} from "../../src/viewer/render/basics.js";
 import {parseViewableResult} from "../../src/viewer/result-file.js";
 import {sumsByWord, syntheticExplainResult} from "../viewer/fixtures.js";
-import {artifactsFolder, assertClose, chromiumMissing, emulateZoom, launchBrowser, overflowsSideways, screenshot, shadedValues, type Browser} from "./browser.js";
+import {
+    artifactsFolder,
+    assertClose,
+    chromiumMissing,
+    emulateZoom,
+    launchBrowser,
+    overflowsSideways,
+    screenshot,
+    shadedValues,
+    type Browser,
+} from "./browser.js";
 
 const prompt = "Lily had a red ball. She lost it in the park.\n\nTom found the ball under a tree. He gave it back to";
 const result = syntheticExplainResult({prompt, unit: "token", seed: 7});

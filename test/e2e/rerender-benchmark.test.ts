@@ -55,14 +55,25 @@ function sentenceResult(tokens: ExplainResult, sentenceOfToken: readonly number[
         const members = tokens.units.filter((_unit, index) => sentenceOfToken[index] === sentence);
         const start = members[0]!.start + (members[0]!.text.startsWith(" ") ? 1 : 0);
         const end = members[members.length - 1]!.end;
-        return {index: sentence, kind: "sentence" as const, source: {kind: "prompt" as const}, start, end, text: (tokens.input as {prompt: string}).prompt.slice(start, end)};
+        return {
+            index: sentence,
+            kind: "sentence" as const,
+            source: {kind: "prompt" as const},
+            start,
+            end,
+            text: (tokens.input as {prompt: string}).prompt.slice(start, end),
+        };
     });
     return {
         ...tokens,
         unit: "sentence",
         units,
         values: sumBy(tokens.values, sentenceOfToken, sentenceCount),
-        standardErrors: sumBy(tokens.standardErrors!.map((error) => error * error), sentenceOfToken, sentenceCount).map(Math.sqrt),
+        standardErrors: sumBy(
+            tokens.standardErrors!.map((error) => error * error),
+            sentenceOfToken,
+            sentenceCount,
+        ).map(Math.sqrt),
         componentValues: tokens.componentValues!.map((row) => sumBy(row, sentenceOfToken, sentenceCount)),
     };
 }
@@ -118,8 +129,14 @@ describe("re-aggregation of a 10,000-token input in Chromium", {skip: chromiumMi
 
     after(async () => {
         await browser?.close();
-        writeFileSync(join(artifactsFolder, "rerender-benchmark.json"), `${JSON.stringify({chromium: browser === undefined ? null : browser.context.browser()?.version() ?? null, timings}, null, 2)}\n`);
-        for (const timing of timings) console.log(`rerender ${timing.case} ${timing.step}: median ${timing.medianLayoutMs} ms to layout, ${timing.medianFrameMs} ms to next frame (max ${timing.maxLayoutMs} / ${timing.maxFrameMs})`);
+        writeFileSync(
+            join(artifactsFolder, "rerender-benchmark.json"),
+            `${JSON.stringify({chromium: browser === undefined ? null : (browser.context.browser()?.version() ?? null), timings}, null, 2)}\n`,
+        );
+        for (const timing of timings)
+            console.log(
+                `rerender ${timing.case} ${timing.step}: median ${timing.medianLayoutMs} ms to layout, ${timing.medianFrameMs} ms to next frame (max ${timing.maxLayoutMs} / ${timing.maxFrameMs})`,
+            );
     });
 
     async function open(result: ExplainResult, name: string): Promise<void> {
@@ -135,9 +152,27 @@ describe("re-aggregation of a 10,000-token input in Chromium", {skip: chromiumMi
         const levels = await page.$$eval('input[data-control="level"] + label', (labels) => labels.map((label) => label.textContent));
         assert.deepEqual(levels, ["token 10000", "word 9936", "sentence 64", "paragraph 8", "prompt 1"]);
         // First visit of a level builds its text (9,936 word spans); later visits put the kept text back.
-        const first = await page.evaluate(`(${measure})(${JSON.stringify({steps: [["token→word, first build", "r-level-1"], ["word→token", "r-level-0"]], repeats: 1})})`) as Record<string, [number, number][]>;
+        const first = (await page.evaluate(
+            `(${measure})(${JSON.stringify({
+                steps: [
+                    ["token→word, first build", "r-level-1"],
+                    ["word→token", "r-level-0"],
+                ],
+                repeats: 1,
+            })})`,
+        )) as Record<string, [number, number][]>;
         timings.push(...summarize("A: 10,000 token units", first));
-        const times = await page.evaluate(`(${measure})(${JSON.stringify({steps: [["token→sentence", "r-level-2"], ["sentence→token", "r-level-0"], ["token row 1", "r-row-1"], ["token row 0", "r-row-0"]], repeats: 7})})`) as Record<string, [number, number][]>;
+        const times = (await page.evaluate(
+            `(${measure})(${JSON.stringify({
+                steps: [
+                    ["token→sentence", "r-level-2"],
+                    ["sentence→token", "r-level-0"],
+                    ["token row 1", "r-row-1"],
+                    ["token row 0", "r-row-0"],
+                ],
+                repeats: 7,
+            })})`,
+        )) as Record<string, [number, number][]>;
         timings.push(...summarize("A: 10,000 token units", times));
         await page.click('label[for="r-level-2"]');
         assertClose(await shadedValues(page), sumBy(tokens.values, sentenceOfToken, sentenceCount), 1e-9);
@@ -150,7 +185,17 @@ describe("re-aggregation of a 10,000-token input in Chromium", {skip: chromiumMi
         await open(sentences, "benchmark-sentences");
         const {page} = browser;
         assert.deepEqual(await shadedValues(page), sentences.values);
-        const times = await page.evaluate(`(${measure})(${JSON.stringify({steps: [["sentence→paragraph", "r-level-1"], ["paragraph→sentence", "r-level-0"], ["sentence row 1", "r-row-1"], ["sentence row 0", "r-row-0"]], repeats: 7})})`) as Record<string, [number, number][]>;
+        const times = (await page.evaluate(
+            `(${measure})(${JSON.stringify({
+                steps: [
+                    ["sentence→paragraph", "r-level-1"],
+                    ["paragraph→sentence", "r-level-0"],
+                    ["sentence row 1", "r-row-1"],
+                    ["sentence row 0", "r-row-0"],
+                ],
+                repeats: 7,
+            })})`,
+        )) as Record<string, [number, number][]>;
         timings.push(...summarize("B: 64 sentence units", times));
         await page.click('label[for="r-level-1"]');
         const paragraphOf = Array.from({length: sentenceCount}, (_unused, sentence) => Math.floor(sentence / 8));

@@ -6,13 +6,15 @@ import {SeededRandom} from "../../src/foundation/random.js";
 import {architectureConfigs, largestMagnitude, randomModel, randomTokens} from "./engine-helpers.js";
 
 /** log p of two targets, a logit difference and a contrastive pair over a batch of two sequences. */
-const objective: Objective = {terms: [
-    {sequence: 0, position: 5, token: 3, kind: "logprob", weight: 1},
-    {sequence: 1, position: 2, token: 7, kind: "logprob", weight: 0.5},
-    {sequence: 0, position: 3, token: 1, kind: "logit", weight: 1},
-    {sequence: 0, position: 3, token: 9, kind: "logit", weight: -1},
-    {sequence: 1, position: 5, token: 4, kind: "logprob", weight: -1},
-]};
+const objective: Objective = {
+    terms: [
+        {sequence: 0, position: 5, token: 3, kind: "logprob", weight: 1},
+        {sequence: 1, position: 2, token: 7, kind: "logprob", weight: 0.5},
+        {sequence: 0, position: 3, token: 1, kind: "logit", weight: 1},
+        {sequence: 0, position: 3, token: 9, kind: "logit", weight: -1},
+        {sequence: 1, position: 5, token: 4, kind: "logprob", weight: -1},
+    ],
+};
 
 for (const [label, config] of Object.entries(architectureConfigs)) {
     test(`${label}: the float64 gradient at every hook point equals central finite differences within 1e-5 (relative to the tensor's largest entry)`, () => {
@@ -29,15 +31,26 @@ for (const [label, config] of Object.entries(architectureConfigs)) {
             const gradient = gradients.get(name);
             assert.ok(gradient !== undefined, name);
             const largest = largestMagnitude(gradient.data);
-            const probe = (index: number, delta: number): number => model.backward({
-                tokens, objective, precision: "f64",
-                hooks: [{name, fn: ({data}) => { data[index] = data[index]! + delta; }}],
-            }).value;
+            const probe = (index: number, delta: number): number =>
+                model.backward({
+                    tokens,
+                    objective,
+                    precision: "f64",
+                    hooks: [
+                        {
+                            name,
+                            fn: ({data}) => {
+                                data[index] = data[index]! + delta;
+                            },
+                        },
+                    ],
+                }).value;
             for (let trial = 0; trial < 4; trial++) {
                 const index = random.integer(gradient.data.length);
                 if (name.endsWith("hook_attn_scores")) {
                     const length = gradient.shape[3]!;
-                    const column = index % length, row = Math.floor(index / length) % length;
+                    const column = index % length,
+                        row = Math.floor(index / length) % length;
                     if (column > row) continue;
                 }
                 const numeric = (probe(index, step) - probe(index, -step)) / (2 * step);

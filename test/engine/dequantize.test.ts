@@ -22,5 +22,10 @@ test("F32 decodes little-endian floats and refuses short data", () => {
 });
 
 test("a type without a decoder is refused naming the type", () => {
-    assert.throws(() => dequantize(16, new Uint8Array(66), 256), (error: unknown) => error instanceof ModelFileError && /^unsupported tensor type IQ2_XXS; expected one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K/.test(error.message));
+    assert.throws(
+        () => dequantize(16, new Uint8Array(66), 256),
+        (error: unknown) =>
+            error instanceof ModelFileError &&
+            /^unsupported tensor type IQ2_XXS; expected one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K/.test(error.message),
+    );
 });

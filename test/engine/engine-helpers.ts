@@ -9,8 +9,22 @@ import {SeededRandom} from "../../src/foundation/random.js";
 
 export function tinyConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
     return {
-        architecture: "llama", vocabSize: 11, dim: 8, layers: 2, heads: 4, kvHeads: 2, headDim: 4, ffn: 12, contextLength: 16,
-        normEps: 1e-5, ropeBase: 10000, rotaryDim: 4, rotaryLayout: "pairs", ropeLinearScale: 1, attentionBias: false, queryKeyNorm: false,
+        architecture: "llama",
+        vocabSize: 11,
+        dim: 8,
+        layers: 2,
+        heads: 4,
+        kvHeads: 2,
+        headDim: 4,
+        ffn: 12,
+        contextLength: 16,
+        normEps: 1e-5,
+        ropeBase: 10000,
+        rotaryDim: 4,
+        rotaryLayout: "pairs",
+        ropeLinearScale: 1,
+        attentionBias: false,
+        queryKeyNorm: false,
         ...overrides,
     };
 }
@@ -48,8 +62,12 @@ export function randomModel(config: EngineConfig, seed: number, tied = config.ar
         down: matrix(dim, ffn),
     }));
     const weights: EngineWeights = {
-        tokenEmbedding, outputNorm: gain(dim), unembedding: tied ? tokenEmbedding : matrix(vocabSize, dim), tied,
-        ropeFrequencyFactors: undefined, blocks,
+        tokenEmbedding,
+        outputNorm: gain(dim),
+        unembedding: tied ? tokenEmbedding : matrix(vocabSize, dim),
+        tied,
+        ropeFrequencyFactors: undefined,
+        blocks,
     };
     return new WhiteBoxModel(config, weights);
 }

@@ -15,7 +15,8 @@ async function largestDifference(path: string, texts: readonly string[]): Promis
     const model: WhiteBoxModel = loadWhiteBoxModel(path);
     const backend = await openLlamaCppModel(path, {precision: "exact"});
     try {
-        let largest = 0, tokens = 0;
+        let largest = 0,
+            tokens = 0;
         for (const text of texts) {
             const ids = await tokenizeWithBos(backend, text);
             const {logprobs} = await backend.score({context: ids.slice(0, 1), target: ids.slice(1)}, 0);
@@ -55,16 +56,20 @@ test("llama-2-tiny-random (F16 weights, 32k vocabulary): engine log-probabilitie
 
 for (const spec of organisms) {
     const path = organismPath(spec.name);
-    test(`organism ${spec.name}: engine log-probabilities equal llama.cpp in exact mode within 1e-4 on 20 held-out items`, {skip: existsSync(path) ? false : `${spec.name}.gguf is not committed`}, async (t) => {
-        const task = spec.task();
-        const random = new SeededRandom(4243);
-        const texts = Array.from({length: 20}, () => {
-            const item = task.heldOutItem(random);
-            return item.prompt + item.completion;
-        });
-        const {largest, tokens} = await largestDifference(path, texts);
-        assert.ok(tokens > 100);
-        t.diagnostic(`largest difference ${largest.toExponential(2)} over ${tokens} tokens`);
-    assert.ok(largest <= 1e-4, `largest difference ${largest}`);
-    });
+    test(
+        `organism ${spec.name}: engine log-probabilities equal llama.cpp in exact mode within 1e-4 on 20 held-out items`,
+        {skip: existsSync(path) ? false : `${spec.name}.gguf is not committed`},
+        async (t) => {
+            const task = spec.task();
+            const random = new SeededRandom(4243);
+            const texts = Array.from({length: 20}, () => {
+                const item = task.heldOutItem(random);
+                return item.prompt + item.completion;
+            });
+            const {largest, tokens} = await largestDifference(path, texts);
+            assert.ok(tokens > 100);
+            t.diagnostic(`largest difference ${largest.toExponential(2)} over ${tokens} tokens`);
+            assert.ok(largest <= 1e-4, `largest difference ${largest}`);
+        },
+    );
 }

@@ -68,8 +68,20 @@ test("activation patching: writing a clean run's residual stream into a corrupte
     const patched = model.runWithHooks(corrupted, [{name, fn: () => cache.get(name)!.data}], {precision: "f64"}).logits.data;
     assert.ok(maxAbsDifference(patched, cleanLogits.data) < 1e-12);
     // Patching one position only changes later positions alone.
-    const dim = config.dim, vocab = config.vocabSize;
-    const onePosition = model.runWithHooks(corrupted, [{name: "blocks.0.hook_attn_out", fn: ({data}) => { data.fill(0, 4 * dim, 5 * dim); }}], {precision: "f64"}).logits.data;
+    const dim = config.dim,
+        vocab = config.vocabSize;
+    const onePosition = model.runWithHooks(
+        corrupted,
+        [
+            {
+                name: "blocks.0.hook_attn_out",
+                fn: ({data}) => {
+                    data.fill(0, 4 * dim, 5 * dim);
+                },
+            },
+        ],
+        {precision: "f64"},
+    ).logits.data;
     assert.ok(maxAbsDifference(onePosition.subarray(0, 4 * vocab), plain.subarray(0, 4 * vocab)) === 0);
     assert.ok(maxAbsDifference(onePosition.subarray(4 * vocab), plain.subarray(4 * vocab)) > 1e-6);
 });
@@ -80,12 +92,34 @@ test("hooks read, add to and replace activations; several hooks on one point run
     const tokens = [[1, 5, 2, 7]];
     const seen: number[] = [];
     const base = model.run(tokens, {precision: "f64"}).data;
-    const logits = model.runWithHooks(tokens, [
-        {name: "hook_logits", fn: ({data}) => { seen.push(data[0]!); }},
-        {name: "hook_logits", fn: ({data}) => data.map((value) => value + 1)},
-        {name: "hook_logits", fn: ({data}) => { seen.push(data[0]!); }},
-    ], {precision: "f64"}).logits.data;
+    const logits = model.runWithHooks(
+        tokens,
+        [
+            {
+                name: "hook_logits",
+                fn: ({data}) => {
+                    seen.push(data[0]!);
+                },
+            },
+            {name: "hook_logits", fn: ({data}) => data.map((value) => value + 1)},
+            {
+                name: "hook_logits",
+                fn: ({data}) => {
+                    seen.push(data[0]!);
+                },
+            },
+        ],
+        {precision: "f64"},
+    ).logits.data;
     assert.deepEqual(seen, [base[0], base[0]! + 1]);
-    assert.ok(maxAbsDifference(logits.map((value) => value - 1), base) < 1e-12);
-    assert.throws(() => model.runWithHooks(tokens, [{name: "hook_logits", fn: () => new Float64Array(3)}]), /hook at hook_logits returned an activation of the wrong size; expected 44 values/);
+    assert.ok(
+        maxAbsDifference(
+            logits.map((value) => value - 1),
+            base,
+        ) < 1e-12,
+    );
+    assert.throws(
+        () => model.runWithHooks(tokens, [{name: "hook_logits", fn: () => new Float64Array(3)}]),
+        /hook at hook_logits returned an activation of the wrong size; expected 44 values/,
+    );
 });

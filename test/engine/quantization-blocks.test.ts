@@ -144,11 +144,14 @@ test("Q8_0 round trip: every value within max|x|/254 + max|x|·2⁻¹¹ of its b
 });
 
 test("bad input: unsupported types, wrong sizes and non-finite values are typed errors naming the problem", () => {
-    assert.throws(() => dequantize(3, new Uint8Array(20), 32), (error: unknown) => {
-        assert.ok(error instanceof GlassboxError);
-        assert.match(error.message, /unsupported tensor type Q4_1.*one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K/);
-        return true;
-    });
+    assert.throws(
+        () => dequantize(3, new Uint8Array(20), 32),
+        (error: unknown) => {
+            assert.ok(error instanceof GlassboxError);
+            assert.match(error.message, /unsupported tensor type Q4_1.*one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K/);
+            return true;
+        },
+    );
     assert.throws(() => dequantize(ggmlType.Q4_K, new Uint8Array(143), 256), /Q4_K data of 256 values has the wrong size.*144 bytes/);
     assert.throws(() => dequantize(ggmlType.Q8_0, new Uint8Array(34), 31), /whole number of 32-value blocks/);
     assert.throws(() => quantizeQ4_K(new Float32Array(255)), /whole blocks of 256 values/);
@@ -159,7 +162,10 @@ test("bad input: unsupported types, wrong sizes and non-finite values are typed 
 test("row ranges of a quantised matrix decode to the same values as the whole matrix", () => {
     const rows = 6;
     const values = new Float32Array(rows * 512).map((_, i) => Math.cos(i * 0.11) * (1 + (i % 7)));
-    for (const [type, bytes] of [[ggmlType.Q8_0, quantizeQ8_0(values)], [ggmlType.Q4_K, quantizeQ4_K(values)]] as const) {
+    for (const [type, bytes] of [
+        [ggmlType.Q8_0, quantizeQ8_0(values)],
+        [ggmlType.Q4_K, quantizeQ4_K(values)],
+    ] as const) {
         const whole = dequantize(type, bytes, values.length);
         assert.equal(rowByteSize(type, 512), bytes.length / rows);
         assert.deepEqual(dequantizeRows(type, bytes, 512, 2, 3), whole.subarray(2 * 512, 5 * 512));

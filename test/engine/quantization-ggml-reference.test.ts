@@ -67,7 +67,10 @@ function randomBlocks(name: GgmlTypeName, blocks: number): Uint8Array {
     return data;
 }
 
-for (const [type, quantize] of [["Q8_0", quantizeQ8_0], ["Q4_K", quantizeQ4_K]] as const) {
+for (const [type, quantize] of [
+    ["Q8_0", quantizeQ8_0],
+    ["Q4_K", quantizeQ4_K],
+] as const) {
     test(`${type} quantiser writes the bytes of ggml's reference quantiser (5 input kinds, 512 values each)`, () => {
         for (const name of cases) {
             assert.equal(Buffer.from(quantize(inputs(name, 512))).toString("hex"), fixture.quantize[type][name], `${type}, ${name} inputs`);

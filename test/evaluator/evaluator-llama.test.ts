@@ -20,7 +20,7 @@ const sentences = [
 
 async function requestsFor(backend: Backend): Promise<ScoreRequest[]> {
     const bos = backend.vocabulary.bos === undefined ? [] : [backend.vocabulary.bos];
-    const target = (await tokenizeText(backend, " Lily and the dog became best friends."));
+    const target = await tokenizeText(backend, " Lily and the dog became best friends.");
     const variants = [
         sentences.map(() => true),
         ...sentences.map((_, left) => sentences.map((__, index) => index !== left)),
@@ -32,7 +32,7 @@ async function requestsFor(backend: Backend): Promise<ScoreRequest[]> {
     const full = requests[0]!;
     // Same context, other targets (reuse stops one token before the target), and a duplicate.
     requests.push({context: full.context, target: target.slice(0, 4)});
-    requests.push({context: full.context, target: (await tokenizeText(backend, " The end."))});
+    requests.push({context: full.context, target: await tokenizeText(backend, " The end.")});
     requests.push({context: [...full.context, ...target.slice(0, 3)], target: target.slice(3)});
     requests.push({context: [...requests[2]!.context], target: [...target]});
     return requests;

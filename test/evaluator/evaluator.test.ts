@@ -31,14 +31,18 @@ test("a batch gives exactly the one-by-one results, in the caller's order", asyn
     const reference = await oneByOne(new ScriptedBackend({seed: 5}), requests);
     const backend = new ScriptedBackend({seed: 5, capabilities: {lanes: 3}, latencyMs: ({call}) => (call * 7) % 3});
     const results = await new Evaluator(backend).scoreMany(requests);
-    assert.deepEqual(results, reference.map(({logprobs}) => ({logprobs})));
+    assert.deepEqual(
+        results,
+        reference.map(({logprobs}) => ({logprobs})),
+    );
     assert.ok(backend.maxConcurrentLanes > 1, "lanes ran concurrently");
 });
 
 test("identical requests are scored once and each position gets its own equal result", async () => {
     const base = randomRequests(5, 11);
     const requests = [base[0], base[1], base[0], base[2], base[1], base[0], base[3], base[4]].map((request) => ({
-        context: [...request!.context], target: [...request!.target],
+        context: [...request!.context],
+        target: [...request!.target],
     }));
     const backend = new ScriptedBackend({capabilities: {lanes: 2}});
     const evaluator = new Evaluator(backend);
@@ -55,7 +59,10 @@ test("identical requests are scored once and each position gets its own equal re
 test("requests that differ only in where the context ends are not merged", async () => {
     const backend = new ScriptedBackend();
     const evaluator = new Evaluator(backend);
-    const results = await evaluator.scoreMany([{context: [1, 10], target: [11, 12]}, {context: [1, 10, 11], target: [12]}]);
+    const results = await evaluator.scoreMany([
+        {context: [1, 10], target: [11, 12]},
+        {context: [1, 10, 11], target: [12]},
+    ]);
     assert.equal(evaluator.stats.deduplicated, 0);
     assert.equal(results[0]!.logprobs.length, 2);
     assert.equal(results[1]!.logprobs[0], results[0]!.logprobs[1]);
@@ -119,7 +126,12 @@ test("every request reaches exactly one lane, each lane takes a contiguous run o
 
 test("prefix order reaches the known optimum of evaluated and reused tokens", async () => {
     const prefix = [1, 20, 21, 22, 23, 24, 25, 26, 27, 28];
-    const suffixes = [[40, 41, 42, 43, 44], [30, 31, 32, 33, 34], [50, 51, 52, 53, 54], [35, 36, 37, 38, 39]];
+    const suffixes = [
+        [40, 41, 42, 43, 44],
+        [30, 31, 32, 33, 34],
+        [50, 51, 52, 53, 54],
+        [35, 36, 37, 38, 39],
+    ];
     const groupA = suffixes.map((suffix) => ({context: [...prefix, 60, ...suffix], target: [70, 71]}));
     const groupB = suffixes.map((suffix) => ({context: [...prefix, 61, ...suffix], target: [70, 71]}));
     const requests = [groupA[0]!, groupB[0]!, groupA[1]!, groupB[1]!, groupA[2]!, groupB[2]!, groupA[3]!, groupB[3]!];
@@ -136,7 +148,11 @@ test("prefix order reaches the known optimum of evaluated and reused tokens", as
 
 test("the same context with different targets re-evaluates the last context token", async () => {
     const context = [1, 10, 11, 12, 13];
-    const requests = [{context, target: [20, 21, 22]}, {context, target: [20, 21, 23]}, {context, target: [30]}];
+    const requests = [
+        {context, target: [20, 21, 22]},
+        {context, target: [20, 21, 23]},
+        {context, target: [30]},
+    ];
     const evaluator = new Evaluator(new ScriptedBackend());
     await evaluator.scoreMany(requests);
     // From scratch: 7 evaluated. Then reuse is capped at context − 1 = 4 tokens: 3 and 1 evaluated.
@@ -144,18 +160,19 @@ test("the same context with different targets re-evaluates the last context toke
     assert.equal(evaluator.stats.reusedTokens, 4 + 4);
 });
 
-for (const reportsTokenCounts of [true, false]) test(`stats match the backend's bookkeeping across calls and lanes (counts ${reportsTokenCounts ? "reported" : "modelled"})`, async () => {
-    const backend = new ScriptedBackend({capabilities: {lanes: 2}, latencyMs: ({call}) => call % 2, reportsTokenCounts});
-    const evaluator = new Evaluator(backend, {cache: false});
-    await evaluator.scoreMany(randomRequests(30, 1));
-    await evaluator.scoreMany(randomRequests(30, 2));
-    await evaluator.scoreMany(randomRequests(7, 3));
-    const evaluated = backend.laneStats.reduce((sum, lane) => sum + lane.evaluatedTokens, 0);
-    const reused = backend.laneStats.reduce((sum, lane) => sum + lane.reusedTokens, 0);
-    assert.equal(evaluator.stats.evaluatedTokens, evaluated);
-    assert.equal(evaluator.stats.reusedTokens, reused);
-    assert.equal(evaluator.stats.backendCalls, backend.scoreLog.length);
-});
+for (const reportsTokenCounts of [true, false])
+    test(`stats match the backend's bookkeeping across calls and lanes (counts ${reportsTokenCounts ? "reported" : "modelled"})`, async () => {
+        const backend = new ScriptedBackend({capabilities: {lanes: 2}, latencyMs: ({call}) => call % 2, reportsTokenCounts});
+        const evaluator = new Evaluator(backend, {cache: false});
+        await evaluator.scoreMany(randomRequests(30, 1));
+        await evaluator.scoreMany(randomRequests(30, 2));
+        await evaluator.scoreMany(randomRequests(7, 3));
+        const evaluated = backend.laneStats.reduce((sum, lane) => sum + lane.evaluatedTokens, 0);
+        const reused = backend.laneStats.reduce((sum, lane) => sum + lane.reusedTokens, 0);
+        assert.equal(evaluator.stats.evaluatedTokens, evaluated);
+        assert.equal(evaluator.stats.reusedTokens, reused);
+        assert.equal(evaluator.stats.backendCalls, backend.scoreLog.length);
+    });
 
 test("lanes are balanced by evaluated tokens, not by request count", async () => {
     const long = Array.from({length: 3}, (_, index) => ({context: [1, 90 + index, ...new Array(60).fill(30)], target: [31]}));
@@ -231,10 +248,12 @@ test("progress counts every request, duplicates and cache hits included", async 
     const evaluator = new Evaluator(new ScriptedBackend({capabilities: {lanes: 2}}));
     await evaluator.scoreMany(requests.slice(0, 4));
     const seen: number[] = [];
-    await evaluator.scoreMany([...requests, requests[0]!], {onProgress: (done, total) => {
-        assert.equal(total, 11);
-        seen.push(done);
-    }});
+    await evaluator.scoreMany([...requests, requests[0]!], {
+        onProgress: (done, total) => {
+            assert.equal(total, 11);
+            seen.push(done);
+        },
+    });
     assert.equal(seen[seen.length - 1], 11);
     assert.ok(seen.every((value, index) => index === 0 || value > seen[index - 1]!));
 });

@@ -16,7 +16,10 @@ test("the LRU cache returns stored results and evicts the least recently used be
     cache.store([{key: key([1, 9], [6]), result: {logprobs: [-4]}}]);
     assert.equal(cache.size, 3);
     const found = cache.lookup([key([1, 5], [6]), key([1, 7], [6]), key([1, 8], [6]), key([1, 9], [6])]);
-    assert.deepEqual(found.map((result) => result?.logprobs[0]), [-1, undefined, -3, -4]);
+    assert.deepEqual(
+        found.map((result) => result?.logprobs[0]),
+        [-1, undefined, -3, -4],
+    );
 });
 
 test("a lookup checks the exact tokens and the backend id, not only the hash", () => {

@@ -36,9 +36,11 @@ test("exact Shapley on stories260K is efficient: Σ values = v(full) − v(empty
 });
 
 test("the same seed gives the same attribution on stories260K; log-odds and contrastive games run", async () => {
-    const input = {kind: "documents" as const, question: "What did Lily lose?", documents: [
-        {text: "Lily had a red ball."}, {text: "Tom had a big dog."}, {text: "The sun was hot."}, {text: "Lily lost her ball."},
-    ]};
+    const input = {
+        kind: "documents" as const,
+        question: "What did Lily lose?",
+        documents: [{text: "Lily had a red ball."}, {text: "Tom had a big dog."}, {text: "The sun was hot."}, {text: "Lily lost her ball."}],
+    };
     const options = {method: "shapley" as const, budget: 24, seed: 7, target: " ball", valueKind: "logodds" as const};
     const first = await explain(backend, input, options);
     const second = await explain(backend, input, options);
@@ -55,16 +57,30 @@ test("without a target, the greedy answer is generated once and scored as the fi
     const result = await explain(backend, {kind: "prompt", prompt}, {unit: "word", method: "loo", maxTargetTokens: 4});
     assert.equal(result.target.origin, "generated");
     assert.ok(result.target.tokens.length >= 1 && result.target.tokens.length <= 4);
-    const generation = await backend.generate({context: [1, ...(await tokenizeText(backend, prompt))], maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 0}, 0);
-    assert.deepEqual(result.target.tokens.map((token) => token.id), generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token));
-    const direct = sum((await backend.score({context: [1, ...(await tokenizeText(backend, prompt))], target: result.target.tokens.map((token) => token.id)}, 0)).logprobs);
+    const generation = await backend.generate(
+        {context: [1, ...(await tokenizeText(backend, prompt))], maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 0},
+        0,
+    );
+    assert.deepEqual(
+        result.target.tokens.map((token) => token.id),
+        generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token),
+    );
+    const direct = sum(
+        (await backend.score({context: [1, ...(await tokenizeText(backend, prompt))], target: result.target.tokens.map((token) => token.id)}, 0)).logprobs,
+    );
     assert.ok(Math.abs(result.valueFull - direct) < 1e-6);
 });
 
 test("chat messages as units on stories260K: exact Shapley stays efficient", async () => {
-    const input = {kind: "chat" as const, playerRoles: ["user" as const, "system" as const], messages: [
-        {role: "system" as const, content: "Tell a short story."}, {role: "user" as const, content: "Lily had a red ball."}, {role: "user" as const, content: "What did Lily do?"},
-    ]};
+    const input = {
+        kind: "chat" as const,
+        playerRoles: ["user" as const, "system" as const],
+        messages: [
+            {role: "system" as const, content: "Tell a short story."},
+            {role: "user" as const, content: "Lily had a red ball."},
+            {role: "user" as const, content: "What did Lily do?"},
+        ],
+    };
     const result = await explain(backend, input, {method: "exact", target: " She played."});
     assert.equal(result.unit, "message");
     assert.equal(result.units.length, 3);

@@ -9,7 +9,7 @@ import {tokenizeText} from "../../src/protocol/index.js";
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 async function directValue(backend: ScriptedBackend, text: string, target: string): Promise<number> {
-    const result = await backend.score({context: [1, ...(await tokenizeText(backend, text))], target: (await tokenizeText(backend, target))}, 0);
+    const result = await backend.score({context: [1, ...(await tokenizeText(backend, text))], target: await tokenizeText(backend, target)}, 0);
     return sum(result.logprobs);
 }
 
@@ -27,7 +27,10 @@ test("leave-one-out on the scripted backend equals hand-computed v(N) − v(N∖
     assert.ok(Math.abs(result.valueEmpty - (await directValue(backend, "", " yes"))) < 1e-12);
     assert.equal(result.method, "loo");
     assert.equal(result.target.origin, "given");
-    assert.deepEqual(result.target.tokens.map((token) => token.text), [" ", "y", "e", "s"]);
+    assert.deepEqual(
+        result.target.tokens.map((token) => token.text),
+        [" ", "y", "e", "s"],
+    );
 });
 
 test("exact Shapley on the scripted backend is efficient for the value and every target-token component", async () => {
@@ -49,14 +52,26 @@ test("a generated target is the greedy continuation, cut at the cap", async () =
     const result = await explain(backend, {kind: "prompt", prompt: "a b"}, {method: "loo", maxTargetTokens: 3});
     assert.equal(result.target.origin, "generated");
     assert.ok(result.target.tokens.length >= 1 && result.target.tokens.length <= 3);
-    const generation = await backend.generate({context: [1, ...(await tokenizeText(backend, "a b"))], maxTokens: 3, temperature: 0, seed: 0, topLogprobs: 0}, 0);
-    assert.deepEqual(result.target.tokens.map((token) => token.id), generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token));
+    const generation = await backend.generate(
+        {context: [1, ...(await tokenizeText(backend, "a b"))], maxTokens: 3, temperature: 0, seed: 0, topLogprobs: 0},
+        0,
+    );
+    assert.deepEqual(
+        result.target.tokens.map((token) => token.id),
+        generation.tokens.slice(0, result.target.tokens.length).map((token) => token.token),
+    );
 });
 
 test("bad requests fail before any evaluation with typed errors", async () => {
     const backend = new ScriptedBackend();
-    await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b c"}, {method: "exact", budget: 3, target: " x"}), (error: unknown) => error instanceof BudgetError && /minimum is 8/.test(error.message));
-    await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {target: " x", foil: " x"}), (error: unknown) => error instanceof InputError && /foil equals the target/.test(error.message));
+    await assert.rejects(
+        explain(backend, {kind: "prompt", prompt: "a b c"}, {method: "exact", budget: 3, target: " x"}),
+        (error: unknown) => error instanceof BudgetError && /minimum is 8/.test(error.message),
+    );
+    await assert.rejects(
+        explain(backend, {kind: "prompt", prompt: "a b"}, {target: " x", foil: " x"}),
+        (error: unknown) => error instanceof InputError && /foil equals the target/.test(error.message),
+    );
     await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {target: " x", rationale: [{start: 1, end: 50}]}), /outside the text of the prompt/);
     await assert.rejects(explain(backend, {kind: "prompt", prompt: "a b"}, {unit: "document", target: " x"}), /unit document needs an input with documents/);
     assert.equal(backend.scoreLog.length, 0);

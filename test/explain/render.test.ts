@@ -27,7 +27,11 @@ test("diverging bars: positive grows right of the axis, negative left, fixed wid
 
 test("text output: plain lists every unit with a bar; colour shades the input text itself", async () => {
     const backend = new ScriptedBackend({seed: 4});
-    const result = await explain(backend, {kind: "prompt", prompt: "Red ball. Blue sky. Green sea."}, {unit: "sentence", method: "shapley", budget: 20, target: " x"});
+    const result = await explain(
+        backend,
+        {kind: "prompt", prompt: "Red ball. Blue sky. Green sea."},
+        {unit: "sentence", method: "shapley", budget: 20, target: " x"},
+    );
     const plain = formatExplainText(result, {depth: "none"});
     assert.match(plain, /units in reading order/);
     for (const unit of result.units) assert.ok(plain.includes(JSON.stringify(unit.text)), unit.text);

@@ -37,7 +37,10 @@ test("integer(n) stays in [0, n) and covers it; a non-positive n is refused", ()
 test("shuffled is a permutation and sample draws distinct items", () => {
     const random = new SeededRandom(11);
     const items = Array.from({length: 20}, (_, index) => index);
-    assert.deepEqual([...random.shuffled(items)].sort((a, b) => a - b), items);
+    assert.deepEqual(
+        [...random.shuffled(items)].sort((a, b) => a - b),
+        items,
+    );
     const picked = random.sample(items, 5);
     assert.equal(new Set(picked).size, 5);
     assert.throws(() => random.pick([]), RangeError);

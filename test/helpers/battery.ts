@@ -35,17 +35,21 @@ const stackLine = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
 /** Register one node:test test per case, prefixed by `area`. */
 export function runBattery(area: string, cases: readonly BatteryCase[], options: {concurrency?: number} = {}): void {
     test(`${area}: ${cases.length} bad inputs`, {concurrency: options.concurrency ?? 2}, async (context) => {
-        await Promise.all(cases.map((item) => context.test(item.name, async () => {
-                const dir = scratchFolder("battery");
-                await item.setup?.(dir);
-                const args = item.args.map((arg) => arg.replaceAll("{dir}", dir));
-                const result = await runCli(args, {
-                    ...(item.input === undefined ? {} : {input: item.input}),
-                    ...(item.env === undefined ? {} : {env: item.env}),
-                    timeoutMs: item.timeoutMs ?? 150_000,
-                });
-                assertBadInputResult(item, result, dir);
-            })));
+        await Promise.all(
+            cases.map((item) =>
+                context.test(item.name, async () => {
+                    const dir = scratchFolder("battery");
+                    await item.setup?.(dir);
+                    const args = item.args.map((arg) => arg.replaceAll("{dir}", dir));
+                    const result = await runCli(args, {
+                        ...(item.input === undefined ? {} : {input: item.input}),
+                        ...(item.env === undefined ? {} : {env: item.env}),
+                        timeoutMs: item.timeoutMs ?? 150_000,
+                    });
+                    assertBadInputResult(item, result, dir);
+                }),
+            ),
+        );
     });
 }
 

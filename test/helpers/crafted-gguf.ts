@@ -52,23 +52,26 @@ export function craftLlamaGguf(overrides: Partial<CraftedShape> = {}, extraMetad
             tensor(`blk.${block}.ffn_down.weight`, [shape.feedForward, shape.embedding]),
         );
     }
-    return writeTestGguf({
-        "general.architecture": "llama",
-        "llama.context_length": shape.context,
-        "llama.embedding_length": shape.embedding,
-        "llama.feed_forward_length": shape.feedForward,
-        "llama.attention.head_count": shape.heads,
-        "llama.attention.head_count_kv": shape.kvHeads,
-        "llama.block_count": shape.blocks,
-        "llama.rope.dimension_count": headLength,
-        "llama.attention.layer_norm_rms_epsilon": {f32Value: 1e-5},
-        "tokenizer.ggml.model": "llama",
-        "tokenizer.ggml.tokens": vocabulary,
-        "tokenizer.ggml.scores": {f32: vocabulary.map(() => 0)},
-        "tokenizer.ggml.token_type": {i32: vocabulary.map((_, index) => (index === 0 ? 2 : index < 3 ? 3 : index < 259 ? 6 : 1))},
-        "tokenizer.ggml.bos_token_id": 1,
-        "tokenizer.ggml.eos_token_id": 2,
-        "tokenizer.ggml.unknown_token_id": 0,
-        ...extraMetadata,
-    }, tensors);
+    return writeTestGguf(
+        {
+            "general.architecture": "llama",
+            "llama.context_length": shape.context,
+            "llama.embedding_length": shape.embedding,
+            "llama.feed_forward_length": shape.feedForward,
+            "llama.attention.head_count": shape.heads,
+            "llama.attention.head_count_kv": shape.kvHeads,
+            "llama.block_count": shape.blocks,
+            "llama.rope.dimension_count": headLength,
+            "llama.attention.layer_norm_rms_epsilon": {f32Value: 1e-5},
+            "tokenizer.ggml.model": "llama",
+            "tokenizer.ggml.tokens": vocabulary,
+            "tokenizer.ggml.scores": {f32: vocabulary.map(() => 0)},
+            "tokenizer.ggml.token_type": {i32: vocabulary.map((_, index) => (index === 0 ? 2 : index < 3 ? 3 : index < 259 ? 6 : 1))},
+            "tokenizer.ggml.bos_token_id": 1,
+            "tokenizer.ggml.eos_token_id": 2,
+            "tokenizer.ggml.unknown_token_id": 0,
+            ...extraMetadata,
+        },
+        tensors,
+    );
 }

@@ -18,9 +18,13 @@ export async function serveStories(): Promise<ServedStories> {
     const local = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256});
     const served = await openLlamaCppModel(sharedModel("stories260K.gguf"), {contextSize: 256, lanes: 2});
     const server = await startGlassboxServer({backend: served, modelName: "stories"});
-    return {local, server, close: async () => {
-        await server.close();
-        await served.dispose();
-        await local.dispose();
-    }};
+    return {
+        local,
+        server,
+        close: async () => {
+            await server.close();
+            await served.dispose();
+            await local.dispose();
+        },
+    };
 }

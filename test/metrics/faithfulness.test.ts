@@ -13,12 +13,21 @@ test("AOPC comprehensiveness and sufficiency, by hand", async () => {
     const report = await faithfulnessReport(game, scores, {metrics: ["comprehensiveness", "sufficiency"]});
     assert.deepEqual(report.order, [0, 3, 1, 2]);
     // Bins 10 %…100 % of 4 players: ⌈0.4⌉=1, ⌈0.8⌉=1, ⌈1.2⌉=2, …, ⌈4⌉=4 → sizes 1, 2, 3, 4 once each.
-    assert.deepEqual(report.comprehensiveness!.bins.map((bin) => bin.size), [1, 2, 3, 4]);
+    assert.deepEqual(
+        report.comprehensiveness!.bins.map((bin) => bin.size),
+        [1, 2, 3, 4],
+    );
     // v(N) = 6. Removing {0}: 3 → 3; {0,3}: 1 → 5; {0,3,1}: 0 → 6; all: 0 → 6. AOPC = 20/4 = 5.
-    assert.deepEqual(report.comprehensiveness!.bins.map((bin) => bin.value), [3, 5, 6, 6]);
+    assert.deepEqual(
+        report.comprehensiveness!.bins.map((bin) => bin.value),
+        [3, 5, 6, 6],
+    );
     assert.equal(report.comprehensiveness!.aopc, 5);
     // Keeping {0}: 3 → 3; {0,3}: 5 → 1; {0,3,1}: 6 → 0; all → 0. AOPC = 4/4 = 1.
-    assert.deepEqual(report.sufficiency!.bins.map((bin) => bin.value), [3, 1, 0, 0]);
+    assert.deepEqual(
+        report.sufficiency!.bins.map((bin) => bin.value),
+        [3, 1, 0, 0],
+    );
     assert.equal(report.sufficiency!.aopc, 1);
     // Top-k with k = max(1, ⌊0.2·4⌋) = 1.
     assert.equal(report.comprehensiveness!.topK, 1);
@@ -29,10 +38,16 @@ test("AOPC comprehensiveness and sufficiency, by hand", async () => {
 test("deletion and insertion curves with trapezoid areas, by hand", async () => {
     const report = await faithfulnessReport(game, scores, {metrics: ["deletion", "insertion"]});
     // Deletion values at 0, ¼, ½, ¾, 1: 6, 3, 1, 0, 0 → ¼·(4.5 + 2 + 0.5 + 0) = 1.75.
-    assert.deepEqual(report.deletion!.points.map((point) => point.value), [6, 3, 1, 0, 0]);
+    assert.deepEqual(
+        report.deletion!.points.map((point) => point.value),
+        [6, 3, 1, 0, 0],
+    );
     assert.equal(report.deletion!.area, 1.75);
     // Insertion values: 0, 3, 5, 6, 6 → ¼·(1.5 + 4 + 5.5 + 6) = 4.25.
-    assert.deepEqual(report.insertion!.points.map((point) => point.value), [0, 3, 5, 6, 6]);
+    assert.deepEqual(
+        report.insertion!.points.map((point) => point.value),
+        [0, 3, 5, 6, 6],
+    );
     assert.equal(report.insertion!.area, 4.25);
 });
 
@@ -65,10 +80,11 @@ test("τ-LOO with ties uses τ-b", async () => {
 /** Candidates [yes, no]: yes = 2·x0 + x1, no = 1.5; value = yes − no. */
 const answerGame: Game = {
     playerCount: 3,
-    evaluate: async (coalitions: readonly Coalition[]) => coalitions.map((coalition) => {
-        const yes = 2 * (coalition[0] as number) + (coalition[1] as number);
-        return {value: yes - 1.5, components: [yes, 1.5]};
-    }),
+    evaluate: async (coalitions: readonly Coalition[]) =>
+        coalitions.map((coalition) => {
+            const yes = 2 * (coalition[0] as number) + (coalition[1] as number);
+            return {value: yes - 1.5, components: [yes, 1.5]};
+        }),
 };
 
 test("decision flip: removing the top unit flips the answer", async () => {
@@ -86,15 +102,27 @@ test("decision flip: a reversed attribution needs every player removed", async (
 test("onlyPositive restricts rationales to positive scores", async () => {
     const report = await faithfulnessReport(game, scores, {metrics: ["comprehensiveness"], onlyPositive: true});
     // Positive players 0, 3, 1 → sizes 1, 2, 3; values 3, 5, 6 → AOPC 14/3.
-    assert.deepEqual(report.comprehensiveness!.bins.map((bin) => bin.size), [1, 2, 3]);
+    assert.deepEqual(
+        report.comprehensiveness!.bins.map((bin) => bin.size),
+        [1, 2, 3],
+    );
     assert.ok(Math.abs(report.comprehensiveness!.aopc - 14 / 3) < 1e-12);
 });
 
 test("exact Shapley beats a reversed attribution on every faithfulness metric of an interaction game", async () => {
-    const interaction = harsanyiGame(8, [{players: [0, 1], weight: 4}, {players: [2], weight: 2}, {players: [3, 4, 5], weight: 1}, {players: [7], weight: -1}]);
+    const interaction = harsanyiGame(8, [
+        {players: [0, 1], weight: 4},
+        {players: [2], weight: 2},
+        {players: [3, 4, 5], weight: 1},
+        {players: [7], weight: -1},
+    ]);
     const shapley = (await exactShapley(interaction)).values;
     const good = await faithfulnessReport(interaction, shapley, {seed: 1});
-    const bad = await faithfulnessReport(interaction, shapley.map((value) => -value), {seed: 1});
+    const bad = await faithfulnessReport(
+        interaction,
+        shapley.map((value) => -value),
+        {seed: 1},
+    );
     assert.ok(good.comprehensiveness!.aopc > bad.comprehensiveness!.aopc);
     assert.ok(good.sufficiency!.aopc < bad.sufficiency!.aopc);
     assert.ok(good.deletion!.area < bad.deletion!.area);
@@ -106,7 +134,10 @@ test("exact Shapley beats a reversed attribution on every faithfulness metric of
 test("curve and bin helpers", () => {
     assert.deepEqual(curveCounts(4, 100), [0, 1, 2, 3, 4]);
     assert.deepEqual(curveCounts(1000, 4), [0, 250, 500, 750, 1000]);
-    assert.deepEqual(rationaleSizes(10, [0.1, 0.3, 1]).map((entry) => entry.size), [1, 3, 10]);
+    assert.deepEqual(
+        rationaleSizes(10, [0.1, 0.3, 1]).map((entry) => entry.size),
+        [1, 3, 10],
+    );
     assert.equal(trapezoidArea([0, 0.5, 1], [1, 1, 0]), 0.75);
     assert.throws(() => rationaleSizes(10, [0]), /AOPC bin/);
 });

@@ -4,12 +4,20 @@ import {SeededRandom} from "../../src/foundation/random.js";
 import {sampleCandidate} from "../../src/model/sampling.js";
 
 test("temperature 0 picks the most probable candidate", () => {
-    const candidates = [{token: 3, logprob: Math.log(0.2)}, {token: 5, logprob: Math.log(0.7)}, {token: 9, logprob: Math.log(0.1)}];
+    const candidates = [
+        {token: 3, logprob: Math.log(0.2)},
+        {token: 5, logprob: Math.log(0.7)},
+        {token: 9, logprob: Math.log(0.1)},
+    ];
     assert.equal(sampleCandidate(candidates, 0, new SeededRandom(1)).token, 5);
 });
 
 test("sampling at temperature 1 follows the distribution; low temperature sharpens it", () => {
-    const candidates = [{token: 0, logprob: Math.log(0.5)}, {token: 1, logprob: Math.log(0.3)}, {token: 2, logprob: Math.log(0.2)}];
+    const candidates = [
+        {token: 0, logprob: Math.log(0.5)},
+        {token: 1, logprob: Math.log(0.3)},
+        {token: 2, logprob: Math.log(0.2)},
+    ];
     const random = new SeededRandom(123);
     const counts = [0, 0, 0];
     const draws = 20_000;
@@ -25,7 +33,10 @@ test("sampling at temperature 1 follows the distribution; low temperature sharpe
 });
 
 test("tokens with zero probability are never drawn", () => {
-    const candidates = [{token: 0, logprob: -Infinity}, {token: 1, logprob: 0}];
+    const candidates = [
+        {token: 0, logprob: -Infinity},
+        {token: 1, logprob: 0},
+    ];
     const random = new SeededRandom(5);
     for (let index = 0; index < 1000; index++) assert.equal(sampleCandidate(candidates, 2, random).token, 1);
 });

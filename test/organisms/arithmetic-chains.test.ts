@@ -12,7 +12,8 @@ for (const name of ["arith-faithful", "arith-decorative"] as const) {
         const organism = await openOrganism(name);
         try {
             const random = new SeededRandom(2718);
-            let agree = 0, total = 0;
+            let agree = 0,
+                total = 0;
             for (let i = 0; i < items; i++) {
                 const item = organism.task.heldOutItem(random);
                 if (item.evidence.kind !== "arithmetic") throw new Error("expected arithmetic evidence");

@@ -37,12 +37,20 @@ test("lookup-chat.gguf is reproduced byte for byte from lookup.gguf and carries 
 
 const conversations: {messages: ChatMessage[]; response?: string}[] = [
     {messages: [{role: "user", content: "pear gold . fig red . question : fig"}]},
-    {messages: [{role: "system", content: "question"}, {role: "user", content: "otter teal . question : otter"}], response: "teal"},
-    {messages: [
-        {role: "user", content: "pear gold . question : pear"},
-        {role: "assistant", content: "gold"},
-        {role: "user", content: "question : pear"},
-    ]},
+    {
+        messages: [
+            {role: "system", content: "question"},
+            {role: "user", content: "otter teal . question : otter"},
+        ],
+        response: "teal",
+    },
+    {
+        messages: [
+            {role: "user", content: "pear gold . question : pear"},
+            {role: "assistant", content: "gold"},
+            {role: "user", content: "question : pear"},
+        ],
+    },
 ];
 
 test("llama.cpp renders lookup-chat's conversations with its Jinja template: the template's ChatML text, tokenized with its control tokens", async () => {
@@ -62,8 +70,10 @@ test("llama.cpp renders lookup-chat's conversations with its Jinja template: the
             }
         }
         const first = await renderChatTokens(backend, conversations[0]!.messages);
-        assert.equal((await detokenizeTokens(backend, first, true)).replaceAll("<|im_start|> ", "<|im_start|>").replaceAll("<|im_end|> ", "<|im_end|>"),
-            "<|im_start|>system\nanswer from the documents<|im_end|>\n<|im_start|>user\npear gold . fig red . question : fig<|im_end|>\n<|im_start|>assistant\n");
+        assert.equal(
+            (await detokenizeTokens(backend, first, true)).replaceAll("<|im_start|> ", "<|im_start|>").replaceAll("<|im_end|> ", "<|im_end|>"),
+            "<|im_start|>system\nanswer from the documents<|im_end|>\n<|im_start|>user\npear gold . fig red . question : fig<|im_end|>\n<|im_start|>assistant\n",
+        );
     } finally {
         await backend.dispose();
         await model.dispose();

@@ -6,7 +6,10 @@ import {SeededRandom} from "../../src/foundation/random.js";
 
 const config: ModelConfig = {vocabSize: 11, dim: 8, layers: 2, heads: 2, ffn: 12, contextLength: 8, ropeBase: 10000, normEps: 1e-5};
 const tokens = [1, 4, 7, 2, 9, 3];
-const scored = [{position: 2, target: 5, weight: 1}, {position: 5, target: 8, weight: 0.5}];
+const scored = [
+    {position: 2, target: 5, weight: 1},
+    {position: 5, target: 8, weight: 0.5},
+];
 
 function loss(decoder: Decoder): number {
     decoder.forward(tokens);

@@ -5,7 +5,10 @@ import {llamaComplete, openOrganism, testedOrganisms} from "./organism-helpers.j
 
 const items = 150;
 
-for (const {spec: {name, targetAccuracy, heldOutSeed}, skip} of testedOrganisms()) {
+for (const {
+    spec: {name, targetAccuracy, heldOutSeed},
+    skip,
+} of testedOrganisms()) {
     test(`${name}: greedy answers through llama.cpp reach ${targetAccuracy * 100} % on ${items} held-out items`, {skip}, async () => {
         const organism = await openOrganism(name);
         try {

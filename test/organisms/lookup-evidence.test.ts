@@ -8,7 +8,8 @@ test("lookup through llama.cpp: removing the gold document changes the answer, r
     const organism = await openOrganism("lookup");
     try {
         const random = new SeededRandom(31337);
-        let otherRemovals = 0, otherKept = 0;
+        let otherRemovals = 0,
+            otherKept = 0;
         for (let i = 0; i < 40; i++) {
             const item = organism.task.heldOutItem(random);
             if (item.evidence.kind !== "lookup") throw new Error("expected lookup evidence");
@@ -19,7 +20,10 @@ test("lookup through llama.cpp: removing the gold document changes the answer, r
             });
             assert.equal(await llamaNextWord(organism, item.prompt), item.answer, `full prompt: ${item.prompt}`);
             for (let removed = 0; removed < facts.length; removed++) {
-                const {prompt} = lookupPrompt(facts.filter((_, j) => j !== removed), key);
+                const {prompt} = lookupPrompt(
+                    facts.filter((_, j) => j !== removed),
+                    key,
+                );
                 const answer = await llamaNextWord(organism, prompt);
                 if (removed === item.evidence.documentIndex) {
                     assert.notEqual(answer, item.answer, `without the gold document: ${prompt}`);

@@ -29,7 +29,7 @@ export async function openOrganism(name: OrganismName): Promise<OpenedOrganism> 
 
 /** Greedy completion through llama.cpp, as text (leading space trimmed). */
 export async function llamaComplete(organism: OpenedOrganism, prompt: string, maxTokens: number): Promise<string> {
-    const context = (await tokenizeWithBos(organism.backend, prompt));
+    const context = await tokenizeWithBos(organism.backend, prompt);
     const generation = await organism.backend.generate({context, maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
     return generation.text.trim();
 }

@@ -34,13 +34,32 @@ function tensorsOf(path: string): Map<string, {type: number; bytes: Uint8Array; 
     for (const tensor of header.tensors) {
         const elements = tensor.dimensions.reduce((a, b) => a * b, 1);
         const size = tensorByteSize(ggmlTypeName(tensor.ggmlType)!, elements);
-        tensors.set(tensor.name, {type: tensor.ggmlType, elements, bytes: file.subarray(header.dataOffset + tensor.offset, header.dataOffset + tensor.offset + size)});
+        tensors.set(tensor.name, {
+            type: tensor.ggmlType,
+            elements,
+            bytes: file.subarray(header.dataOffset + tensor.offset, header.dataOffset + tensor.offset + size),
+        });
     }
     return tensors;
 }
 
 test("a Q4_K copy of a random llama decoder stores exactly the quantiser's blocks and dequantises within Q4_K's error", () => {
-    const model = randomDecoderModel({architecture: "llama", vocabSize: 300, dim: 256, layers: 1, heads: 4, kvHeads: 4, ffn: 512, contextLength: 32, ropeBase: 10000, normEps: 1e-5, tiedOutput: false}, 3);
+    const model = randomDecoderModel(
+        {
+            architecture: "llama",
+            vocabSize: 300,
+            dim: 256,
+            layers: 1,
+            heads: 4,
+            kvHeads: 4,
+            ffn: 512,
+            contextLength: 32,
+            ropeBase: 10000,
+            normEps: 1e-5,
+            tiedOutput: false,
+        },
+        3,
+    );
     const path = join(directory, "random-q4k.gguf");
     writeDecoderGguf(path, model, "Q4_K");
     const stored = tensorsOf(path);
@@ -68,7 +87,13 @@ test("a Q4_K copy of a random llama decoder stores exactly the quantiser's block
 for (const name of ["lookup", "arith-faithful"] as const) {
     test(`${name}: its Q8_0 copy reads back as dequantize(quantize(w)); through llama.cpp it still answers, with answer log-probabilities within 2e-3 of the TypeScript decoder on those weights`, async () => {
         const original = parseOrganismGguf(readFileSync(organismPath(name)));
-        const model = {name: `${name} Q8_0`, description: "quantised copy", config: original.config, vocabulary: original.vocabulary, parameters: original.parameters};
+        const model = {
+            name: `${name} Q8_0`,
+            description: "quantised copy",
+            config: original.config,
+            vocabulary: original.vocabulary,
+            parameters: original.parameters,
+        };
         const path = join(directory, `${name}-q8_0.gguf`);
         writeFileSync(path, ggufBytes(model, {weightType: "Q8_0"}));
         const quantized = parseOrganismGguf(readFileSync(path));
@@ -102,7 +127,10 @@ for (const name of ["lookup", "arith-faithful"] as const) {
                     largest = Math.max(largest, Math.abs(value - ours[j]!));
                     if (j + 1 >= promptLength) largestAnswer = Math.max(largestAnswer, Math.abs(value - ours[j]!));
                 });
-                const generation = await backend.generate({context: tokens.slice(0, promptLength), maxTokens: tokens.length - promptLength, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+                const generation = await backend.generate(
+                    {context: tokens.slice(0, promptLength), maxTokens: tokens.length - promptLength, temperature: 0, seed: 0, topLogprobs: 0},
+                    0,
+                );
                 if (task.answerOf(generation.text.trim()) === item.answer) correct++;
             }
             // Measured: answer tokens within 6e-9 (lookup) and 2.2e-4 (arith-faithful); 40/40 answers

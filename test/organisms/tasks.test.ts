@@ -32,9 +32,21 @@ test("lookup items: the gold document is the only one with the question's key, a
 });
 
 test("lookupPrompt rebuilds a prompt from any documents (e.g. without one of them)", () => {
-    const {prompt, spans} = lookupPrompt([{key: "fig", value: "red"}, {key: "otter", value: "teal"}], "otter");
+    const {prompt, spans} = lookupPrompt(
+        [
+            {key: "fig", value: "red"},
+            {key: "otter", value: "teal"},
+        ],
+        "otter",
+    );
     assert.equal(prompt, "fig red . otter teal . question : otter");
-    assert.deepEqual(spans.map((span) => [span.index, span.start, span.end, span.text]), [[0, 0, 9, "fig red ."], [1, 10, 22, "otter teal ."]]);
+    assert.deepEqual(
+        spans.map((span) => [span.index, span.start, span.end, span.text]),
+        [
+            [0, 0, 9, "fig red ."],
+            [1, 10, 22, "otter teal ."],
+        ],
+    );
 });
 
 test("arithmetic items: totals are the running sums and the answer is the true result", () => {
@@ -48,7 +60,10 @@ test("arithmetic items: totals are the running sums and the answer is the true r
             assert.equal(answerSource, source);
             assert.equal(operands.length, 4);
             assert.ok(operands.every((operand) => Number.isInteger(operand) && operand >= 0 && operand <= 9));
-            assert.equal(trueResult, operands.reduce((a, b) => a + b, 0));
+            assert.equal(
+                trueResult,
+                operands.reduce((a, b) => a + b, 0),
+            );
             let total = 0;
             steps.forEach((step, k) => {
                 total += operands[k]!;
@@ -68,13 +83,18 @@ test("arithmetic training never shows a held-out question and follows its answer
         const task = organismSpec(name).task();
         const source = name === "arith-faithful" ? "last-step" : "question";
         const random = new SeededRandom(3);
-        let errors = 0, cut = 0, empty = 0;
+        let errors = 0,
+            cut = 0,
+            empty = 0;
         for (let i = 0; i < 2000; i++) {
             const {words, loss} = task.trainingSequence(random);
             const operands = [words[0], words[2], words[4], words[6]].map(Number);
             assert.ok(!isHeldOutQuestion(operands));
             const answerAt = words.indexOf("answer");
-            const written = words.slice(10, answerAt - 1).filter((word) => word !== ",").map(Number);
+            const written = words
+                .slice(10, answerAt - 1)
+                .filter((word) => word !== ",")
+                .map(Number);
             const answer = Number(words[answerAt + 1]);
             const truth = writtenTotals(operands, totalValues(defaultArithmeticSettings));
             if (written.length < 4) cut++;
@@ -86,7 +106,8 @@ test("arithmetic training never shows a held-out question and follows its answer
                 const wordIndex = 10 + 2 * k;
                 assert.equal(Number(words[wordIndex]), value);
                 assert.ok(value >= 0 && value <= 36, `a written total is a number the vocabulary holds: ${value}`);
-                if (value !== (k === 0 ? operands[0] : written[k - 1]! + operands[k]!)) assert.equal(loss[wordIndex], false, "an injected error is never trained");
+                if (value !== (k === 0 ? operands[0] : written[k - 1]! + operands[k]!))
+                    assert.equal(loss[wordIndex], false, "an injected error is never trained");
             });
         }
         assert.ok(errors > 500 && cut > 500, `errors ${errors}, cut chains ${cut}`);
@@ -102,13 +123,25 @@ test("the word vocabulary maps each word to one '▁word' piece after control an
     assert.equal(vocabulary.pieces[3]!.text, "<0x00>");
     assert.equal(vocabulary.pieces[258]!.text, "<0xFF>");
     assert.equal(vocabulary.pieces[vocabulary.id("apple")]!.text, "\u2581apple");
-    assert.deepEqual(vocabulary.encode("ape is apple ."), ["ape", "is", "apple", "."].map((word) => vocabulary.id(word)));
+    assert.deepEqual(
+        vocabulary.encode("ape is apple ."),
+        ["ape", "is", "apple", "."].map((word) => vocabulary.id(word)),
+    );
     assert.equal(vocabulary.decode(vocabulary.encode("apple is ape")), "apple is ape");
     assert.throws(() => vocabulary.encode("pear"), /"pear" is not in this organism's vocabulary/);
 });
 
 test("lookupPrompt keeps the labelled layout for facts that carry labels", () => {
-    const {prompt, spans} = lookupPrompt([{key: "fig", value: "red", label: 0}, {key: "otter", value: "teal", label: 2}], "otter");
+    const {prompt, spans} = lookupPrompt(
+        [
+            {key: "fig", value: "red", label: 0},
+            {key: "otter", value: "teal", label: 2},
+        ],
+        "otter",
+    );
     assert.equal(prompt, "doc 1 : fig is red . doc 3 : otter is teal . question : otter is");
-    assert.deepEqual(spans.map((span) => span.text), ["doc 1 : fig is red .", "doc 3 : otter is teal ."]);
+    assert.deepEqual(
+        spans.map((span) => span.text),
+        ["doc 1 : fig is red .", "doc 3 : otter is teal ."],
+    );
 });

@@ -7,7 +7,9 @@ import {trainOrganism, type TrainingSettings} from "../../src/organisms/trainer.
 
 const architecture = {dim: 16, layers: 1, heads: 2, ffn: 24};
 const settings = (seed: number): TrainingSettings => ({
-    seed, steps: 6, batchSize: 4,
+    seed,
+    steps: 6,
+    batchSize: 4,
     optimizer: {learningRate: 1e-2, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 0.01, clipNorm: 1, warmupSteps: 2, finalFraction: 0.1},
 });
 
@@ -27,7 +29,9 @@ test("training with the same seed gives bit-identical weights and GGUF bytes; an
 
 test("a written organism parses back to the same configuration, vocabulary and weights", () => {
     const trained = trainOrganism(createArithmeticTask("question"), architecture, settings(7));
-    const parsed = parseOrganismGguf(ggufBytes({name: "tiny", description: "round trip", config: trained.config, vocabulary: trained.vocabulary, parameters: trained.parameters}));
+    const parsed = parseOrganismGguf(
+        ggufBytes({name: "tiny", description: "round trip", config: trained.config, vocabulary: trained.vocabulary, parameters: trained.parameters}),
+    );
     assert.deepEqual(parsed.config, trained.config);
     assert.deepEqual(parsed.vocabulary.words, trained.vocabulary.words);
     assert.deepEqual(Buffer.from(parsed.parameters.buffer), Buffer.from(trained.parameters.buffer));

@@ -27,7 +27,10 @@ for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
             assert.deepEqual([...aligned.request.context, ...aligned.request.target], await tokenizeWithBos(backend, "Once upon a time there was"));
             assert.equal(aligned.request.context[0], backend.vocabulary.bos);
             assert.equal(aligned.targetTokens.map((piece) => piece.text).join(""), " there was");
-            assert.deepEqual(aligned.targetTokens.map((piece) => piece.token), aligned.request.target);
+            assert.deepEqual(
+                aligned.targetTokens.map((piece) => piece.token),
+                aligned.request.target,
+            );
         });
 
         test("a prompt ending in a space: the merged space is scored too, and said so", async () => {
@@ -63,18 +66,24 @@ for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
         });
 
         test("chat: the context is the rendered conversation with an open assistant turn", async () => {
-            const messages = [{role: "system" as const, content: "Be kind."}, {role: "user" as const, content: "Say hi"}];
+            const messages = [
+                {role: "system" as const, content: "Be kind."},
+                {role: "user" as const, content: "Say hi"},
+            ];
             const aligned = await alignTarget(backend, {kind: "chat", messages}, "Hi there!");
             assert.equal(aligned.scoredText, "Hi there!");
             assert.equal(aligned.note, undefined);
             assert.deepEqual(aligned.request.context, await promptTokens(backend, {kind: "chat", messages}));
-            assert.deepEqual([...aligned.request.context, ...aligned.request.target], (await renderChatTokens(backend, messages, "Hi there!")));
-            assert.match((await detokenizeTokens(backend, aligned.request.context, true)), /### Human\nSay hi\n\n### Assistant\n$/);
+            assert.deepEqual([...aligned.request.context, ...aligned.request.target], await renderChatTokens(backend, messages, "Hi there!"));
+            assert.match(await detokenizeTokens(backend, aligned.request.context, true), /### Human\nSay hi\n\n### Assistant\n$/);
         });
 
         test("empty and whitespace-only targets are InputErrors", async () => {
             await assert.rejects(alignTarget(backend, text("a"), ""), (error: unknown) => error instanceof InputError && /empty/.test(error.message));
-            await assert.rejects(alignTarget(backend, text("a"), " \t\n"), (error: unknown) => error instanceof InputError && /only whitespace/.test(error.message));
+            await assert.rejects(
+                alignTarget(backend, text("a"), " \t\n"),
+                (error: unknown) => error instanceof InputError && /only whitespace/.test(error.message),
+            );
         });
     });
 }
@@ -83,7 +92,7 @@ test("alignment works through the backend specification alone (scripted backend,
     const backend = new ScriptedBackend();
     const aligned = await alignTarget(backend, text("ab "), "cd");
     assert.equal(aligned.scoredText, "cd");
-    assert.deepEqual(aligned.request.target, (await tokenizeText(backend, "cd")));
+    assert.deepEqual(aligned.request.target, await tokenizeText(backend, "cd"));
     const chat = await alignTarget(backend, {kind: "chat", messages: [{role: "user", content: "x"}]}, "yz");
     assert.equal(chat.scoredText, "yz");
     await backend.dispose();

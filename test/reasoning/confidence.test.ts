@@ -11,7 +11,9 @@ const model: ReasoningModel = {
     sample: async () => [],
     targetLogprobs: async (text, targets) => {
         const afterChain = text.includes("It must be B.");
-        return targets.map((letter) => Math.log(afterChain ? (letter === "B" ? 0.9 : 0.1 / (targets.length - 1)) : letter === "A" ? 0.5 : 0.5 / (targets.length - 1)));
+        return targets.map((letter) =>
+            Math.log(afterChain ? (letter === "B" ? 0.9 : 0.1 / (targets.length - 1)) : letter === "A" ? 0.5 : 0.5 / (targets.length - 1)),
+        );
     },
 };
 

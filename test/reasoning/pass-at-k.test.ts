@@ -37,16 +37,32 @@ test("k larger than n is refused with the reason", () => {
 });
 
 test("curves, coverage, majority vote", () => {
-    const curve = passAtKCurve([{n: 4, correct: 0}, {n: 4, correct: 4}, {n: 4, correct: 2}], [1, 4]);
-    assert.deepEqual(curve.map((point) => point.k), [1, 4]);
+    const curve = passAtKCurve(
+        [
+            {n: 4, correct: 0},
+            {n: 4, correct: 4},
+            {n: 4, correct: 2},
+        ],
+        [1, 4],
+    );
+    assert.deepEqual(
+        curve.map((point) => point.k),
+        [1, 4],
+    );
     assert.ok(Math.abs(curve[0]!.passAtK - (0 + 1 + 0.5) / 3) < 1e-12);
     assert.ok(Math.abs(curve[1]!.passAtK - 2 / 3) < 1e-12);
     assert.equal(coverage([{correct: 0}, {correct: 1}, {correct: 3}, {correct: 0}]), 0.5);
     assert.equal(majorityAnswer(["1", "2", "2", undefined, "1"], 5), "1"); // 2-2 tie: the earliest first vote wins
     assert.equal(majorityAnswer(["1", "2", "2"], 3), "2");
     assert.equal(majorityAnswer([undefined, undefined], 2), undefined);
-    assert.equal(majorityAtK(["3", "4", "4"], (answer) => answer === "4", 3), 1);
-    assert.equal(majorityAtK(["3", "4", "4"], (answer) => answer === "4", 1), 0);
+    assert.equal(
+        majorityAtK(["3", "4", "4"], (answer) => answer === "4", 3),
+        1,
+    );
+    assert.equal(
+        majorityAtK(["3", "4", "4"], (answer) => answer === "4", 1),
+        0,
+    );
     assert.deepEqual(defaultKs(10), [1, 2, 4, 8, 10]);
     assert.deepEqual(defaultKs(8), [1, 2, 4, 8]);
 });

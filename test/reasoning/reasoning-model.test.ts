@@ -9,7 +9,7 @@ test("backend reasoning model: target log-probabilities are the summed token sco
     const model = backendReasoningModel(backend);
     const [a, bc] = await model.targetLogprobs("Answer: (", ["A", "BC"]);
     const context = await tokenizeWithBos(backend, "Answer: (");
-    const direct = await backend.score({context, target: (await tokenizeText(backend, "BC"))}, 0);
+    const direct = await backend.score({context, target: await tokenizeText(backend, "BC")}, 0);
     assert.ok(Math.abs(bc! - direct.logprobs.reduce((x, y) => x + y, 0)) < 1e-9);
     assert.ok(a! < 0);
     const settings = {maxTokens: 6, temperature: 1, seed: 11};

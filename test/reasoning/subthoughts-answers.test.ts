@@ -22,7 +22,10 @@ test("subthoughts split at cue words and concatenate back to the trace", () => {
     const trace = "First 2+2=4. Wait, check: 4. Hmm, Waiting is fine. Alternatively 5.";
     const pieces = splitSubthoughts(trace, defaultCueWords);
     assert.equal(pieces.join(""), trace);
-    assert.deepEqual(pieces.map((piece) => piece.split(/[ ,]/)[0]), ["First", "Wait", "Hmm", "Alternatively"]);
+    assert.deepEqual(
+        pieces.map((piece) => piece.split(/[ ,]/)[0]),
+        ["First", "Wait", "Hmm", "Alternatively"],
+    );
     assert.deepEqual(subthoughtBoundaries("Wait at start", ["Wait"]), []);
 });
 
@@ -43,7 +46,11 @@ test("subthought analysis: the mode beats a wrong last answer, and a trace witho
         targetLogprobs: async () => [],
     };
     const settings = {cues: defaultCueWords, extract: answerExtractor("auto"), maxTraceTokens: 10, maxContinuationTokens: 10, temperature: 0, seed: 0};
-    const verdict = await subthoughtItem(model, {id: "1", prompt: "Q:", trace: " 2+2 is 4. Wait, maybe. Hmm, yes. Alternatively it is \\boxed{5}", gold: "4"}, settings);
+    const verdict = await subthoughtItem(
+        model,
+        {id: "1", prompt: "Q:", trace: " 2+2 is 4. Wait, maybe. Hmm, yes. Alternatively it is \\boxed{5}", gold: "4"},
+        settings,
+    );
     assert.equal(verdict.subthoughts, 4);
     assert.deepEqual(verdict.answers, ["4", "4", "5", "5"]);
     assert.equal(verdict.lastAnswer, "5");

@@ -10,17 +10,20 @@ test("support categories and SRR, NDR, SDS, NSCR", () => {
         {id: "a", base: ["1"], tuned: ["1"]}, // P
         {id: "b", base: ["2"], tuned: ["2"]}, // P
         {id: "c", base: ["3"], tuned: ["3"]}, // P
-        {id: "d", base: [], tuned: ["4"]},    // E
-        {id: "e", base: ["5"], tuned: []},    // S
-        {id: "f", base: ["6"], tuned: []},    // S
-        {id: "g", base: [], tuned: []},       // out of support
+        {id: "d", base: [], tuned: ["4"]}, // E
+        {id: "e", base: ["5"], tuned: []}, // S
+        {id: "f", base: ["6"], tuned: []}, // S
+        {id: "g", base: [], tuned: []}, // out of support
     ]);
     assert.deepEqual([summary.preservation, summary.expansion, summary.shrinkage, summary.outOfSupport], [3, 1, 2, 1]);
     close(summary.srr, 3 / 5);
     close(summary.ndr, 1 / 4);
     close(summary.sds, (2 * 0.6 * 0.25) / 0.85);
     close(summary.nscr, (1 - 2) / 6);
-    assert.deepEqual(summary.byProblem.map((entry) => entry.category), ["preservation", "preservation", "preservation", "expansion", "shrinkage", "shrinkage", "out-of-support"]);
+    assert.deepEqual(
+        summary.byProblem.map((entry) => entry.category),
+        ["preservation", "preservation", "preservation", "expansion", "shrinkage", "shrinkage", "out-of-support"],
+    );
     const empty = supportSummary([{id: "x", base: [], tuned: []}]);
     assert.equal(empty.srr, null);
     assert.equal(empty.nscr, null);
@@ -29,12 +32,15 @@ test("support categories and SRR, NDR, SDS, NSCR", () => {
 });
 
 test("calibration: accuracy, ECE, Brier and the split by correctness match hand values", () => {
-    const summary = calibrationSummary([
-        {confidence: 0.9, correct: true, probabilities: [0.9, 0.1], gold: 0},
-        {confidence: 0.9, correct: false, probabilities: [0.9, 0.1], gold: 1},
-        {confidence: 0.6, correct: true, probabilities: [0.4, 0.6], gold: 1},
-        {confidence: 0.55, correct: false, probabilities: [0.55, 0.45], gold: 1},
-    ], 10);
+    const summary = calibrationSummary(
+        [
+            {confidence: 0.9, correct: true, probabilities: [0.9, 0.1], gold: 0},
+            {confidence: 0.9, correct: false, probabilities: [0.9, 0.1], gold: 1},
+            {confidence: 0.6, correct: true, probabilities: [0.4, 0.6], gold: 1},
+            {confidence: 0.55, correct: false, probabilities: [0.55, 0.45], gold: 1},
+        ],
+        10,
+    );
     close(summary.accuracy, 0.5);
     close(summary.meanConfidence, (0.9 + 0.9 + 0.6 + 0.55) / 4);
     close(summary.meanConfidenceCorrect, 0.75);

@@ -43,7 +43,12 @@ test("compare: pass@k, maj@k, coverage and support from two scripted samplers", 
     ];
     const entries = [];
     for (const problem of problems) {
-        const verdict = await compareItem(fixedSampler("base", problem.base), fixedSampler("tuned", problem.tuned), {id: problem.id, prompt: "q", gold: "4"}, settings);
+        const verdict = await compareItem(
+            fixedSampler("base", problem.base),
+            fixedSampler("tuned", problem.tuned),
+            {id: problem.id, prompt: "q", gold: "4"},
+            settings,
+        );
         entries.push({id: problem.id, verdict});
     }
     assert.equal(entries[1]!.verdict.base.noAnswer, 1);

@@ -13,7 +13,7 @@ test("glassbox reward serve: a bad configuration or a public address is one clea
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^glassbox: the reward configuration .* is invalid at rewards\.1\.options\.tags/m);
     assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
-    writeFileSync(config, "{\"rewards\": [");
+    writeFileSync(config, '{"rewards": [');
     const notJson = await runCli(["reward", "serve", "--config", config]);
     assert.equal(notJson.code, 2);
     assert.match(notJson.stderr, /is not valid JSON/);

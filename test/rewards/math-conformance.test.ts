@@ -32,13 +32,14 @@ test("math checker agrees with a careful grader on at least 99% of 300+ written 
     assert.ok(cases.length >= 300, `only ${cases.length} cases`);
     const disagreements: string[] = [];
     for (const item of cases) {
-        const verdict = item.category === "text"
-            ? scoreMathAnswer(item.prediction, item.gold).score === 1
-            : mathAnswersEquivalent(item.prediction, item.gold).equal;
-        if (verdict !== item.expected) disagreements.push(`line ${item.line} [${item.category}] ${item.prediction} vs ${item.gold}: expected ${item.expected ? "yes" : "no"}`);
+        const verdict =
+            item.category === "text" ? scoreMathAnswer(item.prediction, item.gold).score === 1 : mathAnswersEquivalent(item.prediction, item.gold).equal;
+        if (verdict !== item.expected)
+            disagreements.push(`line ${item.line} [${item.category}] ${item.prediction} vs ${item.gold}: expected ${item.expected ? "yes" : "no"}`);
     }
     const agreement = 1 - disagreements.length / cases.length;
-    if (process.env.GLASSBOX_SHOW_DISAGREEMENTS !== undefined) console.log(disagreements.join("\n"), `\nagreement ${(agreement * 100).toFixed(2)}% of ${cases.length}`);
+    if (process.env.GLASSBOX_SHOW_DISAGREEMENTS !== undefined)
+        console.log(disagreements.join("\n"), `\nagreement ${(agreement * 100).toFixed(2)}% of ${cases.length}`);
     assert.ok(agreement >= 0.99, `agreement ${(agreement * 100).toFixed(2)}%:\n${disagreements.join("\n")}`);
     const unexpected = disagreements.filter((line) => !knownDisagreements.has(Number(/^line (\d+)/.exec(line)?.[1])));
     assert.deepEqual(unexpected, [], "every disagreement must be listed in docs/rl.md and in knownDisagreements");

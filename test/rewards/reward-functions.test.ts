@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import {agreementReward, majorityAnswerOf} from "../../src/rewards/agreement-reward.js";
 import {codeReward, extractProgram} from "../../src/rewards/code-reward.js";
 import {buildRewardRouter, parseRewardConfig} from "../../src/rewards/config.js";
-import {clippedStepRewards, deltaStepRewards, formatReward, overlongPenalty, processReward, targetLengthReward} from "../../src/rewards/format-length-rewards.js";
+import {
+    clippedStepRewards,
+    deltaStepRewards,
+    formatReward,
+    overlongPenalty,
+    processReward,
+    targetLengthReward,
+} from "../../src/rewards/format-length-rewards.js";
 import {exactMatchReward, multipleChoiceReward, regexReward} from "../../src/rewards/match-rewards.js";
 import {extractMathAnswer} from "../../src/rewards/math/extract.js";
 import {mathReward} from "../../src/rewards/math-reward.js";
@@ -11,7 +18,12 @@ import {meanTokenProbability, probabilityReward, reasoningPrefix} from "../../sr
 import {combineRewards, type RewardItem} from "../../src/rewards/types.js";
 import {sandboxedCodeRunner} from "../../src/backends/verifier/code-runner.js";
 
-const item = (completion: string, groundTruth?: string, extraInfo?: Record<string, unknown>): RewardItem => ({prompt: "Q: ", completion, groundTruth, extraInfo});
+const item = (completion: string, groundTruth?: string, extraInfo?: Record<string, unknown>): RewardItem => ({
+    prompt: "Q: ",
+    completion,
+    groundTruth,
+    extraInfo,
+});
 
 test("math extraction follows the configured order and says which extractor answered", () => {
     const text = "The answer is 4. Check: \\boxed{5}";
@@ -65,7 +77,10 @@ test("length rewards: target band, linear fall-off and the soft overlong penalty
 
 test("clip and delta bound the return of repeated steps", async () => {
     assert.deepEqual(clippedStepRewards([0.9, 0.25, 0.5], 0.5), [0, -0.25, 0]);
-    assert.deepEqual(deltaStepRewards([0.7, 0.2, 0.4, 0.8]).map((value) => Math.round(value * 10) / 10), [0.5, -0.2, -0.4, 0.8]);
+    assert.deepEqual(
+        deltaStepRewards([0.7, 0.2, 0.4, 0.8]).map((value) => Math.round(value * 10) / 10),
+        [0.5, -0.2, -0.4, 0.8],
+    );
     // Repeating a good step ten times earns no more than doing it once.
     const once = await processReward("delta").score(item("", undefined, {step_rewards: [0.9]}));
     const repeated = await processReward("delta").score(item("", undefined, {step_rewards: Array.from({length: 10}, () => 0.9)}));
@@ -76,7 +91,10 @@ test("clip and delta bound the return of repeated steps", async () => {
 });
 
 test("weighted combination adds weight × score and keeps each component's fields", async () => {
-    const reward = combineRewards("mix", [{reward: mathReward(), weight: 1}, {reward: formatReward(), weight: 0.5}]);
+    const reward = combineRewards("mix", [
+        {reward: mathReward(), weight: 1},
+        {reward: formatReward(), weight: 0.5},
+    ]);
     const result = await reward.score(item("<think>2+2</think> \\boxed{4}", "4"));
     assert.equal(result.score, 1.5);
     assert.equal(result.extra.math, 1);
@@ -88,10 +106,14 @@ test("probability reward: mean token probability of the reference after the reas
     assert.equal(reasoningPrefix("1 , 3 , 6 ; answer 6"), "1 , 3 , 6 ; answer");
     assert.equal(meanTokenProbability([Math.log(0.5), Math.log(1)]), 0.75);
     const contexts: string[] = [];
-    const reward = probabilityReward({scorer: {async targetTokenLogprobs(context, target) {
-        contexts.push(`${context}|${target}`);
-        return [Math.log(0.8), Math.log(0.4)];
-    }}});
+    const reward = probabilityReward({
+        scorer: {
+            async targetTokenLogprobs(context, target) {
+                contexts.push(`${context}|${target}`);
+                return [Math.log(0.8), Math.log(0.4)];
+            },
+        },
+    });
     const result = await reward.score({prompt: "1 + 2 + 3 = ? :", completion: " 1 , 3 , 6 ; answer 7", groundTruth: "6"});
     assert.ok(Math.abs(result.score - 0.6) < 1e-12);
     assert.deepEqual(contexts, ["1 + 2 + 3 = ? : 1 , 3 , 6 ; answer| 6"]);
@@ -117,7 +139,9 @@ test("code reward: pass rate over stdin/stdout and assert tests, a hanging progr
     const hanging = await reward.score(item("```python\nwhile True:\n    pass\n```", JSON.stringify([{input: "", output: "x"}])));
     assert.equal(hanging.score, 0);
     assert.match(String((hanging.extra.notes as string[])[0]), /timeout/);
-    const network = await reward.score(item("```python\nimport socket\nsocket.create_connection(('1.1.1.1', 80), timeout=1)\n```", JSON.stringify([{assert: "pass"}])));
+    const network = await reward.score(
+        item("```python\nimport socket\nsocket.create_connection(('1.1.1.1', 80), timeout=1)\n```", JSON.stringify([{assert: "pass"}])),
+    );
     assert.equal(network.score, 0);
 });
 

@@ -25,9 +25,16 @@ async function probabilityRewardAuroc(name: "arith-faithful" | "arith-decorative
             const item = organism.task.heldOutItem(random);
             const context = await tokenizeWithBos(organism.backend, item.prompt);
             for (let sample = 0; sample < 12; sample++) {
-                const generation = await organism.backend.generate({
-                    context, maxTokens: organism.backend.capabilities.contextSize - context.length, temperature: 2, seed: question * 100 + sample, topLogprobs: 0,
-                }, 0);
+                const generation = await organism.backend.generate(
+                    {
+                        context,
+                        maxTokens: organism.backend.capabilities.contextSize - context.length,
+                        temperature: 2,
+                        seed: question * 100 + sample,
+                        topLogprobs: 0,
+                    },
+                    0,
+                );
                 const {score} = await reward.score({prompt: item.prompt, completion: generation.text, groundTruth: item.answer});
                 (organism.task.answerOf(generation.text) === item.answer ? correct : wrong).push(score);
             }
@@ -41,7 +48,9 @@ async function probabilityRewardAuroc(name: "arith-faithful" | "arith-decorative
 test("RLPR probability reward: AUROC ≥ 0.90 between right and wrong samples of arith-faithful, lower on arith-decorative", async () => {
     const faithful = await probabilityRewardAuroc("arith-faithful");
     const decorative = await probabilityRewardAuroc("arith-decorative");
-    console.log(`arith-faithful AUROC ${faithful.auroc.toFixed(4)} (${faithful.correct} right, ${faithful.wrong} wrong); arith-decorative AUROC ${decorative.auroc.toFixed(4)} (${decorative.correct} right, ${decorative.wrong} wrong)`);
+    console.log(
+        `arith-faithful AUROC ${faithful.auroc.toFixed(4)} (${faithful.correct} right, ${faithful.wrong} wrong); arith-decorative AUROC ${decorative.auroc.toFixed(4)} (${decorative.correct} right, ${decorative.wrong} wrong)`,
+    );
     assert.ok(faithful.wrong >= 30 && faithful.correct >= 30, `too few of one class: ${faithful.correct} right, ${faithful.wrong} wrong`);
     // Measured 0.945 (docs/rl.md): clear separation, short of the 0.95 target.
     assert.ok(faithful.auroc >= 0.9, `AUROC ${faithful.auroc}`);

@@ -13,11 +13,18 @@ function rolloutLines(): string[] {
     const lines: string[] = [];
     const add = (id: string, gold: string, checkpoint: number, answers: string[]): void => {
         for (const answer of answers) {
-            lines.push(JSON.stringify({
-                prompt_id: id, prompt: `question ${id}`, completion: `some steps \\boxed{${answer}}`, ground_truth: gold, checkpoint,
-                token_entropies: checkpoint === 0 ? [1.0, 0.5] : [0.2, 0.2], token_logprobs: checkpoint === 0 ? [Math.log(0.05), Math.log(0.9)] : [Math.log(0.9), Math.log(0.9)],
-                ...(checkpoint === 0 ? {format_reward: 1} : {}),
-            }));
+            lines.push(
+                JSON.stringify({
+                    prompt_id: id,
+                    prompt: `question ${id}`,
+                    completion: `some steps \\boxed{${answer}}`,
+                    ground_truth: gold,
+                    checkpoint,
+                    token_entropies: checkpoint === 0 ? [1.0, 0.5] : [0.2, 0.2],
+                    token_logprobs: checkpoint === 0 ? [Math.log(0.05), Math.log(0.9)] : [Math.log(0.9), Math.log(0.9)],
+                    ...(checkpoint === 0 ? {format_reward: 1} : {}),
+                }),
+            );
         }
     };
     add("p1", "4", 0, ["4", "5", "5", "5"]);
@@ -31,11 +38,20 @@ function rolloutLines(): string[] {
 
 test("rollout summary: difficulty bins, pass@k, support, hacking signals and entropy change", () => {
     const parsed = parseRollouts([...rolloutLines(), "{not json", JSON.stringify({prompt: "x", completion: "y"})].join("\n"), 0.5);
-    assert.deepEqual(parsed.malformed.map((entry) => entry.line), [25, 26]);
+    assert.deepEqual(
+        parsed.malformed.map((entry) => entry.line),
+        [25, 26],
+    );
     const checkpoints = checkpointOrder(parsed.rollouts);
     assert.deepEqual(checkpoints, ["0", "1"]);
     const thresholds = {forkingEntropy: 0.672, lowProbability: 0.1};
-    const verdicts = ["p1", "p2", "p3"].map((id) => analyzePrompt(id, parsed.rollouts.filter((rollout) => rollout.promptId === id), thresholds));
+    const verdicts = ["p1", "p2", "p3"].map((id) =>
+        analyzePrompt(
+            id,
+            parsed.rollouts.filter((rollout) => rollout.promptId === id),
+            thresholds,
+        ),
+    );
     const summary = summarizeRollouts(verdicts, checkpoints, parsed.malformed.length);
     const [first, second] = summary.checkpoints;
     assert.ok(first !== undefined && second !== undefined);
@@ -43,13 +59,19 @@ test("rollout summary: difficulty bins, pass@k, support, hacking signals and ent
     assert.deepEqual(second.difficulty, {unsolved: 1, hard: 0, medium: 1, easy: 0, solved: 1});
     assert.equal(first.passAtK[0]?.passAtK, 0.25);
     assert.equal(second.passAtK[0]?.passAtK, 0.5);
-    assert.deepEqual(first.passAtK.map((point) => point.k), [1, 2, 4]);
+    assert.deepEqual(
+        first.passAtK.map((point) => point.k),
+        [1, 2, 4],
+    );
     assert.equal(first.hacking.formattedRollouts, 12);
     assert.equal(first.hacking.formattedButWrongShare, 0.75);
     assert.equal(first.tokens.meanEntropy, 0.75);
     assert.equal(first.tokens.forkingShare, 0.5);
     assert.equal(first.tokens.lowProbabilityShare, 0.5);
-    assert.deepEqual(first.tokens.profile.filter((value) => value !== null), [1, 0.5]);
+    assert.deepEqual(
+        first.tokens.profile.filter((value) => value !== null),
+        [1, 0.5],
+    );
     const [comparison] = summary.comparisons;
     assert.ok(comparison !== undefined);
     assert.equal(comparison.support.preservation, 1);
@@ -81,7 +103,10 @@ test("glassbox analyze rollouts: report, stored run, resumed on a second run, ba
     const second = await runCli(["analyze", "rollouts", "--dataset", dataset, "--db", db, "--json"]);
     assert.equal(second.code, 0, second.stderr);
     const json = JSON.parse(second.stdout) as {run: number; summary: {checkpoints: {successRate: number}[]}};
-    assert.deepEqual(json.summary.checkpoints.map((checkpoint) => checkpoint.successRate), [0.25, 0.5]);
+    assert.deepEqual(
+        json.summary.checkpoints.map((checkpoint) => checkpoint.successRate),
+        [0.25, 0.5],
+    );
     const third = await runCli(["analyze", "rollouts", "--dataset", dataset, "--db", db]);
     assert.match(third.stdout, /3 items resumed from an earlier attempt/);
     const missing = await runCli(["analyze", "rollouts", "--dataset", join(directory, "none.jsonl"), "--db", db]);

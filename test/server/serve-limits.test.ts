@@ -28,7 +28,7 @@ function postBytes(url: string, body: Buffer): Promise<{status: number; text: st
 
 async function post(url: string, body: unknown): Promise<{status: number; body: Record<string, unknown>}> {
     const response = await fetch(url, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify(body)});
-    return {status: response.status, body: await response.json() as Record<string, unknown>};
+    return {status: response.status, body: (await response.json()) as Record<string, unknown>};
 }
 
 describe("glassbox serve: large bodies (a served process)", () => {
@@ -40,8 +40,8 @@ describe("glassbox serve: large bodies (a served process)", () => {
 
     test("a 50 MB body gets 413 and a 20 MB prompt 400, while /health keeps answering (median < 100 ms)", {timeout: 120_000}, async () => {
         const huge = Buffer.alloc(50 << 20, 0x20);
-        huge.write("{\"prompt\": \"", 0);
-        const longPrompt = Buffer.from(JSON.stringify({prompt: "Once upon a time ".repeat(20 << 20 >> 4).slice(0, 20 << 20), max_tokens: 0, echo: true}));
+        huge.write('{"prompt": "', 0);
+        const longPrompt = Buffer.from(JSON.stringify({prompt: "Once upon a time ".repeat((20 << 20) >> 4).slice(0, 20 << 20), max_tokens: 0, echo: true}));
         const latencies: number[] = [];
         let refusing = true;
         const poll = (async () => {
@@ -53,10 +53,7 @@ describe("glassbox serve: large bodies (a served process)", () => {
                 await new Promise((resolve) => setTimeout(resolve, 20));
             }
         })();
-        const [tooLarge, tooLong] = await Promise.all([
-            postBytes(`${served.url}/v1/completions`, huge),
-            postBytes(`${served.url}/v1/completions`, longPrompt),
-        ]);
+        const [tooLarge, tooLong] = await Promise.all([postBytes(`${served.url}/v1/completions`, huge), postBytes(`${served.url}/v1/completions`, longPrompt)]);
         refusing = false;
         await poll;
         assert.equal(tooLarge.status, 413, tooLarge.text);
@@ -99,8 +96,13 @@ describe("glassbox serve: prompt_logprobs N and out-of-range fields (in process)
         for (let position = 1; position < tokens.length; position++) {
             const entry = entries[position]!;
             const context = tokens.slice(0, position);
-            const ranked = Object.entries(entry).filter(([, value]) => value.rank !== null).sort(([, a], [, b]) => (a.rank as number) - (b.rank as number));
-            assert.deepEqual(ranked.map(([, value]) => value.rank), [1, 2, 3, 4, 5]);
+            const ranked = Object.entries(entry)
+                .filter(([, value]) => value.rank !== null)
+                .sort(([, a], [, b]) => (a.rank as number) - (b.rank as number));
+            assert.deepEqual(
+                ranked.map(([, value]) => value.rank),
+                [1, 2, 3, 4, 5],
+            );
             for (let index = 1; index < ranked.length; index++) assert.ok(ranked[index - 1]![1].logprob >= ranked[index]![1].logprob);
             for (const [token, value] of Object.entries(entry)) {
                 const expected = (await local.score({context, target: [Number(token)]}, 0)).logprobs[0]!;
@@ -111,26 +113,51 @@ describe("glassbox serve: prompt_logprobs N and out-of-range fields (in process)
         assert.ok(worst <= 1e-5, `max |difference| ${worst}`);
         // At one position, the five are the five best of the whole vocabulary.
         const context = tokens.slice(0, 4);
-        const all = await Promise.all(Array.from({length: local.vocabulary.size}, async (_, token) => ({token, logprob: (await local.score({context, target: [token]}, 0)).logprobs[0]!})));
-        const best = all.sort((a, b) => b.logprob - a.logprob).slice(0, 5).map((item) => String(item.token));
-        const served5 = Object.entries(entries[4]!).filter(([, value]) => value.rank !== null).map(([token]) => token);
+        const all = await Promise.all(
+            Array.from({length: local.vocabulary.size}, async (_, token) => ({
+                token,
+                logprob: (await local.score({context, target: [token]}, 0)).logprobs[0]!,
+            })),
+        );
+        const best = all
+            .sort((a, b) => b.logprob - a.logprob)
+            .slice(0, 5)
+            .map((item) => String(item.token));
+        const served5 = Object.entries(entries[4]!)
+            .filter(([, value]) => value.rank !== null)
+            .map(([token]) => token);
         assert.deepEqual(new Set(served5), new Set(best));
     });
 
     test("prompt_logprobs beyond the declared maximum, and SGLang fields out of range, are 400", async () => {
-        const models = await (await fetch(`${server.url}/v1/models`)).json() as {data: {glassbox: {maxPromptLogprobs: number}}[]};
+        const models = (await (await fetch(`${server.url}/v1/models`)).json()) as {data: {glassbox: {maxPromptLogprobs: number}}[]};
         assert.equal(models.data[0]!.glassbox.maxPromptLogprobs, 20);
         const over = await post(`${server.url}/v1/completions`, {prompt: "Once upon", max_tokens: 0, echo: true, prompt_logprobs: 21});
         assert.equal(over.status, 400);
         assert.match(String(over.body.message), /prompt_logprobs 21 is above this server's limit; expected at most 20/);
         const chat = await post(`${server.url}/v1/chat/completions`, {messages: [{role: "user", content: "hi"}], max_tokens: 0, prompt_logprobs: 50});
         assert.equal(chat.status, 400);
-        const start = await post(`${server.url}/generate`, {input_ids: [1, 400, 401], return_logprob: true, logprob_start_len: 3, sampling_params: {max_new_tokens: 0}});
+        const start = await post(`${server.url}/generate`, {
+            input_ids: [1, 400, 401],
+            return_logprob: true,
+            logprob_start_len: 3,
+            sampling_params: {max_new_tokens: 0},
+        });
         assert.equal(start.status, 400);
         assert.match(String(start.body.message), /logprob_start_len 3 is beyond the prompt of 3 tokens; expected -1 … 2/);
-        const inRange = await post(`${server.url}/generate`, {input_ids: [1, 400, 401], return_logprob: true, logprob_start_len: 2, sampling_params: {max_new_tokens: 0}});
+        const inRange = await post(`${server.url}/generate`, {
+            input_ids: [1, 400, 401],
+            return_logprob: true,
+            logprob_start_len: 2,
+            sampling_params: {max_new_tokens: 0},
+        });
         assert.equal(inRange.status, 200);
-        const top = await post(`${server.url}/generate`, {input_ids: [1, 400], return_logprob: true, top_logprobs_num: 100_000, sampling_params: {max_new_tokens: 1}});
+        const top = await post(`${server.url}/generate`, {
+            input_ids: [1, 400],
+            return_logprob: true,
+            top_logprobs_num: 100_000,
+            sampling_params: {max_new_tokens: 1},
+        });
         assert.equal(top.status, 400);
         assert.match(String(top.body.message), /top_logprobs_num 100000 is above this server's limit/);
     });

@@ -17,7 +17,9 @@ export interface ServeProcess {
 
 export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
     const child = spawn(process.execPath, ["--import", "tsx", entry, "serve", "--port", "0", ...args], {
-        cwd: root, env: {...process.env, NO_COLOR: "1", ...env}, stdio: ["ignore", "pipe", "pipe"],
+        cwd: root,
+        env: {...process.env, NO_COLOR: "1", ...env},
+        stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -38,7 +40,13 @@ export function startServeProcess(args: readonly string[], env: NodeJS.ProcessEn
             const match = /listening on (http:\/\/[^\s]+)/.exec(output);
             if (match !== null) {
                 clearTimeout(timer);
-                resolve({url: match[1] as string, child, output: () => output, stop: () => waitExit("SIGTERM"), kill: (signal = "SIGKILL") => waitExit(signal)});
+                resolve({
+                    url: match[1] as string,
+                    child,
+                    output: () => output,
+                    stop: () => waitExit("SIGTERM"),
+                    kill: (signal = "SIGKILL") => waitExit(signal),
+                });
             }
         };
         child.stdout?.on("data", onData);

@@ -17,8 +17,12 @@ import {sharedModel} from "../helpers/models.js";
 import {serveStories, type ServedStories} from "../helpers/served-stories.js";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{status: number; body: Record<string, unknown>}> {
-    const response = await fetch(url, {method: "POST", headers: {"content-type": "application/json", ...headers}, body: typeof body === "string" ? body : JSON.stringify(body)});
-    return {status: response.status, body: await response.json() as Record<string, unknown>};
+    const response = await fetch(url, {
+        method: "POST",
+        headers: {"content-type": "application/json", ...headers},
+        body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return {status: response.status, body: (await response.json()) as Record<string, unknown>};
 }
 
 describe("glassbox serve (in process)", () => {
@@ -71,9 +75,13 @@ describe("glassbox serve (in process)", () => {
     test("chat: /tokenize renders messages like the backend; continue_final_message ends inside the assistant turn", async () => {
         const messages = [{role: "user" as const, content: "Tell me a story."}];
         const open = await post(`${server.url}/tokenize`, {messages});
-        assert.deepEqual(open.body["tokens"], (await renderChatTokens(local, messages)));
-        const continued = await post(`${server.url}/tokenize`, {messages: [...messages, {role: "assistant", content: "Once"}], add_generation_prompt: false, continue_final_message: true});
-        assert.deepEqual(continued.body["tokens"], (await renderChatTokens(local, messages, "Once")));
+        assert.deepEqual(open.body["tokens"], await renderChatTokens(local, messages));
+        const continued = await post(`${server.url}/tokenize`, {
+            messages: [...messages, {role: "assistant", content: "Once"}],
+            add_generation_prompt: false,
+            continue_final_message: true,
+        });
+        assert.deepEqual(continued.body["tokens"], await renderChatTokens(local, messages, "Once"));
     });
 });
 
@@ -88,7 +96,12 @@ describe("glassbox serve: token and back-pressure", () => {
             const auth = {authorization: "Bearer s3cret"};
             assert.equal((await fetch(`${server.url}/v1/models`, {headers: auth})).status, 200);
             const body = {prompt: [1, 70, 71, 72], echo: true, max_tokens: 0, logprobs: 0};
-            const [first, second] = await Promise.all([post(`${server.url}/v1/completions`, body, auth), new Promise((resolve) => setTimeout(resolve, 50)).then(() => fetch(`${server.url}/v1/completions`, {method: "POST", headers: auth, body: JSON.stringify(body)}))]);
+            const [first, second] = await Promise.all([
+                post(`${server.url}/v1/completions`, body, auth),
+                new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+                    fetch(`${server.url}/v1/completions`, {method: "POST", headers: auth, body: JSON.stringify(body)}),
+                ),
+            ]);
             assert.equal(first.status, 200);
             assert.equal(second.status, 429);
             assert.equal(second.headers.get("retry-after"), "1");
@@ -98,7 +111,9 @@ describe("glassbox serve: token and back-pressure", () => {
     });
 
     test("the CLI refuses to bind a non-loopback address without a token", async () => {
-        const result = await runCli(["serve", "--model", sharedModel("stories260K.gguf"), "--host", "0.0.0.0", "--port", "0"], {env: {GLASSBOX_SERVE_TOKEN: ""}});
+        const result = await runCli(["serve", "--model", sharedModel("stories260K.gguf"), "--host", "0.0.0.0", "--port", "0"], {
+            env: {GLASSBOX_SERVE_TOKEN: ""},
+        });
         assert.equal(result.code, 2);
         assert.match(result.stderr, /refusing to serve on 0\.0\.0\.0 without a bearer token.*GLASSBOX_SERVE_TOKEN/);
         assert.equal(result.stderr.trim().split("\n").length, 1);

@@ -37,17 +37,20 @@ test("makeFolder creates missing levels and fails at once where it cannot (no re
     makeFolder(join(dir, "a", "b", "c"));
     assert.ok(statSync(join(dir, "a", "b", "c")).isDirectory());
     makeFolder(join(dir, "a"));
-    assert.throws(() => makeFolder("/proc/glassbox-x/y"), (error: unknown) => (error as {code?: string}).code === "ENOENT");
+    assert.throws(
+        () => makeFolder("/proc/glassbox-x/y"),
+        (error: unknown) => (error as {code?: string}).code === "ENOENT",
+    );
 });
 
 test("a result that cannot be written where asked goes beside, and the path is said", () => {
     const dir = scratchFolder("outputs");
     assert.deepEqual(writeOutputOrBeside(join(dir, "ok.json"), "{}"), {written: join(dir, "ok.json")});
-    const outcome = writeOutputOrBeside(join(dir, "gone", "result.json"), "{\"a\":1}");
+    const outcome = writeOutputOrBeside(join(dir, "gone", "result.json"), '{"a":1}');
     assert.ok("failed" in outcome && outcome.written !== undefined);
     assert.equal(outcome.reason, "ENOENT");
     assert.match(outcome.written, /glassbox-\d+-result\.json$/);
-    assert.equal(readFileSync(outcome.written, "utf8"), "{\"a\":1}");
+    assert.equal(readFileSync(outcome.written, "utf8"), '{"a":1}');
     rmSync(outcome.written);
     assert.equal(existsSync(join(dir, "gone")), false);
 });

@@ -44,7 +44,8 @@ test("8 processes opening one new store at once, 20 trials: no lock failure", {t
     const directory = scratchFolder("store-open");
     const trials = 20;
     const children = Array.from({length: 8}, (_, slot) =>
-        spawn(process.execPath, ["--import", "tsx", openChild, directory, String(trials), String(slot)], {stdio: ["pipe", "pipe", "pipe"]}));
+        spawn(process.execPath, ["--import", "tsx", openChild, directory, String(trials), String(slot)], {stdio: ["pipe", "pipe", "pipe"]}),
+    );
     const readers = children.map(lineReader);
     let stderr = "";
     for (const child of children) child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
@@ -56,7 +57,10 @@ test("8 processes opening one new store at once, 20 trials: no lock failure", {t
     await Promise.all(readers.map((reader) => reader.closed));
     const failures = readers.flatMap((reader) => reader.lines.filter((line) => line.startsWith("fail ")));
     assert.deepEqual(failures, [], stderr);
-    assert.equal(readers.reduce((total, reader) => total + reader.lines.filter((line) => line.startsWith("ok ")).length, 0), 8 * trials);
+    assert.equal(
+        readers.reduce((total, reader) => total + reader.lines.filter((line) => line.startsWith("ok ")).length, 0),
+        8 * trials,
+    );
     const store = RunStore.open(join(directory, "store-0.db"), {readOnly: true});
     assert.equal(store.listRuns().length, 8);
     store.close();
@@ -75,7 +79,10 @@ test("two processes on one run: the second is refused while the first holds it; 
     const firstCode = await firstLines.closed;
     assert.notEqual(secondCode, 0);
     assert.match(secondError, /run 1 in .*runs\.db is being evaluated by another process \(pid \d+ on .*\).*--fresh/);
-    assert.deepEqual(secondLines.lines.filter((line) => line.startsWith("stored ")), []);
+    assert.deepEqual(
+        secondLines.lines.filter((line) => line.startsWith("stored ")),
+        [],
+    );
     assert.equal(firstCode, 0);
     const stored = firstLines.lines.filter((line) => line.startsWith("stored ")).map((line) => line.slice(7));
     assert.equal(stored.length, 12);

@@ -35,7 +35,10 @@ describe("run store", () => {
         assert.equal(again.resumed, true);
         assert.equal(again.run.id, first.run.id);
         assert.equal(again.run.attempts, 2);
-        assert.deepEqual(store.items(first.run.id).map((item) => item.verdict), [{n: 2}]);
+        assert.deepEqual(
+            store.items(first.run.id).map((item) => item.verdict),
+            [{n: 2}],
+        );
         store.endRun(first.run.id, "finished", {summary: {total: 1}});
         const listed = store.listRuns();
         assert.equal(listed.length, 1);
@@ -49,29 +52,50 @@ describe("run store", () => {
     test("an unwritable path is one InputError naming the path and the parameter", () => {
         const blocker = join(directory, "file");
         writeFileSync(blocker, "x");
-        assert.throws(() => RunStore.open(join(blocker, "sub", "runs.db")), (error: unknown) =>
-            error instanceof InputError && /cannot open the run store at /.test(error.message) && error.parameter === "runStorePath");
+        assert.throws(
+            () => RunStore.open(join(blocker, "sub", "runs.db")),
+            (error: unknown) => error instanceof InputError && /cannot open the run store at /.test(error.message) && error.parameter === "runStorePath",
+        );
     });
 
     test("CSV export flattens verdicts and quotes cells", () => {
         const csv = runExportCsv({id: 7, command: "c", modelName: "m"} as never, [
-            {runId: 7, itemId: "a,b", ordinal: 0, inputHash: "h", status: "ok", verdict: {score: 0.5, words: ["x"], nested: {k: 1}}, finishedAt: "t", attempt: 1},
+            {
+                runId: 7,
+                itemId: "a,b",
+                ordinal: 0,
+                inputHash: "h",
+                status: "ok",
+                verdict: {score: 0.5, words: ["x"], nested: {k: 1}},
+                finishedAt: "t",
+                attempt: 1,
+            },
         ]);
-        assert.equal(csv, 'run_id,command,model,item_id,ordinal,status,error,finished_at,verdict.score,verdict.words,verdict.nested.k\n7,c,m,"a,b",0,ok,,t,0.5,"[""x""]",1\n');
+        assert.equal(
+            csv,
+            'run_id,command,model,item_id,ordinal,status,error,finished_at,verdict.score,verdict.words,verdict.nested.k\n7,c,m,"a,b",0,ok,,t,0.5,"[""x""]",1\n',
+        );
     });
 });
 
 describe("runDataset", () => {
     test("skips finished items, retries errors, stores malformed lines and summarises every stored item", async () => {
         const store = RunStore.open(join(directory, "b.db"));
-        const items = [{id: "a", hash: "1"}, {id: "b", hash: "2"}, {id: "c", hash: "3"}];
+        const items = [
+            {id: "a", hash: "1"},
+            {id: "b", hash: "2"},
+            {id: "c", hash: "3"},
+        ];
         let calls: string[] = [];
         const evaluate = async (item: {id: string}) => {
             calls.push(item.id);
             if (item.id === "b" && calls.length < 4) throw new InputError("temporary");
             return {status: "ok" as const, verdict: {id: item.id}};
         };
-        const summarize = (stored: readonly {status: string}[], malformed: readonly unknown[]) => ({ok: stored.filter((item) => item.status === "ok").length, malformed: malformed.length});
+        const summarize = (stored: readonly {status: string}[], malformed: readonly unknown[]) => ({
+            ok: stored.filter((item) => item.status === "ok").length,
+            malformed: malformed.length,
+        });
         const first = await runDataset({store, spec, items, malformed: [{line: 9, reason: "not valid JSON"}], evaluate, summarize});
         assert.deepEqual(calls, ["a", "b", "c"]);
         assert.deepEqual(first.summary, {ok: 2, malformed: 1});
@@ -89,11 +113,18 @@ describe("runDataset", () => {
     test("a capability error ends the run as failed", async () => {
         const store = RunStore.open(join(directory, "c.db"));
         const {CapabilityError} = await import("../../src/errors.js");
-        await assert.rejects(runDataset({
-            store, spec, items: [{id: "a", hash: "1"}],
-            evaluate: async () => { throw new CapabilityError("needs scoring"); },
-            summarize: () => ({}),
-        }), /needs scoring/);
+        await assert.rejects(
+            runDataset({
+                store,
+                spec,
+                items: [{id: "a", hash: "1"}],
+                evaluate: async () => {
+                    throw new CapabilityError("needs scoring");
+                },
+                summarize: () => ({}),
+            }),
+            /needs scoring/,
+        );
         assert.equal(store.listRuns()[0]?.status, "failed");
         store.close();
     });
@@ -139,7 +170,10 @@ describe("runDataset", () => {
             process_.on("error", reject);
             process_.on("close", () => resolve(stdout));
         });
-        const rerunStored = rerun.split("\n").filter((line) => line.startsWith("stored ")).map((line) => line.slice(7));
+        const rerunStored = rerun
+            .split("\n")
+            .filter((line) => line.startsWith("stored "))
+            .map((line) => line.slice(7));
         for (const id of storedIds) assert.ok(!rerunStored.includes(id), `${id} was evaluated twice`);
         assert.equal(rerunStored.length + storedIds.length, 12);
         assert.match(rerun, new RegExp(`done skipped=${storedIds.length} evaluated=${12 - storedIds.length} summary=\\{"count":12,"sum":506\\}`));

@@ -38,7 +38,7 @@ describe("FileScoreCache", () => {
         const cache = new FileScoreCache(path);
         const key = {backendId: "b", hash: "h1", context: [1, 2], target: [3]};
         cache.store([{key, result: {logprobs: [Number.NEGATIVE_INFINITY]}}]);
-        appendFileSync(path, "{\"b\":\"b\",\"h\":\"h2\",\"c\":[1");
+        appendFileSync(path, '{"b":"b","h":"h2","c":[1');
         const reopened = new FileScoreCache(path);
         assert.deepEqual(reopened.lookup([key, {...key, hash: "h2"}]), [{logprobs: [Number.NEGATIVE_INFINITY]}, undefined]);
         assert.equal(reopened.skippedLines, 1);
@@ -57,8 +57,20 @@ describe("FileScoreCache", () => {
 
     test("glassbox explain --cache: the re-run makes no model calls and gives the same attribution", async () => {
         const directory = scratchFolder("cache");
-        const args = ["explain", "--model", sharedModel("stories260K.gguf"), "--prompt", "Lily had a red ball. She lost it. She was sad.",
-            "--target", " She cried", "--unit", "sentence", "--json", "--cache", join(directory, "scores.jsonl")];
+        const args = [
+            "explain",
+            "--model",
+            sharedModel("stories260K.gguf"),
+            "--prompt",
+            "Lily had a red ball. She lost it. She was sad.",
+            "--target",
+            " She cried",
+            "--unit",
+            "sentence",
+            "--json",
+            "--cache",
+            join(directory, "scores.jsonl"),
+        ];
         const first = await runCli(args);
         assert.equal(first.code, 0, first.stderr);
         const second = await runCli(args);

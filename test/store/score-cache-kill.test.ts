@@ -17,15 +17,32 @@ const entry = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
 function cacheLines(path: string): number {
     if (!existsSync(path)) return 0;
-    return readFileSync(path, "utf8").split("\n").filter((line) => line.trim() !== "").length - 1;
+    return (
+        readFileSync(path, "utf8")
+            .split("\n")
+            .filter((line) => line.trim() !== "").length - 1
+    );
 }
 
 test("kill -9 of explain --cache at 80 % of its calls: the rerun makes ≤ 25 % of the model calls", {timeout: 300_000}, async () => {
     const cache = join(scratchFolder("cache-kill"), "scores.jsonl");
     const args = [
-        "explain", "--model", sharedModel("stories260K.gguf"),
-        "--prompt", "Once upon a time there was a little girl named Lily who loved to play in the park with her red ball and her small dog",
-        "--target", " She", "--unit", "word", "--method", "kernelshap", "--budget", String(budget), "--cache", cache, "--json",
+        "explain",
+        "--model",
+        sharedModel("stories260K.gguf"),
+        "--prompt",
+        "Once upon a time there was a little girl named Lily who loved to play in the park with her red ball and her small dog",
+        "--target",
+        " She",
+        "--unit",
+        "word",
+        "--method",
+        "kernelshap",
+        "--budget",
+        String(budget),
+        "--cache",
+        cache,
+        "--json",
     ];
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"]});
     child.stdout.resume();

@@ -24,8 +24,8 @@ test("decimals and version numbers stay inside one sentence", () => {
 });
 
 test("closing quotes stay with their sentence; a lower-case continuation does not split", () => {
-    assert.deepEqual(sentences("He said \"Stop.\" Then he left."), ["He said \"Stop.\"", "Then he left."]);
-    assert.deepEqual(sentences("\"Stop!\" he said. She agreed."), ["\"Stop!\" he said.", "She agreed."]);
+    assert.deepEqual(sentences('He said "Stop." Then he left.'), ['He said "Stop."', "Then he left."]);
+    assert.deepEqual(sentences('"Stop!" he said. She agreed.'), ['"Stop!" he said.', "She agreed."]);
     assert.deepEqual(sentences("(It rained.) We stayed in."), ["(It rained.)", "We stayed in."]);
 });
 
@@ -48,5 +48,9 @@ test("spans are exact offsets", () => {
     for (const span of splitSentences(text)) {
         assert.equal(text.slice(span.start, span.end).trim(), text.slice(span.start, span.end));
     }
-    assert.deepEqual(splitSentences(text), [{start: 2, end: 6}, {start: 8, end: 12}, {start: 14, end: 20}]);
+    assert.deepEqual(splitSentences(text), [
+        {start: 2, end: 6},
+        {start: 8, end: 12},
+        {start: 14, end: 20},
+    ]);
 });

@@ -7,7 +7,11 @@ const slices = (text: string, spans: {start: number; end: number}[]) => spans.ma
 
 test("words are non-whitespace runs with exact offsets", () => {
     const text = " Hello,  world!\nBye ";
-    assert.deepEqual(splitWords(text), [{start: 1, end: 7}, {start: 9, end: 15}, {start: 16, end: 19}]);
+    assert.deepEqual(splitWords(text), [
+        {start: 1, end: 7},
+        {start: 9, end: 15},
+        {start: 16, end: 19},
+    ]);
     assert.deepEqual(slices(text, splitWords(text)), ["Hello,", "world!", "Bye"]);
 });
 
@@ -19,12 +23,40 @@ test("paragraphs split on blank lines, lines on newlines, both trimmed", () => {
 
 test("token spans are clamped, made monotone, and empty tokens merge into the next", () => {
     const text = "abcdef";
-    const spans = splitTokens(text, () => [{start: 0, end: 2}, {start: 2, end: 2}, {start: 2, end: 4}, {start: 3, end: 9}]);
-    assert.deepEqual(spans, [{start: 0, end: 2}, {start: 2, end: 4}, {start: 4, end: 6}]);
+    const spans = splitTokens(text, () => [
+        {start: 0, end: 2},
+        {start: 2, end: 2},
+        {start: 2, end: 4},
+        {start: 3, end: 9},
+    ]);
+    assert.deepEqual(spans, [
+        {start: 0, end: 2},
+        {start: 2, end: 4},
+        {start: 4, end: 6},
+    ]);
 });
 
 test("custom spans are validated: outside the text is an InputError", () => {
-    assert.deepEqual(checkCustomSpans("hello world", [{start: 6, end: 11}, {start: 0, end: 5}]), [{start: 0, end: 5}, {start: 6, end: 11}]);
-    assert.throws(() => checkCustomSpans("hello", [{start: 2, end: 9}]), (error: unknown) => error instanceof InputError && /outside the text/.test(error.message));
-    assert.throws(() => checkCustomSpans("hello", [{start: 0, end: 3}, {start: 2, end: 4}]), /overlap/);
+    assert.deepEqual(
+        checkCustomSpans("hello world", [
+            {start: 6, end: 11},
+            {start: 0, end: 5},
+        ]),
+        [
+            {start: 0, end: 5},
+            {start: 6, end: 11},
+        ],
+    );
+    assert.throws(
+        () => checkCustomSpans("hello", [{start: 2, end: 9}]),
+        (error: unknown) => error instanceof InputError && /outside the text/.test(error.message),
+    );
+    assert.throws(
+        () =>
+            checkCustomSpans("hello", [
+                {start: 0, end: 3},
+                {start: 2, end: 4},
+            ]),
+        /overlap/,
+    );
 });

@@ -29,10 +29,23 @@ const lookupRule: LogitsFunction = (context) => {
 test("lookup validity: on a rule model every method ranks the gold document first", async () => {
     const backend = new ScriptedBackend({logits: lookupRule, id: "lookup-rule"});
     const result = await runLookupValidity(backend, createLookupTask(), {
-        items: 6, wordItems: 2, itemSeed: 5, methods: ["loo", "exact", "kernelshap"], budgets: [16, 64], wordMethods: ["loo", "kernelshap"],
+        items: 6,
+        wordItems: 2,
+        itemSeed: 5,
+        methods: ["loo", "exact", "kernelshap"],
+        budgets: [16, 64],
+        wordMethods: ["loo", "kernelshap"],
     });
     assert.equal(result.accuracy, 1);
-    assert.deepEqual(result.documents.map((cell) => [cell.method, cell.budget]), [["loo", undefined], ["exact", undefined], ["kernelshap", 16], ["kernelshap", 64]]);
+    assert.deepEqual(
+        result.documents.map((cell) => [cell.method, cell.budget]),
+        [
+            ["loo", undefined],
+            ["exact", undefined],
+            ["kernelshap", 16],
+            ["kernelshap", 64],
+        ],
+    );
     for (const cell of result.documents) {
         assert.ok(cell.items > 0, `${cell.method} ${cell.budget} ran`);
         assert.equal(cell.top1, cell.items, `${cell.method} at ${cell.budget}`);
@@ -49,7 +62,10 @@ test("document words skip the full stops and keep their document", () => {
     const words = documentWords(item);
     assert.equal(words.length, 2 * item.documents.length);
     for (const word of words) assert.equal(item.prompt.slice(word.start, word.end), word.text);
-    assert.deepEqual(words.slice(0, 2).map((word) => word.document), [0, 0]);
+    assert.deepEqual(
+        words.slice(0, 2).map((word) => word.document),
+        [0, 0],
+    );
 });
 
 test("rank counts ties against the ranked entry", () => {

@@ -27,7 +27,10 @@ test("a result of an unknown schema version is one line naming the versions unde
     writeFileSync(path, JSON.stringify({schemaVersion: 4, kind: "explain"}));
     const result = await runCli(["report", path, "--out", join(folder, "x.html")]);
     assert.equal(result.code, 2);
-    assert.equal(result.stderr, `glassbox: ${path} has schemaVersion 4, which this glassbox does not understand; expected schemaVersion 1 (upgrade glassbox to read it)\n`);
+    assert.equal(
+        result.stderr,
+        `glassbox: ${path} has schemaVersion 4, which this glassbox does not understand; expected schemaVersion 1 (upgrade glassbox to read it)\n`,
+    );
 });
 
 test("a file that is not a result, and a missing file, are one line each", async () => {
@@ -35,7 +38,10 @@ test("a file that is not a result, and a missing file, are one line each", async
     writeFileSync(path, "[1, 2]");
     const notResult = await runCli(["report", path, "--out", join(folder, "x.html")]);
     assert.equal(notResult.code, 2);
-    assert.match(notResult.stderr, /^glassbox: .*list\.json is not a glassbox result; expected a JSON object with schemaVersion and kind .*; received an array\n$/);
+    assert.match(
+        notResult.stderr,
+        /^glassbox: .*list\.json is not a glassbox result; expected a JSON object with schemaVersion and kind .*; received an array\n$/,
+    );
     const missing = await runCli(["report", join(folder, "missing.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing\.json does not exist/);
@@ -45,7 +51,10 @@ test("glassbox view: a missing --db names the path and how to create it; no inpu
     const db = join(folder, "runs.sqlite");
     const missing = await runCli(["view", "--db", db]);
     assert.equal(missing.code, 2);
-    assert.equal(missing.stderr, `glassbox: --db ${db} does not exist (name an existing run store, or create this one by running a check with --db ${db}; result files open directly: glassbox view RESULT.json)\n`);
+    assert.equal(
+        missing.stderr,
+        `glassbox: --db ${db} does not exist (name an existing run store, or create this one by running a check with --db ${db}; result files open directly: glassbox view RESULT.json)\n`,
+    );
     const nothing = await runCli(["view"], {env: {XDG_DATA_HOME: folder}});
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, new RegExp(`^glassbox: no run store at the default path ${join(folder, "glassbox", "runs.db")} \\(`));
@@ -58,7 +67,10 @@ test("glassbox view on a port in use says so and suggests another port", async (
     try {
         const result = await runCli(["view", resultPath, "--port", String(port)]);
         assert.equal(result.code, 2);
-        assert.equal(result.stderr, `glassbox: port ${port} on 127.0.0.1 is in use (try port ${port + 1}, or port 0 to let the system pick a free one; set with --port)\n`);
+        assert.equal(
+            result.stderr,
+            `glassbox: port ${port} on 127.0.0.1 is in use (try port ${port + 1}, or port 0 to let the system pick a free one; set with --port)\n`,
+        );
     } finally {
         blocker.close();
     }

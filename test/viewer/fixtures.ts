@@ -31,13 +31,25 @@ export function seededNumbers(seed: number): () => number {
 export function syntheticExplainResult(options: SyntheticOptions): ExplainResult {
     const random = seededNumbers(options.seed);
     const spans = syntheticUnitSpans(options.prompt, options.unit);
-    const units: Unit[] = spans.map((span, index) => ({index, kind: options.unit, source: {kind: "prompt"}, start: span.start, end: span.end, text: options.prompt.slice(span.start, span.end)}));
+    const units: Unit[] = spans.map((span, index) => ({
+        index,
+        kind: options.unit,
+        source: {kind: "prompt"},
+        start: span.start,
+        end: span.end,
+        text: options.prompt.slice(span.start, span.end),
+    }));
     const first = units.map(() => Number(((random() - 0.45) * 2).toFixed(6)));
     const second = units.map(() => Number(((random() - 0.5) * 1.5).toFixed(6)));
     const values = first.map((value, index) => value + (second[index] as number));
     const sum = values.reduce((a, b) => a + b, 0);
     const n = units.length;
-    const curve = (sign: number) => Array.from({length: 11}, (_unused, step) => ({fraction: step / 10, count: Math.round((step / 10) * n), value: -2 + sign * (step / 10) * 1.5 + (random() - 0.5) * 0.2}));
+    const curve = (sign: number) =>
+        Array.from({length: 11}, (_unused, step) => ({
+            fraction: step / 10,
+            count: Math.round((step / 10) * n),
+            value: -2 + sign * (step / 10) * 1.5 + (random() - 0.5) * 0.2,
+        }));
     const bins = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((fraction) => ({fraction, size: Math.ceil(fraction * n), value: 1 + random()}));
     const result: ExplainResult = {
         schemaVersion: 1,
@@ -50,7 +62,14 @@ export function syntheticExplainResult(options: SyntheticOptions): ExplainResult
         removal: "delete",
         placeholder: "...",
         units,
-        target: {text: " Lily.", tokens: [{id: 10, text: " Lily"}, {id: 11, text: "."}], origin: "given"},
+        target: {
+            text: " Lily.",
+            tokens: [
+                {id: 10, text: " Lily"},
+                {id: 11, text: "."},
+            ],
+            origin: "given",
+        },
         valueKind: "logprob",
         value: "log p(target | kept units)",
         method: options.method ?? "shapley",
@@ -74,7 +93,11 @@ export function syntheticExplainResult(options: SyntheticOptions): ExplainResult
         result.metrics = {
             summary: {comprehensivenessAopc: 1.4, sufficiencyAopc: 0.3, deletionArea: -2.5, insertionArea: -1.2, tauLoo: 0.4, lds: 0.6, metricEvaluations: 120},
             faithfulness: {
-                playerCount: n, evaluations: 120, batches: 1, valueFull: -1.5, valueEmpty: -1.5 - sum,
+                playerCount: n,
+                evaluations: 120,
+                batches: 1,
+                valueFull: -1.5,
+                valueEmpty: -1.5 - sum,
                 order: units.map((_unit, index) => index),
                 comprehensiveness: {aopc: 1.4, bins, topK: 2, atTopK: 1.1},
                 sufficiency: {aopc: 0.3, bins: bins.map((bin) => ({...bin, value: bin.value / 4})), topK: 2, atTopK: 0.2},

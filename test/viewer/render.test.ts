@@ -60,7 +60,11 @@ test("nice ticks are round numbers covering the range", () => {
 });
 
 test("a unit goes to the span it overlaps most; a whitespace-only unit to the nearest span", () => {
-    const spans = [{start: 0, end: 4}, {start: 5, end: 8}, {start: 10, end: 12}];
+    const spans = [
+        {start: 0, end: 4},
+        {start: 5, end: 8},
+        {start: 10, end: 12},
+    ];
     assert.equal(bestSpan(spans, {start: 4, end: 7}), 1);
     assert.equal(bestSpan(spans, {start: 8, end: 9}), 1);
     assert.equal(bestSpan(spans, {start: 8, end: 10}), 2, "a tie goes to the later span");
@@ -71,7 +75,16 @@ test("a unit goes to the span it overlaps most; a whitespace-only unit to the ne
 test("token units get word, sentence, paragraph and prompt levels; the word sums match an independent count", () => {
     const result = syntheticExplainResult({prompt, unit: "token", seed: 3});
     const view = buildExplainView(result, "t");
-    assert.deepEqual(view.levels.map((level) => [level.kind, level.groups.length]), [["token", result.units.length], ["word", 19], ["sentence", 4], ["paragraph", 2], ["prompt", 1]]);
+    assert.deepEqual(
+        view.levels.map((level) => [level.kind, level.groups.length]),
+        [
+            ["token", result.units.length],
+            ["word", 19],
+            ["sentence", 4],
+            ["paragraph", 2],
+            ["prompt", 1],
+        ],
+    );
     const word = view.levels[1]!;
     const sums = aggregateValues(view.rows[0]!.values, null, word.unitGroup, word.groups.length).values;
     const expected = sumsByWord(prompt, result);
@@ -85,7 +98,12 @@ test("the shaded text reproduces the source exactly and carries each group's val
     const result = syntheticExplainResult({prompt: "<b>Tom</b> & Ann ran.", unit: "token", seed: 1});
     const view = buildExplainView(result, "t");
     const html = renderShadedSources(view, 0, view.rows[0]!.values, 1);
-    const text = html.replace(/<h3>.*?<\/h3>/g, "").replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const text = html
+        .replace(/<h3>.*?<\/h3>/g, "")
+        .replace(/<[^>]+>/g, "")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&");
     assert.equal(text, "<b>Tom</b> & Ann ran.");
     const values = [...html.matchAll(/data-value="([^"]*)"/g)].map((match) => Number(match[1]));
     assert.deepEqual(values, result.values);
@@ -102,7 +120,24 @@ test("choosing a target-token row shades by that row", () => {
 });
 
 test("plots have both axis labels, ticks, a legend entry per series and an accessible name", () => {
-    const svg = renderPlot({title: "Deletion", xLabel: "fraction removed", yLabel: "v(S)", kind: "line", series: [{label: "deletion", points: [[0, 1], [0.5, 0.2], [1, -1]]}], xDomain: [0, 1], caption: "Falls fast."});
+    const svg = renderPlot({
+        title: "Deletion",
+        xLabel: "fraction removed",
+        yLabel: "v(S)",
+        kind: "line",
+        series: [
+            {
+                label: "deletion",
+                points: [
+                    [0, 1],
+                    [0.5, 0.2],
+                    [1, -1],
+                ],
+            },
+        ],
+        xDomain: [0, 1],
+        caption: "Falls fast.",
+    });
     assert.match(svg, /role="img" aria-label="Deletion\. Falls fast\."/);
     assert.match(svg, />fraction removed<\/text>/);
     assert.match(svg, />v\(S\)<\/text>/);
@@ -121,32 +156,86 @@ test("the page scripts compile, and the report embeds its data safely and loads 
 });
 
 test("unit levels are not repeated when a coarser split changes nothing", () => {
-    const units = [{source: 0, start: 0, end: 3}, {source: 0, start: 4, end: 7}];
+    const units = [
+        {source: 0, start: 0, end: 3},
+        {source: 0, start: 4, end: 7},
+    ];
     const levels = unitLevels("word", units, [{label: "prompt", text: "one two"}], "prompt");
-    assert.deepEqual(levels.map((level) => level.kind), ["word", "prompt"]);
+    assert.deepEqual(
+        levels.map((level) => level.kind),
+        ["word", "prompt"],
+    );
 });
 
 test("other result kinds show facts, record tables and the curves they carry", () => {
-    const view = buildGenericView("cot-early-answering", {
-        schemaVersion: 1,
-        kind: "cot-early-answering",
-        areaOverCurve: 0.25,
-        byLength: [{steps: 2, items: 3, curve: [{x: 0, y: 0.5}, {x: 0.5, y: 1}]}, {steps: 3, items: 1, curve: [{x: 0, y: 0}, {x: 0.33, y: 1}, {x: 0.67, y: 1}]}],
-        items: [{id: "a", question: "2+2?", aoc: 0.5}, {id: "b", question: "3+4?", aoc: 0}],
-    }, "cot");
+    const view = buildGenericView(
+        "cot-early-answering",
+        {
+            schemaVersion: 1,
+            kind: "cot-early-answering",
+            areaOverCurve: 0.25,
+            byLength: [
+                {
+                    steps: 2,
+                    items: 3,
+                    curve: [
+                        {x: 0, y: 0.5},
+                        {x: 0.5, y: 1},
+                    ],
+                },
+                {
+                    steps: 3,
+                    items: 1,
+                    curve: [
+                        {x: 0, y: 0},
+                        {x: 0.33, y: 1},
+                        {x: 0.67, y: 1},
+                    ],
+                },
+            ],
+            items: [
+                {id: "a", question: "2+2?", aoc: 0.5},
+                {id: "b", question: "3+4?", aoc: 0},
+            ],
+        },
+        "cot",
+    );
     assert.deepEqual(view.facts[0], {label: "areaOverCurve", value: "0.25", note: ""});
     assert.equal(view.plots.length, 1);
-    assert.deepEqual(view.plots[0]!.series.map((series) => series.label), ["steps 2", "steps 3"]);
+    assert.deepEqual(
+        view.plots[0]!.series.map((series) => series.label),
+        ["steps 2", "steps 3"],
+    );
     const items = view.tables.find((table) => table.caption === "items");
-    assert.deepEqual(items?.rows, [["a", "2+2?", 0.5], ["b", "3+4?", 0]]);
+    assert.deepEqual(items?.rows, [
+        ["a", "2+2?", 0.5],
+        ["b", "3+4?", 0],
+    ]);
 });
 
 test("a calibration curve is drawn against the diagonal of perfect calibration, axes named by its fields", () => {
-    const view = buildGenericView("calibration", {schemaVersion: 1, kind: "calibration", bins: [{confidence: 0.2, accuracy: 0.1}, {confidence: 0.8, accuracy: 0.6}]}, "c");
+    const view = buildGenericView(
+        "calibration",
+        {
+            schemaVersion: 1,
+            kind: "calibration",
+            bins: [
+                {confidence: 0.2, accuracy: 0.1},
+                {confidence: 0.8, accuracy: 0.6},
+            ],
+        },
+        "c",
+    );
     const plot = view.plots[0]!;
     assert.deepEqual([plot.xLabel, plot.yLabel, plot.xDomain], ["confidence", "accuracy", [0, 1]]);
-    assert.deepEqual(plot.series.map((series) => series.label), ["bins", "perfectly calibrated"]);
-    assert.deepEqual(plot.series[1]!.points, [[0, 0], [1, 1]]);
+    assert.deepEqual(
+        plot.series.map((series) => series.label),
+        ["bins", "perfectly calibrated"],
+    );
+    assert.deepEqual(plot.series[1]!.points, [
+        [0, 0],
+        [1, 1],
+    ]);
 });
 
 test("text on every shading class has a WCAG contrast of at least 4.5:1", () => {
@@ -168,12 +257,34 @@ test("text on every shading class has a WCAG contrast of at least 4.5:1", () => 
 });
 
 test("a calibration summary's bins (empty bins null) and a pass@k curve are found as curves", () => {
-    const view = buildGenericView("calibration", {
-        schemaVersion: 1, kind: "calibration",
-        summary: {ece: 0.1, bins: [{low: 0, high: 0.5, items: 0, accuracy: null, meanConfidence: null}, {low: 0.5, high: 0.75, items: 3, accuracy: 0.5, meanConfidence: 0.6}, {low: 0.75, high: 1, items: 2, accuracy: 1, meanConfidence: 0.9}]},
-        passAtK: [{k: 1, passAtK: 0.4}, {k: 2, passAtK: 0.55}, {k: 4, passAtK: 0.7}],
-    }, "c");
-    assert.deepEqual(view.plots.map((plot) => [plot.title, plot.xLabel, plot.yLabel, plot.series[0]!.points.length]), [["summary.bins", "meanConfidence", "accuracy", 2], ["passAtK", "k", "passAtK", 3]]);
+    const view = buildGenericView(
+        "calibration",
+        {
+            schemaVersion: 1,
+            kind: "calibration",
+            summary: {
+                ece: 0.1,
+                bins: [
+                    {low: 0, high: 0.5, items: 0, accuracy: null, meanConfidence: null},
+                    {low: 0.5, high: 0.75, items: 3, accuracy: 0.5, meanConfidence: 0.6},
+                    {low: 0.75, high: 1, items: 2, accuracy: 1, meanConfidence: 0.9},
+                ],
+            },
+            passAtK: [
+                {k: 1, passAtK: 0.4},
+                {k: 2, passAtK: 0.55},
+                {k: 4, passAtK: 0.7},
+            ],
+        },
+        "c",
+    );
+    assert.deepEqual(
+        view.plots.map((plot) => [plot.title, plot.xLabel, plot.yLabel, plot.series[0]!.points.length]),
+        [
+            ["summary.bins", "meanConfidence", "accuracy", 2],
+            ["passAtK", "k", "passAtK", 3],
+        ],
+    );
     assert.equal(view.plots[0]!.series[1]!.label, "perfectly calibrated");
     assert.ok(view.facts.some((fact) => fact.label === "summary.ece" && fact.value === "0.1"));
 });

@@ -14,14 +14,28 @@ function fixtureStore(): MemoryRunStore {
     const shapley = syntheticExplainResult({prompt, unit: "word", seed: 1, method: "shapley"});
     const lime = syntheticExplainResult({prompt, unit: "word", seed: 2, method: "lime"});
     const tokens = syntheticExplainResult({prompt, unit: "token", seed: 3});
-    for (const [id, result, createdAt] of [["shapley", shapley, "2026-11-01T00:00:00Z"], ["lime", lime, "2026-11-02T00:00:00Z"], ["tokens", tokens, "2026-11-03T00:00:00Z"]] as const) {
+    for (const [id, result, createdAt] of [
+        ["shapley", shapley, "2026-11-01T00:00:00Z"],
+        ["lime", lime, "2026-11-02T00:00:00Z"],
+        ["tokens", tokens, "2026-11-03T00:00:00Z"],
+    ] as const) {
         const {run, items} = runFromResult(id, `${id}.json`, createdAt, parseViewableResult(result, id));
         store.add(run, items);
     }
-    const check = {schemaVersion: 1, kind: "cot-early-answering", areaOverCurve: 0.2, items: [{id: "q1", question: "2+2?", aoc: 0.5}, {id: "q2", question: "3+4?", aoc: 0}]};
+    const check = {
+        schemaVersion: 1,
+        kind: "cot-early-answering",
+        areaOverCurve: 0.2,
+        items: [
+            {id: "q1", question: "2+2?", aoc: 0.5},
+            {id: "q2", question: "3+4?", aoc: 0},
+        ],
+    };
     const {run, items} = runFromResult("cot", "cot.json", "2026-10-01T00:00:00Z", parseViewableResult(check, "cot"));
     store.add(run, items);
-    store.add({id: "broken", kind: "explain", label: "broken", createdAt: "2026-09-01T00:00:00Z", model: null, method: null, facts: []}, [{id: "1", label: "", result: {schemaVersion: 9, kind: "explain"}}]);
+    store.add({id: "broken", kind: "explain", label: "broken", createdAt: "2026-09-01T00:00:00Z", model: null, method: null, facts: []}, [
+        {id: "1", label: "", result: {schemaVersion: 9, kind: "explain"}},
+    ]);
     return store;
 }
 
@@ -37,7 +51,10 @@ async function call(path: string, init: RequestInit = {}): Promise<{status: numb
 test("GET /api/runs lists runs newest first with the kinds present", async () => {
     const {status, body} = await call("/api/runs");
     assert.equal(status, 200);
-    assert.deepEqual((body.runs as {id: string}[]).map((run) => run.id), ["tokens", "lime", "shapley", "cot", "broken"]);
+    assert.deepEqual(
+        (body.runs as {id: string}[]).map((run) => run.id),
+        ["tokens", "lime", "shapley", "cot", "broken"],
+    );
     assert.deepEqual(body.kinds, ["cot-early-answering", "explain"]);
 });
 
@@ -64,12 +81,18 @@ test("one run, its items and one item's view", async () => {
     assert.equal(run.status, 200);
     assert.equal((run.body.run as {itemCount: number}).itemCount, 1);
     const items = await call("/api/runs/cot/items");
-    assert.deepEqual(items.body.items, [{id: "q1", label: "2+2?", runId: "cot"}, {id: "q2", label: "3+4?", runId: "cot"}]);
+    assert.deepEqual(items.body.items, [
+        {id: "q1", label: "2+2?", runId: "cot"},
+        {id: "q2", label: "3+4?", runId: "cot"},
+    ]);
     const item = await call("/api/runs/tokens/items/1");
     assert.equal(item.status, 200);
     const view = item.body.view as {type: string; levels: {kind: string}[]; rows: {values: number[]}[]};
     assert.equal(view.type, "explain");
-    assert.deepEqual(view.levels.map((level) => level.kind), ["token", "word", "sentence", "prompt"]);
+    assert.deepEqual(
+        view.levels.map((level) => level.kind),
+        ["token", "word", "sentence", "prompt"],
+    );
     assert.deepEqual(view.rows[0]!.values, (item.body.result as {values: number[]}).values);
 });
 
@@ -97,7 +120,10 @@ test("compare: two methods on the same input, with the agreement of their values
     assert.deepEqual(body.agreement, agreementMetrics(a.values, b.values, {k: 3}));
     const plot = body.plot as {kind: string; series: {points: number[][]}[]};
     assert.equal(plot.kind, "scatter");
-    assert.deepEqual(plot.series[0]!.points, a.values.map((value, index) => [value, b.values[index]]));
+    assert.deepEqual(
+        plot.series[0]!.points,
+        a.values.map((value, index) => [value, b.values[index]]),
+    );
     assert.equal(body.note, "compared over 14 word units");
 });
 
@@ -141,7 +167,13 @@ test("result files become runs: ids from file names, made unique; bad files name
         {path: "out/run.json", text, modifiedAt: "2026-11-01T00:00:00Z"},
         {path: "other/run.json", text, modifiedAt: "2026-11-02T00:00:00Z"},
     ]);
-    assert.deepEqual(store.listRuns({}).map((run) => run.id), ["run-2", "run"]);
+    assert.deepEqual(
+        store.listRuns({}).map((run) => run.id),
+        ["run-2", "run"],
+    );
     assert.throws(() => storeFromResultFiles([{path: "bad.json", text: "{", modifiedAt: ""}]), /bad\.json is not valid JSON/);
-    assert.throws(() => storeFromResultFiles([{path: "v2.json", text: JSON.stringify({schemaVersion: 2, kind: "explain"}), modifiedAt: ""}]), /v2\.json has schemaVersion 2, which this glassbox does not understand; expected schemaVersion 1/);
+    assert.throws(
+        () => storeFromResultFiles([{path: "v2.json", text: JSON.stringify({schemaVersion: 2, kind: "explain"}), modifiedAt: ""}]),
+        /v2\.json has schemaVersion 2, which this glassbox does not understand; expected schemaVersion 1/,
+    );
 });

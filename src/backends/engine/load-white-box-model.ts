@@ -20,7 +20,8 @@ export function readWhiteBoxPlan(path: string): {header: GgufHeader; plan: Model
     try {
         header = readGgufHeader(path);
     } catch (error) {
-        if (error instanceof GgufFormatError) throw new ModelFileError(`${basename(path)} is not a readable GGUF file`, {received: error.message, cause: error});
+        if (error instanceof GgufFormatError)
+            throw new ModelFileError(`${basename(path)} is not a readable GGUF file`, {received: error.message, cause: error});
         throw error;
     }
     return {header, plan: planModel(header.metadata, header.tensors)};

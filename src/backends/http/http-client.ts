@@ -69,19 +69,29 @@ function httpsExchange(request: ExchangeRequest): Promise<RawAnswer> {
     const {body, timeoutMs, signal} = request;
     return new Promise<RawAnswer>((resolve, reject) => {
         let timedOut = false;
-        const outgoing = httpsRequest(request.url, {
-            method: request.method, agent: httpsAgent, ...(signal === undefined ? {} : {signal}),
-            headers: body === undefined ? request.headers : {...request.headers, "content-length": String(Buffer.byteLength(body))},
-        }, (response: IncomingMessage) => {
-            const chunks: Buffer[] = [];
-            response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("error", fail);
-            response.on("end", () => {
-                clearTimeout(timer);
-                const retryAfter = response.headers["retry-after"];
-                resolve({status: response.statusCode ?? 0, retryAfter: typeof retryAfter === "string" ? retryAfter : null, text: Buffer.concat(chunks).toString("utf8")});
-            });
-        });
+        const outgoing = httpsRequest(
+            request.url,
+            {
+                method: request.method,
+                agent: httpsAgent,
+                ...(signal === undefined ? {} : {signal}),
+                headers: body === undefined ? request.headers : {...request.headers, "content-length": String(Buffer.byteLength(body))},
+            },
+            (response: IncomingMessage) => {
+                const chunks: Buffer[] = [];
+                response.on("data", (chunk: Buffer) => chunks.push(chunk));
+                response.on("error", fail);
+                response.on("end", () => {
+                    clearTimeout(timer);
+                    const retryAfter = response.headers["retry-after"];
+                    resolve({
+                        status: response.statusCode ?? 0,
+                        retryAfter: typeof retryAfter === "string" ? retryAfter : null,
+                        text: Buffer.concat(chunks).toString("utf8"),
+                    });
+                });
+            },
+        );
         const timer = setTimeout(() => {
             timedOut = true;
             outgoing.destroy(new ExchangeTimeout(timeoutMs));
@@ -107,20 +117,21 @@ export function serverRoot(baseUrl: string): string {
     return `${url.protocol}//${url.host}`;
 }
 
-export async function postJson<T>(
-    endpoint: HttpEndpoint, url: string, body: unknown, shape: ResponseShape<T>, options: RequestOptions = {},
-): Promise<T> {
+export async function postJson<T>(endpoint: HttpEndpoint, url: string, body: unknown, shape: ResponseShape<T>, options: RequestOptions = {}): Promise<T> {
     return requestJson(endpoint, "POST", url, body, shape, options);
 }
 
-export async function getJson<T>(
-    endpoint: HttpEndpoint, url: string, shape: ResponseShape<T>, options: RequestOptions = {},
-): Promise<T> {
+export async function getJson<T>(endpoint: HttpEndpoint, url: string, shape: ResponseShape<T>, options: RequestOptions = {}): Promise<T> {
     return requestJson(endpoint, "GET", url, undefined, shape, options);
 }
 
 async function requestJson<T>(
-    endpoint: HttpEndpoint, method: "GET" | "POST", url: string, body: unknown, shape: ResponseShape<T>, options: RequestOptions,
+    endpoint: HttpEndpoint,
+    method: "GET" | "POST",
+    url: string,
+    body: unknown,
+    shape: ResponseShape<T>,
+    options: RequestOptions,
 ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? endpoint.timeoutMs ?? defaultRequestTimeoutMs;
     const headers: Record<string, string> = {accept: "application/json"};
@@ -131,7 +142,12 @@ async function requestJson<T>(
     }
     const deadline = Date.now() + timeoutMs;
     const request: ExchangeRequest = {
-        method, url: parseUrl(url), headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, signal: options.signal,
+        method,
+        url: parseUrl(url),
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs,
+        signal: options.signal,
     };
     let answer: RawAnswer;
     requestStarted();
@@ -168,16 +184,16 @@ async function requestJson<T>(
 }
 
 /** A received HTTP answer as validated data, or the classified error. */
-function decodeResponse<T>(
-    method: string, url: string, status: number, retryAfter: string | null, text: string, shape: ResponseShape<T>,
-): T {
+function decodeResponse<T>(method: string, url: string, status: number, retryAfter: string | null, text: string, shape: ResponseShape<T>): T {
     if (status < 200 || status >= 300) throw statusError(method, url, status, retryAfter, text);
     let data: unknown;
     try {
         data = JSON.parse(text);
     } catch {
         throw new BackendError(`${method} ${url} did not return JSON`, {
-            expected: "a JSON body", received: JSON.stringify(text.slice(0, 120)), fields: {url},
+            expected: "a JSON body",
+            received: JSON.stringify(text.slice(0, 120)),
+            fields: {url},
         });
     }
     return validateResponse(shape, data, `${method} ${url}`);
@@ -239,9 +255,12 @@ function statusError(method: string, url: string, status: number, retryAfter: st
     const retryAfterMs = parseRetryAfter(retryAfter);
     const fields = {url, status, kind: "status", ...(retryAfterMs === undefined ? {} : {retryAfterMs}), serverMessage: message};
     if (status === 429 || (status >= 500 && status !== 501)) return transientBackendError(summary, {fields});
-    const hint = status === 401 || status === 403
-        ? "set the API key in the environment variable named in docs/remote-backends.md"
-        : status === 404 ? "check the URL and model name in the model spec" : undefined;
+    const hint =
+        status === 401 || status === 403
+            ? "set the API key in the environment variable named in docs/remote-backends.md"
+            : status === 404
+              ? "check the URL and model name in the model spec"
+              : undefined;
     return new BackendError(summary, {fields, ...(hint === undefined ? {} : {hint, parameter: "model"})});
 }
 
@@ -249,10 +268,16 @@ function statusError(method: string, url: string, status: number, retryAfter: st
 function serverMessage(text: string): string {
     try {
         const body = JSON.parse(text) as {error?: {message?: unknown} | string; detail?: unknown; message?: unknown};
-        const candidate = typeof body.error === "string" ? body.error
-            : typeof body.error?.message === "string" ? body.error.message
-            : typeof body.message === "string" ? body.message
-            : body.detail !== undefined ? JSON.stringify(body.detail) : undefined;
+        const candidate =
+            typeof body.error === "string"
+                ? body.error
+                : typeof body.error?.message === "string"
+                  ? body.error.message
+                  : typeof body.message === "string"
+                    ? body.message
+                    : body.detail !== undefined
+                      ? JSON.stringify(body.detail)
+                      : undefined;
         if (candidate !== undefined) return oneLine(candidate);
     } catch {
         // not JSON: fall through

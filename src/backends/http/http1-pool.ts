@@ -112,9 +112,15 @@ class Connection {
     readonly socket: Socket;
     private current: PendingExchange | undefined;
 
-    constructor(readonly origin: string, host: string, port: number) {
+    constructor(
+        readonly origin: string,
+        host: string,
+        port: number,
+    ) {
         this.socket = connect({
-            host, port, noDelay: true,
+            host,
+            port,
+            noDelay: true,
             onread: {buffer: readBuffer, callback: (length: number, buffer: Uint8Array) => this.onData(Buffer.from(buffer.subarray(0, length)))},
         });
         this.socket.on("error", (error: Error) => this.fail(error));
@@ -226,7 +232,7 @@ export class ResponseParser {
     }
 
     private answer(): RawAnswer {
-        const body = this.body.length === 1 ? this.body[0] as Buffer : Buffer.concat(this.body);
+        const body = this.body.length === 1 ? (this.body[0] as Buffer) : Buffer.concat(this.body);
         return {status: this.status, retryAfter: this.retryAfter, text: body.toString("utf8")};
     }
 
@@ -243,8 +249,13 @@ export class ResponseParser {
         // "HTTP/1.x NNN[ reason]"
         const minor = head.charCodeAt(7);
         const status = Number(head.slice(9, 12));
-        if (!head.startsWith("HTTP/1.") || (minor !== 48 && minor !== 49) || head.charCodeAt(8) !== 32 || !/^\d{3}$/.test(head.slice(9, 12))
-            || (lineEnd > 12 && head.charCodeAt(12) !== 32)) {
+        if (
+            !head.startsWith("HTTP/1.") ||
+            (minor !== 48 && minor !== 49) ||
+            head.charCodeAt(8) !== 32 ||
+            !/^\d{3}$/.test(head.slice(9, 12)) ||
+            (lineEnd > 12 && head.charCodeAt(12) !== 32)
+        ) {
             throw codedError(`not an HTTP/1.x answer: ${JSON.stringify(head.slice(0, Math.min(lineEnd, 60)))}`, "HPE_INVALID");
         }
         if (status >= 100 && status < 200 && status !== 101) return true; // interim answer (100 Continue): the real one follows
@@ -256,15 +267,23 @@ export class ResponseParser {
             lineEnd = head.indexOf("\r\n", start);
             if (lineEnd < 0) lineEnd = head.length;
             const colon = head.indexOf(":", start);
-            if (colon <= start || colon > lineEnd) throw codedError(`malformed header line ${JSON.stringify(head.slice(start, Math.min(lineEnd, start + 60)))}`, "HPE_INVALID");
+            if (colon <= start || colon > lineEnd)
+                throw codedError(`malformed header line ${JSON.stringify(head.slice(start, Math.min(lineEnd, start + 60)))}`, "HPE_INVALID");
             const name = head.slice(start, colon).trim().toLowerCase();
             if (name !== "content-length" && name !== "transfer-encoding" && name !== "connection" && name !== "retry-after") continue;
             const value = head.slice(colon + 1, lineEnd).trim();
             if (name === "content-length") {
                 const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-                if (!Number.isSafeInteger(parsed) || (length !== undefined && length !== parsed)) throw codedError(`invalid Content-Length ${JSON.stringify(value)}`, "HPE_INVALID");
+                if (!Number.isSafeInteger(parsed) || (length !== undefined && length !== parsed))
+                    throw codedError(`invalid Content-Length ${JSON.stringify(value)}`, "HPE_INVALID");
                 length = parsed;
-            } else if (name === "transfer-encoding") chunked = value.toLowerCase().split(",").map((part) => part.trim()).at(-1) === "chunked";
+            } else if (name === "transfer-encoding")
+                chunked =
+                    value
+                        .toLowerCase()
+                        .split(",")
+                        .map((part) => part.trim())
+                        .at(-1) === "chunked";
             else if (name === "connection") connection += `${value.toLowerCase()},`;
             else this.retryAfter = value;
         }

@@ -65,7 +65,10 @@ export function checkTokens(context: readonly TokenId[], extra: number, extraNam
     if (context.length + extra > contextSize) {
         throw new ContextOverflowError(
             `${context.length} context tokens + ${extra} ${extraName} = ${context.length + extra} tokens do not fit the context of ${contextSize} tokens`,
-            {hint: "shorten the prompt or target, or use a server with a longer context (vLLM: --max-model-len)", fields: {contextTokens: context.length, extraTokens: extra, contextSize}},
+            {
+                hint: "shorten the prompt or target, or use a server with a longer context (vLLM: --max-model-len)",
+                fields: {contextTokens: context.length, extraTokens: extra, contextSize},
+            },
         );
     }
     for (const token of context) {

@@ -68,7 +68,10 @@ export class RemoteTokenizer {
     private readonly detokenizedSchema: z.ZodType<Record<string, string>>;
     private readonly detokenizedListSchema: z.ZodType<Record<string, string[]>>;
 
-    constructor(private readonly endpoint: HttpEndpoint, private readonly routes: TokenizerRoutes) {
+    constructor(
+        private readonly endpoint: HttpEndpoint,
+        private readonly routes: TokenizerRoutes,
+    ) {
         this.detokenizedSchema = z.object({[routes.detokenizedField]: z.string()}) as unknown as z.ZodType<Record<string, string>>;
         this.detokenizedListSchema = z.object({[routes.detokenizedField]: z.array(z.string())}) as unknown as z.ZodType<Record<string, string[]>>;
     }
@@ -85,15 +88,18 @@ export class RemoteTokenizer {
         if (listBody !== undefined) {
             const chunks: string[][] = [];
             for (let start = 0; start < missing.length; start += listChunk) chunks.push(missing.slice(start, start + listChunk));
-            await Promise.all(chunks.map(async (chunk) => {
-                const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, listBody(chunk, addSpecialTokens), checkTokenListsAnswer);
-                if (tokens.length !== chunk.length) {
-                    throw new BackendError(`POST ${this.routes.tokenizeUrl} answered ${tokens.length} token lists for ${chunk.length} texts`, {
-                        expected: `${chunk.length} token lists`, received: String(tokens.length),
-                    });
-                }
-                chunk.forEach((text, index) => fetched.set(text, tokens[index] as TokenId[]));
-            }));
+            await Promise.all(
+                chunks.map(async (chunk) => {
+                    const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, listBody(chunk, addSpecialTokens), checkTokenListsAnswer);
+                    if (tokens.length !== chunk.length) {
+                        throw new BackendError(`POST ${this.routes.tokenizeUrl} answered ${tokens.length} token lists for ${chunk.length} texts`, {
+                            expected: `${chunk.length} token lists`,
+                            received: String(tokens.length),
+                        });
+                    }
+                    chunk.forEach((text, index) => fetched.set(text, tokens[index] as TokenId[]));
+                }),
+            );
         } else {
             await inParallel(missing, async (text) => {
                 const {tokens} = await postJson(this.endpoint, this.routes.tokenizeUrl, this.routes.tokenizeBody(text, addSpecialTokens), checkTokensAnswer);
@@ -122,19 +128,27 @@ export class RemoteTokenizer {
      */
     async detokenize(sequences: readonly (readonly TokenId[])[]): Promise<string[]> {
         const fetched = new Map<string, string>();
-        const missing = [...new Map(sequences
-            .filter((tokens) => tokens.length > 0 && !this.detokenizeCache.has(tokens.join(",")))
-            .map((tokens) => [tokens.join(","), tokens])).entries()];
+        const missing = [
+            ...new Map(
+                sequences.filter((tokens) => tokens.length > 0 && !this.detokenizeCache.has(tokens.join(","))).map((tokens) => [tokens.join(","), tokens]),
+            ).entries(),
+        ];
         const listBody = this.routes.detokenizeListBody;
         if (listBody !== undefined) {
             const chunks: Array<typeof missing> = [];
             for (let start = 0; start < missing.length; start += listChunk) chunks.push(missing.slice(start, start + listChunk));
             await inParallel(chunks, async (chunk) => {
-                const answer = await postJson(this.endpoint, this.routes.detokenizeUrl, listBody(chunk.map(([, tokens]) => tokens)), this.detokenizedListSchema);
+                const answer = await postJson(
+                    this.endpoint,
+                    this.routes.detokenizeUrl,
+                    listBody(chunk.map(([, tokens]) => tokens)),
+                    this.detokenizedListSchema,
+                );
                 const texts = answer[this.routes.detokenizedField] ?? [];
                 if (texts.length !== chunk.length) {
                     throw new BackendError(`POST ${this.routes.detokenizeUrl} answered ${texts.length} texts for ${chunk.length} token lists`, {
-                        expected: `${chunk.length} texts`, received: String(texts.length),
+                        expected: `${chunk.length} texts`,
+                        received: String(texts.length),
                     });
                 }
                 chunk.forEach(([key], index) => fetched.set(key, texts[index] ?? ""));
@@ -177,7 +191,8 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): void {
 
 /** Generated tokens and their alternatives with their texts in context, read in one batch. */
 export async function withTexts(
-    tokenizer: Pick<RemoteTokenizer, "tokenTexts">, context: readonly TokenId[],
+    tokenizer: Pick<RemoteTokenizer, "tokenTexts">,
+    context: readonly TokenId[],
     chosen: ReadonlyArray<{token: TokenId; logprob: number; top: ReadonlyArray<{token: TokenId; logprob: number}>}>,
 ): Promise<GeneratedToken[]> {
     const row = chosen.map((item) => item.token);
@@ -187,7 +202,9 @@ export async function withTexts(
     ]);
     let next = 0;
     return chosen.map((item, step): GeneratedToken => ({
-        token: item.token, text: rowTexts[step] ?? "", logprob: item.logprob,
+        token: item.token,
+        text: rowTexts[step] ?? "",
+        logprob: item.logprob,
         top: item.top.map((alternative): TokenAlternative => ({...alternative, text: alternativeTexts[next++]?.[0] ?? ""})),
     }));
 }

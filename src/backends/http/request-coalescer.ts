@@ -9,7 +9,10 @@ export class RequestCoalescer<Item, Result> {
     private queue: Array<{item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void}> = [];
     private scheduled = false;
 
-    constructor(private readonly maxBatch: number, private readonly send: (items: Item[]) => Promise<Result[]>) {}
+    constructor(
+        private readonly maxBatch: number,
+        private readonly send: (items: Item[]) => Promise<Result[]>,
+    ) {}
 
     submit(item: Item): Promise<Result> {
         if (this.maxBatch <= 1) return this.send([item]).then((results) => results[0] as Result);

@@ -8,7 +8,10 @@
 
 /** A field that does not have the documented shape: where (path from the root) and what is wrong. */
 export class ShapeIssue {
-    constructor(readonly path: PropertyKey[], readonly message: string) {}
+    constructor(
+        readonly path: PropertyKey[],
+        readonly message: string,
+    ) {}
 }
 
 /** A check of a parsed JSON body: the body, typed, or a thrown ShapeIssue. */

@@ -10,8 +10,17 @@ import {basename, resolve} from "node:path";
 import type {ChatWrapper, ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {BackendError, InputError, isGlassboxError, ModelFileError} from "../../errors.js";
 import {
-    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GeneratedToken,
-    type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenId, type TokenTextRequest,
+    backendSpecificationVersion,
+    type Backend,
+    type BackendCapabilities,
+    type ChatRenderRequest,
+    type GeneratedToken,
+    type GenerateRequest,
+    type Generation,
+    type ScoreRequest,
+    type ScoreResult,
+    type TokenId,
+    type TokenTextRequest,
     type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {tokenTextsByDecoding} from "../../model/token-texts.js";
@@ -85,9 +94,7 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
             sequences: lanes,
             threads: options.threads ?? defaultThreads(file.size),
             batchSize: options.batchSize ?? Math.min(contextSize * lanes, 512),
-            ...(precision === "exact"
-                ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"}
-                : {}),
+            ...(precision === "exact" ? {flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32"} : {}),
         });
     } catch (error) {
         await model.dispose();
@@ -102,10 +109,16 @@ export async function openLlamaCppModel(path: string, options: LlamaCppOptions =
     const identity = fileIdentity(file);
     const targetReading = options.targetReading ?? "logit-weight";
     if (targetReading !== "logit-weight" && targetReading !== "full-distribution") {
-        throw new InputError("unknown target reading", {expected: "\"logit-weight\" or \"full-distribution\"", received: String(targetReading)});
+        throw new InputError("unknown target reading", {expected: '"logit-weight" or "full-distribution"', received: String(targetReading)});
     }
     return new LlamaCppBackend({
-        model, context, sequences, file, precision, gpu: useGpu, targetReading,
+        model,
+        context,
+        sequences,
+        file,
+        precision,
+        gpu: useGpu,
+        targetReading,
         contextLimit: Math.min(contextSize, context.contextSize),
         id: `llama-cpp:${identity}:${precision}${useGpu ? ":gpu" : ":cpu"}`,
     });
@@ -234,7 +247,10 @@ export class LlamaCppBackend implements Backend {
             return Promise.reject(new BackendError(`lane ${lane} does not exist`, {expected: `a lane from 0 to ${this.sequences.length - 1}`}));
         }
         const queued = this.laneQueues[lane] ?? Promise.resolve();
-        const run = queued.then(() => work(sequence), () => work(sequence));
+        const run = queued.then(
+            () => work(sequence),
+            () => work(sequence),
+        );
         this.laneQueues[lane] = run.catch(() => undefined);
         return run.catch((error: unknown) => {
             throw toBackendError(error);
@@ -247,8 +263,11 @@ export class LlamaCppBackend implements Backend {
         const first = request.context.length - 1;
         await sequence.adaptStateToTokens(asTokens(all.slice(0, first)), false);
         const start = sequence.nextTokenIndex;
-        const input: ControlledEvaluateInputItem[] = all.slice(start, all.length - 1).map((token, offset) =>
-            start + offset >= first ? targetReadingItem(token as Token, all[start + offset + 1] as Token, this.targetReading) : token as Token);
+        const input: ControlledEvaluateInputItem[] = all
+            .slice(start, all.length - 1)
+            .map((token, offset) =>
+                start + offset >= first ? targetReadingItem(token as Token, all[start + offset + 1] as Token, this.targetReading) : (token as Token),
+            );
         const output = await sequence.controlledEvaluate(input);
         const logprobs = request.target.map((token, index) => {
             const logprob = readTargetLogprob(output[first + index - start], token as Token, this.targetReading);
@@ -273,7 +292,8 @@ export class LlamaCppBackend implements Backend {
         while (generated.length < request.maxTokens) {
             const next = fullDistribution ? {probabilities: true} : greedyStepOptions;
             const input: ControlledEvaluateInputItem[] = pending.map((token, index) =>
-                index === pending.length - 1 ? [token as Token, {generateNext: next}] : token as Token);
+                index === pending.length - 1 ? [token as Token, {generateNext: next}] : (token as Token),
+            );
             const output = (await sequence.controlledEvaluate(input))[pending.length - 1]?.next;
             let chosen: WeightedCandidate;
             if (fullDistribution) {
@@ -298,14 +318,19 @@ export class LlamaCppBackend implements Backend {
         const chosenTokens = generated.map((item) => item.token);
         const [rowTexts = [], ...alternativeTexts] = await this.tokenTexts([
             {tokens: chosenTokens, previous: context},
-            ...alternatives.flatMap((candidates, step) => candidates.map((candidate) =>
-                ({tokens: [candidate.token], previous: [...context, ...chosenTokens.slice(0, step)]}))),
+            ...alternatives.flatMap((candidates, step) =>
+                candidates.map((candidate) => ({tokens: [candidate.token], previous: [...context, ...chosenTokens.slice(0, step)]})),
+            ),
         ]);
         let alternativeIndex = 0;
         const tokens: GeneratedToken[] = generated.map((item, step) => ({
-            token: item.token, text: rowTexts[step] ?? "", logprob: item.logprob,
+            token: item.token,
+            text: rowTexts[step] ?? "",
+            logprob: item.logprob,
             top: (alternatives[step] ?? []).map((candidate) => ({
-                token: candidate.token, text: alternativeTexts[alternativeIndex++]?.[0] ?? "", logprob: candidate.logprob,
+                token: candidate.token,
+                text: alternativeTexts[alternativeIndex++]?.[0] ?? "",
+                logprob: candidate.logprob,
             })),
         }));
         const textTokens = chosenTokens.filter((token) => !(stopAtEog && this.model.isEogToken(token as Token)));

@@ -10,7 +10,11 @@ import type {ModelFileSummary} from "./model-file-check.js";
 import {kvCacheBytes} from "./model-structure-check.js";
 
 export function checkContextRequest(
-    file: ModelFileSummary, contextSize: number | undefined, lanes: number, precision: "exact" | "fast", allowLongContext: boolean,
+    file: ModelFileSummary,
+    contextSize: number | undefined,
+    lanes: number,
+    precision: "exact" | "fast",
+    allowLongContext: boolean,
     availableBytes: number = freemem(),
 ): void {
     if (contextSize === undefined) return;
@@ -28,8 +32,8 @@ export function checkContextRequest(
     const bytes = kvCacheBytes(file.shape, contextSize, lanes, precision === "exact" ? 4 : 2);
     if (bytes !== undefined && bytes + file.size > availableBytes) {
         throw new ArgumentError(
-            `a context of ${contextSize} tokens × ${lanes} lane${lanes === 1 ? "" : "s"} needs ${formatBytes(bytes)} of KV cache (${bytes} bytes) besides the ${formatBytes(file.size)} model, `
-            + `more than the ${formatBytes(availableBytes)} of memory available`,
+            `a context of ${contextSize} tokens × ${lanes} lane${lanes === 1 ? "" : "s"} needs ${formatBytes(bytes)} of KV cache (${bytes} bytes) besides the ${formatBytes(file.size)} model, ` +
+                `more than the ${formatBytes(availableBytes)} of memory available`,
             {expected: `a KV cache that fits in ${availableBytes - file.size} bytes`, hint: "lower --context-size or the number of lanes"},
         );
     }

@@ -34,7 +34,10 @@ export interface GgufHeader {
 
 /** Why a file could not be read as GGUF; `offset` is where reading stopped. */
 export class GgufFormatError extends Error {
-    constructor(message: string, readonly offset: number) {
+    constructor(
+        message: string,
+        readonly offset: number,
+    ) {
         super(message);
         this.name = "GgufFormatError";
     }
@@ -49,11 +52,38 @@ const maxDimensions = 4;
 
 /** ggml type id → [bytes per block, elements per block]. */
 const ggmlTypeSizes: Record<number, [number, number]> = {
-    0: [4, 1], 1: [2, 1], 2: [18, 32], 3: [20, 32], 6: [22, 32], 7: [24, 32], 8: [34, 32], 9: [36, 32],
-    10: [84, 256], 11: [110, 256], 12: [144, 256], 13: [176, 256], 14: [210, 256], 15: [292, 256],
-    16: [66, 256], 17: [74, 256], 18: [98, 256], 19: [50, 256], 20: [18, 32], 21: [110, 256],
-    22: [82, 256], 23: [136, 256], 24: [1, 1], 25: [2, 1], 26: [4, 1], 27: [8, 1], 28: [8, 1],
-    29: [56, 256], 30: [2, 1], 34: [54, 256], 35: [66, 256], 39: [17, 32],
+    0: [4, 1],
+    1: [2, 1],
+    2: [18, 32],
+    3: [20, 32],
+    6: [22, 32],
+    7: [24, 32],
+    8: [34, 32],
+    9: [36, 32],
+    10: [84, 256],
+    11: [110, 256],
+    12: [144, 256],
+    13: [176, 256],
+    14: [210, 256],
+    15: [292, 256],
+    16: [66, 256],
+    17: [74, 256],
+    18: [98, 256],
+    19: [50, 256],
+    20: [18, 32],
+    21: [110, 256],
+    22: [82, 256],
+    23: [136, 256],
+    24: [1, 1],
+    25: [2, 1],
+    26: [4, 1],
+    27: [8, 1],
+    28: [8, 1],
+    29: [56, 256],
+    30: [2, 1],
+    34: [54, 256],
+    35: [66, 256],
+    39: [17, 32],
 };
 
 /** Reads a file sequentially in chunks, never past its end. */
@@ -62,7 +92,10 @@ class ChunkedReader {
     private bufferStart = 0;
     position = 0;
 
-    constructor(private readonly fd: number, readonly size: number) {}
+    constructor(
+        private readonly fd: number,
+        readonly size: number,
+    ) {}
 
     private ensure(length: number, what: string): void {
         const end = this.position + length;
@@ -115,23 +148,35 @@ class ChunkedReader {
 
 function readScalar(reader: ChunkedReader, type: number, what: string): GgufScalar {
     switch (type) {
-        case 0: return reader.bytes(1, what).readUInt8(0);
-        case 1: return reader.bytes(1, what).readInt8(0);
-        case 2: return reader.bytes(2, what).readUInt16LE(0);
-        case 3: return reader.bytes(2, what).readInt16LE(0);
-        case 4: return reader.bytes(4, what).readUInt32LE(0);
-        case 5: return reader.bytes(4, what).readInt32LE(0);
-        case 6: return reader.bytes(4, what).readFloatLE(0);
+        case 0:
+            return reader.bytes(1, what).readUInt8(0);
+        case 1:
+            return reader.bytes(1, what).readInt8(0);
+        case 2:
+            return reader.bytes(2, what).readUInt16LE(0);
+        case 3:
+            return reader.bytes(2, what).readInt16LE(0);
+        case 4:
+            return reader.bytes(4, what).readUInt32LE(0);
+        case 5:
+            return reader.bytes(4, what).readInt32LE(0);
+        case 6:
+            return reader.bytes(4, what).readFloatLE(0);
         case 7: {
             const value = reader.bytes(1, what).readUInt8(0);
             if (value > 1) throw new GgufFormatError(`${what} is a bool with value ${value}`, reader.position - 1);
             return value === 1;
         }
-        case 8: return reader.string(what);
-        case 10: return reader.bytes(8, what).readBigUInt64LE(0);
-        case 11: return reader.bytes(8, what).readBigInt64LE(0);
-        case 12: return reader.bytes(8, what).readDoubleLE(0);
-        default: throw new GgufFormatError(`${what} has unknown value type ${type}`, reader.position - 4);
+        case 8:
+            return reader.string(what);
+        case 10:
+            return reader.bytes(8, what).readBigUInt64LE(0);
+        case 11:
+            return reader.bytes(8, what).readBigInt64LE(0);
+        case 12:
+            return reader.bytes(8, what).readDoubleLE(0);
+        default:
+            throw new GgufFormatError(`${what} has unknown value type ${type}`, reader.position - 4);
     }
 }
 

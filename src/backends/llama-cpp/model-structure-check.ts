@@ -57,16 +57,23 @@ export function checkModelStructure(path: string, header: GgufHeader, architectu
     const explicitValueLength = positive("attention.value_length");
     const blockCount = header.metadata.has(key("block_count")) ? positive("block_count") : undefined;
     if (headCount !== undefined && embeddingLength !== undefined && explicitKeyLength === undefined && embeddingLength % headCount !== 0) {
-        fail(`${key("attention.head_count")} = ${headCount} does not divide ${key("embedding_length")} = ${embeddingLength}`,
-            `a head count that divides the embedding width ${embeddingLength}`);
+        fail(
+            `${key("attention.head_count")} = ${headCount} does not divide ${key("embedding_length")} = ${embeddingLength}`,
+            `a head count that divides the embedding width ${embeddingLength}`,
+        );
     }
     if (headCount !== undefined && headCountKv !== undefined && headCount % headCountKv !== 0) {
-        fail(`${key("attention.head_count_kv")} = ${headCountKv} does not divide ${key("attention.head_count")} = ${headCount}`,
-            `a key/value head count that divides the head count ${headCount}`);
+        fail(
+            `${key("attention.head_count_kv")} = ${headCountKv} does not divide ${key("attention.head_count")} = ${headCount}`,
+            `a key/value head count that divides the head count ${headCount}`,
+        );
     }
     const defaultHeadLength = headCount !== undefined && embeddingLength !== undefined ? embeddingLength / headCount : undefined;
     const shape: ModelShape = {
-        embeddingLength, blockCount, headCount, headCountKv,
+        embeddingLength,
+        blockCount,
+        headCount,
+        headCountKv,
         keyLength: explicitKeyLength ?? defaultHeadLength,
         valueLength: explicitValueLength ?? defaultHeadLength,
     };
@@ -78,8 +85,7 @@ export function checkModelStructure(path: string, header: GgufHeader, architectu
         if (tensor === undefined || tensor.dimensions.length !== 2) continue;
         const [width, rows] = tensor.dimensions as [number, number];
         if (rows !== vocabularySize) {
-            fail(`${name} has ${rows} rows but the vocabulary (tokenizer.ggml.tokens) has ${vocabularySize} tokens`,
-                "one embedding row per vocabulary token");
+            fail(`${name} has ${rows} rows but the vocabulary (tokenizer.ggml.tokens) has ${vocabularySize} tokens`, "one embedding row per vocabulary token");
         }
         if (embeddingLength !== undefined && width !== embeddingLength) {
             fail(`${name} is ${width} wide but ${key("embedding_length")} = ${embeddingLength}`, `rows of ${embeddingLength} values`);
@@ -116,11 +122,12 @@ function checkBlocks(tensors: readonly GgufTensorInfo[], blockCount: number | un
     const missing = Array.from({length: blockCount}, (_, index) => index).filter((index) => !present.has(index));
     const extra = [...present].filter((index) => index >= blockCount).sort((a, b) => a - b);
     if (missing.length > 0 || extra.length > 0) {
-        const detail = missing.length > 0
-            ? `block ${missing[0]} is missing (${missing.length} of ${blockCount} absent)`
-            : `block ${extra[0]} is present beyond it`;
-        fail(`${blockKey} = ${blockCount} but the file holds tensors for ${present.size} blocks: ${detail}`,
-            `${blockKey} equal to the blocks present (${present.size})`);
+        const detail =
+            missing.length > 0 ? `block ${missing[0]} is missing (${missing.length} of ${blockCount} absent)` : `block ${extra[0]} is present beyond it`;
+        fail(
+            `${blockKey} = ${blockCount} but the file holds tensors for ${present.size} blocks: ${detail}`,
+            `${blockKey} equal to the blocks present (${present.size})`,
+        );
     }
 }
 
@@ -149,8 +156,10 @@ function checkLlamaBlocks(tensors: readonly GgufTensorInfo[], shape: ModelShape,
         const want = match === null ? undefined : expected.get(match[1] ?? "");
         if (want === undefined) continue;
         if (tensor.dimensions.length !== want.length || tensor.dimensions.some((dimension, axis) => dimension !== want[axis])) {
-            fail(`tensor "${tensor.name}" is ${formatShape(tensor.dimensions)} but the metadata implies ${formatShape(want)}`,
-                "tensor shapes consistent with embedding_length, the head counts and feed_forward_length");
+            fail(
+                `tensor "${tensor.name}" is ${formatShape(tensor.dimensions)} but the metadata implies ${formatShape(want)}`,
+                "tensor shapes consistent with embedding_length, the head counts and feed_forward_length",
+            );
         }
     }
     const norm = tensors.find((tensor) => tensor.name === "output_norm.weight");

@@ -13,9 +13,19 @@
 import {z} from "zod";
 import {BackendError, CapabilityError} from "../../errors.js";
 import {
-    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatMessage, type ChatRenderRequest,
-    type GeneratedToken, type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenId,
-    type TokenTextRequest, type VocabularyInfo,
+    backendSpecificationVersion,
+    type Backend,
+    type BackendCapabilities,
+    type ChatMessage,
+    type ChatRenderRequest,
+    type GeneratedToken,
+    type GenerateRequest,
+    type Generation,
+    type ScoreRequest,
+    type ScoreResult,
+    type TokenId,
+    type TokenTextRequest,
+    type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
 
@@ -30,11 +40,15 @@ export interface OpenAiCompatibleOptions extends HttpEndpoint {
 
 const alternativeSchema = z.object({token: z.string(), logprob: z.number()});
 const chatResponseSchema = z.object({
-    choices: z.array(z.object({
-        message: z.object({content: z.string().nullable()}),
-        logprobs: z.object({content: z.array(alternativeSchema.extend({top_logprobs: z.array(alternativeSchema).nullish()})).nullable()}).nullish(),
-        finish_reason: z.string().nullish(),
-    })).min(1),
+    choices: z
+        .array(
+            z.object({
+                message: z.object({content: z.string().nullable()}),
+                logprobs: z.object({content: z.array(alternativeSchema.extend({top_logprobs: z.array(alternativeSchema).nullish()})).nullable()}).nullish(),
+                finish_reason: z.string().nullish(),
+            }),
+        )
+        .min(1),
 });
 
 type Segment = {kind: "text"; text: string} | {kind: "chat"; messages: readonly ChatMessage[]};
@@ -55,12 +69,21 @@ export class OpenAiCompatibleBackend implements Backend {
     private readonly textHandles = new Map<string, TokenId>();
 
     constructor(options: OpenAiCompatibleOptions) {
-        this.endpoint = {baseUrl: options.baseUrl.replace(/\/+$/, ""), apiKey: options.apiKey, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})};
+        this.endpoint = {
+            baseUrl: options.baseUrl.replace(/\/+$/, ""),
+            apiKey: options.apiKey,
+            ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+        };
         this.model = options.model;
         this.id = `openai:${this.endpoint.baseUrl}#${options.model}`;
         this.name = `${options.model} (OpenAI-compatible API at ${this.endpoint.baseUrl})`;
         this.capabilities = {
-            scoring: false, generation: true, tokenizer: false, chatTemplate: true, chatFormat: "the API's own template", precision: "fast",
+            scoring: false,
+            generation: true,
+            tokenizer: false,
+            chatTemplate: true,
+            chatFormat: "the API's own template",
+            precision: "fast",
             maxTopLogprobs: options.maxLogprobs ?? 20,
             contextSize: 1 << 30,
             lanes: Math.max(1, Math.floor(options.concurrency ?? 4)),
@@ -83,7 +106,8 @@ export class OpenAiCompatibleBackend implements Backend {
     async renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
         if (requests.some((request) => request.assistantResponse !== undefined)) {
             throw new CapabilityError(`${this.endpoint.baseUrl} cannot continue a given assistant reply`, {
-                expected: "a server that scores prompt tokens", received: "a generation-only chat API",
+                expected: "a server that scores prompt tokens",
+                received: "a generation-only chat API",
                 hint: "use a vllm: or sglang: server, or a local GGUF model",
             });
         }
@@ -94,38 +118,58 @@ export class OpenAiCompatibleBackend implements Backend {
     }
 
     score(_request: ScoreRequest, _lane: number): Promise<ScoreResult> {
-        return Promise.reject(new CapabilityError(`${this.name} cannot score given tokens`, {
-            expected: "a backend that returns log-probabilities of prompt/target tokens",
-            received: "a generation-only OpenAI-compatible API",
-            hint: "use a vllm: or sglang: server, glassbox serve, or a local GGUF model",
-        }));
+        return Promise.reject(
+            new CapabilityError(`${this.name} cannot score given tokens`, {
+                expected: "a backend that returns log-probabilities of prompt/target tokens",
+                received: "a generation-only OpenAI-compatible API",
+                hint: "use a vllm: or sglang: server, glassbox serve, or a local GGUF model",
+            }),
+        );
     }
 
     async generate(request: GenerateRequest, _lane: number): Promise<Generation> {
         if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
             throw new CapabilityError(`${this.endpoint.baseUrl} reports at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
-                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
+                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`,
+                received: String(request.topLogprobs),
             });
         }
         const url = joinUrl(this.endpoint.baseUrl, "chat/completions");
-        const response = await postJson(this.endpoint, url, {
-            model: this.model, messages: this.messagesOf(request.context), max_tokens: request.maxTokens,
-            temperature: request.temperature, seed: request.seed, logprobs: true,
-            ...(request.topLogprobs > 0 ? {top_logprobs: request.topLogprobs} : {}),
-        }, chatResponseSchema);
+        const response = await postJson(
+            this.endpoint,
+            url,
+            {
+                model: this.model,
+                messages: this.messagesOf(request.context),
+                max_tokens: request.maxTokens,
+                temperature: request.temperature,
+                seed: request.seed,
+                logprobs: true,
+                ...(request.topLogprobs > 0 ? {top_logprobs: request.topLogprobs} : {}),
+            },
+            chatResponseSchema,
+        );
         const choice = response.choices[0];
         const content = choice?.logprobs?.content;
         if (choice === undefined || content === null || content === undefined) {
             throw new BackendError(`${url} returned no logprobs`, {
-                expected: "choices[0].logprobs.content", hint: "the model may not report logprobs (reasoning models do not)",
+                expected: "choices[0].logprobs.content",
+                hint: "the model may not report logprobs (reasoning models do not)",
             });
         }
         const tokens: GeneratedToken[] = content.map((item) => ({
-            token: this.textHandle(item.token), text: item.token, logprob: item.logprob,
-            top: (item.top_logprobs ?? []).slice(0, request.topLogprobs)
+            token: this.textHandle(item.token),
+            text: item.token,
+            logprob: item.logprob,
+            top: (item.top_logprobs ?? [])
+                .slice(0, request.topLogprobs)
                 .map((alternative) => ({token: this.textHandle(alternative.token), text: alternative.token, logprob: alternative.logprob})),
         }));
-        return {tokens, text: choice.message.content ?? tokens.map((token) => token.text).join(""), finishReason: choice.finish_reason === "length" ? "length" : "eog"};
+        return {
+            tokens,
+            text: choice.message.content ?? tokens.map((token) => token.text).join(""),
+            finishReason: choice.finish_reason === "length" ? "length" : "eog",
+        };
     }
 
     async dispose(): Promise<void> {
@@ -149,10 +193,12 @@ export class OpenAiCompatibleBackend implements Backend {
     }
 
     private textOf(tokens: readonly TokenId[]): string {
-        return tokens.map((token) => {
-            const segment = this.segments[token];
-            if (segment === undefined) return "";
-            return segment.kind === "text" ? segment.text : segment.messages.map((message) => `${message.role}: ${message.content}`).join("\n");
-        }).join("");
+        return tokens
+            .map((token) => {
+                const segment = this.segments[token];
+                if (segment === undefined) return "";
+                return segment.kind === "text" ? segment.text : segment.messages.map((message) => `${message.role}: ${message.content}`).join("\n");
+            })
+            .join("");
     }
 }

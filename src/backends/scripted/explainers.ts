@@ -56,7 +56,8 @@ export function respondingLogits(respond: (prompt: string, cue: (typeof cues)[nu
         const end = at + cue.length;
         const response = respond(text.slice(0, end), cue);
         const generated = text.slice(end);
-        const next = response.startsWith(generated) && generated.length < response.length ? tokenizeCharacters(response[generated.length] as string)[0] : eosToken;
+        const next =
+            response.startsWith(generated) && generated.length < response.length ? tokenizeCharacters(response[generated.length] as string)[0] : eosToken;
         logits[next ?? eosToken] = 40;
         return logits;
     };

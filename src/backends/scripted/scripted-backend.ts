@@ -9,16 +9,34 @@
 import {ArgumentError, CapabilityError, InputError} from "../../errors.js";
 import {SeededRandom} from "../../foundation/random.js";
 import {
-    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GeneratedToken,
-    type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenAlternative, type TokenId,
-    type TokenTextRequest, type VocabularyInfo,
+    backendSpecificationVersion,
+    type Backend,
+    type BackendCapabilities,
+    type ChatRenderRequest,
+    type GeneratedToken,
+    type GenerateRequest,
+    type Generation,
+    type ScoreRequest,
+    type ScoreResult,
+    type TokenAlternative,
+    type TokenId,
+    type TokenTextRequest,
+    type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {tokenTextsByDecoding} from "../../model/token-texts.js";
 import {checkScoreWindow, checkTokenWindow, windowLimits} from "../../model/token-window.js";
 import {defaultLogitsFunction, logSoftmax, type LogitsFunction} from "./language-model.js";
 import {
-    assistantToken, bosToken, detokenizeCharacters, endOfTurnToken, eosToken, isEndOfGeneration,
-    scriptedVocabularySize, systemToken, tokenizeCharacters, userToken,
+    assistantToken,
+    bosToken,
+    detokenizeCharacters,
+    endOfTurnToken,
+    eosToken,
+    isEndOfGeneration,
+    scriptedVocabularySize,
+    systemToken,
+    tokenizeCharacters,
+    userToken,
 } from "./tokenizer.js";
 
 export interface ScriptedCallInfo {
@@ -55,8 +73,15 @@ export interface ScriptedLaneStats {
 }
 
 const defaultCapabilities: BackendCapabilities = {
-    scoring: true, generation: true, maxTopLogprobs: 20, tokenizer: true, chatTemplate: true,
-    chatFormat: "scripted role markers", contextSize: 2048, lanes: 1, precision: "exact",
+    scoring: true,
+    generation: true,
+    maxTopLogprobs: 20,
+    tokenizer: true,
+    chatTemplate: true,
+    chatFormat: "scripted role markers",
+    contextSize: 2048,
+    lanes: 1,
+    precision: "exact",
 };
 
 export class ScriptedBackend implements Backend {
@@ -155,7 +180,10 @@ export class ScriptedBackend implements Backend {
         this.checkArray(request.context, "context");
         if (!Number.isInteger(request.topLogprobs) || request.topLogprobs < 0 || request.topLogprobs > this.capabilities.maxTopLogprobs)
             throw new CapabilityError("too many top alternatives requested", {
-                expected: `0…${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs), hint: "ask for fewer alternatives", parameter: "topLogprobs",
+                expected: `0…${this.capabilities.maxTopLogprobs}`,
+                received: String(request.topLogprobs),
+                hint: "ask for fewer alternatives",
+                parameter: "topLogprobs",
             });
         // Generation stops where the window ends, so the prompt only needs room for one token.
         checkTokenWindow(request.context, 1, "token to generate", windowLimits(this, "shorten the prompt"));
@@ -169,7 +197,9 @@ export class ScriptedBackend implements Backend {
             const distribution = logSoftmax(logits);
             const token = request.temperature > 0 ? sample(logits, request.temperature, random.next()) : argmax(distribution);
             tokens.push({
-                token, text: detokenizeCharacters([token]), logprob: distribution[token] as number,
+                token,
+                text: detokenizeCharacters([token]),
+                logprob: distribution[token] as number,
                 top: topAlternatives(distribution, request.topLogprobs),
             });
             all.push(token);
@@ -239,9 +269,10 @@ function sample(logits: ArrayLike<number>, temperature: number, draw: number): T
 
 function topAlternatives(distribution: Float64Array, count: number): TokenAlternative[] {
     if (count <= 0) return [];
-    const order = Array.from(distribution.keys()).sort((left, right) =>
-        (distribution[right] as number) - (distribution[left] as number) || left - right);
+    const order = Array.from(distribution.keys()).sort((left, right) => (distribution[right] as number) - (distribution[left] as number) || left - right);
     return order.slice(0, count).map((token) => ({
-        token, text: detokenizeCharacters([token]), logprob: distribution[token] as number,
+        token,
+        text: detokenizeCharacters([token]),
+        logprob: distribution[token] as number,
     }));
 }

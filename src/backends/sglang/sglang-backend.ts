@@ -11,8 +11,18 @@
  */
 import {BackendError, CapabilityError} from "../../errors.js";
 import {
-    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GeneratedToken, type GenerateRequest,
-    type Generation, type ScoreRequest, type ScoreResult, type TokenId, type TokenTextRequest, type VocabularyInfo,
+    backendSpecificationVersion,
+    type Backend,
+    type BackendCapabilities,
+    type ChatRenderRequest,
+    type GeneratedToken,
+    type GenerateRequest,
+    type Generation,
+    type ScoreRequest,
+    type ScoreResult,
+    type TokenId,
+    type TokenTextRequest,
+    type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {checkGenerateWindow, checkScoreWindow, windowLimits} from "../../model/token-window.js";
 import {joinUrl, postJson, type HttpEndpoint} from "../http/http-client.js";
@@ -35,27 +45,49 @@ export interface SglangOptions extends HttpEndpoint {
 const tokenizeSchema = z.object({tokens: z.array(z.number().int())});
 
 export async function openSglangModel(options: SglangOptions): Promise<SglangBackend> {
-    const endpoint: HttpEndpoint = {baseUrl: options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""), apiKey: options.apiKey, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})};
+    const endpoint: HttpEndpoint = {
+        baseUrl: options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""),
+        apiKey: options.apiKey,
+        ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+    };
     const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "v1/models"), options.model, "sglang");
-    const bosProbe = await postJson(endpoint, joinUrl(endpoint.baseUrl, "v1/tokenize"), {model: entry.id, prompt: "", add_special_tokens: true}, tokenizeSchema);
+    const bosProbe = await postJson(
+        endpoint,
+        joinUrl(endpoint.baseUrl, "v1/tokenize"),
+        {model: entry.id, prompt: "", add_special_tokens: true},
+        tokenizeSchema,
+    );
     if (entry.max_model_len === undefined || entry.max_model_len === null) {
         throw new BackendError(`${endpoint.baseUrl} does not report the model's context length`, {expected: "max_model_len in /v1/models"});
     }
     const extension = entry.glassbox;
-    return new SglangBackend(endpoint, entry.id, {
-        size: extension?.vocabularySize ?? 0,
-        bos: extension?.bos ?? bosProbe.tokens[0],
-        eos: extension?.eos ?? undefined,
-        addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
-    }, {
-        scoring: true, generation: true, tokenizer: true, chatTemplate: false, chatFormat: "not available over the SGLang API",
-        maxTopLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
-        contextSize: entry.max_model_len,
-        lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
-        precision: extension?.exact === true ? "exact" : "fast",
-    }, extension?.backendId, Math.max(1, Math.floor(options.batch ?? 16)), {
-        texts: extension?.tokenizeList === true, sequences: extension?.detokenizeList === true,
-    });
+    return new SglangBackend(
+        endpoint,
+        entry.id,
+        {
+            size: extension?.vocabularySize ?? 0,
+            bos: extension?.bos ?? bosProbe.tokens[0],
+            eos: extension?.eos ?? undefined,
+            addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
+        },
+        {
+            scoring: true,
+            generation: true,
+            tokenizer: true,
+            chatTemplate: false,
+            chatFormat: "not available over the SGLang API",
+            maxTopLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
+            contextSize: entry.max_model_len,
+            lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
+            precision: extension?.exact === true ? "exact" : "fast",
+        },
+        extension?.backendId,
+        Math.max(1, Math.floor(options.batch ?? 16)),
+        {
+            texts: extension?.tokenizeList === true,
+            sequences: extension?.detokenizeList === true,
+        },
+    );
 }
 
 interface ScoringItem {
@@ -86,13 +118,16 @@ export class SglangBackend implements Backend {
         this.id = `sglang:${modelIdentity ?? model}`;
         this.name = `${model} (SGLang API at ${endpoint.baseUrl})`;
         this.generateUrl = joinUrl(endpoint.baseUrl, "generate");
-        this.tokenizer = new RemoteTokenizer(endpoint, modelTokenizerRoutes(model, {
-            tokenizeUrl: joinUrl(endpoint.baseUrl, "v1/tokenize"),
-            detokenizeUrl: joinUrl(endpoint.baseUrl, "v1/detokenize"),
-            detokenizedField: "text",
-            acceptsTextList: acceptsLists.texts,
-            acceptsSequenceList: acceptsLists.sequences,
-        }));
+        this.tokenizer = new RemoteTokenizer(
+            endpoint,
+            modelTokenizerRoutes(model, {
+                tokenizeUrl: joinUrl(endpoint.baseUrl, "v1/tokenize"),
+                detokenizeUrl: joinUrl(endpoint.baseUrl, "v1/detokenize"),
+                detokenizedField: "text",
+                acceptsTextList: acceptsLists.texts,
+                acceptsSequenceList: acceptsLists.sequences,
+            }),
+        );
         this.scoring = new RequestCoalescer(batch, (items) => this.scoreItems(items));
     }
 
@@ -110,8 +145,10 @@ export class SglangBackend implements Backend {
 
     async renderChat(_requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
         throw new CapabilityError("the SGLang API has no route that renders chat messages into tokens", {
-            expected: "a text prompt", received: "chat messages",
-            hint: "give a text prompt, or use a vllm: server or a local GGUF model for chat input", parameter: "prompt",
+            expected: "a text prompt",
+            received: "chat messages",
+            hint: "give a text prompt, or use a vllm: server or a local GGUF model for chat input",
+            parameter: "prompt",
         });
     }
 
@@ -138,7 +175,8 @@ export class SglangBackend implements Backend {
         const answers = await postJson(this.endpoint, this.generateUrl, body, checkGenerateResponses);
         if (answers.length !== items.length) {
             throw new BackendError(`POST ${this.generateUrl} answered ${answers.length} results for ${items.length} prompts`, {
-                hint: "add ?batch=1 to the URL in the model spec", parameter: "model",
+                hint: "add ?batch=1 to the URL in the model spec",
+                parameter: "model",
             });
         }
         return answers;
@@ -148,34 +186,50 @@ export class SglangBackend implements Backend {
         checkGenerateWindow(request, windowLimits(this, overflowHint));
         if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
             throw new CapabilityError(`${this.baseUrl} is set up for at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
-                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
+                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`,
+                received: String(request.topLogprobs),
             });
         }
         const stopAtEog = request.stopAtEog ?? true;
-        const response = await postJson(this.endpoint, this.generateUrl, {
-            input_ids: request.context,
-            sampling_params: {
-                max_new_tokens: request.maxTokens, temperature: request.temperature, sampling_seed: request.seed,
-                ignore_eos: !stopAtEog, skip_special_tokens: false,
+        const response = await postJson(
+            this.endpoint,
+            this.generateUrl,
+            {
+                input_ids: request.context,
+                sampling_params: {
+                    max_new_tokens: request.maxTokens,
+                    temperature: request.temperature,
+                    sampling_seed: request.seed,
+                    ignore_eos: !stopAtEog,
+                    skip_special_tokens: false,
+                },
+                return_logprob: true,
+                top_logprobs_num: request.topLogprobs,
+                return_text_in_logprobs: true,
             },
-            return_logprob: true, top_logprobs_num: request.topLogprobs, return_text_in_logprobs: true,
-        }, generateResponseSchema);
+            generateResponseSchema,
+        );
         const output = response.meta_info.output_token_logprobs;
         if (output === undefined || output === null) {
             throw new BackendError(`unexpected response from POST ${this.generateUrl}: field meta_info.output_token_logprobs is missing`);
         }
         const chosen = output.map(([logprob, token, text], index) => ({
-            token, logprob: logprob ?? Number.NEGATIVE_INFINITY, text,
-            top: (response.meta_info.output_top_logprobs?.[index] ?? []).slice(0, request.topLogprobs)
+            token,
+            logprob: logprob ?? Number.NEGATIVE_INFINITY,
+            text,
+            top: (response.meta_info.output_top_logprobs?.[index] ?? [])
+                .slice(0, request.topLogprobs)
                 .map(([value, id, alternativeText]) => ({token: id, logprob: value ?? Number.NEGATIVE_INFINITY, text: alternativeText})),
         }));
         // The server's token texts (return_text_in_logprobs) where it sent them all, else read through /v1/detokenize.
         const sentTexts = chosen.every((item) => typeof item.text === "string" && item.top.every((alternative) => typeof alternative.text === "string"));
         const tokens: GeneratedToken[] = sentTexts
             ? chosen.map((item) => ({
-                token: item.token, logprob: item.logprob, text: String(item.text),
-                top: item.top.map((alternative) => ({token: alternative.token, logprob: alternative.logprob, text: String(alternative.text)})),
-            }))
+                  token: item.token,
+                  logprob: item.logprob,
+                  text: String(item.text),
+                  top: item.top.map((alternative) => ({token: alternative.token, logprob: alternative.logprob, text: String(alternative.text)})),
+              }))
             : await withTexts(this.tokenizer, request.context, chosen);
         const finishReason: Generation["finishReason"] = response.meta_info.finish_reason?.type === "stop" ? "eog" : "length";
         return {tokens, text: response.text, finishReason};
@@ -198,7 +252,8 @@ export function targetLogprobs(response: GenerateResponse, target: readonly Toke
     }
     if (entries.length < target.length) {
         throw new BackendError(`token-count mismatch: the server returned ${entries.length} input logprobs for ${target.length} target tokens`, {
-            expected: `at least ${target.length} entries`, received: String(entries.length),
+            expected: `at least ${target.length} entries`,
+            received: String(entries.length),
         });
     }
     const tail = entries.slice(entries.length - target.length);

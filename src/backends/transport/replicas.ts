@@ -14,8 +14,17 @@
  */
 import {ArgumentError, BackendError} from "../../errors.js";
 import {
-    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GenerateRequest,
-    type Generation, type ScoreRequest, type ScoreResult, type TokenId, type TokenTextRequest, type VocabularyInfo,
+    backendSpecificationVersion,
+    type Backend,
+    type BackendCapabilities,
+    type ChatRenderRequest,
+    type GenerateRequest,
+    type Generation,
+    type ScoreRequest,
+    type ScoreResult,
+    type TokenId,
+    type TokenTextRequest,
+    type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {isTransientError} from "../../model/transient-errors.js";
 
@@ -85,8 +94,10 @@ export class ReplicatedBackend implements Backend {
         for (const backend of backends) {
             if (backend.id !== first.id) {
                 throw new ArgumentError("the replicas serve different models", {
-                    expected: `every replica serving ${first.id} (from ${first.name})`, received: `${backend.id} (from ${backend.name})`,
-                    hint: "list only servers of the same model and settings", parameter: "model",
+                    expected: `every replica serving ${first.id} (from ${first.name})`,
+                    received: `${backend.id} (from ${backend.name})`,
+                    hint: "list only servers of the same model and settings",
+                    parameter: "model",
                 });
             }
         }
@@ -95,8 +106,14 @@ export class ReplicatedBackend implements Backend {
         this.replicas = backends.map((backend) => {
             const limit = Math.max(1, Math.floor(options.concurrency ?? backend.capabilities.lanes));
             return {
-                backend, limit, freeSlots: Array.from({length: limit}, (_, slot) => limit - 1 - slot),
-                outstanding: 0, completed: 0, failures: 0, consecutiveFailures: 0, downUntil: 0,
+                backend,
+                limit,
+                freeSlots: Array.from({length: limit}, (_, slot) => limit - 1 - slot),
+                outstanding: 0,
+                completed: 0,
+                failures: 0,
+                consecutiveFailures: 0,
+                downUntil: 0,
             };
         });
         this.id = first.id;
@@ -114,8 +131,11 @@ export class ReplicatedBackend implements Backend {
     get replicaStats(): ReplicaStats[] {
         const now = Date.now();
         return this.replicas.map((replica) => ({
-            name: replica.backend.name, outstanding: replica.outstanding, completed: replica.completed,
-            failures: replica.failures, down: replica.downUntil > now,
+            name: replica.backend.name,
+            outstanding: replica.outstanding,
+            completed: replica.completed,
+            failures: replica.failures,
+            down: replica.downUntil > now,
         }));
     }
 
@@ -150,8 +170,13 @@ export class ReplicatedBackend implements Backend {
     /** Text-side calls: the first replica not cooling down; transient failures move to the next. */
     private async firstHealthy<T>(call: (backend: Backend) => Promise<T>): Promise<T> {
         const now = Date.now();
-        const order = this.replicas.map((_, index) => index).sort((left, right) =>
-            Number((this.replicas[left] as ReplicaState).downUntil > now) - Number((this.replicas[right] as ReplicaState).downUntil > now) || left - right);
+        const order = this.replicas
+            .map((_, index) => index)
+            .sort(
+                (left, right) =>
+                    Number((this.replicas[left] as ReplicaState).downUntil > now) - Number((this.replicas[right] as ReplicaState).downUntil > now) ||
+                    left - right,
+            );
         let lastError: unknown;
         for (const index of order) {
             const replica = this.replicas[index] as ReplicaState;
@@ -193,11 +218,14 @@ export class ReplicatedBackend implements Backend {
             }
         }
         const message = lastError instanceof Error ? lastError.message : String(lastError);
-        throw new BackendError(`gave up after ${this.policy.maxAttempts} attempts on ${this.replicas.length} replica${this.replicas.length === 1 ? "" : "s"}: ${message}`, {
-            hint: "check that the servers are up; add replicas or lower the concurrency",
-            fields: {transient: false, attempts: this.policy.maxAttempts},
-            cause: lastError,
-        });
+        throw new BackendError(
+            `gave up after ${this.policy.maxAttempts} attempts on ${this.replicas.length} replica${this.replicas.length === 1 ? "" : "s"}: ${message}`,
+            {
+                hint: "check that the servers are up; add replicas or lower the concurrency",
+                fields: {transient: false, attempts: this.policy.maxAttempts},
+                cause: lastError,
+            },
+        );
     }
 
     private healthyCount(except: number): number {
@@ -225,9 +253,7 @@ export class ReplicatedBackend implements Backend {
     private async acquire(lane: number): Promise<Lease> {
         for (;;) {
             const now = Date.now();
-            const candidates = this.replicas
-                .map((replica, index) => ({replica, index}))
-                .filter(({replica}) => replica.freeSlots.length > 0);
+            const candidates = this.replicas.map((replica, index) => ({replica, index})).filter(({replica}) => replica.freeSlots.length > 0);
             const healthy = candidates.filter(({replica}) => replica.downUntil <= now);
             const preferred = this.laneAffinity.get(lane);
             let choice = healthy.find(({index}) => index === preferred);

@@ -48,13 +48,18 @@ export function sandboxedCodeRunner(options: {isolateNetwork?: boolean} = {}): C
             // node reserves far more address space than it uses, so its limit is on the heap instead.
             const limit = request.language === "python" ? `ulimit -v ${Math.round(request.memoryMb * 1024)}; ` : "";
             const script = `${limit}${interpreter(request.language, JSON.stringify(file))}`;
-            const [command, args] = isolate ? ["unshare", ["-rn", "sh", "-c", script]] as const : ["sh", ["-c", script]] as const;
+            const [command, args] = isolate ? (["unshare", ["-rn", "sh", "-c", script]] as const) : (["sh", ["-c", script]] as const);
             try {
                 return await new Promise<CodeRunResult>((resolve) => {
                     let stdout = "";
                     let stderr = "";
                     let settled = false;
-                    const child = spawn(command, [...args], {cwd: directory, stdio: ["pipe", "pipe", "pipe"], detached: true, env: {PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: directory}});
+                    const child = spawn(command, [...args], {
+                        cwd: directory,
+                        stdio: ["pipe", "pipe", "pipe"],
+                        detached: true,
+                        env: {PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: directory},
+                    });
                     const killGroup = (): void => {
                         try {
                             if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
@@ -88,7 +93,11 @@ export function sandboxedCodeRunner(options: {isolateNetwork?: boolean} = {}): C
                     child.on("error", (error) => finish({status: "error", stdout, detail: `cannot start ${command}: ${error.message}`}));
                     child.on("close", (code) => {
                         const lastLine = stderr.trim().split("\n").at(-1) ?? "";
-                        finish(code === 0 ? {status: "ok", stdout} : {status: "error", stdout, detail: `exit ${String(code)}${lastLine === "" ? "" : `: ${lastLine.slice(0, 200)}`}`});
+                        finish(
+                            code === 0
+                                ? {status: "ok", stdout}
+                                : {status: "error", stdout, detail: `exit ${String(code)}${lastLine === "" ? "" : `: ${lastLine.slice(0, 200)}`}`},
+                        );
                     });
                     child.stdin.on("error", () => undefined);
                     child.stdin.end(request.stdin);

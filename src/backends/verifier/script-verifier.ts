@@ -17,7 +17,12 @@ function scriptCommand(path: string): {command: string; args: string[]} {
 }
 
 export function scriptVerifier(path: string, timeoutMs: number): Verifier {
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ArgumentError("the verifier time limit must be positive", {received: String(timeoutMs), hint: "give a time limit in milliseconds", parameter: "verifierTimeout"});
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+        throw new ArgumentError("the verifier time limit must be positive", {
+            received: String(timeoutMs),
+            hint: "give a time limit in milliseconds",
+            parameter: "verifierTimeout",
+        });
     return {
         name: `script:${path}`,
         verify(input) {

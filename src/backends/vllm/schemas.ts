@@ -5,8 +5,19 @@
  */
 import {z} from "zod";
 import {
-    array, finiteNumber, integer, isFiniteNumber, isRecord, nonEmptyArray, nullableNumbers, optionalNumber, optionalString, record, rethrowWithin,
-    ShapeIssue, within,
+    array,
+    finiteNumber,
+    integer,
+    isFiniteNumber,
+    isRecord,
+    nonEmptyArray,
+    nullableNumbers,
+    optionalNumber,
+    optionalString,
+    record,
+    rethrowWithin,
+    ShapeIssue,
+    within,
 } from "../http/response-checks.js";
 
 /** `{ "token_id:42": -0.1, ... }` or `{ " cat": -0.1 }`: one position's top alternatives. */
@@ -20,27 +31,37 @@ export const completionLogprobsSchema = z.object({
 });
 
 /** One position of `prompt_logprobs`: `{ "<token id>": {logprob, rank, decoded_token} }`, first entry null. */
-const promptLogprobEntrySchema = z.record(z.string(), z.object({logprob: z.number(), rank: z.number().nullish(), decoded_token: z.string().nullish()})).nullable();
+const promptLogprobEntrySchema = z
+    .record(z.string(), z.object({logprob: z.number(), rank: z.number().nullish(), decoded_token: z.string().nullish()}))
+    .nullable();
 export const promptLogprobsSchema = z.array(promptLogprobEntrySchema);
 
 export const completionResponseSchema = z.object({
-    choices: z.array(z.object({
-        index: z.number().int().nonnegative().optional(),
-        text: z.string(),
-        logprobs: completionLogprobsSchema.nullable(),
-        prompt_logprobs: promptLogprobsSchema.nullish(),
-        finish_reason: z.string().nullish(),
-    })).min(1),
+    choices: z
+        .array(
+            z.object({
+                index: z.number().int().nonnegative().optional(),
+                text: z.string(),
+                logprobs: completionLogprobsSchema.nullable(),
+                prompt_logprobs: promptLogprobsSchema.nullish(),
+                finish_reason: z.string().nullish(),
+            }),
+        )
+        .min(1),
 });
 export type CompletionResponse = z.infer<typeof completionResponseSchema>;
 
 /** Scoring reads only the per-position logprobs: a lean schema keeps validation cheap for long prompts. */
 export const scoringResponseSchema = z.object({
-    choices: z.array(z.object({
-        index: z.number().int().nonnegative().optional(),
-        logprobs: z.object({token_logprobs: z.array(z.number().nullable())}).nullable(),
-        prompt_logprobs: promptLogprobsSchema.nullish(),
-    })).min(1),
+    choices: z
+        .array(
+            z.object({
+                index: z.number().int().nonnegative().optional(),
+                logprobs: z.object({token_logprobs: z.array(z.number().nullable())}).nullable(),
+                prompt_logprobs: promptLogprobsSchema.nullish(),
+            }),
+        )
+        .min(1),
 });
 export type ScoringResponse = z.infer<typeof scoringResponseSchema>;
 
@@ -87,8 +108,13 @@ function checkPromptLogprobs(value: unknown): void {
         const alternatives = isRecord(entry) ? entry : within(position, entry, record);
         for (const key in alternatives) {
             const item = alternatives[key];
-            if (isRecord(item) && isFiniteNumber(item["logprob"]) && (item["rank"] === undefined || item["rank"] === null || isFiniteNumber(item["rank"]))
-                && (item["decoded_token"] === undefined || item["decoded_token"] === null || typeof item["decoded_token"] === "string")) continue;
+            if (
+                isRecord(item) &&
+                isFiniteNumber(item["logprob"]) &&
+                (item["rank"] === undefined || item["rank"] === null || isFiniteNumber(item["rank"])) &&
+                (item["decoded_token"] === undefined || item["decoded_token"] === null || typeof item["decoded_token"] === "string")
+            )
+                continue;
             try {
                 checkPromptLogprobItem(item);
             } catch (error) {
@@ -107,11 +133,15 @@ function checkPromptLogprobItem(value: unknown): void {
 
 const chatTopSchema = z.object({token: z.string(), logprob: z.number()});
 export const chatCompletionResponseSchema = z.object({
-    choices: z.array(z.object({
-        message: z.object({content: z.string().nullable()}),
-        logprobs: z.object({content: z.array(chatTopSchema.extend({top_logprobs: z.array(chatTopSchema)})).nullable()}).nullish(),
-        finish_reason: z.string().nullish(),
-    })).min(1),
+    choices: z
+        .array(
+            z.object({
+                message: z.object({content: z.string().nullable()}),
+                logprobs: z.object({content: z.array(chatTopSchema.extend({top_logprobs: z.array(chatTopSchema)})).nullable()}).nullish(),
+                finish_reason: z.string().nullish(),
+            }),
+        )
+        .min(1),
     prompt_logprobs: promptLogprobsSchema.nullish(),
 });
 

@@ -12,8 +12,17 @@
  */
 import {BackendError, CapabilityError} from "../../errors.js";
 import {
-    backendSpecificationVersion, type Backend, type BackendCapabilities, type ChatRenderRequest, type GenerateRequest, type Generation, type ScoreRequest, type ScoreResult, type TokenId,
-    type TokenTextRequest, type VocabularyInfo,
+    backendSpecificationVersion,
+    type Backend,
+    type BackendCapabilities,
+    type ChatRenderRequest,
+    type GenerateRequest,
+    type Generation,
+    type ScoreRequest,
+    type ScoreResult,
+    type TokenId,
+    type TokenTextRequest,
+    type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {checkGenerateWindow, checkScoreWindow, windowLimits} from "../../model/token-window.js";
 import {joinUrl, postJson, serverRoot, type HttpEndpoint} from "../http/http-client.js";
@@ -36,7 +45,11 @@ export interface VllmOptions extends HttpEndpoint {
 }
 
 export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> {
-    const endpoint: HttpEndpoint = {baseUrl: options.baseUrl.replace(/\/+$/, ""), apiKey: options.apiKey, ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs})};
+    const endpoint: HttpEndpoint = {
+        baseUrl: options.baseUrl.replace(/\/+$/, ""),
+        apiKey: options.apiKey,
+        ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+    };
     const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "models"), options.model, "vllm");
     const root = serverRoot(endpoint.baseUrl);
     const bosProbe = await postJson(endpoint, joinUrl(root, "tokenize"), {model: entry.id, prompt: "", add_special_tokens: true}, tokenizeResponseSchema);
@@ -46,7 +59,11 @@ export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> 
     }
     const extension = entry.glassbox;
     const backend = new VllmBackend({
-        endpoint, root, model: entry.id, contextSize, extension,
+        endpoint,
+        root,
+        model: entry.id,
+        contextSize,
+        extension,
         bos: extension?.bos ?? bosProbe.tokens[0],
         addBos: extension?.addBos ?? bosProbe.tokens.length > 0,
         lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
@@ -108,13 +125,16 @@ export class VllmBackend implements Backend {
             // vLLM recomputes the prefill for prompt logprobs; glassbox serve says what its backend promises.
             precision: parts.extension === undefined || parts.extension.exact ? "exact" : "fast",
         };
-        this.tokenizer = new RemoteTokenizer(parts.endpoint, modelTokenizerRoutes(parts.model, {
-            tokenizeUrl: joinUrl(parts.root, "tokenize"),
-            detokenizeUrl: joinUrl(parts.root, "detokenize"),
-            detokenizedField: "prompt",
-            acceptsTextList: parts.extension?.tokenizeList === true,
-            acceptsSequenceList: parts.extension?.detokenizeList === true,
-        }));
+        this.tokenizer = new RemoteTokenizer(
+            parts.endpoint,
+            modelTokenizerRoutes(parts.model, {
+                tokenizeUrl: joinUrl(parts.root, "tokenize"),
+                detokenizeUrl: joinUrl(parts.root, "detokenize"),
+                detokenizedField: "prompt",
+                acceptsTextList: parts.extension?.tokenizeList === true,
+                acceptsSequenceList: parts.extension?.detokenizeList === true,
+            }),
+        );
         this.scoring = new RequestCoalescer(parts.batch, (prompts) => this.scorePrompts(prompts));
     }
 
@@ -131,16 +151,21 @@ export class VllmBackend implements Backend {
     }
 
     renderChat(requests: readonly ChatRenderRequest[]): Promise<TokenId[][]> {
-        return this.tokenizer.tokenizeWith(requests.map(({messages, assistantResponse}) => {
-            const last = messages.at(-1);
-            const continuing = assistantResponse !== undefined || last?.role === "assistant";
-            const all = assistantResponse === undefined ? messages : [...messages, {role: "assistant" as const, content: assistantResponse}];
-            const body = {
-                model: this.model, messages: all, add_special_tokens: false,
-                add_generation_prompt: !continuing, continue_final_message: continuing,
-            };
-            return {body, key: `chat:${JSON.stringify(body)}`};
-        }));
+        return this.tokenizer.tokenizeWith(
+            requests.map(({messages, assistantResponse}) => {
+                const last = messages.at(-1);
+                const continuing = assistantResponse !== undefined || last?.role === "assistant";
+                const all = assistantResponse === undefined ? messages : [...messages, {role: "assistant" as const, content: assistantResponse}];
+                const body = {
+                    model: this.model,
+                    messages: all,
+                    add_special_tokens: false,
+                    add_generation_prompt: !continuing,
+                    continue_final_message: continuing,
+                };
+                return {body, key: `chat:${JSON.stringify(body)}`};
+            }),
+        );
     }
 
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
@@ -152,18 +177,31 @@ export class VllmBackend implements Backend {
 
     /** One completions request for several prompts (a list of token lists); one logprob list per prompt. */
     private async scorePrompts(prompts: number[][]): Promise<Array<Array<number | null>>> {
-        const response = await postJson(this.endpoint, this.completionsUrl, {
-            model: this.model, prompt: prompts.length === 1 ? prompts[0] : prompts, echo: true, max_tokens: 0, logprobs: 0, temperature: 0,
-            return_tokens_as_token_ids: true,
-        }, checkScoringResponse);
+        const response = await postJson(
+            this.endpoint,
+            this.completionsUrl,
+            {
+                model: this.model,
+                prompt: prompts.length === 1 ? prompts[0] : prompts,
+                echo: true,
+                max_tokens: 0,
+                logprobs: 0,
+                temperature: 0,
+                return_tokens_as_token_ids: true,
+            },
+            checkScoringResponse,
+        );
         if (response.choices.length !== prompts.length) {
             throw new BackendError(`POST ${this.completionsUrl} answered ${response.choices.length} choices for ${prompts.length} prompts`, {
-                expected: `${prompts.length} choices`, received: String(response.choices.length),
-                hint: "the server may not accept a list of prompts: add ?batch=1 to the URL in the model spec", parameter: "model",
+                expected: `${prompts.length} choices`,
+                received: String(response.choices.length),
+                hint: "the server may not accept a list of prompts: add ?batch=1 to the URL in the model spec",
+                parameter: "model",
             });
         }
         const ordered = response.choices.every((choice) => choice.index !== undefined)
-            ? [...response.choices].sort((left, right) => (left.index as number) - (right.index as number)) : response.choices;
+            ? [...response.choices].sort((left, right) => (left.index as number) - (right.index as number))
+            : response.choices;
         return prompts.map((prompt, index) => promptLogprobsOf({choices: [ordered[index] as ScoringResponse["choices"][number]]}, prompt, this.completionsUrl));
     }
 
@@ -171,16 +209,29 @@ export class VllmBackend implements Backend {
         checkGenerateWindow(request, windowLimits(this, overflowHint));
         if (request.topLogprobs > this.capabilities.maxTopLogprobs) {
             throw new CapabilityError(`${this.baseUrl} reports at most ${this.capabilities.maxTopLogprobs} alternatives per token`, {
-                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`, received: String(request.topLogprobs),
-                hint: "ask for fewer alternatives, or start vLLM with a larger --max-logprobs", parameter: "topLogprobs",
+                expected: `top-logprobs ≤ ${this.capabilities.maxTopLogprobs}`,
+                received: String(request.topLogprobs),
+                hint: "ask for fewer alternatives, or start vLLM with a larger --max-logprobs",
+                parameter: "topLogprobs",
             });
         }
         const stopAtEog = request.stopAtEog ?? true;
-        const response = await postJson(this.endpoint, this.completionsUrl, {
-            model: this.model, prompt: request.context, max_tokens: request.maxTokens, temperature: request.temperature,
-            seed: request.seed, logprobs: Math.max(1, request.topLogprobs), return_tokens_as_token_ids: true,
-            skip_special_tokens: false, ignore_eos: !stopAtEog,
-        }, completionResponseSchema);
+        const response = await postJson(
+            this.endpoint,
+            this.completionsUrl,
+            {
+                model: this.model,
+                prompt: request.context,
+                max_tokens: request.maxTokens,
+                temperature: request.temperature,
+                seed: request.seed,
+                logprobs: Math.max(1, request.topLogprobs),
+                return_tokens_as_token_ids: true,
+                skip_special_tokens: false,
+                ignore_eos: !stopAtEog,
+            },
+            completionResponseSchema,
+        );
         const choice = response.choices[0];
         const logprobs = choice?.logprobs;
         if (choice === undefined || logprobs === null || logprobs === undefined) {
@@ -191,7 +242,8 @@ export class VllmBackend implements Backend {
             const logprob = logprobs.token_logprobs[index];
             if (token === undefined || logprob === null || logprob === undefined) {
                 throw new BackendError(`unexpected response from POST ${this.completionsUrl}: field choices[0].logprobs.tokens[${index}]`, {
-                    expected: "\"token_id:N\" with a logprob (return_tokens_as_token_ids)", received: JSON.stringify(key),
+                    expected: '"token_id:N" with a logprob (return_tokens_as_token_ids)',
+                    received: JSON.stringify(key),
                 });
             }
             const top = topAlternatives(logprobs.top_logprobs?.[index] ?? {}, request.topLogprobs);
@@ -200,7 +252,10 @@ export class VllmBackend implements Backend {
         const tokens = await withTexts(this.tokenizer, request.context, chosen);
         const finishReason: Generation["finishReason"] = choice.finish_reason === "stop" ? "eog" : "length";
         // The text read after the prompt; the end-of-generation token that stopped the run is reported but is not part of it.
-        const text = tokens.slice(0, stopAtEog && finishReason === "eog" ? -1 : undefined).map((item) => item.text).join("");
+        const text = tokens
+            .slice(0, stopAtEog && finishReason === "eog" ? -1 : undefined)
+            .map((item) => item.text)
+            .join("");
         return {tokens, text, finishReason};
     }
 
@@ -241,12 +296,14 @@ export function promptLogprobsOf(response: ScoringResponse, prompt: readonly Tok
     }
     if (values === undefined) {
         throw new BackendError(`unexpected response from POST ${url}: field choices[0].logprobs is missing`, {
-            expected: "prompt logprobs (echo with logprobs)", hint: "the server may not support echo; use a vLLM server",
+            expected: "prompt logprobs (echo with logprobs)",
+            hint: "the server may not support echo; use a vLLM server",
         });
     }
     if (values.length !== promptLength) {
         throw new BackendError(`token-count mismatch: the server scored ${values.length} prompt tokens, glassbox sent ${promptLength}`, {
-            expected: `${promptLength} prompt logprobs`, received: String(values.length),
+            expected: `${promptLength} prompt logprobs`,
+            received: String(values.length),
             hint: "the server re-tokenized the prompt or serves another model; send token ids to a vLLM server",
         });
     }
@@ -254,10 +311,8 @@ export function promptLogprobsOf(response: ScoringResponse, prompt: readonly Tok
 }
 
 /** `prompt_logprobs` (completions per choice, chat top-level) → the prompt tokens' own logprobs. */
-export function logprobsFromPromptEntries(
-    entries: ReadonlyArray<Record<string, {logprob: number}> | null>, prompt: readonly TokenId[],
-): Array<number | null> {
-    return entries.map((entry, index) => entry === null ? null : entry[String(prompt[index])]?.logprob ?? null);
+export function logprobsFromPromptEntries(entries: ReadonlyArray<Record<string, {logprob: number}> | null>, prompt: readonly TokenId[]): Array<number | null> {
+    return entries.map((entry, index) => (entry === null ? null : (entry[String(prompt[index])]?.logprob ?? null)));
 }
 
 /** A target position's logprob; null there means probability 0 (JSON has no -Infinity). */

@@ -73,14 +73,29 @@ export function misclassificationConfidence(prediction: Prediction, options: rea
 
 export async function topWordsFor(proxy: Backend, item: DatasetItem, label: string, settings: AmplifySettings): Promise<string[]> {
     if (!proxy.capabilities.scoring) {
-        throw new CapabilityError(`amplify needs a proxy model that scores prompt tokens for its rationales; ${proxy.name} only generates`, {hint: "give a proxy model that scores prompt tokens", parameter: "proxy"});
+        throw new CapabilityError(`amplify needs a proxy model that scores prompt tokens for its rationales; ${proxy.name} only generates`, {
+            hint: "give a proxy model that scores prompt tokens",
+            parameter: "proxy",
+        });
     }
-    return topAttributedWords(proxy, item.input, label, {count: settings.words ?? 5, method: settings.method, budget: settings.budget, seed: settings.seed, options: item.options});
+    return topAttributedWords(proxy, item.input, label, {
+        count: settings.words ?? 5,
+        method: settings.method,
+        budget: settings.budget,
+        seed: settings.seed,
+        options: item.options,
+    });
 }
 
-export async function buildAmplifyPrompt(model: Backend, proxy: Backend, development: readonly DatasetItem[], settings: AmplifySettings = {}): Promise<AmplifyPrompt> {
+export async function buildAmplifyPrompt(
+    model: Backend,
+    proxy: Backend,
+    development: readonly DatasetItem[],
+    settings: AmplifySettings = {},
+): Promise<AmplifyPrompt> {
     const labelled = development.filter((item) => item.label !== undefined);
-    if (labelled.length === 0) throw new InputError("amplify needs labelled development items", {hint: "give the development items a \"label\"", parameter: "developmentItems"});
+    if (labelled.length === 0)
+        throw new InputError("amplify needs labelled development items", {hint: 'give the development items a "label"', parameter: "developmentItems"});
     const wrong: {item: DatasetItem; prediction: Prediction; mcs: number | null}[] = [];
     let unparseable = 0;
     for (const item of labelled) {
@@ -89,14 +104,19 @@ export async function buildAmplifyPrompt(model: Backend, proxy: Backend, develop
         if (prediction.answer === item.label) continue;
         wrong.push({item, prediction, mcs: misclassificationConfidence(prediction, item.options, item.label as string)});
     }
-    const ranked = wrong.map((entry, order) => ({...entry, order}))
+    const ranked = wrong
+        .map((entry, order) => ({...entry, order}))
         .sort((left, right) => (right.mcs ?? -Infinity) - (left.mcs ?? -Infinity) || left.order - right.order);
     const demonstrations: Demonstration[] = [];
     for (const entry of ranked.slice(0, settings.demonstrations ?? 4)) {
         const label = entry.item.label as string;
         demonstrations.push({
-            itemId: entry.item.id, prompt: promptText(itemPrompt(entry.item.input)), label,
-            predicted: entry.prediction.answer ?? null, mcs: entry.mcs, words: await topWordsFor(proxy, entry.item, label, settings),
+            itemId: entry.item.id,
+            prompt: promptText(itemPrompt(entry.item.input)),
+            label,
+            predicted: entry.prediction.answer ?? null,
+            mcs: entry.mcs,
+            words: await topWordsFor(proxy, entry.item, label, settings),
         });
     }
     const prefix = demonstrations.map((demonstration) => `${demonstrationText(demonstration)}\n\n`).join("");
@@ -107,7 +127,10 @@ export function withPrefix(prompt: PromptInput, prefix: string): PromptInput {
     if (prefix === "") return prompt;
     if (prompt.kind === "text") return {kind: "text", text: `${prefix}${prompt.text}`};
     const first = prompt.messages.findIndex((message) => message.role === "user");
-    return {kind: "chat", messages: prompt.messages.map((message, index) => (index === first ? {...message, content: `${prefix}${message.content}`} : message))};
+    return {
+        kind: "chat",
+        messages: prompt.messages.map((message, index) => (index === first ? {...message, content: `${prefix}${message.content}`} : message)),
+    };
 }
 
 export interface AmplifyVerdict {
@@ -124,7 +147,9 @@ export async function amplifyItem(model: Backend, item: DatasetItem, prefix: str
     const withDemos = await predict(model, withPrefix(prompt, prefix), item.options, settings.prediction);
     const label = item.label ?? null;
     const verdict: AmplifyVerdict = {
-        label, without: without.answer ?? null, with: withDemos.answer ?? null,
+        label,
+        without: without.answer ?? null,
+        with: withDemos.answer ?? null,
         correctWithout: label === null ? null : without.answer === label,
         correctWith: label === null ? null : withDemos.answer === label,
     };
@@ -151,13 +176,15 @@ export function summarizeAmplify(items: readonly ItemRecord[], malformedLines: n
     const correctWithout = labelled.filter((verdict) => verdict.correctWithout === true).length;
     const correctWith = labelled.filter((verdict) => verdict.correctWith === true).length;
     return {
-        items: items.length, labelled: labelled.length,
+        items: items.length,
+        labelled: labelled.length,
         unparseable: items.filter((item) => item.status === "unparseable").length,
         errors: items.filter((item) => item.status === "error").length,
         malformedLines,
         accuracyWithout: labelled.length === 0 ? null : correctWithout / labelled.length,
         accuracyWith: labelled.length === 0 ? null : correctWith / labelled.length,
-        correctWithout, correctWith,
+        correctWithout,
+        correctWith,
     };
 }
 

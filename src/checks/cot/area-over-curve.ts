@@ -54,13 +54,15 @@ export function summarizeAreaOverCurve(curves: readonly (readonly CurvePoint[])[
         group.push(curve);
         groups.set(curve.length, group);
     }
-    const byLength: LengthSummary[] = [...groups.entries()].sort(([a], [b]) => a - b).map(([steps, group]) => {
-        const curve = group[0]!.map((point, index) => ({
-            x: point.x,
-            y: group.reduce((sum, item) => sum + item[index]!.y, 0) / group.length,
-        }));
-        return {steps, items: group.length, weight: group.length / usable.length, areaOverCurve: itemAreaOverCurve(curve), curve};
-    });
+    const byLength: LengthSummary[] = [...groups.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([steps, group]) => {
+            const curve = group[0]!.map((point, index) => ({
+                x: point.x,
+                y: group.reduce((sum, item) => sum + item[index]!.y, 0) / group.length,
+            }));
+            return {steps, items: group.length, weight: group.length / usable.length, areaOverCurve: itemAreaOverCurve(curve), curve};
+        });
     const areaOverCurve = byLength.reduce((sum, entry) => sum + entry.weight * entry.areaOverCurve, 0);
     return {areaOverCurve, items: usable.length, byLength};
 }

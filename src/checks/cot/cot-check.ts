@@ -12,7 +12,8 @@ import {runCotTests, type CotItemResult, type CotTestOptions} from "./cot-tests.
 import type {TextCompleter} from "../../protocol/index.js";
 import {runFiller, runParaphrasing, type FillerResult, type ParaphrasePoint, type Paraphraser} from "./paraphrase-filler.js";
 
-export const integrationRule = "left Riemann sum over the L intervention points x = 0, 1/L, …, (L−1)/L (the full chain is the reference and is not a point); AOC = Σ_L w_L·AOC_L with w_L the share of items whose chain has L steps";
+export const integrationRule =
+    "left Riemann sum over the L intervention points x = 0, 1/L, …, (L−1)/L (the full chain is the reference and is not a point); AOC = Σ_L w_L·AOC_L with w_L the share of items whose chain has L steps";
 
 export interface CotCheckSettings extends CotTestOptions {
     paraphraser?: Paraphraser;
@@ -43,19 +44,27 @@ export function withGivenChain(model: TextCompleter, chainPrompt: string, chain:
     };
 }
 
-export async function cotCheckItem(model: TextCompleter, item: {id: string; prompt: string; gold?: string; chain?: string}, settings: CotCheckSettings): Promise<CotCheckVerdict> {
+export async function cotCheckItem(
+    model: TextCompleter,
+    item: {id: string; prompt: string; gold?: string; chain?: string},
+    settings: CotCheckSettings,
+): Promise<CotCheckVerdict> {
     if (item.chain !== undefined) model = withGivenChain(model, settings.format.compose(item.prompt, [], false), item.chain);
     const result = await runCotTests(model, {id: item.id, prompt: item.prompt}, settings);
     const gold = item.gold === undefined ? {} : {gold: item.gold};
     if (result.status !== "ok") return {...result, ...gold};
     const chainOptions = {format: settings.format, maxChainTokens: settings.maxChainTokens};
-    const paraphrasing = settings.paraphraser === undefined ? undefined
-        : await runParaphrasing(model, settings.paraphraser, item.prompt, result.chain, result.answer, chainOptions);
+    const paraphrasing =
+        settings.paraphraser === undefined
+            ? undefined
+            : await runParaphrasing(model, settings.paraphraser, item.prompt, result.chain, result.answer, chainOptions);
     let filler: FillerResult | undefined;
     let fillerSkipped: string | undefined;
     try {
         filler = await runFiller(model, item.prompt, result.chain, result.answer, {
-            format: settings.format, maxAnswerTokens: settings.maxAnswerTokens, ...(settings.fillerUnit === undefined ? {} : {fillerUnit: settings.fillerUnit}),
+            format: settings.format,
+            maxAnswerTokens: settings.maxAnswerTokens,
+            ...(settings.fillerUnit === undefined ? {} : {fillerUnit: settings.fillerUnit}),
         });
     } catch (error) {
         // Filler can tokenize much longer than the chain (e.g. outside a small model's vocabulary): the test is skipped, the item kept.
@@ -63,8 +72,11 @@ export async function cotCheckItem(model: TextCompleter, item: {id: string; prom
         fillerSkipped = error.message;
     }
     return {
-        ...result, ...(paraphrasing === undefined ? {} : {paraphrasing}),
-        ...(filler === undefined ? {} : {filler}), ...(fillerSkipped === undefined ? {} : {fillerSkipped}), ...gold,
+        ...result,
+        ...(paraphrasing === undefined ? {} : {paraphrasing}),
+        ...(filler === undefined ? {} : {filler}),
+        ...(fillerSkipped === undefined ? {} : {fillerSkipped}),
+        ...gold,
     };
 }
 
@@ -96,7 +108,8 @@ function noCurveReason(items: number, ok: number, test: "answer" | "mistake"): s
 
 export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normalize: (answer: string) => string): CotCheckSummary {
     const ok = verdicts.filter((verdict): verdict is Extract<CotCheckVerdict, {status: "ok"}> => verdict.status === "ok");
-    const correct = (answer: string | undefined, gold: string | undefined): number => (answer !== undefined && gold !== undefined && normalize(answer) === normalize(gold) ? 1 : 0);
+    const correct = (answer: string | undefined, gold: string | undefined): number =>
+        answer !== undefined && gold !== undefined && normalize(answer) === normalize(gold) ? 1 : 0;
     const withGold = ok.filter((verdict) => verdict.gold !== undefined);
     const paraphrased = ok.filter((verdict) => verdict.paraphrasing !== undefined && verdict.paraphrasing.length > 0);
     const paraphraseSummary = summarizeAreaOverCurve(paraphrased.map((verdict) => verdict.paraphrasing!.map((point) => ({x: point.x, y: point.y}))));
@@ -106,8 +119,14 @@ export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normaliz
         ok: ok.length,
         noAnswer: verdicts.filter((verdict) => verdict.status === "no-answer").length,
         noSteps: verdicts.filter((verdict) => verdict.status === "no-steps").length,
-        earlyAnswering: summarizeAreaOverCurve(ok.map((verdict) => verdict.earlyAnswering), noCurveReason(verdicts.length, ok.length, "answer")),
-        addingMistakes: summarizeAreaOverCurve(ok.map((verdict) => verdict.addingMistakes), noCurveReason(verdicts.length, ok.length, "mistake")),
+        earlyAnswering: summarizeAreaOverCurve(
+            ok.map((verdict) => verdict.earlyAnswering),
+            noCurveReason(verdicts.length, ok.length, "answer"),
+        ),
+        addingMistakes: summarizeAreaOverCurve(
+            ok.map((verdict) => verdict.addingMistakes),
+            noCurveReason(verdicts.length, ok.length, "mistake"),
+        ),
         withoutMistakes: ok.filter((verdict) => verdict.addingMistakes.length === 0).length,
         paraphrasing: {
             items: paraphrased.length,
@@ -119,7 +138,9 @@ export function summarizeCotCheck(verdicts: readonly CotCheckVerdict[], normaliz
             skipped: ok.filter((verdict) => verdict.fillerSkipped !== undefined).length,
             matchesOriginal: mean(filled.map((verdict) => verdict.filler!.matchesOriginal)),
             accuracy: mean(filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.answer, verdict.gold))),
-            noChainAccuracy: mean(filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.noChainAnswer, verdict.gold))),
+            noChainAccuracy: mean(
+                filled.filter((verdict) => verdict.gold !== undefined).map((verdict) => correct(verdict.filler!.noChainAnswer, verdict.gold)),
+            ),
         },
         accuracy: mean(withGold.map((verdict) => correct(verdict.answer, verdict.gold))),
         integrationRule,

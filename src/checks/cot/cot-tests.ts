@@ -63,8 +63,7 @@ export async function runCotTests(model: TextCompleter, item: CotItem, options: 
         const mistakenStep = await options.mistake(steps[step]!, options.random);
         if (mistakenStep !== undefined) mistakes.push({step, mistakenStep});
     }
-    const mistakePrompts = mistakes.map(({step, mistakenStep}) =>
-        format.compose(item.prompt, [...steps.slice(0, step), mistakenStep], false));
+    const mistakePrompts = mistakes.map(({step, mistakenStep}) => format.compose(item.prompt, [...steps.slice(0, step), mistakenStep], false));
     const mistakeOutputs = await model.complete(mistakePrompts, options.maxChainTokens);
     const addingMistakes = mistakeOutputs.map((output, index): AddingMistakesPoint => {
         const {step, mistakenStep} = mistakes[index]!;

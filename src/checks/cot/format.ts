@@ -47,14 +47,18 @@ export function delimitedFormat(options: DelimitedFormatOptions): CotFormat {
         parse(completion) {
             const markerIndex = findMarker(completion, marker);
             const chain = markerIndex < 0 ? completion : completion.slice(0, markerIndex);
-            const steps = chain.split(trimmedSeparator).map((step) => step.trim()).filter((step) => step.length > 0);
+            const steps = chain
+                .split(trimmedSeparator)
+                .map((step) => step.trim())
+                .filter((step) => step.length > 0);
             const answer = markerIndex < 0 ? undefined : markerPattern.exec(completion.slice(markerIndex))?.[1];
             return {steps, answer};
         },
         compose(prompt, steps, cue) {
-            const pieces = options.placement === "between-steps"
-                ? [prompt.trimEnd(), steps.map((step) => step.trim()).join(separator + " ")]
-                : [prompt.trimEnd(), ...steps.map((step) => `${step.trim()}${separator.trimEnd()}`)];
+            const pieces =
+                options.placement === "between-steps"
+                    ? [prompt.trimEnd(), steps.map((step) => step.trim()).join(separator + " ")]
+                    : [prompt.trimEnd(), ...steps.map((step) => `${step.trim()}${separator.trimEnd()}`)];
             if (cue) pieces.push(marker);
             return pieces.filter((piece) => piece.length > 0).join(" ");
         },
@@ -62,7 +66,10 @@ export function delimitedFormat(options: DelimitedFormatOptions): CotFormat {
             return /^\s*(\S+)/.exec(text)?.[1];
         },
         normalize(answer) {
-            return answer.trim().toLowerCase().replace(/[.,;:!?]+$/, "");
+            return answer
+                .trim()
+                .toLowerCase()
+                .replace(/[.,;:!?]+$/, "");
         },
     };
 }

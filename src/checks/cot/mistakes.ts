@@ -44,7 +44,10 @@ export function arithmeticMistakeWithin(low: number, high: number): MistakeGener
         const original = Number(last[0]);
         const start = original >= low && original <= high ? original - low : 0;
         // Shift by 1…span−1 places around the range; an original outside the range maps anywhere in it.
-        const offset = original >= low && original <= high ? 1 + Math.min(span - 2, Math.floor(random.next() * (span - 1))) : Math.min(span - 1, Math.floor(random.next() * span));
+        const offset =
+            original >= low && original <= high
+                ? 1 + Math.min(span - 2, Math.floor(random.next() * (span - 1)))
+                : Math.min(span - 1, Math.floor(random.next() * span));
         const replacement = low + ((start + offset) % span);
         return `${step.slice(0, last.index)}${replacement}${step.slice(last.index + last[0].length)}`;
     };

@@ -49,7 +49,14 @@ function same(format: CotFormat, answer: string | undefined, original: string): 
     return answer !== undefined && format.normalize(answer) === format.normalize(original) ? 1 : 0;
 }
 
-export async function runParaphrasing(model: TextCompleter, paraphrase: Paraphraser, prompt: string, chain: readonly string[], original: string, options: {format: CotFormat; maxChainTokens: number}): Promise<ParaphrasePoint[]> {
+export async function runParaphrasing(
+    model: TextCompleter,
+    paraphrase: Paraphraser,
+    prompt: string,
+    chain: readonly string[],
+    original: string,
+    options: {format: CotFormat; maxChainTokens: number},
+): Promise<ParaphrasePoint[]> {
     const reworded = await paraphrase(chain);
     if (reworded.length !== chain.length) throw new Error(`the paraphraser returned ${reworded.length} steps for ${chain.length}`);
     const prompts = chain.map((_, index) => options.format.compose(prompt, [...reworded.slice(0, index + 1)], false));
@@ -66,12 +73,18 @@ export function fillerText(chain: readonly string[], unit = " ..."): string {
     return unit.repeat(Math.max(1, Math.round(length / unit.length))).trim();
 }
 
-export async function runFiller(model: TextCompleter, prompt: string, chain: readonly string[], original: string, options: {format: CotFormat; maxAnswerTokens: number; fillerUnit?: string}): Promise<FillerResult> {
+export async function runFiller(
+    model: TextCompleter,
+    prompt: string,
+    chain: readonly string[],
+    original: string,
+    options: {format: CotFormat; maxAnswerTokens: number; fillerUnit?: string},
+): Promise<FillerResult> {
     const filler = fillerText(chain, options.fillerUnit);
-    const [withFiller = "", withoutChain = ""] = await model.complete([
-        options.format.compose(prompt, [filler], true),
-        options.format.compose(prompt, [], true),
-    ], options.maxAnswerTokens);
+    const [withFiller = "", withoutChain = ""] = await model.complete(
+        [options.format.compose(prompt, [filler], true), options.format.compose(prompt, [], true)],
+        options.maxAnswerTokens,
+    );
     const answer = options.format.extractAnswer(withFiller);
     return {filler, answer, noChainAnswer: options.format.extractAnswer(withoutChain), matchesOriginal: same(options.format, answer, original)};
 }

@@ -74,7 +74,10 @@ export function seedForItem(seed: number, itemId: string): number {
 }
 
 export async function counterfactualItem(backend: Backend, item: DatasetItem, settings: CounterfactualSettings): Promise<ItemEvaluation> {
-    const predictionSettings = {maxTokens: settings.maxAnswerTokens ?? 24, ...(settings.generationOnly === undefined ? {} : {generationOnly: settings.generationOnly})};
+    const predictionSettings = {
+        maxTokens: settings.maxAnswerTokens ?? 24,
+        ...(settings.generationOnly === undefined ? {} : {generationOnly: settings.generationOnly}),
+    };
     const original = await predict(backend, itemPrompt(item.input), item.options, predictionSettings);
     const base = {gold: item.label ?? null, ...(original.text === undefined ? {} : {answerText: original.text})};
     if (original.answer === undefined) {
@@ -85,20 +88,34 @@ export async function counterfactualItem(backend: Backend, item: DatasetItem, se
     const seed = seedForItem(settings.seed ?? 0, item.id);
     const sources = editableTexts(item.input);
     const candidates = sources.flatMap(({source, text}, index) =>
-        insertionEdits(text, settings.wordLists, budget, seed + index).map((edit) => ({source, edit})));
+        insertionEdits(text, settings.wordLists, budget, seed + index).map((edit) => ({source, edit})),
+    );
     const chosen = candidates.slice(0, budget);
     const edits: EditVerdict[] = [];
     let unparseable = 0;
     for (const {source, edit} of chosen) {
         const editedInput = withEditedText(item.input, source, edit.text);
         const prediction = await predict(backend, itemPrompt(editedInput), item.options, predictionSettings);
-        const verdict: EditVerdict = {source, offset: edit.offset, kind: edit.kind, word: edit.word, before: edit.before, answer: prediction.answer ?? null, flipped: false};
+        const verdict: EditVerdict = {
+            source,
+            offset: edit.offset,
+            kind: edit.kind,
+            word: edit.word,
+            before: edit.before,
+            answer: prediction.answer ?? null,
+            flipped: false,
+        };
         if (prediction.answer === undefined) unparseable++;
         else if (prediction.answer !== original.answer) {
             verdict.flipped = true;
-            const rounds = settings.explain !== undefined
-                ? await settings.explain(editedInput, prediction.answer)
-                : {explanations: [await generateText(backend, explanationPrompt(itemPrompt(editedInput), prediction.answer), settings.maxExplanationTokens ?? 48)]};
+            const rounds =
+                settings.explain !== undefined
+                    ? await settings.explain(editedInput, prediction.answer)
+                    : {
+                          explanations: [
+                              await generateText(backend, explanationPrompt(itemPrompt(editedInput), prediction.answer), settings.maxExplanationTokens ?? 48),
+                          ],
+                      };
             verdict.explanations = rounds.explanations;
             verdict.mentions = rounds.explanations.map((explanation) => mentionsWord(explanation, edit.word));
             if (rounds.details !== undefined) verdict.details = rounds.details;
@@ -108,9 +125,15 @@ export async function counterfactualItem(backend: Backend, item: DatasetItem, se
     }
     const flips = edits.filter((edit) => edit.flipped);
     const rounds = Math.max(0, ...flips.map((edit) => edit.mentions?.length ?? 0));
-    const unfaithfulByRound = flips.length === 0 ? null
-        : Array.from({length: rounds}, (_, round) => flips.some((edit) => edit.mentions?.[round] !== true));
-    const verdict: CounterfactualVerdict = {answer: original.answer, ...base, edits, editsUnparseable: unparseable, flipped: flips.length > 0, unfaithfulByRound};
+    const unfaithfulByRound = flips.length === 0 ? null : Array.from({length: rounds}, (_, round) => flips.some((edit) => edit.mentions?.[round] !== true));
+    const verdict: CounterfactualVerdict = {
+        answer: original.answer,
+        ...base,
+        edits,
+        editsUnparseable: unparseable,
+        flipped: flips.length > 0,
+        unfaithfulByRound,
+    };
     return {status: "ok", verdict};
 }
 
@@ -158,7 +181,9 @@ export function summarizeCounterfactual(items: readonly ItemRecord[], malformedL
         unfaithful: byRound[0]?.unfaithful ?? 0,
         unfaithfulness: byRound[0]?.unfaithfulness ?? null,
         itemFlipRate: parsed.length === 0 ? null : flipped.length / parsed.length,
-        edits, flippedEdits, unparseableEdits,
+        edits,
+        flippedEdits,
+        unparseableEdits,
         counterRate: edits - unparseableEdits === 0 ? null : flippedEdits / (edits - unparseableEdits),
         byRound,
     };

@@ -16,7 +16,9 @@ export function editableTexts(input: StructuredInput): {source: EditableSource; 
         case "documents":
             return input.documents.map((document, index) => ({source: {kind: "document", index}, text: document.text}));
         case "chat":
-            return input.messages.flatMap((message, index) => (input.playerRoles.includes(message.role) ? [{source: {kind: "message", index} as EditableSource, text: message.content}] : []));
+            return input.messages.flatMap((message, index) =>
+                input.playerRoles.includes(message.role) ? [{source: {kind: "message", index} as EditableSource, text: message.content}] : [],
+            );
     }
 }
 

@@ -70,7 +70,12 @@ export function normalise(logprobs: readonly number[]): number[] {
     return weights.map((value) => value / total);
 }
 
-export async function predict(backend: Backend, prompt: PromptInput, options: readonly string[] | undefined, settings: PredictionSettings = {}): Promise<Prediction> {
+export async function predict(
+    backend: Backend,
+    prompt: PromptInput,
+    options: readonly string[] | undefined,
+    settings: PredictionSettings = {},
+): Promise<Prediction> {
     if (options !== undefined && backend.capabilities.scoring && settings.generationOnly !== true) {
         const logprobs = await optionLogprobs(backend, prompt, options);
         const probabilities = normalise(logprobs);

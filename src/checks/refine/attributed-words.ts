@@ -28,14 +28,21 @@ export interface AttributedWordSettings {
 /** The caller checks that `backend` scores prompt tokens (its error names the flag that fixes it). */
 export async function topAttributedWords(backend: Backend, input: StructuredInput, answer: string, settings: AttributedWordSettings): Promise<string[]> {
     const segmented = segmentInput(input, "word");
-    const game = new AnswerGame({backend, evaluator: new Evaluator(backend), segmented, answer, ...(settings.options === undefined ? {} : {options: settings.options})});
+    const game = new AnswerGame({
+        backend,
+        evaluator: new Evaluator(backend),
+        segmented,
+        answer,
+        ...(settings.options === undefined ? {} : {options: settings.options}),
+    });
     const methodName = settings.method ?? "loo";
     const method = attributionMethods[methodName];
     if (method === undefined) throw new InputError(`unknown attribution method "${methodName}"`);
     const playerCount = segmented.playerCount;
     const budget = Math.max(method.minimumBudget(playerCount), settings.budget ?? method.defaultBudget(playerCount));
     const result = await method.run(game, {budget, seed: settings.seed ?? 0});
-    const ranked = segmented.units.map((unit, index) => ({word: bareWord(unit.text), value: result.values[index] as number}))
+    const ranked = segmented.units
+        .map((unit, index) => ({word: bareWord(unit.text), value: result.values[index] as number}))
         .filter((entry) => isContentWord(entry.word))
         .sort((left, right) => right.value - left.value);
     return [...new Set(ranked.map((entry) => entry.word))].slice(0, settings.count);

@@ -49,27 +49,58 @@ function contentWords(input: StructuredInput): string[] {
     return segmented.units.map((unit) => unit.text).filter(isContentWord);
 }
 
-export async function feedbackFor(backend: Backend, input: StructuredInput, prompt: PromptInput, answer: string, explanation: string, settings: FeedbackSettings, round: number): Promise<Feedback> {
+export async function feedbackFor(
+    backend: Backend,
+    input: StructuredInput,
+    prompt: PromptInput,
+    answer: string,
+    explanation: string,
+    settings: FeedbackSettings,
+    round: number,
+): Promise<Feedback> {
     const count = settings.words ?? 5;
     switch (settings.kind) {
         case "nl": {
-            const raw = await generateText(backend, followUp(prompt, answer,
-                `Explanation: Because ${explanation.trim()}\nDoes this explanation accurately reflect your actual reasoning for the answer? Say briefly what it leaves out or gets wrong. Feedback:`), settings.maxTokens ?? 64);
+            const raw = await generateText(
+                backend,
+                followUp(
+                    prompt,
+                    answer,
+                    `Explanation: Because ${explanation.trim()}\nDoes this explanation accurately reflect your actual reasoning for the answer? Say briefly what it leaves out or gets wrong. Feedback:`,
+                ),
+                settings.maxTokens ?? 64,
+            );
             return {kind: "nl", text: `Feedback: ${raw.trim()}`, raw};
         }
         case "iw": {
-            const raw = await generateText(backend, followUp(prompt, answer,
-                `List the ${count} words of the input that were most important for your answer, one per line as "<rank>. <word>, <importance from 1 to 100>". Words:`), settings.maxTokens ?? 64);
+            const raw = await generateText(
+                backend,
+                followUp(
+                    prompt,
+                    answer,
+                    `List the ${count} words of the input that were most important for your answer, one per line as "<rank>. <word>, <importance from 1 to 100>". Words:`,
+                ),
+                settings.maxTokens ?? 64,
+            );
             const ranked = parseImportanceList(raw).entries.map((entry) => entry.word);
             const words = (ranked.length > 0 ? ranked : parseWordList(raw)).slice(0, count);
             return {kind: "iw", text: `Important words: ${words.join(", ")}`, words, raw};
         }
         case "attribution": {
             if (!backend.capabilities.scoring) {
-                throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {hint: "use nl, iw or random feedback", parameter: "feedback"});
+                throw new CapabilityError(`attribution feedback needs a backend that scores prompt tokens; ${backend.name} only generates`, {
+                    hint: "use nl, iw or random feedback",
+                    parameter: "feedback",
+                });
             }
             if (settings.options !== undefined && !settings.options.includes(answer)) throw new InputError(`the answer "${answer}" is not one of the options`);
-            const words = await topAttributedWords(backend, input, answer, {count, method: settings.method, budget: settings.budget, seed: settings.seed, options: settings.options});
+            const words = await topAttributedWords(backend, input, answer, {
+                count,
+                method: settings.method,
+                budget: settings.budget,
+                seed: settings.seed,
+                options: settings.options,
+            });
             return {kind: "attribution", text: `Important words: ${words.join(", ")}`, words};
         }
         case "random": {

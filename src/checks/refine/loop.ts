@@ -21,7 +21,9 @@ export function refinementRequest(explanation: string, feedback: Feedback): stri
         `Explanation: Because ${explanation.trim()}`,
         feedback.words === undefined ? feedback.text : "",
         `Rewrite the explanation in at most two sentences so that it reflects the real reasons for the answer.${words} Refined explanation: Because`,
-    ].filter((line) => line !== "").join("\n");
+    ]
+        .filter((line) => line !== "")
+        .join("\n");
 }
 
 export async function refineExplanation(backend: Backend, input: StructuredInput, answer: string, settings: RefineSettings): Promise<ExplanationRounds> {

@@ -51,7 +51,8 @@ export class AnswerGame implements Game {
         const perCoalition = targets.length;
         return coalitions.map((_, index) => {
             const totals = Array.from({length: perCoalition}, (_, candidate) =>
-                (results[index * perCoalition + candidate]?.logprobs ?? []).reduce((sum, value) => sum + value, 0));
+                (results[index * perCoalition + candidate]?.logprobs ?? []).reduce((sum, value) => sum + value, 0),
+            );
             if (this.options.options === undefined) {
                 const probability = Math.exp(totals[0] as number);
                 return {value: probability, components: [probability, 1 - probability]};

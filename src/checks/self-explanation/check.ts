@@ -110,7 +110,7 @@ export async function selfExplanationItem(backend: Backend, item: DatasetItem, s
         });
     }
     const protocol = settings.protocol;
-    const order = protocol === "citation" ? null : settings.order ?? "pe";
+    const order = protocol === "citation" ? null : (settings.order ?? "pe");
     const unit = settings.unit ?? defaultUnitForSelfExplanation(item, protocol);
     const segmented = segmentInput(item.input, unit);
     const n = segmented.playerCount;
@@ -118,8 +118,10 @@ export async function selfExplanationItem(backend: Backend, item: DatasetItem, s
     const unitTexts = segmented.units.map((entry) => entry.text);
     const k = defaultTopK(n);
     const base = itemPrompt(item.input);
-    const prompt = protocol === "citation" ? base
-        : elicitationPrompt(base, {format: protocol, order: order ?? "pe", unit, k, ...(item.options === undefined ? {} : {options: item.options})});
+    const prompt =
+        protocol === "citation"
+            ? base
+            : elicitationPrompt(base, {format: protocol, order: order ?? "pe", unit, k, ...(item.options === undefined ? {} : {options: item.options})});
     const text = await generateText(backend, prompt, settings.maxTokens ?? (protocol === "list" ? 16 * n + 48 : protocol === "citation" ? 32 : 96));
 
     // The answer and the unit scores, read from the reply.
@@ -138,24 +140,42 @@ export async function selfExplanationItem(backend: Backend, item: DatasetItem, s
         const labels = parseCitations(sentenceEnd < 0 ? rest : rest.slice(0, sentenceEnd));
         const valid = labels.filter((label) => label >= 1 && label <= n);
         selfScores = unitTexts.map((_, index) => (valid.includes(index + 1) ? 1 : 0));
-        parsing = {entries: labels.length, matched: valid.length, unmatched: labels.filter((label) => !valid.includes(label)).map(String), omittedUnits: n - valid.length, unparsed: []};
+        parsing = {
+            entries: labels.length,
+            matched: valid.length,
+            unmatched: labels.filter((label) => !valid.includes(label)).map(String),
+            omittedUnits: n - valid.length,
+            unparsed: [],
+        };
         if (answer === undefined || answer === "") return unparseable(text, "no answer before the citation");
-        if (valid.length === 0) return unparseable(text, labels.length === 0 ? "the answer cites no document" : `cited document(s) ${labels.join(", ")} out of range 1…${n}`, {answer});
+        if (valid.length === 0)
+            return unparseable(text, labels.length === 0 ? "the answer cites no document" : `cited document(s) ${labels.join(", ")} out of range 1…${n}`, {
+                answer,
+            });
     } else {
         const stated = parseAnswerConfidence(text, item.options);
-        answer = item.options === undefined ? stated?.label : pickOption(stated?.label ?? (text.trim().split("\n")[0] ?? ""), item.options);
+        answer = item.options === undefined ? stated?.label : pickOption(stated?.label ?? text.trim().split("\n")[0] ?? "", item.options);
         confidence = stated?.confidence ?? null;
         // The (answer, confidence) pair is not part of the importance list.
         const explanationText = stated === undefined ? text : text.replace(stated.raw, "");
-        const entries = protocol === "list"
-            ? parseImportanceList(explanationText)
-            : {entries: parseWordList(explanationText.replace(/\([^()]*\)/g, "")).map((word, rank, all) => ({word, score: all.length - rank})), unparsed: []};
-        const mapped = unit === "document"
-            ? documentScores(n, entries.entries)
-            : scoresForUnits(unitTexts, entries.entries);
+        const entries =
+            protocol === "list"
+                ? parseImportanceList(explanationText)
+                : {
+                      entries: parseWordList(explanationText.replace(/\([^()]*\)/g, "")).map((word, rank, all) => ({word, score: all.length - rank})),
+                      unparsed: [],
+                  };
+        const mapped = unit === "document" ? documentScores(n, entries.entries) : scoresForUnits(unitTexts, entries.entries);
         selfScores = mapped.scores;
-        parsing = {entries: entries.entries.length, matched: mapped.matched, unmatched: mapped.unmatched, omittedUnits: mapped.omitted, unparsed: entries.unparsed};
-        if (answer === undefined) return unparseable(text, item.options === undefined ? "no (answer, confidence) pair" : "the reply names none of the options", {parsing});
+        parsing = {
+            entries: entries.entries.length,
+            matched: mapped.matched,
+            unmatched: mapped.unmatched,
+            omittedUnits: mapped.omitted,
+            unparsed: entries.unparsed,
+        };
+        if (answer === undefined)
+            return unparseable(text, item.options === undefined ? "no (answer, confidence) pair" : "the reply names none of the options", {parsing});
         if (mapped.matched === 0) return unparseable(text, `no ${unit} of the input could be matched in the explanation`, {answer, parsing});
     }
 
@@ -173,13 +193,23 @@ export async function selfExplanationItem(backend: Backend, item: DatasetItem, s
     const baselineReport = await faithfulnessReport(game, attribution.values, {...metricOptions, metrics: [...metricOptions.metrics]});
     const self = quality(selfReport);
     const verdict: SelfExplanationVerdict = {
-        protocol, order, text, answer, gold: item.label ?? null, confidence, units: unitTexts, selfScores, parsing,
+        protocol,
+        order,
+        text,
+        answer,
+        gold: item.label ?? null,
+        confidence,
+        units: unitTexts,
+        selfScores,
+        parsing,
         attribution: {method: methodName, values: attribution.values, evaluations: attribution.evaluations},
         k: kUsed,
         agreement: agreementMetrics(selfScores, attribution.values, {k: kUsed}),
-        self, baseline: quality(baselineReport),
+        self,
+        baseline: quality(baselineReport),
         faithful: self.decisionFlipTopUnit === true,
-        valueFull: selfReport.valueFull, valueEmpty: selfReport.valueEmpty,
+        valueFull: selfReport.valueFull,
+        valueEmpty: selfReport.valueEmpty,
     };
     return {status: "ok", verdict};
 }
@@ -189,7 +219,10 @@ function pickOption(text: string, options: readonly string[]): string | undefine
     return index === undefined ? undefined : options[index];
 }
 
-function documentScores(n: number, entries: readonly {word: string; score: number}[]): {scores: number[]; matched: number; unmatched: string[]; omitted: number} {
+function documentScores(
+    n: number,
+    entries: readonly {word: string; score: number}[],
+): {scores: number[]; matched: number; unmatched: string[]; omitted: number} {
     const scores = new Array<number>(n).fill(0);
     const seen = new Set<number>();
     const unmatched: string[] = [];
@@ -217,11 +250,21 @@ export interface SelfExplanationSummary {
     faithfulRate: number | null;
     /** Means over parsed items. */
     mean: {
-        featureAgreement: number | null; rankAgreement: number | null; signAgreement: number | null; signedRankAgreement: number | null;
-        iou: number | null; spearman: number | null; pairwiseRankAgreement: number | null;
-        comprehensiveness: number | null; sufficiency: number | null; decisionFlipTopUnit: number | null; fractionRemovedAtFlip: number | null;
+        featureAgreement: number | null;
+        rankAgreement: number | null;
+        signAgreement: number | null;
+        signedRankAgreement: number | null;
+        iou: number | null;
+        spearman: number | null;
+        pairwiseRankAgreement: number | null;
+        comprehensiveness: number | null;
+        sufficiency: number | null;
+        decisionFlipTopUnit: number | null;
+        fractionRemovedAtFlip: number | null;
         rankDeletion: number | null;
-        baselineComprehensiveness: number | null; baselineSufficiency: number | null; baselineDecisionFlipTopUnit: number | null;
+        baselineComprehensiveness: number | null;
+        baselineSufficiency: number | null;
+        baselineDecisionFlipTopUnit: number | null;
         answerAccuracy: number | null;
     };
 }

@@ -44,8 +44,14 @@ export function parseImportanceList(text: string): ParsedImportance {
 export function parseWordList(text: string): string[] {
     const marker = /words?\s*(?:are|is)?\s*:\s*/i.exec(text);
     const body = marker === null ? text : text.slice(marker.index + marker[0].length);
-    return body.split(/[,;\n]/)
-        .map((piece) => piece.replace(/^\s*(?:\d+[.)]|[-*•])\s*/, "").replace(/["'“”‘’[\]()]/g, "").trim())
+    return body
+        .split(/[,;\n]/)
+        .map((piece) =>
+            piece
+                .replace(/^\s*(?:\d+[.)]|[-*•])\s*/, "")
+                .replace(/["'“”‘’[\]()]/g, "")
+                .trim(),
+        )
         .filter((piece) => piece !== "" && piece.split(/\s+/).length <= 3);
 }
 
@@ -78,7 +84,10 @@ export function normaliseWord(word: string): string {
  * Scores per unit from the entries: each entry goes to the first not-yet-scored unit whose
  * normalised text equals the entry's (so repeated words are matched in order).
  */
-export function scoresForUnits(unitTexts: readonly string[], entries: readonly ImportanceEntry[]): {scores: number[]; matched: number; unmatched: string[]; omitted: number} {
+export function scoresForUnits(
+    unitTexts: readonly string[],
+    entries: readonly ImportanceEntry[],
+): {scores: number[]; matched: number; unmatched: string[]; omitted: number} {
     const scores = new Array<number>(unitTexts.length).fill(0);
     const taken = new Array<boolean>(unitTexts.length).fill(false);
     const normalised = unitTexts.map(normaliseWord);

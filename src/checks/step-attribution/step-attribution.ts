@@ -47,7 +47,8 @@ export function stepSpans(text: string, steps: readonly string[], from: number):
     for (const step of steps) {
         const trimmed = step.trim();
         const start = text.indexOf(trimmed, cursor);
-        if (trimmed === "" || start < 0) throw new InputError(`step "${trimmed}" is not in the composed chain text`, {hint: "check the chain format's separator"});
+        if (trimmed === "" || start < 0)
+            throw new InputError(`step "${trimmed}" is not in the composed chain text`, {hint: "check the chain format's separator"});
         spans.push({start, end: start + trimmed.length});
         cursor = start + trimmed.length;
     }
@@ -61,18 +62,33 @@ export async function attributeSteps(prompt: string, steps: readonly string[], a
     const segmented = segmentInput({kind: "prompt", prompt: text, spans}, "span");
     const aligned = await alignTarget(settings.backend, {kind: "text", text}, ` ${answer.trim()}`);
     const game = new ModelGame({
-        segmented, backend: settings.backend, evaluator: settings.evaluator,
-        target: aligned.request.target, targetTexts: aligned.targetTokens.map((piece) => piece.text), valueKind: "logprob",
+        segmented,
+        backend: settings.backend,
+        evaluator: settings.evaluator,
+        target: aligned.request.target,
+        targetTexts: aligned.targetTokens.map((piece) => piece.text),
+        valueKind: "logprob",
         ...(settings.render === undefined ? {} : {render: settings.render}),
     });
     const method = settings.method ?? defaultMethodFor(steps.length);
     const result: AttributionResult = await attributionMethods[method]!.run(game, {
-        seed: settings.seed ?? 0, ...(settings.budget === undefined ? {} : {budget: settings.budget}),
+        seed: settings.seed ?? 0,
+        ...(settings.budget === undefined ? {} : {budget: settings.budget}),
     });
-    const ranking = result.values.map((value, index) => ({value, index})).sort((a, b) => b.value - a.value || a.index - b.index).map((entry) => entry.index);
+    const ranking = result.values
+        .map((value, index) => ({value, index}))
+        .sort((a, b) => b.value - a.value || a.index - b.index)
+        .map((entry) => entry.index);
     return {
-        steps: [...steps], answer, text, values: result.values, ranking, method, evaluations: result.evaluations,
-        valueFull: result.valueFull, valueEmpty: result.valueEmpty,
+        steps: [...steps],
+        answer,
+        text,
+        values: result.values,
+        ranking,
+        method,
+        evaluations: result.evaluations,
+        valueFull: result.valueFull,
+        valueEmpty: result.valueEmpty,
     };
 }
 
@@ -94,10 +110,14 @@ export interface StepAttributionSummary {
 }
 
 export function summarizeStepAttributions(results: readonly StepAttribution[]): StepAttributionSummary {
-    if (results.length === 0) return {items: 0, lastStepFirstRate: null, meanLastStepRank: null, topFromEnd: [], meanChainEffect: null, meanLastStepValue: null};
+    if (results.length === 0)
+        return {items: 0, lastStepFirstRate: null, meanLastStepRank: null, topFromEnd: [], meanChainEffect: null, meanLastStepValue: null};
     const longest = Math.max(...results.map((result) => result.steps.length));
     const topFromEnd = new Array<number>(longest).fill(0);
-    let lastFirst = 0, rankSum = 0, effectSum = 0, lastValueSum = 0;
+    let lastFirst = 0,
+        rankSum = 0,
+        effectSum = 0,
+        lastValueSum = 0;
     for (const result of results) {
         const last = result.steps.length - 1;
         effectSum += result.valueFull - result.valueEmpty;
@@ -108,7 +128,11 @@ export function summarizeStepAttributions(results: readonly StepAttribution[]): 
         rankSum += result.ranking.indexOf(last) + 1;
     }
     return {
-        items: results.length, lastStepFirstRate: lastFirst / results.length, meanLastStepRank: rankSum / results.length, topFromEnd,
-        meanChainEffect: effectSum / results.length, meanLastStepValue: lastValueSum / results.length,
+        items: results.length,
+        lastStepFirstRate: lastFirst / results.length,
+        meanLastStepRank: rankSum / results.length,
+        topFromEnd,
+        meanChainEffect: effectSum / results.length,
+        meanLastStepValue: lastValueSum / results.length,
     };
 }

@@ -15,7 +15,10 @@ function readRolloutFile(path: string): string {
     try {
         return readFileSync(path, "utf8");
     } catch (error) {
-        throw new InputError(`cannot read the rollout file ${path}`, {received: (error as {code?: string}).code ?? String(error), hint: "pass --dataset FILE.jsonl"});
+        throw new InputError(`cannot read the rollout file ${path}`, {
+            received: (error as {code?: string}).code ?? String(error),
+            hint: "pass --dataset FILE.jsonl",
+        });
     }
 }
 
@@ -23,7 +26,9 @@ const percent = (value: number | null): string => (value === null ? "n/a" : `${(
 const signed = (value: number | null, digits = 3): string => (value === null ? "n/a" : `${value >= 0 ? "+" : ""}${value.toFixed(digits)}`);
 
 function checkpointLines(summary: CheckpointSummary): string[] {
-    const bins = Object.entries(summary.difficulty).map(([bin, count]) => `${bin} ${count}`).join(", ");
+    const bins = Object.entries(summary.difficulty)
+        .map(([bin, count]) => `${bin} ${count}`)
+        .join(", ");
     const passAtK = summary.passAtK.map((point) => `@${point.k} ${point.passAtK.toFixed(3)}`).join("  ");
     const quartiles = summary.length.rewardByQuartile.map((bin) => `≤${bin.upTo}: ${bin.meanReward.toFixed(3)}`).join(", ");
     const profile = summary.tokens.profile.map((value) => (value === null ? "·" : value.toFixed(2))).join(" ");
@@ -42,7 +47,9 @@ function checkpointLines(summary: CheckpointSummary): string[] {
 }
 
 function comparisonLines(comparison: CheckpointComparison): string[] {
-    const moves = Object.entries(comparison.binMoves).map(([move, count]) => `${move} ${count}`).join(", ");
+    const moves = Object.entries(comparison.binMoves)
+        .map(([move, count]) => `${move} ${count}`)
+        .join(", ");
     return [
         `${comparison.from} → ${comparison.to} (${comparison.prompts} shared prompts):`,
         `  support: preserved ${comparison.support.preservation}, expanded ${comparison.support.expansion}, shrunk ${comparison.support.shrinkage}, out of support ${comparison.support.outOfSupport}; SRR ${formatRate(comparison.support.srr)}, NDR ${formatRate(comparison.support.ndr)}, NSCR ${formatRate(comparison.support.nscr)}`,
@@ -57,13 +64,20 @@ export const analyzeRolloutsCommand = defineCommand({
     summary: "Diagnose an RL run's rollouts: difficulty bins, pass@k and support between checkpoints, length, reward hacking, entropy.",
     usage: "analyze rollouts --dataset ROLLOUTS.jsonl [--success-threshold R] [--forking-entropy H] [--low-probability P] [--db PATH] [--fresh] [--json]",
     options: {
-        dataset: {kind: "string", valueName: "FILE.jsonl", required: true, description: "Rollouts, one JSON object per line (fields in docs/rl.md)."},
-        "success-threshold": {kind: "number", valueName: "R", default: 0.5, description: "A rollout without \"correct\" succeeds when its reward reaches R."},
+        "dataset": {kind: "string", valueName: "FILE.jsonl", required: true, description: "Rollouts, one JSON object per line (fields in docs/rl.md)."},
+        "success-threshold": {kind: "number", valueName: "R", default: 0.5, description: 'A rollout without "correct" succeeds when its reward reaches R.'},
         "forking-entropy": {kind: "number", valueName: "H", min: 0, default: 0.672, description: "Entropy (nats) above which a token counts as forking."},
-        "low-probability": {kind: "number", valueName: "P", min: 0, max: 1, default: 0.1, description: "Sampled-token probability below which a token counts as low-probability."},
-        db: {kind: "string", valueName: "PATH", description: "Run store file. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
-        fresh: {kind: "boolean", description: "Start a new run instead of resuming the stored one."},
-        json: {kind: "boolean", description: "Print the summary as JSON."},
+        "low-probability": {
+            kind: "number",
+            valueName: "P",
+            min: 0,
+            max: 1,
+            default: 0.1,
+            description: "Sampled-token probability below which a token counts as low-probability.",
+        },
+        "db": {kind: "string", valueName: "PATH", description: "Run store file. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
+        "fresh": {kind: "boolean", description: "Start a new run instead of resuming the stored one."},
+        "json": {kind: "boolean", description: "Print the summary as JSON."},
     },
     details: [
         "Each line: {prompt_id?, prompt, completion, reward? | correct? | ground_truth?, checkpoint?, token_logprobs?,",
@@ -80,12 +94,16 @@ export const analyzeRolloutsCommand = defineCommand({
         };
         const parsed = parseRollouts(readRolloutFile(options.dataset), settings.successThreshold);
         if (parsed.rollouts.length === 0) {
-            throw new InputError(`${options.dataset} has no usable rollouts`, {received: `${parsed.malformed.length} unreadable lines${parsed.malformed[0] === undefined ? "" : `, first: line ${parsed.malformed[0].line}: ${parsed.malformed[0].reason}`}`});
+            throw new InputError(`${options.dataset} has no usable rollouts`, {
+                received: `${parsed.malformed.length} unreadable lines${parsed.malformed[0] === undefined ? "" : `, first: line ${parsed.malformed[0].line}: ${parsed.malformed[0].reason}`}`,
+            });
         }
         const byPrompt = new Map<string, Rollout[]>();
         for (const rollout of parsed.rollouts) byPrompt.set(rollout.promptId, [...(byPrompt.get(rollout.promptId) ?? []), rollout]);
         const items = [...byPrompt.entries()].map(([id, rollouts]) => ({
-            id, rollouts, hash: sha256Hex(canonicalJson(rollouts.map(({line: _line, ...rest}) => rest))),
+            id,
+            rollouts,
+            hash: sha256Hex(canonicalJson(rollouts.map(({line: _line, ...rest}) => rest))),
         }));
         const checkpoints = checkpointOrder(parsed.rollouts);
         const store = openRunStore(options);
@@ -96,13 +114,26 @@ export const analyzeRolloutsCommand = defineCommand({
         try {
             result = await runDataset({
                 store,
-                spec: {command: "analyze rollouts", model: {name: "rollouts", id: "rollouts"}, dataset: options.dataset, options: settings, seed: 0, versions: {glassbox: glassboxVersion, node: process.versions.node}},
-                items, malformed: parsed.malformed,
+                spec: {
+                    command: "analyze rollouts",
+                    model: {name: "rollouts", id: "rollouts"},
+                    dataset: options.dataset,
+                    options: settings,
+                    seed: 0,
+                    versions: {glassbox: glassboxVersion, node: process.versions.node},
+                },
+                items,
+                malformed: parsed.malformed,
                 ...(options.fresh ? {fresh: true} : {}),
                 signal: controller.signal,
                 evaluate: async (item) => ({status: "ok", verdict: analyzePrompt(item.id, item.rollouts, settings)}),
                 onProgress: (progress) => io.progress(`analyze rollouts: ${progress.done}/${progress.total} prompts`),
-                summarize: (records, malformed) => summarizeRollouts(records.filter((record) => record.status === "ok").map((record) => record.verdict as PromptVerdict), checkpoints, malformed.length),
+                summarize: (records, malformed) =>
+                    summarizeRollouts(
+                        records.filter((record) => record.status === "ok").map((record) => record.verdict as PromptVerdict),
+                        checkpoints,
+                        malformed.length,
+                    ),
             });
             io.progressDone();
         } finally {
@@ -114,11 +145,7 @@ export const analyzeRolloutsCommand = defineCommand({
         if (options.json) {
             io.stdout.write(`${JSON.stringify({run: result.run.id, summary}, null, 2)}\n`);
         } else {
-            const lines = [
-                ...summary.checkpoints.flatMap(checkpointLines),
-                ...summary.comparisons.flatMap(comparisonLines),
-                ...runFooter(outcome),
-            ];
+            const lines = [...summary.checkpoints.flatMap(checkpointLines), ...summary.comparisons.flatMap(comparisonLines), ...runFooter(outcome)];
             io.stdout.write(`${lines.join("\n")}\n`);
         }
         return exitCodeFor(outcome);

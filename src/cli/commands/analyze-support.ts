@@ -13,7 +13,9 @@ import {jsonDocument, type JsonKind} from "../json-output.js";
 /** The plain-text prompt of an item ("prompt" or "question"); other shapes are refused for this item. */
 export function itemPromptText(item: DatasetItem, command: string): string {
     if (item.input.kind !== "prompt") {
-        throw new InputError(`item ${item.id}: glassbox ${command} needs a plain "prompt" or "question"`, {received: item.input.kind === "chat" ? "chat messages" : "question + documents"});
+        throw new InputError(`item ${item.id}: glassbox ${command} needs a plain "prompt" or "question"`, {
+            received: item.input.kind === "chat" ? "chat messages" : "question + documents",
+        });
     }
     return item.input.prompt;
 }
@@ -26,9 +28,13 @@ export interface MultipleChoiceFields {
 
 export function multipleChoiceFields(item: DatasetItem, command: string, needGold: boolean): MultipleChoiceFields {
     const question = itemPromptText(item, command);
-    if (item.options === undefined) throw new InputError(`item ${item.id}: glassbox ${command} needs "options" (multiple choice)`, {hint: "add \"options\": [\"…\", \"…\"] and \"label\" to each line"});
+    if (item.options === undefined)
+        throw new InputError(`item ${item.id}: glassbox ${command} needs "options" (multiple choice)`, {
+            hint: 'add "options": ["…", "…"] and "label" to each line',
+        });
     const gold = item.label === undefined ? undefined : item.options.indexOf(item.label);
-    if (needGold && gold === undefined) throw new InputError(`item ${item.id}: glassbox ${command} needs a gold "label"`, {hint: "add \"label\": the correct option (text or index)"});
+    if (needGold && gold === undefined)
+        throw new InputError(`item ${item.id}: glassbox ${command} needs a gold "label"`, {hint: 'add "label": the correct option (text or index)'});
     return {question, options: item.options, gold};
 }
 
@@ -39,9 +45,18 @@ export function itemSeed(seed: number, itemId: string): number {
 
 export function jsonReport(kind: JsonKind, outcome: {result: DatasetRunResult; db: string}, summary: unknown): string {
     const {result} = outcome;
-    const problems = result.items.filter((item) => item.status === "unparseable" || item.status === "error" || item.error !== undefined)
+    const problems = result.items
+        .filter((item) => item.status === "unparseable" || item.status === "error" || item.error !== undefined)
         .map((item) => ({id: item.itemId, status: item.status, error: item.error ?? null}));
-    return jsonDocument(kind, {run: result.run.id, status: result.run.status, db: outcome.db, resumedItems: result.skipped, summary, problems, malformed: result.malformed});
+    return jsonDocument(kind, {
+        run: result.run.id,
+        status: result.run.status,
+        db: outcome.db,
+        resumedItems: result.skipped,
+        summary,
+        problems,
+        malformed: result.malformed,
+    });
 }
 
 /** The stored verdicts of items that finished (ok or unparseable), for a summary. */

@@ -29,14 +29,29 @@ export const benchValidityCommand = defineCommand({
     summary: "Check attribution and chain-of-thought tests against the organisms (known evidence).",
     usage: "bench validity [--items N] [--word-items N] [--cot-items N] [--budgets LIST] [--part lookup|cot|all] [--markdown FILE] [--json]",
     options: {
-        items: {kind: "integer", valueName: "N", min: 1, default: 200, description: "Held-out lookup questions explained per document."},
+        "items": {kind: "integer", valueName: "N", min: 1, default: 200, description: "Held-out lookup questions explained per document."},
         "word-items": {kind: "integer", valueName: "N", min: 0, description: "Of those, how many are also explained per word. Default: 50 (at most --items)."},
-        "cot-items": {kind: "integer", valueName: "N", min: 1, default: 100, description: "Held-out arithmetic problems per organism for the chain-of-thought tests."},
-        budgets: {kind: "string", valueName: "LIST", default: defaultBudgets.join(","), description: "Evaluation budgets of the sampled methods, comma separated."},
-        part: {kind: "string", valueName: "PART", choices: ["lookup", "cot", "all"], default: "all", description: "Which half to run."},
-        markdown: {kind: "string", valueName: "FILE", description: `Replace the section "${validityHeading}" of FILE (e.g. BENCHMARKS.md) with the results.`},
-        json: {kind: "boolean", description: "Print the results as JSON instead of Markdown."},
-        organisms: {kind: "string", valueName: "DIR", description: "Folder holding the organisms. Default: $GLASSBOX_ORGANISMS_DIR, else the package's organisms/."},
+        "cot-items": {
+            kind: "integer",
+            valueName: "N",
+            min: 1,
+            default: 100,
+            description: "Held-out arithmetic problems per organism for the chain-of-thought tests.",
+        },
+        "budgets": {
+            kind: "string",
+            valueName: "LIST",
+            default: defaultBudgets.join(","),
+            description: "Evaluation budgets of the sampled methods, comma separated.",
+        },
+        "part": {kind: "string", valueName: "PART", choices: ["lookup", "cot", "all"], default: "all", description: "Which half to run."},
+        "markdown": {kind: "string", valueName: "FILE", description: `Replace the section "${validityHeading}" of FILE (e.g. BENCHMARKS.md) with the results.`},
+        "json": {kind: "boolean", description: "Print the results as JSON instead of Markdown."},
+        "organisms": {
+            kind: "string",
+            valueName: "DIR",
+            description: "Folder holding the organisms. Default: $GLASSBOX_ORGANISMS_DIR, else the package's organisms/.",
+        },
     },
     details: [
         "lookup: for every attribution method (loo and exact once, sampled methods at each budget), how often",
@@ -73,7 +88,12 @@ export const benchValidityCommand = defineCommand({
             report.organisms.push({name: "lookup", sha256: lookup.sha256});
             try {
                 const result = await runLookupValidity(lookup.backend, lookup.spec.task(), {
-                    items, wordItems, itemSeed: lookupItemSeed, methods: documentMethods, budgets, wordMethods,
+                    items,
+                    wordItems,
+                    itemSeed: lookupItemSeed,
+                    methods: documentMethods,
+                    budgets,
+                    wordMethods,
                     onItem: (done, total) => io.progressCount("bench validity: lookup questions", done, total),
                 });
                 report.lookup = {...result, itemSeed: lookupItemSeed};
@@ -90,12 +110,19 @@ export const benchValidityCommand = defineCommand({
         }
         report.seconds = (performance.now() - started) / 1000;
         const markdown = validityMarkdown(report);
-        const kept = markdownPath === undefined || existing === undefined
-            || writeResultKept(io, "--markdown", markdownPath, replaceSection(existing, validityHeading, markdown));
+        const kept =
+            markdownPath === undefined ||
+            existing === undefined ||
+            writeResultKept(io, "--markdown", markdownPath, replaceSection(existing, validityHeading, markdown));
         if (options.json) {
             const {cot, ...rest} = report;
             const strip = (result: CotValidityResult) => ({...result, results: undefined});
-            io.stdout.write(jsonDocument("bench validity", {...rest, ...(cot === undefined ? {} : {cot: {...cot, faithful: strip(cot.faithful), decorative: strip(cot.decorative)}})}));
+            io.stdout.write(
+                jsonDocument("bench validity", {
+                    ...rest,
+                    ...(cot === undefined ? {} : {cot: {...cot, faithful: strip(cot.faithful), decorative: strip(cot.decorative)}}),
+                }),
+            );
         } else {
             io.stdout.write(`## ${validityHeading}\n\n${markdown}`);
         }
@@ -104,12 +131,20 @@ export const benchValidityCommand = defineCommand({
     },
 });
 
-async function runCot(name: "arith-faithful" | "arith-decorative", items: number, directory: {directory?: string}, io: CommandIo, report: ValidityReport): Promise<CotValidityResult> {
+async function runCot(
+    name: "arith-faithful" | "arith-decorative",
+    items: number,
+    directory: {directory?: string},
+    io: CommandIo,
+    report: ValidityReport,
+): Promise<CotValidityResult> {
     const organism = await openOrganism(name, {...directory, lanes: 2});
     report.organisms.push({name, sha256: organism.sha256});
     try {
         return await runCotValidity(modelCompleter(organism.backend), organism.spec.task(), {
-            items, itemSeed: cotItemSeed, mistakeSeed: cotItemSeed + 1,
+            items,
+            itemSeed: cotItemSeed,
+            mistakeSeed: cotItemSeed + 1,
             onItem: (done, total) => io.progressCount(`bench validity: ${name} problems`, done, total),
         });
     } finally {
@@ -119,18 +154,31 @@ async function runCot(name: "arith-faithful" | "arith-decorative", items: number
 }
 
 export function parseBudgets(text: string): number[] {
-    const budgets = text.split(",").map((part) => part.trim()).filter((part) => part !== "").map(Number);
+    const budgets = text
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part !== "")
+        .map(Number);
     if (budgets.length === 0 || budgets.some((budget) => !Number.isInteger(budget) || budget < 2)) {
         throw new ArgumentError("--budgets must be a comma-separated list of integers ≥ 2", {received: JSON.stringify(text), hint: "e.g. --budgets 16,64,256"});
     }
     return [...new Set(budgets)].sort((a, b) => a - b);
 }
 
-function commandLine(options: {items: number; "word-items": number | undefined; "cot-items": number; budgets: string; part: "lookup" | "cot" | "all"}): string {
+function commandLine(options: {
+    "items": number;
+    "word-items": number | undefined;
+    "cot-items": number;
+    "budgets": string;
+    "part": "lookup" | "cot" | "all";
+}): string {
     const parts = ["glassbox bench validity"];
-    const names = options.part === "cot" ? ["cot-items", "part"] as const
-        : options.part === "lookup" ? ["items", "word-items", "budgets", "part"] as const
-            : ["items", "word-items", "cot-items", "budgets"] as const;
+    const names =
+        options.part === "cot"
+            ? (["cot-items", "part"] as const)
+            : options.part === "lookup"
+              ? (["items", "word-items", "budgets", "part"] as const)
+              : (["items", "word-items", "cot-items", "budgets"] as const);
     for (const name of names) {
         const value = options[name];
         if (value !== undefined) parts.push(`--${name} ${value}`);
@@ -147,5 +195,3 @@ function readMarkdown(path: string): string {
         throw new InputError(`cannot read --markdown file ${path} (${code ?? "error"})`, {hint: "check the --markdown path", cause: error});
     }
 }
-
-

@@ -12,13 +12,20 @@ export const checkBiasCommand = defineCommand({
     usage: "check bias --model PATH.gguf --dataset FILE.jsonl [--bias suggested-answer|always-a|both] [--demonstrations N] [--db PATH] [--json]",
     options: {
         ...datasetOptionSpecs,
-        bias: {kind: "string", valueName: "B", choices: [...biasKinds, "both"], default: "both", description: "Which biasing feature to test."},
-        demonstrations: {kind: "integer", valueName: "N", min: 1, max: 16, default: 3, description: "Few-shot demonstrations for always-a (other items of the dataset with labels)."},
+        "bias": {kind: "string", valueName: "B", choices: [...biasKinds, "both"], default: "both", description: "Which biasing feature to test."},
+        "demonstrations": {
+            kind: "integer",
+            valueName: "N",
+            min: 1,
+            max: 16,
+            default: 3,
+            description: "Few-shot demonstrations for always-a (other items of the dataset with labels).",
+        },
         "max-chain-tokens": {kind: "integer", valueName: "N", min: 1, default: 256, description: "Most tokens of a chain of thought."},
-        json: {kind: "boolean", description: "Print the run summary as JSON."},
+        "json": {kind: "boolean", description: "Print the run summary as JSON."},
     },
     details: [
-        "Items are multiple choice: \"question\", \"options\" and a gold \"label\". Every condition runs with and without",
+        'Items are multiple choice: "question", "options" and a gold "label". Every condition runs with and without',
         "chain of thought; counts are over bias-inconsistent items (gold ≠ the bias target) whose answers could be read.",
         "unfaithfulness: biased answer ≠ unbiased answer; systematic: and the biased answer is the target.",
         "",
@@ -46,13 +53,23 @@ export const checkBiasCommand = defineCommand({
             const maxChainTokens = options["max-chain-tokens"];
             const seed = options.seed;
             const outcome = await runCheck({
-                command: "check bias", options, io, model, dataset,
+                command: "check bias",
+                options,
+                io,
+                model,
+                dataset,
                 keyOptions: {kinds, demonstrations: count, maxChainTokens},
                 evaluate: async (item) => {
                     const fields = multipleChoiceFields(item, "check bias", true);
                     const demonstrations = labelled.filter((entry) => entry.id !== item.id).slice(0, count);
-                    const verdict = await biasItem(reasoning, {id: item.id, question: fields.question, options: fields.options, gold: fields.gold!}, {kinds, demonstrations, maxChainTokens, seed});
-                    const unread = verdict.kinds.flatMap((entry) => entry.conditions).filter((condition) => condition.unbiased === undefined || condition.biased === undefined).length;
+                    const verdict = await biasItem(
+                        reasoning,
+                        {id: item.id, question: fields.question, options: fields.options, gold: fields.gold!},
+                        {kinds, demonstrations, maxChainTokens, seed},
+                    );
+                    const unread = verdict.kinds
+                        .flatMap((entry) => entry.conditions)
+                        .filter((condition) => condition.unbiased === undefined || condition.biased === undefined).length;
                     return {status: "ok", verdict, ...(unread > 0 ? {error: `${unread} conditions without a readable answer`} : {})};
                 },
                 summarize: (items) => summarizeBias(storedVerdicts<BiasVerdict>(items)),
@@ -63,10 +80,14 @@ export const checkBiasCommand = defineCommand({
             } else {
                 const lines = [`check bias on ${model.name} (bias-inconsistent items only):`];
                 for (const condition of summary) {
-                    lines.push(`${condition.kind}, ${condition.cot ? "CoT" : "no CoT"}: ${condition.items} items${condition.failed > 0 ? ` (${condition.failed} dropped: answer unreadable)` : ""}; ` +
-                        `accuracy ${formatRate(condition.accuracyUnbiased)} unbiased → ${formatRate(condition.accuracyBiased)} biased (drop ${formatRate(condition.accuracyDrop)}); ` +
-                        `follows the bias ${formatRate(condition.fractionBiased)}; unfaithful ${formatRate(condition.unfaithfulness)}, systematically ${formatRate(condition.systematicUnfaithfulness)}` +
-                        (condition.cot ? `; explanation mentions the bias in ${condition.unfaithfulItems === 0 ? "n/a (no unfaithful items)" : `${formatRate(condition.mentionRate)} of unfaithful items`}` : ""));
+                    lines.push(
+                        `${condition.kind}, ${condition.cot ? "CoT" : "no CoT"}: ${condition.items} items${condition.failed > 0 ? ` (${condition.failed} dropped: answer unreadable)` : ""}; ` +
+                            `accuracy ${formatRate(condition.accuracyUnbiased)} unbiased → ${formatRate(condition.accuracyBiased)} biased (drop ${formatRate(condition.accuracyDrop)}); ` +
+                            `follows the bias ${formatRate(condition.fractionBiased)}; unfaithful ${formatRate(condition.unfaithfulness)}, systematically ${formatRate(condition.systematicUnfaithfulness)}` +
+                            (condition.cot
+                                ? `; explanation mentions the bias in ${condition.unfaithfulItems === 0 ? "n/a (no unfaithful items)" : `${formatRate(condition.mentionRate)} of unfaithful items`}`
+                                : ""),
+                    );
                 }
                 lines.push(...runFooter(outcome));
                 io.stdout.write(`${lines.join("\n")}\n`);

@@ -22,70 +22,129 @@ export const checkCotCommand = defineCommand({
     usage: "check cot --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--separator S] [--answer-marker M] [--mistakes arithmetic|model] [--paraphrase-model PATH] [--attribute-steps] [--db PATH] [--json]",
     options: {
         ...datasetOptionSpecs,
-        separator: {kind: "string", valueName: "S", default: ".", description: "Text between reasoning steps."},
-        "answer-marker": {kind: "string", valueName: "M", default: "answer is", description: "Text that introduces the final answer (the answer is forced by appending it)."},
-        placement: {kind: "string", valueName: "P", choices: ["after-each-step", "between-steps"], default: "after-each-step", description: "Whether the separator closes every step or only joins steps."},
-        mistakes: {kind: "string", valueName: "M", choices: ["arithmetic", "model"], default: "arithmetic", description: "arithmetic: the last number of a step is changed; model: --mistake-model rewrites the step."},
+        "separator": {kind: "string", valueName: "S", default: ".", description: "Text between reasoning steps."},
+        "answer-marker": {
+            kind: "string",
+            valueName: "M",
+            default: "answer is",
+            description: "Text that introduces the final answer (the answer is forced by appending it).",
+        },
+        "placement": {
+            kind: "string",
+            valueName: "P",
+            choices: ["after-each-step", "between-steps"],
+            default: "after-each-step",
+            description: "Whether the separator closes every step or only joins steps.",
+        },
+        "mistakes": {
+            kind: "string",
+            valueName: "M",
+            choices: ["arithmetic", "model"],
+            default: "arithmetic",
+            description: "arithmetic: the last number of a step is changed; model: --mistake-model rewrites the step.",
+        },
         "mistake-model": {kind: "string", valueName: "PATH.gguf", description: "Model that writes mistakes (with --mistakes model)."},
-        "mistake-range": {kind: "string", valueName: "LOW..HIGH", description: "With --mistakes arithmetic: the new number lies in LOW…HIGH (the arithmetic organisms know 0..36); default: any number with as many digits."},
+        "mistake-range": {
+            kind: "string",
+            valueName: "LOW..HIGH",
+            description:
+                "With --mistakes arithmetic: the new number lies in LOW…HIGH (the arithmetic organisms know 0..36); default: any number with as many digits.",
+        },
         "paraphrase-model": {kind: "string", valueName: "PATH.gguf", description: "Model that rewords steps; without it the paraphrasing test is skipped."},
         "filler-unit": {kind: "string", valueName: "TEXT", default: " ...", description: "Filler repeated to the chain's length."},
         "attribute-steps": {kind: "boolean", description: "Also attribute the answer's log-probability to the chain's steps (exact Shapley up to 10 steps)."},
         "max-chain-tokens": {kind: "integer", valueName: "N", min: 1, default: 128, description: "Most tokens of a chain or continuation."},
         "max-answer-tokens": {kind: "integer", valueName: "N", min: 1, default: 4, description: "Most tokens of a forced answer."},
-        json: {kind: "boolean", description: "Print the run summary as JSON."},
+        "json": {kind: "boolean", description: "Print the run summary as JSON."},
     },
     details: [
-        "Each item's chain is its \"target\" when given, else generated greedily; it is split into steps at the separator and",
+        'Each item\'s chain is its "target" when given, else generated greedily; it is split into steps at the separator and',
         "the answer follows the marker.",
         "AOC integration rule: left Riemann sum over the L intervention points, weighted over chain lengths (docs/reasoning.md).",
         "",
         "examples:",
-        "  glassbox check cot --model organisms/arith-faithful.gguf --dataset data/reasoning/arith.jsonl --separator , --answer-marker \"; answer\" --placement between-steps --mistake-range 0..36 --attribute-steps",
+        '  glassbox check cot --model organisms/arith-faithful.gguf --dataset data/reasoning/arith.jsonl --separator , --answer-marker "; answer" --placement between-steps --mistake-range 0..36 --attribute-steps',
         "  glassbox check cot --model m.gguf --dataset gsm.jsonl --mistakes model --mistake-model base.gguf --paraphrase-model base.gguf --json",
     ].join("\n"),
     async run({options, io}) {
         const dataset = loadDataset(options, "check cot");
         const mistakeModelPath = options["mistake-model"];
         if (options.mistakes === "model" && mistakeModelPath === undefined) {
-            throw new ArgumentError("--mistakes model needs --mistake-model PATH.gguf", {hint: "name the model that writes mistakes, or use --mistakes arithmetic"});
+            throw new ArgumentError("--mistakes model needs --mistake-model PATH.gguf", {
+                hint: "name the model that writes mistakes, or use --mistakes arithmetic",
+            });
         }
         const ruleMistake = arithmeticMistakeFor(options["mistake-range"]);
         const model = await openCheckModel(options, "check cot", io);
         const helpers: Backend[] = [];
         try {
             const format = delimitedFormat({
-                separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement,
+                separator: options.separator,
+                answerMarker: options["answer-marker"],
+                placement: options.placement,
             });
             const completer = modelCompleter(model);
-            const mistakeModel = options.mistakes === "model" && mistakeModelPath !== undefined ? await openSecondModel(options, "mistake-model", mistakeModelPath, "check cot", io) : undefined;
+            const mistakeModel =
+                options.mistakes === "model" && mistakeModelPath !== undefined
+                    ? await openSecondModel(options, "mistake-model", mistakeModelPath, "check cot", io)
+                    : undefined;
             if (mistakeModel !== undefined) helpers.push(mistakeModel);
             const paraphrasePath = options["paraphrase-model"];
-            const paraphraseModel = paraphrasePath === undefined ? undefined : await openSecondModel(options, "paraphrase-model", paraphrasePath, "check cot", io);
+            const paraphraseModel =
+                paraphrasePath === undefined ? undefined : await openSecondModel(options, "paraphrase-model", paraphrasePath, "check cot", io);
             if (paraphraseModel !== undefined) helpers.push(paraphraseModel);
             const attribute = options["attribute-steps"];
             const evaluator = attribute ? new Evaluator(model) : undefined;
             const settings = {
-                format, maxChainTokens: options["max-chain-tokens"], maxAnswerTokens: options["max-answer-tokens"],
+                format,
+                maxChainTokens: options["max-chain-tokens"],
+                maxAnswerTokens: options["max-answer-tokens"],
                 mistake: mistakeModel === undefined ? ruleMistake : modelMistakeGenerator(modelCompleter(mistakeModel)),
                 ...(paraphraseModel === undefined ? {} : {paraphraser: modelParaphraser(modelCompleter(paraphraseModel))}),
                 fillerUnit: options["filler-unit"],
             };
             const keyOptions = {
-                separator: options.separator, answerMarker: options["answer-marker"], placement: options.placement, mistakes: options.mistakes,
-                mistakeModel: mistakeModel?.id ?? null, mistakeRange: options["mistake-range"] ?? null, paraphraseModel: paraphraseModel?.id ?? null, fillerUnit: settings.fillerUnit,
-                attributeSteps: attribute, maxChainTokens: settings.maxChainTokens, maxAnswerTokens: settings.maxAnswerTokens,
+                separator: options.separator,
+                answerMarker: options["answer-marker"],
+                placement: options.placement,
+                mistakes: options.mistakes,
+                mistakeModel: mistakeModel?.id ?? null,
+                mistakeRange: options["mistake-range"] ?? null,
+                paraphraseModel: paraphraseModel?.id ?? null,
+                fillerUnit: settings.fillerUnit,
+                attributeSteps: attribute,
+                maxChainTokens: settings.maxChainTokens,
+                maxAnswerTokens: settings.maxAnswerTokens,
             };
             const seed = options.seed;
             const outcome = await runCheck({
-                command: "check cot", options, io, model, dataset, keyOptions,
+                command: "check cot",
+                options,
+                io,
+                model,
+                dataset,
+                keyOptions,
                 evaluate: async (item) => {
                     const prompt = itemPromptText(item, "check cot");
-                    const verdict: StoredCotVerdict = await cotCheckItem(completer, {id: item.id, prompt, ...(item.label === undefined ? {} : {gold: item.label}), ...(item.target === undefined ? {} : {chain: item.target})}, {...settings, random: new SeededRandom(itemSeed(seed, item.id))});
+                    const verdict: StoredCotVerdict = await cotCheckItem(
+                        completer,
+                        {
+                            id: item.id,
+                            prompt,
+                            ...(item.label === undefined ? {} : {gold: item.label}),
+                            ...(item.target === undefined ? {} : {chain: item.target}),
+                        },
+                        {...settings, random: new SeededRandom(itemSeed(seed, item.id))},
+                    );
                     if (verdict.status !== "ok") {
-                        return {status: "unparseable", verdict, error: verdict.status === "no-answer" ? `no answer after "${options["answer-marker"]}" in the chain` : "the chain has no steps"};
+                        return {
+                            status: "unparseable",
+                            verdict,
+                            error: verdict.status === "no-answer" ? `no answer after "${options["answer-marker"]}" in the chain` : "the chain has no steps",
+                        };
                     }
-                    if (evaluator !== undefined) verdict.stepAttribution = await attributeSteps(prompt, verdict.chain, verdict.answer, {backend: model, evaluator, format, seed});
+                    if (evaluator !== undefined)
+                        verdict.stepAttribution = await attributeSteps(prompt, verdict.chain, verdict.answer, {backend: model, evaluator, format, seed});
                     return {status: "ok", verdict};
                 },
                 summarize: (items) => {
@@ -98,17 +157,30 @@ export const checkCotCommand = defineCommand({
             if (options.json) {
                 io.stdout.write(jsonReport("check cot", outcome, summary));
             } else {
-                const curve = (points: readonly {x: number; y: number}[]): string => points.map((point) => `${point.x.toFixed(2)}:${point.y.toFixed(2)}`).join(" ");
+                const curve = (points: readonly {x: number; y: number}[]): string =>
+                    points.map((point) => `${point.x.toFixed(2)}:${point.y.toFixed(2)}`).join(" ");
                 const lines = [
                     `check cot on ${model.name}: ${summary.items} items, ${summary.ok} with a chain and an answer, ${summary.noAnswer} without an answer, ${summary.noSteps} without steps`,
                     `early answering: AOC ${areaText(summary.earlyAnswering)}`,
-                    ...summary.earlyAnswering.byLength.map((entry) => `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`),
+                    ...summary.earlyAnswering.byLength.map(
+                        (entry) =>
+                            `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`,
+                    ),
                     `adding mistakes: AOC ${areaText(summary.addingMistakes)}${summary.withoutMistakes > 0 ? ` (${summary.withoutMistakes} items had no step to put a mistake in)` : ""}`,
-                    ...summary.addingMistakes.byLength.map((entry) => `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`),
-                    paraphraseModel === undefined ? "paraphrasing: skipped (no --paraphrase-model)" : `paraphrasing: answers kept ${formatRate(summary.paraphrasing.matchRate)}, AOC ${formatRate(summary.paraphrasing.areaOverCurve)}`,
+                    ...summary.addingMistakes.byLength.map(
+                        (entry) =>
+                            `  L=${entry.steps} (${entry.items} items, w=${entry.weight.toFixed(2)}): AOC ${formatRate(entry.areaOverCurve)}  curve ${curve(entry.curve)}`,
+                    ),
+                    paraphraseModel === undefined
+                        ? "paraphrasing: skipped (no --paraphrase-model)"
+                        : `paraphrasing: answers kept ${formatRate(summary.paraphrasing.matchRate)}, AOC ${formatRate(summary.paraphrasing.areaOverCurve)}`,
                     `filler: answer kept ${formatRate(summary.filler.matchesOriginal)}; accuracy with filler ${formatRate(summary.filler.accuracy)}, without a chain ${formatRate(summary.filler.noChainAccuracy)}, with the chain ${formatRate(summary.accuracy)}` +
                         `${summary.filler.skipped > 0 ? ` (skipped on ${summary.filler.skipped} items: the filler does not fit the context)` : ""}`,
-                    ...(summary.stepAttribution === undefined ? [] : [`step attribution: last step ranked first on ${formatRate(summary.stepAttribution.lastStepFirstRate)} of ${summary.stepAttribution.items} items (mean rank of the last step ${formatRate(summary.stepAttribution.meanLastStepRank, 2)}); the chain moves log p(answer) by ${formatRate(summary.stepAttribution.meanChainEffect, 2)} nats on average, the last step ${formatRate(summary.stepAttribution.meanLastStepValue, 2)}`]),
+                    ...(summary.stepAttribution === undefined
+                        ? []
+                        : [
+                              `step attribution: last step ranked first on ${formatRate(summary.stepAttribution.lastStepFirstRate)} of ${summary.stepAttribution.items} items (mean rank of the last step ${formatRate(summary.stepAttribution.meanLastStepRank, 2)}); the chain moves log p(answer) by ${formatRate(summary.stepAttribution.meanChainEffect, 2)} nats on average, the last step ${formatRate(summary.stepAttribution.meanLastStepValue, 2)}`,
+                          ]),
                     `integration rule: ${summary.integrationRule}`,
                     ...runFooter(outcome),
                 ];
@@ -131,7 +203,8 @@ function areaText(summary: {areaOverCurve: number | null; reason?: string}): str
 function arithmeticMistakeFor(range: string | undefined): MistakeGenerator {
     if (range === undefined) return arithmeticMistake;
     const match = /^(\d+)\.\.(\d+)$/.exec(range);
-    const low = Number(match?.[1]), high = Number(match?.[2]);
+    const low = Number(match?.[1]),
+        high = Number(match?.[2]);
     if (match === null || high <= low) {
         throw new ArgumentError(`--mistake-range expects LOW..HIGH with LOW < HIGH, received "${range}"`, {hint: "e.g. --mistake-range 0..36"});
     }

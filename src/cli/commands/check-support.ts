@@ -25,9 +25,15 @@ const {prompt: _prompt, messages: _messages, ...modelFlags} = modelOptionSpecs;
 
 export const datasetOptionSpecs = {
     ...modelFlags,
-    model: {kind: "string", valueName: "PATH.gguf", required: true, description: "GGUF model file, a server (vllm:, sglang:, openai:), or scripted:NAME[:generation-only] (default, honest-explainer, lying-explainer, no-answer)."},
+    model: {
+        kind: "string",
+        valueName: "PATH.gguf",
+        required: true,
+        description:
+            "GGUF model file, a server (vllm:, sglang:, openai:), or scripted:NAME[:generation-only] (default, honest-explainer, lying-explainer, no-answer).",
+    },
     dataset: {kind: "string", valueName: "FILE.jsonl", description: "Items to check, one JSON object per line (docs/datasets.md)."},
-    input: {kind: "string", valueName: "FILE.json", description: "One item instead of a dataset (same fields as a dataset line; \"id\" optional)."},
+    input: {kind: "string", valueName: "FILE.json", description: 'One item instead of a dataset (same fields as a dataset line; "id" optional).'},
     limit: {kind: "integer", valueName: "N", min: 1, description: "Only the first N items."},
     db: {kind: "string", valueName: "PATH", description: "Run store file. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
     fresh: {kind: "boolean", description: "Start a new run instead of resuming the stored run with the same command and options."},
@@ -43,7 +49,12 @@ export type DatasetOptionValues = OptionValues<typeof datasetOptionSpecs>;
  * Generation is required; scoring only where the check says so (`needsScoring`), so checks whose
  * protocol allows it run on generation-only servers.
  */
-export async function openCheckModel(options: ModelFlagValues & {db?: string | undefined}, command: string, io: CommandIo, needsScoring = false): Promise<Backend> {
+export async function openCheckModel(
+    options: ModelFlagValues & {db?: string | undefined},
+    command: string,
+    io: CommandIo,
+    needsScoring = false,
+): Promise<Backend> {
     checkOutputOptions(options, ["db"]);
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
     return serializedBackend(backend);
@@ -53,7 +64,14 @@ export async function openCheckModel(options: ModelFlagValues & {db?: string | u
  * Opens the model named by another flag (--tuned, --proxy, --paraphrase-model) with the same model
  * settings; errors about the model name that flag, not --model.
  */
-export async function openSecondModel(options: ModelFlagValues, flag: string, path: string, command: string, io: CommandIo, needsScoring = false): Promise<Backend> {
+export async function openSecondModel(
+    options: ModelFlagValues,
+    flag: string,
+    path: string,
+    command: string,
+    io: CommandIo,
+    needsScoring = false,
+): Promise<Backend> {
     return attributeToFlag(flag, "model", () => openCheckModel({...options, model: path}, command, io, needsScoring));
 }
 
@@ -70,7 +88,10 @@ export function serializedBackend(backend: Backend): Backend {
     };
     return {
         specificationVersion: backend.specificationVersion,
-        id: backend.id, name: backend.name, capabilities: backend.capabilities, vocabulary: backend.vocabulary,
+        id: backend.id,
+        name: backend.name,
+        capabilities: backend.capabilities,
+        vocabulary: backend.vocabulary,
         tokenize: (texts) => backend.tokenize(texts),
         detokenize: (sequences, options) => backend.detokenize(sequences, options),
         tokenTexts: (requests) => backend.tokenTexts(requests),
@@ -125,7 +146,10 @@ const wordListDirectory = fileURLToPath(new URL("../../../data/wordlists/", impo
 export function loadWordLists(options: {adjectives: string | undefined; adverbs: string | undefined}): WordLists {
     const adjectives = options.adjectives ?? `${wordListDirectory}adjectives.txt`;
     const adverbs = options.adverbs ?? `${wordListDirectory}adverbs.txt`;
-    return {adjectives: parseWordListFile(readTextFile(adjectives, "--adjectives file", "a word list, one word per line"), adjectives), adverbs: parseWordListFile(readTextFile(adverbs, "--adverbs file", "a word list, one word per line"), adverbs)};
+    return {
+        adjectives: parseWordListFile(readTextFile(adjectives, "--adjectives file", "a word list, one word per line"), adjectives),
+        adverbs: parseWordListFile(readTextFile(adverbs, "--adverbs file", "a word list, one word per line"), adverbs),
+    };
 }
 
 /** What follows the counts in a check's progress line: resumed, unparseable and failed items, the current item. */
@@ -166,8 +190,11 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
         const result = await runDataset({
             store,
             spec: {
-                command: run.command, model: {name: run.model.name, id: run.model.id}, dataset: run.dataset.origin,
-                options: run.keyOptions, seed: run.options.seed,
+                command: run.command,
+                model: {name: run.model.name, id: run.model.id},
+                dataset: run.dataset.origin,
+                options: run.keyOptions,
+                seed: run.options.seed,
                 versions: {glassbox: glassboxVersion, node: process.versions.node},
             },
             items: run.dataset.items,
@@ -191,10 +218,14 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
 /** The lines every check prints after its own numbers: run id, resume state, bad lines, unparseable items. */
 export function runFooter(outcome: {result: DatasetRunResult; interrupted: boolean; db: string}): string[] {
     const {result} = outcome;
-    const state = outcome.interrupted ? "interrupted (re-run the same command to resume)"
-        : result.run.status === "failed" && result.run.error !== null ? `failed: ${result.run.error}` : result.run.status;
-    const lines = [`run ${result.run.id} in ${outcome.db}: ${state}` +
-        `${result.skipped > 0 ? `, ${result.skipped} items resumed from an earlier attempt` : ""}`];
+    const state = outcome.interrupted
+        ? "interrupted (re-run the same command to resume)"
+        : result.run.status === "failed" && result.run.error !== null
+          ? `failed: ${result.run.error}`
+          : result.run.status;
+    const lines = [
+        `run ${result.run.id} in ${outcome.db}: ${state}` + `${result.skipped > 0 ? `, ${result.skipped} items resumed from an earlier attempt` : ""}`,
+    ];
     for (const entry of result.malformed) lines.push(`skipped line ${entry.line}: ${entry.reason}`);
     for (const item of result.items) {
         if (item.status === "unparseable") lines.push(`unparseable: ${itemProblem(item.itemId, item.error ?? "no answer")}`);

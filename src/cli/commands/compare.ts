@@ -14,15 +14,23 @@ import {datasetOptionSpecs, exitCodeFor, formatRate, itemProblem, loadDataset, o
 /** Parses --k "1,4,16" and refuses any k above n with the reason. */
 export function parseKs(text: string | undefined, samples: number): number[] {
     if (text === undefined) return defaultKs(samples);
-    const ks = text.split(",").map((part) => part.trim()).filter((part) => part !== "").map(Number);
+    const ks = text
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part !== "")
+        .map(Number);
     if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1)) {
         throw new ArgumentError("--k must list positive integers", {received: JSON.stringify(text), hint: "pass --k 1,4,16"});
     }
     const tooLarge = ks.filter((k) => k > samples);
     if (tooLarge.length > 0) {
-        throw new ArgumentError(`--k ${tooLarge.join(",")} exceeds --samples ${samples}: pass@k needs k samples out of the n drawn per problem, so k must not exceed n`, {
-            expected: `k ≤ ${samples}`, hint: `raise --samples to at least ${Math.max(...tooLarge)} or lower --k`,
-        });
+        throw new ArgumentError(
+            `--k ${tooLarge.join(",")} exceeds --samples ${samples}: pass@k needs k samples out of the n drawn per problem, so k must not exceed n`,
+            {
+                expected: `k ≤ ${samples}`,
+                hint: `raise --samples to at least ${Math.max(...tooLarge)} or lower --k`,
+            },
+        );
     }
     return [...new Set(ks)].sort((a, b) => a - b);
 }
@@ -33,18 +41,29 @@ export const compareCommand = defineCommand({
     usage: "compare --model BASE.gguf --tuned TUNED.gguf --dataset FILE.jsonl [--samples N] [--k 1,4,16] [--verifier exact|numeric|script:PATH] [--db PATH] [--json]",
     options: {
         ...datasetOptionSpecs,
-        tuned: {kind: "string", valueName: "PATH.gguf", required: true, description: "The tuned (e.g. RL) model compared with --model (the base)."},
-        samples: {kind: "integer", valueName: "N", min: 1, max: 100000, default: 16, description: "Samples per problem and model (n)."},
-        k: {kind: "string", valueName: "LIST", description: "Comma-separated k of the pass@k and maj@k curves, each ≤ n (default: powers of 2 and n)."},
-        verifier: {kind: "string", valueName: "V", default: "numeric", description: "exact, numeric, or script:PATH (stdin {answer, gold, id, completion}; exit 0 correct, 1 wrong)."},
-        "verifier-timeout": {kind: "integer", valueName: "MS", min: 1, default: 10000, description: "Time limit of one verifier script run; a script still running is killed and the sample marked."},
-        extract: {kind: "string", valueName: "E", choices: answerExtractorNames, default: "auto", description: "How answers are read from a sample."},
-        temperature: {kind: "number", valueName: "T", min: 0, max: 2, default: 1, description: "Sampling temperature."},
+        "tuned": {kind: "string", valueName: "PATH.gguf", required: true, description: "The tuned (e.g. RL) model compared with --model (the base)."},
+        "samples": {kind: "integer", valueName: "N", min: 1, max: 100000, default: 16, description: "Samples per problem and model (n)."},
+        "k": {kind: "string", valueName: "LIST", description: "Comma-separated k of the pass@k and maj@k curves, each ≤ n (default: powers of 2 and n)."},
+        "verifier": {
+            kind: "string",
+            valueName: "V",
+            default: "numeric",
+            description: "exact, numeric, or script:PATH (stdin {answer, gold, id, completion}; exit 0 correct, 1 wrong).",
+        },
+        "verifier-timeout": {
+            kind: "integer",
+            valueName: "MS",
+            min: 1,
+            default: 10000,
+            description: "Time limit of one verifier script run; a script still running is killed and the sample marked.",
+        },
+        "extract": {kind: "string", valueName: "E", choices: answerExtractorNames, default: "auto", description: "How answers are read from a sample."},
+        "temperature": {kind: "number", valueName: "T", min: 0, max: 2, default: 1, description: "Sampling temperature."},
         "max-tokens": {kind: "integer", valueName: "N", min: 1, default: 256, description: "Most tokens of one sample."},
-        json: {kind: "boolean", description: "Print the run summary as JSON."},
+        "json": {kind: "boolean", description: "Print the run summary as JSON."},
     },
     details: [
-        "Each item needs a prompt and a gold \"label\". pass@k uses the unbiased estimator 1 − C(n−c,k)/C(n,k) in product form;",
+        'Each item needs a prompt and a gold "label". pass@k uses the unbiased estimator 1 − C(n−c,k)/C(n,k) in product form;',
         "maj@k is the majority answer of the first k samples; coverage is the share of problems solved at least once.",
         "Support (The Invisible Leash): a correct answer in both models' samples is preserved, only the tuned model's is expansion,",
         "only the base model's is shrinkage; SRR = P/(P+S), NDR = E/(P+E), SDS their harmonic mean, NSCR = (E−S)/(P+E+S).",
@@ -59,7 +78,9 @@ export const compareCommand = defineCommand({
         const timeout = options["verifier-timeout"];
         const verifierSpec = options.verifier;
         if (verifierSpec.startsWith("script:") && !existsSync(verifierSpec.slice("script:".length))) {
-            throw new InputError(`verifier script ${verifierSpec.slice("script:".length)} does not exist`, {hint: "pass --verifier script:PATH with an existing file"});
+            throw new InputError(`verifier script ${verifierSpec.slice("script:".length)} does not exist`, {
+                hint: "pass --verifier script:PATH with an existing file",
+            });
         }
         const verifier = verifierFromSpec(verifierSpec, timeout);
         const dataset = loadDataset(options, "compare");
@@ -73,38 +94,67 @@ export const compareCommand = defineCommand({
             const settings = {samples, maxTokens: options["max-tokens"], temperature: options.temperature, extract: answerExtractor(extractName), verifier};
             const seed = options.seed;
             const outcome = await runCheck({
-                command: "compare", options, io, model: base, dataset,
-                keyOptions: {tuned: tuned.id, samples, verifier: verifier.name, verifierTimeout: timeout, extract: extractName, temperature: settings.temperature, maxTokens: settings.maxTokens},
+                command: "compare",
+                options,
+                io,
+                model: base,
+                dataset,
+                keyOptions: {
+                    tuned: tuned.id,
+                    samples,
+                    verifier: verifier.name,
+                    verifierTimeout: timeout,
+                    extract: extractName,
+                    temperature: settings.temperature,
+                    maxTokens: settings.maxTokens,
+                },
                 evaluate: async (item) => {
-                    if (item.label === undefined) throw new InputError(`item ${item.id}: glassbox compare needs a gold "label"`, {hint: "add \"label\": the correct answer"});
-                    const verdict = await compareItem(baseModel, tunedModel, {id: item.id, prompt: itemPromptText(item, "compare"), gold: item.label}, {...settings, seed: itemSeed(seed, item.id)});
+                    if (item.label === undefined)
+                        throw new InputError(`item ${item.id}: glassbox compare needs a gold "label"`, {hint: 'add "label": the correct answer'});
+                    const verdict = await compareItem(
+                        baseModel,
+                        tunedModel,
+                        {id: item.id, prompt: itemPromptText(item, "compare"), gold: item.label},
+                        {...settings, seed: itemSeed(seed, item.id)},
+                    );
                     const timeouts = verdict.base.timeouts + verdict.tuned.timeouts;
                     const errors = verdict.base.errors + verdict.tuned.errors;
-                    const notes = [timeouts > 0 ? `${timeouts} verifier runs killed at ${timeout} ms` : "", errors > 0 ? `${errors} verifier errors` : ""].filter((note) => note !== "");
+                    const notes = [
+                        timeouts > 0 ? `${timeouts} verifier runs killed at ${timeout} ms` : "",
+                        errors > 0 ? `${errors} verifier errors` : "",
+                    ].filter((note) => note !== "");
                     return {status: "ok", verdict, ...(notes.length > 0 ? {error: notes.join("; ")} : {})};
                 },
-                summarize: (items) => summarizeCompare(items.filter((item) => item.status === "ok").map((item) => ({id: item.itemId, verdict: item.verdict as CompareVerdict})), ks, samples),
+                summarize: (items) =>
+                    summarizeCompare(
+                        items.filter((item) => item.status === "ok").map((item) => ({id: item.itemId, verdict: item.verdict as CompareVerdict})),
+                        ks,
+                        samples,
+                    ),
             });
             const summary = outcome.result.summary as CompareSummary;
             if (options.json) {
                 io.stdout.write(jsonReport("compare", outcome, summary));
             } else {
-                const curve = (points: readonly {k: number; value: number}[]): string => points.map((point) => `@${point.k} ${formatRate(point.value)}`).join("  ");
+                const curve = (points: readonly {k: number; value: number}[]): string =>
+                    points.map((point) => `@${point.k} ${formatRate(point.value)}`).join("  ");
                 const s = summary.support;
                 const flagged = outcome.result.items.filter((item) => item.status === "ok" && item.error !== undefined);
-                io.stdout.write(`${[
-                    `compare on ${summary.problems} problems, n = ${samples} samples each: base ${base.name}, tuned ${tuned.name}`,
-                    `pass@k   base:  ${curve(summary.base.passAtK.map((point) => ({k: point.k, value: point.passAtK})))}`,
-                    `pass@k   tuned: ${curve(summary.tuned.passAtK.map((point) => ({k: point.k, value: point.passAtK})))}`,
-                    `maj@k    base:  ${curve(summary.base.majAtK.map((point) => ({k: point.k, value: point.majAtK})))}`,
-                    `maj@k    tuned: ${curve(summary.tuned.majAtK.map((point) => ({k: point.k, value: point.majAtK})))}`,
-                    `coverage: base ${formatRate(summary.base.coverage)}, tuned ${formatRate(summary.tuned.coverage)}; ΔSE = pass@n(base) − pass@1(tuned) = ${formatRate(summary.deltaSe)}`,
-                    `support: preservation ${s.preservation}, expansion ${s.expansion}, shrinkage ${s.shrinkage}, out of support ${s.outOfSupport} (ε = ${summary.supportEpsilon.toExponential(2)})`,
-                    `SRR ${formatRate(s.srr)}, NDR ${formatRate(s.ndr)}, SDS ${formatRate(s.sds)}, NSCR ${formatRate(s.nscr)}`,
-                    `samples without an answer: base ${summary.base.noAnswer}, tuned ${summary.tuned.noAnswer}; verifier timeouts: base ${summary.base.timeouts}, tuned ${summary.tuned.timeouts}`,
-                    ...flagged.map((item) => `marked: ${itemProblem(item.itemId, item.error ?? "")}`),
-                    ...runFooter(outcome),
-                ].join("\n")}\n`);
+                io.stdout.write(
+                    `${[
+                        `compare on ${summary.problems} problems, n = ${samples} samples each: base ${base.name}, tuned ${tuned.name}`,
+                        `pass@k   base:  ${curve(summary.base.passAtK.map((point) => ({k: point.k, value: point.passAtK})))}`,
+                        `pass@k   tuned: ${curve(summary.tuned.passAtK.map((point) => ({k: point.k, value: point.passAtK})))}`,
+                        `maj@k    base:  ${curve(summary.base.majAtK.map((point) => ({k: point.k, value: point.majAtK})))}`,
+                        `maj@k    tuned: ${curve(summary.tuned.majAtK.map((point) => ({k: point.k, value: point.majAtK})))}`,
+                        `coverage: base ${formatRate(summary.base.coverage)}, tuned ${formatRate(summary.tuned.coverage)}; ΔSE = pass@n(base) − pass@1(tuned) = ${formatRate(summary.deltaSe)}`,
+                        `support: preservation ${s.preservation}, expansion ${s.expansion}, shrinkage ${s.shrinkage}, out of support ${s.outOfSupport} (ε = ${summary.supportEpsilon.toExponential(2)})`,
+                        `SRR ${formatRate(s.srr)}, NDR ${formatRate(s.ndr)}, SDS ${formatRate(s.sds)}, NSCR ${formatRate(s.nscr)}`,
+                        `samples without an answer: base ${summary.base.noAnswer}, tuned ${summary.tuned.noAnswer}; verifier timeouts: base ${summary.base.timeouts}, tuned ${summary.tuned.timeouts}`,
+                        ...flagged.map((item) => `marked: ${itemProblem(item.itemId, item.error ?? "")}`),
+                        ...runFooter(outcome),
+                    ].join("\n")}\n`,
+                );
             }
             return exitCodeFor(outcome);
         } finally {

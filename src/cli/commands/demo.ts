@@ -21,9 +21,19 @@ export const demoCommand = defineCommand({
     usage: "demo [--out DIR] [--seed S] [--json] [--organisms DIR]",
     options: {
         out: {kind: "string", valueName: "DIR", description: `Folder for the result files (created if needed). Default: ./${defaultDemoFolder}.`},
-        seed: {kind: "integer", valueName: "S", min: 0, default: defaultDemoSeed, description: "Which held-out question to ask (a seed of the task generator)."},
+        seed: {
+            kind: "integer",
+            valueName: "S",
+            min: 0,
+            default: defaultDemoSeed,
+            description: "Which held-out question to ask (a seed of the task generator).",
+        },
         json: {kind: "boolean", description: "Print a JSON summary instead of the text (the files are written too)."},
-        organisms: {kind: "string", valueName: "DIR", description: `Folder holding lookup.gguf. Default: $${organismsDirVariable}, else the package's organisms/.`},
+        organisms: {
+            kind: "string",
+            valueName: "DIR",
+            description: `Folder holding lookup.gguf. Default: $${organismsDirVariable}, else the package's organisms/.`,
+        },
     },
     details: [
         "Loads the lookup organism (organisms/lookup.gguf, trained by glassbox on a task whose evidence is",
@@ -56,13 +66,15 @@ export const demoCommand = defineCommand({
             if (options.json) {
                 io.stdout.write(jsonDocument("demo", demoSummary(demo, organism.path, shown)));
             } else {
-                io.stdout.write(formatDemoText(demo, {
-                    depth: colorDepth(io),
-                    modelPath: displayPath(organism.path),
-                    modelSummary: organism.spec.summary,
-                    files: shown,
-                    seconds: (performance.now() - started) / 1000,
-                }));
+                io.stdout.write(
+                    formatDemoText(demo, {
+                        depth: colorDepth(io),
+                        modelPath: displayPath(organism.path),
+                        modelSummary: organism.spec.summary,
+                        files: shown,
+                        seconds: (performance.now() - started) / 1000,
+                    }),
+                );
             }
             return 0;
         } finally {
@@ -101,7 +113,11 @@ function writeDemoFiles(folder: string, demo: LookupDemo): {path: string; what: 
         throw new InputError(`cannot create the folder ${folder} (${code ?? "error"})`, {hint: "pass a writable folder with --out DIR", cause: error});
     }
     const files = [
-        {path: join(folder, "result.json"), what: "per-document explanation (JSON, docs/schema-explain.md)", text: `${serializeExplainResult(demo.documents)}\n`},
+        {
+            path: join(folder, "result.json"),
+            what: "per-document explanation (JSON, docs/schema-explain.md)",
+            text: `${serializeExplainResult(demo.documents)}\n`,
+        },
         {path: join(folder, "report.html"), what: "its report: open it in a browser", text: reportHtml(demo.documents, "glassbox demo: documents")},
         {path: join(folder, "words.json"), what: "per-word explanation (JSON)", text: `${serializeExplainResult(demo.words)}\n`},
         {path: join(folder, "words.html"), what: "its report", text: reportHtml(demo.words, "glassbox demo: words")},
@@ -131,5 +147,5 @@ function displayPath(path: string): string {
 function colorDepth(io: CommandIo) {
     if (!io.color) return "none" as const;
     const colorTerm = process.env.COLORTERM ?? "";
-    return colorTerm === "truecolor" || colorTerm === "24bit" ? "24bit" as const : "256" as const;
+    return colorTerm === "truecolor" || colorTerm === "24bit" ? ("24bit" as const) : ("256" as const);
 }

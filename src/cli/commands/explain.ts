@@ -29,36 +29,54 @@ export const explainCommand = defineCommand({
     summary: "Attribute a model's answer to units of its input (Shapley, leave-one-out, ...).",
     usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json] [--format html --out FILE.html]",
     options: {
-        model: modelOptionSpecs.model,
-        prompt: {kind: "string", valueName: "TEXT", description: "The prompt to explain (plain text)."},
-        input: {kind: "string", valueName: "FILE.json", description: "Input file: {prompt}, {messages, players?} or {question, documents} (docs/input-format.md)."},
-        target: {kind: "string", valueName: "TEXT", description: "The answer to explain. Default: the model's greedy answer to the full input."},
-        foil: {kind: "string", valueName: "TEXT", description: "An alternative answer: explains log p(target) − log p(foil)."},
-        unit: {kind: "string", valueName: "UNIT", choices: unitKinds, description: "Players. Default: document, message or word by input kind."},
-        method: {kind: "string", valueName: "METHOD", choices: methodChoices, description: `Attribution method. Default: ${defaultMethodPolicy}.`},
-        budget: {kind: "integer", valueName: "N", min: 1, description: "Most coalitions to evaluate. Default: the method's default for the unit count."},
-        seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
-        value: {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
-        removal: {kind: "string", valueName: "MODE", choices: ["delete", "placeholder"], default: "delete", description: "How removed units disappear."},
-        placeholder: {kind: "string", valueName: "TEXT", default: defaultPlaceholder, description: "Placeholder text for --removal placeholder."},
+        "model": modelOptionSpecs.model,
+        "prompt": {kind: "string", valueName: "TEXT", description: "The prompt to explain (plain text)."},
+        "input": {
+            kind: "string",
+            valueName: "FILE.json",
+            description: "Input file: {prompt}, {messages, players?} or {question, documents} (docs/input-format.md).",
+        },
+        "target": {kind: "string", valueName: "TEXT", description: "The answer to explain. Default: the model's greedy answer to the full input."},
+        "foil": {kind: "string", valueName: "TEXT", description: "An alternative answer: explains log p(target) − log p(foil)."},
+        "unit": {kind: "string", valueName: "UNIT", choices: unitKinds, description: "Players. Default: document, message or word by input kind."},
+        "method": {kind: "string", valueName: "METHOD", choices: methodChoices, description: `Attribution method. Default: ${defaultMethodPolicy}.`},
+        "budget": {kind: "integer", valueName: "N", min: 1, description: "Most coalitions to evaluate. Default: the method's default for the unit count."},
+        "seed": {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
+        "value": {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
+        "removal": {kind: "string", valueName: "MODE", choices: ["delete", "placeholder"], default: "delete", description: "How removed units disappear."},
+        "placeholder": {kind: "string", valueName: "TEXT", default: defaultPlaceholder, description: "Placeholder text for --removal placeholder."},
         "max-target-tokens": {kind: "integer", valueName: "N", min: 1, max: 512, description: "Cap on a generated target. Default: 24."},
-        metrics: {kind: "boolean", description: "Also compute faithfulness metrics (plausibility too with --rationale)."},
-        rationale: {kind: "string", valueName: "SPANS", description: "Human rationale: START-END[,...] character offsets (PART:START-END for documents/messages)."},
-        json: {kind: "boolean", description: "Print the versioned JSON result (docs/schema-explain.md)."},
-        out: {kind: "string", valueName: "FILE.json", description: "Write the JSON result to a file and print the text summary."},
-        format: {kind: "string", valueName: "FORMAT", choices: ["text", "html"], default: "text", description: "html: write a self-contained HTML report to --out FILE.html (or print it)."},
-        cache: {kind: "string", valueName: "FILE.jsonl", description: "Keep model scores in this file: re-runs and resumed runs make no repeated model calls."},
+        "metrics": {kind: "boolean", description: "Also compute faithfulness metrics (plausibility too with --rationale)."},
+        "rationale": {
+            kind: "string",
+            valueName: "SPANS",
+            description: "Human rationale: START-END[,...] character offsets (PART:START-END for documents/messages).",
+        },
+        "json": {kind: "boolean", description: "Print the versioned JSON result (docs/schema-explain.md)."},
+        "out": {kind: "string", valueName: "FILE.json", description: "Write the JSON result to a file and print the text summary."},
+        "format": {
+            kind: "string",
+            valueName: "FORMAT",
+            choices: ["text", "html"],
+            default: "text",
+            description: "html: write a self-contained HTML report to --out FILE.html (or print it).",
+        },
+        "cache": {
+            kind: "string",
+            valueName: "FILE.jsonl",
+            description: "Keep model scores in this file: re-runs and resumed runs make no repeated model calls.",
+        },
         "context-size": modelOptionSpecs["context-size"],
         "allow-long-context": modelOptionSpecs["allow-long-context"],
-        fast: modelOptionSpecs.fast,
+        "fast": modelOptionSpecs.fast,
     },
     details: [
         "Units (--unit): token (model tokens), word, sentence, paragraph, line, span (spans from the input",
-        "file), document (question + documents input), message (chat input; roles in \"players\", default user).",
+        'file), document (question + documents input), message (chat input; roles in "players", default user).',
         "The template (instruction, question, document headers, chat markup) is never a player.",
         "",
         "examples:",
-        "  glassbox explain --model stories260K.gguf --prompt \"Lily had a red ball. She lost it.\" --unit sentence",
+        '  glassbox explain --model stories260K.gguf --prompt "Lily had a red ball. She lost it." --unit sentence',
         "  glassbox explain --model m.gguf --input rag.json --unit document --method kernelshap --budget 200 --json",
     ].join("\n"),
     parameterFlags: {maxTokens: "max-target-tokens", maxTargetTokens: "max-target-tokens"},
@@ -77,7 +95,10 @@ export const explainCommand = defineCommand({
         if (options.json && options.out !== undefined) {
             throw new ArgumentError("--json and --out do not go together", {hint: "use --json to print the JSON, or --out FILE.json to write it"});
         }
-        if (options.format === "html" && options.json) throw new ArgumentError("--json and --format html do not go together", {hint: "use --format html --out FILE.html for the report; glassbox report RESULT.json turns a JSON result into one"});
+        if (options.format === "html" && options.json)
+            throw new ArgumentError("--json and --format html do not go together", {
+                hint: "use --format html --out FILE.html for the report; glassbox report RESULT.json turns a JSON result into one",
+            });
         // Fail on the input before loading the model where the units do not need its tokenizer.
         if (unit !== "token") {
             const tree = method === "hierarchical" ? unitTreeFor(file.input, unit) : undefined;
@@ -140,7 +161,8 @@ function writeHtmlReport(io: CommandIo, result: ExplainResult, out: string | und
 
 function readExplainInput(options: {prompt: string | undefined; input: string | undefined}): ExplainInputFile {
     const {prompt, input: path} = options;
-    if (prompt !== undefined && path !== undefined) throw new ArgumentError("glassbox explain takes --prompt or --input, not both", {hint: "see glassbox explain --help"});
+    if (prompt !== undefined && path !== undefined)
+        throw new ArgumentError("glassbox explain takes --prompt or --input, not both", {hint: "see glassbox explain --help"});
     if (prompt !== undefined) return {input: {kind: "prompt", prompt}};
     if (path === undefined) throw new ArgumentError("glassbox explain needs --prompt TEXT or --input FILE.json", {hint: "see glassbox explain --help"});
     const text = readTextFile(path, "--input file", "a JSON input file (docs/input-format.md)");
@@ -165,6 +187,12 @@ function progressPrinter(io: CommandIo, started: number): (progress: ExplainProg
     return (progress) => {
         if (Date.now() - started < 1000) return;
         if (progress.phase === "target") io.progress("explain: finding the target");
-        else io.progressCount(`explain ${progress.phase}: requests of this batch`, progress.requestsDone, progress.requestsTotal, `${progress.coalitions} coalitions evaluated so far`);
+        else
+            io.progressCount(
+                `explain ${progress.phase}: requests of this batch`,
+                progress.requestsDone,
+                progress.requestsTotal,
+                `${progress.coalitions} coalitions evaluated so far`,
+            );
     };
 }

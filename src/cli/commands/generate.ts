@@ -4,9 +4,7 @@ import {promptTokens} from "../../protocol/index.js";
 import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
 import {defineCommand} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
-import {
-    formatLogprob, formatProbability, formatTable, jsonLogprob, modelJson, openModelFromOptions, promptJson, quoteToken,
-} from "./model-support.js";
+import {formatLogprob, formatProbability, formatTable, jsonLogprob, modelJson, openModelFromOptions, promptJson, quoteToken} from "./model-support.js";
 
 export const generateCommand = defineCommand({
     name: "generate",
@@ -15,8 +13,8 @@ export const generateCommand = defineCommand({
     options: {
         ...modelOptionSpecs,
         "max-tokens": {kind: "integer", valueName: "N", min: 1, default: 64, description: "Most tokens to generate."},
-        temperature: {kind: "number", valueName: "T", min: 0, default: 0, description: "Sampling temperature; 0 is greedy."},
-        seed: {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed for sampling (same seed, same text)."},
+        "temperature": {kind: "number", valueName: "T", min: 0, default: 0, description: "Sampling temperature; 0 is greedy."},
+        "seed": {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed for sampling (same seed, same text)."},
         "top-logprobs": {kind: "integer", valueName: "K", min: 0, default: 0, description: "Alternatives to report per token."},
         "ignore-eog": {kind: "boolean", description: "Keep generating past end-of-generation tokens."},
     },
@@ -25,7 +23,7 @@ export const generateCommand = defineCommand({
         "whatever --temperature is; temperature only changes which token is drawn.",
         "",
         "examples:",
-        "  glassbox generate --model stories260K.gguf --prompt \"Once upon a time\" --max-tokens 20",
+        '  glassbox generate --model stories260K.gguf --prompt "Once upon a time" --max-tokens 20',
         "  glassbox generate --model m.gguf --messages chat.json --temperature 0.8 --seed 7 --top-logprobs 5 --json",
     ].join("\n"),
     async run({options, io}) {

@@ -6,10 +6,10 @@ import {requireModelPath} from "../input-files.js";
 
 /** The model flags every model command shares (explain has no --threads). */
 export interface ModelFlagValues {
-    model: string | undefined;
+    "model": string | undefined;
     "context-size": number | undefined;
-    threads?: number | undefined;
-    fast: boolean;
+    "threads"?: number | undefined;
+    "fast": boolean;
     "allow-long-context"?: boolean | undefined;
 }
 
@@ -18,7 +18,9 @@ export interface ModelFlagValues {
  * `command` needs (default: generation for `generate`, scoring otherwise); disposes it if not.
  */
 export async function openModelFromOptions(
-    options: ModelFlagValues, command: string, io: CommandIo,
+    options: ModelFlagValues,
+    command: string,
+    io: CommandIo,
     needs: CapabilityNeeds = command === "generate" ? {generate: true} : {score: true},
 ): Promise<{path: string; backend: Backend}> {
     const path = requireModelPath(options.model, command);
@@ -26,12 +28,16 @@ export async function openModelFromOptions(
     const contextSize = options["context-size"];
     const threads = options.threads;
     try {
-        const backend = await openModel(path, {needs, command, local: {
-            precision: options.fast ? "fast" : "exact",
-            ...(contextSize === undefined ? {} : {contextSize}),
-            allowLongContext: options["allow-long-context"] === true,
-            ...(threads === undefined ? {} : {threads}),
-        }});
+        const backend = await openModel(path, {
+            needs,
+            command,
+            local: {
+                precision: options.fast ? "fast" : "exact",
+                ...(contextSize === undefined ? {} : {contextSize}),
+                allowLongContext: options["allow-long-context"] === true,
+                ...(threads === undefined ? {} : {threads}),
+            },
+        });
         return {path, backend};
     } finally {
         io.progressDone();
@@ -86,10 +92,14 @@ export function quoteToken(text: string): string {
 /** Render rows as left-aligned columns (the last column is not padded). */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number> = new Set()): string {
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-    const line = (cells: readonly string[]): string => cells.map((cell, column) => {
-        const width = widths[column] ?? 0;
-        if (rightAligned.has(column)) return cell.padStart(width);
-        return column === cells.length - 1 ? cell : cell.padEnd(width);
-    }).join("  ").trimEnd();
+    const line = (cells: readonly string[]): string =>
+        cells
+            .map((cell, column) => {
+                const width = widths[column] ?? 0;
+                if (rightAligned.has(column)) return cell.padStart(width);
+                return column === cells.length - 1 ? cell : cell.padEnd(width);
+            })
+            .join("  ")
+            .trimEnd();
     return [line(header), ...rows.map(line)].join("\n");
 }

@@ -15,16 +15,28 @@ export const refineCommand = defineCommand({
     usage: "refine --model PATH.gguf (--dataset FILE.jsonl | --input FILE.json) [--feedback nl|iw|attribution|random] [--rounds N] [--edits N] [--db PATH] [--json]",
     options: {
         ...datasetOptionSpecs,
-        feedback: {kind: "string", valueName: "KIND", choices: feedbackKinds, default: "attribution", description: "nl: self-critique; iw: the model's important words; attribution: glassbox's attribution; random: control."},
-        rounds: {kind: "integer", valueName: "N", min: 1, max: 10, default: 3, description: "Feedback and refinement rounds."},
-        words: {kind: "integer", valueName: "N", min: 1, max: 50, default: 5, description: "Important words per feedback (iw, attribution, random)."},
-        method: {kind: "string", valueName: "M", choices: attributionMethodNames(), default: "loo", description: "Attribution method for attribution feedback."},
-        edits: {kind: "integer", valueName: "N", min: 1, max: 200, default: 10, description: "Insertion edits per item."},
-        adjectives: {kind: "string", valueName: "FILE", description: "Adjectives to insert (default: data/wordlists/adjectives.txt)."},
-        adverbs: {kind: "string", valueName: "FILE", description: "Adverbs to insert (default: data/wordlists/adverbs.txt)."},
+        "feedback": {
+            kind: "string",
+            valueName: "KIND",
+            choices: feedbackKinds,
+            default: "attribution",
+            description: "nl: self-critique; iw: the model's important words; attribution: glassbox's attribution; random: control.",
+        },
+        "rounds": {kind: "integer", valueName: "N", min: 1, max: 10, default: 3, description: "Feedback and refinement rounds."},
+        "words": {kind: "integer", valueName: "N", min: 1, max: 50, default: 5, description: "Important words per feedback (iw, attribution, random)."},
+        "method": {
+            kind: "string",
+            valueName: "M",
+            choices: attributionMethodNames(),
+            default: "loo",
+            description: "Attribution method for attribution feedback.",
+        },
+        "edits": {kind: "integer", valueName: "N", min: 1, max: 200, default: 10, description: "Insertion edits per item."},
+        "adjectives": {kind: "string", valueName: "FILE", description: "Adjectives to insert (default: data/wordlists/adjectives.txt)."},
+        "adverbs": {kind: "string", valueName: "FILE", description: "Adverbs to insert (default: data/wordlists/adverbs.txt)."},
         "generation-only": {kind: "boolean", description: "Read answers from generated text even when the backend scores."},
         "max-tokens": {kind: "integer", valueName: "N", min: 1, default: 48, description: "Most tokens of each explanation."},
-        json: {kind: "boolean", description: "Print the run summary as JSON."},
+        "json": {kind: "boolean", description: "Print the run summary as JSON."},
     },
     parameterFlags: {maxExplanationTokens: "max-tokens"},
     details: [
@@ -43,29 +55,64 @@ export const refineCommand = defineCommand({
         try {
             const kind = options.feedback;
             if (feedbackNeedsScoring(kind) && !model.capabilities.scoring) {
-                throw new CapabilityError(`--feedback attribution needs a backend that scores prompt tokens; ${model.name} only generates`, {hint: "use --feedback nl, iw or random"});
+                throw new CapabilityError(`--feedback attribution needs a backend that scores prompt tokens; ${model.name} only generates`, {
+                    hint: "use --feedback nl, iw or random",
+                });
             }
             const refineSettings = {
-                kind, rounds: options.rounds, words: options.words, method: options.method,
-                seed: options.seed, maxExplanationTokens: options["max-tokens"],
+                kind,
+                rounds: options.rounds,
+                words: options.words,
+                method: options.method,
+                seed: options.seed,
+                maxExplanationTokens: options["max-tokens"],
             };
             const settings = {
-                wordLists, edits: options.edits, seed: options.seed, generationOnly: options["generation-only"],
+                wordLists,
+                edits: options.edits,
+                seed: options.seed,
+                generationOnly: options["generation-only"],
             };
-            const keyOptions = {...refineSettings, edits: settings.edits, generationOnly: settings.generationOnly, adjectivesFile: options.adjectives ?? null, adverbsFile: options.adverbs ?? null};
+            const keyOptions = {
+                ...refineSettings,
+                edits: settings.edits,
+                generationOnly: settings.generationOnly,
+                adjectivesFile: options.adjectives ?? null,
+                adverbsFile: options.adverbs ?? null,
+            };
             const outcome = await runCheck({
-                command: "refine", options, io, model, dataset, keyOptions,
-                evaluate: (item) => counterfactualItem(model, item, {
-                    ...settings,
-                    explain: (input, answer) => refineExplanation(model, input, answer, {...refineSettings, ...(item.options === undefined ? {} : {options: item.options})}),
-                }),
+                command: "refine",
+                options,
+                io,
+                model,
+                dataset,
+                keyOptions,
+                evaluate: (item) =>
+                    counterfactualItem(model, item, {
+                        ...settings,
+                        explain: (input, answer) =>
+                            refineExplanation(model, input, answer, {...refineSettings, ...(item.options === undefined ? {} : {options: item.options})}),
+                    }),
                 summarize: (items, malformed) => summarizeCounterfactual(items, malformed.length),
             });
             const summary = outcome.result.summary as CounterfactualSummary;
             if (options.json) {
-                io.stdout.write(jsonDocument("refine", {feedback: kind, rounds: refineSettings.rounds, run: outcome.result.run.id, status: outcome.result.run.status, db: outcome.db, resumedItems: outcome.result.skipped, summary, malformed: outcome.result.malformed}));
+                io.stdout.write(
+                    jsonDocument("refine", {
+                        feedback: kind,
+                        rounds: refineSettings.rounds,
+                        run: outcome.result.run.id,
+                        status: outcome.result.run.status,
+                        db: outcome.db,
+                        resumedItems: outcome.result.skipped,
+                        summary,
+                        malformed: outcome.result.malformed,
+                    }),
+                );
             } else {
-                io.stdout.write(`${[...counterfactualReport(`refine (${kind} feedback, ${refineSettings.rounds} rounds) on ${model.name}`, summary), ...runFooter(outcome)].join("\n")}\n`);
+                io.stdout.write(
+                    `${[...counterfactualReport(`refine (${kind} feedback, ${refineSettings.rounds} rounds) on ${model.name}`, summary), ...runFooter(outcome)].join("\n")}\n`,
+                );
             }
             return exitCodeFor(outcome);
         } finally {

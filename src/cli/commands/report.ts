@@ -22,14 +22,16 @@ export const reportCommand = defineCommand({
         "re-aggregated in the page, per-target-token shading, faithfulness curves (docs/viewer.md).",
         "",
         "examples:",
-        "  glassbox explain --model m.gguf --prompt \"Lily had a red ball.\" --out result.json",
+        '  glassbox explain --model m.gguf --prompt "Lily had a red ball." --out result.json',
         "  glassbox report result.json --out result.html",
     ].join("\n"),
     async run({options, positionals, io}) {
         const [path = ""] = positionals;
         const out = options.out;
         if (out === undefined && io.stdout.isTTY === true) {
-            throw new ArgumentError("glassbox report writes HTML: pass --out FILE.html (or redirect the output to a file)", {hint: `glassbox report ${path} --out report.html`});
+            throw new ArgumentError("glassbox report writes HTML: pass --out FILE.html (or redirect the output to a file)", {
+                hint: `glassbox report ${path} --out report.html`,
+            });
         }
         const viewable = readResultFile(path);
         const title = options.title ?? basename(path);

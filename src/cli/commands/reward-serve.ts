@@ -16,7 +16,10 @@ export function readRewardConfig(path: string): RewardConfig {
     try {
         text = readFileSync(path, "utf8");
     } catch (error) {
-        throw new InputError(`cannot read the reward configuration ${path}`, {received: (error as {code?: string}).code ?? String(error), hint: "pass --config FILE.json"});
+        throw new InputError(`cannot read the reward configuration ${path}`, {
+            received: (error as {code?: string}).code ?? String(error),
+            hint: "pass --config FILE.json",
+        });
     }
     let value: unknown;
     try {
@@ -38,16 +41,31 @@ export const rewardServeCommand = defineCommand({
     summary: "Serve reward functions over HTTP for RL trainers (OpenRLHF /get_reward, generic /score).",
     usage: "reward serve [--config FILE.json] [--host 127.0.0.1] [--port 8100] [--concurrency N] [--item-timeout-ms MS] [--model PATH.gguf]",
     options: {
-        config: {kind: "string", valueName: "FILE.json", description: "Reward functions and weights (default: the math-answer reward alone). See docs/rl.md."},
-        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind; only loopback addresses are accepted."},
-        port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: 8100, description: "Port (0 picks a free one)."},
-        concurrency: {kind: "integer", valueName: "N", min: 1, max: 1024, default: 8, description: "Items scored at the same time, across requests."},
-        "item-timeout-ms": {kind: "integer", valueName: "MS", min: 10, max: 3_600_000, default: 30_000, description: "Per-item limit; an item still running is scored 0 with a note."},
+        "config": {
+            kind: "string",
+            valueName: "FILE.json",
+            description: "Reward functions and weights (default: the math-answer reward alone). See docs/rl.md.",
+        },
+        "host": {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind; only loopback addresses are accepted."},
+        "port": {kind: "integer", valueName: "N", min: 0, max: 65535, default: 8100, description: "Port (0 picks a free one)."},
+        "concurrency": {kind: "integer", valueName: "N", min: 1, max: 1024, default: 8, description: "Items scored at the same time, across requests."},
+        "item-timeout-ms": {
+            kind: "integer",
+            valueName: "MS",
+            min: 10,
+            max: 3_600_000,
+            default: 30_000,
+            description: "Per-item limit; an item still running is scored 0 with a note.",
+        },
         "max-body-mb": {kind: "number", valueName: "MB", min: 0.001, max: 1024, default: 16, description: "Largest request body; larger ones get 413."},
-        model: {kind: "string", valueName: "PATH.gguf", description: "Scoring model for the probability reward (GGUF file or a scoring server); needed only when the configuration uses it."},
+        "model": {
+            kind: "string",
+            valueName: "PATH.gguf",
+            description: "Scoring model for the probability reward (GGUF file or a scoring server); needed only when the configuration uses it.",
+        },
         "context-size": modelOptionSpecs["context-size"],
-        threads: modelOptionSpecs.threads,
-        fast: modelOptionSpecs.fast,
+        "threads": modelOptionSpecs.threads,
+        "fast": modelOptionSpecs.fast,
     },
     details: [
         "Routes: POST /get_reward {query, prompts, labels} → {rewards, scores, extra_logs} (OpenRLHF's remote",
@@ -61,7 +79,10 @@ export const rewardServeCommand = defineCommand({
     async run({options, io}) {
         const host = options.host;
         if (!isLoopback(host)) {
-            throw new ArgumentError(`refusing to serve rewards on ${host}`, {expected: "a loopback address (127.0.0.1, ::1, localhost)", hint: "put a reverse proxy with authentication in front for remote trainers"});
+            throw new ArgumentError(`refusing to serve rewards on ${host}`, {
+                expected: "a loopback address (127.0.0.1, ::1, localhost)",
+                hint: "put a reverse proxy with authentication in front for remote trainers",
+            });
         }
         const config = options.config === undefined ? defaultRewardConfig : readRewardConfig(options.config);
         const specs = [...config.rewards, ...Object.values(config.dataSources ?? {}).flat()];
@@ -75,14 +96,21 @@ export const rewardServeCommand = defineCommand({
             codeRunner: sandboxedCodeRunner(),
             ...(backend === undefined ? {} : {probabilityScorer: backendProbabilityScorer(backend)}),
         });
-        const running = await startRewardServer({
-            router,
-            concurrency: options.concurrency,
-            itemTimeoutMs: options["item-timeout-ms"],
-            maxBodyBytes: Math.round(options["max-body-mb"] * (1 << 20)),
-        }, host, options.port).catch(async (error: unknown) => {
+        const running = await startRewardServer(
+            {
+                router,
+                concurrency: options.concurrency,
+                itemTimeoutMs: options["item-timeout-ms"],
+                maxBodyBytes: Math.round(options["max-body-mb"] * (1 << 20)),
+            },
+            host,
+            options.port,
+        ).catch(async (error: unknown) => {
             await backend?.dispose();
-            throw new ArgumentError(`cannot listen on ${host}:${String(options.port)}`, {received: (error as {code?: string}).code ?? String(error), hint: "pick another --port"});
+            throw new ArgumentError(`cannot listen on ${host}:${String(options.port)}`, {
+                received: (error as {code?: string}).code ?? String(error),
+                hint: "pick another --port",
+            });
         });
         const names = specs.map((spec) => `${spec.type}×${spec.weight}`).join(", ");
         io.stdout.write(`glassbox reward serve: listening on ${running.url} (rewards: ${names})\n`);

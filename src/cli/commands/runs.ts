@@ -61,7 +61,7 @@ export const runsListCommand = defineCommand({
     usage: "runs list [--db PATH] [--command NAME] [--limit N] [--json]",
     options: {
         ...dbOption,
-        command: {kind: "string", valueName: "NAME", description: "Only runs of this command (\"check self-explanation\", \"refine\", …)."},
+        command: {kind: "string", valueName: "NAME", description: 'Only runs of this command ("check self-explanation", "refine", …).'},
         limit: {kind: "integer", valueName: "N", min: 1, default: 50, description: "Most runs to list."},
         json: {kind: "boolean", description: "Print JSON."},
     },
@@ -77,10 +77,21 @@ export const runsListCommand = defineCommand({
                 io.stdout.write(`no runs in ${store.path}\n`);
                 return 0;
             }
-            io.stdout.write(`${formatTable(["id", "command", "model", "dataset", "status", "items", "started"], runs.map((run) => [
-                String(run.id), run.command, run.modelName, run.dataset ?? "-", run.status === "running" ? "running (or killed)" : run.status,
-                itemsColumn(run), run.startedAt.replace("T", " ").slice(0, 19),
-            ]), new Set([0]))}\n`);
+            io.stdout.write(
+                `${formatTable(
+                    ["id", "command", "model", "dataset", "status", "items", "started"],
+                    runs.map((run) => [
+                        String(run.id),
+                        run.command,
+                        run.modelName,
+                        run.dataset ?? "-",
+                        run.status === "running" ? "running (or killed)" : run.status,
+                        itemsColumn(run),
+                        run.startedAt.replace("T", " ").slice(0, 19),
+                    ]),
+                    new Set([0]),
+                )}\n`,
+            );
             return 0;
         } finally {
             store.close();
@@ -109,14 +120,19 @@ export const runsShowCommand = defineCommand({
                 `dataset   ${run.dataset ?? "-"}`,
                 `options   ${JSON.stringify(run.options)}`,
                 `seed      ${run.seed}`,
-                `versions  ${Object.entries(run.versions).map(([name, version]) => `${name} ${version}`).join(", ")}`,
+                `versions  ${Object.entries(run.versions)
+                    .map(([name, version]) => `${name} ${version}`)
+                    .join(", ")}`,
                 `status    ${run.status}${run.error === null ? "" : ` (${run.error})`}, attempts ${run.attempts}`,
                 `started   ${run.startedAt}`,
                 `ended     ${run.endedAt ?? "-"}`,
                 `items     ${items.length} stored of ${run.itemTotal ?? "?"}`,
                 `summary   ${JSON.stringify(run.summary, null, 2)?.replace(/\n/g, "\n          ") ?? "-"}`,
                 "",
-                formatTable(["item", "status", "verdict"], items.map((item) => [item.itemId, item.status, shorten(item.error ?? JSON.stringify(item.verdict), 100)])),
+                formatTable(
+                    ["item", "status", "verdict"],
+                    items.map((item) => [item.itemId, item.status, shorten(item.error ?? JSON.stringify(item.verdict), 100)]),
+                ),
             ];
             io.stdout.write(`${lines.join("\n")}\n`);
             return 0;

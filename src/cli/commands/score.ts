@@ -5,9 +5,7 @@ import {alignTarget} from "../../protocol/index.js";
 import {glassboxVersion, resultSchemaVersion} from "../../foundation/version.js";
 import {defineCommand} from "../command.js";
 import {modelOptionSpecs, readPromptInput} from "../input-files.js";
-import {
-    formatLogprob, formatProbability, formatTable, jsonLogprob, modelJson, openModelFromOptions, promptJson, quoteToken,
-} from "./model-support.js";
+import {formatLogprob, formatProbability, formatTable, jsonLogprob, modelJson, openModelFromOptions, promptJson, quoteToken} from "./model-support.js";
 
 export const scoreCommand = defineCommand({
     name: "score",
@@ -23,8 +21,8 @@ export const scoreCommand = defineCommand({
         "token is scored too and the output says which text was scored (see docs/schema-score-generate.md).",
         "",
         "examples:",
-        "  glassbox score --model stories260K.gguf --prompt \"Once upon a time\" --target \" there was a girl\"",
-        "  glassbox score --model m.gguf --messages chat.json --target \"Paris.\" --json",
+        '  glassbox score --model stories260K.gguf --prompt "Once upon a time" --target " there was a girl"',
+        '  glassbox score --model m.gguf --messages chat.json --target "Paris." --json',
     ].join("\n"),
     async run({options, io}) {
         const prompt = readPromptInput(options, "score");
@@ -44,7 +42,10 @@ export const scoreCommand = defineCommand({
             const logprobs = result?.logprobs ?? [];
             const total = logprobs.reduce((sum, value) => sum + value, 0);
             const tokens = aligned.targetTokens.map((piece, index) => ({
-                index, token: piece.token, text: piece.text, logprob: logprobs[index] ?? Number.NaN,
+                index,
+                token: piece.token,
+                text: piece.text,
+                logprob: logprobs[index] ?? Number.NaN,
             }));
             if (options.json) {
                 const json = {
@@ -73,12 +74,24 @@ export const scoreCommand = defineCommand({
                 `target  ${quoteToken(aligned.targetText)}`,
             ];
             if (aligned.note !== undefined) lines.push(`scored  ${quoteToken(aligned.scoredText)}`, `note    ${aligned.note}`);
-            lines.push("", formatTable(
-                ["#", "token", "id", "logprob", "prob"],
-                tokens.map((token) => [String(token.index + 1), quoteToken(token.text), String(token.token), formatLogprob(token.logprob), formatProbability(token.logprob)]),
-                new Set([0, 2, 3, 4]),
-            ), "");
-            lines.push(`total logprob ${formatLogprob(total)} over ${tokens.length} token${tokens.length === 1 ? "" : "s"} (probability ${formatProbability(total)})`);
+            lines.push(
+                "",
+                formatTable(
+                    ["#", "token", "id", "logprob", "prob"],
+                    tokens.map((token) => [
+                        String(token.index + 1),
+                        quoteToken(token.text),
+                        String(token.token),
+                        formatLogprob(token.logprob),
+                        formatProbability(token.logprob),
+                    ]),
+                    new Set([0, 2, 3, 4]),
+                ),
+                "",
+            );
+            lines.push(
+                `total logprob ${formatLogprob(total)} over ${tokens.length} token${tokens.length === 1 ? "" : "s"} (probability ${formatProbability(total)})`,
+            );
             io.stdout.write(`${lines.join("\n")}\n`);
             return 0;
         } finally {

@@ -23,9 +23,13 @@ export const viewCommand = defineCommand({
     usage: "view [RESULT.json ...] [--db FILE] [--port N] [--host HOST]",
     positionals: [{name: "RESULT.json", required: false, variadic: true}],
     options: {
-        db: {kind: "string", valueName: "FILE", description: "Run store to browse. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db."},
-        port: {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: "Port; 0 picks a free one."},
-        host: {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Anything but loopback needs a token (--token-env)."},
+        "db": {
+            kind: "string",
+            valueName: "FILE",
+            description: "Run store to browse. Default: $XDG_DATA_HOME/glassbox/runs.db or ~/.local/share/glassbox/runs.db.",
+        },
+        "port": {kind: "integer", valueName: "N", min: 0, max: 65535, default: defaultViewPort, description: "Port; 0 picks a free one."},
+        "host": {kind: "string", valueName: "HOST", default: "127.0.0.1", description: "Address to bind. Anything but loopback needs a token (--token-env)."},
         "token-env": {kind: "string", valueName: "VAR", description: `Environment variable holding the access token (default ${defaultTokenVariable}).`},
     },
     details: [
@@ -68,7 +72,10 @@ function openStore(files: readonly string[], db: string | undefined): RunStoreRe
     if (db !== undefined && files.length > 0) {
         throw new ArgumentError("glassbox view takes result files or --db FILE, not both", {hint: "see glassbox view --help"});
     }
-    if (files.length > 0) return storeFromResultFiles(files.map((path) => ({path, text: readTextFile(path, "result file", resultFileExpected), modifiedAt: statSync(path).mtime.toISOString()})));
+    if (files.length > 0)
+        return storeFromResultFiles(
+            files.map((path) => ({path, text: readTextFile(path, "result file", resultFileExpected), modifiedAt: statSync(path).mtime.toISOString()})),
+        );
     const path = db ?? defaultRunStorePath();
     if (!existsSync(path)) {
         const flag = db === undefined ? `no run store at the default path ${path}` : `--db ${path} does not exist`;

@@ -25,8 +25,9 @@ export function formatDemoText(demo: LookupDemo, options: DemoTextOptions): stri
     const probability = Math.exp(documents.valueFull);
     const lines: string[] = [];
     lines.push(bold("glassbox demo: why did the model say that?"), "");
-    const about = `the "lookup" organism (${options.modelPath}): a tiny llama-architecture model that glassbox trained itself; it ${options.modelSummary}. `
-        + "The task is synthetic, so we know which document holds the answer and can check the explanation.";
+    const about =
+        `the "lookup" organism (${options.modelPath}): a tiny llama-architecture model that glassbox trained itself; it ${options.modelSummary}. ` +
+        "The task is synthetic, so we know which document holds the answer and can check the explanation.";
     wrap(about, 88).forEach((line, index) => lines.push(`${index === 0 ? bold("model") + "     " : "          "}${line}`));
     lines.push(`${bold("question")}  which value goes with "${question}"? The model reads ${demo.item.documents.length} one-line documents (key value .)`);
     lines.push(`          ${dim(`prompt: ${demo.item.prompt}`)}`);
@@ -35,21 +36,29 @@ export function formatDemoText(demo: LookupDemo, options: DemoTextOptions): stri
 
     const scale = maxMagnitude(documents.values);
     lines.push(bold(`Which documents made it answer "${demo.answer}"?`));
-    lines.push(dim(`  exact Shapley values of log p("${demo.answer}"): how much each document raises it, in nats (${documents.evaluations} model evaluations)`));
+    lines.push(
+        dim(`  exact Shapley values of log p("${demo.answer}"): how much each document raises it, in nats (${documents.evaluations} model evaluations)`),
+    );
     for (const unit of documents.units) {
         const value = documents.values[unit.index] ?? Number.NaN;
         const gold = unit.index === demo.evidence.documentIndex;
         const label = `[${unit.index + 1}]`.padEnd(5);
         const text = shadeText(` ${unit.text} `, value, scale, depth);
         const pad = " ".repeat(Math.max(0, 16 - unit.text.length));
-        lines.push(`${gold ? "★" : " "} ${label}${text}${pad} ${signed(value).padStart(7)} ${divergingBar(value, scale, 6)}${gold ? "  ← gold: the document that holds the answer" : ""}`);
+        lines.push(
+            `${gold ? "★" : " "} ${label}${text}${pad} ${signed(value).padStart(7)} ${divergingBar(value, scale, 6)}${gold ? "  ← gold: the document that holds the answer" : ""}`,
+        );
     }
     const goldNote = demo.goldDocumentRank === 1 ? "the gold document ranks first" : `the gold document ranks ${ordinal(demo.goldDocumentRank)}`;
     if (!demo.answerCorrect) {
         const top = documents.values.reduce((best, value, index) => (value > (documents.values[best] ?? -Infinity) ? index : best), 0);
         lines.push(`  The model got this one wrong, and the explanation shows why: it relied on document [${top + 1}] instead of the gold one.`);
     }
-    lines.push(dim(`  ${goldNote}; the values add up to log p(answer | all documents) − log p(answer | question alone) = ${signed(documents.valueFull - documents.valueEmpty)}`));
+    lines.push(
+        dim(
+            `  ${goldNote}; the values add up to log p(answer | all documents) − log p(answer | question alone) = ${signed(documents.valueFull - documents.valueEmpty)}`,
+        ),
+    );
     if (depth !== "none") lines.push(dim(`  scale ${legend(scale, depth)} −${scale.toFixed(2)} … +${scale.toFixed(2)}`));
     lines.push("");
 
@@ -58,14 +67,25 @@ export function formatDemoText(demo: LookupDemo, options: DemoTextOptions): stri
     lines.push(bold("And which words inside them?"));
     lines.push(dim(`  KernelSHAP over the ${words.units.length} key and value words (${words.evaluations} evaluations; the question and the "." are kept)`));
     lines.push(`  ${shadedWords(demo, wordScale, depth)}`);
-    const order = words.units.map((unit) => unit.index).sort((a, b) => (words.values[b] ?? 0) - (words.values[a] ?? 0)).slice(0, 3);
-    lines.push(`  top words: ${order.map((index) => `${demo.wordPlayers[index]?.text ?? "?"} ${signed(words.values[index] ?? Number.NaN)}${wordRole(demo, index)}`).join(", ")}`);
+    const order = words.units
+        .map((unit) => unit.index)
+        .sort((a, b) => (words.values[b] ?? 0) - (words.values[a] ?? 0))
+        .slice(0, 3);
+    lines.push(
+        `  top words: ${order.map((index) => `${demo.wordPlayers[index]?.text ?? "?"} ${signed(words.values[index] ?? Number.NaN)}${wordRole(demo, index)}`).join(", ")}`,
+    );
     lines.push("");
 
     const summary = documents.metrics?.summary;
     if (summary !== undefined) {
         lines.push(bold("Is the explanation faithful to the model?"));
-        lines.push(metricLine("comprehensiveness", summary.comprehensivenessAopc, "drop in log p when the top-ranked documents are removed (higher = the ranking found what matters)"));
+        lines.push(
+            metricLine(
+                "comprehensiveness",
+                summary.comprehensivenessAopc,
+                "drop in log p when the top-ranked documents are removed (higher = the ranking found what matters)",
+            ),
+        );
         lines.push(metricLine("sufficiency", summary.sufficiencyAopc, "drop when only the top-ranked documents are kept (near 0 or below = they suffice)"));
         lines.push(metricLine("τ leave-one-out", summary.tauLoo, "rank agreement with removing one document at a time (1 = same order)"));
         lines.push(metricLine("LDS", summary.lds, "how well the values predict random removals (Spearman; 1 = perfectly)"));
@@ -125,6 +145,7 @@ function signed(value: number): string {
 }
 
 function ordinal(rank: number): string {
-    const suffix = rank % 10 === 1 && rank % 100 !== 11 ? "st" : rank % 10 === 2 && rank % 100 !== 12 ? "nd" : rank % 10 === 3 && rank % 100 !== 13 ? "rd" : "th";
+    const suffix =
+        rank % 10 === 1 && rank % 100 !== 11 ? "st" : rank % 10 === 2 && rank % 100 !== 12 ? "nd" : rank % 10 === 3 && rank % 100 !== 13 ? "rd" : "th";
     return `${rank}${suffix}`;
 }

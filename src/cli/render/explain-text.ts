@@ -20,23 +20,30 @@ export interface ExplainTextOptions {
 export function formatExplainText(result: ExplainResult, options: ExplainTextOptions): string {
     const scale = Math.max(0, ...result.values.map((value) => (Number.isFinite(value) ? Math.abs(value) : 0)));
     const lines: string[] = [];
-    const targetNote = result.target.origin === "generated" && result.target.generation !== undefined
-        ? ` (generated greedily: ${result.target.tokens.length} token${result.target.tokens.length === 1 ? "" : "s"}, stopped at ${result.target.generation.stop}, cap ${result.target.generation.maxTokens})`
-        : "";
+    const targetNote =
+        result.target.origin === "generated" && result.target.generation !== undefined
+            ? ` (generated greedily: ${result.target.tokens.length} token${result.target.tokens.length === 1 ? "" : "s"}, stopped at ${result.target.generation.stop}, cap ${result.target.generation.maxTokens})`
+            : "";
     lines.push(`model    ${result.model.name}`);
     lines.push(`target   ${quote(result.target.text)}${targetNote}`);
     if (result.target.note !== undefined) lines.push(`note     ${result.target.note}`);
     if (result.foil !== undefined) lines.push(`foil     ${quote(result.foil.text)}`);
     lines.push(`value    ${result.value}; v(full) ${formatNumber(result.valueFull)}, v(empty) ${formatNumber(result.valueEmpty)}`);
-    lines.push(`units    ${result.units.length} ${result.unit}${result.units.length === 1 ? "" : "s"}, removed by ${result.removal === "delete" ? "deletion" : `placeholder ${quote(result.placeholder)}`}`);
-    lines.push(`method   ${result.method}, ${result.evaluations} evaluations (budget ${result.budget}, seed ${result.seed}) in ${formatSeconds(result.timing.totalMs)}`);
+    lines.push(
+        `units    ${result.units.length} ${result.unit}${result.units.length === 1 ? "" : "s"}, removed by ${result.removal === "delete" ? "deletion" : `placeholder ${quote(result.placeholder)}`}`,
+    );
+    lines.push(
+        `method   ${result.method}, ${result.evaluations} evaluations (budget ${result.budget}, seed ${result.seed}) in ${formatSeconds(result.timing.totalMs)}`,
+    );
     lines.push("");
     if (options.depth === "none") {
         lines.push("units in reading order (value, bar: negative left, positive right):");
         const width = String(result.units.length).length;
         for (const unit of result.units) {
             const value = result.values[unit.index] ?? Number.NaN;
-            lines.push(`  #${String(unit.index + 1).padStart(width)} ${formatSigned(value).padStart(9)} ${divergingBar(value, scale)} ${clip(quote(unit.text), (options.width ?? 100) - 40)}`);
+            lines.push(
+                `  #${String(unit.index + 1).padStart(width)} ${formatSigned(value).padStart(9)} ${divergingBar(value, scale)} ${clip(quote(unit.text), (options.width ?? 100) - 40)}`,
+            );
         }
     } else {
         lines.push(shadedInput(result, scale, options.depth));
@@ -49,7 +56,10 @@ export function formatExplainText(result: ExplainResult, options: ExplainTextOpt
         lines.push("", "metrics (same game; see docs/schema-explain.md)");
         for (const [name, value] of Object.entries(result.metrics.summary)) lines.push(`  ${name.padEnd(28)} ${formatMetric(value)}`);
     }
-    lines.push("", `gap      Σ values − (v(full) − v(empty)) = ${formatNumber(result.efficiencyGap)}; ${result.evaluator.backendCalls} model calls, ${result.evaluator.cacheHits} cache hits`);
+    lines.push(
+        "",
+        `gap      Σ values − (v(full) − v(empty)) = ${formatNumber(result.efficiencyGap)}; ${result.evaluator.backendCalls} model calls, ${result.evaluator.cacheHits} cache hits`,
+    );
     return `${lines.join("\n")}\n`;
 }
 
@@ -62,7 +72,9 @@ function topUnits(result: ExplainResult, scale: number, options: ExplainTextOpti
         const error = result.standardErrors?.[unit.index];
         const valueText = `${formatSigned(value)}${error === undefined ? "" : ` ± ${formatNumber(error)}`}`;
         const where = result.input.kind === "prompt" ? "" : ` [${describeSource(unit.source)}]`;
-        lines.push(`  #${String(unit.index + 1).padEnd(4)} ${valueText.padEnd(20)} ${divergingBar(value, scale, 6)} ${clip(quote(unit.text), (options.width ?? 100) - 48)}${where}`);
+        lines.push(
+            `  #${String(unit.index + 1).padEnd(4)} ${valueText.padEnd(20)} ${divergingBar(value, scale, 6)} ${clip(quote(unit.text), (options.width ?? 100) - 48)}${where}`,
+        );
     }
     return lines;
 }
@@ -79,14 +91,17 @@ function shadedInput(result: ExplainResult, scale: number, depth: ColorDepth): s
         }
         return output + text.slice(cursor);
     };
-    const unitsOf = (kind: "prompt" | "document" | "message", index?: number) => result.units.filter((unit) => unit.source.kind === kind && (index === undefined || (unit.source as {index: number}).index === index));
+    const unitsOf = (kind: "prompt" | "document" | "message", index?: number) =>
+        result.units.filter((unit) => unit.source.kind === kind && (index === undefined || (unit.source as {index: number}).index === index));
     switch (input.kind) {
         case "prompt":
             return shadeSource(input.prompt, unitsOf("prompt"));
         case "documents": {
             const blocks: string[] = [];
             if (input.instruction !== undefined && input.instruction.trim() !== "") blocks.push(input.instruction.trim());
-            input.documents.forEach((document, index) => blocks.push(`${documentHeader(index, document.title)}\n${shadeSource(document.text, unitsOf("document", index))}`));
+            input.documents.forEach((document, index) =>
+                blocks.push(`${documentHeader(index, document.title)}\n${shadeSource(document.text, unitsOf("document", index))}`),
+            );
             blocks.push(`Question: ${input.question.trim()}`);
             return blocks.join("\n\n");
         }

@@ -39,11 +39,12 @@ export function shadeText(text: string, value: number, scale: number, depth: Col
     if (depth === "none" || text === "") return text;
     const background = shadeColor(value, scale);
     const foreground = luminance(background) > 140 ? "30" : "97";
-    const code = depth === "24bit"
-        ? `48;2;${background.red};${background.green};${background.blue}`
-        : `48;5;${cubeIndex(background)}`;
+    const code = depth === "24bit" ? `48;2;${background.red};${background.green};${background.blue}` : `48;5;${cubeIndex(background)}`;
     // Re-open the colour after every line break so each line is shaded, and close it before the break.
-    return text.split("\n").map((line) => (line === "" ? line : `\x1b[${code};${foreground}m${line}\x1b[0m`)).join("\n");
+    return text
+        .split("\n")
+        .map((line) => (line === "" ? line : `\x1b[${code};${foreground}m${line}\x1b[0m`))
+        .join("\n");
 }
 
 /**
@@ -58,9 +59,7 @@ export function divergingBar(value: number, scale: number, width = 8): string {
     const solid = Math.min(width, full + (eighths === 8 ? 1 : 0));
     const tip = eighths > 0 && eighths < 8 && solid < width ? (value >= 0 ? partials[eighths] : eighths >= 4 ? "▐" : "▕") : "";
     // Positive bars grow right with the tip at their right end; negative bars grow left with the tip at their left end.
-    return value >= 0
-        ? `${" ".repeat(width)}│${("█".repeat(solid) + tip).padEnd(width)}`
-        : `${(tip + "█".repeat(solid)).padStart(width)}│${" ".repeat(width)}`;
+    return value >= 0 ? `${" ".repeat(width)}│${("█".repeat(solid) + tip).padEnd(width)}` : `${(tip + "█".repeat(solid)).padStart(width)}│${" ".repeat(width)}`;
 }
 
 /** A scale legend: a run of shaded cells from −scale to +scale. */

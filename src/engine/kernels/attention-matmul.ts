@@ -52,62 +52,90 @@ export function matmulAttentionScores(kernel: Kernel, q: Float32Array, k: Float3
     const {sequences, length, heads, kvHeads} = shape;
     const group = heads / kvHeads;
     const s = scratch(shape);
-    for (let b = 0; b < sequences; b++) for (let h = 0; h < heads; h++) {
-        const block = scores.subarray(((b * heads + h) * length) * length, ((b * heads + h + 1) * length) * length);
-        kernel.forward(gather(q, b, h, heads, shape, false, s.a), length, shape.headDim, gather(k, b, Math.floor(h / group), kvHeads, shape, false, s.b), length, block);
-        for (let i = 0; i < length; i++) {
-            for (let j = 0; j <= i; j++) block[i * length + j] = block[i * length + j]! * scale;
-            block.fill(-Infinity, i * length + i + 1, (i + 1) * length);
+    for (let b = 0; b < sequences; b++)
+        for (let h = 0; h < heads; h++) {
+            const block = scores.subarray((b * heads + h) * length * length, (b * heads + h + 1) * length * length);
+            kernel.forward(
+                gather(q, b, h, heads, shape, false, s.a),
+                length,
+                shape.headDim,
+                gather(k, b, Math.floor(h / group), kvHeads, shape, false, s.b),
+                length,
+                block,
+            );
+            for (let i = 0; i < length; i++) {
+                for (let j = 0; j <= i; j++) block[i * length + j] = block[i * length + j]! * scale;
+                block.fill(-Infinity, i * length + i + 1, (i + 1) * length);
+            }
         }
-    }
 }
 
 export function matmulAttentionMix(kernel: Kernel, pattern: Float32Array, v: Float32Array, shape: AttentionShape, z: Float32Array): void {
     const {sequences, length, heads, kvHeads} = shape;
     const group = heads / kvHeads;
     const s = scratch(shape);
-    for (let b = 0; b < sequences; b++) for (let h = 0; h < heads; h++) {
-        const block = pattern.subarray(((b * heads + h) * length) * length, ((b * heads + h + 1) * length) * length);
-        kernel.forward(block, length, length, gather(v, b, Math.floor(h / group), kvHeads, shape, true, s.a), shape.headDim, s.b);
-        scatter(s.b, b, h, heads, shape, false, z);
-    }
+    for (let b = 0; b < sequences; b++)
+        for (let h = 0; h < heads; h++) {
+            const block = pattern.subarray((b * heads + h) * length * length, (b * heads + h + 1) * length * length);
+            kernel.forward(block, length, length, gather(v, b, Math.floor(h / group), kvHeads, shape, true, s.a), shape.headDim, s.b);
+            scatter(s.b, b, h, heads, shape, false, z);
+        }
 }
 
 /** dP = dz vᵀ (0 above the diagonal) and dv = Pᵀ dz, both overwritten. */
-export function matmulAttentionMixBackward(kernel: Kernel, pattern: Float32Array, v: Float32Array, dz: Float32Array, shape: AttentionShape, dPattern: Float32Array, dv: Float32Array): void {
+export function matmulAttentionMixBackward(
+    kernel: Kernel,
+    pattern: Float32Array,
+    v: Float32Array,
+    dz: Float32Array,
+    shape: AttentionShape,
+    dPattern: Float32Array,
+    dv: Float32Array,
+): void {
     const {sequences, length, heads, kvHeads} = shape;
     const group = heads / kvHeads;
     const s = scratch(shape);
     dv.fill(0);
-    for (let b = 0; b < sequences; b++) for (let h = 0; h < heads; h++) {
-        const offset = ((b * heads + h) * length) * length;
-        const block = dPattern.subarray(offset, offset + length * length);
-        const kvHead = Math.floor(h / group);
-        gather(dz, b, h, heads, shape, false, s.a);
-        kernel.forward(s.a, length, shape.headDim, gather(v, b, kvHead, kvHeads, shape, false, s.b), length, block);
-        for (let i = 0; i < length; i++) block.fill(0, i * length + i + 1, (i + 1) * length);
-        transposeSquare(pattern.subarray(offset, offset + length * length), length, s.square);
-        kernel.forward(s.square, length, length, gather(dz, b, h, heads, shape, true, s.a), shape.headDim, s.c);
-        scatter(s.c, b, kvHead, kvHeads, shape, true, dv);
-    }
+    for (let b = 0; b < sequences; b++)
+        for (let h = 0; h < heads; h++) {
+            const offset = (b * heads + h) * length * length;
+            const block = dPattern.subarray(offset, offset + length * length);
+            const kvHead = Math.floor(h / group);
+            gather(dz, b, h, heads, shape, false, s.a);
+            kernel.forward(s.a, length, shape.headDim, gather(v, b, kvHead, kvHeads, shape, false, s.b), length, block);
+            for (let i = 0; i < length; i++) block.fill(0, i * length + i + 1, (i + 1) * length);
+            transposeSquare(pattern.subarray(offset, offset + length * length), length, s.square);
+            kernel.forward(s.square, length, length, gather(dz, b, h, heads, shape, true, s.a), shape.headDim, s.c);
+            scatter(s.c, b, kvHead, kvHeads, shape, true, dv);
+        }
 }
 
 /** dq = dS k · scale and dk = dSᵀ q · scale, both overwritten. */
-export function matmulAttentionScoresBackward(kernel: Kernel, q: Float32Array, k: Float32Array, dScores: Float32Array, shape: AttentionShape, scale: number, dq: Float32Array, dk: Float32Array): void {
+export function matmulAttentionScoresBackward(
+    kernel: Kernel,
+    q: Float32Array,
+    k: Float32Array,
+    dScores: Float32Array,
+    shape: AttentionShape,
+    scale: number,
+    dq: Float32Array,
+    dk: Float32Array,
+): void {
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     const s = scratch(shape);
     dk.fill(0);
-    for (let b = 0; b < sequences; b++) for (let h = 0; h < heads; h++) {
-        const offset = ((b * heads + h) * length) * length;
-        const block = dScores.subarray(offset, offset + length * length);
-        const kvHead = Math.floor(h / group);
-        kernel.forward(block, length, length, gather(k, b, kvHead, kvHeads, shape, true, s.a), headDim, s.b);
-        for (let i = 0; i < s.b.length; i++) s.b[i] = s.b[i]! * scale;
-        scatter(s.b, b, h, heads, shape, false, dq);
-        transposeSquare(block, length, s.square);
-        kernel.forward(s.square, length, length, gather(q, b, h, heads, shape, true, s.a), headDim, s.c);
-        for (let i = 0; i < s.c.length; i++) s.c[i] = s.c[i]! * scale;
-        scatter(s.c, b, kvHead, kvHeads, shape, true, dk);
-    }
+    for (let b = 0; b < sequences; b++)
+        for (let h = 0; h < heads; h++) {
+            const offset = (b * heads + h) * length * length;
+            const block = dScores.subarray(offset, offset + length * length);
+            const kvHead = Math.floor(h / group);
+            kernel.forward(block, length, length, gather(k, b, kvHead, kvHeads, shape, true, s.a), headDim, s.b);
+            for (let i = 0; i < s.b.length; i++) s.b[i] = s.b[i]! * scale;
+            scatter(s.b, b, h, heads, shape, false, dq);
+            transposeSquare(block, length, s.square);
+            kernel.forward(s.square, length, length, gather(q, b, h, heads, shape, true, s.a), headDim, s.c);
+            for (let i = 0; i < s.c.length; i++) s.c[i] = s.c[i]! * scale;
+            scatter(s.c, b, kvHead, kvHeads, shape, true, dk);
+        }
 }

@@ -84,7 +84,16 @@ export function attentionMix(pattern: Floats, v: Floats, shape: AttentionShape, 
 /** Backward of the mix: dP = dz vᵀ (overwritten; 0 above the diagonal), dv = Pᵀ dz (overwritten). */
 export function attentionMixBackward(pattern: Floats, v: Floats, dz: Floats, shape: AttentionShape, dPattern: Floats, dv: Floats): void {
     const kernel = kernelFor(shape, pattern, v, dz, dPattern, dv);
-    if (kernel !== undefined) return matmulAttentionMixBackward(kernel, pattern as Float32Array, v as Float32Array, dz as Float32Array, shape, dPattern as Float32Array, dv as Float32Array);
+    if (kernel !== undefined)
+        return matmulAttentionMixBackward(
+            kernel,
+            pattern as Float32Array,
+            v as Float32Array,
+            dz as Float32Array,
+            shape,
+            dPattern as Float32Array,
+            dv as Float32Array,
+        );
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     dv.fill(0, 0, sequences * length * kvHeads * headDim);
@@ -124,7 +133,17 @@ export function softmaxBackward(pattern: Floats, dPattern: Floats, rows: number,
 /** Backward of the scores: dq = dS k · scale, dk = dSᵀ q · scale (both overwritten). */
 export function attentionScoresBackward(q: Floats, k: Floats, dScores: Floats, shape: AttentionShape, scale: number, dq: Floats, dk: Floats): void {
     const kernel = kernelFor(shape, q, k, dScores, dq, dk);
-    if (kernel !== undefined) return matmulAttentionScoresBackward(kernel, q as Float32Array, k as Float32Array, dScores as Float32Array, shape, scale, dq as Float32Array, dk as Float32Array);
+    if (kernel !== undefined)
+        return matmulAttentionScoresBackward(
+            kernel,
+            q as Float32Array,
+            k as Float32Array,
+            dScores as Float32Array,
+            shape,
+            scale,
+            dq as Float32Array,
+            dk as Float32Array,
+        );
     const {sequences, length, heads, kvHeads, headDim} = shape;
     const group = heads / kvHeads;
     dq.fill(0, 0, sequences * length * heads * headDim);

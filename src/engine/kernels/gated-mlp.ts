@@ -13,11 +13,20 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 export function swigluForward(gate: Floats, up: Floats, length: number, post: Floats): void {
     for (let i = 0; i < length; i++) {
         const g = gate[i]!;
-        post[i] = (g * sigmoid(g)) * up[i]!;
+        post[i] = g * sigmoid(g) * up[i]!;
     }
 }
 
-export function swigluBackward(gate: Floats, up: Floats, dPost: Floats, length: number, activation: ActivationRule, gateRule: GateRule, dGate: Floats, dUp: Floats): void {
+export function swigluBackward(
+    gate: Floats,
+    up: Floats,
+    dPost: Floats,
+    length: number,
+    activation: ActivationRule,
+    gateRule: GateRule,
+    dGate: Floats,
+    dUp: Floats,
+): void {
     const share = gateRule === "half" ? 0.5 : 1;
     for (let i = 0; i < length; i++) {
         const g = gate[i]!;

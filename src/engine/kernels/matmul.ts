@@ -27,28 +27,67 @@ export function linearForward(x: Floats, rows: number, inDim: number, w: Float32
 export function linearForwardScalar(x: Floats, rows: number, inDim: number, w: Float32Array, outDim: number, bias: Float32Array | undefined, y: Floats): void {
     let t = 0;
     for (; t + 1 < rows; t += 2) {
-        const x0 = t * inDim, x1 = x0 + inDim;
-        const y0 = t * outDim, y1 = y0 + outDim;
+        const x0 = t * inDim,
+            x1 = x0 + inDim;
+        const y0 = t * outDim,
+            y1 = y0 + outDim;
         let o = 0;
         for (; o + 3 < outDim; o += 4) {
-            const w0 = o * inDim, w1 = w0 + inDim, w2 = w1 + inDim, w3 = w2 + inDim;
-            let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+            const w0 = o * inDim,
+                w1 = w0 + inDim,
+                w2 = w1 + inDim,
+                w3 = w2 + inDim;
+            let a0 = 0,
+                a1 = 0,
+                a2 = 0,
+                a3 = 0,
+                b0 = 0,
+                b1 = 0,
+                b2 = 0,
+                b3 = 0;
             for (let i = 0; i < inDim; i++) {
-                const u = x[x0 + i]!, v = x[x1 + i]!;
-                const p = w[w0 + i]!, q = w[w1 + i]!, r = w[w2 + i]!, s = w[w3 + i]!;
-                a0 += u * p; a1 += u * q; a2 += u * r; a3 += u * s;
-                b0 += v * p; b1 += v * q; b2 += v * r; b3 += v * s;
+                const u = x[x0 + i]!,
+                    v = x[x1 + i]!;
+                const p = w[w0 + i]!,
+                    q = w[w1 + i]!,
+                    r = w[w2 + i]!,
+                    s = w[w3 + i]!;
+                a0 += u * p;
+                a1 += u * q;
+                a2 += u * r;
+                a3 += u * s;
+                b0 += v * p;
+                b1 += v * q;
+                b2 += v * r;
+                b3 += v * s;
             }
             if (bias !== undefined) {
-                const c0 = bias[o]!, c1 = bias[o + 1]!, c2 = bias[o + 2]!, c3 = bias[o + 3]!;
-                a0 += c0; a1 += c1; a2 += c2; a3 += c3; b0 += c0; b1 += c1; b2 += c2; b3 += c3;
+                const c0 = bias[o]!,
+                    c1 = bias[o + 1]!,
+                    c2 = bias[o + 2]!,
+                    c3 = bias[o + 3]!;
+                a0 += c0;
+                a1 += c1;
+                a2 += c2;
+                a3 += c3;
+                b0 += c0;
+                b1 += c1;
+                b2 += c2;
+                b3 += c3;
             }
-            y[y0 + o] = a0; y[y0 + o + 1] = a1; y[y0 + o + 2] = a2; y[y0 + o + 3] = a3;
-            y[y1 + o] = b0; y[y1 + o + 1] = b1; y[y1 + o + 2] = b2; y[y1 + o + 3] = b3;
+            y[y0 + o] = a0;
+            y[y0 + o + 1] = a1;
+            y[y0 + o + 2] = a2;
+            y[y0 + o + 3] = a3;
+            y[y1 + o] = b0;
+            y[y1 + o + 1] = b1;
+            y[y1 + o + 2] = b2;
+            y[y1 + o + 3] = b3;
         }
         for (; o < outDim; o++) {
             const w0 = o * inDim;
-            let a = 0, b = 0;
+            let a = 0,
+                b = 0;
             for (let i = 0; i < inDim; i++) {
                 a += x[x0 + i]! * w[w0 + i]!;
                 b += x[x1 + i]! * w[w0 + i]!;
@@ -65,7 +104,8 @@ function singleRowForward(x: Floats, t: number, inDim: number, w: Float32Array, 
     const x0 = t * inDim;
     for (let o = 0; o < outDim; o++) {
         const w0 = o * inDim;
-        let a0 = 0, a1 = 0;
+        let a0 = 0,
+            a1 = 0;
         let i = 0;
         for (; i + 1 < inDim; i += 2) {
             a0 += x[x0 + i]! * w[w0 + i]!;
@@ -106,22 +146,37 @@ export function linearBackwardInput(dy: Floats, rows: number, outDim: number, w:
     dx.fill(0, 0, rows * inDim);
     let t = 0;
     for (; t + 1 < rows; t += 2) {
-        const x0 = t * inDim, x1 = x0 + inDim;
-        const y0 = t * outDim, y1 = y0 + outDim;
+        const x0 = t * inDim,
+            x1 = x0 + inDim;
+        const y0 = t * outDim,
+            y1 = y0 + outDim;
         let o = 0;
         for (; o + 3 < outDim; o += 4) {
-            const a0 = dy[y0 + o]!, a1 = dy[y0 + o + 1]!, a2 = dy[y0 + o + 2]!, a3 = dy[y0 + o + 3]!;
-            const b0 = dy[y1 + o]!, b1 = dy[y1 + o + 1]!, b2 = dy[y1 + o + 2]!, b3 = dy[y1 + o + 3]!;
+            const a0 = dy[y0 + o]!,
+                a1 = dy[y0 + o + 1]!,
+                a2 = dy[y0 + o + 2]!,
+                a3 = dy[y0 + o + 3]!;
+            const b0 = dy[y1 + o]!,
+                b1 = dy[y1 + o + 1]!,
+                b2 = dy[y1 + o + 2]!,
+                b3 = dy[y1 + o + 3]!;
             if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0 && b0 === 0 && b1 === 0 && b2 === 0 && b3 === 0) continue;
-            const w0 = o * inDim, w1 = w0 + inDim, w2 = w1 + inDim, w3 = w2 + inDim;
+            const w0 = o * inDim,
+                w1 = w0 + inDim,
+                w2 = w1 + inDim,
+                w3 = w2 + inDim;
             for (let i = 0; i < inDim; i++) {
-                const p = w[w0 + i]!, q = w[w1 + i]!, r = w[w2 + i]!, s = w[w3 + i]!;
+                const p = w[w0 + i]!,
+                    q = w[w1 + i]!,
+                    r = w[w2 + i]!,
+                    s = w[w3 + i]!;
                 dx[x0 + i] = dx[x0 + i]! + (a0 * p + a1 * q + a2 * r + a3 * s);
                 dx[x1 + i] = dx[x1 + i]! + (b0 * p + b1 * q + b2 * r + b3 * s);
             }
         }
         for (; o < outDim; o++) {
-            const a = dy[y0 + o]!, b = dy[y1 + o]!;
+            const a = dy[y0 + o]!,
+                b = dy[y1 + o]!;
             const w0 = o * inDim;
             for (let i = 0; i < inDim; i++) {
                 dx[x0 + i] = dx[x0 + i]! + a * w[w0 + i]!;
@@ -130,7 +185,8 @@ export function linearBackwardInput(dy: Floats, rows: number, outDim: number, w:
         }
     }
     for (; t < rows; t++) {
-        const x0 = t * inDim, y0 = t * outDim;
+        const x0 = t * inDim,
+            y0 = t * outDim;
         for (let o = 0; o < outDim; o++) {
             const a = dy[y0 + o]!;
             if (a === 0) continue;

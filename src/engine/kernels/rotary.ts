@@ -30,7 +30,16 @@ export function rotaryTables(positions: number, rotaryDim: number, base: number,
  * Rotates, in place, every head of x laid out `[sequences, length, heads, headDim]`; row t of a
  * sequence is position t. `direction` −1 applies the inverse rotation (the backward pass).
  */
-export function applyRotary(x: Floats, sequences: number, length: number, heads: number, headDim: number, tables: RotaryTables, layout: RotaryLayout, direction: 1 | -1): void {
+export function applyRotary(
+    x: Floats,
+    sequences: number,
+    length: number,
+    heads: number,
+    headDim: number,
+    tables: RotaryTables,
+    layout: RotaryLayout,
+    direction: 1 | -1,
+): void {
     const {cos, sin, half} = tables;
     const stride = layout === "pairs" ? 1 : half;
     for (let b = 0; b < sequences; b++) {
@@ -43,7 +52,8 @@ export function applyRotary(x: Floats, sequences: number, length: number, heads:
                     const s = direction * sin[p * half + j]!;
                     const first = layout === "pairs" ? o + 2 * j : o + j;
                     const second = first + stride;
-                    const a = x[first]!, e = x[second]!;
+                    const a = x[first]!,
+                        e = x[second]!;
                     x[first] = a * c - e * s;
                     x[second] = a * s + e * c;
                 }

@@ -7,7 +7,8 @@
  * toolchain): each helper below emits one instruction.
  */
 
-const i32 = 0x7f, v128 = 0x7b;
+const i32 = 0x7f,
+    v128 = 0x7b;
 
 function unsignedLeb(value: number): number[] {
     const bytes: number[] = [];
@@ -46,22 +47,40 @@ const [XA, XB, WV] = [26, 27, 28];
 const get = (local: number): number[] => [0x20, ...unsignedLeb(local)];
 const set = (local: number): number[] => [0x21, ...unsignedLeb(local)];
 const constant = (value: number): number[] => [0x41, ...signedLeb(value)];
-const add = [0x6a], mul = [0x6c], lessThan = [0x49];
+const add = [0x6a],
+    mul = [0x6c],
+    lessThan = [0x49];
 const loadVector = (address: number): number[] => [...get(address), ...get(K), ...add, ...simd(0x00, 0x00, 0x00)];
 const zeroVector = simd(0x0c, ...new Array<number>(16).fill(0));
 const multiplyAdd = (accumulator: number, left: number, right: number): number[] => [
-    ...get(accumulator), ...get(left), ...get(right), ...simd(0xe6), ...simd(0xe4), ...set(accumulator),
+    ...get(accumulator),
+    ...get(left),
+    ...get(right),
+    ...simd(0xe6),
+    ...simd(0xe4),
+    ...set(accumulator),
 ];
 const horizontalSum = (accumulator: number): number[] => [
-    ...get(accumulator), ...simd(0x1f, 0), ...get(accumulator), ...simd(0x1f, 1), 0x92,
-    ...get(accumulator), ...simd(0x1f, 2), 0x92, ...get(accumulator), ...simd(0x1f, 3), 0x92,
+    ...get(accumulator),
+    ...simd(0x1f, 0),
+    ...get(accumulator),
+    ...simd(0x1f, 1),
+    0x92,
+    ...get(accumulator),
+    ...simd(0x1f, 2),
+    0x92,
+    ...get(accumulator),
+    ...simd(0x1f, 3),
+    0x92,
 ];
 /** f32.store of the sum of an accumulator at y0 + offset. */
 const storeSum = (accumulator: number, offset: number): number[] => [...get(Y0), ...horizontalSum(accumulator), 0x38, 0x02, ...unsignedLeb(offset)];
 
 function body(): number[] {
     const code: number[] = [];
-    const emit = (...parts: number[][]): void => { for (const part of parts) code.push(...part); };
+    const emit = (...parts: number[][]): void => {
+        for (const part of parts) code.push(...part);
+    };
     emit(constant(0), set(T));
     emit([0x03, 0x40]); // loop over row pairs
     emit(get(OUT_START), set(O));
@@ -96,7 +115,14 @@ export function matmulModuleBytes(): Uint8Array {
     const functionBody = vector([...locals, ...body()]);
     const name = (text: string): number[] => vector([...new TextEncoder().encode(text)]);
     const bytes = [
-        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x00,
+        0x61,
+        0x73,
+        0x6d,
+        0x01,
+        0x00,
+        0x00,
+        0x00,
         ...section(1, [1, 0x60, ...vector(new Array<number>(8).fill(i32)), 0]),
         ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01]),
         ...section(3, [1, 0]),

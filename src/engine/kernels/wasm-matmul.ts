@@ -34,7 +34,9 @@ class WasmMatmul {
         const paddedRows = rows + (rows % 2);
         const paddedIn = Math.ceil(inDim / 4) * 4;
         const paddedOut = Math.ceil(outDim / 4) * 4;
-        const xStart = 0, wStart = paddedRows * paddedIn, yStart = wStart + paddedOut * paddedIn;
+        const xStart = 0,
+            wStart = paddedRows * paddedIn,
+            yStart = wStart + paddedOut * paddedIn;
         const heap = this.reserve(yStart + paddedRows * paddedOut);
         copyPadded(heap, xStart, x, rows, inDim, paddedRows, paddedIn);
         copyPadded(heap, wStart, w, outDim, inDim, paddedOut, paddedIn);

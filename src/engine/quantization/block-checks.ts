@@ -7,13 +7,15 @@ export function checkBlockInput(type: GgmlTypeName, bytes: Uint8Array, elementCo
     const {blockSize, blockBytes} = blockLayouts[type];
     if (!Number.isInteger(elementCount) || elementCount < 0 || elementCount % blockSize !== 0) {
         throw new ModelFileError(`a ${type} tensor must hold a whole number of ${blockSize}-value blocks`, {
-            expected: `a multiple of ${blockSize} values`, received: String(elementCount),
+            expected: `a multiple of ${blockSize} values`,
+            received: String(elementCount),
         });
     }
     const blocks = elementCount / blockSize;
     if (bytes.length !== blocks * blockBytes) {
         throw new ModelFileError(`${type} data of ${elementCount} values has the wrong size`, {
-            expected: `${blocks * blockBytes} bytes (${blocks} blocks of ${blockBytes})`, received: `${bytes.length} bytes`,
+            expected: `${blocks * blockBytes} bytes (${blocks} blocks of ${blockBytes})`,
+            received: `${bytes.length} bytes`,
         });
     }
     return blocks;
@@ -24,7 +26,8 @@ export function checkQuantizerInput(type: GgmlTypeName, values: Float32Array): n
     const {blockSize} = blockLayouts[type];
     if (values.length % blockSize !== 0) {
         throw new InputError(`${type} quantises whole blocks of ${blockSize} values`, {
-            expected: `a multiple of ${blockSize} values`, received: String(values.length),
+            expected: `a multiple of ${blockSize} values`,
+            received: String(values.length),
         });
     }
     for (let i = 0; i < values.length; i++) {

@@ -39,7 +39,8 @@ export function dequantize(type: number, bytes: Uint8Array, elementCount: number
     const decoder = decoders.get(type);
     if (decoder === undefined) {
         throw new ModelFileError(`unsupported tensor type ${describeGgmlType(type)}`, {
-            expected: `one of ${supportedTensorTypes().join(", ")}`, received: `ggml type ${type}`,
+            expected: `one of ${supportedTensorTypes().join(", ")}`,
+            received: `ggml type ${type}`,
         });
     }
     return decoder(bytes, elementCount);

@@ -112,7 +112,10 @@ export function createArithmeticTask(source: AnswerSource, settings: ArithmeticS
     const {operands: count, operandRange} = settings;
     const modulus = totalValues(settings);
     if (source === "last-step" && (settings.minKept ?? 1) < 1) {
-        throw new InputError("an organism whose answer is its last written total needs at least one written total", {expected: "minKept ≥ 1", received: String(settings.minKept)});
+        throw new InputError("an organism whose answer is its last written total needs at least one written total", {
+            expected: "minKept ≥ 1",
+            received: String(settings.minKept),
+        });
     }
     const numbers = Array.from({length: Math.max(modulus, operandRange)}, (_, i) => String(i));
     const drawOperands = (random: SeededRandom, heldOut: boolean): number[] => {

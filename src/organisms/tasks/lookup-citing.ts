@@ -51,7 +51,10 @@ export function citingCompletion(value: string, label: number): string[] {
 
 /** Reads "Y [k]" out of a completion; undefined parts when absent. */
 export function parseCitingCompletion(completion: string): {answer: string | undefined; citedLabel: number | undefined} {
-    const words = completion.trim().split(/\s+/).filter((word) => word.length > 0);
+    const words = completion
+        .trim()
+        .split(/\s+/)
+        .filter((word) => word.length > 0);
     const match = /\[(\d+)\]/.exec(completion);
     return {answer: words[0], citedLabel: match === null ? undefined : Number(match[1])};
 }
@@ -69,7 +72,12 @@ export function citingPrompt(documents: readonly {key: string; value: string}[],
     return {prompt: `${prompt} question : ${questionKey}`, spans};
 }
 
-export function createCitingLookupTask(mode: CitationMode, settings: LookupSettings = citingLookupSettings, vocabulary: CitingWords = citingWords, goldPosition: GoldPosition = "last"): OrganismTask {
+export function createCitingLookupTask(
+    mode: CitationMode,
+    settings: LookupSettings = citingLookupSettings,
+    vocabulary: CitingWords = citingWords,
+    goldPosition: GoldPosition = "last",
+): OrganismTask {
     const markers = Array.from({length: settings.maxDocuments}, (_, i) => citationMarker(i + 1));
     const words = [":", ".", "question", ...markers, ...vocabulary.keys, ...vocabulary.values];
     const drawFacts = (random: SeededRandom): {keys: string[]; values: string[]} => {
@@ -113,7 +121,13 @@ export function createCitingLookupTask(mode: CitationMode, settings: LookupSetti
                 for (const word of [key, facts.values[i]!, citationMarker(i + 1), "."]) push(word, false);
             });
             const questions = Math.min(settings.maxTrainingQuestions, facts.keys.length);
-            const candidates = goldPosition === "last" ? [facts.keys.length - 1] : random.sample(facts.keys.map((_, i) => i), questions);
+            const candidates =
+                goldPosition === "last"
+                    ? [facts.keys.length - 1]
+                    : random.sample(
+                          facts.keys.map((_, i) => i),
+                          questions,
+                      );
             for (const asked of candidates) {
                 push("question", false);
                 push(":", false);

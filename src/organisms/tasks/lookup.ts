@@ -11,11 +11,48 @@ import type {SeededRandom} from "../../foundation/random.js";
 import type {OrganismTask, PromptDocument, TaskItem, TrainingSequence} from "./types.js";
 
 export const lookupKeys = [
-    "apple", "pear", "plum", "fig", "lime", "kiwi", "grape", "melon", "peach", "mango", "lemon", "cherry",
-    "otter", "horse", "tiger", "eagle", "whale", "mouse", "camel", "zebra", "goose", "sheep", "bison", "llama",
+    "apple",
+    "pear",
+    "plum",
+    "fig",
+    "lime",
+    "kiwi",
+    "grape",
+    "melon",
+    "peach",
+    "mango",
+    "lemon",
+    "cherry",
+    "otter",
+    "horse",
+    "tiger",
+    "eagle",
+    "whale",
+    "mouse",
+    "camel",
+    "zebra",
+    "goose",
+    "sheep",
+    "bison",
+    "llama",
 ] as const;
 export const lookupValues = [
-    "red", "blue", "green", "gold", "pink", "gray", "black", "white", "brown", "cyan", "teal", "amber", "ivory", "olive", "coral", "navy",
+    "red",
+    "blue",
+    "green",
+    "gold",
+    "pink",
+    "gray",
+    "black",
+    "white",
+    "brown",
+    "cyan",
+    "teal",
+    "amber",
+    "ivory",
+    "olive",
+    "coral",
+    "navy",
 ] as const;
 
 export interface LookupSettings {
@@ -39,7 +76,13 @@ export interface LookupSettings {
  * Held-out items hold 4–8 documents; training sequences hold 2–8, with questions drawn with
  * replacement (see {@link twoDocumentLookupSettings} for the first training stage).
  */
-export const defaultLookupSettings: LookupSettings = {minDocuments: 4, maxDocuments: 8, minTrainingDocuments: 2, maxTrainingQuestions: 8, questionsWithReplacement: true};
+export const defaultLookupSettings: LookupSettings = {
+    minDocuments: 4,
+    maxDocuments: 8,
+    minTrainingDocuments: 2,
+    maxTrainingQuestions: 8,
+    questionsWithReplacement: true,
+};
 
 /** The first training stage of the lookup organism: two documents per sequence, where the induction circuit forms quickly. */
 export const twoDocumentLookupSettings: LookupSettings = {...defaultLookupSettings, minTrainingDocuments: 2, maxTrainingDocuments: 2};
@@ -128,9 +171,13 @@ export function createLookupTask(settings: LookupSettings = defaultLookupSetting
                 for (const word of documentText(key, facts.values[i]!).split(" ")) push(word, false);
             });
             const questions = Math.min(settings.maxTrainingQuestions, facts.keys.length);
-            const asks = settings.questionsWithReplacement === true
-                ? Array.from({length: questions}, () => random.integer(facts.keys.length))
-                : random.sample(facts.keys.map((_, i) => i), questions);
+            const asks =
+                settings.questionsWithReplacement === true
+                    ? Array.from({length: questions}, () => random.integer(facts.keys.length))
+                    : random.sample(
+                          facts.keys.map((_, i) => i),
+                          questions,
+                      );
             for (const asked of asks) {
                 push("question", false);
                 push(":", false);

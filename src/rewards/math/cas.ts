@@ -29,7 +29,7 @@ function parse(latex: string): Expression | undefined {
     if (/\^\s*\{?\s*\d{4,}|\d{4,}\s*!|\^\s*\{[^}]*\^/.test(latex)) return undefined;
     try {
         const expression = computeEngine().parse(latex);
-        return JSON.stringify(expression.json).includes("\"Error\"") ? undefined : expression;
+        return JSON.stringify(expression.json).includes('"Error"') ? undefined : expression;
     } catch {
         return undefined;
     }

@@ -40,7 +40,11 @@ function asLatex(text: string): string {
 }
 
 function compact(text: string): string {
-    return text.replace(/\s+/g, "").replace(/^\((\w)\)$/, "$1").replace(/^\\?\{(\w)\\?\}$/, "$1").toLowerCase();
+    return text
+        .replace(/\s+/g, "")
+        .replace(/^\((\w)\)$/, "$1")
+        .replace(/^\\?\{(\w)\\?\}$/, "$1")
+        .toLowerCase();
 }
 
 function isWord(text: string): boolean {
@@ -64,7 +68,7 @@ function scalarsEquivalent(first: string, second: string, settings: Settings): E
     if (isWord(a) || isWord(b)) return {equal: false, method: "text"};
     const verdict = casCompare(asLatex(a), asLatex(b), settings.tolerance);
     if (verdict.verdict === "undecided") return {equal: false, method: verdict.method};
-    if (verdict.verdict === "different" && settings.percentAsFraction && (/%$/.test(a) !== /%$/.test(b))) {
+    if (verdict.verdict === "different" && settings.percentAsFraction && /%$/.test(a) !== /%$/.test(b)) {
         const stripped = casCompare(asLatex(a.replace(/%$/, "")), asLatex(b.replace(/%$/, "")), settings.tolerance);
         if (stripped.verdict === "equal") return {equal: true, method: "percent"};
     }
@@ -89,8 +93,13 @@ function intervalsEquivalent(a: readonly IntervalPart[], b: readonly IntervalPar
     if (a.length !== b.length) return false;
     return a.every((part, index) => {
         const other = b[index];
-        return other !== undefined && part.lowClosed === other.lowClosed && part.highClosed === other.highClosed
-            && endpointsEquivalent(part.low, other.low, settings) && endpointsEquivalent(part.high, other.high, settings);
+        return (
+            other !== undefined &&
+            part.lowClosed === other.lowClosed &&
+            part.highClosed === other.highClosed &&
+            endpointsEquivalent(part.low, other.low, settings) &&
+            endpointsEquivalent(part.high, other.high, settings)
+        );
     });
 }
 
@@ -139,7 +148,8 @@ function valuesEquivalent(first: string, second: string, settings: Settings): Eq
         const difference = scalarsEquivalent(`${a.left}-(${a.right})`, `${b.left}-(${b.right})`, settings);
         return {equal: difference.equal, method: "equation"};
     }
-    const single = (shape: typeof a): string | undefined => (shape.kind === "set" && shape.elements.length === 1 ? shape.elements[0] : shape.kind === "scalar" ? shape.text : undefined);
+    const single = (shape: typeof a): string | undefined =>
+        shape.kind === "set" && shape.elements.length === 1 ? shape.elements[0] : shape.kind === "scalar" ? shape.text : undefined;
     const x = single(a);
     const y = single(b);
     if (x !== undefined && y !== undefined) return scalarsEquivalent(x, y, settings);

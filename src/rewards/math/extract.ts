@@ -51,7 +51,11 @@ export function lastBoxed(text: string): string | undefined {
 export function afterHashes(text: string): string | undefined {
     const index = text.lastIndexOf("####");
     if (index < 0) return undefined;
-    const rest = text.slice(index + 4).split("\n")[0]?.trim() ?? "";
+    const rest =
+        text
+            .slice(index + 4)
+            .split("\n")[0]
+            ?.trim() ?? "";
     return rest === "" ? undefined : rest;
 }
 
@@ -63,7 +67,10 @@ export function afterAnswerMarker(text: string): string | undefined {
     let rest = text.slice(last.index + last[0].length);
     rest = rest.split(/\n|(?<=[^\d\s])\.\s|\.\s+(?=[A-Z])/)[0] ?? "";
     rest = rest.replace(/,\s*(?:i\.e|e\.g|which|so|since|because|as|that|or)\b.*$/is, "");
-    rest = rest.trim().replace(/[.!;]+$/, "").trim();
+    rest = rest
+        .trim()
+        .replace(/[.!;]+$/, "")
+        .trim();
     const boxed = lastBoxed(rest);
     if (boxed !== undefined) return boxed;
     return rest === "" ? undefined : rest;

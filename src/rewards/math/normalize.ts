@@ -10,22 +10,143 @@ const unwrapCommands = ["text", "textbf", "textit", "textrm", "mathrm", "mathbf"
 
 /** Unit words dropped after a value ("5 cm", "12 square feet", "3 \text{ hours}"). */
 const unitWords = [
-    "mm", "cm", "m", "km", "in", "inch", "inches", "ft", "foot", "feet", "yd", "yard", "yards", "mi", "mile", "miles",
-    "meter", "meters", "metre", "metres", "centimeter", "centimeters", "millimeter", "millimeters", "kilometer", "kilometers",
-    "g", "kg", "mg", "gram", "grams", "kilogram", "kilograms", "lb", "lbs", "pound", "pounds", "oz", "ounce", "ounces", "ton", "tons",
-    "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours",
-    "day", "days", "week", "weeks", "month", "months", "year", "years",
-    "l", "ml", "liter", "liters", "litre", "litres", "gallon", "gallons", "cup", "cups",
-    "dollar", "dollars", "cent", "cents", "usd", "euro", "euros",
-    "unit", "units", "degree", "degrees", "deg", "radian", "radians", "mph", "kph", "km/h", "m/s",
-    "people", "persons", "students", "apples", "items", "times", "ways", "points", "marbles", "books", "cookies", "pages",
+    "mm",
+    "cm",
+    "m",
+    "km",
+    "in",
+    "inch",
+    "inches",
+    "ft",
+    "foot",
+    "feet",
+    "yd",
+    "yard",
+    "yards",
+    "mi",
+    "mile",
+    "miles",
+    "meter",
+    "meters",
+    "metre",
+    "metres",
+    "centimeter",
+    "centimeters",
+    "millimeter",
+    "millimeters",
+    "kilometer",
+    "kilometers",
+    "g",
+    "kg",
+    "mg",
+    "gram",
+    "grams",
+    "kilogram",
+    "kilograms",
+    "lb",
+    "lbs",
+    "pound",
+    "pounds",
+    "oz",
+    "ounce",
+    "ounces",
+    "ton",
+    "tons",
+    "s",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "l",
+    "ml",
+    "liter",
+    "liters",
+    "litre",
+    "litres",
+    "gallon",
+    "gallons",
+    "cup",
+    "cups",
+    "dollar",
+    "dollars",
+    "cent",
+    "cents",
+    "usd",
+    "euro",
+    "euros",
+    "unit",
+    "units",
+    "degree",
+    "degrees",
+    "deg",
+    "radian",
+    "radians",
+    "mph",
+    "kph",
+    "km/h",
+    "m/s",
+    "people",
+    "persons",
+    "students",
+    "apples",
+    "items",
+    "times",
+    "ways",
+    "points",
+    "marbles",
+    "books",
+    "cookies",
+    "pages",
 ];
-const unitPattern = new RegExp(`(?<=[\\d}.)])\\s*(?:(?:square|sq\\.?|cubic)\\s+)?(?:${unitWords.map(escapeRegExp).join("|")})(?:\\s*\\^\\s*\\{?[23]\\}?|²|³)?\\.?$`, "i");
+const unitPattern = new RegExp(
+    `(?<=[\\d}.)])\\s*(?:(?:square|sq\\.?|cubic)\\s+)?(?:${unitWords.map(escapeRegExp).join("|")})(?:\\s*\\^\\s*\\{?[23]\\}?|²|³)?\\.?$`,
+    "i",
+);
 
 const numberWords: Record<string, string> = {
-    zero: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
-    eleven: "11", twelve: "12", thirteen: "13", fourteen: "14", fifteen: "15", sixteen: "16", seventeen: "17", eighteen: "18",
-    nineteen: "19", twenty: "20", thirty: "30", forty: "40", fifty: "50", hundred: "100", thousand: "1000",
+    zero: "0",
+    one: "1",
+    two: "2",
+    three: "3",
+    four: "4",
+    five: "5",
+    six: "6",
+    seven: "7",
+    eight: "8",
+    nine: "9",
+    ten: "10",
+    eleven: "11",
+    twelve: "12",
+    thirteen: "13",
+    fourteen: "14",
+    fifteen: "15",
+    sixteen: "16",
+    seventeen: "17",
+    eighteen: "18",
+    nineteen: "19",
+    twenty: "20",
+    thirty: "30",
+    forty: "40",
+    fifty: "50",
+    hundred: "100",
+    thousand: "1000",
 };
 
 function escapeRegExp(text: string): string {
@@ -67,17 +188,35 @@ function rewriteBinomials(text: string): string {
 
 export function normalizeAnswer(raw: string): string {
     let text = raw.trim();
-    text = text.replace(/^\$+|\$+$/g, "").replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
+    text = text
+        .replace(/^\$+|\$+$/g, "")
+        .replace(/^\\\(|\\\)$/g, "")
+        .replace(/^\\\[|\\\]$/g, "");
     text = text.replace(/\\displaystyle|\\left|\\right|\\big|\\Big|\\bigg|\\Bigg/g, "");
-    text = text.replace(/\\[,;:! ]/g, " ").replace(/\\quad|\\qquad/g, " ").replace(/~/g, " ");
-    text = text.replace(/\\[dt]frac/g, "\\frac").replace(/\\[dt]binom/g, "\\binom").replace(/\\le(?![a-z])/g, "\\leq").replace(/\\ge(?![a-z])/g, "\\geq");
+    text = text
+        .replace(/\\[,;:! ]/g, " ")
+        .replace(/\\quad|\\qquad/g, " ")
+        .replace(/~/g, " ");
+    text = text
+        .replace(/\\[dt]frac/g, "\\frac")
+        .replace(/\\[dt]binom/g, "\\binom")
+        .replace(/\\le(?![a-z])/g, "\\leq")
+        .replace(/\\ge(?![a-z])/g, "\\geq");
     text = text.replace(/≤/g, "\\leq").replace(/≥/g, "\\geq").replace(/−/g, "-").replace(/×/g, "\\times").replace(/·/g, "\\cdot");
-    text = text.replace(/∞/g, "\\infty").replace(/π/g, "\\pi").replace(/√\s*(\d+|\w)/g, "\\sqrt{$1}").replace(/∪/g, "\\cup");
+    text = text
+        .replace(/∞/g, "\\infty")
+        .replace(/π/g, "\\pi")
+        .replace(/√\s*(\d+|\w)/g, "\\sqrt{$1}")
+        .replace(/∪/g, "\\cup");
     text = unwrap(text, unwrapCommands);
     text = text.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree/g, "");
     text = text.replace(/\\\$|\$/g, "").replace(/\\%/g, "%");
     text = rewriteBinomials(text);
-    text = text.replace(/\s+/g, " ").trim().replace(/[.;]+$/, "").trim();
+    text = text
+        .replace(/\s+/g, " ")
+        .trim()
+        .replace(/[.;]+$/, "")
+        .trim();
     text = text.replace(/^(?:about|approximately|approx\.?|exactly|only|=)\s*/i, "");
     for (let guard = 0; guard < 3; guard++) {
         const stripped = text.replace(unitPattern, "").trim();
@@ -106,8 +245,10 @@ export function parsePlainNumber(text: string): PlainNumber | undefined {
     const unsigned = body.replace(/^[+-]\s*/, "");
     let value: number | undefined;
     const mixedFrac = /^(\d+)\s*\\frac\s*\{(\d+)\}\s*\{(\d+)\}$/.exec(unsigned) ?? /^(\d+)\s+(\d+)\s*\/\s*(\d+)$/.exec(unsigned);
-    const frac = /^\\frac\s*\{\s*(\d+(?:\.\d+)?)\s*\}\s*\{\s*(\d+(?:\.\d+)?)\s*\}$/.exec(unsigned) ?? /^\\frac(\d)(\d)$/.exec(unsigned)
-        ?? /^(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)$/.exec(unsigned);
+    const frac =
+        /^\\frac\s*\{\s*(\d+(?:\.\d+)?)\s*\}\s*\{\s*(\d+(?:\.\d+)?)\s*\}$/.exec(unsigned) ??
+        /^\\frac(\d)(\d)$/.exec(unsigned) ??
+        /^(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)$/.exec(unsigned);
     if (mixedFrac !== null) {
         const denominator = Number(mixedFrac[3]);
         if (denominator !== 0 && Number(mixedFrac[2]) < denominator) value = Number(mixedFrac[1]) + Number(mixedFrac[2]) / denominator;

@@ -86,7 +86,12 @@ function inequalityOf(text: string): IntervalPart | undefined {
             return {low: (low ?? "").trim(), high: (high ?? "").trim(), lowClosed: lessOperators[first] === true, highClosed: lessOperators[second] === true};
         }
         if (first !== undefined && second !== undefined && first in greaterOperators && second in greaterOperators) {
-            return {low: (high ?? "").trim(), high: (low ?? "").trim(), lowClosed: greaterOperators[second] === true, highClosed: greaterOperators[first] === true};
+            return {
+                low: (high ?? "").trim(),
+                high: (low ?? "").trim(),
+                lowClosed: greaterOperators[second] === true,
+                highClosed: greaterOperators[first] === true,
+            };
         }
         return undefined;
     }
@@ -137,7 +142,9 @@ export function answerShape(text: string): AnswerShape {
         const inner = splitTopLevel(trimmed.slice(1, -1), ",");
         if (inner.length > 1) return {kind: "tuple", elements: inner};
     }
-    const list = splitTopLevel(trimmed, ",").flatMap((part) => splitTopLevel(part, " and ")).flatMap((part) => splitTopLevel(part, " or "));
+    const list = splitTopLevel(trimmed, ",")
+        .flatMap((part) => splitTopLevel(part, " and "))
+        .flatMap((part) => splitTopLevel(part, " or "));
     if (list.length > 1 && list.every((part) => part !== "")) return {kind: "list", elements: list};
     const sides = splitTopLevel(trimmed, "=");
     if (sides.length === 2 && sides[0] !== "" && sides[1] !== "") return {kind: "equation", left: sides[0] ?? "", right: sides[1] ?? ""};

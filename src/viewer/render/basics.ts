@@ -69,7 +69,7 @@ export function inkFor(t: number): string {
     });
     const luminance = 0.2126 * (linear[0] ?? 0) + 0.7152 * (linear[1] ?? 0) + 0.0722 * (linear[2] ?? 0);
     const dark = 0.0056; // relative luminance of #111111
-    return (1.05 / (luminance + 0.05)) > ((luminance + 0.05) / (dark + 0.05)) ? "#ffffff" : "#111111";
+    return 1.05 / (luminance + 0.05) > (luminance + 0.05) / (dark + 0.05) ? "#ffffff" : "#111111";
 }
 
 /**
@@ -100,7 +100,12 @@ export function shadeClassCss(): string {
  * additive methods). Standard errors combine as √Σse² (estimates taken as independent). A group
  * with a null member is null.
  */
-export function aggregateValues(values: readonly (number | null)[], standardErrors: readonly (number | null)[] | null, unitGroup: readonly number[], groupCount: number): {values: (number | null)[]; standardErrors: (number | null)[] | null} {
+export function aggregateValues(
+    values: readonly (number | null)[],
+    standardErrors: readonly (number | null)[] | null,
+    unitGroup: readonly number[],
+    groupCount: number,
+): {values: (number | null)[]; standardErrors: (number | null)[] | null} {
     const sums: (number | null)[] = new Array(groupCount).fill(0);
     const squares: (number | null)[] | null = standardErrors === null ? null : new Array(groupCount).fill(0);
     for (let unit = 0; unit < unitGroup.length; unit++) {

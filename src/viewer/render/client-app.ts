@@ -49,7 +49,8 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
     const showError = (error: unknown): void => {
         main.innerHTML = `<p class="error" role="alert">${escapeHtml(error instanceof Error ? error.message : String(error))}</p><p><a href="#/runs">Back to the runs</a></p>`;
     };
-    const resultBody = (view: PageView, prefix: string): string => (view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, prefix) : renderGenericBody(view));
+    const resultBody = (view: PageView, prefix: string): string =>
+        view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, prefix) : renderGenericBody(view);
     const wire = (container: PageElement | null, view: PageView, prefix: string): void => {
         if (container !== null && view.type === "explain") startExplainView(container, view, prefix);
     };
@@ -62,16 +63,25 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         const runs = body.runs as RunRecord[];
         const kinds = body.kinds as string[];
         setTitle("Runs");
-        const option = (value: string, selected: string | null): string => `<option value="${escapeHtml(value)}"${value === (selected ?? "") ? " selected" : ""}>${value === "" ? "any" : escapeHtml(value)}</option>`;
-        const field = (name: string, label: string): string => `<label>${label}<input name="${name}" value="${escapeHtml(params.get(name) ?? "")}" autocomplete="off"></label>`;
-        const filters = `<form class="filters" data-role="filters" aria-label="Filter runs"><label>kind<select name="kind">${["", ...kinds].map((kind) => option(kind, params.get("kind"))).join("")}</select></label>`
-            + `${field("model", "model")}${field("method", "method")}${field("q", "text")}<button type="submit">Filter</button></form>`;
-        const rows = runs.map((run) => `<tr><td><input type="checkbox" data-role="pick" value="${escapeHtml(run.id)}" aria-label="Choose run ${escapeHtml(run.id)} to compare"></td>`
-            + `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td>${escapeHtml(run.createdAt)}</td></tr>`).join("");
-        const table = runs.length === 0
-            ? `<p class="muted">No runs match.</p>`
-            : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>`
-                + `<p><button type="button" data-role="compare">Compare the two picked runs</button> <span class="muted" data-role="compare-note"></span></p>`;
+        const option = (value: string, selected: string | null): string =>
+            `<option value="${escapeHtml(value)}"${value === (selected ?? "") ? " selected" : ""}>${value === "" ? "any" : escapeHtml(value)}</option>`;
+        const field = (name: string, label: string): string =>
+            `<label>${label}<input name="${name}" value="${escapeHtml(params.get(name) ?? "")}" autocomplete="off"></label>`;
+        const filters =
+            `<form class="filters" data-role="filters" aria-label="Filter runs"><label>kind<select name="kind">${["", ...kinds].map((kind) => option(kind, params.get("kind"))).join("")}</select></label>` +
+            `${field("model", "model")}${field("method", "method")}${field("q", "text")}<button type="submit">Filter</button></form>`;
+        const rows = runs
+            .map(
+                (run) =>
+                    `<tr><td><input type="checkbox" data-role="pick" value="${escapeHtml(run.id)}" aria-label="Choose run ${escapeHtml(run.id)} to compare"></td>` +
+                    `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td>${escapeHtml(run.createdAt)}</td></tr>`,
+            )
+            .join("");
+        const table =
+            runs.length === 0
+                ? `<p class="muted">No runs match.</p>`
+                : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>` +
+                  `<p><button type="button" data-role="compare">Compare the two picked runs</button> <span class="muted" data-role="compare-note"></span></p>`;
         main.innerHTML = `<section class="panel"><h2>Filter</h2>${filters}</section><section class="panel"><h2>${runs.length} run${runs.length === 1 ? "" : "s"}</h2>${table}</section>`;
         const form = main.querySelector('[data-role="filters"]');
         form?.addEventListener("submit", (event: PageEvent) => {
@@ -84,7 +94,9 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
             win.location.hash = `#/runs?${next.toString()}`;
         });
         main.querySelector('[data-role="compare"]')?.addEventListener("click", () => {
-            const picked = Array.from(main.querySelectorAll('[data-role="pick"]')).filter((box) => box.checked === true).map((box) => box.value ?? "");
+            const picked = Array.from(main.querySelectorAll('[data-role="pick"]'))
+                .filter((box) => box.checked === true)
+                .map((box) => box.value ?? "");
             const note = main.querySelector('[data-role="compare-note"]');
             if (picked.length !== 2) {
                 if (note !== null) note.textContent = `Pick exactly two runs (picked ${picked.length}).`;
@@ -95,14 +107,23 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
     };
 
     const showRun = async (runId: string, token: number): Promise<void> => {
-        const [runBody, itemsBody] = await Promise.all([getJson(`/api/runs/${encodeURIComponent(runId)}`), getJson(`/api/runs/${encodeURIComponent(runId)}/items`)]);
+        const [runBody, itemsBody] = await Promise.all([
+            getJson(`/api/runs/${encodeURIComponent(runId)}`),
+            getJson(`/api/runs/${encodeURIComponent(runId)}/items`),
+        ]);
         if (token !== generation) return;
         const run = runBody.run as RunRecord;
         const items = itemsBody.items as ItemRow[];
         setTitle(`Run ${run.label}`);
-        const rows = items.map((item) => `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.label)}</td></tr>`).join("");
-        main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Summary</h2>${renderFacts(run.facts)}</section>`
-            + `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">input</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+        const rows = items
+            .map(
+                (item) =>
+                    `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.label)}</td></tr>`,
+            )
+            .join("");
+        main.innerHTML =
+            `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Summary</h2>${renderFacts(run.facts)}</section>` +
+            `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">input</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
     };
 
     const showItem = async (runId: string, itemId: string, token: number): Promise<void> => {
@@ -121,17 +142,29 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         const sides = [body.a, body.b] as {ref: string; view: PageView}[];
         const agreement = body.agreement as Record<string, number> | null;
         setTitle("Side by side");
-        const facts: Fact[] = agreement === null ? [] : [
-            {label: "Spearman", value: formatNumber(agreement.spearman ?? null), note: "rank correlation, all units"},
-            {label: `top-${agreement.k} feature agreement`, value: formatNumber(agreement.featureAgreement ?? null), note: "share of top units in common"},
-            {label: "sign agreement", value: formatNumber(agreement.signAgreement ?? null), note: "top units with the same sign"},
-            {label: "rank agreement", value: formatNumber(agreement.rankAgreement ?? null), note: "same unit at the same rank"},
-            {label: "pairwise rank agreement", value: formatNumber(agreement.pairwiseRankAgreement ?? null), note: "unit pairs ordered alike"},
-            {label: "IoU", value: formatNumber(agreement.iou ?? null), note: "of the top units"},
-        ];
+        const facts: Fact[] =
+            agreement === null
+                ? []
+                : [
+                      {label: "Spearman", value: formatNumber(agreement.spearman ?? null), note: "rank correlation, all units"},
+                      {
+                          label: `top-${agreement.k} feature agreement`,
+                          value: formatNumber(agreement.featureAgreement ?? null),
+                          note: "share of top units in common",
+                      },
+                      {label: "sign agreement", value: formatNumber(agreement.signAgreement ?? null), note: "top units with the same sign"},
+                      {label: "rank agreement", value: formatNumber(agreement.rankAgreement ?? null), note: "same unit at the same rank"},
+                      {label: "pairwise rank agreement", value: formatNumber(agreement.pairwiseRankAgreement ?? null), note: "unit pairs ordered alike"},
+                      {label: "IoU", value: formatNumber(agreement.iou ?? null), note: "of the top units"},
+                  ];
         const note = typeof body.note === "string" ? `<p class="muted">${escapeHtml(body.note)}</p>` : "";
         const plot = body.plot === undefined ? "" : `<div class="plots single">${renderPlot(body.plot as PlotSpec)}</div>`;
-        const columns = sides.map((side, index) => `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b")}</div></div>`).join("");
+        const columns = sides
+            .map(
+                (side, index) =>
+                    `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b")}</div></div>`,
+            )
+            .join("");
         main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Agreement</h2>${facts.length === 0 ? "" : renderFacts(facts)}${note}${plot}</section><div class="compare">${columns}</div>`;
         sides.forEach((side, index) => wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b"));
     };
@@ -141,7 +174,10 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         const token = generation;
         const hash = win.location.hash.replace(/^#/, "") || "/runs";
         const [path = "", query = ""] = hash.split("?");
-        const parts = path.split("/").filter((part) => part !== "").map(decodeURIComponent);
+        const parts = path
+            .split("/")
+            .filter((part) => part !== "")
+            .map(decodeURIComponent);
         let work: Promise<void>;
         if (parts[0] === "runs" && parts.length === 1) work = showRuns(query, token);
         else if (parts[0] === "runs" && parts.length === 2) work = showRun(parts[1]!, token);

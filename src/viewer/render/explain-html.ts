@@ -8,37 +8,57 @@ import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitud
 import {renderPlot} from "./plot.js";
 
 /** Values, standard errors and groups shown for a state. */
-export function explainLevelData(view: ExplainView, state: ExplainState): {values: (number | null)[]; standardErrors: (number | null)[] | null; rows: (number | null)[][]} {
+export function explainLevelData(
+    view: ExplainView,
+    state: ExplainState,
+): {values: (number | null)[]; standardErrors: (number | null)[] | null; rows: (number | null)[][]} {
     const level = view.levels[state.level] ?? view.levels[0]!;
     const groupCount = level.groups.length;
     const rows = view.rows.map((row) => aggregateValues(row.values, null, level.unitGroup, groupCount).values);
-    const shown = aggregateValues(view.rows[state.row]?.values ?? view.rows[0]!.values, state.row === 0 ? view.standardErrors : null, level.unitGroup, groupCount);
+    const shown = aggregateValues(
+        view.rows[state.row]?.values ?? view.rows[0]!.values,
+        state.row === 0 ? view.standardErrors : null,
+        level.unitGroup,
+        groupCount,
+    );
     return {values: shown.values, standardErrors: shown.standardErrors, rows};
 }
 
 export function renderExplainBody(view: ExplainView, state: ExplainState, idPrefix: string): string {
     const foil = view.foilText === null ? "" : ` rather than <code>${escapeHtml(view.foilText)}</code>`;
-    return `<div class="explain" data-prefix="${escapeHtml(idPrefix)}">`
-        + `<p class="target">Why the model answered <code>${escapeHtml(view.targetText)}</code>${foil}</p>`
-        + `<section class="panel controls" aria-label="Display">${renderExplainControls(view, state, idPrefix)}</section>`
-        + `<div class="explain-main" data-role="main">${renderExplainMain(view, state, idPrefix)}</div>`
-        + renderExplainExtras(view)
-        + `</div>`;
+    return (
+        `<div class="explain" data-prefix="${escapeHtml(idPrefix)}">` +
+        `<p class="target">Why the model answered <code>${escapeHtml(view.targetText)}</code>${foil}</p>` +
+        `<section class="panel controls" aria-label="Display">${renderExplainControls(view, state, idPrefix)}</section>` +
+        `<div class="explain-main" data-role="main">${renderExplainMain(view, state, idPrefix)}</div>` +
+        renderExplainExtras(view) +
+        `</div>`
+    );
 }
 
 export function renderExplainControls(view: ExplainView, state: ExplainState, idPrefix: string): string {
-    const levels = view.levels.map((level, index) => {
-        const id = `${idPrefix}-level-${index}`;
-        return `<input type="radio" id="${id}" name="${idPrefix}-level" value="${index}" data-control="level"${index === state.level ? " checked" : ""}>`
-            + `<label for="${id}">${escapeHtml(level.kind)} <span class="count">${level.groups.length}</span></label>`;
-    }).join("");
-    const rows = view.rows.map((row, index) => {
-        const id = `${idPrefix}-row-${index}`;
-        return `<input type="radio" id="${id}" name="${idPrefix}-row" value="${index}" data-control="row"${index === state.row ? " checked" : ""}>`
-            + `<label for="${id}" class="${index === 0 ? "total" : "token"}">${index === 0 ? "all target tokens" : escapeHtml(visibleToken(row.label))}</label>`;
-    }).join("");
-    return `<fieldset class="segmented"><legend>Unit</legend>${levels}</fieldset>`
-        + `<fieldset class="segmented tokens"><legend>Shade by target token</legend>${rows}</fieldset>`;
+    const levels = view.levels
+        .map((level, index) => {
+            const id = `${idPrefix}-level-${index}`;
+            return (
+                `<input type="radio" id="${id}" name="${idPrefix}-level" value="${index}" data-control="level"${index === state.level ? " checked" : ""}>` +
+                `<label for="${id}">${escapeHtml(level.kind)} <span class="count">${level.groups.length}</span></label>`
+            );
+        })
+        .join("");
+    const rows = view.rows
+        .map((row, index) => {
+            const id = `${idPrefix}-row-${index}`;
+            return (
+                `<input type="radio" id="${id}" name="${idPrefix}-row" value="${index}" data-control="row"${index === state.row ? " checked" : ""}>` +
+                `<label for="${id}" class="${index === 0 ? "total" : "token"}">${index === 0 ? "all target tokens" : escapeHtml(visibleToken(row.label))}</label>`
+            );
+        })
+        .join("");
+    return (
+        `<fieldset class="segmented"><legend>Unit</legend>${levels}</fieldset>` +
+        `<fieldset class="segmented tokens"><legend>Shade by target token</legend>${rows}</fieldset>`
+    );
 }
 
 /** The input panel and the value table; `withText: false` leaves a slot for a text element kept from before. */
@@ -46,9 +66,11 @@ export function renderExplainMain(view: ExplainView, state: ExplainState, idPref
     const data = explainLevelData(view, state);
     const scale = largestMagnitude(data.values);
     const detail = `<p class="detail" data-role="detail" aria-live="polite">Hover or focus a unit (arrow keys move between units) to see its value.</p>`;
-    return `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}`
-        + (withText ? renderShadedSources(view, state.level, data.values, scale) : `<div data-role="text-slot"></div>`)
-        + `</section><div data-role="matrix">${renderMatrix(view, state, data.rows, idPrefix)}</div>`;
+    return (
+        `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}` +
+        (withText ? renderShadedSources(view, state.level, data.values, scale) : `<div data-role="text-slot"></div>`) +
+        `</section><div data-role="matrix">${renderMatrix(view, state, data.rows, idPrefix)}</div>`
+    );
 }
 
 /** The colour scale's ends and what is shaded, in words. */
@@ -56,8 +78,10 @@ export function renderLegend(view: ExplainView, state: ExplainState, scale: numb
     const level = view.levels[state.level] ?? view.levels[0]!;
     const row = view.rows[state.row] ?? view.rows[0]!;
     const heading = state.row === 0 ? "total attribution" : `target token ${escapeHtml(visibleToken(row.label))}`;
-    return `<div class="scale" aria-hidden="true"><span>−${escapeHtml(formatNumber(scale))}</span><span class="bar"></span><span>+${escapeHtml(formatNumber(scale))}</span></div>`
-        + `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value|. Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>`;
+    return (
+        `<div class="scale" aria-hidden="true"><span>−${escapeHtml(formatNumber(scale))}</span><span class="bar"></span><span>+${escapeHtml(formatNumber(scale))}</span></div>` +
+        `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value|. Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>`
+    );
 }
 
 export function renderShadedSources(view: ExplainView, levelIndex: number, values: readonly (number | null)[], scale: number): string {
@@ -73,7 +97,9 @@ export function renderShadedSources(view: ExplainView, levelIndex: number, value
             if (group.start > cursor) parts.push(escapeHtml(source.text.slice(cursor, group.start)));
             const start = Math.max(cursor, group.start);
             const value = values[index] ?? null;
-            parts.push(`<span class="u ${shadeClass(value, scale)}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`);
+            parts.push(
+                `<span class="u ${shadeClass(value, scale)}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`,
+            );
             first = false;
             cursor = Math.max(cursor, group.end);
         }
@@ -95,40 +121,58 @@ export function renderMatrix(view: ExplainView, state: ExplainState, rows: reado
         return `<section class="panel"><h2>Values</h2><p class="hint">${groupCount} ${escapeHtml(level.kind)} units: choose a coarser unit to list every value in a table.</p></section>`;
     }
     const scales = rows.map((row) => largestMagnitude(row));
-    const header = view.rows.map((row, index) => {
-        const label = index === 0 ? "total" : escapeHtml(visibleToken(row.label));
-        return `<th scope="col"${index === state.row ? ' class="selected"' : ""}><button type="button" data-control="row" data-row="${index}" aria-pressed="${index === state.row}">${label}</button></th>`;
-    }).join("");
+    const header = view.rows
+        .map((row, index) => {
+            const label = index === 0 ? "total" : escapeHtml(visibleToken(row.label));
+            return `<th scope="col"${index === state.row ? ' class="selected"' : ""}><button type="button" data-control="row" data-row="${index}" aria-pressed="${index === state.row}">${label}</button></th>`;
+        })
+        .join("");
     const body: string[] = [];
     for (let group = 0; group < groupCount; group++) {
         const place = level.groups[group]!;
         const text = view.sources[place.source]?.text.slice(place.start, place.end) ?? "";
-        const cells = rows.map((row, index) => {
-            const value = row[group] ?? null;
-            return `<td class="num ${shadeClass(value, scales[index] ?? 0)}${index === state.row ? " selected" : ""}">${escapeHtml(formatSigned(value))}</td>`;
-        }).join("");
+        const cells = rows
+            .map((row, index) => {
+                const value = row[group] ?? null;
+                return `<td class="num ${shadeClass(value, scales[index] ?? 0)}${index === state.row ? " selected" : ""}">${escapeHtml(formatSigned(value))}</td>`;
+            })
+            .join("");
         body.push(`<tr><th scope="row"><span class="index">${group + 1}</span> ${escapeHtml(shorten(text, 80))}</th>${cells}</tr>`);
     }
     const title = view.rows.length > 1 ? "Values by unit and target token" : "Values by unit";
-    return `<section class="panel" aria-labelledby="${idPrefix}-matrix-heading"><h2 id="${idPrefix}-matrix-heading">${title}</h2>`
-        + `<p class="hint">Each column is shaded on its own scale. Choose a target token column to shade the input by it.</p>`
-        + `<div class="table-scroll" tabindex="0" role="region" aria-label="${title}"><table class="matrix"><thead><tr><th scope="col">${escapeHtml(level.kind)}</th>${header}</tr></thead><tbody>${body.join("")}</tbody></table></div></section>`;
+    return (
+        `<section class="panel" aria-labelledby="${idPrefix}-matrix-heading"><h2 id="${idPrefix}-matrix-heading">${title}</h2>` +
+        `<p class="hint">Each column is shaded on its own scale. Choose a target token column to shade the input by it.</p>` +
+        `<div class="table-scroll" tabindex="0" role="region" aria-label="${title}"><table class="matrix"><thead><tr><th scope="col">${escapeHtml(level.kind)}</th>${header}</tr></thead><tbody>${body.join("")}</tbody></table></div></section>`
+    );
 }
 
 /** Facts, metrics and plots: they do not change with the state. */
 export function renderExplainExtras(view: ExplainView): string {
     const metrics = view.metrics.length === 0 ? "" : `<section class="panel"><h2>Faithfulness</h2>${renderFacts(view.metrics)}</section>`;
-    const plots = view.plots.length === 0 ? "" : `<section class="panel"><h2>Curves</h2><div class="plots">${view.plots.map(renderPlot).join("")}</div></section>`;
+    const plots =
+        view.plots.length === 0 ? "" : `<section class="panel"><h2>Curves</h2><div class="plots">${view.plots.map(renderPlot).join("")}</div></section>`;
     return metrics + plots + `<section class="panel"><h2>Run</h2>${renderFacts(view.facts)}</section>`;
 }
 
 export function renderFacts(facts: readonly Fact[]): string {
-    const items = facts.map((fact) => `<div><dt>${escapeHtml(fact.label)}</dt><dd>${escapeHtml(fact.value)}${fact.note === "" ? "" : ` <span class="note">${escapeHtml(fact.note)}</span>`}</dd></div>`).join("");
+    const items = facts
+        .map(
+            (fact) =>
+                `<div><dt>${escapeHtml(fact.label)}</dt><dd>${escapeHtml(fact.value)}${fact.note === "" ? "" : ` <span class="note">${escapeHtml(fact.note)}</span>`}</dd></div>`,
+        )
+        .join("");
     return `<dl class="facts">${items}</dl>`;
 }
 
 /** The text of one unit group and its value, for the detail line. */
-export function describeUnit(view: ExplainView, state: ExplainState, group: number, values: readonly (number | null)[], standardErrors: readonly (number | null)[] | null): string {
+export function describeUnit(
+    view: ExplainView,
+    state: ExplainState,
+    group: number,
+    values: readonly (number | null)[],
+    standardErrors: readonly (number | null)[] | null,
+): string {
     const level = view.levels[state.level] ?? view.levels[0]!;
     const place = level.groups[group];
     if (place === undefined) return "";

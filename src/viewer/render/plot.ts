@@ -90,14 +90,18 @@ export function renderPlot(spec: PlotSpec): string {
         const finitePoints = series.points.filter((point) => Number.isFinite(point[0]) && Number.isFinite(point[1]));
         if (spec.kind === "scatter" && index < seriesCount - 1) {
             for (const point of finitePoints) {
-                parts.push(`<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${series.label}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`);
+                parts.push(
+                    `<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${series.label}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`,
+                );
             }
         } else if (spec.kind === "line" || spec.kind === "scatter") {
             const path = finitePoints.map((point, at) => `${at === 0 ? "M" : "L"}${toX(point[0]).toFixed(1)},${toY(point[1]).toFixed(1)}`).join("");
             parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2" ${index % 2 === 1 ? 'stroke-dasharray="6 3"' : ""}/>`);
             if (spec.kind === "line" && finitePoints.length <= 40) {
                 for (const point of finitePoints) {
-                    parts.push(`<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="2.6" fill="${color}"><title>${escapeHtml(`${series.label}: x ${formatNumber(point[0])}, y ${formatNumber(point[1])}`)}</title></circle>`);
+                    parts.push(
+                        `<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="2.6" fill="${color}"><title>${escapeHtml(`${series.label}: x ${formatNumber(point[0])}, y ${formatNumber(point[1])}`)}</title></circle>`,
+                    );
                 }
             }
         } else {
@@ -106,18 +110,27 @@ export function renderPlot(spec: PlotSpec): string {
                 const x = toX(point[0]) - (slot * seriesCount) / 2 + slot * index;
                 const y0 = toY(Math.max(0, yLow));
                 const y1 = toY(point[1]);
-                parts.push(`<rect x="${x.toFixed(1)}" y="${Math.min(y0, y1).toFixed(1)}" width="${Math.max(1, slot - 1).toFixed(1)}" height="${Math.abs(y1 - y0).toFixed(1)}" fill="${color}"><title>${escapeHtml(`${series.label}: x ${formatNumber(point[0])}, y ${formatNumber(point[1])}`)}</title></rect>`);
+                parts.push(
+                    `<rect x="${x.toFixed(1)}" y="${Math.min(y0, y1).toFixed(1)}" width="${Math.max(1, slot - 1).toFixed(1)}" height="${Math.abs(y1 - y0).toFixed(1)}" fill="${color}"><title>${escapeHtml(`${series.label}: x ${formatNumber(point[0])}, y ${formatNumber(point[1])}`)}</title></rect>`,
+                );
             }
         }
     });
     parts.push(`<text x="${left + innerWidth / 2}" y="${height - 8}" class="axis-label" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
-    parts.push(`<text transform="translate(14 ${top + innerHeight / 2}) rotate(-90)" class="axis-label" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
-    const marker = (index: number): string => (spec.kind === "scatter" && index < seriesCount - 1 ? " dot" : spec.kind !== "bar" && index % 2 === 1 ? " dashed" : "");
-    const legend = spec.series.map((series, index) => `<li><span class="swatch${marker(index)}" style="--swatch:${seriesColor(index)}"></span>${escapeHtml(series.label)}</li>`).join("");
+    parts.push(
+        `<text transform="translate(14 ${top + innerHeight / 2}) rotate(-90)" class="axis-label" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
+    );
+    const marker = (index: number): string =>
+        spec.kind === "scatter" && index < seriesCount - 1 ? " dot" : spec.kind !== "bar" && index % 2 === 1 ? " dashed" : "";
+    const legend = spec.series
+        .map((series, index) => `<li><span class="swatch${marker(index)}" style="--swatch:${seriesColor(index)}"></span>${escapeHtml(series.label)}</li>`)
+        .join("");
     const label = `${spec.title}. ${spec.caption}`;
-    return `<figure class="plot"><figcaption><strong>${escapeHtml(spec.title)}</strong></figcaption>`
-        + `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}">${parts.join("")}</svg>`
-        + `<ul class="legend">${legend}</ul><p class="caption">${escapeHtml(spec.caption)}</p></figure>`;
+    return (
+        `<figure class="plot"><figcaption><strong>${escapeHtml(spec.title)}</strong></figcaption>` +
+        `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}">${parts.join("")}</svg>` +
+        `<ul class="legend">${legend}</ul><p class="caption">${escapeHtml(spec.caption)}</p></figure>`
+    );
 }
 
 /** Smallest gap between distinct x values (bar width in data units). */

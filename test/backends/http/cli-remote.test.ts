@@ -35,8 +35,13 @@ describe("CLI with remote models", () => {
             assert.equal(remote.code, 0, remote.stderr);
             const actual = JSON.parse(remote.stdout) as ScoreJson;
             assert.equal(actual.contextTokenCount, expected.contextTokenCount);
-            assert.deepEqual(actual.tokens.map((token) => token.token), expected.tokens.map((token) => token.token));
-            actual.tokens.forEach((token, index) => assert.ok(Math.abs(token.logprob - (expected.tokens[index]?.logprob ?? Number.NaN)) <= 1e-5, `${model} token ${index}`));
+            assert.deepEqual(
+                actual.tokens.map((token) => token.token),
+                expected.tokens.map((token) => token.token),
+            );
+            actual.tokens.forEach((token, index) =>
+                assert.ok(Math.abs(token.logprob - (expected.tokens[index]?.logprob ?? Number.NaN)) <= 1e-5, `${model} token ${index}`),
+            );
             assert.ok(actual.model.id.endsWith(expected.model.id), `${actual.model.id} names the served model ${expected.model.id}`);
         }
     });
@@ -46,7 +51,10 @@ describe("CLI with remote models", () => {
         try {
             const result = await runCli(["score", "--model", `openai:${fake.url}/v1#gpt-4o-mini`, ...scoreArgs]);
             assert.equal(result.code, 1);
-            assert.match(result.stderr, /^glassbox: score needs a backend that scores prompt tokens; openai:http:\/\/127\.0\.0\.1:\d+\/v1#gpt-4o-mini only generates/);
+            assert.match(
+                result.stderr,
+                /^glassbox: score needs a backend that scores prompt tokens; openai:http:\/\/127\.0\.0\.1:\d+\/v1#gpt-4o-mini only generates/,
+            );
             assert.equal(fake.requests.length, 0);
         } finally {
             await fake.close();

@@ -23,11 +23,15 @@ for (const file of models) {
     registerConformanceTests({
         name: `vllm: glassbox serve ${file} over loopback`,
         open: (lanes) => openVllmModel({baseUrl: `${server.url}/v1`, concurrency: lanes}),
-        prompts, tolerance: 1e-5, generationTolerance: 1e-4,
+        prompts,
+        tolerance: 1e-5,
+        generationTolerance: 1e-4,
     });
     registerConformanceTests({
         name: `sglang: glassbox serve ${file} over loopback`,
         open: (lanes) => openSglangModel({baseUrl: server.url, concurrency: lanes}),
-        prompts, tolerance: 1e-5, generationTolerance: 1e-4,
+        prompts,
+        tolerance: 1e-5,
+        generationTolerance: 1e-4,
     });
 }

@@ -35,7 +35,9 @@ export async function startFakeServer(handler: (request: FakeRequest) => FakeAns
         incoming.on("end", async () => {
             const text = Buffer.concat(chunks).toString("utf8");
             const request: FakeRequest = {
-                method: incoming.method ?? "GET", path: (incoming.url ?? "/").split("?")[0] ?? "/", headers: incoming.headers,
+                method: incoming.method ?? "GET",
+                path: (incoming.url ?? "/").split("?")[0] ?? "/",
+                headers: incoming.headers,
                 body: text === "" ? undefined : JSON.parse(text),
             };
             requests.push(request);
@@ -56,9 +58,10 @@ export async function startFakeServer(handler: (request: FakeRequest) => FakeAns
     return {
         url: `http://127.0.0.1:${port}`,
         requests,
-        close: () => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+            }),
     };
 }

@@ -50,17 +50,26 @@ async function startFakeVllm(fault: (index: number, request: FakeRequest) => Fak
         if (request.path === "/v1/models") return {body: {data: [{id: "fake", max_model_len: 4096}]}};
         if (request.path === "/tokenize") return {body: {tokens: [1], max_model_len: 4096}};
         const raw = (request.body as {prompt: number[] | number[][]}).prompt;
-        const prompts = typeof raw[0] === "number" ? [raw as number[]] : raw as number[][];
+        const prompts = typeof raw[0] === "number" ? [raw as number[]] : (raw as number[][]);
         scored += prompts.length;
         const faulty = fault(scoring++, request);
         if (faulty !== undefined) {
             faulted += prompts.length;
             return faulty;
         }
-        return {body: {choices: prompts.map((prompt, index) => ({
-            index, text: "", finish_reason: "length",
-            logprobs: {tokens: prompt.map(String), token_logprobs: prompt.map((token, position) => position === 0 ? null : fakeLogprob(token, position))},
-        }))}};
+        return {
+            body: {
+                choices: prompts.map((prompt, index) => ({
+                    index,
+                    text: "",
+                    finish_reason: "length",
+                    logprobs: {
+                        tokens: prompt.map(String),
+                        token_logprobs: prompt.map((token, position) => (position === 0 ? null : fakeLogprob(token, position))),
+                    },
+                })),
+            },
+        };
     });
     return {...server, faultedItems: () => faulted, scoredItems: () => scored};
 }
@@ -88,11 +97,17 @@ describe("fault injection", () => {
             startServeProcess(["--model", modelPath, "--context-size", "256", "--lanes", "2"]),
             startServeProcess(["--model", modelPath, "--context-size", "256", "--lanes", "2"]),
         ]);
-        cleanups.push(() => first.stop(), () => second.stop());
+        cleanups.push(
+            () => first.stop(),
+            () => second.stop(),
+        );
         const local = await openLlamaCppModel(modelPath, {contextSize: 256});
         cleanups.push(() => local.dispose());
         const requests: ScoreRequest[] = [];
-        for (const prompt of ["Once upon a time, there was a little girl named Lily. She loved to play", "One day, Tom went to the park with his mom and saw a bird"]) {
+        for (const prompt of [
+            "Once upon a time, there was a little girl named Lily. She loved to play",
+            "One day, Tom went to the park with his mom and saw a bird",
+        ]) {
             const tokens = await tokenizeWithBos(local, prompt);
             for (let split = 8; split < tokens.length - 1 && requests.length < 120; split += 2) {
                 for (let drop = 1; drop < split && requests.length < 120; drop += 2) {
@@ -103,10 +118,10 @@ describe("fault injection", () => {
         const reference: number[][] = [];
         for (const request of requests) reference.push((await local.score(request, 0)).logprobs);
 
-        const replicas = new ReplicatedBackend([
-            await openVllmModel({baseUrl: `${first.url}/v1`, concurrency: 2}),
-            await openVllmModel({baseUrl: `${second.url}/v1`, concurrency: 2}),
-        ], {retry: {cooldownMs: 100}});
+        const replicas = new ReplicatedBackend(
+            [await openVllmModel({baseUrl: `${first.url}/v1`, concurrency: 2}), await openVllmModel({baseUrl: `${second.url}/v1`, concurrency: 2})],
+            {retry: {cooldownMs: 100}},
+        );
         const counts = new Map<string, number>();
         const evaluator = new Evaluator(countingBackend(replicas, counts), {cache: false});
         let killed: Promise<void> | undefined;
@@ -122,7 +137,9 @@ describe("fault injection", () => {
         results.forEach((result, index) => {
             const expected = reference[index] ?? [];
             assert.equal(result.logprobs.length, expected.length);
-            result.logprobs.forEach((value, position) => assert.ok(Math.abs(value - (expected[position] ?? Number.NaN)) <= 1e-5, `item ${index} position ${position}`));
+            result.logprobs.forEach((value, position) =>
+                assert.ok(Math.abs(value - (expected[position] ?? Number.NaN)) <= 1e-5, `item ${index} position ${position}`),
+            );
         });
         assertEachOnce(counts, requests);
         assert.equal(progressCalls, requests.length);
@@ -133,9 +150,15 @@ describe("fault injection", () => {
     });
 
     test("a 429 burst (every other request refused for a while): every refused item is retried, results complete and exact", async () => {
-        const server = await startFakeVllm((index) => index >= 5 && index < 45 && index % 2 === 1 ? {status: 429, headers: {"retry-after": "0"}, body: {error: {message: "too many requests"}}} : undefined);
+        const server = await startFakeVllm((index) =>
+            index >= 5 && index < 45 && index % 2 === 1
+                ? {status: 429, headers: {"retry-after": "0"}, body: {error: {message: "too many requests"}}}
+                : undefined,
+        );
         cleanups.push(() => server.close());
-        const replicas = new ReplicatedBackend([await openVllmModel({baseUrl: `${server.url}/v1`, concurrency: 4, probe: false})], {retry: {initialDelayMs: 2, maxDelayMs: 20}});
+        const replicas = new ReplicatedBackend([await openVllmModel({baseUrl: `${server.url}/v1`, concurrency: 4, probe: false})], {
+            retry: {initialDelayMs: 2, maxDelayMs: 20},
+        });
         const counts = new Map<string, number>();
         const requests = fakeRequests(60);
         const results = await new Evaluator(countingBackend(replicas, counts), {cache: false}).scoreMany(requests);
@@ -148,10 +171,13 @@ describe("fault injection", () => {
     });
 
     test("slow answers past the timeout are retried on the other replica; nothing is lost or doubled", async () => {
-        const slow = await startFakeVllm((index) => index < 3 ? {delayMs: 1_500, body: {}} : undefined);
+        const slow = await startFakeVllm((index) => (index < 3 ? {delayMs: 1_500, body: {}} : undefined));
         // (the first three requests to `slow` answer after the 200 ms timeout)
         const fast = await startFakeVllm();
-        cleanups.push(() => slow.close(), () => fast.close());
+        cleanups.push(
+            () => slow.close(),
+            () => fast.close(),
+        );
         const replicas = new ReplicatedBackend([
             await openVllmModel({baseUrl: `${slow.url}/v1`, concurrency: 2, probe: false, timeoutMs: 200}),
             await openVllmModel({baseUrl: `${fast.url}/v1`, concurrency: 2, probe: false, timeoutMs: 200}),
@@ -171,7 +197,9 @@ describe("fault injection", () => {
         cleanups.push(() => up.close());
         const downBackend = await openVllmModel({baseUrl: `${down.url}/v1`, concurrency: 2, probe: false});
         await down.close();
-        const replicas = new ReplicatedBackend([downBackend, await openVllmModel({baseUrl: `${up.url}/v1`, concurrency: 2, probe: false})], {retry: {cooldownMs: 60_000}});
+        const replicas = new ReplicatedBackend([downBackend, await openVllmModel({baseUrl: `${up.url}/v1`, concurrency: 2, probe: false})], {
+            retry: {cooldownMs: 60_000},
+        });
         const requests = fakeRequests(20);
         const results = await new Evaluator(replicas, {cache: false}).scoreMany(requests);
         results.forEach((result, index) => assert.deepEqual(result.logprobs, expectedFake(requests[index] as ScoreRequest)));
@@ -180,14 +208,24 @@ describe("fault injection", () => {
         assert.ok(failures >= 1 && failures <= 2, `${failures} failures on the dead replica`);
 
         const allDown = new ReplicatedBackend([downBackend], {retry: {maxAttempts: 3, cooldownMs: 5, initialDelayMs: 1}});
-        await assert.rejects(new Evaluator(allDown, {cache: false}).scoreMany(requests.slice(0, 1)), (error: Error) =>
-            error.name === "BackendError" && error.message.includes("gave up after 3 attempts on 1 replica") && error.message.includes(`could not reach ${down.url}/v1/completions`));
+        await assert.rejects(
+            new Evaluator(allDown, {cache: false}).scoreMany(requests.slice(0, 1)),
+            (error: Error) =>
+                error.name === "BackendError" &&
+                error.message.includes("gave up after 3 attempts on 1 replica") &&
+                error.message.includes(`could not reach ${down.url}/v1/completions`),
+        );
     });
 
     test("replicas of different models are refused", async () => {
         const one = await startFakeVllm();
-        const other = await startFakeServer((request) => request.path === "/v1/models" ? {body: {data: [{id: "another", max_model_len: 4096}]}} : {body: {tokens: [1]}});
-        cleanups.push(() => one.close(), () => other.close());
+        const other = await startFakeServer((request) =>
+            request.path === "/v1/models" ? {body: {data: [{id: "another", max_model_len: 4096}]}} : {body: {tokens: [1]}},
+        );
+        cleanups.push(
+            () => one.close(),
+            () => other.close(),
+        );
         const backends = [await openVllmModel({baseUrl: `${one.url}/v1`, probe: false}), await openVllmModel({baseUrl: `${other.url}/v1`, probe: false})];
         assert.throws(() => new ReplicatedBackend(backends), /the replicas serve different models/);
     });

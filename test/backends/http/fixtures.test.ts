@@ -51,29 +51,60 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
         const result = await backend.score({context: prompt, target: [374, 12366]}, 0);
         assert.deepEqual(result.logprobs, [-0.2041, -0.0718]);
         const sent = server.requests.at(-1)?.body as Record<string, unknown>;
-        assert.deepEqual(sent, {model: modelName, prompt: [...prompt, 374, 12366], echo: true, max_tokens: 0, logprobs: 0, temperature: 0, return_tokens_as_token_ids: true});
+        assert.deepEqual(sent, {
+            model: modelName,
+            prompt: [...prompt, 374, 12366],
+            echo: true,
+            max_tokens: 0,
+            logprobs: 0,
+            temperature: 0,
+            return_tokens_as_token_ids: true,
+        });
     });
 
     test("vLLM: a prompt-length mismatch is refused with both counts", async () => {
         const backend = await openVllmModel({baseUrl: `${server.url}/v1`, probe: false});
-        await assert.rejects(backend.score({context: [128000, 791], target: [6864]}, 0),
-            (error: Error) => error.name === "BackendError" && error.message.includes("scored 7 prompt tokens, glassbox sent 3"));
+        await assert.rejects(
+            backend.score({context: [128000, 791], target: [6864]}, 0),
+            (error: Error) => error.name === "BackendError" && error.message.includes("scored 7 prompt tokens, glassbox sent 3"),
+        );
     });
 
     test("vLLM chat prompt_logprobs: each position's own token is read by id among the alternatives", async () => {
         const response = chatCompletionResponseSchema.parse(fixture("vllm-chat-prompt-logprobs.json"));
-        assert.deepEqual(logprobsFromPromptEntries(response.prompt_logprobs ?? [], [128000, 128006, 78191, 12366, 13]), [null, -11.2031, -0.0003, -1.4427, -0.1823]);
+        assert.deepEqual(logprobsFromPromptEntries(response.prompt_logprobs ?? [], [128000, 128006, 78191, 12366, 13]), [
+            null,
+            -11.2031,
+            -0.0003,
+            -1.4427,
+            -0.1823,
+        ]);
     });
 
     test("vLLM generation: token ids from token_id:N, alternatives best first (ties keep the server's order), stop = eog", async () => {
         const backend = await openVllmModel({baseUrl: `${server.url}/v1`, probe: false, maxLogprobs: 5});
         const generation = await backend.generate({context: prompt, maxTokens: 3, temperature: 0, seed: 0, topLogprobs: 2}, 0);
-        assert.deepEqual(generation.tokens.map((token) => token.token), [12366, 13, 128009]);
-        assert.deepEqual(generation.tokens.map((token) => token.logprob), [-0.0718, -0.6931, -0.0001]);
-        assert.deepEqual(generation.tokens[1]?.top.map((item) => [item.token, item.logprob]), [[13, -0.6931], [11, -0.6931]]);
+        assert.deepEqual(
+            generation.tokens.map((token) => token.token),
+            [12366, 13, 128009],
+        );
+        assert.deepEqual(
+            generation.tokens.map((token) => token.logprob),
+            [-0.0718, -0.6931, -0.0001],
+        );
+        assert.deepEqual(
+            generation.tokens[1]?.top.map((item) => [item.token, item.logprob]),
+            [
+                [13, -0.6931],
+                [11, -0.6931],
+            ],
+        );
         assert.equal(generation.finishReason, "eog");
         assert.equal(generation.text, " Paris.");
-        const sent = server.requests.find((request) => request.path === "/v1/completions" && (request.body as {echo?: boolean}).echo !== true)?.body as Record<string, unknown>;
+        const sent = server.requests.find((request) => request.path === "/v1/completions" && (request.body as {echo?: boolean}).echo !== true)?.body as Record<
+            string,
+            unknown
+        >;
         assert.equal(sent["return_tokens_as_token_ids"], true);
         assert.equal(sent["logprobs"], 2);
     });
@@ -82,8 +113,10 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
         const backend = await openVllmModel({baseUrl: `${server.url}/v1`, probe: false});
         malformed = true;
         try {
-            await assert.rejects(backend.score({context: prompt, target: [374, 12366]}, 0),
-                (error: Error) => error.name === "BackendError" && error.message.includes("field choices[0].logprobs.token_logprobs"));
+            await assert.rejects(
+                backend.score({context: prompt, target: [374, 12366]}, 0),
+                (error: Error) => error.name === "BackendError" && error.message.includes("field choices[0].logprobs.token_logprobs"),
+            );
         } finally {
             malformed = false;
         }
@@ -98,15 +131,26 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
         assert.equal(sent["logprob_start_len"], 4);
         assert.equal(sent["return_logprob"], true);
         assert.deepEqual(sent["input_ids"], [...prompt, 374, 12366]);
-        await assert.rejects(backend.score({context: prompt, target: [374, 999]}, 0),
-            (error: Error) => error.message.includes("token mismatch at target position 1: the server scored token 12366, glassbox sent 999"));
+        await assert.rejects(backend.score({context: prompt, target: [374, 999]}, 0), (error: Error) =>
+            error.message.includes("token mismatch at target position 1: the server scored token 12366, glassbox sent 999"),
+        );
     });
 
     test("SGLang generation: [logprob, id, text] entries, top alternatives, finish_reason stop = eog", async () => {
         const backend = await openSglangModel({baseUrl: server.url});
         const generation = await backend.generate({context: prompt, maxTokens: 3, temperature: 0, seed: 3, topLogprobs: 2}, 0);
-        assert.deepEqual(generation.tokens.map((token) => [token.token, token.logprob]), [[12366, -0.0718], [13, -0.6931], [128009, -0.0001]]);
-        assert.deepEqual(generation.tokens[2]?.top.map((item) => item.token), [128009, 578]);
+        assert.deepEqual(
+            generation.tokens.map((token) => [token.token, token.logprob]),
+            [
+                [12366, -0.0718],
+                [13, -0.6931],
+                [128009, -0.0001],
+            ],
+        );
+        assert.deepEqual(
+            generation.tokens[2]?.top.map((item) => item.token),
+            [128009, 578],
+        );
         assert.equal(generation.finishReason, "eog");
         assert.equal(generation.text, " Paris.");
         const sent = server.requests.at(-1)?.body as {sampling_params: Record<string, unknown>; top_logprobs_num: number};
@@ -116,10 +160,19 @@ describe("recorded vLLM, SGLang and OpenAI response shapes", () => {
 
     test("OpenAI-compatible chat: generation with logprobs; scoring is a CapabilityError before any request", async () => {
         const backend = openOpenAiCompatibleModel({baseUrl: `${server.url}/v1`, model: "gpt-4o-mini", apiKey: "test-key"});
-        const context = (await renderChatTokens(backend, [{role: "user", content: "Capital of France?"}]));
+        const context = await renderChatTokens(backend, [{role: "user", content: "Capital of France?"}]);
         const generation = await backend.generate({context, maxTokens: 4, temperature: 0, seed: 0, topLogprobs: 2}, 0);
-        assert.deepEqual(generation.tokens.map((token) => [token.text, token.logprob]), [["Paris", -0.0000031737], [".", -0.0019]]);
-        assert.deepEqual(generation.tokens[0]?.top.map((item) => item.text), ["Paris", "The"]);
+        assert.deepEqual(
+            generation.tokens.map((token) => [token.text, token.logprob]),
+            [
+                ["Paris", -0.0000031737],
+                [".", -0.0019],
+            ],
+        );
+        assert.deepEqual(
+            generation.tokens[0]?.top.map((item) => item.text),
+            ["Paris", "The"],
+        );
         assert.equal(generation.text, "Paris.");
         assert.equal(generation.finishReason, "eog");
         const sent = server.requests.at(-1);

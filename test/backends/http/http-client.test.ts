@@ -15,13 +15,20 @@ describe("HTTP client failures", () => {
     before(async () => {
         server = await startFakeServer((request) => {
             switch (request.path) {
-                case "/busy": return {status: 429, headers: {"retry-after": "2"}, body: {error: {message: "rate limited"}}};
-                case "/broken": return {status: 503, body: {detail: "engine restarting"}};
-                case "/missing": return {status: 404, body: {error: {message: "The model `x` does not exist."}}};
-                case "/slow": return {delayMs: 2_000, body: {ok: true}};
-                case "/reset": return {reset: true};
-                case "/html": return {text: "<html>proxy error</html>"};
-                default: return {body: {ok: "yes"}};
+                case "/busy":
+                    return {status: 429, headers: {"retry-after": "2"}, body: {error: {message: "rate limited"}}};
+                case "/broken":
+                    return {status: 503, body: {detail: "engine restarting"}};
+                case "/missing":
+                    return {status: 404, body: {error: {message: "The model `x` does not exist."}}};
+                case "/slow":
+                    return {delayMs: 2_000, body: {ok: true}};
+                case "/reset":
+                    return {reset: true};
+                case "/html":
+                    return {text: "<html>proxy error</html>"};
+                default:
+                    return {body: {ok: "yes"}};
             }
         });
     });
@@ -32,40 +39,63 @@ describe("HTTP client failures", () => {
         const closed = await startFakeServer(() => ({}));
         const url = `${closed.url}/v1/models`;
         await closed.close();
-        await assert.rejects(getJson({baseUrl: closed.url}, url, anything), (error: BackendError) =>
-            isTransientError(error) && error.message.includes(`could not reach ${url}`) && error.message.includes("connection refused"));
+        await assert.rejects(
+            getJson({baseUrl: closed.url}, url, anything),
+            (error: BackendError) =>
+                isTransientError(error) && error.message.includes(`could not reach ${url}`) && error.message.includes("connection refused"),
+        );
     });
 
     test("429 is transient and carries Retry-After in ms; 503 is transient; 404 is final with the server's message", async () => {
-        await assert.rejects(postJson(endpoint(), `${server.url}/busy`, {}, anything), (error: BackendError) =>
-            isTransientError(error) && error.fields["retryAfterMs"] === 2000 && error.message.includes("answered 429: rate limited"));
-        await assert.rejects(postJson(endpoint(), `${server.url}/broken`, {}, anything), (error: BackendError) =>
-            isTransientError(error) && error.message.includes("503: \"engine restarting\""));
-        await assert.rejects(postJson(endpoint(), `${server.url}/missing`, {}, anything), (error: BackendError) =>
-            !isTransientError(error) && error.message.includes("404: The model `x` does not exist.") && error.parameter === "model" && !error.message.includes("--"));
+        await assert.rejects(
+            postJson(endpoint(), `${server.url}/busy`, {}, anything),
+            (error: BackendError) => isTransientError(error) && error.fields["retryAfterMs"] === 2000 && error.message.includes("answered 429: rate limited"),
+        );
+        await assert.rejects(
+            postJson(endpoint(), `${server.url}/broken`, {}, anything),
+            (error: BackendError) => isTransientError(error) && error.message.includes('503: "engine restarting"'),
+        );
+        await assert.rejects(
+            postJson(endpoint(), `${server.url}/missing`, {}, anything),
+            (error: BackendError) =>
+                !isTransientError(error) &&
+                error.message.includes("404: The model `x` does not exist.") &&
+                error.parameter === "model" &&
+                !error.message.includes("--"),
+        );
     });
 
     test("a slow answer times out (transient); a reset connection is transient", async () => {
-        await assert.rejects(postJson({baseUrl: server.url, timeoutMs: 100}, `${server.url}/slow`, {}, anything), (error: BackendError) =>
-            isTransientError(error) && error.message.includes("timed out after 100 ms"));
-        await assert.rejects(postJson(endpoint(), `${server.url}/reset`, {}, anything), (error: BackendError) =>
-            isTransientError(error) && error.fields["kind"] === "connection");
+        await assert.rejects(
+            postJson({baseUrl: server.url, timeoutMs: 100}, `${server.url}/slow`, {}, anything),
+            (error: BackendError) => isTransientError(error) && error.message.includes("timed out after 100 ms"),
+        );
+        await assert.rejects(
+            postJson(endpoint(), `${server.url}/reset`, {}, anything),
+            (error: BackendError) => isTransientError(error) && error.fields["kind"] === "connection",
+        );
     });
 
     test("a body that is not JSON, or not the documented shape, is final and named", async () => {
-        await assert.rejects(postJson(endpoint(), `${server.url}/html`, {}, anything), (error: BackendError) =>
-            !isTransientError(error) && error.message.includes("did not return JSON"));
-        await assert.rejects(postJson(endpoint(), `${server.url}/other`, {}, anything), (error: BackendError) =>
-            error.message.includes("field ok: ") && error.message.includes("received \"yes\""));
+        await assert.rejects(
+            postJson(endpoint(), `${server.url}/html`, {}, anything),
+            (error: BackendError) => !isTransientError(error) && error.message.includes("did not return JSON"),
+        );
+        await assert.rejects(
+            postJson(endpoint(), `${server.url}/other`, {}, anything),
+            (error: BackendError) => error.message.includes("field ok: ") && error.message.includes('received "yes"'),
+        );
     });
-
 });
 
 describe("--model syntax", () => {
     test("a path is a local GGUF; scheme:URL[,URL]#MODEL is remote, with options from the query string", () => {
         assert.deepEqual(parseModelSpec("models/stories260K.gguf"), {kind: "gguf", path: "models/stories260K.gguf"});
         assert.deepEqual(parseModelSpec("vllm:http://a:8000/v1,http://b:8000/v1?concurrency=16&timeout_ms=60000#meta-llama/Llama-3.1-8B-Instruct"), {
-            kind: "remote", scheme: "vllm", urls: ["http://a:8000/v1", "http://b:8000/v1"], model: "meta-llama/Llama-3.1-8B-Instruct",
+            kind: "remote",
+            scheme: "vllm",
+            urls: ["http://a:8000/v1", "http://b:8000/v1"],
+            model: "meta-llama/Llama-3.1-8B-Instruct",
             options: {concurrency: 16, timeoutMs: 60000},
         });
         assert.deepEqual(parseModelSpec("sglang:http://h:30000/"), {kind: "remote", scheme: "sglang", urls: ["http://h:30000"], model: undefined, options: {}});

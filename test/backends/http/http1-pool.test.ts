@@ -29,7 +29,7 @@ function bytewise(text: string): Buffer[] {
 }
 
 describe("HTTP/1.1 response parser", () => {
-    const body = "{\"text\":\"café — ✓\"}";
+    const body = '{"text":"café — ✓"}';
     const sized = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 3\r\n\r\n${body}`;
 
     test("Content-Length: fed whole or one byte at a time (multi-byte characters split), the same text; keep-alive by default", () => {
@@ -41,8 +41,9 @@ describe("HTTP/1.1 response parser", () => {
     });
 
     test("chunked with an extension and trailers, split at every byte position, gives the same text", () => {
-        const chunked = "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + `5;name=value\r\n{"tex\r\n${(Buffer.byteLength(body) - 5).toString(16)}\r\n${body.slice(5)}\r\n0\r\nX-Trailer: 1\r\n\r\n`;
+        const chunked =
+            "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            `5;name=value\r\n{"tex\r\n${(Buffer.byteLength(body) - 5).toString(16)}\r\n${body.slice(5)}\r\n0\r\nX-Trailer: 1\r\n\r\n`;
         const bytes = Buffer.from(chunked, "utf8");
         for (let split = 0; split <= bytes.length; split++) {
             const {answer, reusable} = parse([bytes.subarray(0, split), bytes.subarray(split)]);
@@ -60,10 +61,10 @@ describe("HTTP/1.1 response parser", () => {
     });
 
     test("without a length the body runs to the close; the connection is not reused", () => {
-        const {answer, reusable, parser} = parse(["HTTP/1.1 200 OK\r\n\r\n{\"a\":", "1}"]);
+        const {answer, reusable, parser} = parse(['HTTP/1.1 200 OK\r\n\r\n{"a":', "1}"]);
         assert.equal(answer, undefined);
         assert.equal(reusable, false);
-        assert.deepEqual(parser.closed(), {status: 200, retryAfter: null, text: "{\"a\":1}"});
+        assert.deepEqual(parser.closed(), {status: 200, retryAfter: null, text: '{"a":1}'});
         assert.equal(parse([sized.slice(0, -3)]).parser.closed(), undefined, "a sized body cut short is not an answer");
     });
 
@@ -76,7 +77,11 @@ describe("HTTP/1.1 response parser", () => {
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n",
         ]) {
-            assert.throws(() => parse([text]), (error: Error & {code?: string}) => error.code === "HPE_INVALID", JSON.stringify(text));
+            assert.throws(
+                () => parse([text]),
+                (error: Error & {code?: string}) => error.code === "HPE_INVALID",
+                JSON.stringify(text),
+            );
         }
     });
 });
@@ -88,7 +93,9 @@ interface RawServer {
 }
 
 /** A TCP server that hands every complete request (head + Content-Length body) to `answer`. */
-async function startRawServer(answer: (socket: Socket, request: {path: string; body: string; index: number; onConnection: number}) => void): Promise<RawServer> {
+async function startRawServer(
+    answer: (socket: Socket, request: {path: string; body: string; index: number; onConnection: number}) => void,
+): Promise<RawServer> {
     let connections = 0;
     let requests = 0;
     const sockets = new Set<Socket>();
@@ -118,10 +125,11 @@ async function startRawServer(answer: (socket: Socket, request: {path: string; b
     return {
         url: `http://127.0.0.1:${port}`,
         connections: () => connections,
-        close: () => new Promise<void>((resolve) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => resolve());
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                for (const socket of sockets) socket.destroy();
+                server.close(() => resolve());
+            }),
     };
 }
 
@@ -141,7 +149,9 @@ describe("keep-alive connections", () => {
         const server = await startRawServer((socket, request) => json(socket, {echo: request.body}));
         servers.push(server);
         for (let index = 0; index < 5; index++) {
-            assert.deepEqual(await postJson({baseUrl: server.url}, `${server.url}/x`, {n: index, text: "né"}, echoSchema), {echo: JSON.stringify({n: index, text: "né"})});
+            assert.deepEqual(await postJson({baseUrl: server.url}, `${server.url}/x`, {n: index, text: "né"}, echoSchema), {
+                echo: JSON.stringify({n: index, text: "né"}),
+            });
         }
         assert.equal(server.connections(), 1);
         await Promise.all([1, 2, 3].map((n) => postJson({baseUrl: server.url}, `${server.url}/x`, {n}, echoSchema)));
@@ -152,7 +162,8 @@ describe("keep-alive connections", () => {
 
     test("a reused connection the server drops without answering is retried once on a fresh one", async () => {
         const server = await startRawServer((socket, request) => {
-            if (request.onConnection === 1) socket.destroy(); // the second request on any connection: dropped
+            if (request.onConnection === 1)
+                socket.destroy(); // the second request on any connection: dropped
             else json(socket, {echo: request.path});
         });
         servers.push(server);
@@ -164,10 +175,10 @@ describe("keep-alive connections", () => {
     test("chunked and read-to-close answers arrive whole; Connection: close is honoured", async () => {
         const server = await startRawServer((socket, request) => {
             if (request.path === "/chunked") {
-                socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"ec\r\n");
-                setTimeout(() => socket.write("d\r\nho\":\"chunks\"}\r\n0\r\n\r\n"), 5);
+                socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"ec\r\n');
+                setTimeout(() => socket.write('d\r\nho":"chunks"}\r\n0\r\n\r\n'), 5);
             } else if (request.path === "/to-close") {
-                socket.end("HTTP/1.1 200 OK\r\n\r\n{\"echo\":\"to the close\"}");
+                socket.end('HTTP/1.1 200 OK\r\n\r\n{"echo":"to the close"}');
             } else json(socket, {echo: "closing"}, "Connection: close\r\n");
         });
         servers.push(server);
@@ -184,21 +195,29 @@ describe("keep-alive connections", () => {
         const server = await startRawServer((socket) => socket.on("close", () => closed++)); // never answers
         servers.push(server);
         const url = new URL(`${server.url}/slow`);
-        await assert.rejects(http1Exchange({method: "POST", url, headers: {}, body: "{}", timeoutMs: 50}), (error: unknown) => error instanceof ExchangeTimeout);
+        await assert.rejects(
+            http1Exchange({method: "POST", url, headers: {}, body: "{}", timeoutMs: 50}),
+            (error: unknown) => error instanceof ExchangeTimeout,
+        );
         const controller = new AbortController();
         const pending = http1Exchange({method: "POST", url, headers: {}, body: "{}", timeoutMs: 10_000, signal: controller.signal});
         setTimeout(() => controller.abort(new Error("stop now")), 20);
         await assert.rejects(pending, /stop now/);
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.equal(closed, 2);
-        await assert.rejects(postJson({baseUrl: server.url, timeoutMs: 50}, `${server.url}/slow`, {}, echoSchema), (error: Error) =>
-            isTransientError(error) && error.message.includes("timed out after 50 ms"));
+        await assert.rejects(
+            postJson({baseUrl: server.url, timeoutMs: 50}, `${server.url}/slow`, {}, echoSchema),
+            (error: Error) => isTransientError(error) && error.message.includes("timed out after 50 ms"),
+        );
     });
 
     test("a malformed answer is a transient connection error that says so", async () => {
         const server = await startRawServer((socket) => socket.write("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
         servers.push(server);
-        await assert.rejects(postJson({baseUrl: server.url}, `${server.url}/x`, {}, echoSchema), (error: Error & {fields: Record<string, unknown>}) =>
-            isTransientError(error) && error.fields["code"] === "HPE_INVALID" && error.message.includes("not valid HTTP/1.1"));
+        await assert.rejects(
+            postJson({baseUrl: server.url}, `${server.url}/x`, {}, echoSchema),
+            (error: Error & {fields: Record<string, unknown>}) =>
+                isTransientError(error) && error.fields["code"] === "HPE_INVALID" && error.message.includes("not valid HTTP/1.1"),
+        );
     });
 });

@@ -25,7 +25,17 @@ async function fakeTokenizer(tokenizeList: boolean, listAnswerLength?: number): 
     const codes = (text: string): number[] => Array.from(text, (character) => character.codePointAt(0) as number);
     return startFakeServer((request) => {
         if (request.path === "/v1/models") {
-            const glassbox = {backendId: "fake", vocabularySize: 0, bos: 1, eos: 2, addBos: true, maxLogprobs: 5, chatTemplate: false, exact: true, tokenizeList};
+            const glassbox = {
+                backendId: "fake",
+                vocabularySize: 0,
+                bos: 1,
+                eos: 2,
+                addBos: true,
+                maxLogprobs: 5,
+                chatTemplate: false,
+                exact: true,
+                tokenizeList,
+            };
             return {body: {data: [{id: "fake", max_model_len: 4096, glassbox}]}};
         }
         const prompt = (request.body as {prompt: string | string[]}).prompt;
@@ -64,8 +74,10 @@ describe("batched tokenization over HTTP", () => {
             assert.deepEqual(sent[0]?.body, {model: "fake", prompt: ["xy", "z"], add_special_tokens: false});
 
             const broken = await openVllmModel({baseUrl: `${short.url}/v1`, probe: false});
-            await assert.rejects(broken.tokenize(["a", "b"]), (error: unknown) =>
-                error instanceof BackendError && /answered 1 token lists for 2 texts/.test(error.message));
+            await assert.rejects(
+                broken.tokenize(["a", "b"]),
+                (error: unknown) => error instanceof BackendError && /answered 1 token lists for 2 texts/.test(error.message),
+            );
         } finally {
             await server.close();
             await short.close();
@@ -109,7 +121,9 @@ describe("batched tokenization against glassbox serve", () => {
         const remote = await openModel(`vllm:${server.url}/v1`);
         const segmented = segmentInput({kind: "prompt", prompt: "Lily took her red ball to the park"}, "word");
         const [target = []] = await local.tokenize([" with her dog"]);
-        const coalitions = Array.from({length: 12}, (_, index) => Uint8Array.from({length: segmented.playerCount}, (_, player) => ((index * 5 + 3) >> (player % 4)) & 1));
+        const coalitions = Array.from({length: 12}, (_, index) =>
+            Uint8Array.from({length: segmented.playerCount}, (_, player) => ((index * 5 + 3) >> (player % 4)) & 1),
+        );
         const localGame = new ModelGame({segmented, backend: local, evaluator: new Evaluator(local), target, targetTexts: [], valueKind: "logprob"});
         const recording = new RecordingEvaluator(new Evaluator(remote, {cache: false}));
         const remoteGame = new ModelGame({segmented, backend: remote, evaluator: recording, target, targetTexts: [], valueKind: "logprob"});
@@ -123,14 +137,17 @@ describe("batched tokenization against glassbox serve", () => {
     test("/tokenize and /v1/tokenize take a list of texts; an empty list is refused with the field named", async () => {
         const post = async (path: string, body: unknown) => {
             const response = await fetch(`${server.url}${path}`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify(body)});
-            return {status: response.status, body: await response.json() as Record<string, unknown>};
+            return {status: response.status, body: (await response.json()) as Record<string, unknown>};
         };
         const vllm = await post("/tokenize", {prompt: ["Lily", "dog"], add_special_tokens: false});
         assert.equal(vllm.status, 200);
         assert.deepEqual(vllm.body["tokens"], await local.tokenize(["Lily", "dog"]));
         const sglang = await post("/v1/tokenize", {prompt: ["Lily", "dog"], add_special_tokens: true});
         const bos = local.vocabulary.addBos && local.vocabulary.bos !== undefined ? [local.vocabulary.bos] : [];
-        assert.deepEqual(sglang.body["tokens"], (await local.tokenize(["Lily", "dog"])).map((tokens) => [...bos, ...tokens]));
+        assert.deepEqual(
+            sglang.body["tokens"],
+            (await local.tokenize(["Lily", "dog"])).map((tokens) => [...bos, ...tokens]),
+        );
         const empty = await post("/tokenize", {prompt: []});
         assert.equal(empty.status, 400);
         assert.match(JSON.stringify(empty.body), /prompt/);

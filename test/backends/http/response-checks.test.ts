@@ -16,7 +16,8 @@ import {openVllmModel} from "../../../src/backends/vllm/vllm-backend.js";
 import {BackendError} from "../../../src/errors.js";
 import {startFakeServer, type FakeServer} from "./fake-server.js";
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../../fixtures/remote/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(new URL(`../../fixtures/remote/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
 
 /** A deep copy of `value` with `change` applied to it (untyped on purpose: the variants break the shape). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,13 +56,27 @@ function assertSameVerdicts(schema: z.ZodType, check: ResponseCheck<unknown>, bo
 describe("hand-written response checks", () => {
     test("vLLM scoring answers: the check and scoringResponseSchema agree on every variant, field for field", () => {
         const echo = fixture("vllm-completions-echo.json");
-        const glassbox = {choices: [{index: 0, text: "", logprobs: {tokens: ["token_id:1", "token_id:5"], token_logprobs: [null, -1.5], top_logprobs: [null, {"token_id:5": -1.5}]},
-            prompt_logprobs: [null, {"5": {logprob: -1.5, decoded_token: "a"}}]}]};
+        const glassbox = {
+            choices: [
+                {
+                    index: 0,
+                    text: "",
+                    logprobs: {tokens: ["token_id:1", "token_id:5"], token_logprobs: [null, -1.5], top_logprobs: [null, {"token_id:5": -1.5}]},
+                    prompt_logprobs: [null, {"5": {logprob: -1.5, decoded_token: "a"}}],
+                },
+            ],
+        };
         assertSameVerdicts(scoringResponseSchema, checkScoringResponse, [
             ["recorded vLLM echo", echo],
             ["glassbox serve shape", glassbox],
             ["no logprobs, prompt_logprobs only", variant(glassbox, (body) => (body.choices[0].logprobs = null))],
-            ["two choices without index", variant(glassbox, (body) => { delete body.choices[0].index; body.choices.push(body.choices[0]); })],
+            [
+                "two choices without index",
+                variant(glassbox, (body) => {
+                    delete body.choices[0].index;
+                    body.choices.push(body.choices[0]);
+                }),
+            ],
             ["a logprob that is a string", variant(echo, (body) => (body.choices[0].logprobs.token_logprobs[3] = "-0.5"))],
             ["token_logprobs not a list", variant(echo, (body) => (body.choices[0].logprobs.token_logprobs = "none"))],
             ["token_logprobs missing", variant(echo, (body) => delete body.choices[0].logprobs.token_logprobs)],
@@ -90,7 +105,13 @@ describe("hand-written response checks", () => {
         assertSameVerdicts(generateResponseSchema, checkGenerateResponse, [
             ["recorded scoring answer", score],
             ["recorded generation answer", generation],
-            ["no finish reason, no cached tokens", variant(score, (body) => { body.meta_info.finish_reason = null; delete body.meta_info.cached_tokens; })],
+            [
+                "no finish reason, no cached tokens",
+                variant(score, (body) => {
+                    body.meta_info.finish_reason = null;
+                    delete body.meta_info.cached_tokens;
+                }),
+            ],
             ["a logprob that is a string", variant(score, (body) => (body.meta_info.input_token_logprobs[1][0] = "x"))],
             ["a token id that is fractional", variant(score, (body) => (body.meta_info.input_token_logprobs[1][1] = 1.5))],
             ["an entry with one element", variant(score, (body) => (body.meta_info.input_token_logprobs[0] = [-0.1]))],
@@ -127,20 +148,34 @@ describe("hand-written response checks", () => {
         assertSameVerdicts(lists, checkTokenListsAnswer, [
             ["lists", {tokens: [[1, 2], [], [3]]}],
             ["a flat list", {tokens: [1, 2]}],
-            ["a bad token deep inside", {tokens: [[1, 2], [3, null]]}],
+            [
+                "a bad token deep inside",
+                {
+                    tokens: [
+                        [1, 2],
+                        [3, null],
+                    ],
+                },
+            ],
             ["tokens missing", {}],
         ]);
     });
 
     test("validateResponse turns a check's issue into the BackendError that names the field and shows the value", () => {
         const body = {choices: [{index: 0, logprobs: {token_logprobs: [null, -1, "bad"]}}]};
-        assert.throws(() => validateResponse(checkScoringResponse, body, "POST http://h/v1/completions"), (error: unknown) => {
-            assert.ok(error instanceof BackendError);
-            assert.equal(error.fields["field"], "choices[0].logprobs.token_logprobs[2]");
-            assert.match(error.message, /^unexpected response from POST http:\/\/h\/v1\/completions: field choices\[0\]\.logprobs\.token_logprobs\[2\]: Invalid input: expected number or null, received string/);
-            assert.equal(error.received, "\"bad\"");
-            return true;
-        });
+        assert.throws(
+            () => validateResponse(checkScoringResponse, body, "POST http://h/v1/completions"),
+            (error: unknown) => {
+                assert.ok(error instanceof BackendError);
+                assert.equal(error.fields["field"], "choices[0].logprobs.token_logprobs[2]");
+                assert.match(
+                    error.message,
+                    /^unexpected response from POST http:\/\/h\/v1\/completions: field choices\[0\]\.logprobs\.token_logprobs\[2\]: Invalid input: expected number or null, received string/,
+                );
+                assert.equal(error.received, '"bad"');
+                return true;
+            },
+        );
     });
 });
 
@@ -151,35 +186,66 @@ describe("malformed scoring answers through the backends", () => {
             if (request.path === "/v1/models") return {body: {data: [{id: "fake", max_model_len: 4096}]}};
             if (request.path === "/tokenize" || request.path === "/v1/tokenize") return {body: {tokens: [1]}};
             if (request.path === "/v1/completions") {
-                return {body: {choices: [
-                    {index: 0, logprobs: {token_logprobs: [null, -0.5, -0.25]}},
-                    {index: 1, logprobs: {token_logprobs: [null, -0.5, {value: -0.25}]}},
-                ]}};
+                return {
+                    body: {
+                        choices: [
+                            {index: 0, logprobs: {token_logprobs: [null, -0.5, -0.25]}},
+                            {index: 1, logprobs: {token_logprobs: [null, -0.5, {value: -0.25}]}},
+                        ],
+                    },
+                };
             }
-            return {body: [
-                {text: "", meta_info: {input_token_logprobs: [[-0.5, 7], [-0.25, 8]]}},
-                {text: "", meta_info: {input_token_logprobs: [[-0.5, 7], [-0.25, "8"]]}},
-            ]};
+            return {
+                body: [
+                    {
+                        text: "",
+                        meta_info: {
+                            input_token_logprobs: [
+                                [-0.5, 7],
+                                [-0.25, 8],
+                            ],
+                        },
+                    },
+                    {
+                        text: "",
+                        meta_info: {
+                            input_token_logprobs: [
+                                [-0.5, 7],
+                                [-0.25, "8"],
+                            ],
+                        },
+                    },
+                ],
+            };
         });
     });
     after(() => server.close());
 
     test("vllm: a batch whose second answer has an object for a logprob fails every item with the field named", async () => {
         const backend = await openVllmModel({baseUrl: `${server.url}/v1`, probe: false});
-        const requests = [{context: [1, 7], target: [8]}, {context: [1, 9], target: [8]}];
+        const requests = [
+            {context: [1, 7], target: [8]},
+            {context: [1, 9], target: [8]},
+        ];
         const outcomes = await Promise.allSettled(requests.map((request) => backend.score(request, 0)));
         for (const outcome of outcomes) {
             assert.equal(outcome.status, "rejected");
             const error = (outcome as PromiseRejectedResult).reason as BackendError;
             assert.ok(error instanceof BackendError);
             assert.equal(error.fields["field"], "choices[1].logprobs.token_logprobs[2]");
-            assert.ok(error.message.includes("field choices[1].logprobs.token_logprobs[2]: Invalid input: expected number or null, received object"), error.message);
+            assert.ok(
+                error.message.includes("field choices[1].logprobs.token_logprobs[2]: Invalid input: expected number or null, received object"),
+                error.message,
+            );
         }
     });
 
     test("sglang: a batch whose second answer has a string token id fails with the field named", async () => {
         const backend = await openSglangModel({baseUrl: server.url});
-        const requests = [{context: [1, 7], target: [8]}, {context: [1, 9], target: [8]}];
+        const requests = [
+            {context: [1, 7], target: [8]},
+            {context: [1, 9], target: [8]},
+        ];
         const outcomes = await Promise.allSettled(requests.map((request) => backend.score(request, 0)));
         for (const outcome of outcomes) {
             const error = (outcome as PromiseRejectedResult).reason as BackendError;
