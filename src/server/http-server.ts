@@ -6,13 +6,13 @@
  * parsed off the event loop (request-body.ts), so /health keeps answering. A bearer token, when
  * set, guards every route but /health; beyond `maxOutstanding` queued requests it answers 429.
  */
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
-import type {AddressInfo} from "node:net";
+import type {IncomingMessage, Server} from "node:http";
 import {timingSafeEqual} from "node:crypto";
 import {InputError} from "../errors.js";
 import type {Backend} from "../model/backend-spec.js";
 import {maxPromptBytesPerToken, ModelService} from "./model-service.js";
 import {parseJsonBody, readRequestBody, stopBodyParser} from "./request-body.js";
+import {listenJson} from "./json-listener.js";
 import {errorResult, type RouteResult} from "./route-support.js";
 import {sglangDetokenizeRoute, sglangGenerateRoute, sglangTokenizeRoute} from "./sglang-routes.js";
 import {chatCompletionsRoute, completionsRoute, detokenizeRoute, modelsRoute, tokenizeRoute} from "./vllm-routes.js";
@@ -96,28 +96,12 @@ export async function startGlassboxServer(options: GlassboxServerOptions, host =
         return handler(service, body);
     };
 
-    const server = createServer((request, response) => {
-        handle(request).then(
-            (result) => send(response, result),
-            (error: unknown) => send(response, errorResult(error)),
-        );
-    });
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 70_000;
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-            server.off("error", reject);
-            resolve();
-        });
-    });
-    const address = server.address() as AddressInfo;
-    const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const {server, url} = await listenJson(handle, host, port);
     return {
         server,
         service,
         counts,
-        url: `http://${shownHost}:${address.port}`,
+        url,
         close: async () => {
             await new Promise<void>((resolve) => {
                 server.close(() => resolve());
@@ -132,13 +116,4 @@ function authorized(header: string | undefined, expected: Buffer): boolean {
     if (header === undefined) return false;
     const given = Buffer.from(header);
     return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-function send(response: ServerResponse, result: RouteResult & {dropConnection?: boolean}): void {
-    if (response.headersSent || response.destroyed) return;
-    const payload = JSON.stringify(result.body);
-    response.writeHead(result.status, {"content-type": "application/json", "content-length": Buffer.byteLength(payload), ...result.headers});
-    response.end(payload, () => {
-        if (result.dropConnection === true) response.socket?.destroy();
-    });
 }

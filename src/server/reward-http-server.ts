@@ -3,12 +3,12 @@
  * (OpenRLHF), POST /score (generic batch). Bodies are JSON, at most `maxBodyBytes` (413 beyond);
  * items are scored by a shared {@link RewardScheduler} (bounded concurrency, per-item limit).
  */
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
-import type {AddressInfo} from "node:net";
+import type {IncomingMessage, Server} from "node:http";
 import {InputError} from "../errors.js";
 import type {RewardRouter} from "../rewards/config.js";
 import {batchRewardRoute, openRlhfRewardRoute, type RewardRouteContext} from "./reward-routes.js";
 import {RewardScheduler, type RewardSchedulerOptions} from "./reward-scheduler.js";
+import {listenJson} from "./json-listener.js";
 import {errorResult, type RouteResult} from "./route-support.js";
 
 export interface RewardServerOptions extends RewardSchedulerOptions {
@@ -50,28 +50,11 @@ export async function startRewardServer(options: RewardServerOptions, host = "12
         return route(context, body);
     };
 
-    const server = createServer((request, response) => {
-        handle(request).then(
-            (result) => send(response, result),
-            (error: unknown) => send(response, errorResult(error)),
-        );
-    });
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 70_000;
-    server.requestTimeout = 0;
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-            server.off("error", reject);
-            resolve();
-        });
-    });
-    const address = server.address() as AddressInfo;
-    const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const {server, url} = await listenJson(handle, host, port, {requestTimeout: 0});
     return {
         server,
         scheduler,
-        url: `http://${shownHost}:${address.port}`,
+        url,
         close: () =>
             new Promise<void>((resolve) => {
                 server.close(() => resolve());
@@ -122,11 +105,4 @@ function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown>
             }
         });
     });
-}
-
-function send(response: ServerResponse, result: RouteResult): void {
-    if (response.headersSent || response.destroyed) return;
-    const payload = JSON.stringify(result.body);
-    response.writeHead(result.status, {"content-type": "application/json", "content-length": Buffer.byteLength(payload), ...result.headers});
-    response.end(payload);
 }
