@@ -56,7 +56,3 @@ export {codeReward, type CodeRunner} from "./rewards/code-reward.js";
 export {probabilityReward, type TokenProbabilityScorer} from "./rewards/probability-reward.js";
 export {backendProbabilityScorer} from "./rewards/backend-probability-scorer.js";
 export {agreementReward} from "./rewards/agreement-reward.js";
-export {buildRewardRouter, parseRewardConfig, type RewardConfig, type RewardRouter} from "./rewards/config.js";
-export {parseRollouts, type Rollout} from "./rollouts/rollout-records.js";
-export {analyzePrompt, type PromptVerdict} from "./rollouts/prompt-analysis.js";
-export {summarizeRollouts, type RolloutSummary} from "./rollouts/rollout-summary.js";
