@@ -3,7 +3,8 @@
  * what it can from a cache, orders the rest so that consecutive requests share the longest token
  * prefix, splits that order over the backend's lanes, runs the lanes concurrently (calls within a
  * lane one at a time), retries transient failures with backoff and returns results in the
- * caller's order. See schedule.ts for the cost model behind the order. The token stats use what
+ * caller's order. Lanes are taken from the backend's lane scheduler (lanes.ts), which generation
+ * shares, so a lane is never used by two callers at once. See schedule.ts for the cost model behind the order. The token stats use what
  * the backend reports (`ScoreResult.evaluatedTokens`/`reusedTokens`) and fall back to that model.
  * Results carry only `logprobs`.
  */
@@ -12,6 +13,7 @@ import type {Backend, ScoreRequest, ScoreResult} from "../model/backend-spec.js"
 import {isTransientError} from "../model/transient-errors.js";
 import {abortReason, defaultRetryPolicy, retryDelayMs, sleep, type RetryPolicy} from "./retry.js";
 import {LruScoreCache, type ScoreCache, type ScoreCacheEntry, type ScoreCacheKey} from "./score-cache.js";
+import {laneScheduler, type LaneScheduler} from "./lanes.js";
 import {assignRunsToLanes, emptyLaneState, laneStateAfter, prefixCost, prefixOrder, splitIntoRuns, type LaneState} from "./schedule.js";
 import {flattenRequest, sameFlatRequest, type FlatRequest} from "./token-sequence.js";
 import type {EvaluatorStats, ScoreManyOptions, ScoringEvaluator} from "./types.js";
@@ -59,6 +61,7 @@ export class Evaluator implements ScoringEvaluator {
     private readonly prefixReuse: boolean;
     private readonly callOverheadTokens: number;
     private readonly laneStates: LaneState[];
+    private readonly scheduler: LaneScheduler;
     private readonly counters: EvaluatorStats = {
         requested: 0,
         deduplicated: 0,
@@ -79,6 +82,7 @@ export class Evaluator implements ScoringEvaluator {
         this.prefixReuse = options.prefixReuse ?? true;
         this.callOverheadTokens = Math.max(0, options.callOverheadTokens ?? 4);
         this.laneStates = Array.from({length: this.lanes}, () => emptyLaneState);
+        this.scheduler = laneScheduler(backend);
     }
 
     /** Totals over every call so far (a snapshot). */
@@ -197,6 +201,7 @@ export class Evaluator implements ScoringEvaluator {
             runs.map(([start]) => orderedFlats[start] as FlatRequest),
             this.laneStates,
             this.prefixReuse,
+            this.scheduler.busyLanes,
         );
         runs.forEach(([start, end], run) => {
             perLane[lanesForRuns[run] as number] = ordered.slice(start, end);
@@ -204,7 +209,16 @@ export class Evaluator implements ScoringEvaluator {
         return perLane;
     }
 
-    private async runLane(lane: number, indices: readonly number[], unique: readonly UniqueRequest[], batch: BatchState) {
+    /** Scores a lane's run, holding the lane (from the backend's scheduler) for the whole run. */
+    private runLane(lane: number, indices: readonly number[], unique: readonly UniqueRequest[], batch: BatchState): Promise<void> {
+        return this.scheduler.run({lane, user: this, signal: batch.signal}, async () => {
+            // Someone else used the lane since this evaluator did: what it holds is unknown.
+            if (this.scheduler.lastUser(lane) !== this) this.laneStates[lane] = emptyLaneState;
+            await this.scoreRun(lane, indices, unique, batch);
+        });
+    }
+
+    private async scoreRun(lane: number, indices: readonly number[], unique: readonly UniqueRequest[], batch: BatchState): Promise<void> {
         for (const index of indices) {
             if (batch.signal.aborted) return;
             const entry = unique[index] as UniqueRequest;

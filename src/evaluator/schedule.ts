@@ -119,18 +119,24 @@ export function splitIntoRuns(ordered: readonly FlatRequest[], options: LanePlan
 
 /**
  * Assigns runs to lanes, giving each run the lane whose held state shares the longest usable
- * prefix with the run's first request (greedy; lanes ≥ runs).
+ * prefix with the run's first request (greedy; lanes ≥ runs); among lanes that share as much, a
+ * lane that is free now (`busy[lane]` false) before one that is running other work.
  */
-export function assignRunsToLanes(runFirstRequests: readonly FlatRequest[], laneStates: readonly LaneState[], prefixReuse: boolean): number[] {
+export function assignRunsToLanes(
+    runFirstRequests: readonly FlatRequest[],
+    laneStates: readonly LaneState[],
+    prefixReuse: boolean,
+    busy: readonly boolean[] = [],
+): number[] {
     const assignment = new Array<number>(runFirstRequests.length).fill(-1);
     const freeLanes = new Set(laneStates.map((_, lane) => lane));
-    const candidates: Array<{run: number; lane: number; reused: number}> = [];
+    const candidates: Array<{run: number; lane: number; reused: number; busy: number}> = [];
     runFirstRequests.forEach((request, run) => {
         laneStates.forEach((state, lane) => {
-            candidates.push({run, lane, reused: prefixCost(state, request, prefixReuse).reused});
+            candidates.push({run, lane, reused: prefixCost(state, request, prefixReuse).reused, busy: busy[lane] === true ? 1 : 0});
         });
     });
-    candidates.sort((left, right) => right.reused - left.reused || left.run - right.run || left.lane - right.lane);
+    candidates.sort((left, right) => right.reused - left.reused || left.busy - right.busy || left.run - right.run || left.lane - right.lane);
     for (const candidate of candidates) {
         if (assignment[candidate.run] !== -1 || !freeLanes.has(candidate.lane)) continue;
         assignment[candidate.run] = candidate.lane;

@@ -8,9 +8,14 @@
  *
  * So an answer may be shorter than `maxTokens` only because the context ran out (finishReason
  * "length") or the model ended it ("eog").
+ *
+ * Every generation runs on a lane taken from the backend's lane scheduler (evaluator/lanes.ts),
+ * the one the evaluator's scoring uses: the lane asked for, or the first free one. So callers that
+ * generate for several items at once use every lane and never overlap on one.
  */
 import {CapabilityError, ContextOverflowError} from "../errors.js";
-import type {Backend, Generation, PromptInput, TokenId} from "../model/backend-spec.js";
+import {laneScheduler} from "../evaluator/lanes.js";
+import type {Backend, GenerateRequest, Generation, PromptInput, TokenId} from "../model/backend-spec.js";
 import {contextTokens, tokenizeWithBos} from "./tokens.js";
 
 export interface GenerationSettings {
@@ -18,6 +23,7 @@ export interface GenerationSettings {
     /** 0 (the default) is greedy. */
     temperature?: number;
     seed?: number;
+    /** A given lane (default: the first free lane). */
     lane?: number;
     /** Stop at an end-of-generation token (default true). */
     stopAtEog?: boolean;
@@ -38,24 +44,27 @@ export function generationRoom(backend: Pick<Backend, "capabilities">, context: 
     return Math.min(maxTokens, room);
 }
 
-/** Generation after prompt tokens under the room policy above. */
-export async function generateAfter(backend: Backend, context: readonly TokenId[], settings: GenerationSettings): Promise<Generation> {
-    return backend.generate(
-        {
-            context,
-            maxTokens: generationRoom(backend, context, settings.maxTokens),
-            temperature: settings.temperature ?? 0,
-            seed: settings.seed ?? 0,
-            topLogprobs: 0,
-            ...(settings.stopAtEog === undefined ? {} : {stopAtEog: settings.stopAtEog}),
-        },
-        settings.lane ?? 0,
-    );
+/** One generate call on a lane from the backend's lane scheduler: `lane`, or the first free one. */
+export function generateOnLane(backend: Backend, request: GenerateRequest, lane?: number): Promise<Generation> {
+    return laneScheduler(backend).run(lane === undefined ? {} : {lane}, (free) => backend.generate(request, free));
 }
 
-/** The greedy text after a prompt (text or chat). */
-export async function generateText(backend: Backend, prompt: PromptInput, maxTokens: number, lane = 0): Promise<string> {
-    return (await generateAfter(backend, await contextTokens(backend, prompt), {maxTokens, lane})).text;
+/** Generation after prompt tokens under the room policy above. */
+export async function generateAfter(backend: Backend, context: readonly TokenId[], settings: GenerationSettings): Promise<Generation> {
+    const request: GenerateRequest = {
+        context,
+        maxTokens: generationRoom(backend, context, settings.maxTokens),
+        temperature: settings.temperature ?? 0,
+        seed: settings.seed ?? 0,
+        topLogprobs: 0,
+        ...(settings.stopAtEog === undefined ? {} : {stopAtEog: settings.stopAtEog}),
+    };
+    return generateOnLane(backend, request, settings.lane);
+}
+
+/** The greedy text after a prompt (text or chat), on the first free lane unless `lane` is given. */
+export async function generateText(backend: Backend, prompt: PromptInput, maxTokens: number, lane?: number): Promise<string> {
+    return (await generateAfter(backend, await contextTokens(backend, prompt), {maxTokens, ...(lane === undefined ? {} : {lane})})).text;
 }
 
 /** Greedy text completion, batched: one continuation per prompt. */
@@ -111,7 +120,7 @@ export function modelCompleter(model: Backend, options: ModelCompleterOptions = 
     };
 }
 
-/** n continuations of `prompt` sampled at `temperature` with seeds seed, seed + 1, … (one lane, in order). */
+/** n continuations of `prompt` sampled at `temperature` with seeds seed, seed + 1, … (one after another, each on the first free lane). */
 export async function sampleTexts(
     backend: Backend,
     prompt: string,

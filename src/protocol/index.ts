@@ -1,8 +1,9 @@
 /**
  * The protocol layer: what callers (explain, checks, reasoning, the server, the CLI) do with a
- * {@link Backend} beyond scoring, written once: tokens, BOS, prompt tokens, token text in context,
- * target alignment.
+ * {@link Backend}, written once: tokens, BOS, prompt tokens, token text in context, target
+ * alignment, generation on the backend's lanes, option log-probabilities through the evaluator.
  */
 export * from "./tokens.js";
 export * from "./generation.js";
 export {alignTarget, type AlignedTarget, type TokenPiece} from "./alignment.js";
+export * from "./option-scoring.js";

@@ -86,10 +86,5 @@ export function calibrationSummary(items: readonly CalibrationItem[], binCount =
     };
 }
 
-/** Softmax over option log-probabilities: the option distribution used for confidence. */
-export function normalizeOptionLogprobs(logprobs: readonly number[]): number[] {
-    const max = Math.max(...logprobs);
-    const weights = logprobs.map((value) => Math.exp(value - max));
-    const total = weights.reduce((a, b) => a + b, 0);
-    return weights.map((weight) => weight / total);
-}
+/** Softmax over option log-probabilities (the option distribution used for confidence) lives with option scoring. */
+export {normalizeOptionLogprobs} from "../protocol/option-scoring.js";

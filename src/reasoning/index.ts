@@ -1,7 +1,7 @@
 /** Reasoning analyses: pass@k and support, calibration, subthoughts, answer extraction, verifiers, multiple choice. */
 export {passAtK, passAtKClosedForm, passAtKCurve, coverage as passCoverage, majorityAnswer, majorityAtK, defaultKs} from "./pass-at-k.js";
 export {supportSummary, supportThreshold, type ProblemSupport, type SupportCategory, type SupportSummary} from "./support.js";
-export {calibrationSummary, normalizeOptionLogprobs, type CalibrationBin, type CalibrationItem, type CalibrationSummary} from "./calibration.js";
+export {calibrationSummary, type CalibrationBin, type CalibrationItem, type CalibrationSummary} from "./calibration.js";
 export {
     answerDistribution,
     defaultCueWords,

@@ -5,7 +5,7 @@
  * the same trigger and the option letters are scored there.
  */
 import {InputError} from "../errors.js";
-import {normalizeOptionLogprobs} from "./calibration.js";
+import {normalizeOptionLogprobs} from "../protocol/option-scoring.js";
 import type {ReasoningModel} from "./reasoning-model.js";
 
 export const optionLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -7,7 +7,7 @@
 import {CapabilityError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import type {Backend} from "../model/backend-spec.js";
-import {alignTarget, modelCompleter, sampleTexts, type TextCompleter} from "../protocol/index.js";
+import {modelCompleter, optionLogprobs, sampleTexts, type TextCompleter} from "../protocol/index.js";
 
 export interface ReasoningModel extends TextCompleter {
     readonly name: string;
@@ -30,10 +30,7 @@ export function backendReasoningModel(backend: Backend): ReasoningModel {
                     expected: "a GGUF model or a server that returns prompt log-probabilities",
                 });
             }
-            const prompt = {kind: "text" as const, text};
-            const requests = await Promise.all(targets.map(async (target) => (await alignTarget(backend, prompt, target)).request));
-            const results = await evaluator.scoreMany(requests);
-            return results.map((result) => result.logprobs.reduce((a, b) => a + b, 0));
+            return optionLogprobs(backend, evaluator, {kind: "text", text}, targets);
         },
     };
 }

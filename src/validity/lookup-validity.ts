@@ -11,7 +11,7 @@ import {BudgetError} from "../errors.js";
 import {Evaluator} from "../evaluator/evaluator.js";
 import {explain} from "../explain/explain.js";
 import type {Backend} from "../model/backend-spec.js";
-import {withBos} from "../protocol/index.js";
+import {generateOnLane, withBos} from "../protocol/index.js";
 import {SeededRandom} from "../foundation/random.js";
 import type {LookupEvidence, OrganismTask, TaskItem} from "../organisms/tasks/types.js";
 import {documentSpansInput, rankOf, wordSpansInput} from "./lookup-input.js";
@@ -141,7 +141,7 @@ async function answersCorrectly(model: Backend, item: TaskItem): Promise<boolean
     const [answerTokens = [], promptTokens = []] = await model.tokenize([item.answer, item.prompt]);
     // The answer's own tokens plus one for the space before it (one word on the organism's vocabulary).
     const maxTokens = answerTokens.length + 1;
-    const generation = await model.generate({context: withBos(model, promptTokens), maxTokens, temperature: 0, seed: 0, topLogprobs: 0}, 0);
+    const generation = await generateOnLane(model, {context: withBos(model, promptTokens), maxTokens, temperature: 0, seed: 0, topLogprobs: 0});
     return generation.text.trim().split(/\s+/u)[0] === item.answer;
 }
 

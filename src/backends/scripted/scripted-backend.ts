@@ -59,6 +59,8 @@ export interface ScriptedBackendOptions {
     addBos?: boolean;
     /** Artificial latency of each score call, in ms. */
     latencyMs?: number | ((call: ScriptedCallInfo) => number);
+    /** Artificial latency of each generate call, in ms (default: none). */
+    generationLatencyMs?: number;
     /** Return an error to make a score call fail (after its latency). */
     failure?: (call: ScriptedCallInfo) => Error | undefined;
     /** Whether score results carry `reusedTokens`/`evaluatedTokens` (default true). */
@@ -94,6 +96,8 @@ export class ScriptedBackend implements Backend {
     readonly laneStats: ScriptedLaneStats[];
     /** Score calls that reached the backend, in arrival order (failed ones included). */
     readonly scoreLog: Array<{lane: number; request: ScoreRequest}> = [];
+    /** Generate calls that reached the backend, in arrival order. */
+    readonly generateLog: Array<{lane: number; request: GenerateRequest}> = [];
     /** Most lanes seen busy at the same time. */
     maxConcurrentLanes = 0;
     private readonly logits: LogitsFunction;
@@ -187,7 +191,20 @@ export class ScriptedBackend implements Backend {
             });
         // Generation stops where the window ends, so the prompt only needs room for one token.
         checkTokenWindow(request.context, 1, "token to generate", windowLimits(this, "shorten the prompt"));
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.busy[lane]) throw new Error(`scripted backend: lane ${lane} called while busy (calls on a lane must be serialised)`);
+        this.generateLog.push({lane, request});
+        this.busy[lane] = true;
+        this.maxConcurrentLanes = Math.max(this.maxConcurrentLanes, this.busy.filter(Boolean).length);
+        try {
+            const latency = this.options.generationLatencyMs ?? 0;
+            await new Promise<void>((resolve) => (latency > 0 ? setTimeout(resolve, latency) : setImmediate(resolve)));
+            return this.generateNow(request, lane);
+        } finally {
+            this.busy[lane] = false;
+        }
+    }
+
+    private generateNow(request: GenerateRequest, lane: number): Generation {
         const random = new SeededRandom(request.seed ^ 0x5bd1e995);
         const all = [...request.context];
         const tokens: GeneratedToken[] = [];

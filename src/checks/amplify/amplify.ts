@@ -16,7 +16,7 @@ import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import type {ItemRecord} from "../run-records.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../counterfactual/item-text.js";
-import {answerSeparator, predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
+import {predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
 import {topAttributedWords} from "../refine/attributed-words.js";
 
 export const amplifyCapabilities = {
@@ -187,5 +187,3 @@ export function summarizeAmplify(items: readonly ItemRecord[], malformedLines: n
         correctWith,
     };
 }
-
-export {answerSeparator};

@@ -5,7 +5,7 @@
 import type {PromptInput} from "../../model/backend-spec.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
-import {answerSeparator} from "./prediction.js";
+import {answerSeparator} from "../../protocol/index.js";
 
 export type EditableSource = {kind: "prompt"} | {kind: "document"; index: number} | {kind: "message"; index: number};
 

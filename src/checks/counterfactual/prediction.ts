@@ -6,8 +6,10 @@
  * the text names, or (without options) the first line. A text that names no option is an
  * unparseable answer, counted by the caller, never guessed.
  */
+import {Evaluator} from "../../evaluator/evaluator.js";
+import type {ScoringEvaluator} from "../../evaluator/types.js";
 import type {Backend, PromptInput} from "../../model/backend-spec.js";
-import {alignTarget, contextTokens, generateText} from "../../protocol/index.js";
+import {answerSeparator, bestOption, generateText, normalizeOptionLogprobs, optionLogprobs} from "../../protocol/index.js";
 
 export interface Prediction {
     /** The option text or the free answer; undefined when the text could not be read. */
@@ -27,11 +29,8 @@ export interface PredictionSettings {
     maxTokens?: number;
     /** Force generation even when the backend scores (the protocol of generation-only backends). */
     generationOnly?: boolean;
-}
-
-/** Text to put between a prompt and an answer: a space after a text prompt that does not end in whitespace. */
-export function answerSeparator(prompt: PromptInput): string {
-    return prompt.kind === "text" && !/\s$/.test(prompt.text) ? " " : "";
+    /** Scores the options (default: a new evaluator on the backend for this prediction). */
+    evaluator?: ScoringEvaluator;
 }
 
 /** The first option named in `text` (whole-word, case-insensitive; earliest mention wins, longer options first on ties). */
@@ -51,25 +50,6 @@ export function escapeRegExp(text: string): string {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Total log-probability of each option after the prompt. */
-export async function optionLogprobs(backend: Backend, prompt: PromptInput, options: readonly string[], lane = 0): Promise<number[]> {
-    const separator = answerSeparator(prompt);
-    const totals: number[] = [];
-    for (const option of options) {
-        const aligned = await alignTarget(backend, prompt, separator + option);
-        const result = await backend.score(aligned.request, lane);
-        totals.push(result.logprobs.reduce((sum, value) => sum + value, 0));
-    }
-    return totals;
-}
-
-export function normalise(logprobs: readonly number[]): number[] {
-    const maximum = Math.max(...logprobs);
-    const weights = logprobs.map((value) => Math.exp(value - maximum));
-    const total = weights.reduce((sum, value) => sum + value, 0);
-    return weights.map((value) => value / total);
-}
-
 export async function predict(
     backend: Backend,
     prompt: PromptInput,
@@ -77,10 +57,10 @@ export async function predict(
     settings: PredictionSettings = {},
 ): Promise<Prediction> {
     if (options !== undefined && backend.capabilities.scoring && settings.generationOnly !== true) {
-        const logprobs = await optionLogprobs(backend, prompt, options);
-        const probabilities = normalise(logprobs);
-        let best = 0;
-        for (let index = 1; index < logprobs.length; index++) if ((logprobs[index] as number) > (logprobs[best] as number)) best = index;
+        const evaluator = settings.evaluator ?? new Evaluator(backend);
+        const logprobs = await optionLogprobs(backend, evaluator, prompt, options, {separator: answerSeparator(prompt)});
+        const probabilities = normalizeOptionLogprobs(logprobs);
+        const best = bestOption(logprobs);
         return {answer: options[best], optionIndex: best, optionLogprobs: logprobs, optionProbabilities: probabilities, via: "scoring"};
     }
     const text = await generateText(backend, prompt, settings.maxTokens ?? 24);

@@ -8,10 +8,9 @@
  */
 import type {Coalition, Game, GameOutcome} from "../../attribution/game.js";
 import type {ScoringEvaluator} from "../../evaluator/types.js";
-import {alignTarget, contextTokens} from "../../protocol/index.js";
+import {alignTarget, answerSeparator, contextTokens, normalizeOptionLogprobs} from "../../protocol/index.js";
 import type {Backend, ScoreRequest, TokenId} from "../../model/backend-spec.js";
 import type {SegmentedInput} from "../../units/segmented-input.js";
-import {answerSeparator, normalise} from "../counterfactual/prediction.js";
 
 export interface AnswerGameOptions {
     backend: Backend;
@@ -57,7 +56,7 @@ export class AnswerGame implements Game {
                 const probability = Math.exp(totals[0] as number);
                 return {value: probability, components: [probability, 1 - probability]};
             }
-            const probabilities = normalise(totals);
+            const probabilities = normalizeOptionLogprobs(totals);
             return {value: probabilities[this.answerIndex] as number, components: probabilities};
         });
     }

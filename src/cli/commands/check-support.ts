@@ -57,7 +57,7 @@ export async function openCheckModel(
 ): Promise<Backend> {
     checkOutputOptions(options, ["db"]);
     const {backend} = await openModelFromOptions(options, command, io, {generate: true, ...(needsScoring ? {score: true} : {})});
-    return serializedBackend(backend);
+    return backend;
 }
 
 /**
@@ -73,33 +73,6 @@ export async function openSecondModel(
     needsScoring = false,
 ): Promise<Backend> {
     return attributeToFlag(flag, "model", () => openCheckModel({...options, model: path}, command, io, needsScoring));
-}
-
-/**
- * The checks call score/generate on lane 0 from several items at once (--concurrency); calls on
- * one lane must not overlap, so this wrapper queues them. Items still interleave call by call.
- */
-export function serializedBackend(backend: Backend): Backend {
-    let queue: Promise<unknown> = Promise.resolve();
-    const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
-        const next = queue.then(work, work);
-        queue = next.catch(() => undefined);
-        return next;
-    };
-    return {
-        specificationVersion: backend.specificationVersion,
-        id: backend.id,
-        name: backend.name,
-        capabilities: backend.capabilities,
-        vocabulary: backend.vocabulary,
-        tokenize: (texts) => backend.tokenize(texts),
-        detokenize: (sequences, options) => backend.detokenize(sequences, options),
-        tokenTexts: (requests) => backend.tokenTexts(requests),
-        renderChat: (requests) => backend.renderChat(requests),
-        score: (request, lane) => enqueue(() => backend.score(request, lane)),
-        generate: (request, lane) => enqueue(() => backend.generate(request, lane)),
-        dispose: () => backend.dispose(),
-    };
 }
 
 export interface LoadedDataset {
