@@ -15,7 +15,7 @@ import type {DatasetItem} from "../../datasets/item.js";
 import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import type {ItemRecord} from "../run-records.js";
 import type {ItemEvaluation} from "../run-dataset.js";
-import {itemPrompt} from "../counterfactual/item-text.js";
+import {itemPrompt} from "../../protocol/index.js";
 import {predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
 import {topAttributedWords} from "../refine/attributed-words.js";
 

@@ -10,10 +10,10 @@ import type {Backend} from "../../model/backend-spec.js";
 import type {DatasetItem} from "../../datasets/item.js";
 import type {ItemRecord} from "../run-records.js";
 import type {ItemEvaluation} from "../run-dataset.js";
-import {editableTexts, explanationPrompt, itemPrompt, withEditedText, type EditableSource} from "./item-text.js";
+import {editableTexts, explanationPrompt, withEditedText, type EditableSource} from "./item-text.js";
 import {insertionEdits, mentionsWord, type InsertionKind, type WordLists} from "./insertions.js";
 import {predict} from "./prediction.js";
-import {generateText} from "../../protocol/index.js";
+import {generateText, itemPrompt} from "../../protocol/index.js";
 
 export const counterfactualCapabilities = {
     needs: "generation",

@@ -1,9 +1,8 @@
 /**
- * The texts of an item a check may edit (the prompt, each document, each player message) and the
- * prompt the model sees for an item, plus the post-hoc explanation prompt after an answer.
+ * The texts of an item a check may edit (the prompt, each document, each player message), and
+ * the post-hoc explanation prompt after an answer. The prompt of an item is protocol/item-prompt.ts.
  */
 import type {PromptInput} from "../../model/backend-spec.js";
-import {segmentInput} from "../../units/segmented-input.js";
 import type {StructuredInput} from "../../units/types.js";
 import {answerSeparator} from "../../protocol/index.js";
 
@@ -31,13 +30,6 @@ export function withEditedText(input: StructuredInput, source: EditableSource, t
         return {...input, messages: input.messages.map((message, index) => (index === source.index ? {...message, content: text} : message))};
     }
     throw new Error(`source ${source.kind} does not belong to a ${input.kind} input`);
-}
-
-/** The prompt the model sees for the whole item. */
-export function itemPrompt(input: StructuredInput): PromptInput {
-    const unit = input.kind === "documents" ? "document" : input.kind === "chat" ? "message" : "sentence";
-    const segmented = segmentInput(input, unit);
-    return segmented.render(new Uint8Array(segmented.playerCount).fill(1));
 }
 
 /** Appends a turn to a prompt: text prompts get `text` on a new line; chat prompts get the answer and a user turn. */

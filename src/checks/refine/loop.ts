@@ -6,8 +6,8 @@
 import type {Backend} from "../../model/backend-spec.js";
 import type {StructuredInput} from "../../units/types.js";
 import type {ExplanationRounds} from "../counterfactual/check.js";
-import {explanationPrompt, followUp, itemPrompt} from "../counterfactual/item-text.js";
-import {generateText} from "../../protocol/index.js";
+import {explanationPrompt, followUp} from "../counterfactual/item-text.js";
+import {generateText, itemPrompt} from "../../protocol/index.js";
 import {feedbackFor, type Feedback, type FeedbackSettings} from "./feedback.js";
 
 export interface RefineSettings extends FeedbackSettings {
