@@ -148,7 +148,8 @@ export interface TokenTextRequest {
  * One backend. Scoring happens on a lane: an implementation may keep the KV state the previous
  * call left on that lane and reuse the longest shared token prefix, but the result must equal
  * from-scratch evaluation when `capabilities.precision` is "exact". Calls on different lanes may
- * run concurrently; calls on one lane are serialised by the caller (the evaluator).
+ * run concurrently; calls on one lane are serialised by the caller (the lane scheduler of
+ * src/evaluator/lanes.ts, which the evaluator and the protocol's generation share).
  */
 export interface Backend {
     readonly specificationVersion: typeof backendSpecificationVersion;
