@@ -7,7 +7,7 @@
  */
 import type {ScoringEvaluator} from "../evaluator/types.js";
 import type {PromptInput} from "../model/backend-spec.js";
-import {alignTarget} from "./alignment.js";
+import {alignTarget, type AlignedTarget} from "./alignment.js";
 import type {TokenizingBackend} from "./tokens.js";
 
 /** Text to put between a prompt and an answer: a space after a text prompt that does not end in whitespace. */
@@ -21,6 +21,11 @@ export interface OptionScoringSettings {
     signal?: AbortSignal;
 }
 
+/** Each option (after `separator`) aligned after the prompt: the requests that score the options. */
+export function alignOptions(backend: TokenizingBackend, prompt: PromptInput, options: readonly string[], separator = ""): Promise<AlignedTarget[]> {
+    return Promise.all(options.map((option) => alignTarget(backend, prompt, separator + option)));
+}
+
 /** Σ_t log p(option_t | prompt, option_<t) of each option (separator included), in the options' order. */
 export async function optionLogprobs(
     backend: TokenizingBackend,
@@ -29,8 +34,7 @@ export async function optionLogprobs(
     options: readonly string[],
     settings: OptionScoringSettings = {},
 ): Promise<number[]> {
-    const separator = settings.separator ?? "";
-    const aligned = await Promise.all(options.map((option) => alignTarget(backend, prompt, separator + option)));
+    const aligned = await alignOptions(backend, prompt, options, settings.separator);
     const results = await evaluator.scoreMany(
         aligned.map((entry) => entry.request),
         settings.signal === undefined ? {} : {signal: settings.signal},

@@ -9,7 +9,7 @@
  */
 import type {ScoringEvaluator} from "../../evaluator/types.js";
 import type {Backend} from "../../model/backend-spec.js";
-import {alignTarget, answerSeparator} from "../../protocol/index.js";
+import {alignOptions, answerSeparator} from "../../protocol/index.js";
 import {answerProbabilityReducer, optionProbabilityReducer} from "../../protocol/score-reducers.js";
 import {ScoringGame} from "../../protocol/scoring-game.js";
 import type {SegmentedInput} from "../../units/segmented-input.js";
@@ -36,7 +36,7 @@ export class AnswerGame extends ScoringGame {
             segmented,
             targets: async () => {
                 const full = segmented.render(new Uint8Array(segmented.playerCount).fill(1));
-                const aligned = await Promise.all(candidates.map((candidate) => alignTarget(backend, full, answerSeparator(full) + candidate)));
+                const aligned = await alignOptions(backend, full, candidates, answerSeparator(full));
                 return aligned.map((item) => [...item.request.target]);
             },
             reducer: options.options === undefined ? answerProbabilityReducer : optionProbabilityReducer(answerIndex),
