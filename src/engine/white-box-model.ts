@@ -9,6 +9,7 @@ import {ContextOverflowError, InputError} from "../errors.js";
 import type {EngineConfig} from "./config.js";
 import {runBackward} from "./backward.js";
 import {runForward, type Precision} from "./forward.js";
+import {forgetTranspose} from "./kernels/matmul.js";
 import {checkHookNames, HookSet, type CacheFilter, type Hook, type Tensor} from "./hooks.js";
 import type {Objective} from "./objectives.js";
 import {gradientRules, resolveRules, type BackwardRules} from "./rules.js";
@@ -62,6 +63,17 @@ export class WhiteBoxModel {
 
     static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array): WhiteBoxModel {
         return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor));
+    }
+
+    /**
+     * Call after changing weights in place (an optimizer step): the float32 backward pass keeps a
+     * transpose of each matrix, which this drops. (The float64 path keeps nothing.)
+     */
+    weightsChanged(): void {
+        const {weights} = this;
+        for (const matrix of [weights.unembedding, ...weights.blocks.flatMap((b) => [b.query, b.key, b.value, b.output, b.gate, b.up, b.down])]) {
+            forgetTranspose(matrix);
+        }
     }
 
     run(tokens: TokenBatch, options: RunOptions = {}): Tensor {

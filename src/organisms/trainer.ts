@@ -104,6 +104,7 @@ export function trainOrganism(
             tokensSeen += tokens.length;
         }
         optimizer.update(parameters, gradients, 1 / Math.max(1, scoredWords));
+        model.weightsChanged();
         windowLoss += batchLoss;
         windowWeight += scoredWords;
         if ((step + 1) % progressEvery === 0 || step + 1 === settings.steps) {

@@ -147,3 +147,15 @@ test("float32 weight gradients agree with the float64 reference within 1e-4 of e
         });
     }
 });
+
+test("after weights change in place and weightsChanged(), the float32 backward pass differentiates the new weights", () => {
+    const model = randomModel(tinyConfig({dim: 16, ffn: 24, heads: 4, kvHeads: 2, headDim: 4}), 8, false);
+    const tokens = randomTokens(new SeededRandom(5), 2, 8, 11);
+    model.backward({tokens, objective, precision: "f32"});
+    for (const block of model.weights.blocks) for (const matrix of [block.query, block.down]) matrix.forEach((entry, i) => (matrix[i] = -1.5 * entry));
+    model.weightsChanged();
+    const single = model.backward({tokens, objective, precision: "f32"}).gradients.get("hook_embed")!.data;
+    const double = model.backward({tokens, objective, precision: "f64"}).gradients.get("hook_embed")!.data;
+    const largest = largestMagnitude(double);
+    double.forEach((entry, index) => assert.ok(Math.abs(entry - single[index]!) <= 1e-4 * largest, `[${index}]: ${single[index]} against ${entry}`));
+});

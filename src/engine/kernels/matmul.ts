@@ -114,6 +114,11 @@ function transposed(w: Float32Array, outDim: number, inDim: number): Float32Arra
     return result;
 }
 
+/** Drops the kept transpose of `w` (after its values changed in place). */
+export function forgetTranspose(w: Float32Array): void {
+    transposes.delete(w);
+}
+
 /**
  * dx[t, i] = Σ_o dy[t, o] · w[o, i] for t < rows (overwrites dx). Float32 batches run as
  * dx = dy (wᵀ)ᵀ through the forward kernel on a cached transpose of w. The JavaScript kernel adds
