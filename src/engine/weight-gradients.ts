@@ -59,35 +59,7 @@ export function zeroWeightGradients(weights: EngineWeights): WeightGradients {
     };
 }
 
-/** Every gradient array once (a tied embedding once), in a fixed order. */
-export function gradientArrays(gradients: WeightGradients): Float64Array[] {
-    const arrays = new Set<Float64Array>([gradients.tokenEmbedding]);
-    for (const block of gradients.blocks) {
-        for (const array of [
-            block.attentionNorm,
-            block.query,
-            block.queryBias,
-            block.key,
-            block.keyBias,
-            block.value,
-            block.valueBias,
-            block.queryNorm,
-            block.keyNorm,
-            block.output,
-            block.mlpNorm,
-            block.gate,
-            block.up,
-            block.down,
-        ]) {
-            if (array !== undefined) arrays.add(array);
-        }
-    }
-    arrays.add(gradients.outputNorm);
-    arrays.add(gradients.unembedding);
-    return [...arrays];
-}
-
-/** Checks that the gradients fit the model: the same tensors, each of the same size. */
+/** Why the gradients do not fit the model (a tensor missing, extra or of another size), or undefined when they do. */
 export function weightGradientsFit(config: EngineConfig, weights: EngineWeights, gradients: WeightGradients): string | undefined {
     const pairs: [string, Float32Array | undefined, Float64Array | undefined][] = [
         ["token_embd.weight", weights.tokenEmbedding, gradients.tokenEmbedding],
