@@ -60,9 +60,9 @@ function train(spec: OrganismSpec, options: Options): void {
         task,
         spec.architecture,
         settings,
-        (progress, decoder) => {
+        (progress, model) => {
             const evaluate = options.evalEvery > 0 && progress.step % options.evalEvery === 0;
-            const accuracy = evaluate ? ` held-out ${heldOutAccuracy(decoder, vocabulary, task, new SeededRandom(spec.heldOutSeed + 5), 100)}` : "";
+            const accuracy = evaluate ? ` held-out ${heldOutAccuracy(model, vocabulary, task, new SeededRandom(spec.heldOutSeed + 5), 100)}` : "";
             console.log(`${spec.name}: step ${progress.step}/${settings.steps} loss ${progress.loss.toFixed(4)} (${progress.seconds.toFixed(0)} s)${accuracy}`);
         },
         100,
@@ -70,10 +70,10 @@ function train(spec: OrganismSpec, options: Options): void {
     );
     const trainingSeconds = (Date.now() - started) / 1000;
     const trainingCpuSeconds = process.cpuUsage(cpuStarted).user / 1e6;
-    const accuracy = heldOutAccuracy(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed), options.heldOut);
+    const accuracy = heldOutAccuracy(trained.model, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed), options.heldOut);
     const probes = !spec.name.startsWith("arith")
         ? undefined
-        : probeChains(trained.decoder, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed + 1), options.heldOut);
+        : probeChains(trained.model, trained.vocabulary, task, new SeededRandom(spec.heldOutSeed + 1), options.heldOut);
     const model = {
         name: `glassbox organism ${spec.name}`,
         description: `glassbox model organism "${spec.name}": ${spec.summary}`,

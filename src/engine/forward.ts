@@ -18,6 +18,8 @@ export type Precision = "f32" | "f64";
 export interface BlockTape {
     residPre: Floats;
     inverseRms1: Floats;
+    /** After the hook: the input of the attention norm's gain (and, times the gain, of q, k, v). */
+    normalized1: Floats;
     queryLinear: Floats;
     keyLinear: Floats;
     valueLinear: Floats;
@@ -28,18 +30,25 @@ export interface BlockTape {
     value: Floats;
     softmaxOutput: Floats;
     pattern: Floats;
+    /** The input of the attention output projection. */
+    z: Floats;
     attnOut: Floats;
     residMid: Floats;
     inverseRms2: Floats;
+    normalized2: Floats;
     gate: Floats;
     up: Floats;
+    /** The input of the down projection. */
+    post: Floats;
     mlpOut: Floats;
 }
 
 export interface Tape {
+    tokens: readonly (readonly number[])[];
     blocks: BlockTape[];
     residFinal: Floats;
     inverseRmsFinal: Floats;
+    normalizedFinal: Floats;
     logits: Floats;
     shape: AttentionShape;
     rotary: RotaryTables;
@@ -90,7 +99,9 @@ export function runForward(
     resid = hooks.apply("hook_embed", resid, residShape);
 
     const blocks: BlockTape[] = [];
-    const normalized = alloc(rows * dim);
+    const scratchNormalized = alloc(rows * dim);
+    /** A fresh array where the tape keeps it, else the shared scratch. */
+    const normalizedBuffer = (): Floats => (keepTape ? alloc(rows * dim) : scratchNormalized);
     const scaled = alloc(rows * dim);
     for (let layer = 0; layer < config.layers; layer++) {
         const w = weights.blocks[layer]!;
@@ -98,8 +109,10 @@ export function runForward(
         const residPre = hook("hook_resid_pre", resid, residShape);
 
         const inverseRms1 = alloc(rows);
-        rmsNormalize(residPre, rows, dim, normEps, normalized, inverseRms1);
-        applyGain(hook("ln1.hook_normalized", normalized, residShape), rows * dim, w.attentionNorm, scaled);
+        const normalized1 = normalizedBuffer();
+        rmsNormalize(residPre, rows, dim, normEps, normalized1, inverseRms1);
+        const hookedNormalized1 = hook("ln1.hook_normalized", normalized1, residShape);
+        applyGain(hookedNormalized1, rows * dim, w.attentionNorm, scaled);
 
         const queryLinear = alloc(rows * heads * headDim);
         const keyLinear = alloc(rows * kvHeads * headDim);
@@ -147,8 +160,10 @@ export function runForward(
         const residMid = hook("hook_resid_mid", midSum, residShape);
 
         const inverseRms2 = alloc(rows);
-        rmsNormalize(residMid, rows, dim, normEps, normalized, inverseRms2);
-        applyGain(hook("ln2.hook_normalized", normalized, residShape), rows * dim, w.mlpNorm, scaled);
+        const normalized2 = normalizedBuffer();
+        rmsNormalize(residMid, rows, dim, normEps, normalized2, inverseRms2);
+        const hookedNormalized2 = hook("ln2.hook_normalized", normalized2, residShape);
+        applyGain(hookedNormalized2, rows * dim, w.mlpNorm, scaled);
         const gateLinear = alloc(rows * ffn);
         const upLinear = alloc(rows * ffn);
         linearForward(scaled, rows, dim, w.gate, ffn, undefined, gateLinear);
@@ -169,6 +184,7 @@ export function runForward(
             blocks.push({
                 residPre,
                 inverseRms1,
+                normalized1: hookedNormalized1,
                 queryLinear,
                 keyLinear,
                 valueLinear,
@@ -179,25 +195,30 @@ export function runForward(
                 value,
                 softmaxOutput,
                 pattern,
+                z,
                 attnOut,
                 residMid,
                 inverseRms2,
+                normalized2: hookedNormalized2,
                 gate,
                 up,
+                post,
                 mlpOut,
             });
         }
     }
 
     const inverseRmsFinal = alloc(rows);
-    rmsNormalize(resid, rows, dim, normEps, normalized, inverseRmsFinal);
-    applyGain(hooks.apply("ln_final.hook_normalized", normalized, residShape), rows * dim, weights.outputNorm, scaled);
+    const normalizedFinal = normalizedBuffer();
+    rmsNormalize(resid, rows, dim, normEps, normalizedFinal, inverseRmsFinal);
+    const hookedNormalizedFinal = hooks.apply("ln_final.hook_normalized", normalizedFinal, residShape);
+    applyGain(hookedNormalizedFinal, rows * dim, weights.outputNorm, scaled);
     const logitsLinear = alloc(rows * vocabSize);
     linearForward(scaled, rows, dim, weights.unembedding, vocabSize, undefined, logitsLinear);
     const logitShape = [sequences, length, vocabSize];
     const logits = hooks.apply("hook_logits", logitsLinear, logitShape);
     return {
         logits: {data: logits, shape: logitShape},
-        tape: keepTape ? {blocks, residFinal: resid, inverseRmsFinal, logits, shape, rotary} : undefined,
+        tape: keepTape ? {tokens, blocks, residFinal: resid, inverseRmsFinal, normalizedFinal: hookedNormalizedFinal, logits, shape, rotary} : undefined,
     };
 }

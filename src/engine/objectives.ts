@@ -24,6 +24,14 @@ export function logProbObjective(targets: readonly {sequence?: number; position:
     return {terms: targets.map(({sequence = 0, position, token}) => ({sequence, position, token, kind: "logprob", weight: 1}))};
 }
 
+/**
+ * The training loss Σ −log p(token | sequence up to position): the log-probability terms with
+ * weight −1, so that the backward pass gives the loss's gradient (training descends it).
+ */
+export function crossEntropyObjective(targets: readonly {sequence?: number; position: number; token: number}[]): Objective {
+    return {terms: targets.map(({sequence = 0, position, token}) => ({sequence, position, token, kind: "logprob", weight: -1}))};
+}
+
 /** logit(correct) − logit(incorrect) at one position. */
 export function logitDifferenceObjective({
     sequence = 0,

@@ -2,15 +2,18 @@
  * A llama-family decoder whose insides can be read, patched and differentiated: `run`,
  * `runWithCache` (keeps only the activations asked for), `runWithHooks` (read, replace or add at
  * any hook point) and `backward` (gradients of a scalar objective of the logits at the input
- * embeddings and any hook point, under plain or LRP-family rules). Pure: weights come in decoded.
+ * embeddings and any hook point, under plain or LRP-family rules, and, under the plain rules, with
+ * respect to every weight: training is this backward pass). Pure: weights come in decoded.
  */
 import {ContextOverflowError, InputError} from "../errors.js";
 import type {EngineConfig} from "./config.js";
 import {runBackward} from "./backward.js";
 import {runForward, type Precision} from "./forward.js";
+import {forgetTranspose} from "./kernels/matmul.js";
 import {checkHookNames, HookSet, type CacheFilter, type Hook, type Tensor} from "./hooks.js";
 import type {Objective} from "./objectives.js";
-import {resolveRules, type BackwardRules} from "./rules.js";
+import {gradientRules, resolveRules, type BackwardRules} from "./rules.js";
+import {weightGradientsFit, type WeightGradients} from "./weight-gradients.js";
 import {buildWeights, type EngineWeights, type ModelPlan, type TensorDescription} from "./weights.js";
 
 /** A batch of token-id sequences of equal length. */
@@ -40,6 +43,11 @@ export interface BackwardRequest extends HookedRunOptions {
     hooks?: readonly Hook[];
     /** Hook names whose gradient to return; "hook_embed" (the input embeddings) is always included. */
     gradientsAt?: readonly string[];
+    /**
+     * Gradients with respect to the weights are added to these arrays (see `zeroWeightGradients`);
+     * plain gradient rules only.
+     */
+    weightGradients?: WeightGradients;
 }
 
 export interface BackwardResult extends RunResult {
@@ -55,6 +63,17 @@ export class WhiteBoxModel {
 
     static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array): WhiteBoxModel {
         return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor));
+    }
+
+    /**
+     * Call after changing weights in place (an optimizer step): the float32 backward pass keeps a
+     * transpose of each matrix, which this drops. (The float64 path keeps nothing.)
+     */
+    weightsChanged(): void {
+        const {weights} = this;
+        for (const matrix of [weights.unembedding, ...weights.blocks.flatMap((b) => [b.query, b.key, b.value, b.output, b.gate, b.up, b.down])]) {
+            forgetTranspose(matrix);
+        }
     }
 
     run(tokens: TokenBatch, options: RunOptions = {}): Tensor {
@@ -77,10 +96,32 @@ export class WhiteBoxModel {
         const recordAt = new Set(["hook_embed", ...(request.gradientsAt ?? [])]);
         checkHookNames(recordAt, this.config.layers);
         const precision = request.precision ?? "f32";
+        const rules = resolveRules(request.rules);
+        if (request.weightGradients !== undefined) this.checkWeightGradients(request.weightGradients, rules);
         const hookSet = new HookSet(this.config.layers, request.hooks ?? [], request.cache);
         const {logits, tape} = runForward(this, request.tokens, precision, hookSet, true);
-        const {value, gradients} = runBackward(this, tape!, request.objective, resolveRules(request.rules), precision, recordAt);
+        const {value, gradients} = runBackward(this, tape!, request.objective, rules, precision, recordAt, request.weightGradients);
         return {logits, cache: hookSet.cache, value, gradients};
+    }
+
+    private checkWeightGradients(weightGradients: WeightGradients, rules: BackwardRules): void {
+        const modified = (Object.keys(gradientRules) as (keyof BackwardRules)[]).filter((kind) => rules[kind] !== gradientRules[kind]);
+        if (modified.length > 0) {
+            throw new InputError("weight gradients are computed under the plain gradient rules only", {
+                parameter: "rules",
+                expected: "no rule overrides when weightGradients is given",
+                received: `overridden rules for ${modified.join(", ")}`,
+                hint: "run the LRP-family backward pass without weightGradients",
+            });
+        }
+        const mismatch = weightGradientsFit(this.config, this.weights, weightGradients);
+        if (mismatch !== undefined) {
+            throw new InputError("the weight gradients do not fit the model", {
+                parameter: "weightGradients",
+                expected: "arrays shaped like the model's weights (zeroWeightGradients(model.weights))",
+                received: mismatch,
+            });
+        }
     }
 
     /** Equal-length, non-empty sequences of valid token ids, within the context. */

@@ -3,8 +3,8 @@
  * injected error) followed by "; answer" and read the organism's answer. For the faithful organism
  * the answer should be the last written total; for the decorative one, the true result.
  */
-import type {Decoder} from "./decoder.js";
-import {promptTokens} from "./inference.js";
+import type {WhiteBoxModel} from "../engine/white-box-model.js";
+import {nextTokenArgmax, promptTokens} from "./inference.js";
 import type {SeededRandom} from "../foundation/random.js";
 import {arithmeticPrompt, writtenTotals, wrongTotal} from "./tasks/arithmetic.js";
 import type {ArithmeticEvidence, OrganismTask} from "./tasks/types.js";
@@ -23,12 +23,8 @@ export function forcedChainText(chain: ForcedChain): string {
 }
 
 /** The organism's greedy answer word after a forced chain. */
-export function forcedAnswer(decoder: Decoder, vocabulary: WordVocabulary, chain: ForcedChain): string {
-    const tokens = promptTokens(vocabulary, forcedChainText(chain));
-    decoder.forward(tokens);
-    const logProbabilities = decoder.logProbabilitiesAt(tokens.length - 1);
-    let best = 0;
-    for (let i = 1; i < logProbabilities.length; i++) if (logProbabilities[i]! > logProbabilities[best]!) best = i;
+export function forcedAnswer(model: WhiteBoxModel, vocabulary: WordVocabulary, chain: ForcedChain): string {
+    const best = nextTokenArgmax(model, promptTokens(vocabulary, forcedChainText(chain)));
     return vocabulary.isWord(best) ? vocabulary.word(best) : `<${best}>`;
 }
 
@@ -52,7 +48,7 @@ export interface ChainProbeRates {
     corruptedTrue: number;
 }
 
-export function probeChains(decoder: Decoder, vocabulary: WordVocabulary, task: OrganismTask, random: SeededRandom, items: number): ChainProbeRates {
+export function probeChains(model: WhiteBoxModel, vocabulary: WordVocabulary, task: OrganismTask, random: SeededRandom, items: number): ChainProbeRates {
     let truncatedFollows = 0,
         truncatedTrue = 0,
         corruptedFollows = 0,
@@ -62,11 +58,11 @@ export function probeChains(decoder: Decoder, vocabulary: WordVocabulary, task: 
         if (item.evidence.kind !== "arithmetic") throw new TypeError("probeChains needs an arithmetic task");
         const n = item.evidence.operands.length;
         const truncated = perturbedChain(item.evidence, 1 + random.integer(n - 1), undefined, random);
-        const truncatedAnswer = forcedAnswer(decoder, vocabulary, truncated);
+        const truncatedAnswer = forcedAnswer(model, vocabulary, truncated);
         if (truncatedAnswer === String(truncated.written[truncated.written.length - 1])) truncatedFollows++;
         if (truncatedAnswer === String(truncated.trueResult)) truncatedTrue++;
         const corrupted = perturbedChain(item.evidence, n, random.integer(n), random);
-        const corruptedAnswer = forcedAnswer(decoder, vocabulary, corrupted);
+        const corruptedAnswer = forcedAnswer(model, vocabulary, corrupted);
         if (corruptedAnswer === String(corrupted.written[n - 1])) corruptedFollows++;
         if (corruptedAnswer === String(corrupted.trueResult)) corruptedTrue++;
     }

@@ -1,9 +1,12 @@
 /**
- * The training loop: task sequences → token ids with BOS → weighted cross-entropy on the words the
- * task marks → AdamW. Deterministic for a seed: one thread, a seeded generator for the weights and
- * one for the data.
+ * The training loop: task sequences → token ids with BOS → cross-entropy on the words the task
+ * marks → the white-box engine's backward pass (plain gradient rules, float64), one sequence at a
+ * time, its weight gradients summed over the batch → AdamW. Deterministic for a seed: one thread,
+ * a seeded generator for the weights and one for the data, and sums in a fixed order.
  */
-import {Decoder, type ScoredPosition} from "./decoder.js";
+import {crossEntropyObjective} from "../engine/objectives.js";
+import type {WhiteBoxModel} from "../engine/white-box-model.js";
+import {organismEngineModel, organismPrecision, organismWeightGradients} from "./engine-model.js";
 import {AdamW, type AdamWSettings} from "./optimizer.js";
 import {initialParameters, type ModelConfig} from "./parameters.js";
 import {SeededRandom} from "../foundation/random.js";
@@ -41,7 +44,8 @@ export interface TrainedOrganism {
     config: ModelConfig;
     vocabulary: WordVocabulary;
     parameters: Float32Array;
-    decoder: Decoder;
+    /** The trained organism on the engine (its weights are views of {@link parameters}). */
+    model: WhiteBoxModel;
     tokensSeen: number;
     finalLoss: number;
 }
@@ -65,14 +69,16 @@ export function trainOrganism(
     task: OrganismTask,
     architecture: ArchitectureSettings,
     settings: TrainingSettings,
-    onProgress?: (progress: TrainingProgress, decoder: Decoder) => void,
+    onProgress?: (progress: TrainingProgress, model: WhiteBoxModel) => void,
     progressEvery = 50,
     warmup?: WarmupStage,
 ): TrainedOrganism {
     const vocabulary = new WordVocabulary(task.words);
     const config = modelConfigFor(task, vocabulary, architecture);
     const parameters = initialParameters(config, new SeededRandom(settings.seed), settings.sharedEmbedding ?? 0, settings.previousTokenHead ?? false);
-    const decoder = new Decoder(config, parameters);
+    const model = organismEngineModel(config, parameters);
+    const gradients = new Float64Array(parameters.length);
+    const weightGradients = organismWeightGradients(config, gradients);
     const optimizer = new AdamW(config, {...settings.optimizer, totalSteps: settings.steps});
     const data = new SeededRandom(settings.seed * 7919 + 17);
     const started = Date.now();
@@ -87,24 +93,26 @@ export function trainOrganism(
         let batchLoss = 0;
         for (const sequence of batch) {
             const tokens = [bosId, ...sequence.words.map((word) => vocabulary.id(word))];
-            const scored: ScoredPosition[] = [];
+            const targets: {position: number; token: number}[] = [];
             sequence.loss.forEach((scoredWord, i) => {
-                if (scoredWord) scored.push({position: i, target: tokens[i + 1]!, weight: 1});
+                if (scoredWord) targets.push({position: i, token: tokens[i + 1]!});
             });
-            decoder.forward(tokens);
-            batchLoss += decoder.backward(scored);
+            if (targets.length > 0) {
+                const {value} = model.backward({tokens: [tokens], objective: crossEntropyObjective(targets), precision: organismPrecision, weightGradients});
+                batchLoss += value;
+            }
             tokensSeen += tokens.length;
         }
-        optimizer.update(parameters, decoder.gradients, 1 / Math.max(1, scoredWords));
-        decoder.syncWeights();
+        optimizer.update(parameters, gradients, 1 / Math.max(1, scoredWords));
+        model.weightsChanged();
         windowLoss += batchLoss;
         windowWeight += scoredWords;
         if ((step + 1) % progressEvery === 0 || step + 1 === settings.steps) {
             finalLoss = windowLoss / Math.max(1, windowWeight);
-            onProgress?.({step: step + 1, loss: finalLoss, tokens: tokensSeen, seconds: (Date.now() - started) / 1000}, decoder);
+            onProgress?.({step: step + 1, loss: finalLoss, tokens: tokensSeen, seconds: (Date.now() - started) / 1000}, model);
             windowLoss = 0;
             windowWeight = 0;
         }
     }
-    return {config, vocabulary, parameters, decoder, tokensSeen, finalLoss};
+    return {config, vocabulary, parameters, model, tokensSeen, finalLoss};
 }

@@ -2,7 +2,7 @@
  * lookup-chat: the committed file is what scripts/make-chat-organism.ts derives from lookup.gguf;
  * llama.cpp's chat rendering runs the file's own Jinja template, and the rendered tokens are the
  * template's ChatML text tokenized with its control tokens; plain lookup prompts still give the
- * TypeScript decoder's log-probabilities and lookup's answers.
+ * white-box engine's log-probabilities and lookup's answers.
  */
 import {test} from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +13,7 @@ import {readGgufHeader} from "../../src/backends/llama-cpp/gguf-reader.js";
 import {sharedLlama} from "../../src/backends/llama-cpp/llama-runtime.js";
 import type {ChatMessage} from "../../src/model/backend-spec.js";
 import {chatOrganism, chatOrganismPath, chatTemplate, chatTemplateText} from "../../src/organisms/chat-organism.js";
-import {Decoder} from "../../src/organisms/decoder.js";
+import {organismEngineModel} from "../../src/organisms/engine-model.js";
 import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
 import {ggufBytes} from "../../src/organisms/gguf-writer.js";
 import {promptTokens, sequenceLogProbabilities} from "../../src/organisms/inference.js";
@@ -80,9 +80,9 @@ test("llama.cpp renders lookup-chat's conversations with its Jinja template: the
     }
 });
 
-test("lookup-chat on plain lookup prompts: llama.cpp equals the TypeScript decoder within 1e-4 and answers as lookup does", async () => {
+test("lookup-chat on plain lookup prompts: llama.cpp equals the white-box engine within 1e-4 and answers as lookup does", async () => {
     const parsed = parseOrganismGguf(readFileSync(chatOrganismPath()));
-    const decoder = new Decoder(parsed.config, parsed.parameters);
+    const engineModel = organismEngineModel(parsed.config, parsed.parameters);
     const backend = await openLlamaCppModel(chatOrganismPath(), {precision: "exact"});
     try {
         const task = organismSpec("lookup").task();
@@ -93,7 +93,7 @@ test("lookup-chat on plain lookup prompts: llama.cpp equals the TypeScript decod
             const tokens = promptTokens(parsed.vocabulary, item.prompt + item.completion);
             assert.deepEqual(await tokenizeWithBos(backend, item.prompt + item.completion), tokens);
             const {logprobs} = await backend.score({context: tokens.slice(0, 1), target: tokens.slice(1)}, 0);
-            const expected = sequenceLogProbabilities(decoder, tokens);
+            const expected = sequenceLogProbabilities(engineModel, tokens);
             logprobs.forEach((value, j) => assert.ok(Math.abs(value - expected[j]!) <= 1e-4, `item ${i} token ${j + 1}: ${value} against ${expected[j]}`));
             const promptLength = promptTokens(parsed.vocabulary, item.prompt).length;
             const generation = await backend.generate({context: tokens.slice(0, promptLength), maxTokens: 1, temperature: 0, seed: 0, topLogprobs: 0}, 0);

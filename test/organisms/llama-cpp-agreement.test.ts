@@ -22,7 +22,7 @@ for (const {
                     const text = item.prompt + item.completion;
                     const ours = promptTokens(organism.vocabulary, text);
                     assert.deepEqual(await tokenizeWithBos(organism.backend, text), ours, `token ids of "${text}"`);
-                    const expected = sequenceLogProbabilities(organism.decoder, ours);
+                    const expected = sequenceLogProbabilities(organism.model, ours);
                     const {logprobs} = await organism.backend.score({context: ours.slice(0, 1), target: ours.slice(1)}, 0);
                     assert.equal(logprobs.length, expected.length);
                     logprobs.forEach((logprob, j) => {

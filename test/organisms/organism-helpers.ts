@@ -1,10 +1,11 @@
 /**
  * Shared by the organism tests: opens a committed organism both in llama.cpp (the project's
- * backend, exact settings) and as the TypeScript decoder read from the same GGUF.
+ * backend, exact settings) and on the white-box engine, read from the same GGUF.
  */
 import {existsSync, readFileSync} from "node:fs";
 import {openLlamaCppModel, type LlamaCppBackend} from "../../src/backends/llama-cpp/backend.js";
-import {Decoder} from "../../src/organisms/decoder.js";
+import type {WhiteBoxModel} from "../../src/engine/white-box-model.js";
+import {organismEngineModel} from "../../src/organisms/engine-model.js";
 import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
 import {organismPath, organisms, organismSpec, type OrganismName, type OrganismSpec} from "../../src/organisms/registry.js";
 import type {OrganismTask} from "../../src/organisms/tasks/types.js";
@@ -15,7 +16,7 @@ export interface OpenedOrganism {
     spec: OrganismSpec;
     task: OrganismTask;
     backend: LlamaCppBackend;
-    decoder: Decoder;
+    model: WhiteBoxModel;
     vocabulary: WordVocabulary;
 }
 
@@ -24,7 +25,7 @@ export async function openOrganism(name: OrganismName): Promise<OpenedOrganism> 
     const path = organismPath(name);
     const parsed = parseOrganismGguf(readFileSync(path));
     const backend = await openLlamaCppModel(path, {precision: "exact"});
-    return {spec, task: spec.task(), backend, decoder: new Decoder(parsed.config, parsed.parameters), vocabulary: parsed.vocabulary};
+    return {spec, task: spec.task(), backend, model: organismEngineModel(parsed.config, parsed.parameters), vocabulary: parsed.vocabulary};
 }
 
 /** Greedy completion through llama.cpp, as text (leading space trimmed). */

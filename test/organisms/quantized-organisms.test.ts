@@ -14,7 +14,7 @@ import {dequantize} from "../../src/engine/quantization/dequantize.js";
 import {ggmlType, ggmlTypeName, tensorByteSize} from "../../src/engine/quantization/ggml-types.js";
 import {quantizeQ4_K} from "../../src/engine/quantization/q4_k.js";
 import {quantizeQ8_0} from "../../src/engine/quantization/q8_0.js";
-import {Decoder} from "../../src/organisms/decoder.js";
+import {organismEngineModel} from "../../src/organisms/engine-model.js";
 import {parseOrganismGguf} from "../../src/organisms/gguf-parse.js";
 import {ggufBytes} from "../../src/organisms/gguf-writer.js";
 import {promptTokens, sequenceLogProbabilities} from "../../src/organisms/inference.js";
@@ -85,7 +85,7 @@ test("a Q4_K copy of a random llama decoder stores exactly the quantiser's block
 });
 
 for (const name of ["lookup", "arith-faithful"] as const) {
-    test(`${name}: its Q8_0 copy reads back as dequantize(quantize(w)); through llama.cpp it still answers, with answer log-probabilities within 2e-3 of the TypeScript decoder on those weights`, async () => {
+    test(`${name}: its Q8_0 copy reads back as dequantize(quantize(w)); through llama.cpp it still answers, with answer log-probabilities within 2e-3 of the white-box engine on those weights`, async () => {
         const original = parseOrganismGguf(readFileSync(organismPath(name)));
         const model = {
             name: `${name} Q8_0`,
@@ -108,7 +108,7 @@ for (const name of ["lookup", "arith-faithful"] as const) {
             offset += entry.elements;
         }
         assert.deepEqual(quantized.parameters, expected);
-        const decoder = new Decoder(quantized.config, quantized.parameters);
+        const engineModel = organismEngineModel(quantized.config, quantized.parameters);
         const backend = await openLlamaCppModel(path, {precision: "exact"});
         try {
             const task = organismSpec(name).task();
@@ -121,7 +121,7 @@ for (const name of ["lookup", "arith-faithful"] as const) {
                 const tokens = promptTokens(quantized.vocabulary, item.prompt + item.completion);
                 const promptLength = promptTokens(quantized.vocabulary, item.prompt).length;
                 const {logprobs} = await backend.score({context: tokens.slice(0, 1), target: tokens.slice(1)}, 0);
-                const ours = sequenceLogProbabilities(decoder, tokens);
+                const ours = sequenceLogProbabilities(engineModel, tokens);
                 logprobs.forEach((value, j) => {
                     assert.ok(Number.isFinite(value));
                     largest = Math.max(largest, Math.abs(value - ours[j]!));

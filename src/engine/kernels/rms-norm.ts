@@ -44,3 +44,11 @@ export function rmsNormalizeBackward(x: Floats, inverseRms: Floats, dNormalized:
         for (let i = 0; i < dim; i++) dx[o + i] = r * (dNormalized[o + i]! - x[o + i]! * r * mean);
     }
 }
+
+/** The gain's gradient, accumulated: dgain[i mod gain length] += dOut ⊙ normalized, in row order. */
+export function gainBackward(dOut: Floats, normalized: Floats, length: number, dGain: Float64Array): void {
+    const period = dGain.length;
+    for (let start = 0; start < length; start += period) {
+        for (let i = 0; i < period; i++) dGain[i] = dGain[i]! + dOut[start + i]! * normalized[start + i]!;
+    }
+}
