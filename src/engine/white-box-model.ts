@@ -11,7 +11,7 @@ import {runForward, type Precision} from "./forward.js";
 import {checkHookNames, HookSet, type CacheFilter, type Hook, type Tensor} from "./hooks.js";
 import type {Objective} from "./objectives.js";
 import {resolveRules, type BackwardRules} from "./rules.js";
-import {buildWeights, type EngineWeights, type ModelPlan, type TensorDescription} from "./weights.js";
+import {buildWeights, type BuildOptions, type EngineWeights, type ModelPlan, type TensorDescription} from "./weights.js";
 
 /** A batch of token-id sequences of equal length. */
 export type TokenBatch = readonly (readonly number[])[];
@@ -53,8 +53,8 @@ export class WhiteBoxModel {
         readonly weights: EngineWeights,
     ) {}
 
-    static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array): WhiteBoxModel {
-        return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor));
+    static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array, options: BuildOptions = {}): WhiteBoxModel {
+        return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor, options));
     }
 
     run(tokens: TokenBatch, options: RunOptions = {}): Tensor {
