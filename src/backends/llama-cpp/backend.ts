@@ -192,7 +192,10 @@ export class LlamaCppBackend implements Backend {
             contextSize: parts.contextLimit,
             lanes: parts.sequences.length,
             precision: parts.precision,
-            ...whiteBoxAccess({path: parts.file.path, header: parts.file.header, vocabularySize: parts.file.vocabularySize}, () => !this.disposed),
+            ...whiteBoxAccess(
+                {path: parts.file.path, header: parts.file.header, vocabularySize: parts.file.vocabularySize, matchLlamaCpp: !parts.gpu},
+                () => !this.disposed,
+            ),
         };
     }
 

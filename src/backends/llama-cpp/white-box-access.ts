@@ -2,7 +2,8 @@
  * The llama.cpp backend's white-box capability: for a GGUF file whose architecture, tensors and
  * tensor types the engine reads (planned from the header llama.cpp's file check already read, no
  * weights touched), the engine's model of the same file, loaded on first use and shared after.
- * Token ids come from the backend's tokenizer; the engine's vocabulary must have its size.
+ * Token ids come from the backend's tokenizer; the engine's vocabulary must have its size. On the
+ * CPU the model rounds activations as llama.cpp does, so that both give the same log-probabilities.
  * Otherwise the capability is absent and `whiteBoxUnavailable` says why in one line.
  */
 import {BackendError, ModelFileError} from "../../errors.js";
@@ -16,6 +17,12 @@ export interface WhiteBoxSource {
     header: GgufHeader;
     /** Size of the vocabulary the backend's tokenizer uses. */
     vocabularySize: number | undefined;
+    /**
+     * Round activations as llama.cpp's CPU path does before products with F16, BF16 and quantised
+     * matrices (kernels/activation-rounding.ts), so that the engine's log-probabilities are the
+     * backend's: true when llama.cpp runs on the CPU.
+     */
+    matchLlamaCpp: boolean;
 }
 
 /** `{whiteBox}` when the engine can run the file, else `{whiteBoxUnavailable}`; `isOpen` is false once the backend is disposed. */
@@ -39,7 +46,7 @@ export function whiteBoxAccess(source: WhiteBoxSource, isOpen: () => boolean): P
             architecture,
             loadModel(): Promise<WhiteBoxModel> {
                 if (!isOpen()) return Promise.reject(new BackendError("the model was already closed", {hint: "open the model again"}));
-                loading ??= new Promise<WhiteBoxModel>((resolve) => resolve(loadWhiteBoxModel(source.path)));
+                loading ??= new Promise<WhiteBoxModel>((resolve) => resolve(loadWhiteBoxModel(source.path, {matchLlamaCpp: source.matchLlamaCpp})));
                 // A failed load (memory) is not kept: a later call tries again.
                 loading.catch(() => {
                     loading = undefined;
