@@ -11,6 +11,7 @@ export type * from "./model/backend-spec.js";
 export {backendSpecificationVersion} from "./model/backend-spec.js";
 export {checkGenerateWindow, checkScoreWindow, checkTokenWindow, checkVocabulary, windowLimits, type TokenWindowLimits} from "./model/token-window.js";
 export {tokenTextsByDecoding, type BatchDetokenizer} from "./model/token-texts.js";
+export {requireWhiteBox, whiteBoxLogprobs} from "./model/white-box.js";
 export type * from "./evaluator/types.js";
 export {Evaluator, LruScoreCache, isTransientError, transientBackendError} from "./evaluator/index.js";
 export type {EvaluatorOptions, ScoreCache, ScoreCacheEntry, ScoreCacheKey, RetryPolicy} from "./evaluator/index.js";

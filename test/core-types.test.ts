@@ -1,6 +1,7 @@
 /**
  * Users of the core compile its declarations under --strict without skipLibCheck: the
- * declarations of the glassbox entry point are emitted and a small consumer file is type-checked against them.
+ * declarations of the glassbox entry point (and of glassbox/engine, which the core's white-box
+ * capability names) are emitted and a small consumer file is type-checked against them.
  */
 import assert from "node:assert/strict";
 import {spawnSync} from "node:child_process";
@@ -25,7 +26,17 @@ test("glassbox's core declarations compile in a --strict consumer without skipLi
     const declarations = join(folder, "dist");
     const emit = spawnSync(
         process.execPath,
-        [tsc, join(repoRoot, "src", "index.ts"), "--declaration", "--emitDeclarationOnly", "--outDir", declarations, "--skipLibCheck", ...common],
+        [
+            tsc,
+            join(repoRoot, "src", "index.ts"),
+            join(repoRoot, "src", "backends", "engine", "index.ts"),
+            "--declaration",
+            "--emitDeclarationOnly",
+            "--outDir",
+            declarations,
+            "--skipLibCheck",
+            ...common,
+        ],
         {encoding: "utf8"},
     );
     assert.equal(emit.status, 0, emit.stdout + emit.stderr);
@@ -40,6 +51,12 @@ test("glassbox's core declarations compile in a --strict consumer without skipLi
             "export function evaluatorFor(backend: Backend): Evaluator { return new Evaluator(backend); }",
             "export const request: ScoreRequest = {context: [1], target: [2]};",
             'export const error = new InputError("bad", {hint: "fix"});',
+            'import {requireWhiteBox} from "./dist/index.js";',
+            'import {logProbObjective, type WhiteBoxModel} from "./dist/backends/engine/index.js";',
+            "export async function gradientOf(backend: Backend): Promise<number> {",
+            "    const model: WhiteBoxModel = await requireWhiteBox(backend).loadModel();",
+            "    return model.backward({tokens: [[1, 2]], objective: logProbObjective([{position: 0, token: 2}])}).value;",
+            "}",
             "",
         ].join("\n"),
     );

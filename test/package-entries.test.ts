@@ -1,8 +1,9 @@
 /**
  * The package surface: importing `glassbox` (src/index.ts) reaches neither node-llama-cpp,
  * better-sqlite3, an HTTP server nor any adapter folder, statically or through a dynamic import;
- * each subpath entry of package.json exists. Checked on the import graph that dependency-cruiser
- * resolves (type-only imports left out: they vanish at run time), so a module outside it cannot load.
+ * glassbox/engine reaches the engine and its file loader only; each subpath entry of package.json
+ * exists. Checked on the import graph that dependency-cruiser resolves (type-only imports left
+ * out: they vanish at run time), so a module outside it cannot load.
  */
 import assert from "node:assert/strict";
 import {existsSync, readFileSync} from "node:fs";
@@ -50,6 +51,23 @@ test('import("glassbox") reaches neither node-llama-cpp, SQLite, an HTTP server 
     }
 });
 
+test("glassbox/engine reaches neither node-llama-cpp, SQLite, an HTTP server nor another adapter", {timeout: 120_000}, async () => {
+    const previous = process.cwd();
+    process.chdir(repoRoot);
+    try {
+        const modules = [...(await reachable("src/backends/engine/index.ts"))];
+        assert.ok(modules.includes("src/engine/white-box-model.ts"), "the engine is reached");
+        const forbidden = modules.filter(
+            (path) =>
+                /node-llama-cpp|better-sqlite3|^node:http$|^http$|^src\/(store|server|cli)\//.test(path) ||
+                (/^src\/backends\//.test(path) && !/^src\/backends\/(engine\/|llama-cpp\/gguf-reader\.ts$)/.test(path)),
+        );
+        assert.deepEqual(forbidden, []);
+    } finally {
+        process.chdir(previous);
+    }
+});
+
 test("glassbox/backends reaches node-llama-cpp only through a dynamic import", {timeout: 120_000}, async () => {
     const previous = process.cwd();
     process.chdir(repoRoot);
@@ -91,7 +109,7 @@ test("glassbox/backends reaches node-llama-cpp only through a dynamic import", {
 
 test("every subpath entry of package.json has its source file", () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {exports: Record<string, {import: string}>};
-    assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./backends", "./llama-cpp", "./server", "./store", "./testing"]);
+    assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./backends", "./engine", "./llama-cpp", "./server", "./store", "./testing"]);
     for (const [entry, target] of Object.entries(manifest.exports)) {
         const source = target.import.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts");
         assert.ok(existsSync(join(repoRoot, source)), `${entry}: ${source}`);

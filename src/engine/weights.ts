@@ -6,6 +6,7 @@
  */
 import {BudgetError, ModelFileError} from "../errors.js";
 import {readEngineConfig, type EngineConfig, type Metadata} from "./config.js";
+import {activationRounding, llamaCppActivationRounding} from "./kernels/activation-rounding.js";
 import {dequantize, isSupportedTensorType, supportedTensorTypes} from "./quantization/dequantize.js";
 import {describeGgmlType} from "./quantization/ggml-types.js";
 
@@ -126,12 +127,24 @@ export function checkMemory(plan: ModelPlan, availableBytes: number): void {
     }
 }
 
+export interface BuildOptions {
+    /**
+     * Round the input of every product with an F16, BF16 or quantised matrix as llama.cpp's CPU
+     * path does (kernels/activation-rounding.ts), so that log-probabilities equal llama.cpp's.
+     * Default false: the exact product with the decoded weights.
+     */
+    matchLlamaCpp?: boolean;
+}
+
 /** Decodes every tensor of a planned model; `readTensor` returns the raw bytes of one tensor. */
-export function buildWeights(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array): EngineWeights {
+export function buildWeights(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array, options: BuildOptions = {}): EngineWeights {
     const load = (name: string): Float32Array => {
         const tensor = plan.tensors.get(name);
         if (tensor === undefined) throw new ModelFileError(`the model lacks tensor ${name}`);
-        return dequantize(tensor.ggmlType, readTensor(tensor), elementsOf(tensor.dimensions));
+        const values = dequantize(tensor.ggmlType, readTensor(tensor), elementsOf(tensor.dimensions));
+        const rounding = options.matchLlamaCpp === true && tensor.dimensions.length === 2 ? llamaCppActivationRounding(tensor.ggmlType) : undefined;
+        if (rounding !== undefined) activationRounding.set(values, rounding);
+        return values;
     };
     const optional = (name: string, present: boolean): Float32Array | undefined => (present ? load(name) : undefined);
     const {config} = plan;

@@ -14,7 +14,7 @@ import {checkHookNames, HookSet, type CacheFilter, type Hook, type Tensor} from 
 import type {Objective} from "./objectives.js";
 import {gradientRules, resolveRules, type BackwardRules} from "./rules.js";
 import {weightGradientsFit, type WeightGradients} from "./weight-gradients.js";
-import {buildWeights, type EngineWeights, type ModelPlan, type TensorDescription} from "./weights.js";
+import {buildWeights, type BuildOptions, type EngineWeights, type ModelPlan, type TensorDescription} from "./weights.js";
 
 /** A batch of token-id sequences of equal length. */
 export type TokenBatch = readonly (readonly number[])[];
@@ -61,8 +61,8 @@ export class WhiteBoxModel {
         readonly weights: EngineWeights,
     ) {}
 
-    static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array): WhiteBoxModel {
-        return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor));
+    static fromPlan(plan: ModelPlan, readTensor: (tensor: TensorDescription) => Uint8Array, options: BuildOptions = {}): WhiteBoxModel {
+        return new WhiteBoxModel(plan.config, buildWeights(plan, readTensor, options));
     }
 
     /**

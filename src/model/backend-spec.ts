@@ -1,5 +1,5 @@
 /**
- * Backend specification, version 1: everything any caller may use of a model backend. Every
+ * Backend specification, version 2: everything any caller may use of a model backend. Every
  * backend (llama.cpp in process, vLLM / SGLang / OpenAI-compatible servers, the scripted test
  * backend, replicas of any of them) implements {@link Backend}; nothing outside this file adds
  * members to it. Callers hand scoring to the evaluator (src/evaluator), which calls
@@ -9,10 +9,17 @@
  * Text-side calls are asynchronous and batched: one call takes many texts, so a backend whose
  * tokenizer sits behind a server answers a whole batch in one round of requests and never blocks.
  * The conformance suite (`glassbox/testing`) checks every rule written here.
+ *
+ * The specification names one type outside src/model: the engine's {@link WhiteBoxModel}, which
+ * the white-box capability hands out (a type only; src/engine imports nothing from src/model).
  */
+import type {WhiteBoxModel} from "../engine/white-box-model.js";
 
-/** Bumped when a member is added, removed or changes meaning. */
-export const backendSpecificationVersion = 1;
+/**
+ * Bumped when a member is added, removed or changes meaning. Version 2: the white-box capability
+ * (`whiteBox` with `loadModel`, `whiteBoxUnavailable`), reserved in version 1, is defined.
+ */
+export const backendSpecificationVersion = 2;
 
 export type TokenId = number;
 
@@ -40,13 +47,24 @@ export interface ChatRenderRequest {
 export type Precision = "exact" | "fast";
 
 /**
- * Reserved for the white-box engine: a backend that can run the model's forward and backward pass
- * itself (activations at hook points, gradients) declares it here. Absent on every backend that
- * cannot (remote servers); methods that need it refuse such a backend before any work.
+ * The white-box engine (src/engine) for this backend's model: forward and backward passes, hook
+ * points, gradients. A backend that runs a model file in this process and whose architecture and
+ * tensor types the engine reads declares it (the llama.cpp backend); remote servers and the
+ * scripted backend cannot. Methods that need it call `requireWhiteBox` (src/model/white-box.ts),
+ * which refuses any other backend before any work.
+ *
+ * Token ids are the backend's: tokenize through the backend (`tokenize`, `renderChat`, the
+ * protocol helpers) and run the ids through the engine's model, so that both see the same tokens.
  */
 export interface WhiteBoxCapability {
-    /** Architecture name as the model file gives it ("llama", "qwen2", ...). */
+    /** Architecture name as the model file gives it ("llama", "qwen2", "qwen3"). */
     architecture: string;
+    /**
+     * The engine's model of the same weights, read from the same file on the first call (its
+     * float32 weights are refused before loading when they would not fit in memory); later calls
+     * share it. Rejects once the backend is disposed.
+     */
+    loadModel(): Promise<WhiteBoxModel>;
 }
 
 export interface BackendCapabilities {
@@ -69,6 +87,11 @@ export interface BackendCapabilities {
     precision: Precision;
     /** Present when the white-box engine can run this model; see {@link WhiteBoxCapability}. */
     whiteBox?: WhiteBoxCapability;
+    /**
+     * Why `whiteBox` is absent, in one line, where the backend knows a specific reason (a local
+     * model whose architecture or tensor types the engine does not read); absent otherwise.
+     */
+    whiteBoxUnavailable?: string;
 }
 
 export interface VocabularyInfo {

@@ -4,12 +4,14 @@
  * skipped with the reason ("generation-only backend: no scoring"), so a generation-only backend runs
  * the generation subset. The repository runs it for llama.cpp (both shared models), the scripted
  * backend, vllm: and sglang: against glassbox serve, and the OpenAI-compatible backend against a
- * local fake server (test/conformance, test/backends/http).
+ * local fake server (test/conformance, test/backends/http). A backend that declares the white-box
+ * capability must give, through the engine, the log-probabilities its scoring gives.
  */
 import assert from "node:assert/strict";
 import {after, before, describe, test, type TestContext} from "node:test";
 import {Evaluator} from "../evaluator/evaluator.js";
 import {backendSpecificationVersion, type Backend, type ScoreRequest, type TokenId} from "../model/backend-spec.js";
+import {requireWhiteBox, whiteBoxLogprobs} from "../model/white-box.js";
 import {detokenizeTokens, tokenizeWithBos} from "../protocol/tokens.js";
 
 export interface ConformanceSubject {
@@ -22,6 +24,8 @@ export interface ConformanceSubject {
     tolerance: number;
     /** Largest allowed |difference| between generation's reported logprobs and scoring (1e-4). */
     generationTolerance: number;
+    /** Largest allowed |difference| between the white-box engine's logprobs and scoring, where declared (default 1e-4). */
+    whiteBoxTolerance?: number;
 }
 
 type Requirement = "scoring" | "generation" | "full distribution" | "window";
@@ -304,6 +308,24 @@ export function registerConformanceTests(subject: ConformanceSubject): void {
                 for (let index = 1; index < token.top.length; index++) {
                     assert.ok((token.top[index - 1]?.logprob ?? 0) >= (token.top[index]?.logprob ?? 0), "alternatives are sorted");
                 }
+            }
+        });
+
+        test("a declared white-box capability runs the backend's model: same vocabulary, the log-probabilities scoring gives", async (t) => {
+            const {whiteBox, whiteBoxUnavailable} = backend.capabilities;
+            if (whiteBox === undefined) {
+                t.skip(`no white-box capability: ${whiteBoxUnavailable ?? "the backend does not run the model in this process"}`);
+                return;
+            }
+            if (skipped(t, backend, ["scoring"])) return;
+            assert.equal(requireWhiteBox(backend), whiteBox);
+            const model = await whiteBox.loadModel();
+            assert.equal(await whiteBox.loadModel(), model, "later calls share the loaded model");
+            assert.equal(model.config.architecture, whiteBox.architecture);
+            if (backend.vocabulary.size > 0) assert.equal(model.config.vocabSize, backend.vocabulary.size);
+            for (const [index, request] of requests.entries()) {
+                const {logprobs} = await backend.score(request, 0);
+                assertClose(whiteBoxLogprobs(model, request), logprobs, subject.whiteBoxTolerance ?? 1e-4, `request ${index} through the engine`);
             }
         });
 

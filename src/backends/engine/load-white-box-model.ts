@@ -7,10 +7,10 @@ import {closeSync, openSync, readSync} from "node:fs";
 import {freemem} from "node:os";
 import {basename} from "node:path";
 import {ModelFileError} from "../../errors.js";
-import {checkMemory, planModel, WhiteBoxModel, type ModelPlan} from "../../engine/index.js";
+import {checkMemory, planModel, WhiteBoxModel, type BuildOptions, type ModelPlan} from "../../engine/index.js";
 import {GgufFormatError, readGgufHeader, type GgufHeader} from "../llama-cpp/gguf-reader.js";
 
-export interface WhiteBoxLoadOptions {
+export interface WhiteBoxLoadOptions extends BuildOptions {
     /** Bytes the weights may take; default: the free memory reported by the operating system. */
     availableBytes?: number;
 }
@@ -33,18 +33,22 @@ export function loadWhiteBoxModel(path: string, options: WhiteBoxLoadOptions = {
     const byName = new Map(header.tensors.map((tensor) => [tensor.name, tensor]));
     const fd = openSync(path, "r");
     try {
-        return WhiteBoxModel.fromPlan(plan, (description) => {
-            const tensor = byName.get(description.name)!;
-            const size = tensor.byteSize ?? 0;
-            const bytes = new Uint8Array(size);
-            let filled = 0;
-            while (filled < size) {
-                const read = readSync(fd, bytes, filled, size - filled, header.dataOffset + tensor.offset + filled);
-                if (read <= 0) throw new ModelFileError(`${basename(path)} ends inside tensor ${tensor.name}`);
-                filled += read;
-            }
-            return bytes;
-        });
+        return WhiteBoxModel.fromPlan(
+            plan,
+            (description) => {
+                const tensor = byName.get(description.name)!;
+                const size = tensor.byteSize ?? 0;
+                const bytes = new Uint8Array(size);
+                let filled = 0;
+                while (filled < size) {
+                    const read = readSync(fd, bytes, filled, size - filled, header.dataOffset + tensor.offset + filled);
+                    if (read <= 0) throw new ModelFileError(`${basename(path)} ends inside tensor ${tensor.name}`);
+                    filled += read;
+                }
+                return bytes;
+            },
+            options,
+        );
     } finally {
         closeSync(fd);
     }

@@ -3,6 +3,8 @@
  * context sequence with its own KV cache; scoring keeps the longest token prefix the lane already
  * holds (never shifting cached tokens) and evaluates the rest in one call. In exact mode (the
  * default) flash attention is off and the KV cache is F32, so reuse equals evaluation from scratch.
+ * For a file the engine reads, the white-box capability gives the engine's model of the same
+ * weights (white-box-access.ts).
  */
 import {createHash} from "node:crypto";
 import {openSync, readSync, closeSync} from "node:fs";
@@ -33,6 +35,7 @@ import {checkContextRequest} from "./context-size-check.js";
 import {checkModelFile, type ModelFileSummary} from "./model-file-check.js";
 import {greedyLogprob, greedyStepOptions, readTargetLogprob, targetReadingItem, type TargetReading} from "./target-reading.js";
 import {readDistribution, type TokenDistribution} from "./token-distribution.js";
+import {whiteBoxAccess} from "./white-box-access.js";
 
 export type LlamaCppPrecision = "exact" | "fast";
 export type {TargetReading} from "./target-reading.js";
@@ -189,6 +192,10 @@ export class LlamaCppBackend implements Backend {
             contextSize: parts.contextLimit,
             lanes: parts.sequences.length,
             precision: parts.precision,
+            ...whiteBoxAccess(
+                {path: parts.file.path, header: parts.file.header, vocabularySize: parts.file.vocabularySize, matchLlamaCpp: !parts.gpu},
+                () => !this.disposed,
+            ),
         };
     }
 

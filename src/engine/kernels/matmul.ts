@@ -6,6 +6,7 @@
  * run in float64 whatever the storage type, and in the JavaScript kernels each sum's order is fixed
  * (it does not depend on how rows are batched): training is reproducible bit for bit.
  */
+import {activationRounding, roundActivations} from "./activation-rounding.js";
 import {wasmMatmul} from "./wasm-matmul.js";
 
 export type Floats = Float32Array | Float64Array;
@@ -13,8 +14,13 @@ export type Floats = Float32Array | Float64Array;
 /** Float32 products of at least this many rows go to the WebAssembly SIMD kernel. */
 const wasmMinimumRows = 2;
 
-/** y[t, o] = Σ_i x[t, i] · w[o, i] + bias[o] for t < rows (overwrites y). */
+/**
+ * y[t, o] = Σ_i x[t, i] · w[o, i] + bias[o] for t < rows (overwrites y). A matrix marked in
+ * `activationRounding` multiplies x rounded as llama.cpp rounds it (activation-rounding.ts).
+ */
 export function linearForward(x: Floats, rows: number, inDim: number, w: Float32Array, outDim: number, bias: Float32Array | undefined, y: Floats): void {
+    const rounding = activationRounding.get(w);
+    if (rounding !== undefined) x = roundActivations(rounding, x, rows, inDim);
     const kernel = wasmMatmul();
     if (kernel !== undefined && rows >= wasmMinimumRows && x instanceof Float32Array && y instanceof Float32Array) {
         kernel.forward(x, rows, inDim, w, outDim, y);

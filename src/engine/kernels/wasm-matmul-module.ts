@@ -110,7 +110,7 @@ function body(): number[] {
     return code;
 }
 
-export function matmulModuleBytes(): Uint8Array {
+export function matmulModuleBytes(): Uint8Array<ArrayBuffer> {
     const locals = [...unsignedLeb(2), ...unsignedLeb(10), i32, ...unsignedLeb(11), v128];
     const functionBody = vector([...locals, ...body()]);
     const name = (text: string): number[] => vector([...new TextEncoder().encode(text)]);
