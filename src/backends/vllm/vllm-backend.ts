@@ -57,6 +57,7 @@ export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> 
         baseUrl: options.baseUrl.replace(/\/+$/, ""),
         apiKey: options.apiKey,
         ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+        watch: options.watch,
     };
     const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "models"), options.model, "vllm");
     const root = serverRoot(endpoint.baseUrl);
