@@ -13,7 +13,9 @@
  * Sizes are modest on purpose: the machine this runs on may have 2 cores shared with other work,
  * and both servers and the client share them. Writes its section into BENCHMARKS.md.
  * Options: --explanations N (per cell, default 3), --budget N (default 64), --overhead-requests N
- * (default 1500), --no-write.
+ * (default 1500), --no-write; the check arm (bench/lib/check-through-serve.ts, its own section):
+ * --check-items N (default 40), --check-edits N (default 10), --check-repeats N (default 5),
+ * --check-only (that arm alone).
  */
 import {spawn} from "node:child_process";
 import {readFileSync, writeFileSync} from "node:fs";
@@ -27,6 +29,7 @@ import {explain} from "../src/explain/explain.js";
 import type {Backend} from "../src/model/backend-spec.js";
 import type {StructuredInput} from "../src/units/types.js";
 import {startServeProcess, type ServeProcess} from "../test/server/serve-process.js";
+import {checkArmSection, measureCheckArm} from "./lib/check-through-serve.js";
 import {describeMachine, formatMachine} from "./lib/machine.js";
 import {markdownTable} from "./lib/timing.js";
 import {sharedModel} from "./lib/models.js";
@@ -147,7 +150,31 @@ async function measureOverhead(latencyMs: number, batch: number, count: number):
     }
 }
 
+/** The check arm: the same check in process and through vllm: on glassbox serve, side by side; its own section. */
+async function checkArm(): Promise<void> {
+    const loadBefore = describeMachine().loadAverage;
+    const result = await measureCheckArm(
+        {
+            modelPath,
+            items: argument("check-items", 40),
+            edits: argument("check-edits", 10),
+            repeats: argument("check-repeats", 5),
+            contextSize: 256,
+        },
+        (line) => process.stderr.write(`${line}\n`),
+    );
+    const machine = describeMachine();
+    const body = checkArmSection(result, formatMachine(machine), loadBefore, machine.loadAverage);
+    process.stdout.write(`${body}\n`);
+    if (!process.argv.includes("--no-write")) {
+        const file = new URL("../BENCHMARKS.md", import.meta.url);
+        writeFileSync(file, replaceSection(readFileSync(file, "utf8"), "Remote backends: a check through glassbox serve", body));
+    }
+}
+
 async function main(): Promise<void> {
+    await checkArm();
+    if (process.argv.includes("--check-only")) return;
     const machine = describeMachine();
     process.stderr.write(`starting two glassbox serve replicas (${serverLanes} lanes each)\n`);
     const servers: ServeProcess[] = await Promise.all(

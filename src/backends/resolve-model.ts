@@ -19,6 +19,7 @@ export {
     type RemoteModelOptions,
     type RemoteScheme,
     type SchemeOffers,
+    type TransportListeners,
 } from "./schemes.js";
 
 export interface CapabilityNeeds {

@@ -13,7 +13,7 @@
  * transport/replicas.ts). Options ride in the URLs' query string and apply to every replica:
  * `concurrency` (requests in flight per server), `batch` (most prompts per scoring request;
  * 1 sends one prompt per request), `timeout_ms`, `max_logprobs`, `retries` (attempts per
- * request), `key_env` (the NAME of the environment variable holding the API key).
+ * request), `retry_wait_ms` (most waiting between a request's attempts, in all), `key_env` (the NAME of the environment variable holding the API key).
  * API keys come only from the environment: key_env, else VLLM_API_KEY / SGLANG_API_KEY /
  * OPENAI_API_KEY by scheme, else GLASSBOX_API_KEY. Credentials in a URL are refused, since
  * --model lands in shell history and in stored runs.
@@ -24,7 +24,9 @@ import type {LlamaCppOptions} from "./llama-cpp/backend.js";
 import {openOpenAiCompatibleModel} from "./openai-compatible/openai-backend.js";
 import {openScriptedModel, scriptedModelNames} from "./scripted/models.js";
 import {openSglangModel} from "./sglang/sglang-backend.js";
-import {ReplicatedBackend} from "./transport/replicas.js";
+import {RequestWatch, type WaitingListener} from "./http/request-watch.js";
+import {ReplicatedBackend, type ReplicaRetryPolicy} from "./transport/replicas.js";
+import type {RetryListener} from "./transport/retry-report.js";
 import {openVllmModel} from "./vllm/vllm-backend.js";
 
 export const remoteSchemes = ["vllm", "sglang", "openai"] as const;
@@ -36,6 +38,7 @@ export interface RemoteModelOptions {
     timeoutMs?: number;
     maxLogprobs?: number;
     retries?: number;
+    retryWaitMs?: number;
     keyEnv?: string;
 }
 
@@ -54,6 +57,16 @@ export interface OpenModelOptions {
     /** For GGUF files. */
     local?: LlamaCppOptions;
     env?: NodeJS.ProcessEnv;
+    /** What remote backends report while they work: retries, and requests a server has not answered yet. */
+    transport?: TransportListeners;
+}
+
+export interface TransportListeners {
+    /** Every retry of a failed request, before its wait. */
+    onRetry?: RetryListener;
+    /** A request unanswered for another `waitingIntervalMs` (default 10 s). */
+    onWaiting?: WaitingListener;
+    waitingIntervalMs?: number;
 }
 
 export interface ModelScheme {
@@ -71,7 +84,7 @@ export interface ModelScheme {
 }
 
 const defaultKeyVariables: Record<RemoteScheme, string> = {vllm: "VLLM_API_KEY", sglang: "SGLANG_API_KEY", openai: "OPENAI_API_KEY"};
-const optionNames = new Set(["concurrency", "batch", "timeout_ms", "max_logprobs", "retries", "key_env"]);
+const optionNames = new Set(["concurrency", "batch", "timeout_ms", "max_logprobs", "retries", "retry_wait_ms", "key_env"]);
 
 /** `scheme:` followed by anything, except a Windows drive letter. */
 function hasScheme(text: string, scheme?: string): boolean {
@@ -234,13 +247,18 @@ function readOption(options: RemoteModelOptions, name: string, value: string): v
         return;
     }
     const number = Number(value);
-    if (!Number.isInteger(number) || number < (name === "max_logprobs" ? 0 : 1)) {
-        throw new ArgumentError(`model spec: ${name} needs a positive integer`, {parameter: "model", received: JSON.stringify(value)});
+    const least = name === "max_logprobs" || name === "retry_wait_ms" ? 0 : 1;
+    if (!Number.isInteger(number) || number < least) {
+        throw new ArgumentError(`model spec: ${name} needs ${least === 0 ? "an integer ≥ 0" : "a positive integer"}`, {
+            parameter: "model",
+            received: JSON.stringify(value),
+        });
     }
     if (name === "concurrency") options.concurrency = number;
     else if (name === "batch") options.batch = number;
     else if (name === "timeout_ms") options.timeoutMs = number;
     else if (name === "max_logprobs") options.maxLogprobs = number;
+    else if (name === "retry_wait_ms") options.retryWaitMs = number;
     else options.retries = number;
 }
 
@@ -263,8 +281,11 @@ export function apiKeyFor(spec: Extract<ModelSpec, {kind: "remote"}>, env: NodeJ
 /** Remote server(s) behind one replicated backend. */
 async function openRemote(spec: Extract<ModelSpec, {kind: "remote"}>, options: OpenModelOptions): Promise<Backend> {
     const apiKey = apiKeyFor(spec, options.env);
+    const listeners = options.transport ?? {};
+    const watch = listeners.onWaiting === undefined ? undefined : new RequestWatch(listeners.onWaiting, listeners.waitingIntervalMs);
     const common = {
         apiKey,
+        watch,
         model: spec.model,
         ...(spec.options.timeoutMs === undefined ? {} : {timeoutMs: spec.options.timeoutMs}),
         ...(spec.options.concurrency === undefined ? {} : {concurrency: spec.options.concurrency}),
@@ -280,5 +301,9 @@ async function openRemote(spec: Extract<ModelSpec, {kind: "remote"}>, options: O
             return Promise.resolve(openOpenAiCompatibleModel({...common, baseUrl, model}));
         }),
     );
-    return new ReplicatedBackend(replicas, spec.options.retries === undefined ? {} : {retry: {maxAttempts: spec.options.retries}});
+    const retry: Partial<ReplicaRetryPolicy> = {
+        ...(spec.options.retries === undefined ? {} : {maxAttempts: spec.options.retries}),
+        ...(spec.options.retryWaitMs === undefined ? {} : {maxWaitMs: spec.options.retryWaitMs}),
+    };
+    return new ReplicatedBackend(replicas, {retry, ...(listeners.onRetry === undefined ? {} : {onRetry: listeners.onRetry})});
 }

@@ -68,6 +68,11 @@ export interface CommandIo {
     progressCount: (label: string, done: number, total: number, detail?: string) => void;
     /** Clear any progress line. */
     progressDone: () => void;
+    /**
+     * A line of its own on stderr (a terminal progress line is cleared first and redrawn by the
+     * next update): warnings always, "progress" notices not with --quiet.
+     */
+    notice: (message: string, kind: "warning" | "progress") => void;
 }
 
 export interface PositionalSpec {

@@ -87,6 +87,12 @@ export function createIo(settings: IoSettings): CommandIo {
             if (count === undefined || count.label !== label || done < count.doneAtStart) count = {label, startedAt: at, doneAtStart: done};
             show(countLine({label, done, total, detail, elapsedMs: at - count.startedAt, doneSinceStart: done - count.doneAtStart, bar: terminal}));
         },
+        notice(message, kind) {
+            if (quiet && kind === "progress") return;
+            if (shown) stderr.write("\r\x1b[2K");
+            shown = false;
+            stderr.write(`${message}\n`);
+        },
         progressDone() {
             if (shown) stderr.write("\r\x1b[2K");
             shown = false;

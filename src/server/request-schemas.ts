@@ -23,6 +23,12 @@ export const completionRequestSchema = z.object({
     stream: z.literal(false).optional(),
     ignore_eos: z.boolean().optional(),
     return_tokens_as_token_ids: z.boolean().optional(),
+    /**
+     * glassbox extension (advertised as `logprobStartLen`): with echo, the first prompt position
+     * whose logprob is computed (one per prompt for a list of prompts); earlier positions answer
+     * null, and the lane's cached prefix up to there is reused.
+     */
+    logprob_start_len: z.union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative()).min(1)]).optional(),
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;
 

@@ -46,6 +46,7 @@ export function modelsRoute(service: ModelService): RouteResult {
                         exact: backend.capabilities.precision === "exact",
                         tokenizeList: true,
                         detokenizeList: true,
+                        logprobStartLen: true,
                     },
                 },
             ],
@@ -104,8 +105,11 @@ export async function completionsRoute(service: ModelService, raw: unknown): Pro
     if (!body.echo) checkTopLogprobs(service, body.logprobs ?? 0, "logprobs");
     checkPromptLogprobs(service, body.prompt_logprobs);
     for (const prompt of prompts) service.checkTokens(prompt, body.echo ? 0 : maxTokens);
+    const starts = logprobStarts(body, prompts);
     const choices = await Promise.all(
-        prompts.map((prompt, index) => (body.echo ? echoChoice(service, body, prompt, index) : generationChoice(service, body, prompt, index))),
+        prompts.map((prompt, index) =>
+            body.echo ? echoChoice(service, body, prompt, index, starts[index] ?? 1) : generationChoice(service, body, prompt, index),
+        ),
     );
     const promptTokens = prompts.reduce((sum, prompt) => sum + prompt.length, 0);
     const completionTokens = choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
@@ -131,10 +135,41 @@ interface BuiltChoice {
     completionTokens: number;
 }
 
-async function echoChoice(service: ModelService, body: CompletionRequest, prompt: TokenId[], index: number): Promise<BuiltChoice> {
+/**
+ * Where echo scoring starts in each prompt (`logprob_start_len`, a glassbox extension; 1 without
+ * it: position 0 has no logprob): one number for every prompt, or one per prompt.
+ */
+function logprobStarts(body: CompletionRequest, prompts: readonly TokenId[][]): number[] {
+    const given = body.logprob_start_len;
+    if (given === undefined) return prompts.map(() => 1);
+    if (!body.echo) {
+        throw new InputError("logprob_start_len applies only to echo scoring", {
+            expected: "echo: true with max_tokens 0",
+            fields: {param: "logprob_start_len"},
+        });
+    }
+    if (Array.isArray(given) && given.length !== prompts.length) {
+        throw new InputError(`logprob_start_len has ${given.length} entries for ${prompts.length} prompts`, {
+            expected: `one start per prompt (${prompts.length})`,
+            fields: {param: "logprob_start_len"},
+        });
+    }
+    return prompts.map((prompt, index) => {
+        const start = Array.isArray(given) ? (given[index] as number) : given;
+        if (start >= prompt.length) {
+            throw new InputError(`logprob_start_len ${start} is beyond the prompt of ${prompt.length} tokens`, {
+                expected: `0 … ${prompt.length - 1}`,
+                fields: {param: "logprob_start_len"},
+            });
+        }
+        return Math.max(1, start);
+    });
+}
+
+async function echoChoice(service: ModelService, body: CompletionRequest, prompt: TokenId[], index: number, start: number): Promise<BuiltChoice> {
     const asIds = body.return_tokens_as_token_ids === true;
-    const logprobs = await service.scoreFrom(prompt, 1);
-    const values: Array<number | null> = [null, ...logprobs];
+    const logprobs = await service.scoreFrom(prompt, start);
+    const values: Array<number | null> = [...Array.from({length: start}, () => null), ...logprobs];
     const wantLogprobs = body.logprobs !== undefined && body.logprobs !== null;
     const wantPrompt = body.prompt_logprobs !== undefined && body.prompt_logprobs !== null;
     const texts = (wantLogprobs && !asIds) || (wantPrompt && !asIds) ? await service.tokenTexts(prompt) : [];

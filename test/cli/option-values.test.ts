@@ -99,6 +99,7 @@ test("defineCommand hands run the parsed values unchanged", async () => {
         progress: () => undefined,
         progressCount: () => undefined,
         progressDone: () => undefined,
+        notice: () => undefined,
     };
     assert.equal(await command.run({options: parsed.options, positionals: [], io, debug: false}), 0);
     assert.deepEqual(seen, ["high", "sentence", "x", ["t"], undefined, undefined]);

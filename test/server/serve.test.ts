@@ -53,6 +53,30 @@ describe("glassbox serve (in process)", () => {
         assert.ok(worst <= 1e-5, `max |difference| ${worst}`);
     });
 
+    test("echo scoring from logprob_start_len: null before it, the whole-prompt values from it on; bad starts are 400", async () => {
+        const tokens = await tokenizeWithBos(local, "Once upon a time, there was a little girl named Lily");
+        const echo = {echo: true, max_tokens: 0, logprobs: 0, return_tokens_as_token_ids: true};
+        type Choice = {index: number; logprobs: {token_logprobs: Array<number | null>}};
+        const whole = await post(`${server.url}/v1/completions`, {prompt: tokens, ...echo});
+        const wholeValues = (whole.body["choices"] as Choice[])[0]?.logprobs.token_logprobs ?? [];
+        const models = (await (await fetch(`${server.url}/v1/models`)).json()) as {data: Array<{glassbox: {logprobStartLen?: boolean}}>};
+        assert.equal(models.data[0]?.glassbox.logprobStartLen, true);
+        const fromSeven = await post(`${server.url}/v1/completions`, {prompt: [tokens, tokens.slice(0, 9)], logprob_start_len: [7, 3], ...echo});
+        const [first, second] = fromSeven.body["choices"] as Choice[];
+        assert.deepEqual(first?.logprobs.token_logprobs.slice(0, 7), new Array(7).fill(null));
+        first?.logprobs.token_logprobs.slice(7).forEach((value, offset) => assert.ok(Math.abs((value ?? Number.NaN) - (wholeValues[7 + offset] ?? 0)) <= 1e-5));
+        assert.equal(second?.logprobs.token_logprobs.length, 9);
+        assert.equal(second?.logprobs.token_logprobs.filter((value) => value === null).length, 3);
+        const beyond = await post(`${server.url}/v1/completions`, {prompt: tokens, logprob_start_len: tokens.length, ...echo});
+        assert.equal(beyond.status, 400);
+        assert.equal(beyond.body["param"], "logprob_start_len");
+        assert.match(String(beyond.body["message"]), new RegExp(`logprob_start_len ${tokens.length} is beyond the prompt of ${tokens.length} tokens`));
+        const count = await post(`${server.url}/v1/completions`, {prompt: [tokens, tokens], logprob_start_len: [1], ...echo});
+        assert.match(String(count.body["message"]), /logprob_start_len has 1 entries for 2 prompts/);
+        const generation = await post(`${server.url}/v1/completions`, {prompt: tokens, max_tokens: 2, logprob_start_len: 2});
+        assert.match(String(generation.body["message"]), /logprob_start_len applies only to echo scoring/);
+    });
+
     test("invalid bodies are 400 with the field named; unknown routes 404; a wrong model name 404", async () => {
         const echo = await post(`${server.url}/v1/completions`, {prompt: [1, 2], echo: "yes"});
         assert.equal(echo.status, 400);

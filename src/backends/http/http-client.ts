@@ -17,6 +17,7 @@ import {BackendError} from "../../errors.js";
 import {transientBackendError} from "../../model/transient-errors.js";
 import {ExchangeTimeout, http1Exchange, type ExchangeRequest, type RawAnswer} from "./http1-pool.js";
 import {ShapeIssue, type ResponseCheck} from "./response-checks.js";
+import type {RequestWatch} from "./request-watch.js";
 import {requestEnded, requestStarted} from "./server-wait.js";
 
 export interface HttpEndpoint {
@@ -26,6 +27,8 @@ export interface HttpEndpoint {
     apiKey?: string | undefined;
     /** Per-request timeout in ms (default 120 000). */
     timeoutMs?: number;
+    /** Reports requests the server has not answered yet, every few seconds of their wait (request-watch.ts). */
+    watch?: RequestWatch | undefined;
 }
 
 export interface RequestOptions {
@@ -151,6 +154,7 @@ async function requestJson<T>(
     };
     let answer: RawAnswer;
     requestStarted();
+    const answered = endpoint.watch?.start(url, timeoutMs);
     try {
         try {
             answer = await exchange(request);
@@ -179,6 +183,7 @@ async function requestJson<T>(
         });
     } finally {
         requestEnded();
+        answered?.();
     }
     return decodeResponse(method, url, answer.status, answer.retryAfter, answer.text, shape);
 }

@@ -22,6 +22,8 @@ export const glassboxModelExtensionSchema = z.object({
     tokenizeList: z.boolean().optional(),
     /** The detokenize routes accept a list of token lists (`tokens: [[...], ...]`) and answer one text per list. */
     detokenizeList: z.boolean().optional(),
+    /** /v1/completions echo scoring takes `logprob_start_len`: logprobs from that position on, the cached prefix reused. */
+    logprobStartLen: z.boolean().optional(),
 });
 export type GlassboxModelExtension = z.infer<typeof glassboxModelExtensionSchema>;
 

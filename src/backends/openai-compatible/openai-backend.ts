@@ -73,6 +73,7 @@ export class OpenAiCompatibleBackend implements Backend {
             baseUrl: options.baseUrl.replace(/\/+$/, ""),
             apiKey: options.apiKey,
             ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+            watch: options.watch,
         };
         this.model = options.model;
         this.id = `openai:${this.endpoint.baseUrl}#${options.model}`;

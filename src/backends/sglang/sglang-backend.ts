@@ -49,6 +49,7 @@ export async function openSglangModel(options: SglangOptions): Promise<SglangBac
         baseUrl: options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""),
         apiKey: options.apiKey,
         ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+        watch: options.watch,
     };
     const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "v1/models"), options.model, "sglang");
     const bosProbe = await postJson(

@@ -7,10 +7,11 @@
  * after exponential backoff with full jitter (or the server's Retry-After). A replica whose
  * connection fails is set aside for a cool-down that doubles with each consecutive failure, so a
  * dead server's work moves to the others; a request is answered exactly once, by the attempt that
- * succeeds. When the attempts run out, the last error is thrown as final (not transient), so the
- * evaluator does not multiply the retries. Text-side calls (tokenize, detokenize, token texts,
- * chat rendering) go to the first replica not cooling down; a transient failure moves the whole
- * batch to the next one.
+ * succeeds. When the attempts or the bound on waiting run out (retry-report.ts), the last error
+ * is thrown as final (not transient), so the evaluator does not multiply the retries. Text-side
+ * calls (tokenize, detokenize, token texts, chat rendering) go to the first replica not cooling
+ * down; a transient failure moves the whole batch to the next one, under the same retry policy.
+ * Every retry is announced to `onRetry` before its wait.
  */
 import {ArgumentError, BackendError} from "../../errors.js";
 import {
@@ -27,6 +28,7 @@ import {
     type VocabularyInfo,
 } from "../../model/backend-spec.js";
 import {isTransientError} from "../../model/transient-errors.js";
+import {defaultMaxRetryWaitMs, failureReason, gaveUpError, type RetryListener} from "./retry-report.js";
 
 export interface ReplicaRetryPolicy {
     /** Attempts per request in all, over every replica (default 8). */
@@ -37,9 +39,17 @@ export interface ReplicaRetryPolicy {
     maxDelayMs: number;
     /** Cool-down of a replica after its first connection failure, in ms (default 500); doubles per failure, at most 30 s. */
     cooldownMs: number;
+    /** Most milliseconds one request waits between its attempts, in all (default 30 000). */
+    maxWaitMs: number;
 }
 
-export const defaultReplicaRetryPolicy: ReplicaRetryPolicy = {maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5_000, cooldownMs: 500};
+export const defaultReplicaRetryPolicy: ReplicaRetryPolicy = {
+    maxAttempts: 8,
+    initialDelayMs: 100,
+    maxDelayMs: 5_000,
+    cooldownMs: 500,
+    maxWaitMs: defaultMaxRetryWaitMs,
+};
 
 export interface ReplicatedBackendOptions {
     /** Requests in flight per replica (default: each replica's `capabilities.lanes`). */
@@ -47,6 +57,8 @@ export interface ReplicatedBackendOptions {
     retry?: Partial<ReplicaRetryPolicy>;
     /** Random source in [0, 1) for jitter (tests pass a seeded one). */
     random?: () => number;
+    /** Told of every retry before its wait (the CLI prints a line). */
+    onRetry?: RetryListener;
 }
 
 export interface ReplicaStats {
@@ -85,6 +97,7 @@ export class ReplicatedBackend implements Backend {
     private readonly replicas: ReplicaState[];
     private readonly policy: ReplicaRetryPolicy;
     private readonly random: () => number;
+    private readonly onRetry: RetryListener | undefined;
     private readonly laneAffinity = new Map<number, number>();
     private waiters: Array<() => void> = [];
 
@@ -103,6 +116,7 @@ export class ReplicatedBackend implements Backend {
         }
         this.policy = {...defaultReplicaRetryPolicy, ...options.retry};
         this.random = options.random ?? Math.random;
+        this.onRetry = options.onRetry;
         this.replicas = backends.map((backend) => {
             const limit = Math.max(1, Math.floor(options.concurrency ?? backend.capabilities.lanes));
             return {
@@ -167,37 +181,31 @@ export class ReplicatedBackend implements Backend {
         await Promise.allSettled(this.replicas.map((replica) => replica.backend.dispose()));
     }
 
-    /** Text-side calls: the first replica not cooling down; transient failures move to the next. */
+    /** Text-side calls: the first replica not cooling down; transient failures move to the next, then wait and retry. */
     private async firstHealthy<T>(call: (backend: Backend) => Promise<T>): Promise<T> {
-        const now = Date.now();
-        const order = this.replicas
-            .map((_, index) => index)
-            .sort(
-                (left, right) =>
-                    Number((this.replicas[left] as ReplicaState).downUntil > now) - Number((this.replicas[right] as ReplicaState).downUntil > now) ||
-                    left - right,
-            );
-        let lastError: unknown;
-        for (const index of order) {
+        const retry = new RetryState();
+        for (let attempt = 1; ; attempt++) {
+            const now = Date.now();
+            const index = this.replicas
+                .map((_, position) => position)
+                .reduce((best, position) => (this.downAt(position, now) < this.downAt(best, now) ? position : best), 0);
             const replica = this.replicas[index] as ReplicaState;
             try {
                 return await call(replica.backend);
             } catch (error) {
                 if (!isTransientError(error)) throw error;
                 this.noteFailure(replica, error);
-                lastError = error;
+                await this.beforeRetry(retry, attempt, index, error);
             }
         }
-        throw lastError;
     }
 
     private async dispatch<T>(lane: number, call: (backend: Backend, slot: number) => Promise<T>): Promise<T> {
-        let lastError: unknown;
-        let waitBeforeNext = 0;
-        for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
-            if (waitBeforeNext > 0) await delay(waitBeforeNext);
+        const retry = new RetryState();
+        for (let attempt = 1; ; attempt++) {
             const lease = await this.acquire(lane);
             const replica = this.replicas[lease.index] as ReplicaState;
+            let failure: {error: unknown} | undefined;
             try {
                 const result = await call(replica.backend, lease.slot);
                 replica.completed++;
@@ -206,26 +214,50 @@ export class ReplicatedBackend implements Backend {
                 return result;
             } catch (error) {
                 if (!isTransientError(error)) throw error;
-                lastError = error;
                 this.retries++;
                 this.noteFailure(replica, error);
                 this.laneAffinity.delete(lane);
-                const backoff = this.random() * Math.min(this.policy.maxDelayMs, this.policy.initialDelayMs * 2 ** (attempt - 1));
-                // Another healthy replica can take the request at once; otherwise back off.
-                waitBeforeNext = this.healthyCount(lease.index) > 0 ? 0 : backoff;
+                failure = {error};
             } finally {
                 this.release(lease);
             }
+            await this.beforeRetry(retry, attempt, lease.index, failure.error);
         }
-        const message = lastError instanceof Error ? lastError.message : String(lastError);
-        throw new BackendError(
-            `gave up after ${this.policy.maxAttempts} attempts on ${this.replicas.length} replica${this.replicas.length === 1 ? "" : "s"}: ${message}`,
-            {
-                hint: "check that the servers are up; add replicas or lower the concurrency",
-                fields: {transient: false, attempts: this.policy.maxAttempts},
-                cause: lastError,
-            },
-        );
+    }
+
+    /** When a cooling-down replica is back (0 when it is healthy now), for picking the first. */
+    private downAt(index: number, now: number): number {
+        return Math.max(now, (this.replicas[index] as ReplicaState).downUntil);
+    }
+
+    /**
+     * After a failed attempt: throws the final error when the attempts or the waiting bound are
+     * spent; otherwise announces the retry and waits. Another healthy replica takes the request at
+     * once; else the wait is the longer of a jittered exponential backoff and the soonest end of a
+     * replica's cool-down, shortened to what is left of the bound (the cool-downs with it).
+     */
+    private async beforeRetry(retry: RetryState, attempt: number, failedIndex: number, error: unknown): Promise<void> {
+        const {maxAttempts, maxWaitMs} = this.policy;
+        const elapsedMs = Date.now() - retry.startedAt;
+        const giveUp = (): BackendError => gaveUpError(error, attempt, elapsedMs, {maxAttempts, maxWaitMs}, this.replicas.length);
+        if (attempt >= maxAttempts) throw giveUp();
+        const now = Date.now();
+        let delay = 0;
+        if (this.healthyCount(failedIndex) === 0) {
+            const backoff = this.random() * Math.min(this.policy.maxDelayMs, this.policy.initialDelayMs * 2 ** (attempt - 1));
+            const soonest = Math.min(...this.replicas.map((replica) => Math.max(0, replica.downUntil - now)));
+            delay = Math.ceil(Math.max(backoff, soonest));
+        }
+        const left = maxWaitMs - retry.waitedMs;
+        if (delay > left) {
+            if (left <= 0) throw giveUp();
+            delay = left;
+            for (const replica of this.replicas) replica.downUntil = Math.min(replica.downUntil, now + delay);
+        }
+        const replica = this.replicas[failedIndex] as ReplicaState;
+        this.onRetry?.({server: replica.backend.name, attempt, maxAttempts, delayMs: delay, reason: failureReason(error), elapsedMs, maxWaitMs});
+        retry.waitedMs += delay;
+        if (delay > 0) await wait(delay);
     }
 
     private healthyCount(except: number): number {
@@ -267,7 +299,7 @@ export class ReplicatedBackend implements Backend {
             if (choice === undefined && healthy.length === 0 && candidates.length > 0 && this.replicas.every((replica) => replica.downUntil > now)) {
                 // Everyone is cooling down: wait for the first to come back.
                 const soonest = Math.min(...this.replicas.map((replica) => replica.downUntil));
-                await delay(Math.max(1, soonest - now));
+                await wait(Math.max(1, soonest - now));
                 continue;
             }
             if (choice !== undefined) {
@@ -293,6 +325,12 @@ export class ReplicatedBackend implements Backend {
     }
 }
 
-function delay(ms: number): Promise<void> {
+function wait(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One request's retries so far: when it started, and how long it has waited between attempts. */
+class RetryState {
+    readonly startedAt = Date.now();
+    waitedMs = 0;
 }

@@ -5,6 +5,9 @@
  * `max_tokens: 0`, `logprobs: 0`: the answer holds one logprob per prompt position (the first is
  * null), and the target's are the last `target.length`. vLLM recomputes the whole prefill for such
  * requests (its prefix cache is skipped for prompt logprobs), so scores equal from-scratch ones.
+ * Against glassbox serve (its model entry says `logprobStartLen`) each prompt carries
+ * `logprob_start_len` = its context length: the server scores only the target and reuses the
+ * context a lane already holds, instead of evaluating every prompt position from scratch.
  * Generation: the same endpoint with `logprobs: k` and `return_tokens_as_token_ids`, so that every
  * token and alternative comes back as an id. Tokenization: POST /tokenize and /detokenize at the
  * server root (a batch of texts is one list request against glassbox serve, else one request per
@@ -42,6 +45,11 @@ export interface VllmOptions extends HttpEndpoint {
     probe?: boolean | undefined;
     /** Most prompts per scoring request (score calls made together are sent as one list). Default 16; 1 disables. */
     batch?: number | undefined;
+    /**
+     * Where the server offers it (glassbox serve's `logprob_start_len`), score each prompt from its
+     * target on, so the server reuses the cached context. Default true; false scores whole prompts, as vLLM does.
+     */
+    scoreFromTarget?: boolean | undefined;
 }
 
 export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> {
@@ -49,6 +57,7 @@ export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> 
         baseUrl: options.baseUrl.replace(/\/+$/, ""),
         apiKey: options.apiKey,
         ...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+        watch: options.watch,
     };
     const entry = await findServedModel(endpoint, joinUrl(endpoint.baseUrl, "models"), options.model, "vllm");
     const root = serverRoot(endpoint.baseUrl);
@@ -69,9 +78,16 @@ export async function openVllmModel(options: VllmOptions): Promise<VllmBackend> 
         lanes: Math.max(1, Math.floor(options.concurrency ?? 8)),
         maxLogprobs: options.maxLogprobs ?? extension?.maxLogprobs ?? 20,
         batch: Math.max(1, Math.floor(options.batch ?? 16)),
+        scoreFromTarget: options.scoreFromTarget !== false,
     });
     if (options.probe !== false) await backend.probeScoring();
     return backend;
+}
+
+/** A prompt to score (context ++ target) and where its target starts. */
+interface ScoringPrompt {
+    tokens: number[];
+    start: number;
 }
 
 interface VllmParts {
@@ -85,6 +101,7 @@ interface VllmParts {
     lanes: number;
     maxLogprobs: number;
     batch: number;
+    scoreFromTarget: boolean;
 }
 
 export class VllmBackend implements Backend {
@@ -98,7 +115,9 @@ export class VllmBackend implements Backend {
     private readonly model: string;
     private readonly tokenizer: RemoteTokenizer;
     private readonly completionsUrl: string;
-    private readonly scoring: RequestCoalescer<number[], Array<number | null>>;
+    private readonly scoring: RequestCoalescer<ScoringPrompt, Array<number | null>>;
+    /** The server takes `logprob_start_len` on echo scoring (glassbox serve): only the target is scored, the prefix reused. */
+    private readonly scoresFromStart: boolean;
 
     constructor(parts: VllmParts) {
         this.endpoint = parts.endpoint;
@@ -135,6 +154,7 @@ export class VllmBackend implements Backend {
                 acceptsSequenceList: parts.extension?.detokenizeList === true,
             }),
         );
+        this.scoresFromStart = parts.scoreFromTarget && parts.extension?.logprobStartLen === true;
         this.scoring = new RequestCoalescer(parts.batch, (prompts) => this.scorePrompts(prompts));
     }
 
@@ -171,23 +191,29 @@ export class VllmBackend implements Backend {
     async score(request: ScoreRequest, _lane: number): Promise<ScoreResult> {
         checkScoreWindow(request, windowLimits(this, overflowHint));
         const prompt = [...request.context, ...request.target];
-        const values = await this.scoring.submit(prompt);
+        const values = await this.scoring.submit({tokens: prompt, start: request.context.length});
         return {logprobs: values.slice(request.context.length).map(finiteLogprob)};
     }
 
-    /** One completions request for several prompts (a list of token lists); one logprob list per prompt. */
-    private async scorePrompts(prompts: number[][]): Promise<Array<Array<number | null>>> {
+    /**
+     * One completions request for several prompts (a list of token lists); one logprob list per
+     * prompt. Where the server takes `logprob_start_len`, each prompt is scored from its target on.
+     */
+    private async scorePrompts(items: ScoringPrompt[]): Promise<Array<Array<number | null>>> {
+        const prompts = items.map((item) => item.tokens);
+        const single = prompts.length === 1;
         const response = await postJson(
             this.endpoint,
             this.completionsUrl,
             {
                 model: this.model,
-                prompt: prompts.length === 1 ? prompts[0] : prompts,
+                prompt: single ? prompts[0] : prompts,
                 echo: true,
                 max_tokens: 0,
                 logprobs: 0,
                 temperature: 0,
                 return_tokens_as_token_ids: true,
+                ...(this.scoresFromStart ? {logprob_start_len: single ? items[0]?.start : items.map((item) => item.start)} : {}),
             },
             checkScoringResponse,
         );

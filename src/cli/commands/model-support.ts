@@ -1,5 +1,7 @@
 /** Shared by `score` and `generate`: opening the model from flags, the JSON model block, number formatting. */
-import {openModel, type CapabilityNeeds} from "../../backends/resolve-model.js";
+import type {WaitingEvent} from "../../backends/http/request-watch.js";
+import {openModel, type CapabilityNeeds, type TransportListeners} from "../../backends/resolve-model.js";
+import {formatWait, type RetryEvent} from "../../backends/transport/retry-report.js";
 import type {Backend, PromptInput} from "../../model/backend-spec.js";
 import type {CommandIo, ParsedOptions} from "../command.js";
 import {requireModelPath} from "../input-files.js";
@@ -31,6 +33,7 @@ export async function openModelFromOptions(
         const backend = await openModel(path, {
             needs,
             command,
+            transport: transportLines(io),
             local: {
                 precision: options.fast ? "fast" : "exact",
                 ...(contextSize === undefined ? {} : {contextSize}),
@@ -42,6 +45,30 @@ export async function openModelFromOptions(
     } finally {
         io.progressDone();
     }
+}
+
+/** Remote backends' retries and unanswered requests as lines on stderr (retries even with --quiet). */
+export function transportLines(io: CommandIo): TransportListeners {
+    const waitingInterval = Number(process.env["GLASSBOX_WAITING_INTERVAL_MS"]);
+    return {
+        onRetry: (event) => io.notice(retryLine(event), "warning"),
+        onWaiting: (event) => io.notice(waitingLine(event), "progress"),
+        ...(Number.isFinite(waitingInterval) && waitingInterval > 0 ? {waitingIntervalMs: waitingInterval} : {}),
+    };
+}
+
+/** "glassbox: attempt 2 of 8 failed (could not reach URL: connection refused); retrying in 1.0 s (at most 30 s of waiting in all)". */
+export function retryLine(event: RetryEvent): string {
+    const next = event.delayMs === 0 ? "retrying at once on another replica" : `retrying in ${formatWait(event.delayMs)}`;
+    return `glassbox: attempt ${event.attempt} of ${event.maxAttempts} failed (${event.reason}); ${next} (at most ${formatWait(event.maxWaitMs)} of waiting in all)`;
+}
+
+/** "glassbox: waiting for URL: 20 s of 120 s (3 requests unanswered)". */
+export function waitingLine(event: WaitingEvent): string {
+    const others = event.outstanding > 1 ? ` (${event.outstanding} requests unanswered)` : "";
+    const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
+    const waited = event.waitedMs >= 10_000 ? Math.floor(event.waitedMs / 1000) * 1000 : event.waitedMs;
+    return `glassbox: waiting for ${event.url}: ${seconds(waited)} of ${seconds(event.timeoutMs)}${others}`;
 }
 
 export interface ModelJson {
