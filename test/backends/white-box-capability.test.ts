@@ -132,6 +132,7 @@ test("remote and scripted backends are refused: the error names the backend, wha
         lanes: 1,
         maxLogprobs: 20,
         batch: 16,
+        scoreFromTarget: false,
     });
     const openai = openOpenAiCompatibleModel({baseUrl: "http://127.0.0.1:9/v1", model: "chat-model"});
     const scripted = new ScriptedBackend();
