@@ -6,7 +6,8 @@
  * The prelude defines `__name` as the identity and every `import_*` name it finds as a table of
  * all the listed functions (their names are unique), so the same text runs either way.
  */
-import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass} from "./render/basics.js";
+import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass, shorten, visibleToken} from "./render/basics.js";
+import {renderMatrix, renderTopUnits, tableOrder, topUnits} from "./render/value-table.js";
 import {startExplainView} from "./render/client-explain.js";
 import {
     describeUnit,
@@ -17,10 +18,7 @@ import {
     renderExplainExtras,
     renderExplainMain,
     renderFacts,
-    renderMatrix,
     renderShadedSources,
-    shorten,
-    visibleToken,
 } from "./render/explain-html.js";
 import {renderGenericBody, renderTable} from "./render/generic-html.js";
 import {barStep, niceTicks, renderPlot, seriesColor} from "./render/plot.js";
@@ -45,6 +43,9 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     renderExplainMain,
     renderShadedSources,
     renderMatrix,
+    renderTopUnits,
+    tableOrder,
+    topUnits,
     renderExplainExtras,
     renderFacts,
     describeUnit,

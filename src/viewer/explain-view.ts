@@ -1,4 +1,5 @@
 /** From an explain result to the {@link ExplainView} the page draws. */
+import {attributionMethods} from "../attribution/registry.js";
 import type {ExplainResult} from "../explain/types.js";
 import type {FaithfulnessReport} from "../metrics/faithfulness.js";
 import {formatNumber} from "./render/basics.js";
@@ -21,6 +22,8 @@ export function buildExplainView(result: ExplainResult, title: string): ExplainV
         standardErrors: result.standardErrors === undefined ? null : result.standardErrors.map(finiteOrNull),
         levels: unitLevels(result.unit, units, sources, wholeKind),
         valueDescription: result.value ?? result.valueKind,
+        method: result.method,
+        additive: attributionMethods[result.method]?.estimatesShapley ?? false,
         targetText: result.target.text,
         foilText: result.foil?.text ?? null,
         facts: explainFacts(result),

@@ -45,7 +45,19 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #eceef1; text-align: left; vertical-align: top; }
 thead th { position: sticky; top: 0; background: #f0f2f5; z-index: 1; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.matrix tbody th { font-weight: 400; max-width: 28rem; overflow-wrap: anywhere; }
+table.matrix tbody th { font-weight: 400; min-width: min(14rem, 45vw); max-width: 28rem; overflow-wrap: break-word; position: sticky; left: 0; background: #fff; z-index: 1; box-shadow: inset -1px 0 0 var(--line); }
+table.matrix thead th:first-child { position: sticky; left: 0; z-index: 2; }
+table.matrix thead th { white-space: nowrap; }
+table.matrix button.sort { font: inherit; font-size: .8rem; margin-left: .2rem; padding: .05rem .3rem; border: 1px solid #b9bec6; border-radius: 4px; background: #fff; color: var(--ink); cursor: pointer; }
+table.matrix td.se, table.matrix th.se { color: var(--muted); }
+label.switch { font-size: .9rem; display: flex; gap: .4rem; align-items: center; }
+.note { font-size: .88rem; margin: .35rem 0 .5rem; padding: .4rem .6rem; background: #fff8e1; border-left: 4px solid #8a6100; border-radius: 4px; }
+.topk h3 { margin-top: 0; }
+.topk ol { margin: 0 0 .75rem; padding-left: 1.6rem; columns: 2 16rem; font-size: .9rem; }
+.topk li { margin: 0 0 .2rem; break-inside: avoid; }
+.topk .chip { border-radius: 3px; padding: 0 .25rem; }
+.topk .num { font-variant-numeric: tabular-nums; }
+.topk .index { color: var(--muted); font-size: .8rem; }
 table.matrix .index { color: var(--muted); font-size: .8rem; font-variant-numeric: tabular-nums; margin-right: .25rem; }
 table.matrix thead button { font: inherit; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; border: 1px solid #b9bec6; background: #fff; border-radius: 6px; padding: .1rem .45rem; cursor: pointer; }
 table.matrix thead button[aria-pressed="true"] { background: #16181d; color: #fff; border-color: #16181d; }

@@ -37,6 +37,8 @@ export interface ViewRow {
 export interface PlotSeries {
     label: string;
     points: [number, number][];
+    /** A name per point (a scatter's units), shown on hover. */
+    pointLabels?: string[];
 }
 
 export interface PlotSpec {
@@ -94,6 +96,10 @@ export interface ExplainView {
     levels: ViewLevel[];
     /** v(S) in words, e.g. "log p(target | kept units)". */
     valueDescription: string;
+    /** The attribution method's name. */
+    method: string;
+    /** Whether the method's values add up (Shapley estimates): a coarser level's sums are then the group's value. */
+    additive: boolean;
     targetText: string;
     foilText: string | null;
     facts: Fact[];
@@ -112,8 +118,28 @@ export interface GenericView {
 
 export type PageView = ExplainView | GenericView;
 
-/** What the page shows now: a level index and a row index (0 = total). */
+/** What explainLevelData (render/explain-html.ts) returns: the values of one state and its colour scales. */
+export interface LevelData {
+    values: (number | null)[];
+    standardErrors: (number | null)[] | null;
+    totalErrors: (number | null)[] | null;
+    rows: (number | null)[][];
+    scale: number;
+    columnScales: number[];
+    ownScale: number;
+}
+
+/**
+ * What the page shows now: a level index and a row index (0 = total). By default one colour scale
+ * serves the whole view (every column of the table and the text); `perColumn` gives each column
+ * its own. `sharedScale`, when set, is the scale of several views side by side (compare).
+ */
 export interface ExplainState {
     level: number;
     row: number;
+    perColumn?: boolean;
+    sharedScale?: number | null;
+    /** Table order: by this row's values (0 = total), or input order when null. */
+    sortColumn?: number | null;
+    sortAscending?: boolean;
 }

@@ -121,3 +121,13 @@ export function aggregateValues(
     }
     return {values: sums, standardErrors: squares === null ? null : squares.map((square) => (square === null ? null : Math.sqrt(square)))};
 }
+
+/** Whitespace made visible in token labels (a leading space matters). */
+export function visibleToken(text: string): string {
+    return text.replace(/ /g, "␣").replace(/\n/g, "⏎") || "∅";
+}
+
+export function shorten(text: string, length: number): string {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
+}

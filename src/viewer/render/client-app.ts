@@ -7,8 +7,8 @@
  */
 import type {Fact, PageView, PlotSpec, RunRecord} from "../view-model.js";
 import {escapeHtml, formatNumber} from "./basics.js";
-import {startExplainView, type PageElement, type PageEvent} from "./client-explain.js";
-import {renderExplainBody, renderFacts} from "./explain-html.js";
+import {startExplainView, type ExplainController, type ExplainViewOptions, type PageElement, type PageEvent} from "./client-explain.js";
+import {explainLevelData, renderExplainBody, renderFacts} from "./explain-html.js";
 import {renderGenericBody} from "./generic-html.js";
 import {renderPlot} from "./plot.js";
 
@@ -49,11 +49,10 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
     const showError = (error: unknown): void => {
         main.innerHTML = `<p class="error" role="alert">${escapeHtml(error instanceof Error ? error.message : String(error))}</p><p><a href="#/runs">Back to the runs</a></p>`;
     };
-    const resultBody = (view: PageView, prefix: string): string =>
-        view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, prefix) : renderGenericBody(view);
-    const wire = (container: PageElement | null, view: PageView, prefix: string): void => {
-        if (container !== null && view.type === "explain") startExplainView(container, view, prefix);
-    };
+    const resultBody = (view: PageView, prefix: string, sharedScale: number | null = null): string =>
+        view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0, sharedScale}, prefix) : renderGenericBody(view);
+    const wire = (container: PageElement | null, view: PageView, prefix: string, options: ExplainViewOptions = {}): ExplainController | null =>
+        container !== null && view.type === "explain" ? startExplainView(container, view, prefix, options) : null;
     const runLink = (id: string): string => `#/runs/${encodeURIComponent(id)}`;
 
     const showRuns = async (query: string, token: number): Promise<void> => {
@@ -159,14 +158,30 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
                   ];
         const note = typeof body.note === "string" ? `<p class="muted">${escapeHtml(body.note)}</p>` : "";
         const plot = body.plot === undefined ? "" : `<div class="plots single">${renderPlot(body.plot as PlotSpec)}</div>`;
+        // Both sides on one colour scale: the larger of their own, kept equal as either side changes.
+        const bothExplain = sides.every((side) => side.view.type === "explain");
+        const shared = bothExplain
+            ? Math.max(...sides.map((side) => (side.view.type === "explain" ? explainLevelData(side.view, {level: 0, row: 0}).ownScale : 0)))
+            : null;
         const columns = sides
             .map(
                 (side, index) =>
-                    `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b")}</div></div>`,
+                    `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b", shared)}</div></div>`,
             )
             .join("");
         main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Agreement</h2>${facts.length === 0 ? "" : renderFacts(facts)}${note}${plot}</section><div class="compare">${columns}</div>`;
-        sides.forEach((side, index) => wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b"));
+        const controllers: ExplainController[] = [];
+        const share = (): void => {
+            const scale = Math.max(...controllers.map((controller) => controller.ownScale()));
+            for (const controller of controllers) controller.setSharedScale(scale);
+        };
+        sides.forEach((side, index) => {
+            const controller = wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b", {
+                sharedScale: shared,
+                ...(bothExplain ? {onScale: share} : {}),
+            });
+            if (controller !== null) controllers.push(controller);
+        });
     };
 
     const route = (): void => {

@@ -4,8 +4,9 @@
  * typed by the few members used here, so this file needs no DOM library types.
  */
 import type {ExplainState, ExplainView} from "../view-model.js";
-import {largestMagnitude, shadeClass} from "./basics.js";
-import {describeUnit, explainLevelData, renderExplainMain, renderLegend, renderMatrix} from "./explain-html.js";
+import {shadeClass} from "./basics.js";
+import {describeUnit, explainLevelData, renderExplainMain, renderLegend} from "./explain-html.js";
+import {renderMatrix} from "./value-table.js";
 
 export interface PageElement {
     innerHTML: string;
@@ -36,11 +37,21 @@ export interface ExplainController {
     state: ExplainState;
     setLevel(level: number): void;
     setRow(row: number): void;
+    /** The scale shared with views beside this one (null: this view's own). */
+    setSharedScale(scale: number | null): void;
+    /** This view's own one-scale value at its current level. */
+    ownScale(): number;
+}
+
+export interface ExplainViewOptions {
+    /** Called after each render with the view's own scale (compare shares the larger of two). */
+    onScale?: (ownScale: number) => void;
+    sharedScale?: number | null;
 }
 
 /** Wire up a rendered explanation (renderExplainBody) inside `root`. */
-export function startExplainView(root: PageElement, view: ExplainView, idPrefix: string): ExplainController {
-    const state: ExplainState = {level: 0, row: 0};
+export function startExplainView(root: PageElement, view: ExplainView, idPrefix: string, options: ExplainViewOptions = {}): ExplainController {
+    const state: ExplainState = {level: 0, row: 0, sharedScale: options.sharedScale ?? null};
     const checkedLevel = root.querySelector(`input[name="${idPrefix}-level"]:checked`);
     const checkedRow = root.querySelector(`input[name="${idPrefix}-row"]:checked`);
     state.level = Number(checkedLevel?.value ?? 0);
@@ -52,7 +63,7 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
     const keptText: Record<number, PageElement> = {};
     let shownLevel = state.level;
     const reshade = (): void => {
-        const scale = largestMagnitude(shown.values);
+        const scale = shown.scale;
         const units = main.querySelectorAll(".sources .u");
         for (let index = 0; index < units.length; index++) {
             const unit = units[index] as PageElement;
@@ -63,7 +74,7 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         const legend = main.querySelector('[data-role="legend"]');
         if (legend !== null) legend.innerHTML = renderLegend(view, state, scale);
         const matrix = main.querySelector('[data-role="matrix"]');
-        if (matrix !== null) matrix.innerHTML = renderMatrix(view, state, shown.rows, idPrefix);
+        if (matrix !== null) matrix.innerHTML = renderMatrix(view, state, shown, idPrefix);
     };
     /** A new level draws the text (or puts back the one kept) and re-shades; a new row only re-shades in place. */
     const render = (levelChanged: boolean): void => {
@@ -83,6 +94,7 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         if (levelInput !== null) levelInput.checked = true;
         const rowInput = root.querySelector(`#${idPrefix}-row-${state.row}`);
         if (rowInput !== null) rowInput.checked = true;
+        options.onScale?.(shown.ownScale);
     };
     const controller: ExplainController = {
         state,
@@ -93,6 +105,15 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         setRow(row: number) {
             state.row = row;
             render(false);
+        },
+        setSharedScale(scale: number | null) {
+            if (state.sharedScale === scale) return;
+            state.sharedScale = scale;
+            shown = explainLevelData(view, state);
+            reshade();
+        },
+        ownScale() {
+            return shown.ownScale;
         },
     };
     const asElement = (target: unknown): PageElement | null => {
@@ -109,8 +130,24 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         const control = input.getAttribute("data-control");
         if (control === "level") controller.setLevel(Number(input.value));
         if (control === "row") controller.setRow(Number(input.value));
+        if (control === "per-column") {
+            state.perColumn = input.checked === true;
+            render(false);
+        }
     });
     root.addEventListener("click", (event) => {
+        const sort = asElement(event.target)?.closest('button[data-control="sort"]') ?? null;
+        if (sort !== null) {
+            const column = Number(sort.getAttribute("data-column"));
+            if (column < 0) state.sortColumn = null;
+            else {
+                state.sortAscending = state.sortColumn === column ? state.sortAscending !== true : false;
+                state.sortColumn = column;
+            }
+            render(false);
+            root.querySelector(`button[data-control="sort"][data-column="${column}"]`)?.focus();
+            return;
+        }
         const button = asElement(event.target)?.closest('button[data-control="row"]') ?? null;
         if (button === null) return;
         controller.setRow(Number(button.getAttribute("data-row")));

@@ -89,11 +89,13 @@ export function renderPlot(spec: PlotSpec): string {
         const color = seriesColor(index);
         const finitePoints = series.points.filter((point) => Number.isFinite(point[0]) && Number.isFinite(point[1]));
         if (spec.kind === "scatter" && index < seriesCount - 1) {
-            for (const point of finitePoints) {
+            series.points.forEach((point, at) => {
+                if (!Number.isFinite(point[0]) || !Number.isFinite(point[1])) return;
+                const name = series.pointLabels?.[at] ?? series.label;
                 parts.push(
-                    `<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${series.label}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`,
+                    `<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${name}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`,
                 );
-            }
+            });
         } else if (spec.kind === "line" || spec.kind === "scatter") {
             const path = finitePoints.map((point, at) => `${at === 0 ? "M" : "L"}${toX(point[0]).toFixed(1)},${toY(point[1]).toFixed(1)}`).join("");
             parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2" ${index % 2 === 1 ? 'stroke-dasharray="6 3"' : ""}/>`);

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import {join} from "node:path";
+import {after, before, describe, test} from "node:test";
+import {createViewerHandler} from "../../src/server/viewer-api.js";
+import {SqliteRunStoreReader} from "../../src/server/viewer-run-store.js";
+import {listenViewer, type RunningViewer} from "../../src/server/viewer-http.js";
+import {recordExplanation} from "../../src/store/explanation-run.js";
+import {RunStore} from "../../src/store/run-store.js";
+import {divergingColor, shadeClass} from "../../src/viewer/render/basics.js";
+import {scratchFolder} from "../helpers/scratch.js";
+import {syntheticExplainResult} from "../viewer/fixtures.js";
+import {chromiumMissing, launchBrowser, overflowsSideways, type Browser} from "./browser.js";
+
+/** The browser's own function, used inside page callbacks (the tests are compiled without the DOM library). */
+declare function getComputedStyle(element: unknown): {backgroundColor: string; color: string};
+
+const prompt = "Lily had a red ball. She lost it in the park. Tom found the ball under a tree.";
+const shapley = syntheticExplainResult({prompt, unit: "word", seed: 21});
+// LIME values scaled down: on separate scales both sides would look alike; on one scale B is paler.
+const lime = syntheticExplainResult({prompt, unit: "word", seed: 22, method: "lime"});
+lime.values = lime.values.map((value) => value / 4);
+lime.componentValues = lime.componentValues!.map((row) => row.map((value) => value / 4));
+
+/** The background a value gets on a scale: the class colour of the stylesheet. */
+function expectedBackground(value: number | null, scale: number): string {
+    const name = shadeClass(value, scale);
+    if (name === "sx") return "rgba(0, 0, 0, 0)";
+    if (name === "s0") return divergingColor(0);
+    return divergingColor((name.startsWith("sn") ? -1 : 1) * (Number(name.slice(2)) / 10));
+}
+
+interface Cell {
+    value: number | null;
+    background: string;
+}
+
+async function cells(page: Browser["page"], selector: string): Promise<Cell[]> {
+    return page.$$eval(selector, (elements) =>
+        elements.map((element) => {
+            const text = element.getAttribute("data-value") ?? "";
+            return {value: text === "" ? null : Number(text), background: getComputedStyle(element).backgroundColor};
+        }),
+    );
+}
+
+function largest(values: readonly (number | null)[]): number {
+    return Math.max(...values.map((value) => (value === null ? 0 : Math.abs(value))));
+}
+
+describe("stored explanations in the view app (Chromium)", {skip: chromiumMissing()}, () => {
+    let browser: Browser;
+    let viewer: RunningViewer;
+    let store: RunStore;
+    let idA = 0;
+    let idB = 0;
+
+    before(async () => {
+        store = RunStore.open(join(scratchFolder("e2e-stored-explanations"), "runs.db"));
+        idA = recordExplanation(store, shapley).id;
+        idB = recordExplanation(store, lime).id;
+        viewer = await listenViewer(createViewerHandler(new SqliteRunStoreReader(store), {allowedHosts: ["127.0.0.1"]}), {host: "127.0.0.1", port: 0});
+        browser = await launchBrowser();
+    });
+
+    after(async () => {
+        await browser?.close();
+        await viewer?.close();
+        store?.close();
+    });
+
+    test("one scale per view: every table cell and every unit is shaded against the largest |value| of the whole table", async () => {
+        const {page} = browser;
+        const route = `/runs/${idA}/items/explanation`;
+        await page.goto(`${viewer.url}#${route}`);
+        await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+        const table = await cells(page, "table.matrix tbody td[data-value]");
+        assert.equal(table.length, shapley.units.length * 3);
+        const scale = largest([...shapley.values, ...shapley.componentValues!.flat()]);
+        for (const cell of table) assert.equal(cell.background, expectedBackground(cell.value, scale));
+        for (const unit of await cells(page, ".sources .u")) assert.equal(unit.background, expectedBackground(unit.value, scale));
+        // Numbers in the table are the stored values; the s.e. column is there.
+        const totals = await page.$$eval("table.matrix tbody tr", (rows) =>
+            rows.map((row) => Number(row.querySelector("td[data-value]")!.getAttribute("data-value"))),
+        );
+        assert.deepEqual(totals, shapley.values);
+        assert.equal(await page.locator("table.matrix thead th.se").count(), 1);
+
+        // The per-column switch: each column against its own largest |value|.
+        await page.check("#a-per-column");
+        const perColumn = await page.$$eval("table.matrix tbody tr", (rows) =>
+            rows.map((row) =>
+                [...row.querySelectorAll("td[data-value]")].map(
+                    (cell) => [Number(cell.getAttribute("data-value")), getComputedStyle(cell).backgroundColor] as const,
+                ),
+            ),
+        );
+        const columnScales = [shapley.values, ...shapley.componentValues!].map(largest);
+        perColumn.forEach((row) => row.forEach(([value, background], column) => assert.equal(background, expectedBackground(value, columnScales[column]!))));
+    });
+
+    test("sorting the table by a column orders rows by its values; the top-k list names the largest units", async () => {
+        const {page} = browser;
+        await page.click('table.matrix button[data-control="sort"][data-column="0"]');
+        const sorted = await page.$$eval("table.matrix tbody tr", (rows) =>
+            rows.map((row) => Number(row.querySelector("td[data-value]")!.getAttribute("data-value"))),
+        );
+        assert.deepEqual(
+            sorted,
+            [...shapley.values].sort((a, b) => b - a),
+        );
+        await page.click('table.matrix button[data-control="sort"][data-column="0"]');
+        const ascending = await page.$$eval("table.matrix tbody tr", (rows) =>
+            rows.map((row) => Number(row.querySelector("td[data-value]")!.getAttribute("data-value"))),
+        );
+        assert.deepEqual(
+            ascending,
+            [...shapley.values].sort((a, b) => a - b),
+        );
+        const top = await page.$$eval('[data-role="topk"] li', (items) => items.map((item) => Number(item.getAttribute("data-i"))));
+        const expected = shapley.values
+            .map((value, index) => ({value, index}))
+            .sort((a, b) => Math.abs(b.value) - Math.abs(a.value))
+            .slice(0, 10)
+            .map((entry) => entry.index);
+        assert.deepEqual(top, expected);
+    });
+
+    test("compare: both sides on one scale, the larger side's; equal values get equal colours on both sides", async () => {
+        const {page} = browser;
+        const route = `/compare?a=${idA}&b=${idB}`;
+        await page.goto(`${viewer.url}#${route}`);
+        await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+        const scale = Math.max(largest([...shapley.values, ...shapley.componentValues!.flat()]), largest([...lime.values, ...lime.componentValues!.flat()]));
+        for (const side of [0, 1]) {
+            for (const unit of await cells(page, `[data-role="side-${side}"] .sources .u`))
+                assert.equal(unit.background, expectedBackground(unit.value, scale));
+        }
+        // The scatter names each point's unit.
+        const titles = await page.$$eval('svg[aria-label^="A against B"] circle title', (elements) => elements.map((element) => element.textContent ?? ""));
+        assert.equal(titles.length, shapley.values.length);
+        assert.match(titles[0]!, /^word 1 “Lily”: /);
+        await page.setViewportSize({width: 390, height: 844});
+        assert.equal(await overflowsSideways(page), false);
+        await page.setViewportSize({width: 1280, height: 900});
+    });
+});
