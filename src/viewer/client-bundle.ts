@@ -21,6 +21,7 @@ import {
     renderShadedSources,
 } from "./render/explain-html.js";
 import {renderGenericBody, renderTable} from "./render/generic-html.js";
+import {renderEvidenceBody, renderEvidenceSection, renderEvidenceText} from "./render/evidence-html.js";
 import {barStep, niceTicks, renderPlot, seriesColor} from "./render/plot.js";
 import {startReportPage} from "./render/client-report.js";
 import {startViewerApp} from "./render/client-app.js";
@@ -53,6 +54,9 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     shorten,
     renderGenericBody,
     renderTable,
+    renderEvidenceBody,
+    renderEvidenceSection,
+    renderEvidenceText,
     startExplainView,
 ];
 

@@ -92,6 +92,12 @@ form.filters input, form.filters select, form.filters button { font: inherit; fo
 form.filters button { background: #16181d; color: #fff; border-color: #16181d; cursor: pointer; min-width: 0; }
 .error { background: #fff1f0; border: 1px solid #f3b4ae; color: #7a1c14; border-radius: 8px; padding: .75rem 1rem; }
 .muted { color: var(--muted); }
+.verdict { font-size: 1.05rem; font-weight: 600; margin: 0 0 1rem; padding: .6rem .9rem; background: #fff; border: 1px solid var(--line); border-left: 5px solid #16181d; border-radius: 6px; }
+figure.said { margin: 0 0 .9rem; }
+figure.said figcaption { font-size: .85rem; font-weight: 600; color: var(--muted); }
+figure.said blockquote { margin: .2rem 0; padding: .5rem .75rem; background: #f7f8fa; border-left: 3px solid var(--line); white-space: pre-wrap; overflow-wrap: anywhere; }
+mark { background: #ffe08a; color: #1b1b1b; padding: 0 .1em; border-radius: 2px; }
+ol.steps li { margin-bottom: .3rem; overflow-wrap: anywhere; }
 @media (max-width: 640px) {
   main { padding: .75rem .6rem 2rem; }
   .panel { padding: .75rem .8rem; border-radius: 8px; }

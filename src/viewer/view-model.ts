@@ -83,6 +83,37 @@ export interface TableView {
     rows: (string | number | null)[][];
     /** Rows left out to keep the page small. */
     omitted: number;
+    /** Numeric columns shaded on the diverging scale, each on its own (their units differ). */
+    shadedColumns?: number[];
+    /** A sentence under the caption: what the table shows and how to read it. */
+    note?: string;
+}
+
+/** A text the model wrote, with words to mark in it (e.g. an inserted word where it is mentioned). */
+export interface EvidenceText {
+    label: string;
+    text: string;
+    /** Marked case-insensitively wherever they occur. */
+    marks: string[];
+    note: string;
+}
+
+/** One part of an item's evidence, drawn in order. */
+export type EvidenceSection =
+    | {kind: "facts"; title: string; facts: Fact[]}
+    | {kind: "table"; table: TableView}
+    | {kind: "texts"; title: string; texts: EvidenceText[]}
+    | {kind: "list"; title: string; items: string[]; ordered: boolean}
+    | {kind: "plots"; title: string; plots: PlotSpec[]};
+
+/** A check item drawn as evidence for its verdict, designed per check. */
+export interface EvidenceView {
+    type: "evidence";
+    title: string;
+    resultKind: string;
+    /** The verdict in one line, e.g. "faithful: removing the top unit flips the answer". */
+    verdict: string;
+    sections: EvidenceSection[];
 }
 
 export interface ExplainView {
@@ -116,7 +147,7 @@ export interface GenericView {
     plots: PlotSpec[];
 }
 
-export type PageView = ExplainView | GenericView;
+export type PageView = ExplainView | GenericView | EvidenceView;
 
 /** What explainLevelData (render/explain-html.ts) returns: the values of one state and its colour scales. */
 export interface LevelData {

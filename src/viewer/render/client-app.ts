@@ -9,6 +9,7 @@ import type {Fact, PageView, PlotSpec, RunRecord} from "../view-model.js";
 import {escapeHtml, formatNumber} from "./basics.js";
 import {startExplainView, type ExplainController, type ExplainViewOptions, type PageElement, type PageEvent} from "./client-explain.js";
 import {explainLevelData, renderExplainBody, renderFacts} from "./explain-html.js";
+import {renderEvidenceBody} from "./evidence-html.js";
 import {renderGenericBody} from "./generic-html.js";
 import {renderPlot} from "./plot.js";
 
@@ -50,7 +51,11 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         main.innerHTML = `<p class="error" role="alert">${escapeHtml(error instanceof Error ? error.message : String(error))}</p><p><a href="#/runs">Back to the runs</a></p>`;
     };
     const resultBody = (view: PageView, prefix: string, sharedScale: number | null = null): string =>
-        view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0, sharedScale}, prefix) : renderGenericBody(view);
+        view.type === "explain"
+            ? renderExplainBody(view, {level: 0, row: 0, sharedScale}, prefix)
+            : view.type === "evidence"
+              ? renderEvidenceBody(view)
+              : renderGenericBody(view);
     const wire = (container: PageElement | null, view: PageView, prefix: string, options: ExplainViewOptions = {}): ExplainController | null =>
         container !== null && view.type === "explain" ? startExplainView(container, view, prefix, options) : null;
     const runLink = (id: string): string => `#/runs/${encodeURIComponent(id)}`;

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import {join} from "node:path";
+import {after, before, describe, test} from "node:test";
+import {createViewerHandler} from "../../src/server/viewer-api.js";
+import {SqliteRunStoreReader} from "../../src/server/viewer-run-store.js";
+import {listenViewer, type RunningViewer} from "../../src/server/viewer-http.js";
+import {RunStore} from "../../src/store/run-store.js";
+import {scratchFolder} from "../helpers/scratch.js";
+import {counterfactualVerdict, cotVerdict, recordCheckRuns, selfExplanationVerdict} from "../viewer/evidence-fixtures.js";
+import {chromiumMissing, launchBrowser, overflowsSideways, type Browser} from "./browser.js";
+
+/** Numbers of one table (by its caption), column by column, as data-value attributes. */
+async function tableColumn(page: Browser["page"], caption: string, column: number): Promise<(number | null)[]> {
+    const section = page.locator("section.panel", {has: page.locator("h2", {hasText: caption})});
+    return section.locator(`tbody tr td:nth-child(${column + 1})`).evaluateAll((cells) =>
+        cells.map((cell) => {
+            const text = cell.getAttribute("data-value");
+            return text === null || text === "" ? null : Number(text);
+        }),
+    );
+}
+
+async function tableTexts(page: Browser["page"], caption: string, column: number): Promise<string[]> {
+    const section = page.locator("section.panel", {has: page.locator("h2", {hasText: caption})});
+    return section.locator(`tbody tr td:nth-child(${column + 1})`).allInnerTexts();
+}
+
+describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, () => {
+    let browser: Browser;
+    let viewer: RunningViewer;
+    let store: RunStore;
+    let runs: ReturnType<typeof recordCheckRuns>;
+
+    before(async () => {
+        store = RunStore.open(join(scratchFolder("e2e-check-evidence"), "runs.db"));
+        runs = recordCheckRuns(store);
+        viewer = await listenViewer(createViewerHandler(new SqliteRunStoreReader(store), {allowedHosts: ["127.0.0.1"]}), {host: "127.0.0.1", port: 0});
+        browser = await launchBrowser();
+    });
+
+    after(async () => {
+        await browser?.close();
+        await viewer?.close();
+        store?.close();
+    });
+
+    const open = async (route: string): Promise<void> => {
+        await browser.page.goto(`${viewer.url}#${route}`);
+        await browser.page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+    };
+
+    test("self-explanation: units, self-scores against the attribution, agreement, verdict", async () => {
+        const {page} = browser;
+        await open(`/runs/${runs.selfExplanation}/items/s1`);
+        const caption = "Self-scores against the attribution";
+        assert.deepEqual(await tableTexts(page, caption, 1), selfExplanationVerdict.units);
+        assert.deepEqual(await tableColumn(page, caption, 2), selfExplanationVerdict.selfScores);
+        assert.deepEqual(await tableColumn(page, caption, 3), selfExplanationVerdict.attribution.values);
+        // Ranks: "great" is first for both.
+        assert.deepEqual(await tableColumn(page, caption, 4), [3, 2, 4, 1, 5, 6]);
+        assert.deepEqual(await tableColumn(page, caption, 5), [4, 2, 5, 1, 3, 6]);
+        const agreement = await page.locator("section.panel", {has: page.locator("h2", {hasText: "Agreement at k = 2"})}).innerText();
+        assert.match(agreement, /Spearman\n0\.81/i);
+        assert.match(agreement, /feature agreement\n0\.5/i);
+        assert.match(await page.locator('[data-role="verdict"]').innerText(), /^faithful: /);
+        assert.equal(await page.locator('svg[aria-label^="Self-score against attribution"] circle').count(), selfExplanationVerdict.units.length);
+        assert.deepEqual(browser.errors, []);
+    });
+
+    test("counterfactual: each edit with the answers before and after, the inserted word marked in the explanations, per-round verdicts", async () => {
+        const {page} = browser;
+        await open(`/runs/${runs.counterfactual}/items/c1`);
+        const caption = "Edits: one word inserted";
+        assert.deepEqual(
+            await tableTexts(page, caption, 2),
+            counterfactualVerdict.edits.map((edit) => edit.word),
+        );
+        assert.deepEqual(await tableTexts(page, caption, 5), ["B", "B", "B"]);
+        assert.deepEqual(await tableTexts(page, caption, 6), ["B", "C", "unreadable"]);
+        assert.deepEqual(await tableTexts(page, caption, 7), ["no", "yes", "no"]);
+        // Round 0 does not mention the word (nothing marked); round 1 does (marked as written).
+        const quotes = page.locator("figure.said");
+        assert.equal(await quotes.count(), 2);
+        assert.equal(await quotes.nth(0).locator("mark").count(), 0);
+        assert.deepEqual(await quotes.nth(1).locator("mark").allInnerTexts(), ["Quietly"]);
+        assert.equal(await quotes.nth(1).locator("blockquote").innerText(), counterfactualVerdict.edits[1]!.explanations![1]);
+        assert.match(await quotes.nth(0).innerText(), /does not mention “quietly”/);
+        assert.deepEqual(await tableTexts(page, "Verdict per round", 1), ["yes", "no"]);
+        assert.match(await page.locator('[data-role="verdict"]').innerText(), /^faithful: 1 edit flipped/);
+    });
+
+    test("chain of thought: the steps, the answer at every intervention point, curves with named axes, step attribution", async () => {
+        const {page} = browser;
+        await open(`/runs/${runs.cot}/items/q1`);
+        assert.deepEqual(await page.locator("ol.steps li").allInnerTexts(), cotVerdict.chain);
+        assert.deepEqual(
+            await tableTexts(page, "Early answering", 2),
+            cotVerdict.earlyAnswering.map((point) => point.answer!),
+        );
+        assert.deepEqual(
+            await tableTexts(page, "Adding mistakes", 2),
+            cotVerdict.addingMistakes.map((point) => point.mistakenStep),
+        );
+        assert.deepEqual(await tableColumn(page, "Step attribution", 2), cotVerdict.stepAttribution.values);
+        const axes = await page.locator("figure.plot text.axis-label").allTextContents();
+        assert.ok(axes.includes("fraction of the chain before the intervention"), axes.join(" | "));
+        assert.ok(!axes.includes("x") && !axes.includes("y"));
+        const facts = await page.locator("dl.facts").first().innerText();
+        assert.match(facts, /early answering: area over the curve\n0\.667/i);
+    });
+
+    test("at 390 px no evidence page scrolls sideways", async () => {
+        const {page} = browser;
+        await page.setViewportSize({width: 390, height: 844});
+        for (const route of [`/runs/${runs.selfExplanation}/items/s1`, `/runs/${runs.counterfactual}/items/c1`, `/runs/${runs.cot}/items/q1`]) {
+            await open(route);
+            assert.equal(await overflowsSideways(page), false, route);
+        }
+        await page.setViewportSize({width: 1280, height: 900});
+    });
+});
