@@ -64,7 +64,7 @@ table.matrix thead button[aria-pressed="true"] { background: #16181d; color: #ff
 td.selected { box-shadow: inset 2px 0 0 #6b7280, inset -2px 0 0 #6b7280; }
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .6rem 1.5rem; margin: 0; }
 dl.facts div { min-width: 0; }
-dl.facts dt { font-size: .85rem; color: var(--muted); font-weight: 600; }
+dl.facts dt { font-size: .85rem; color: var(--muted); font-weight: 600; overflow-wrap: anywhere; }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 dl.facts .note { color: var(--muted); font-size: .85rem; }
 .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 1rem 1.5rem; }
@@ -103,7 +103,7 @@ ol.steps li { margin-bottom: .3rem; overflow-wrap: anywhere; }
   .panel { padding: .75rem .8rem; border-radius: 8px; }
   header.top { padding: .6rem .8rem; }
   .sources .text { font-size: 1rem; }
-  dl.facts { grid-template-columns: 1fr 1fr; }
+  dl.facts { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
 }
 ${shadeClassCss()}
 @media print { .controls, .detail { display: none; } body { background: #fff; } }

@@ -75,6 +75,23 @@ export interface RunRecord {
     itemCount: number;
     /** Headline numbers and settings of the run, for its summary page. */
     facts: Fact[];
+    /** How the run ended (finished, failed, interrupted, running), when the store knows. */
+    status?: string;
+    /** The one number that says most about a run of this kind. */
+    headline?: Fact | null;
+}
+
+/** One item of a run as the run's page lists it. */
+export interface ItemRow {
+    id: string;
+    /** Short description (the input's first words). */
+    label: string;
+    status?: string;
+    /** The item's input and the model's output, when the stored verdict carries them. */
+    input?: string;
+    output?: string;
+    /** The item's verdict in a few words ("faithful", "flipped", "AOC 0.33"). */
+    verdict?: string;
 }
 
 export interface TableView {

@@ -119,3 +119,60 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
         await page.setViewportSize({width: 1280, height: 900});
     });
 });
+
+describe("runs list and run pages over check runs (Chromium)", {skip: chromiumMissing()}, () => {
+    let browser: Browser;
+    let viewer: RunningViewer;
+    let store: RunStore;
+    let runs: ReturnType<typeof recordCheckRuns>;
+
+    before(async () => {
+        store = RunStore.open(join(scratchFolder("e2e-check-runs"), "runs.db"));
+        runs = recordCheckRuns(store);
+        viewer = await listenViewer(createViewerHandler(new SqliteRunStoreReader(store), {allowedHosts: ["127.0.0.1"]}), {host: "127.0.0.1", port: 0});
+        browser = await launchBrowser();
+    });
+
+    after(async () => {
+        await browser?.close();
+        await viewer?.close();
+        store?.close();
+    });
+
+    test("the runs list shows each run's status and headline number; a run page its nested summary and the item's input and output", async () => {
+        const {page} = browser;
+        await page.goto(`${viewer.url}#/runs`);
+        await page.waitForSelector('#gb-root[data-loaded="/runs"]');
+        const rows = await page
+            .locator("table tbody tr")
+            .evaluateAll((elements) => elements.map((row) => [...row.querySelectorAll("td, th")].map((cell) => (cell.textContent ?? "").trim())));
+        // Newest first: cot, counterfactual, self-explanation. Columns: pick, run, kind, status, headline, …
+        assert.deepEqual(
+            rows.map((row) => [row[2], row[3], row[4]]),
+            [
+                ["check cot", "finished", "early-answering AOC 0.667"],
+                ["check counterfactual", "finished", "unfaithfulness 0"],
+                ["check self-explanation", "finished", "faithful 1"],
+            ],
+        );
+        assert.match(rows[0]![8]!, /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+
+        await page.goto(`${viewer.url}#/runs/${runs.selfExplanation}`);
+        await page.waitForSelector(`#gb-root[data-loaded="/runs/${runs.selfExplanation}"]`);
+        const summary = await page.locator("dl.facts").innerText();
+        assert.match(summary, /mean\.spearman\n0\.81/i);
+        assert.match(summary, /mean\.featureAgreement\n0\.5/i);
+        const item = await page
+            .locator("table tbody tr")
+            .evaluateAll((elements) => elements.map((row) => [...row.querySelectorAll("td, th")].map((cell) => (cell.textContent ?? "").trim())));
+        // The model's explanation is not the input: the verdict stores no input, and the answer is the output.
+        assert.deepEqual(item, [["s1", "ok", "not stored", "positive", "faithful"]]);
+        await page.setViewportSize({width: 390, height: 844});
+        for (const route of ["/runs", `/runs/${runs.cot}`]) {
+            await page.goto(`${viewer.url}#${route}`);
+            await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+            assert.equal(await overflowsSideways(page), false, route);
+        }
+        await page.setViewportSize({width: 1280, height: 900});
+    });
+});

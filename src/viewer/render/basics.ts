@@ -131,3 +131,10 @@ export function shorten(text: string, length: number): string {
     const flat = text.replace(/\s+/g, " ").trim();
     return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
 }
+
+/** An ISO 8601 time for people: "2026-11-03 10:00 UTC" (the text as given when it is not a time). */
+export function formatTime(iso: string): string {
+    const time = new Date(iso);
+    if (Number.isNaN(time.getTime())) return iso;
+    return `${time.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

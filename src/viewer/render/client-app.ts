@@ -5,8 +5,8 @@
  *   #/runs/RUN/items/ITEM             one item's explanation
  *   #/compare?a=RUN[/ITEM]&b=RUN[/ITEM] two explanations side by side, with their agreement
  */
-import type {Fact, PageView, PlotSpec, RunRecord} from "../view-model.js";
-import {escapeHtml, formatNumber} from "./basics.js";
+import type {Fact, ItemRow, PageView, PlotSpec, RunRecord} from "../view-model.js";
+import {escapeHtml, formatNumber, formatTime} from "./basics.js";
 import {startExplainView, type ExplainController, type ExplainViewOptions, type PageElement, type PageEvent} from "./client-explain.js";
 import {explainLevelData, renderExplainBody, renderFacts} from "./explain-html.js";
 import {renderEvidenceBody} from "./evidence-html.js";
@@ -22,11 +22,6 @@ export interface AppWindow {
     location: {hash: string};
     addEventListener(type: string, listener: () => void): void;
     fetch(url: string): Promise<{ok: boolean; status: number; json(): Promise<unknown>}>;
-}
-
-interface ItemRow {
-    id: string;
-    label: string;
 }
 
 export function startViewerApp(doc: AppDocument, win: AppWindow): void {
@@ -78,13 +73,15 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
             .map(
                 (run) =>
                     `<tr><td><input type="checkbox" data-role="pick" value="${escapeHtml(run.id)}" aria-label="Choose run ${escapeHtml(run.id)} to compare"></td>` +
-                    `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td>${escapeHtml(run.createdAt)}</td></tr>`,
+                    `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.status ?? "")}</td>` +
+                    `<td data-role="headline">${run.headline === undefined || run.headline === null ? "" : `${escapeHtml(run.headline.label)} <strong class="num">${escapeHtml(run.headline.value)}</strong>${run.headline.note === "" ? "" : ` <span class="muted">${escapeHtml(run.headline.note)}</span>`}`}</td>` +
+                    `<td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td><time datetime="${escapeHtml(run.createdAt)}">${escapeHtml(formatTime(run.createdAt))}</time></td></tr>`,
             )
             .join("");
         const table =
             runs.length === 0
                 ? `<p class="muted">No runs match.</p>`
-                : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>` +
+                : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">status</th><th scope="col">headline</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>` +
                   `<p><button type="button" data-role="compare">Compare the two picked runs</button> <span class="muted" data-role="compare-note"></span></p>`;
         main.innerHTML = `<section class="panel"><h2>Filter</h2>${filters}</section><section class="panel"><h2>${runs.length} run${runs.length === 1 ? "" : "s"}</h2>${table}</section>`;
         const form = main.querySelector('[data-role="filters"]');
@@ -119,15 +116,16 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         const run = runBody.run as RunRecord;
         const items = itemsBody.items as ItemRow[];
         setTitle(`Run ${run.label}`);
+        const cell = (text: string | undefined): string => (text === undefined ? `<td class="muted">not stored</td>` : `<td>${escapeHtml(text)}</td>`);
         const rows = items
             .map(
                 (item) =>
-                    `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.label)}</td></tr>`,
+                    `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.status ?? "")}</td>${cell(item.input)}${cell(item.output)}<td>${escapeHtml(item.verdict ?? "")}</td></tr>`,
             )
             .join("");
         main.innerHTML =
             `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Summary</h2>${renderFacts(run.facts)}</section>` +
-            `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">input</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+            `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">status</th><th scope="col">input</th><th scope="col">output</th><th scope="col">verdict</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
     };
 
     const showItem = async (runId: string, itemId: string, token: number): Promise<void> => {
