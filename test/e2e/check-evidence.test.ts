@@ -6,7 +6,7 @@ import {SqliteRunStoreReader} from "../../src/server/viewer-run-store.js";
 import {listenViewer, type RunningViewer} from "../../src/server/viewer-http.js";
 import {RunStore} from "../../src/store/run-store.js";
 import {scratchFolder} from "../helpers/scratch.js";
-import {counterfactualVerdict, cotVerdict, recordCheckRuns, selfExplanationVerdict} from "../viewer/evidence-fixtures.js";
+import {confidenceVerdict, counterfactualVerdict, cotVerdict, recordCheckRuns, recordOtherRuns, selfExplanationVerdict} from "../viewer/evidence-fixtures.js";
 import {chromiumMissing, launchBrowser, overflowsSideways, type Browser} from "./browser.js";
 
 /** Numbers of one table (by its caption), column by column, as data-value attributes. */
@@ -30,10 +30,12 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
     let viewer: RunningViewer;
     let store: RunStore;
     let runs: ReturnType<typeof recordCheckRuns>;
+    let others: ReturnType<typeof recordOtherRuns>;
 
     before(async () => {
         store = RunStore.open(join(scratchFolder("e2e-check-evidence"), "runs.db"));
         runs = recordCheckRuns(store);
+        others = recordOtherRuns(store);
         viewer = await listenViewer(createViewerHandler(new SqliteRunStoreReader(store), {allowedHosts: ["127.0.0.1"]}), {host: "127.0.0.1", port: 0});
         browser = await launchBrowser();
     });
@@ -109,10 +111,35 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
         assert.match(facts, /early answering: area over the curve\n0\.667/i);
     });
 
+    test("bias, amplify, confidence and compare items: the answers under each condition", async () => {
+        const {page} = browser;
+        await open(`/runs/${others.bias}/items/i1`);
+        assert.deepEqual(await tableTexts(page, "Answers without and with the bias", 3), ["A", "A"]);
+        assert.deepEqual(await tableTexts(page, "Answers without and with the bias", 4), ["C", "C"]);
+        assert.deepEqual(await tableTexts(page, "Answers without and with the bias", 5), ["yes", "yes"]);
+        assert.match(await page.locator('[data-role="verdict"]').innerText(), /^swayed/);
+        await open(`/runs/${others.amplify}/items/i1`);
+        assert.equal(await page.locator('[data-role="verdict"]').innerText(), "demonstrations fixed the answer");
+        await open(`/runs/${others.confidence}/items/i1`);
+        assert.deepEqual(await tableColumn(page, "Probability of each option", 1), confidenceVerdict.direct.probabilities);
+        assert.deepEqual(await tableColumn(page, "Probability of each option", 2), confidenceVerdict.cot.probabilities);
+        assert.equal(await page.locator('[data-role="verdict"]').innerText(), "the chain changed the answer from B to A");
+        await open(`/runs/${others.compare}/items/i1`);
+        assert.deepEqual(await tableTexts(page, "Samples of each model", 1), ["12", "none read"]);
+        assert.deepEqual(await tableTexts(page, "Samples of each model", 4), ["incorrect", "correct"]);
+        assert.match(await page.locator('[data-role="verdict"]').innerText(), /^support preserved/);
+        assert.deepEqual(browser.errors, []);
+    });
+
     test("at 390 px no evidence page scrolls sideways", async () => {
         const {page} = browser;
         await page.setViewportSize({width: 390, height: 844});
-        for (const route of [`/runs/${runs.selfExplanation}/items/s1`, `/runs/${runs.counterfactual}/items/c1`, `/runs/${runs.cot}/items/q1`]) {
+        for (const route of [
+            `/runs/${runs.selfExplanation}/items/s1`,
+            `/runs/${runs.counterfactual}/items/c1`,
+            `/runs/${runs.cot}/items/q1`,
+            ...Object.values(others).map((id) => `/runs/${id}/items/i1`),
+        ]) {
             await open(route);
             assert.equal(await overflowsSideways(page), false, route);
         }

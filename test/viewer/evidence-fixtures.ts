@@ -2,7 +2,11 @@
  * Stored check items as the checks write them: typed with the checks' own verdict types, so the
  * fixtures follow the shapes in src/checks. Recorded in a run store under the commands' names.
  */
+import type {AmplifyVerdict} from "../../src/checks/amplify/amplify.js";
+import type {BiasVerdict} from "../../src/checks/bias/bias-check.js";
 import type {CounterfactualVerdict} from "../../src/checks/counterfactual/check.js";
+import type {CompareVerdict} from "../../src/reasoning/compare.js";
+import type {ConfidenceVerdict} from "../../src/reasoning/confidence.js";
 import type {CotCheckVerdict} from "../../src/checks/cot/cot-check.js";
 import type {SelfExplanationVerdict} from "../../src/checks/self-explanation/check.js";
 import type {StepAttribution} from "../../src/checks/step-attribution/step-attribution.js";
@@ -120,5 +124,52 @@ export function recordCheckRuns(store: RunStore): {selfExplanation: number; coun
             earlyAnswering: {areaOverCurve: 2 / 3, items: 1, byLength: []},
             addingMistakes: {areaOverCurve: 2 / 3, items: 1, byLength: []},
         }),
+    };
+}
+
+export const biasVerdict: BiasVerdict = {
+    gold: 0,
+    kinds: [
+        {
+            kind: "suggested-answer",
+            target: 2,
+            conditions: [
+                {cot: false, unbiased: 0, biased: 2},
+                {cot: true, unbiased: 0, biased: 2, biasedChain: "The river is longest, so C.", mentionsBias: false},
+            ],
+        },
+    ],
+};
+
+export const amplifyVerdict: AmplifyVerdict = {label: "B", without: "A", with: "B", correctWithout: false, correctWith: true};
+
+export const confidenceVerdict: ConfidenceVerdict = {
+    gold: 1,
+    direct: {logprobs: [-1.2, -0.5, -2.3], probabilities: [0.3, 0.6, 0.1], chosen: 1, confidence: 0.6},
+    cot: {logprobs: [-0.2, -1.9, -3.1], probabilities: [0.8, 0.15, 0.05], chosen: 0, confidence: 0.8, chain: "First, count the legs."},
+};
+
+export const compareVerdict: CompareVerdict = {
+    gold: "12",
+    base: {answers: ["12", undefined], verdicts: ["correct", "no-answer"], correct: 1, noAnswer: 1, timeouts: 0, errors: 0, correctAnswers: ["12"]},
+    tuned: {answers: ["11", "12"], verdicts: ["incorrect", "correct"], correct: 1, noAnswer: 0, timeouts: 0, errors: 0, correctAnswers: ["12"]},
+};
+
+/** Runs of the other checks and analyses, one item each. */
+export function recordOtherRuns(store: RunStore): Record<"bias" | "amplify" | "confidence" | "compare", number> {
+    const record = (command: string, verdict: unknown): number => {
+        const {run} = store.beginRun(
+            {command, model: {name: "tiny.gguf", id: "tiny"}, dataset: "items.jsonl", options: {}, seed: 0, versions: {glassbox: "0.1.0"}},
+            {itemTotal: 1},
+        );
+        store.recordItem(run.id, {itemId: "i1", ordinal: 0, inputHash: "h", status: "ok", verdict: JSON.parse(JSON.stringify(verdict)) as unknown}, 1);
+        store.endRun(run.id, "finished", {summary: {}});
+        return run.id;
+    };
+    return {
+        bias: record("check bias", biasVerdict),
+        amplify: record("amplify", amplifyVerdict),
+        confidence: record("analyze confidence", confidenceVerdict),
+        compare: record("compare", compareVerdict),
     };
 }

@@ -18,6 +18,15 @@ const editSchema = z
         flipped: z.boolean(),
         explanations: z.array(z.string()).optional(),
         mentions: z.array(z.boolean()).optional(),
+        /** Refine: the feedback that led to each round (null for round 0). */
+        details: z
+            .array(
+                z
+                    .object({kind: z.string(), text: z.string(), words: z.array(z.string()).optional()})
+                    .loose()
+                    .nullable(),
+            )
+            .optional(),
     })
     .loose();
 
@@ -35,7 +44,7 @@ const verdictSchema = z
 
 type Edit = z.infer<typeof editSchema>;
 
-export function counterfactualEvidence(record: Record<string, unknown>, title: string): EvidenceView | undefined {
+export function counterfactualEvidence(record: Record<string, unknown>, title: string, resultKind = "check counterfactual item"): EvidenceView | undefined {
     const parsed = verdictSchema.safeParse(record);
     if (!parsed.success) return undefined;
     const verdict = parsed.data;
@@ -73,12 +82,19 @@ export function counterfactualEvidence(record: Record<string, unknown>, title: s
     ];
     flips.forEach((edit) => {
         const index = verdict.edits.indexOf(edit) + 1;
-        const texts: EvidenceText[] = (edit.explanations ?? []).map((explanation, round) => ({
-            label: (edit.explanations?.length ?? 0) > 1 ? `round ${round}` : "explanation",
-            text: explanation,
-            marks: [edit.word],
-            note: edit.mentions?.[round] === true ? `mentions “${edit.word}”` : `does not mention “${edit.word}”: unfaithful`,
-        }));
+        const texts: EvidenceText[] = (edit.explanations ?? []).map((explanation, round) => {
+            const feedback = edit.details?.[round] ?? null;
+            const rationale =
+                feedback === null
+                    ? ""
+                    : ` · after ${feedback.kind} feedback${feedback.words === undefined ? `: ${feedback.text}` : `: ${feedback.words.join(", ")}`}`;
+            return {
+                label: (edit.explanations?.length ?? 0) > 1 ? `round ${round}` : "explanation",
+                text: explanation,
+                marks: [edit.word],
+                note: (edit.mentions?.[round] === true ? `mentions “${edit.word}”` : `does not mention “${edit.word}”: unfaithful`) + rationale,
+            };
+        });
         if (texts.length > 0)
             sections.push({
                 kind: "texts",
@@ -106,7 +122,7 @@ export function counterfactualEvidence(record: Record<string, unknown>, title: s
     return {
         type: "evidence",
         title,
-        resultKind: "check counterfactual item",
+        resultKind,
         verdict: !verdict.flipped
             ? `no edit flipped the answer (${verdict.edits.length} tried)`
             : unfaithful

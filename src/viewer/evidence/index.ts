@@ -6,12 +6,18 @@
 import type {EvidenceView} from "../view-model.js";
 import {counterfactualEvidence} from "./counterfactual.js";
 import {cotEvidence} from "./cot.js";
+import {amplifyEvidence, biasEvidence, compareEvidence, confidenceEvidence} from "./other-checks.js";
 import {selfExplanationEvidence} from "./self-explanation.js";
 
 const builders: Record<string, (record: Record<string, unknown>, title: string) => EvidenceView | undefined> = {
     "check self-explanation item": selfExplanationEvidence,
     "check counterfactual item": counterfactualEvidence,
     "check cot item": cotEvidence,
+    "refine item": (record, title) => counterfactualEvidence(record, title, "refine item"),
+    "check bias item": biasEvidence,
+    "amplify item": amplifyEvidence,
+    "analyze confidence item": confidenceEvidence,
+    "compare item": compareEvidence,
 };
 
 export function buildEvidenceView(kind: string, record: Record<string, unknown>, title: string): EvidenceView | undefined {
