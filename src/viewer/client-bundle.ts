@@ -6,7 +6,18 @@
  * The prelude defines `__name` as the identity and every `import_*` name it finds as a table of
  * all the listed functions (their names are unique), so the same text runs either way.
  */
-import {aggregateValues, escapeHtml, formatNumber, formatSigned, formatTime, largestMagnitude, shadeClass, shorten, visibleToken} from "./render/basics.js";
+import {
+    aggregateValues,
+    csvLink,
+    escapeHtml,
+    formatNumber,
+    formatSigned,
+    formatTime,
+    largestMagnitude,
+    shadeClass,
+    shorten,
+    visibleToken,
+} from "./render/basics.js";
 import {renderMatrix, renderTopUnits, tableOrder, topUnits} from "./render/value-table.js";
 import {startExplainView} from "./render/client-explain.js";
 import {
@@ -31,6 +42,7 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     formatNumber,
     formatSigned,
     formatTime,
+    csvLink,
     largestMagnitude,
     shadeClass,
     aggregateValues,

@@ -2,7 +2,7 @@
 import {attributionMethods} from "../attribution/registry.js";
 import type {ExplainResult} from "../explain/types.js";
 import type {FaithfulnessReport} from "../metrics/faithfulness.js";
-import {formatNumber} from "./render/basics.js";
+import {formatNumber, readableText} from "./render/basics.js";
 import {unitLevels} from "./unit-levels.js";
 import type {ExplainView, Fact, PlotSpec, ViewGroup, ViewSource} from "./view-model.js";
 
@@ -61,9 +61,9 @@ function viewSources(result: ExplainResult): {
 
 function explainFacts(result: ExplainResult): Fact[] {
     const facts: Fact[] = [
-        {label: "target", value: JSON.stringify(result.target.text), note: result.target.origin === "generated" ? "the model's greedy answer" : "given"},
+        {label: "target", value: readableText(result.target.text), note: result.target.origin === "generated" ? "the model's greedy answer" : "given"},
     ];
-    if (result.foil !== undefined) facts.push({label: "foil", value: JSON.stringify(result.foil.text), note: "contrastive: target vs foil"});
+    if (result.foil !== undefined) facts.push({label: "foil", value: readableText(result.foil.text), note: "contrastive: target vs foil"});
     facts.push(
         {label: "model", value: result.model?.name ?? "unknown", note: ""},
         {label: "value v(S)", value: result.value ?? result.valueKind, note: result.valueKind},

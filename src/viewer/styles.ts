@@ -14,6 +14,7 @@ header.top { background: #16181d; color: #f2f3f5; padding: .75rem 1.25rem; displ
 header.top h1 { font-size: 1.15rem; margin: 0; font-weight: 650; overflow-wrap: anywhere; }
 header.top .brand { font-weight: 700; letter-spacing: .02em; color: #9ecbff; text-decoration: none; }
 header.top nav a { color: #d7e7ff; margin-right: 1rem; }
+header.top .muted { color: #c3c8d0; }
 main { max-width: 1180px; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1rem 1.25rem; margin: 0 0 1rem; }
 .panel h2 { font-size: 1.05rem; margin: 0 0 .6rem; }
@@ -92,6 +93,8 @@ form.filters input, form.filters select, form.filters button { font: inherit; fo
 form.filters button { background: #16181d; color: #fff; border-color: #16181d; cursor: pointer; min-width: 0; }
 .error { background: #fff1f0; border: 1px solid #f3b4ae; color: #7a1c14; border-radius: 8px; padding: .75rem 1rem; }
 .muted { color: var(--muted); }
+p.exports { margin: .4rem 0 0; font-size: .85rem; }
+a.export { white-space: nowrap; }
 .verdict { font-size: 1.05rem; font-weight: 600; margin: 0 0 1rem; padding: .6rem .9rem; background: #fff; border: 1px solid var(--line); border-left: 5px solid #16181d; border-radius: 6px; }
 figure.said { margin: 0 0 .9rem; }
 figure.said figcaption { font-size: .85rem; font-weight: 600; color: var(--muted); }

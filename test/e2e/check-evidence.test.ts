@@ -7,7 +7,7 @@ import {listenViewer, type RunningViewer} from "../../src/server/viewer-http.js"
 import {RunStore} from "../../src/store/run-store.js";
 import {scratchFolder} from "../helpers/scratch.js";
 import {confidenceVerdict, counterfactualVerdict, cotVerdict, recordCheckRuns, recordOtherRuns, selfExplanationVerdict} from "../viewer/evidence-fixtures.js";
-import {chromiumMissing, launchBrowser, overflowsSideways, type Browser} from "./browser.js";
+import {chromiumMissing, launchBrowser, lowContrastTexts, overflowsSideways, type Browser} from "./browser.js";
 
 /** Numbers of one table (by its caption), column by column, as data-value attributes. */
 async function tableColumn(page: Browser["page"], caption: string, column: number): Promise<(number | null)[]> {
@@ -131,7 +131,7 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
         assert.deepEqual(browser.errors, []);
     });
 
-    test("at 390 px no evidence page scrolls sideways", async () => {
+    test("at 390 px no evidence page scrolls sideways, and all their text has a contrast of at least 4.5:1", async () => {
         const {page} = browser;
         await page.setViewportSize({width: 390, height: 844});
         for (const route of [
@@ -142,6 +142,7 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
         ]) {
             await open(route);
             assert.equal(await overflowsSideways(page), false, route);
+            assert.deepEqual(await lowContrastTexts(page), [], route);
         }
         await page.setViewportSize({width: 1280, height: 900});
     });

@@ -9,7 +9,7 @@ import {RunStore} from "../../src/store/run-store.js";
 import {divergingColor, shadeClass} from "../../src/viewer/render/basics.js";
 import {scratchFolder} from "../helpers/scratch.js";
 import {syntheticExplainResult} from "../viewer/fixtures.js";
-import {chromiumMissing, launchBrowser, overflowsSideways, type Browser} from "./browser.js";
+import {chromiumMissing, launchBrowser, lowContrastTexts, overflowsSideways, type Browser} from "./browser.js";
 
 /** The browser's own function, used inside page callbacks (the tests are compiled without the DOM library). */
 declare function getComputedStyle(element: unknown): {backgroundColor: string; color: string};
@@ -142,5 +142,42 @@ describe("stored explanations in the view app (Chromium)", {skip: chromiumMissin
         await page.setViewportSize({width: 390, height: 844});
         assert.equal(await overflowsSideways(page), false);
         await page.setViewportSize({width: 1280, height: 900});
+    });
+
+    test("exports: the values table as CSV with every stored value, each plot as a standalone SVG", async () => {
+        const {page} = browser;
+        const route = `/runs/${idA}/items/explanation`;
+        await page.goto(`${viewer.url}#${route}`);
+        await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+        const href = await page.locator("table.matrix").locator("xpath=ancestor::section[1]").locator('a[data-role="export-csv"]').getAttribute("href");
+        const csv = decodeURIComponent(href!.slice("data:text/csv;charset=utf-8,".length)).trim().split("\n");
+        assert.equal(csv[0], "word,total,standard error, Lily,.");
+        assert.deepEqual(
+            csv.slice(1).map((line) => Number(line.split(",")[1])),
+            shapley.values,
+        );
+        assert.deepEqual(
+            csv.slice(1).map((line) => Number(line.split(",")[2])),
+            shapley.standardErrors,
+        );
+        const svg = await page.locator('a[data-role="export-svg"]').first().getAttribute("href");
+        const text = decodeURIComponent(svg!.slice("data:image/svg+xml;charset=utf-8,".length));
+        assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        assert.match(text, /<\/svg>$/);
+    });
+
+    test("every text on the app's pages has a contrast of at least 4.5:1; a missing run gets its own title", async () => {
+        const {page} = browser;
+        for (const route of ["/runs", `/runs/${idA}`, `/runs/${idA}/items/explanation`, `/compare?a=${idA}&b=${idB}`]) {
+            await page.goto(`${viewer.url}#${route}`);
+            await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+            assert.deepEqual(await lowContrastTexts(page), [], route);
+            // The measure itself finds text: nothing on a page reaches 21:1 except pure black on white.
+            assert.ok((await lowContrastTexts(page, 21)).length > 10, route);
+        }
+        await page.goto(`${viewer.url}#/runs/999`);
+        await page.waitForSelector('#gb-root[data-loaded="/runs/999"]');
+        assert.equal(await page.title(), "Not found · glassbox view");
+        assert.equal(await page.locator("#gb-title").innerText(), "Not found");
     });
 });

@@ -43,6 +43,8 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         if (heading !== null) heading.textContent = text;
     };
     const showError = (error: unknown): void => {
+        const message = error instanceof Error ? error.message : String(error);
+        setTitle(/^no (run|page|item)|has no item/.test(message) ? "Not found" : "Something went wrong");
         main.innerHTML = `<p class="error" role="alert">${escapeHtml(error instanceof Error ? error.message : String(error))}</p><p><a href="#/runs">Back to the runs</a></p>`;
     };
     const resultBody = (view: PageView, prefix: string, sharedScale: number | null = null): string =>

@@ -1,6 +1,6 @@
 /** Results other than explain (score, generate, the checks): facts, tables and curves. */
 import type {GenericView, TableView} from "../view-model.js";
-import {escapeHtml, formatNumber, largestMagnitude, shadeClass} from "./basics.js";
+import {csvLink, escapeHtml, formatNumber, largestMagnitude, shadeClass} from "./basics.js";
 import {renderFacts} from "./explain-html.js";
 import {renderPlot} from "./plot.js";
 
@@ -41,6 +41,7 @@ export function renderTable(table: TableView): string {
         )
         .join("");
     const omitted = table.omitted > 0 ? `<p class="hint">${table.omitted} more rows are in the result file.</p>` : "";
+    const download = `<p class="exports">${csvLink(table.columns, table.rows, table.caption)}</p>`;
     const note = table.note === undefined || table.note === "" ? "" : `<p class="hint">${escapeHtml(table.note)}</p>`;
-    return `<section class="panel"><h2>${escapeHtml(table.caption)}</h2>${note}<div class="table-scroll" tabindex="0" role="region" aria-label="${escapeHtml(table.caption)}"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${omitted}</section>`;
+    return `<section class="panel"><h2>${escapeHtml(table.caption)}</h2>${note}<div class="table-scroll" tabindex="0" role="region" aria-label="${escapeHtml(table.caption)}"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${omitted}${download}</section>`;
 }

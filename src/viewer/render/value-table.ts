@@ -5,7 +5,7 @@
  * each on its own). Above 400 units only the top-k list is drawn.
  */
 import type {ExplainState, ExplainView, LevelData} from "../view-model.js";
-import {escapeHtml, formatNumber, formatSigned, shadeClass, shorten, visibleToken} from "./basics.js";
+import {csvLink, escapeHtml, formatNumber, formatSigned, shadeClass, shorten, visibleToken} from "./basics.js";
 
 /** Group indices in table order: input order, or by one column's values (nulls last). */
 export function tableOrder(rows: readonly (number | null)[][], groupCount: number, column: number | null | undefined, ascending: boolean): number[] {
@@ -89,6 +89,14 @@ export function renderMatrix(view: ExplainView, state: ExplainState, data: Level
             .join("");
         body.push(`<tr data-i="${group}"><th scope="row"><span class="index">${group + 1}</span> ${escapeHtml(shorten(text, 80))}</th>${cells}</tr>`);
     }
+    const csvColumns = [
+        level.kind,
+        ...view.rows.flatMap((row, index) => (index === 0 ? (errorColumn ? ["total", "standard error"] : ["total"]) : [row.label])),
+    ];
+    const csvRows = level.groups.map((place, group) => [
+        view.sources[place.source]?.text.slice(place.start, place.end) ?? "",
+        ...data.rows.flatMap((row, index) => (index === 0 && errorColumn ? [row[group] ?? null, data.totalErrors?.[group] ?? null] : [row[group] ?? null])),
+    ]);
     const scaleWords =
         state.perColumn === true
             ? "Each column is shaded on its own scale."
@@ -96,6 +104,6 @@ export function renderMatrix(view: ExplainView, state: ExplainState, data: Level
     return (
         `<section class="panel" aria-labelledby="${idPrefix}-matrix-heading"><h2 id="${idPrefix}-matrix-heading">${title}</h2>${top}` +
         `<p class="hint">${scaleWords} Choose a target token column to shade the input by it; ⇅ sorts by a column.</p>` +
-        `<div class="table-scroll" tabindex="0" role="region" aria-label="${title}"><table class="matrix"><thead><tr><th scope="col"${sortState(-1)}>${escapeHtml(level.kind)} ${sortButton(-1, level.kind)}</th>${header}</tr></thead><tbody>${body.join("")}</tbody></table></div></section>`
+        `<div class="table-scroll" tabindex="0" role="region" aria-label="${title}"><table class="matrix"><thead><tr><th scope="col"${sortState(-1)}>${escapeHtml(level.kind)} ${sortButton(-1, level.kind)}</th>${header}</tr></thead><tbody>${body.join("")}</tbody></table></div><p class="exports">${csvLink(csvColumns, csvRows, `values by ${level.kind}`)}</p></section>`
     );
 }
