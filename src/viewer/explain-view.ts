@@ -109,6 +109,8 @@ function metricFacts(result: ExplainResult): Fact[] {
 
 export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
     const plots: PlotSpec[] = [];
+    // Bars stand at the share of units actually in the rationale (⌈b·n⌉ of n), not at the nominal bin.
+    const units = Math.max(1, report.playerCount);
     const curves = [
         report.deletion === undefined
             ? undefined
@@ -139,20 +141,20 @@ export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
             ? undefined
             : {
                   label: `comprehensiveness (AOPC ${formatNumber(report.comprehensiveness.aopc)})`,
-                  points: report.comprehensiveness.bins.map((bin): [number, number] => [bin.fraction, bin.value]),
+                  points: report.comprehensiveness.bins.map((bin): [number, number] => [bin.size / units, bin.value]),
               },
         report.sufficiency === undefined
             ? undefined
             : {
                   label: `sufficiency (AOPC ${formatNumber(report.sufficiency.aopc)})`,
-                  points: report.sufficiency.bins.map((bin): [number, number] => [bin.fraction, bin.value]),
+                  points: report.sufficiency.bins.map((bin): [number, number] => [bin.size / units, bin.value]),
               },
     ].filter((series) => series !== undefined);
     if (bins.length > 0) {
         plots.push({
             title: "Comprehensiveness and sufficiency by bin",
             xLabel: "fraction of units in the rationale (top-ranked first)",
-            yLabel: "v(all) − v(…)",
+            yLabel: "drop in v(S) from v(all units)",
             kind: "bar",
             series: bins,
             xDomain: null,

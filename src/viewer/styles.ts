@@ -93,6 +93,9 @@ form.filters input, form.filters select, form.filters button { font: inherit; fo
 form.filters button { background: #16181d; color: #fff; border-color: #16181d; cursor: pointer; min-width: 0; }
 .error { background: #fff1f0; border: 1px solid #f3b4ae; color: #7a1c14; border-radius: 8px; padding: .75rem 1rem; }
 .muted { color: var(--muted); }
+.input-panel { position: relative; }
+.tip { position: absolute; z-index: 5; max-width: min(28rem, calc(100% - 1rem)); padding: .35rem .6rem; background: #16181d; color: #fff; border-radius: 6px; font-size: .85rem; box-shadow: 0 2px 8px rgba(0, 0, 0, .25); pointer-events: none; overflow-wrap: anywhere; }
+.tip[hidden] { display: none; }
 p.exports { margin: .4rem 0 0; font-size: .85rem; }
 a.export { white-space: nowrap; }
 .verdict { font-size: 1.05rem; font-weight: 600; margin: 0 0 1rem; padding: .6rem .9rem; background: #fff; border: 1px solid var(--line); border-left: 5px solid #16181d; border-radius: 6px; }

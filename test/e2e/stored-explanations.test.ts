@@ -6,7 +6,7 @@ import {SqliteRunStoreReader} from "../../src/server/viewer-run-store.js";
 import {listenViewer, type RunningViewer} from "../../src/server/viewer-http.js";
 import {recordExplanation} from "../../src/store/explanation-run.js";
 import {RunStore} from "../../src/store/run-store.js";
-import {divergingColor, shadeClass} from "../../src/viewer/render/basics.js";
+import {divergingColor, formatSigned, shadeClass} from "../../src/viewer/render/basics.js";
 import {scratchFolder} from "../helpers/scratch.js";
 import {syntheticExplainResult} from "../viewer/fixtures.js";
 import {chromiumMissing, launchBrowser, lowContrastTexts, overflowsSideways, type Browser} from "./browser.js";
@@ -179,5 +179,32 @@ describe("stored explanations in the view app (Chromium)", {skip: chromiumMissin
         await page.waitForSelector('#gb-root[data-loaded="/runs/999"]');
         assert.equal(await page.title(), "Not found · glassbox view");
         assert.equal(await page.locator("#gb-title").innerText(), "Not found");
+    });
+
+    test("hover detail: a tip right under the unit, inside a 390 px screen; the detail names the target token and follows it", async () => {
+        const {page} = browser;
+        await page.setViewportSize({width: 390, height: 844});
+        const route = `/runs/${idA}/items/explanation`;
+        await page.goto(`${viewer.url}#${route}`);
+        await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+        const last = shapley.units.length - 1;
+        const unit = page.locator(`.sources .u[data-i="${last}"]`);
+        await unit.hover();
+        const tip = page.locator('[data-role="tip"]');
+        assert.equal(await tip.isVisible(), true);
+        const unitBox = (await unit.boundingBox())!;
+        const tipBox = (await tip.boundingBox())!;
+        assert.ok(
+            tipBox.y >= unitBox.y + unitBox.height - 1 && tipBox.y <= unitBox.y + unitBox.height + 12,
+            `tip at ${tipBox.y}, unit ends at ${unitBox.y + unitBox.height}`,
+        );
+        assert.ok(tipBox.x >= 0 && tipBox.x + tipBox.width <= 390, `tip from ${tipBox.x} to ${tipBox.x + tipBox.width}`);
+        assert.match(await tip.innerText(), /, total attribution$/);
+        assert.equal(await overflowsSideways(page), false);
+        await page.click('label[for="a-row-1"]');
+        const detail = await page.locator('[data-role="detail"]').innerText();
+        assert.match(detail, new RegExp(`^word ${last + 1} of ${shapley.units.length}: .* — .*, target token ␣Lily$`));
+        assert.ok(detail.includes(formatSigned(shapley.componentValues![0]![last]!)), detail);
+        await page.setViewportSize({width: 1280, height: 900});
     });
 });

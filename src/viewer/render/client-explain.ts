@@ -25,6 +25,13 @@ export interface PageElement {
     querySelectorAll(selector: string): ArrayLike<PageElement>;
     addEventListener(type: string, listener: (event: PageEvent) => void): void;
     focus(): void;
+    offsetTop?: number;
+    offsetLeft?: number;
+    offsetHeight?: number;
+    offsetWidth?: number;
+    clientWidth?: number;
+    hidden?: boolean;
+    style?: {top: string; left: string};
 }
 
 export interface PageEvent {
@@ -105,6 +112,13 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         setRow(row: number) {
             state.row = row;
             render(false);
+            // The detail follows the new row: same unit, the new token's value.
+            if (detailUnit !== null) {
+                const detail = root.querySelector('[data-role="detail"]');
+                if (detail !== null)
+                    detail.textContent = describeUnit(view, state, Number(detailUnit.getAttribute("data-i")), shown.values, shown.standardErrors);
+            }
+            hideTip();
         },
         setSharedScale(scale: number | null) {
             if (state.sharedScale === scale) return;
@@ -120,9 +134,26 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
         const element = target as PageElement | null;
         return element !== null && typeof element === "object" && typeof element.closest === "function" ? element : null;
     };
+    let detailUnit: PageElement | null = null;
+    /** The detail line, and the same words in a tip just under the unit (in view on a phone too). */
     const showDetail = (unit: PageElement): void => {
+        detailUnit = unit;
+        const words = describeUnit(view, state, Number(unit.getAttribute("data-i")), shown.values, shown.standardErrors);
         const detail = root.querySelector('[data-role="detail"]');
-        if (detail !== null) detail.textContent = describeUnit(view, state, Number(unit.getAttribute("data-i")), shown.values, shown.standardErrors);
+        if (detail !== null) detail.textContent = words;
+        const tip = root.querySelector('[data-role="tip"]');
+        const panel = tip?.closest(".input-panel") ?? null;
+        if (tip === null || tip.style === undefined || panel === null) return;
+        tip.textContent = words;
+        tip.hidden = false;
+        const width = Math.min(tip.offsetWidth ?? 0, panel.clientWidth ?? 0);
+        const left = Math.max(0, Math.min(unit.offsetLeft ?? 0, (panel.clientWidth ?? 0) - width));
+        tip.style.left = `${left}px`;
+        tip.style.top = `${(unit.offsetTop ?? 0) + (unit.offsetHeight ?? 0) + 4}px`;
+    };
+    const hideTip = (): void => {
+        const tip = root.querySelector('[data-role="tip"]');
+        if (tip !== null) tip.hidden = true;
     };
     root.addEventListener("change", (event) => {
         const input = asElement(event.target);
@@ -160,6 +191,9 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
     };
     root.addEventListener("mouseover", onUnit);
     root.addEventListener("focusin", onUnit);
+    root.addEventListener("mouseout", (event) => {
+        if (asElement(event.target)?.closest(".u") !== null) hideTip();
+    });
     root.addEventListener("keydown", (event) => {
         const unit = asElement(event.target)?.closest(".u") ?? null;
         if (unit === null) return;

@@ -82,7 +82,7 @@ export function renderExplainMain(view: ExplainView, state: ExplainState, idPref
     const scale = data.scale;
     const detail = `<p class="detail" data-role="detail" aria-live="polite">Hover or focus a unit (arrow keys move between units) to see its value.</p>`;
     return (
-        `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}` +
+        `<section class="panel input-panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}<div class="tip" data-role="tip" aria-hidden="true" hidden></div>` +
         (withText ? renderShadedSources(view, state.level, data.values, scale) : `<div data-role="text-slot"></div>`) +
         `</section><div data-role="matrix">${renderMatrix(view, state, data, idPrefix)}</div>`
     );
@@ -169,5 +169,7 @@ export function describeUnit(
     const text = view.sources[place.source]?.text.slice(place.start, place.end) ?? "";
     const error = standardErrors?.[group] ?? null;
     const errorText = error === null ? "" : ` ± ${formatNumber(error)} (standard error)`;
-    return `${level.kind} ${group + 1} of ${level.groups.length}: “${shorten(text, 160)}” — ${formatSigned(values[group] ?? null)}${errorText}`;
+    const row = view.rows[state.row];
+    const what = state.row === 0 || row === undefined ? "total attribution" : `target token ${visibleToken(row.label)}`;
+    return `${level.kind} ${group + 1} of ${level.groups.length}: “${shorten(text, 160)}” — ${formatSigned(values[group] ?? null)}${errorText}, ${what}`;
 }
