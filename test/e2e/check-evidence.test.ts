@@ -111,7 +111,7 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
         assert.match(facts, /early answering: area over the curve\n0\.667/i);
     });
 
-    test("bias, amplify, confidence and compare items: the answers under each condition", async () => {
+    test("bias, amplify, confidence, compare and subthought items: the answers under each condition", async () => {
         const {page} = browser;
         await open(`/runs/${others.bias}/items/i1`);
         assert.deepEqual(await tableTexts(page, "Answers without and with the bias", 3), ["A", "A"]);
@@ -128,6 +128,9 @@ describe("check items drawn as evidence (Chromium)", {skip: chromiumMissing()}, 
         assert.deepEqual(await tableTexts(page, "Samples of each model", 1), ["12", "none read"]);
         assert.deepEqual(await tableTexts(page, "Samples of each model", 4), ["incorrect", "correct"]);
         assert.match(await page.locator('[data-role="verdict"]').innerText(), /^support preserved/);
+        await open(`/runs/${others.subthoughts}/items/i1`);
+        assert.deepEqual(await tableTexts(page, "The answer after each subthought", 1), ["7", "none read", "9"]);
+        assert.match(await page.locator('[data-role="verdict"]').innerText(), /^the most frequent answer \(7\) differs/);
         assert.deepEqual(browser.errors, []);
     });
 

@@ -7,6 +7,7 @@ import type {BiasVerdict} from "../../src/checks/bias/bias-check.js";
 import type {CounterfactualVerdict} from "../../src/checks/counterfactual/check.js";
 import type {CompareVerdict} from "../../src/reasoning/compare.js";
 import type {ConfidenceVerdict} from "../../src/reasoning/confidence.js";
+import type {SubthoughtItemVerdict} from "../../src/reasoning/subthoughts.js";
 import type {CotCheckVerdict} from "../../src/checks/cot/cot-check.js";
 import type {SelfExplanationVerdict} from "../../src/checks/self-explanation/check.js";
 import type {StepAttribution} from "../../src/checks/step-attribution/step-attribution.js";
@@ -155,8 +156,18 @@ export const compareVerdict: CompareVerdict = {
     tuned: {answers: ["11", "12"], verdicts: ["incorrect", "correct"], correct: 1, noAnswer: 0, timeouts: 0, errors: 0, correctAnswers: ["12"]},
 };
 
+export const subthoughtVerdict: SubthoughtItemVerdict = {
+    subthoughts: 3,
+    answers: ["7", undefined, "9"],
+    lastAnswer: "9",
+    distribution: {answered: 2, unanswered: 1, mode: "7", entropy: 0.693, counts: {"7": 1, "9": 1}},
+    gold: "9",
+    modeCorrect: false,
+    lastCorrect: true,
+};
+
 /** Runs of the other checks and analyses, one item each. */
-export function recordOtherRuns(store: RunStore): Record<"bias" | "amplify" | "confidence" | "compare", number> {
+export function recordOtherRuns(store: RunStore): Record<"bias" | "amplify" | "confidence" | "compare" | "subthoughts", number> {
     const record = (command: string, verdict: unknown): number => {
         const {run} = store.beginRun(
             {command, model: {name: "tiny.gguf", id: "tiny"}, dataset: "items.jsonl", options: {}, seed: 0, versions: {glassbox: "0.1.0"}},
@@ -171,5 +182,6 @@ export function recordOtherRuns(store: RunStore): Record<"bias" | "amplify" | "c
         amplify: record("amplify", amplifyVerdict),
         confidence: record("analyze confidence", confidenceVerdict),
         compare: record("compare", compareVerdict),
+        subthoughts: record("analyze subthoughts", subthoughtVerdict),
     };
 }

@@ -6,7 +6,7 @@
 import type {EvidenceView} from "../view-model.js";
 import {counterfactualEvidence} from "./counterfactual.js";
 import {cotEvidence} from "./cot.js";
-import {amplifyEvidence, biasEvidence, compareEvidence, confidenceEvidence} from "./other-checks.js";
+import {amplifyEvidence, biasEvidence, compareEvidence, confidenceEvidence, subthoughtEvidence} from "./other-checks.js";
 import {selfExplanationEvidence} from "./self-explanation.js";
 
 const builders: Record<string, (record: Record<string, unknown>, title: string) => EvidenceView | undefined> = {
@@ -18,6 +18,7 @@ const builders: Record<string, (record: Record<string, unknown>, title: string) 
     "amplify item": amplifyEvidence,
     "analyze confidence item": confidenceEvidence,
     "compare item": compareEvidence,
+    "analyze subthoughts item": subthoughtEvidence,
 };
 
 export function buildEvidenceView(kind: string, record: Record<string, unknown>, title: string): EvidenceView | undefined {

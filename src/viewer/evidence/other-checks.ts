@@ -236,3 +236,64 @@ export function compareEvidence(record: Record<string, unknown>, title: string):
         ],
     };
 }
+
+const subthoughtSchema = z
+    .object({
+        subthoughts: z.number(),
+        answers: z.array(z.string().nullable()),
+        lastAnswer: z.string().optional(),
+        distribution: z
+            .object({
+                answered: z.number(),
+                unanswered: z.number(),
+                mode: z.string().optional(),
+                entropy: storedNumber,
+                counts: z.record(z.string(), z.number()),
+            })
+            .loose(),
+        gold: z.string().optional(),
+        modeCorrect: z.boolean().optional(),
+        lastCorrect: z.boolean().optional(),
+    })
+    .loose();
+
+export function subthoughtEvidence(record: Record<string, unknown>, title: string): EvidenceView | undefined {
+    const parsed = subthoughtSchema.safeParse(record);
+    if (!parsed.success) return undefined;
+    const verdict = parsed.data;
+    const last = verdict.answers.length - 1;
+    const counts = Object.entries(verdict.distribution.counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const right = (correct: boolean | undefined): string => (correct === undefined ? "" : correct ? "right" : "wrong");
+    return {
+        type: "evidence",
+        title,
+        resultKind: "analyze subthoughts item",
+        verdict:
+            verdict.distribution.mode === undefined
+                ? "no answer read from any subthought"
+                : verdict.distribution.mode === verdict.lastAnswer
+                  ? `the most frequent answer is the trace's last answer (${verdict.lastAnswer})`
+                  : `the most frequent answer (${verdict.distribution.mode}) differs from the trace's last answer (${verdict.lastAnswer ?? "none"})`,
+        sections: [
+            factsSection("Answers", [
+                fact("last answer of the trace", verdict.lastAnswer ?? "none read", right(verdict.lastCorrect)),
+                fact("most frequent answer", verdict.distribution.mode ?? "none", right(verdict.modeCorrect)),
+                ...(verdict.gold === undefined ? [] : [fact("gold answer", verdict.gold)]),
+                fact("subthoughts", verdict.subthoughts),
+                fact("entropy of the answers", verdict.distribution.entropy, "nats; 0 when every answer agrees"),
+                ...statusFacts(record),
+            ]),
+            {
+                kind: "table",
+                table: {
+                    caption: "The answer after each subthought",
+                    columns: ["after subthought", "answer"],
+                    rows: verdict.answers.map((answer, index) => [index === last ? "the whole trace" : index + 1, answer ?? "none read"]),
+                    omitted: 0,
+                    note: "The trace is cut after each subthought and continued to an answer; the last row is the trace's own answer.",
+                },
+            },
+            {kind: "table", table: {caption: "How often each answer came", columns: ["answer", "count"], rows: counts, omitted: 0}},
+        ],
+    };
+}
