@@ -30,6 +30,7 @@ import {
     renderExplainMain,
     renderFacts,
     renderShadedSources,
+    rationaleGroups,
 } from "./render/explain-html.js";
 import {renderGenericBody, renderTable} from "./render/generic-html.js";
 import {renderEvidenceBody, renderEvidenceSection, renderEvidenceText} from "./render/evidence-html.js";
@@ -56,6 +57,7 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     renderExplainControls,
     renderExplainMain,
     renderShadedSources,
+    rationaleGroups,
     renderMatrix,
     renderTopUnits,
     tableOrder,

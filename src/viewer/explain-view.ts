@@ -23,6 +23,8 @@ export function buildExplainView(result: ExplainResult, title: string): ExplainV
         levels: unitLevels(result.unit, units, sources, wholeKind),
         valueDescription: result.value ?? result.valueKind,
         method: result.method,
+        context: contextOf(result),
+        rationale: result.rationale?.unitMask ?? null,
         additive: attributionMethods[result.method]?.estimatesShapley ?? false,
         targetText: result.target.text,
         foilText: result.foil?.text ?? null,
@@ -30,6 +32,16 @@ export function buildExplainView(result: ExplainResult, title: string): ExplainV
         metrics: metricFacts(result),
         plots: result.metrics === undefined ? [] : faithfulnessPlots(result.metrics.faithfulness),
     };
+}
+
+/** The question and instruction of a documents (RAG) input: shown above the documents, never shaded. */
+function contextOf(result: ExplainResult): ViewSource[] {
+    const input = result.input;
+    if (input.kind !== "documents") return [];
+    return [
+        ...(input.instruction === undefined || input.instruction.trim() === "" ? [] : [{label: "instruction", text: input.instruction}]),
+        {label: "question", text: input.question},
+    ];
 }
 
 function viewSources(result: ExplainResult): {

@@ -94,6 +94,11 @@ form.filters button { background: #16181d; color: #fff; border-color: #16181d; c
 .error { background: #fff1f0; border: 1px solid #f3b4ae; color: #7a1c14; border-radius: 8px; padding: .75rem 1rem; }
 .muted { color: var(--muted); }
 .input-panel { position: relative; }
+.u.r, .r-key { text-decoration: underline; text-decoration-style: dashed; text-decoration-thickness: 2px; text-underline-offset: .22em; }
+dl.context { margin: 0 0 1rem; padding: .6rem .9rem; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
+dl.context div + div { margin-top: .35rem; }
+dl.context dt { font-size: .8rem; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
+dl.context dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
 .tip { position: absolute; z-index: 5; max-width: min(28rem, calc(100% - 1rem)); padding: .35rem .6rem; background: #16181d; color: #fff; border-radius: 6px; font-size: .85rem; box-shadow: 0 2px 8px rgba(0, 0, 0, .25); pointer-events: none; overflow-wrap: anywhere; }
 .tip[hidden] { display: none; }
 p.exports { margin: .4rem 0 0; font-size: .85rem; }

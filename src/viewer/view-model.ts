@@ -148,6 +148,10 @@ export interface ExplainView {
     method: string;
     /** Whether the method's values add up (Shapley estimates): a coarser level's sums are then the group's value. */
     additive: boolean;
+    /** Parts of the input that are not units but frame them (a RAG question and instruction). */
+    context?: ViewSource[];
+    /** Units in the human rationale (1) or not (0), when the result carries one. */
+    rationale?: number[] | null;
     targetText: string;
     foilText: string | null;
     facts: Fact[];

@@ -21,6 +21,13 @@ const lime = syntheticExplainResult({prompt, unit: "word", seed: 22, method: "li
 lime.values = lime.values.map((value) => value / 4);
 lime.componentValues = lime.componentValues!.map((row) => row.map((value) => value / 4));
 
+// A RAG explanation: the prompt's words as units of one document, a question and instruction, and a human rationale.
+const rag = syntheticExplainResult({prompt, unit: "word", seed: 23});
+rag.input = {kind: "documents", question: "Who found the ball?", instruction: "Answer from the documents.", documents: [{title: "Park", text: prompt}]};
+rag.units = rag.units.map((unit) => ({...unit, source: {kind: "document", index: 0}}));
+const rationaleMask = rag.units.map((unit) => (unit.text === "Tom" || unit.text === "found" ? 1 : 0));
+rag.rationale = {spans: [{start: prompt.indexOf("Tom"), end: prompt.indexOf("found") + 5}], unitMask: rationaleMask};
+
 /** The background a value gets on a scale: the class colour of the stylesheet. */
 function expectedBackground(value: number | null, scale: number): string {
     const name = shadeClass(value, scale);
@@ -53,11 +60,13 @@ describe("stored explanations in the view app (Chromium)", {skip: chromiumMissin
     let store: RunStore;
     let idA = 0;
     let idB = 0;
+    let idRag = 0;
 
     before(async () => {
         store = RunStore.open(join(scratchFolder("e2e-stored-explanations"), "runs.db"));
         idA = recordExplanation(store, shapley).id;
         idB = recordExplanation(store, lime).id;
+        idRag = recordExplanation(store, rag).id;
         viewer = await listenViewer(createViewerHandler(new SqliteRunStoreReader(store), {allowedHosts: ["127.0.0.1"]}), {host: "127.0.0.1", port: 0});
         browser = await launchBrowser();
     });
@@ -206,5 +215,20 @@ describe("stored explanations in the view app (Chromium)", {skip: chromiumMissin
         assert.match(detail, new RegExp(`^word ${last + 1} of ${shapley.units.length}: .* — .*, target token ␣Lily$`));
         assert.ok(detail.includes(formatSigned(shapley.componentValues![0]![last]!)), detail);
         await page.setViewportSize({width: 1280, height: 900});
+    });
+
+    test("a RAG explanation shows its question and instruction, and underlines the human rationale at every row", async () => {
+        const {page} = browser;
+        const route = `/runs/${idRag}/items/explanation`;
+        await page.goto(`${viewer.url}#${route}`);
+        await page.waitForSelector(`#gb-root[data-loaded="${route}"]`);
+        assert.equal(await page.locator('[data-role="context-question"]').innerText(), "Who found the ball?");
+        assert.equal(await page.locator('[data-role="context-instruction"]').innerText(), "Answer from the documents.");
+        const expected = rationaleMask.flatMap((mark, index) => (mark === 1 ? [index] : []));
+        const marked = async (): Promise<number[]> => page.$$eval(".sources .u.r", (units) => units.map((unit) => Number(unit.getAttribute("data-i"))));
+        assert.deepEqual(await marked(), expected);
+        await page.click('label[for="a-row-1"]');
+        assert.deepEqual(await marked(), expected);
+        assert.equal(await page.locator('[data-role="rationale-note"]').count(), 1);
     });
 });

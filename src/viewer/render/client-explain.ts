@@ -5,7 +5,7 @@
  */
 import type {ExplainState, ExplainView} from "../view-model.js";
 import {shadeClass} from "./basics.js";
-import {describeUnit, explainLevelData, renderExplainMain, renderLegend} from "./explain-html.js";
+import {describeUnit, explainLevelData, rationaleGroups, renderExplainMain, renderLegend} from "./explain-html.js";
 import {renderMatrix} from "./value-table.js";
 
 export interface PageElement {
@@ -71,11 +71,12 @@ export function startExplainView(root: PageElement, view: ExplainView, idPrefix:
     let shownLevel = state.level;
     const reshade = (): void => {
         const scale = shown.scale;
+        const marked = rationaleGroups(view, state.level);
         const units = main.querySelectorAll(".sources .u");
         for (let index = 0; index < units.length; index++) {
             const unit = units[index] as PageElement;
             const value = shown.values[index] ?? null;
-            unit.className = `u ${shadeClass(value, scale)}`;
+            unit.className = `u ${shadeClass(value, scale)}${marked?.[index] === true ? " r" : ""}`;
             unit.setAttribute("data-value", value === null ? "" : String(value));
         }
         const legend = main.querySelector('[data-role="legend"]');

@@ -37,8 +37,12 @@ export function explainLevelData(view: ExplainView, state: ExplainState): LevelD
 
 export function renderExplainBody(view: ExplainView, state: ExplainState, idPrefix: string): string {
     const foil = view.foilText === null ? "" : ` rather than <code>${escapeHtml(view.foilText)}</code>`;
+    const context = (view.context ?? [])
+        .map((part) => `<div><dt>${escapeHtml(part.label)}</dt><dd data-role="context-${escapeHtml(part.label)}">${escapeHtml(part.text)}</dd></div>`)
+        .join("");
     return (
         `<div class="explain" data-prefix="${escapeHtml(idPrefix)}">` +
+        (context === "" ? "" : `<dl class="context">${context}</dl>`) +
         `<p class="target">Why the model answered <code>${escapeHtml(view.targetText)}</code>${foil}</p>` +
         `<section class="panel controls" aria-label="Display">${renderExplainControls(view, state, idPrefix)}</section>` +
         `<div class="explain-main" data-role="main">${renderExplainMain(view, state, idPrefix)}</div>` +
@@ -103,14 +107,31 @@ export function renderLegend(view: ExplainView, state: ExplainState, scale: numb
         state.level > 0 && !view.additive
             ? `<p class="note" role="note" data-role="not-additive">${escapeHtml(view.method)} values are not additive: each ${escapeHtml(level.kind)} value here is the sum of its units' values, not what ${escapeHtml(view.method)} would give the ${escapeHtml(level.kind)} as one unit.</p>`
             : "";
+    const rationale =
+        (view.rationale ?? null) === null
+            ? ""
+            : `<p class="scale-words" data-role="rationale-note"><span class="r-key">underlined</span>: the human rationale the plausibility metrics compare with.</p>`;
     return (
         `<div class="scale" aria-hidden="true"><span>−${escapeHtml(formatNumber(scale))}</span><span class="bar"></span><span>+${escapeHtml(formatNumber(scale))}</span></div>` +
-        `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value| on ${shared} (±${escapeHtml(formatNumber(scale))}). Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>${summed}`
+        `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value| on ${shared} (±${escapeHtml(formatNumber(scale))}). Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>${rationale}${summed}`
     );
+}
+
+/** Groups of a level that hold a unit of the human rationale (null without a rationale). */
+export function rationaleGroups(view: ExplainView, levelIndex: number): boolean[] | null {
+    const mask = view.rationale ?? null;
+    if (mask === null) return null;
+    const level = view.levels[levelIndex] ?? view.levels[0]!;
+    const marked: boolean[] = level.groups.map(() => false);
+    level.unitGroup.forEach((group, unit) => {
+        if (mask[unit] === 1) marked[group] = true;
+    });
+    return marked;
 }
 
 export function renderShadedSources(view: ExplainView, levelIndex: number, values: readonly (number | null)[], scale: number): string {
     const level = view.levels[levelIndex] ?? view.levels[0]!;
+    const marked = rationaleGroups(view, levelIndex);
     const bySource: number[][] = view.sources.map(() => []);
     level.groups.forEach((group, index) => bySource[group.source]?.push(index));
     let first = true;
@@ -123,7 +144,7 @@ export function renderShadedSources(view: ExplainView, levelIndex: number, value
             const start = Math.max(cursor, group.start);
             const value = values[index] ?? null;
             parts.push(
-                `<span class="u ${shadeClass(value, scale)}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`,
+                `<span class="u ${shadeClass(value, scale)}${marked?.[index] === true ? " r" : ""}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`,
             );
             first = false;
             cursor = Math.max(cursor, group.end);
