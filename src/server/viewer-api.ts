@@ -8,7 +8,7 @@ import {z} from "zod";
 import {isGlassboxError} from "../errors.js";
 import {agreementMetrics, type AgreementReport} from "../metrics/agreement.js";
 import {buildPageView, renderAppHtml} from "../viewer/page.js";
-import {aggregateValues} from "../viewer/render/basics.js";
+import {aggregateValues, shorten} from "../viewer/render/basics.js";
 import {parseViewableResult} from "../viewer/result-file.js";
 import type {PageView, PlotSpec} from "../viewer/view-model.js";
 import type {ItemRecord, RunFilter, RunStoreReader} from "./viewer-store.js";
@@ -179,7 +179,7 @@ async function compare(
         yLabel: `B: ${sideB.view.title}`,
         kind: "scatter",
         series: [
-            {label: `${common.kind} units`, points},
+            {label: `${common.kind} units`, points, pointLabels: common.labels},
             {
                 label: "A = B",
                 points: [
@@ -197,7 +197,10 @@ async function compare(
 type ExplainPageView = Extract<PageView, {type: "explain"}>;
 
 /** The finest unit level both views have with the same groups of the same texts, and its totals. */
-function commonLevel(a: ExplainPageView, b: ExplainPageView): {kind: string; valuesA: (number | null)[]; valuesB: (number | null)[]} | undefined {
+function commonLevel(
+    a: ExplainPageView,
+    b: ExplainPageView,
+): {kind: string; valuesA: (number | null)[]; valuesB: (number | null)[]; labels: string[]} | undefined {
     const texts = (view: ExplainPageView, groups: ExplainPageView["units"]): string =>
         JSON.stringify(groups.map((group) => [view.sources[group.source]?.text.slice(group.start, group.end).trim() ?? "", group.source]));
     for (const levelA of a.levels) {
@@ -207,6 +210,9 @@ function commonLevel(a: ExplainPageView, b: ExplainPageView): {kind: string; val
                 kind: levelA.kind,
                 valuesA: aggregateValues(a.rows[0]!.values, null, levelA.unitGroup, levelA.groups.length).values,
                 valuesB: aggregateValues(b.rows[0]!.values, null, levelB.unitGroup, levelB.groups.length).values,
+                labels: levelA.groups.map(
+                    (group, index) => `${levelA.kind} ${index + 1} “${shorten(a.sources[group.source]?.text.slice(group.start, group.end) ?? "", 40)}”`,
+                ),
             };
         }
     }

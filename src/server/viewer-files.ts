@@ -3,7 +3,7 @@
  * result is a run with one item; a result with an `items` array (the checks) has one item each.
  */
 import type {ExplainResult} from "../explain/types.js";
-import {formatNumber} from "../viewer/render/basics.js";
+import {formatNumber, readableText} from "../viewer/render/basics.js";
 import {parseViewableResultText, type ViewableResult} from "../viewer/result-file.js";
 import type {Fact} from "../viewer/view-model.js";
 import {MemoryRunStore, type ItemRecord, type RunRecord} from "./viewer-store.js";
@@ -70,7 +70,7 @@ export function runFromResult(
 
 function explainRunFacts(result: ExplainResult): Fact[] {
     return [
-        {label: "target", value: JSON.stringify(result.target.text), note: result.target.origin},
+        {label: "target", value: readableText(result.target.text), note: result.target.origin},
         {label: "method", value: result.method, note: `${result.evaluations} coalitions`},
         {label: "units", value: `${result.units.length} ${result.unit}`, note: ""},
         {label: "value v(S)", value: result.value ?? result.valueKind, note: ""},

@@ -6,7 +6,8 @@
  */
 import {basename} from "node:path";
 import type {ItemRecord as StoredItem, RunListEntry, RunRecord as StoredRun, RunStore} from "../store/run-store.js";
-import {formatNumber} from "../viewer/render/basics.js";
+import {formatTime, shorten} from "../viewer/render/basics.js";
+import {runHeadline, summaryFacts} from "../viewer/run-summary.js";
 import type {Fact} from "../viewer/view-model.js";
 import {matchesFilter, type ItemRecord, type RunFilter, type RunRecord, type RunStoreReader} from "./viewer-store.js";
 
@@ -33,7 +34,7 @@ export class SqliteRunStoreReader implements RunStoreReader {
     listItems(runId: string): Omit<ItemRecord, "result">[] | undefined {
         const number = runNumber(runId);
         if (number === undefined || this.store.getRun(number) === undefined) return undefined;
-        return this.store.items(number).map((item) => ({runId, id: item.itemId, label: itemLabel(item)}));
+        return this.store.items(number).map((item) => ({runId, id: item.itemId, label: itemLabel(item), ...itemColumns(item)}));
     }
 
     getItem(runId: string, itemId: string): ItemRecord | undefined {
@@ -42,7 +43,7 @@ export class SqliteRunStoreReader implements RunStoreReader {
         const run = this.store.getRun(number);
         const item = run === undefined ? undefined : this.store.items(number).find((entry) => entry.itemId === itemId);
         if (run === undefined || item === undefined) return undefined;
-        return {runId, id: item.itemId, label: itemLabel(item), result: itemResult(run, item)};
+        return {runId, id: item.itemId, label: itemLabel(item), ...itemColumns(item), result: itemResult(run, item)};
     }
 
     describe(): string {
@@ -69,19 +70,18 @@ function viewerRun(run: RunListEntry): RunRecord {
         {label: "model", value: run.modelName, note: run.modelId},
         {label: "dataset", value: run.dataset ?? "(inline)", note: ""},
         {label: "seed", value: String(run.seed), note: ""},
-        {label: "started", value: run.startedAt, note: run.endedAt === null ? "" : `ended ${run.endedAt}`},
+        {label: "started", value: formatTime(run.startedAt), note: run.endedAt === null ? "" : `ended ${formatTime(run.endedAt)}`},
     ];
     for (const [key, value] of Object.entries(run.options)) {
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
             facts.push({label: `option ${key}`, value: String(value), note: ""});
     }
-    if (typeof run.summary === "object" && run.summary !== null) {
-        for (const [key, value] of Object.entries(run.summary)) {
-            if (typeof value === "number") facts.push({label: key, value: formatNumber(value), note: "summary"});
-            else if (typeof value === "string" || typeof value === "boolean") facts.push({label: key, value: String(value), note: "summary"});
-        }
-    }
+    const headline = runHeadline(run.command, run.summary);
+    if (headline !== null) facts.unshift({...headline, note: headline.note === "" ? "headline" : `headline · ${headline.note}`});
+    facts.push(...summaryFacts(run.summary));
     return {
+        status: run.status,
+        headline,
         id: String(run.id),
         kind: run.command,
         label: `${run.command} #${run.id}${run.dataset === null ? "" : ` · ${basename(run.dataset)}`}`,
@@ -93,15 +93,59 @@ function viewerRun(run: RunListEntry): RunRecord {
     };
 }
 
+/** Fields of stored verdicts that hold the item's input, and the model's output, in order of preference. */
+const inputKeys = ["question", "prompt", "problem", "input"];
+const outputKeys = ["answerText", "answer", "lastAnswer", "completion"];
+
 function itemLabel(item: StoredItem): string {
-    const verdict = item.verdict;
-    if (typeof verdict === "object" && verdict !== null) {
-        for (const key of ["question", "prompt", "input", "text"]) {
-            const value = (verdict as Record<string, unknown>)[key];
-            if (typeof value === "string") return `${item.status}: ${value.replace(/\s+/g, " ").trim().slice(0, 80)}`;
-        }
-    }
+    const {input} = itemColumns(item);
+    if (input !== undefined) return `${item.status}: ${input}`;
     return item.error === undefined ? item.status : `${item.status}: ${item.error.slice(0, 80)}`;
+}
+
+/** The input and output a verdict carries (never the model's explanation taken for the input), its status and its verdict in words. */
+function itemColumns(item: StoredItem): {status: string; input?: string; output?: string; verdict?: string} {
+    const verdict = isRecord(item.verdict) ? item.verdict : {};
+    const text = (keys: readonly string[]): string | undefined => {
+        for (const key of keys) {
+            const value = verdict[key];
+            if (typeof value === "string" && value.trim() !== "") return shorten(value, 80);
+            if (isRecord(value) && typeof value.prompt === "string") return shorten(value.prompt, 80);
+            if (isRecord(value) && typeof value.question === "string") return shorten(value.question, 80);
+        }
+        return undefined;
+    };
+    const input = text(inputKeys);
+    const output =
+        typeof verdict.target === "object" && isRecord(verdict.target) && typeof verdict.target.text === "string"
+            ? shorten(verdict.target.text, 80)
+            : text(outputKeys);
+    const words = verdictWords(verdict) ?? (item.error === undefined ? undefined : shorten(item.error, 80));
+    return {
+        status: item.status,
+        ...(input === undefined ? {} : {input}),
+        ...(output === undefined ? {} : {output}),
+        ...(words === undefined ? {} : {verdict: words}),
+    };
+}
+
+function verdictWords(verdict: Record<string, unknown>): string | undefined {
+    if (typeof verdict.faithful === "boolean") return verdict.faithful ? "faithful" : "not faithful";
+    if (typeof verdict.flipped === "boolean") {
+        const rounds = Array.isArray(verdict.unfaithfulByRound) ? verdict.unfaithfulByRound : [];
+        return !verdict.flipped ? "no flip" : rounds[rounds.length - 1] === true ? "flipped, unfaithful" : "flipped, faithful";
+    }
+    if (Array.isArray(verdict.earlyAnswering)) {
+        const points = verdict.earlyAnswering.filter(isRecord);
+        const changed = points.filter((point) => point.y === 0).length;
+        return `early answering: ${changed} of ${points.length} cuts change the answer`;
+    }
+    if (verdict.kind === "explain" && Array.isArray(verdict.units)) return `${verdict.units.length} units`;
+    return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function itemResult(run: StoredRun, item: StoredItem): unknown {

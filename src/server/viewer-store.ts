@@ -3,15 +3,12 @@
  * the view server and a store (the SQLite run store, or result files opened from the command
  * line); {@link MemoryRunStore} holds records in memory (result files, tests).
  */
-import type {RunRecord} from "../viewer/view-model.js";
+import type {ItemRow, RunRecord} from "../viewer/view-model.js";
 
 export type {RunRecord};
 
-export interface ItemRecord {
+export interface ItemRecord extends ItemRow {
     runId: string;
-    id: string;
-    /** Short description (the input's first words). */
-    label: string;
     /** The item's result: a glassbox result object (docs/schema-explain.md and friends). */
     result: unknown;
 }

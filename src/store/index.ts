@@ -13,3 +13,4 @@ export {
 export {defaultRunStorePath} from "./paths.js";
 export {runExportCsv, runExportJson, flattenRecord, csvCell} from "./export.js";
 export {FileScoreCache} from "./score-cache-file.js";
+export {recordExplanation, explanationSummary, explanationItemId, type RecordExplanationOptions} from "./explanation-run.js";

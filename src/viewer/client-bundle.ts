@@ -6,7 +6,19 @@
  * The prelude defines `__name` as the identity and every `import_*` name it finds as a table of
  * all the listed functions (their names are unique), so the same text runs either way.
  */
-import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass} from "./render/basics.js";
+import {
+    aggregateValues,
+    csvLink,
+    escapeHtml,
+    formatNumber,
+    formatSigned,
+    formatTime,
+    largestMagnitude,
+    shadeClass,
+    shorten,
+    visibleToken,
+} from "./render/basics.js";
+import {renderMatrix, renderTopUnits, tableOrder, topUnits} from "./render/value-table.js";
 import {startExplainView} from "./render/client-explain.js";
 import {
     describeUnit,
@@ -17,12 +29,11 @@ import {
     renderExplainExtras,
     renderExplainMain,
     renderFacts,
-    renderMatrix,
     renderShadedSources,
-    shorten,
-    visibleToken,
+    rationaleGroups,
 } from "./render/explain-html.js";
 import {renderGenericBody, renderTable} from "./render/generic-html.js";
+import {renderEvidenceBody, renderEvidenceSection, renderEvidenceText} from "./render/evidence-html.js";
 import {barStep, niceTicks, renderPlot, seriesColor} from "./render/plot.js";
 import {startReportPage} from "./render/client-report.js";
 import {startViewerApp} from "./render/client-app.js";
@@ -31,6 +42,8 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     escapeHtml,
     formatNumber,
     formatSigned,
+    formatTime,
+    csvLink,
     largestMagnitude,
     shadeClass,
     aggregateValues,
@@ -44,7 +57,11 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     renderExplainControls,
     renderExplainMain,
     renderShadedSources,
+    rationaleGroups,
     renderMatrix,
+    renderTopUnits,
+    tableOrder,
+    topUnits,
     renderExplainExtras,
     renderFacts,
     describeUnit,
@@ -52,6 +69,9 @@ const sharedFunctions: readonly ((...args: never[]) => unknown)[] = [
     shorten,
     renderGenericBody,
     renderTable,
+    renderEvidenceBody,
+    renderEvidenceSection,
+    renderEvidenceText,
     startExplainView,
 ];
 

@@ -1,7 +1,8 @@
 /** From an explain result to the {@link ExplainView} the page draws. */
+import {attributionMethods} from "../attribution/registry.js";
 import type {ExplainResult} from "../explain/types.js";
 import type {FaithfulnessReport} from "../metrics/faithfulness.js";
-import {formatNumber} from "./render/basics.js";
+import {formatNumber, readableText} from "./render/basics.js";
 import {unitLevels} from "./unit-levels.js";
 import type {ExplainView, Fact, PlotSpec, ViewGroup, ViewSource} from "./view-model.js";
 
@@ -21,12 +22,26 @@ export function buildExplainView(result: ExplainResult, title: string): ExplainV
         standardErrors: result.standardErrors === undefined ? null : result.standardErrors.map(finiteOrNull),
         levels: unitLevels(result.unit, units, sources, wholeKind),
         valueDescription: result.value ?? result.valueKind,
+        method: result.method,
+        context: contextOf(result),
+        rationale: result.rationale?.unitMask ?? null,
+        additive: attributionMethods[result.method]?.estimatesShapley ?? false,
         targetText: result.target.text,
         foilText: result.foil?.text ?? null,
         facts: explainFacts(result),
         metrics: metricFacts(result),
         plots: result.metrics === undefined ? [] : faithfulnessPlots(result.metrics.faithfulness),
     };
+}
+
+/** The question and instruction of a documents (RAG) input: shown above the documents, never shaded. */
+function contextOf(result: ExplainResult): ViewSource[] {
+    const input = result.input;
+    if (input.kind !== "documents") return [];
+    return [
+        ...(input.instruction === undefined || input.instruction.trim() === "" ? [] : [{label: "instruction", text: input.instruction}]),
+        {label: "question", text: input.question},
+    ];
 }
 
 function viewSources(result: ExplainResult): {
@@ -58,9 +73,9 @@ function viewSources(result: ExplainResult): {
 
 function explainFacts(result: ExplainResult): Fact[] {
     const facts: Fact[] = [
-        {label: "target", value: JSON.stringify(result.target.text), note: result.target.origin === "generated" ? "the model's greedy answer" : "given"},
+        {label: "target", value: readableText(result.target.text), note: result.target.origin === "generated" ? "the model's greedy answer" : "given"},
     ];
-    if (result.foil !== undefined) facts.push({label: "foil", value: JSON.stringify(result.foil.text), note: "contrastive: target vs foil"});
+    if (result.foil !== undefined) facts.push({label: "foil", value: readableText(result.foil.text), note: "contrastive: target vs foil"});
     facts.push(
         {label: "model", value: result.model?.name ?? "unknown", note: ""},
         {label: "value v(S)", value: result.value ?? result.valueKind, note: result.valueKind},
@@ -106,6 +121,8 @@ function metricFacts(result: ExplainResult): Fact[] {
 
 export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
     const plots: PlotSpec[] = [];
+    // Bars stand at the share of units actually in the rationale (⌈b·n⌉ of n), not at the nominal bin.
+    const units = Math.max(1, report.playerCount);
     const curves = [
         report.deletion === undefined
             ? undefined
@@ -136,20 +153,20 @@ export function faithfulnessPlots(report: FaithfulnessReport): PlotSpec[] {
             ? undefined
             : {
                   label: `comprehensiveness (AOPC ${formatNumber(report.comprehensiveness.aopc)})`,
-                  points: report.comprehensiveness.bins.map((bin): [number, number] => [bin.fraction, bin.value]),
+                  points: report.comprehensiveness.bins.map((bin): [number, number] => [bin.size / units, bin.value]),
               },
         report.sufficiency === undefined
             ? undefined
             : {
                   label: `sufficiency (AOPC ${formatNumber(report.sufficiency.aopc)})`,
-                  points: report.sufficiency.bins.map((bin): [number, number] => [bin.fraction, bin.value]),
+                  points: report.sufficiency.bins.map((bin): [number, number] => [bin.size / units, bin.value]),
               },
     ].filter((series) => series !== undefined);
     if (bins.length > 0) {
         plots.push({
             title: "Comprehensiveness and sufficiency by bin",
             xLabel: "fraction of units in the rationale (top-ranked first)",
-            yLabel: "v(all) − v(…)",
+            yLabel: "drop in v(S) from v(all units)",
             kind: "bar",
             series: bins,
             xDomain: null,

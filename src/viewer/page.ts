@@ -4,7 +4,9 @@
  */
 import {appScript, reportScript} from "./client-bundle.js";
 import {buildExplainView} from "./explain-view.js";
+import {buildEvidenceView} from "./evidence/index.js";
 import {buildGenericView} from "./generic-view.js";
+import {renderEvidenceBody} from "./render/evidence-html.js";
 import {escapeHtml} from "./render/basics.js";
 import {renderExplainBody} from "./render/explain-html.js";
 import {renderGenericBody} from "./render/generic-html.js";
@@ -13,7 +15,14 @@ import {viewerStyles} from "./styles.js";
 import type {PageView} from "./view-model.js";
 
 export function buildPageView(viewable: ViewableResult, title: string): PageView {
-    return viewable.kind === "explain" ? buildExplainView(viewable.result, title) : buildGenericView(viewable.resultKind, viewable.result, title);
+    if (viewable.kind === "explain") return buildExplainView(viewable.result, title);
+    return buildEvidenceView(viewable.resultKind, viewable.result, title) ?? buildGenericView(viewable.resultKind, viewable.result, title);
+}
+
+/** The body of any view, as first drawn. */
+export function renderViewBody(view: PageView, idPrefix: string): string {
+    if (view.type === "explain") return renderExplainBody(view, {level: 0, row: 0}, idPrefix);
+    return view.type === "evidence" ? renderEvidenceBody(view) : renderGenericBody(view);
 }
 
 /** JSON safe inside a <script> element. */
@@ -48,7 +57,7 @@ ${script}
 export function renderReportHtml(view: PageView): string {
     const kindLabel = view.type === "explain" ? "explanation" : `${view.resultKind} result`;
     const header = `<header class="top"><span class="brand">glassbox</span><h1>${escapeHtml(view.title)}</h1><span class="muted">${escapeHtml(kindLabel)}</span></header>`;
-    const body = view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, "r") : renderGenericBody(view);
+    const body = renderViewBody(view, "r");
     const script = `<script type="application/json" id="gb-data">${scriptJson(view)}</script>\n<script>${reportScript()}</script>`;
     return documentShell(`${view.title} · glassbox`, header, body, script);
 }

@@ -37,6 +37,8 @@ export interface ViewRow {
 export interface PlotSeries {
     label: string;
     points: [number, number][];
+    /** A name per point (a scatter's units), shown on hover. */
+    pointLabels?: string[];
 }
 
 export interface PlotSpec {
@@ -73,6 +75,23 @@ export interface RunRecord {
     itemCount: number;
     /** Headline numbers and settings of the run, for its summary page. */
     facts: Fact[];
+    /** How the run ended (finished, failed, interrupted, running), when the store knows. */
+    status?: string;
+    /** The one number that says most about a run of this kind. */
+    headline?: Fact | null;
+}
+
+/** One item of a run as the run's page lists it. */
+export interface ItemRow {
+    id: string;
+    /** Short description (the input's first words). */
+    label: string;
+    status?: string;
+    /** The item's input and the model's output, when the stored verdict carries them. */
+    input?: string;
+    output?: string;
+    /** The item's verdict in a few words ("faithful", "flipped", "AOC 0.33"). */
+    verdict?: string;
 }
 
 export interface TableView {
@@ -81,6 +100,37 @@ export interface TableView {
     rows: (string | number | null)[][];
     /** Rows left out to keep the page small. */
     omitted: number;
+    /** Numeric columns shaded on the diverging scale, each on its own (their units differ). */
+    shadedColumns?: number[];
+    /** A sentence under the caption: what the table shows and how to read it. */
+    note?: string;
+}
+
+/** A text the model wrote, with words to mark in it (e.g. an inserted word where it is mentioned). */
+export interface EvidenceText {
+    label: string;
+    text: string;
+    /** Marked case-insensitively wherever they occur. */
+    marks: string[];
+    note: string;
+}
+
+/** One part of an item's evidence, drawn in order. */
+export type EvidenceSection =
+    | {kind: "facts"; title: string; facts: Fact[]}
+    | {kind: "table"; table: TableView}
+    | {kind: "texts"; title: string; texts: EvidenceText[]}
+    | {kind: "list"; title: string; items: string[]; ordered: boolean}
+    | {kind: "plots"; title: string; plots: PlotSpec[]};
+
+/** A check item drawn as evidence for its verdict, designed per check. */
+export interface EvidenceView {
+    type: "evidence";
+    title: string;
+    resultKind: string;
+    /** The verdict in one line, e.g. "faithful: removing the top unit flips the answer". */
+    verdict: string;
+    sections: EvidenceSection[];
 }
 
 export interface ExplainView {
@@ -94,6 +144,14 @@ export interface ExplainView {
     levels: ViewLevel[];
     /** v(S) in words, e.g. "log p(target | kept units)". */
     valueDescription: string;
+    /** The attribution method's name. */
+    method: string;
+    /** Whether the method's values add up (Shapley estimates): a coarser level's sums are then the group's value. */
+    additive: boolean;
+    /** Parts of the input that are not units but frame them (a RAG question and instruction). */
+    context?: ViewSource[];
+    /** Units in the human rationale (1) or not (0), when the result carries one. */
+    rationale?: number[] | null;
     targetText: string;
     foilText: string | null;
     facts: Fact[];
@@ -110,10 +168,30 @@ export interface GenericView {
     plots: PlotSpec[];
 }
 
-export type PageView = ExplainView | GenericView;
+export type PageView = ExplainView | GenericView | EvidenceView;
 
-/** What the page shows now: a level index and a row index (0 = total). */
+/** What explainLevelData (render/explain-html.ts) returns: the values of one state and its colour scales. */
+export interface LevelData {
+    values: (number | null)[];
+    standardErrors: (number | null)[] | null;
+    totalErrors: (number | null)[] | null;
+    rows: (number | null)[][];
+    scale: number;
+    columnScales: number[];
+    ownScale: number;
+}
+
+/**
+ * What the page shows now: a level index and a row index (0 = total). By default one colour scale
+ * serves the whole view (every column of the table and the text); `perColumn` gives each column
+ * its own. `sharedScale`, when set, is the scale of several views side by side (compare).
+ */
 export interface ExplainState {
     level: number;
     row: number;
+    perColumn?: boolean;
+    sharedScale?: number | null;
+    /** Table order: by this row's values (0 = total), or input order when null. */
+    sortColumn?: number | null;
+    sortAscending?: boolean;
 }

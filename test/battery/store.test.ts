@@ -69,6 +69,20 @@ const cases: BatteryCase[] = [
         check: untouched,
     },
     {
+        name: "explain --db on a foreign SQLite file: refused before the model is used, no tables added",
+        args: ["explain", "--model", "scripted:honest-explainer", "--prompt", "Lily had a ball.", "--target", " yes", "--db", foreign],
+        setup: foreignDatabase,
+        code: 2,
+        message: "other.db is not a glassbox run store",
+        check: untouched,
+    },
+    {
+        name: "explain --db a folder",
+        args: ["explain", "--model", "scripted:honest-explainer", "--prompt", "Lily had a ball.", "--target", " yes", "--db", "{dir}"],
+        code: 2,
+        message: "is a directory; expected a file path",
+    },
+    {
         name: "runs list on a text file",
         args: ["runs", "list", "--db", "{dir}/notes.db"],
         setup: (dir) => writeFileSync(join(dir, "notes.db"), "x".repeat(4096)),

@@ -100,3 +100,37 @@ export function assertClose(actual: readonly number[], expected: readonly number
         if (!(Math.abs(value - (expected[index] as number)) <= tolerance)) throw new Error(`value ${index}: expected ${expected[index]}, got ${value}`);
     });
 }
+
+/**
+ * Every element with its own visible text whose colour has a WCAG contrast below `minimum`
+ * against the background it sits on (the nearest ancestor with an opaque background colour).
+ */
+export async function lowContrastTexts(page: Page, minimum = 4.5): Promise<string[]> {
+    return page.evaluate(`(() => {
+        const channels = (color) => (color.match(/[\\d.]+/g) || []).map(Number);
+        const luminance = ([r, g, b]) => {
+            const linear = [r, g, b].map((channel) => { const value = channel / 255; return value <= 0.04045 ? value / 12.92 : Math.pow((value + 0.055) / 1.055, 2.4); });
+            return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+        };
+        const background = (element) => {
+            for (let node = element; node; node = node.parentElement) {
+                const parts = channels(getComputedStyle(node).backgroundColor);
+                if (parts.length === 3 || (parts.length === 4 && parts[3] === 1)) return parts.slice(0, 3);
+            }
+            return [255, 255, 255];
+        };
+        const found = [];
+        for (const element of document.querySelectorAll("body *")) {
+            if (element.closest("svg, script, style, .skip")) continue;
+            const ownText = [...element.childNodes].filter((node) => node.nodeType === 3).map((node) => node.textContent.trim()).join("");
+            if (ownText === "") continue;
+            const box = element.getBoundingClientRect();
+            if (box.width === 0 || box.height === 0) continue;
+            const ink = luminance(channels(getComputedStyle(element).color).slice(0, 3));
+            const back = luminance(background(element));
+            const contrast = (Math.max(ink, back) + 0.05) / (Math.min(ink, back) + 0.05);
+            if (contrast < ${minimum}) found.push(element.tagName.toLowerCase() + "." + element.className + " “" + ownText.slice(0, 30) + "” " + contrast.toFixed(2));
+        }
+        return found;
+    })()`);
+}

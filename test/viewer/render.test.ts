@@ -288,3 +288,15 @@ test("a calibration summary's bins (empty bins null) and a pass@k curve are foun
     assert.equal(view.plots[0]!.series[1]!.label, "perfectly calibrated");
     assert.ok(view.facts.some((fact) => fact.label === "summary.ece" && fact.value === "0.1"));
 });
+
+test("comprehensiveness and sufficiency bars stand at the share of units actually removed, with a named y axis", () => {
+    const result = syntheticExplainResult({prompt: "Lily had a red ball.", unit: "word", seed: 5});
+    const plot = buildExplainView(result, "t").plots.find((entry) => entry.kind === "bar")!;
+    const bins = result.metrics!.faithfulness.comprehensiveness!.bins;
+    assert.deepEqual(
+        plot.series[0]!.points.map((point) => point[0]),
+        bins.map((bin) => bin.size / result.units.length),
+    );
+    assert.ok(plot.series[0]!.points.every((point) => point[0] <= 1));
+    assert.equal(plot.yLabel, "drop in v(S) from v(all units)");
+});

@@ -63,8 +63,8 @@ test("the view API over the SQLite run store: runs by command, items, explain ve
         );
         const items = (await get(`/api/runs/${run.id}/items`)).body.items;
         assert.deepEqual(items, [
-            {runId: String(run.id), id: "q1", label: "ok: 3 + 4 = ?"},
-            {runId: String(run.id), id: "q2", label: "error: context overflow"},
+            {runId: String(run.id), id: "q1", label: "ok: 3 + 4 = ?", status: "ok", input: "3 + 4 = ?"},
+            {runId: String(run.id), id: "q2", label: "error: context overflow", status: "error", verdict: "context overflow"},
         ]);
         const failed = (await get(`/api/runs/${run.id}/items/q2`)).body.view as {type: string; facts: {label: string; value: string}[]};
         assert.equal(failed.type, "generic");

@@ -21,13 +21,16 @@ import {basename} from "node:path";
 import {buildPageView, renderReportHtml} from "../../viewer/page.js";
 import {parseViewableResult} from "../../viewer/result-file.js";
 import {checkOutputOptions, writeResultKept} from "../output-options.js";
+import {recordExplanation} from "../../store/explanation-run.js";
+import type {RunStore} from "../../store/run-store.js";
+import {openRunStore} from "./runs.js";
 
 const methodChoices = attributionMethodNames();
 
 export const explainCommand = defineCommand({
     name: "explain",
     summary: "Attribute a model's answer to units of its input (Shapley, leave-one-out, ...).",
-    usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json] [--format html --out FILE.html]",
+    usage: "explain --model PATH.gguf (--prompt TEXT | --input FILE.json) [--target TEXT] [--foil TEXT] [--unit UNIT] [--method METHOD] [--budget N] [--seed S] [--metrics] [--rationale SPANS] [--json | --out FILE.json] [--format html --out FILE.html] [--db PATH]",
     options: {
         "model": modelOptionSpecs.model,
         "prompt": {kind: "string", valueName: "TEXT", description: "The prompt to explain (plain text)."},
@@ -65,6 +68,11 @@ export const explainCommand = defineCommand({
             kind: "string",
             valueName: "FILE.jsonl",
             description: "Keep model scores in this file: re-runs and resumed runs make no repeated model calls.",
+        },
+        "db": {
+            kind: "string",
+            valueName: "PATH",
+            description: "Also store the explanation as a run in this run store (glassbox runs list, glassbox view --db PATH).",
         },
         "context-size": modelOptionSpecs["context-size"],
         "allow-long-context": modelOptionSpecs["allow-long-context"],
@@ -106,8 +114,13 @@ export const explainCommand = defineCommand({
             method ??= defaultMethodFor(count);
             checkMethodAndBudget(method, count, budget, tree?.root.children.length);
         }
-        checkOutputOptions(options, ["out", "cache"]);
-        const {backend} = await openModelFromOptions(options, "explain", io);
+        checkOutputOptions(options, ["out", "cache", "db"]);
+        // The store is opened before the model: a path that is not a run store fails at once.
+        const store = options.db === undefined ? undefined : openRunStore(options);
+        const {backend} = await openModelFromOptions(options, "explain", io).catch((error: unknown) => {
+            store?.close();
+            throw error;
+        });
         try {
             const started = Date.now();
             const result = await explain(backend, file.input, {
@@ -127,6 +140,8 @@ export const explainCommand = defineCommand({
                 onProgress: progressPrinter(io, started),
             });
             io.progressDone();
+            const stored = store === undefined ? undefined : storeExplanation(store, result, options.input);
+            if (stored !== undefined && (options.format === "html" || options.json)) io.stderr.write(stored);
             if (options.format === "html") return writeHtmlReport(io, result, options.out);
             if (options.json) {
                 io.stdout.write(`${serializeExplainResult(result)}\n`);
@@ -135,9 +150,11 @@ export const explainCommand = defineCommand({
             const written = options.out === undefined ? undefined : writeResultKept(io, "--out", options.out, `${serializeExplainResult(result)}\n`);
             io.stdout.write(formatExplainText(result, {depth: colorDepth(io), width: io.stdout.columns ?? 100}));
             if (written === true) io.stdout.write(`wrote ${options.out}\n`);
+            if (stored !== undefined) io.stdout.write(stored);
             return written === false ? 1 : 0;
         } finally {
             io.progressDone();
+            store?.close();
             await backend.dispose();
         }
     },
@@ -146,6 +163,12 @@ export const explainCommand = defineCommand({
 /** JSON text of a result: non-finite numbers (a probability that underflowed) become null. */
 export function serializeExplainResult(result: ExplainResult): string {
     return JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2);
+}
+
+/** Stores the result as a run; returns the line that says where (for stdout, or stderr when stdout carries the result). */
+function storeExplanation(store: RunStore, result: ExplainResult, inputPath: string | undefined): string {
+    const run = recordExplanation(store, result, inputPath === undefined ? {} : {inputPath});
+    return `stored as run ${run.id} in ${store.path}${run.attempts > 1 ? " (replacing the same explanation stored before)" : ""}\n`;
 }
 
 function writeHtmlReport(io: CommandIo, result: ExplainResult, out: string | undefined): number {

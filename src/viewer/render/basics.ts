@@ -121,3 +121,41 @@ export function aggregateValues(
     }
     return {values: sums, standardErrors: squares === null ? null : squares.map((square) => (square === null ? null : Math.sqrt(square)))};
 }
+
+/** Whitespace made visible in token labels (a leading space matters). */
+export function visibleToken(text: string): string {
+    return text.replace(/ /g, "␣").replace(/\n/g, "⏎") || "∅";
+}
+
+export function shorten(text: string, length: number): string {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
+}
+
+/** An ISO 8601 time for people: "2026-11-03 10:00 UTC" (the text as given when it is not a time). */
+export function formatTime(iso: string): string {
+    const time = new Date(iso);
+    if (Number.isNaN(time.getTime())) return iso;
+    return `${time.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A target or foil as text: as written, with only whitespace-only text made visible. */
+export function readableText(text: string): string {
+    return text.trim() === "" ? visibleToken(text) : text.trim();
+}
+
+/** A link that downloads a table as CSV (every value in full, not rounded), built in the page: no request. */
+export function csvLink(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[], name: string): string {
+    const cell = (value: string | number | null): string => {
+        const text = value === null ? "" : String(value);
+        return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    };
+    const text = [columns, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
+    const fileName = `${
+        name
+            .replace(/[^A-Za-z0-9]+/g, "-")
+            .replace(/^-|-$/g, "")
+            .toLowerCase() || "table"
+    }.csv`;
+    return `<a class="export" data-role="export-csv" download="${escapeHtml(fileName)}" href="data:text/csv;charset=utf-8,${encodeURIComponent(text)}">Download CSV</a>`;
+}

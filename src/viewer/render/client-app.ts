@@ -5,10 +5,11 @@
  *   #/runs/RUN/items/ITEM             one item's explanation
  *   #/compare?a=RUN[/ITEM]&b=RUN[/ITEM] two explanations side by side, with their agreement
  */
-import type {Fact, PageView, PlotSpec, RunRecord} from "../view-model.js";
-import {escapeHtml, formatNumber} from "./basics.js";
-import {startExplainView, type PageElement, type PageEvent} from "./client-explain.js";
-import {renderExplainBody, renderFacts} from "./explain-html.js";
+import type {Fact, ItemRow, PageView, PlotSpec, RunRecord} from "../view-model.js";
+import {escapeHtml, formatNumber, formatTime} from "./basics.js";
+import {startExplainView, type ExplainController, type ExplainViewOptions, type PageElement, type PageEvent} from "./client-explain.js";
+import {explainLevelData, renderExplainBody, renderFacts} from "./explain-html.js";
+import {renderEvidenceBody} from "./evidence-html.js";
 import {renderGenericBody} from "./generic-html.js";
 import {renderPlot} from "./plot.js";
 
@@ -21,11 +22,6 @@ export interface AppWindow {
     location: {hash: string};
     addEventListener(type: string, listener: () => void): void;
     fetch(url: string): Promise<{ok: boolean; status: number; json(): Promise<unknown>}>;
-}
-
-interface ItemRow {
-    id: string;
-    label: string;
 }
 
 export function startViewerApp(doc: AppDocument, win: AppWindow): void {
@@ -47,13 +43,18 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         if (heading !== null) heading.textContent = text;
     };
     const showError = (error: unknown): void => {
+        const message = error instanceof Error ? error.message : String(error);
+        setTitle(/^no (run|page|item)|has no item/.test(message) ? "Not found" : "Something went wrong");
         main.innerHTML = `<p class="error" role="alert">${escapeHtml(error instanceof Error ? error.message : String(error))}</p><p><a href="#/runs">Back to the runs</a></p>`;
     };
-    const resultBody = (view: PageView, prefix: string): string =>
-        view.type === "explain" ? renderExplainBody(view, {level: 0, row: 0}, prefix) : renderGenericBody(view);
-    const wire = (container: PageElement | null, view: PageView, prefix: string): void => {
-        if (container !== null && view.type === "explain") startExplainView(container, view, prefix);
-    };
+    const resultBody = (view: PageView, prefix: string, sharedScale: number | null = null): string =>
+        view.type === "explain"
+            ? renderExplainBody(view, {level: 0, row: 0, sharedScale}, prefix)
+            : view.type === "evidence"
+              ? renderEvidenceBody(view)
+              : renderGenericBody(view);
+    const wire = (container: PageElement | null, view: PageView, prefix: string, options: ExplainViewOptions = {}): ExplainController | null =>
+        container !== null && view.type === "explain" ? startExplainView(container, view, prefix, options) : null;
     const runLink = (id: string): string => `#/runs/${encodeURIComponent(id)}`;
 
     const showRuns = async (query: string, token: number): Promise<void> => {
@@ -74,13 +75,15 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
             .map(
                 (run) =>
                     `<tr><td><input type="checkbox" data-role="pick" value="${escapeHtml(run.id)}" aria-label="Choose run ${escapeHtml(run.id)} to compare"></td>` +
-                    `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td>${escapeHtml(run.createdAt)}</td></tr>`,
+                    `<th scope="row"><a href="${runLink(run.id)}">${escapeHtml(run.label)}</a></th><td>${escapeHtml(run.kind)}</td><td>${escapeHtml(run.status ?? "")}</td>` +
+                    `<td data-role="headline">${run.headline === undefined || run.headline === null ? "" : `${escapeHtml(run.headline.label)} <strong class="num">${escapeHtml(run.headline.value)}</strong>${run.headline.note === "" ? "" : ` <span class="muted">${escapeHtml(run.headline.note)}</span>`}`}</td>` +
+                    `<td>${escapeHtml(run.model ?? "")}</td><td>${escapeHtml(run.method ?? "")}</td><td class="num">${run.itemCount}</td><td><time datetime="${escapeHtml(run.createdAt)}">${escapeHtml(formatTime(run.createdAt))}</time></td></tr>`,
             )
             .join("");
         const table =
             runs.length === 0
                 ? `<p class="muted">No runs match.</p>`
-                : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>` +
+                : `<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table><thead><tr><th scope="col"><span class="muted">pick</span></th><th scope="col">run</th><th scope="col">kind</th><th scope="col">status</th><th scope="col">headline</th><th scope="col">model</th><th scope="col">method</th><th scope="col">items</th><th scope="col">created</th></tr></thead><tbody>${rows}</tbody></table></div>` +
                   `<p><button type="button" data-role="compare">Compare the two picked runs</button> <span class="muted" data-role="compare-note"></span></p>`;
         main.innerHTML = `<section class="panel"><h2>Filter</h2>${filters}</section><section class="panel"><h2>${runs.length} run${runs.length === 1 ? "" : "s"}</h2>${table}</section>`;
         const form = main.querySelector('[data-role="filters"]');
@@ -115,15 +118,16 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
         const run = runBody.run as RunRecord;
         const items = itemsBody.items as ItemRow[];
         setTitle(`Run ${run.label}`);
+        const cell = (text: string | undefined): string => (text === undefined ? `<td class="muted">not stored</td>` : `<td>${escapeHtml(text)}</td>`);
         const rows = items
             .map(
                 (item) =>
-                    `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.label)}</td></tr>`,
+                    `<tr><th scope="row"><a href="${runLink(runId)}/items/${encodeURIComponent(item.id)}">${escapeHtml(item.id)}</a></th><td>${escapeHtml(item.status ?? "")}</td>${cell(item.input)}${cell(item.output)}<td>${escapeHtml(item.verdict ?? "")}</td></tr>`,
             )
             .join("");
         main.innerHTML =
             `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Summary</h2>${renderFacts(run.facts)}</section>` +
-            `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">input</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+            `<section class="panel"><h2>${items.length} item${items.length === 1 ? "" : "s"}</h2><div class="table-scroll" tabindex="0" role="region" aria-label="Items"><table><thead><tr><th scope="col">item</th><th scope="col">status</th><th scope="col">input</th><th scope="col">output</th><th scope="col">verdict</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
     };
 
     const showItem = async (runId: string, itemId: string, token: number): Promise<void> => {
@@ -159,14 +163,30 @@ export function startViewerApp(doc: AppDocument, win: AppWindow): void {
                   ];
         const note = typeof body.note === "string" ? `<p class="muted">${escapeHtml(body.note)}</p>` : "";
         const plot = body.plot === undefined ? "" : `<div class="plots single">${renderPlot(body.plot as PlotSpec)}</div>`;
+        // Both sides on one colour scale: the larger of their own, kept equal as either side changes.
+        const bothExplain = sides.every((side) => side.view.type === "explain");
+        const shared = bothExplain
+            ? Math.max(...sides.map((side) => (side.view.type === "explain" ? explainLevelData(side.view, {level: 0, row: 0}).ownScale : 0)))
+            : null;
         const columns = sides
             .map(
                 (side, index) =>
-                    `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b")}</div></div>`,
+                    `<div><h2 class="side">${index === 0 ? "A" : "B"}: <a href="#/runs/${side.ref.split("/").map(encodeURIComponent).join("/items/")}">${escapeHtml(side.view.title)}</a></h2><div data-role="side-${index}">${resultBody(side.view, index === 0 ? "a" : "b", shared)}</div></div>`,
             )
             .join("");
         main.innerHTML = `<p><a href="#/runs">← All runs</a></p><section class="panel"><h2>Agreement</h2>${facts.length === 0 ? "" : renderFacts(facts)}${note}${plot}</section><div class="compare">${columns}</div>`;
-        sides.forEach((side, index) => wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b"));
+        const controllers: ExplainController[] = [];
+        const share = (): void => {
+            const scale = Math.max(...controllers.map((controller) => controller.ownScale()));
+            for (const controller of controllers) controller.setSharedScale(scale);
+        };
+        sides.forEach((side, index) => {
+            const controller = wire(main.querySelector(`[data-role="side-${index}"]`), side.view, index === 0 ? "a" : "b", {
+                sharedScale: shared,
+                ...(bothExplain ? {onScale: share} : {}),
+            });
+            if (controller !== null) controllers.push(controller);
+        });
     };
 
     const route = (): void => {

@@ -3,31 +3,46 @@
  * the unit × target-token table, the faithfulness plots and the run's facts. Pure: view + state
  * in, HTML out; the same functions render the report in Node and re-render in the browser.
  */
-import type {ExplainState, ExplainView, Fact} from "../view-model.js";
-import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass} from "./basics.js";
+import type {ExplainState, ExplainView, Fact, LevelData} from "../view-model.js";
+import {aggregateValues, escapeHtml, formatNumber, formatSigned, largestMagnitude, shadeClass, shorten, visibleToken} from "./basics.js";
 import {renderPlot} from "./plot.js";
+import {renderMatrix} from "./value-table.js";
 
-/** Values, standard errors and groups shown for a state. */
-export function explainLevelData(
-    view: ExplainView,
-    state: ExplainState,
-): {values: (number | null)[]; standardErrors: (number | null)[] | null; rows: (number | null)[][]} {
+/**
+ * Values, standard errors and groups shown for a state, and the colour scales: one for the whole
+ * view by default (the largest |value| of every row at this level, or the scale shared with views
+ * beside it), or one per column with `state.perColumn`. `scale` shades the text; `columnScales`
+ * the table's columns; `ownScale` is this view's own one-scale value (what views beside it share).
+ */
+export function explainLevelData(view: ExplainView, state: ExplainState): LevelData {
     const level = view.levels[state.level] ?? view.levels[0]!;
     const groupCount = level.groups.length;
     const rows = view.rows.map((row) => aggregateValues(row.values, null, level.unitGroup, groupCount).values);
-    const shown = aggregateValues(
-        view.rows[state.row]?.values ?? view.rows[0]!.values,
-        state.row === 0 ? view.standardErrors : null,
-        level.unitGroup,
-        groupCount,
-    );
-    return {values: shown.values, standardErrors: shown.standardErrors, rows};
+    const totalErrors =
+        view.standardErrors === null ? null : aggregateValues(view.rows[0]!.values, view.standardErrors, level.unitGroup, groupCount).standardErrors;
+    const shownRow = view.rows[state.row] === undefined ? 0 : state.row;
+    const values = rows[shownRow] ?? rows[0]!;
+    const ownScale = Math.max(0, ...rows.map((row) => largestMagnitude(row)));
+    const columnScales = state.perColumn === true ? rows.map((row) => largestMagnitude(row)) : rows.map(() => Math.max(ownScale, state.sharedScale ?? 0));
+    return {
+        values,
+        standardErrors: shownRow === 0 ? totalErrors : null,
+        totalErrors,
+        rows,
+        scale: columnScales[shownRow] ?? ownScale,
+        columnScales,
+        ownScale,
+    };
 }
 
 export function renderExplainBody(view: ExplainView, state: ExplainState, idPrefix: string): string {
     const foil = view.foilText === null ? "" : ` rather than <code>${escapeHtml(view.foilText)}</code>`;
+    const context = (view.context ?? [])
+        .map((part) => `<div><dt>${escapeHtml(part.label)}</dt><dd data-role="context-${escapeHtml(part.label)}">${escapeHtml(part.text)}</dd></div>`)
+        .join("");
     return (
         `<div class="explain" data-prefix="${escapeHtml(idPrefix)}">` +
+        (context === "" ? "" : `<dl class="context">${context}</dl>`) +
         `<p class="target">Why the model answered <code>${escapeHtml(view.targetText)}</code>${foil}</p>` +
         `<section class="panel controls" aria-label="Display">${renderExplainControls(view, state, idPrefix)}</section>` +
         `<div class="explain-main" data-role="main">${renderExplainMain(view, state, idPrefix)}</div>` +
@@ -55,21 +70,25 @@ export function renderExplainControls(view: ExplainView, state: ExplainState, id
             );
         })
         .join("");
+    const perColumn =
+        view.rows.length > 1
+            ? `<label class="switch"><input type="checkbox" id="${idPrefix}-per-column" data-control="per-column"${state.perColumn === true ? " checked" : ""}> each column on its own scale</label>`
+            : "";
     return (
         `<fieldset class="segmented"><legend>Unit</legend>${levels}</fieldset>` +
-        `<fieldset class="segmented tokens"><legend>Shade by target token</legend>${rows}</fieldset>`
+        `<fieldset class="segmented tokens"><legend>Shade by target token</legend>${rows}</fieldset>${perColumn}`
     );
 }
 
 /** The input panel and the value table; `withText: false` leaves a slot for a text element kept from before. */
 export function renderExplainMain(view: ExplainView, state: ExplainState, idPrefix: string, withText = true): string {
     const data = explainLevelData(view, state);
-    const scale = largestMagnitude(data.values);
+    const scale = data.scale;
     const detail = `<p class="detail" data-role="detail" aria-live="polite">Hover or focus a unit (arrow keys move between units) to see its value.</p>`;
     return (
-        `<section class="panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}` +
+        `<section class="panel input-panel" aria-labelledby="${idPrefix}-input-heading"><h2 id="${idPrefix}-input-heading">Input</h2><div data-role="legend">${renderLegend(view, state, scale)}</div>${detail}<div class="tip" data-role="tip" aria-hidden="true" hidden></div>` +
         (withText ? renderShadedSources(view, state.level, data.values, scale) : `<div data-role="text-slot"></div>`) +
-        `</section><div data-role="matrix">${renderMatrix(view, state, data.rows, idPrefix)}</div>`
+        `</section><div data-role="matrix">${renderMatrix(view, state, data, idPrefix)}</div>`
     );
 }
 
@@ -78,14 +97,41 @@ export function renderLegend(view: ExplainView, state: ExplainState, scale: numb
     const level = view.levels[state.level] ?? view.levels[0]!;
     const row = view.rows[state.row] ?? view.rows[0]!;
     const heading = state.row === 0 ? "total attribution" : `target token ${escapeHtml(visibleToken(row.label))}`;
+    const shared =
+        state.perColumn === true
+            ? "this column's own scale"
+            : (state.sharedScale ?? 0) > 0
+              ? "one scale shared by both sides"
+              : "one scale for the whole view (every column)";
+    const summed =
+        state.level > 0 && !view.additive
+            ? `<p class="note" role="note" data-role="not-additive">${escapeHtml(view.method)} values are not additive: each ${escapeHtml(level.kind)} value here is the sum of its units' values, not what ${escapeHtml(view.method)} would give the ${escapeHtml(level.kind)} as one unit.</p>`
+            : "";
+    const rationale =
+        (view.rationale ?? null) === null
+            ? ""
+            : `<p class="scale-words" data-role="rationale-note"><span class="r-key">underlined</span>: the human rationale the plausibility metrics compare with.</p>`;
     return (
         `<div class="scale" aria-hidden="true"><span>−${escapeHtml(formatNumber(scale))}</span><span class="bar"></span><span>+${escapeHtml(formatNumber(scale))}</span></div>` +
-        `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value|. Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>`
+        `<p class="scale-words">Blue lowers, orange raises ${escapeHtml(view.valueDescription)}; colour strength grows with √|value| on ${shared} (±${escapeHtml(formatNumber(scale))}). Shown: ${heading}, by ${escapeHtml(level.kind)}.</p>${rationale}${summed}`
     );
+}
+
+/** Groups of a level that hold a unit of the human rationale (null without a rationale). */
+export function rationaleGroups(view: ExplainView, levelIndex: number): boolean[] | null {
+    const mask = view.rationale ?? null;
+    if (mask === null) return null;
+    const level = view.levels[levelIndex] ?? view.levels[0]!;
+    const marked: boolean[] = level.groups.map(() => false);
+    level.unitGroup.forEach((group, unit) => {
+        if (mask[unit] === 1) marked[group] = true;
+    });
+    return marked;
 }
 
 export function renderShadedSources(view: ExplainView, levelIndex: number, values: readonly (number | null)[], scale: number): string {
     const level = view.levels[levelIndex] ?? view.levels[0]!;
+    const marked = rationaleGroups(view, levelIndex);
     const bySource: number[][] = view.sources.map(() => []);
     level.groups.forEach((group, index) => bySource[group.source]?.push(index));
     let first = true;
@@ -98,7 +144,7 @@ export function renderShadedSources(view: ExplainView, levelIndex: number, value
             const start = Math.max(cursor, group.start);
             const value = values[index] ?? null;
             parts.push(
-                `<span class="u ${shadeClass(value, scale)}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`,
+                `<span class="u ${shadeClass(value, scale)}${marked?.[index] === true ? " r" : ""}" data-i="${index}" data-value="${value === null ? "" : String(value)}"${first ? ' tabindex="0"' : ""}>${escapeHtml(source.text.slice(start, group.end))}</span>`,
             );
             first = false;
             cursor = Math.max(cursor, group.end);
@@ -110,41 +156,6 @@ export function renderShadedSources(view: ExplainView, levelIndex: number, value
         return `<div class="source">${label}<div class="text${separated}" data-source="${sourceIndex}">${parts.join("")}</div></div>`;
     });
     return `<div class="sources" data-role="text" role="group" aria-label="Input text, shaded by attribution">${blocks.join("")}</div>`;
-}
-
-/** Units × (total, target tokens): every value as a number, shaded per column. */
-export function renderMatrix(view: ExplainView, state: ExplainState, rows: readonly (number | null)[][], idPrefix: string): string {
-    const level = view.levels[state.level] ?? view.levels[0]!;
-    const limit = 400;
-    const groupCount = level.groups.length;
-    if (groupCount > limit) {
-        return `<section class="panel"><h2>Values</h2><p class="hint">${groupCount} ${escapeHtml(level.kind)} units: choose a coarser unit to list every value in a table.</p></section>`;
-    }
-    const scales = rows.map((row) => largestMagnitude(row));
-    const header = view.rows
-        .map((row, index) => {
-            const label = index === 0 ? "total" : escapeHtml(visibleToken(row.label));
-            return `<th scope="col"${index === state.row ? ' class="selected"' : ""}><button type="button" data-control="row" data-row="${index}" aria-pressed="${index === state.row}">${label}</button></th>`;
-        })
-        .join("");
-    const body: string[] = [];
-    for (let group = 0; group < groupCount; group++) {
-        const place = level.groups[group]!;
-        const text = view.sources[place.source]?.text.slice(place.start, place.end) ?? "";
-        const cells = rows
-            .map((row, index) => {
-                const value = row[group] ?? null;
-                return `<td class="num ${shadeClass(value, scales[index] ?? 0)}${index === state.row ? " selected" : ""}">${escapeHtml(formatSigned(value))}</td>`;
-            })
-            .join("");
-        body.push(`<tr><th scope="row"><span class="index">${group + 1}</span> ${escapeHtml(shorten(text, 80))}</th>${cells}</tr>`);
-    }
-    const title = view.rows.length > 1 ? "Values by unit and target token" : "Values by unit";
-    return (
-        `<section class="panel" aria-labelledby="${idPrefix}-matrix-heading"><h2 id="${idPrefix}-matrix-heading">${title}</h2>` +
-        `<p class="hint">Each column is shaded on its own scale. Choose a target token column to shade the input by it.</p>` +
-        `<div class="table-scroll" tabindex="0" role="region" aria-label="${title}"><table class="matrix"><thead><tr><th scope="col">${escapeHtml(level.kind)}</th>${header}</tr></thead><tbody>${body.join("")}</tbody></table></div></section>`
-    );
 }
 
 /** Facts, metrics and plots: they do not change with the state. */
@@ -179,15 +190,7 @@ export function describeUnit(
     const text = view.sources[place.source]?.text.slice(place.start, place.end) ?? "";
     const error = standardErrors?.[group] ?? null;
     const errorText = error === null ? "" : ` ± ${formatNumber(error)} (standard error)`;
-    return `${level.kind} ${group + 1} of ${level.groups.length}: “${shorten(text, 160)}” — ${formatSigned(values[group] ?? null)}${errorText}`;
-}
-
-/** Whitespace made visible in token labels (a leading space matters). */
-export function visibleToken(text: string): string {
-    return text.replace(/ /g, "␣").replace(/\n/g, "⏎") || "∅";
-}
-
-export function shorten(text: string, length: number): string {
-    const flat = text.replace(/\s+/g, " ").trim();
-    return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
+    const row = view.rows[state.row];
+    const what = state.row === 0 || row === undefined ? "total attribution" : `target token ${visibleToken(row.label)}`;
+    return `${level.kind} ${group + 1} of ${level.groups.length}: “${shorten(text, 160)}” — ${formatSigned(values[group] ?? null)}${errorText}, ${what}`;
 }

@@ -89,11 +89,13 @@ export function renderPlot(spec: PlotSpec): string {
         const color = seriesColor(index);
         const finitePoints = series.points.filter((point) => Number.isFinite(point[0]) && Number.isFinite(point[1]));
         if (spec.kind === "scatter" && index < seriesCount - 1) {
-            for (const point of finitePoints) {
+            series.points.forEach((point, at) => {
+                if (!Number.isFinite(point[0]) || !Number.isFinite(point[1])) return;
+                const name = series.pointLabels?.[at] ?? series.label;
                 parts.push(
-                    `<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${series.label}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`,
+                    `<circle cx="${toX(point[0]).toFixed(1)}" cy="${toY(point[1]).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.75"><title>${escapeHtml(`${name}: ${formatNumber(point[0])}, ${formatNumber(point[1])}`)}</title></circle>`,
                 );
-            }
+            });
         } else if (spec.kind === "line" || spec.kind === "scatter") {
             const path = finitePoints.map((point, at) => `${at === 0 ? "M" : "L"}${toX(point[0]).toFixed(1)},${toY(point[1]).toFixed(1)}`).join("");
             parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2" ${index % 2 === 1 ? 'stroke-dasharray="6 3"' : ""}/>`);
@@ -126,10 +128,20 @@ export function renderPlot(spec: PlotSpec): string {
         .map((series, index) => `<li><span class="swatch${marker(index)}" style="--swatch:${seriesColor(index)}"></span>${escapeHtml(series.label)}</li>`)
         .join("");
     const label = `${spec.title}. ${spec.caption}`;
+    // The same drawing as a standalone SVG file, with the page's plot styles inside it.
+    const standalone =
+        `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title>${escapeHtml(label)}</title>` +
+        `<style>.plot-area{fill:#fbfbfc}.grid{stroke:#e6e8eb}.axis{stroke:#4a4f57}.zero{stroke:#8a9099;stroke-dasharray:3 3}.tick{font:12px sans-serif;fill:#3d4249}.axis-label{font:13px sans-serif;fill:#1b1b1b}</style>${parts.join("")}</svg>`;
+    const fileName = `${
+        spec.title
+            .replace(/[^A-Za-z0-9]+/g, "-")
+            .replace(/^-|-$/g, "")
+            .toLowerCase() || "plot"
+    }.svg`;
     return (
         `<figure class="plot"><figcaption><strong>${escapeHtml(spec.title)}</strong></figcaption>` +
         `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}">${parts.join("")}</svg>` +
-        `<ul class="legend">${legend}</ul><p class="caption">${escapeHtml(spec.caption)}</p></figure>`
+        `<ul class="legend">${legend}</ul><p class="caption">${escapeHtml(spec.caption)} <a class="export" data-role="export-svg" download="${escapeHtml(fileName)}" href="data:image/svg+xml;charset=utf-8,${encodeURIComponent(standalone)}">Download SVG</a></p></figure>`
     );
 }
 
