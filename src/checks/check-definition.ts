@@ -106,7 +106,12 @@ export interface CheckDefinition<Specs extends OptionSpecs, Settings, Session, V
     json?: CheckJsonLayout<Session>;
 }
 
-/** A definition with its types erased, as the registry holds it. */
+/**
+ * A definition with its types erased, as the registry holds it. Every definition is assignable to
+ * it because its members are methods (their parameters are compared bivariantly); the erasure is
+ * sound because the CLI only hands a definition values it produced itself (settings → setup →
+ * evaluate → summarize → render) or parsed against its own option specs.
+ */
 export type AnyCheckDefinition = CheckDefinition<OptionSpecs, unknown, unknown, unknown, unknown, unknown>;
 
 /** Declares a check: the types of settings, session, verdicts and summary are inferred from its members. */
