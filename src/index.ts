@@ -27,7 +27,8 @@ export {SeededRandom, type RandomSource} from "./foundation/random.js";
 export {canonicalJson, sha256Hex} from "./foundation/canonical-json.js";
 export {glassboxVersion, resultSchemaVersion} from "./foundation/version.js";
 export {parseJsonlDataset, parseDatasetItem, datasetItem, type DatasetItem, type MalformedLine, type ParsedDataset} from "./datasets/index.js";
-export type {ItemRecord, ItemStatus, ItemVerdict, RunRecord, RunRecorder, RunSpec, RunStatus} from "./checks/run-records.js";
+export type {CheckRecord, ItemRecord, ItemStatus, ItemVerdict, RunRecord, RunRecorder, RunSpec, RunStatus, TypedVerdict} from "./checks/run-records.js";
+export {defineCheck, finishedVerdicts, okVerdicts, type CheckDefinition, type CheckSettingsContext, type CheckSetupContext} from "./checks/check-definition.js";
 export {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation, type RunDatasetOptions} from "./checks/run-dataset.js";
 export {
     selfExplanationItem,

@@ -11,7 +11,7 @@
 import type {MalformedLine} from "../datasets/jsonl.js";
 import {isGlassboxError} from "../errors.js";
 import {sha256Hex} from "../foundation/canonical-json.js";
-import type {ItemRecord, ItemStatus, RunRecord, RunRecorder, RunSpec} from "./run-records.js";
+import type {CheckRecord, ItemRecord, ItemStatus, RunRecord, RunRecorder, RunSpec, TypedVerdict} from "./run-records.js";
 
 export interface RunnableItem {
     id: string;
@@ -19,12 +19,12 @@ export interface RunnableItem {
     hash: string;
 }
 
-export interface ItemEvaluation {
-    status: Exclude<ItemStatus, "malformed">;
-    /** Everything needed to recompute the metric for this item (JSON-serialisable). */
-    verdict: unknown;
-    error?: string;
-}
+/**
+ * What a check makes of one item. The verdict holds everything needed to recompute the metric for
+ * the item (JSON-serialisable); an answer that could not be read keeps an `Unparsed` verdict; an
+ * item whose evaluation failed keeps none.
+ */
+export type ItemEvaluation<Verdict = unknown, Unparsed = Verdict> = TypedVerdict<Verdict, Unparsed> & {error?: string};
 
 export interface DatasetProgress {
     total: number;
@@ -36,12 +36,12 @@ export interface DatasetProgress {
     current?: string;
 }
 
-export interface RunDatasetOptions<Item extends RunnableItem> {
+export interface RunDatasetOptions<Item extends RunnableItem, Verdict, Unparsed, Summary> {
     store: RunRecorder;
     spec: RunSpec;
     items: readonly Item[];
     malformed?: readonly MalformedLine[];
-    evaluate: (item: Item, context: {index: number; signal: AbortSignal | undefined}) => Promise<ItemEvaluation>;
+    evaluate: (item: Item, context: {index: number; signal: AbortSignal | undefined}) => Promise<ItemEvaluation<Verdict, Unparsed>>;
     /** Items evaluated at the same time (default 1). */
     concurrency?: number;
     /** Start a new run even when one with the same key is stored. */
@@ -51,10 +51,10 @@ export interface RunDatasetOptions<Item extends RunnableItem> {
     /** Called after an item's verdict is committed. */
     onItemStored?: (record: ItemRecord) => void;
     /** The run's summary, from every stored item (so a resumed run summarises like an uninterrupted one). */
-    summarize: (items: readonly ItemRecord[], malformed: readonly MalformedLine[]) => unknown;
+    summarize: (items: readonly CheckRecord<Verdict, Unparsed>[], malformed: readonly MalformedLine[]) => Summary;
 }
 
-export interface DatasetRunResult {
+export interface DatasetRunResult<Summary = unknown> {
     run: RunRecord;
     resumed: boolean;
     /** Items taken from an earlier attempt. */
@@ -62,7 +62,7 @@ export interface DatasetRunResult {
     evaluated: number;
     items: ItemRecord[];
     malformed: MalformedLine[];
-    summary: unknown;
+    summary: Summary;
 }
 
 /** Item id under which a malformed line is stored. */
@@ -76,7 +76,9 @@ function isRunFatal(error: unknown): boolean {
     return error.code === "capability" || error.code === "invalid-argument" || error.code === "internal";
 }
 
-export async function runDataset<Item extends RunnableItem>(options: RunDatasetOptions<Item>): Promise<DatasetRunResult> {
+export async function runDataset<Item extends RunnableItem, Verdict, Unparsed, Summary>(
+    options: RunDatasetOptions<Item, Verdict, Unparsed, Summary>,
+): Promise<DatasetRunResult<Summary>> {
     const {store, items} = options;
     const malformed = [...(options.malformed ?? [])];
     const total = items.length + malformed.length;
@@ -128,7 +130,7 @@ export async function runDataset<Item extends RunnableItem>(options: RunDatasetO
             if (next === undefined) return;
             progress.current = next.item.id;
             report();
-            let evaluation: ItemEvaluation;
+            let evaluation: ItemEvaluation<Verdict, Unparsed>;
             try {
                 evaluation = await options.evaluate(next.item, {index: next.index, signal: options.signal});
             } catch (error) {
@@ -163,10 +165,7 @@ export async function runDataset<Item extends RunnableItem>(options: RunDatasetO
     await Promise.all(Array.from({length: Math.min(concurrency, Math.max(1, pending.length))}, () => worker()));
 
     const allItems = store.items(run.id);
-    const summary = options.summarize(
-        allItems.filter((item) => item.status !== "malformed"),
-        malformed,
-    );
+    const summary = options.summarize(store.checkRecords<Verdict, Unparsed>(run.id), malformed);
     if (fatal !== undefined) {
         store.endRun(run.id, "failed", {summary, error: fatal instanceof Error ? fatal.message : String(fatal)});
         throw fatal;

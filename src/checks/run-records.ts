@@ -53,6 +53,16 @@ export interface ItemRecord extends ItemVerdict {
     attempt: number;
 }
 
+/**
+ * An item's status with its verdict typed as the check's evaluation returned it: `Unparsed` for an
+ * answer that could not be read, null for an item whose evaluation failed.
+ */
+export type TypedVerdict<Verdict, Unparsed = Verdict> =
+    {status: "ok"; verdict: Verdict} | {status: "unparseable"; verdict: Unparsed} | {status: "error"; verdict: null};
+
+/** A stored item of a check's run, verdict typed. Malformed lines are not items of the check and are left out. */
+export type CheckRecord<Verdict, Unparsed = Verdict> = Omit<ItemRecord, "status" | "verdict"> & TypedVerdict<Verdict, Unparsed>;
+
 export interface RunListEntry extends RunRecord {
     itemsStored: number;
     itemsByStatus: Record<ItemStatus, number>;
@@ -67,4 +77,10 @@ export interface RunRecorder {
     endRun(runId: number, status: Exclude<RunStatus, "running">, details?: {summary?: unknown; error?: string}): void;
     requireRun(id: number): RunRecord;
     items(runId: number): ItemRecord[];
+    /**
+     * The run's items but malformed lines, with their verdicts as the run's check stored them. A
+     * run's key names its command (the check), options and glassbox version, so every verdict of
+     * one run was written by the same check's evaluation and reads back as its type.
+     */
+    checkRecords<Verdict, Unparsed = Verdict>(runId: number): CheckRecord<Verdict, Unparsed>[];
 }

@@ -11,7 +11,7 @@ import {hostname} from "node:os";
 import {dirname} from "node:path";
 import Database from "better-sqlite3";
 import {ArgumentError, BusyError, InputError} from "../errors.js";
-import type {ItemRecord, ItemStatus, ItemVerdict, RunListEntry, RunRecord, RunRecorder, RunSpec, RunStatus} from "../checks/run-records.js";
+import type {CheckRecord, ItemRecord, ItemStatus, ItemVerdict, RunListEntry, RunRecord, RunRecorder, RunSpec, RunStatus} from "../checks/run-records.js";
 import {canonicalJson, sha256Hex} from "../foundation/canonical-json.js";
 import {makeFolder} from "./output-paths.js";
 import {describeOpenError, isBusy, sleepSync} from "./run-store-errors.js";
@@ -305,8 +305,7 @@ export class RunStore implements RunRecorder {
     }
 
     items(runId: number): ItemRecord[] {
-        const rows = this.database.prepare("SELECT * FROM items WHERE run_id = ? ORDER BY ordinal, item_id").all(runId) as ItemRow[];
-        return rows.map((row) => ({
+        return this.itemRows(runId).map((row) => ({
             runId: row.run_id,
             itemId: row.item_id,
             ordinal: row.ordinal,
@@ -319,10 +318,37 @@ export class RunStore implements RunRecorder {
         }));
     }
 
+    checkRecords<Verdict, Unparsed = Verdict>(runId: number): CheckRecord<Verdict, Unparsed>[] {
+        // JSON.parse gives back the value the check's evaluation stored for this run (see RunRecorder).
+        return this.itemRows(runId).flatMap((row): CheckRecord<Verdict, Unparsed>[] => {
+            if (row.status === "ok") return [{...itemFields(row), status: "ok", verdict: JSON.parse(row.verdict)}];
+            if (row.status === "unparseable") return [{...itemFields(row), status: "unparseable", verdict: JSON.parse(row.verdict)}];
+            if (row.status === "error") return [{...itemFields(row), status: "error", verdict: null}];
+            return [];
+        });
+    }
+
+    private itemRows(runId: number): ItemRow[] {
+        return this.database.prepare("SELECT * FROM items WHERE run_id = ? ORDER BY ordinal, item_id").all(runId) as ItemRow[];
+    }
+
     private write<T>(body: () => T): T {
         if (this.readOnly) throw new InputError(`the run store ${this.path} was opened read-only`);
         return this.database.transaction(body).immediate();
     }
+}
+
+/** The fields of a stored item besides its status and verdict. */
+function itemFields(row: ItemRow): Omit<ItemRecord, "status" | "verdict"> {
+    return {
+        runId: row.run_id,
+        itemId: row.item_id,
+        ordinal: row.ordinal,
+        inputHash: row.input_hash,
+        ...(row.error === null ? {} : {error: row.error}),
+        finishedAt: row.finished_at,
+        attempt: row.attempt,
+    };
 }
 
 interface LeaseRow {

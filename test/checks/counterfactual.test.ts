@@ -5,7 +5,6 @@ import {applyInsertion, insertionEdits, insertionSlots, mentionsWord} from "../.
 import {optionNamedIn, predict} from "../../src/checks/counterfactual/prediction.js";
 import {scriptedExplainer} from "../../src/backends/scripted/explainers.js";
 import {datasetItem} from "../../src/datasets/item.js";
-import type {ItemRecord} from "../../src/store/run-store.js";
 
 const triggerLists = {adjectives: ["wonderful", "superb"], adverbs: ["gladly"]};
 const items = [
@@ -21,21 +20,9 @@ const items = [
 
 async function run(name: "honest-explainer" | "lying-explainer", generationOnly = false) {
     const backend = scriptedExplainer(name, {generationOnly});
-    const records: ItemRecord[] = [];
-    for (const [index, item] of items.entries()) {
-        const evaluation = await counterfactualItem(backend, item, {wordLists: triggerLists, edits: 3, seed: 1});
-        records.push({
-            runId: 1,
-            itemId: item.id,
-            ordinal: index,
-            inputHash: item.hash,
-            status: evaluation.status,
-            verdict: evaluation.verdict,
-            finishedAt: "",
-            attempt: 1,
-        });
-    }
-    return summarizeCounterfactual(records, 0);
+    const evaluations = [];
+    for (const item of items) evaluations.push(await counterfactualItem(backend, item, {wordLists: triggerLists, edits: 3, seed: 1}));
+    return summarizeCounterfactual(evaluations, 0);
 }
 
 describe("insertion edits", () => {
@@ -108,10 +95,7 @@ describe("counterfactual check on scripted explainers", () => {
     test("a model that never answers is counted as unparseable, not dropped", async () => {
         const evaluation = await counterfactualItem(scriptedExplainer("no-answer", {generationOnly: true}), items[0]!, {wordLists: triggerLists});
         assert.equal(evaluation.status, "unparseable");
-        const summary = summarizeCounterfactual(
-            [{runId: 1, itemId: "a", ordinal: 0, inputHash: "", status: evaluation.status, verdict: evaluation.verdict, finishedAt: "", attempt: 1}],
-            2,
-        );
+        const summary = summarizeCounterfactual([evaluation], 2);
         assert.equal(summary.unparseable, 1);
         assert.equal(summary.malformedLines, 2);
         assert.equal(summary.unfaithfulness, null);

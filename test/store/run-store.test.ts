@@ -5,7 +5,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {after, describe, test} from "node:test";
 import {fileURLToPath} from "node:url";
-import {runDataset} from "../../src/checks/run-dataset.js";
+import {runDataset, type ItemEvaluation} from "../../src/checks/run-dataset.js";
 import {InputError} from "../../src/errors.js";
 import {defaultRunStorePath, runExportCsv, RunStore, runKey, type RunSpec} from "../../src/store/index.js";
 
@@ -107,6 +107,44 @@ describe("runDataset", () => {
         assert.deepEqual(second.summary, {ok: 3, malformed: 1});
         assert.equal(second.run.status, "finished");
         assert.equal(store.items(second.run.id).length, 4);
+        store.close();
+    });
+
+    test("summarize reads typed verdicts: ok and unparseable keep theirs, failed items none, malformed lines are left out", async () => {
+        const store = RunStore.open(join(directory, "typed.db"));
+        const items = [
+            {id: "a", hash: "1"},
+            {id: "b", hash: "2"},
+            {id: "c", hash: "3"},
+        ];
+        const result = await runDataset({
+            store,
+            spec: {...spec, command: "typed"},
+            items,
+            malformed: [{line: 7, reason: "not valid JSON"}],
+            evaluate: async (item): Promise<ItemEvaluation<{square: number}, {text: string}>> => {
+                if (item.id === "c") throw new InputError("no reply");
+                return item.id === "a" ? {status: "ok", verdict: {square: 4}} : {status: "unparseable", verdict: {text: "??"}, error: "unread"};
+            },
+            summarize: (records) =>
+                records.map((record) =>
+                    record.status === "ok"
+                        ? `${record.itemId}: ${record.verdict.square}`
+                        : record.status === "unparseable"
+                          ? `${record.itemId}: ${record.verdict.text}`
+                          : `${record.itemId}: ${String(record.verdict)}`,
+                ),
+        });
+        assert.deepEqual(result.summary, ["a: 4", "b: ??", "c: null"]);
+        assert.equal(store.items(result.run.id).length, 4);
+        assert.deepEqual(
+            store.checkRecords(result.run.id).map((record) => [record.itemId, record.status, record.error ?? null]),
+            [
+                ["a", "ok", null],
+                ["b", "unparseable", "unread"],
+                ["c", "error", "no reply"],
+            ],
+        );
         store.close();
     });
 

@@ -13,7 +13,7 @@ import type {AttributionMethodName} from "../../attribution/result.js";
 import {CapabilityError, InputError} from "../../errors.js";
 import type {DatasetItem} from "../../datasets/item.js";
 import type {Backend, PromptInput} from "../../model/backend-spec.js";
-import type {ItemRecord} from "../run-records.js";
+import type {TypedVerdict} from "../run-records.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {itemPrompt} from "../../protocol/index.js";
 import {predict, type Prediction, type PredictionSettings} from "../counterfactual/prediction.js";
@@ -141,7 +141,7 @@ export interface AmplifyVerdict {
     correctWith: boolean | null;
 }
 
-export async function amplifyItem(model: Backend, item: DatasetItem, prefix: string, settings: AmplifySettings = {}): Promise<ItemEvaluation> {
+export async function amplifyItem(model: Backend, item: DatasetItem, prefix: string, settings: AmplifySettings = {}): Promise<ItemEvaluation<AmplifyVerdict>> {
     const prompt = itemPrompt(item.input);
     const without = await predict(model, prompt, item.options, settings.prediction);
     const withDemos = await predict(model, withPrefix(prompt, prefix), item.options, settings.prediction);
@@ -170,8 +170,8 @@ export interface AmplifySummary {
     correctWith: number;
 }
 
-export function summarizeAmplify(items: readonly ItemRecord[], malformedLines: number): AmplifySummary {
-    const verdicts = items.filter((item) => item.status === "ok" || item.status === "unparseable").map((item) => item.verdict as AmplifyVerdict);
+export function summarizeAmplify(items: readonly TypedVerdict<AmplifyVerdict>[], malformedLines: number): AmplifySummary {
+    const verdicts = items.flatMap((item) => (item.status === "error" ? [] : [item.verdict]));
     const labelled = verdicts.filter((verdict) => verdict.label !== null);
     const correctWithout = labelled.filter((verdict) => verdict.correctWithout === true).length;
     const correctWith = labelled.filter((verdict) => verdict.correctWith === true).length;

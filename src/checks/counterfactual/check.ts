@@ -8,7 +8,7 @@
  */
 import type {Backend} from "../../model/backend-spec.js";
 import type {DatasetItem} from "../../datasets/item.js";
-import type {ItemRecord} from "../run-records.js";
+import type {TypedVerdict} from "../run-records.js";
 import type {ItemEvaluation} from "../run-dataset.js";
 import {editableTexts, explanationPrompt, withEditedText, type EditableSource} from "./item-text.js";
 import {insertionEdits, mentionsWord, type InsertionKind, type WordLists} from "./insertions.js";
@@ -73,7 +73,11 @@ export function seedForItem(seed: number, itemId: string): number {
     return hash;
 }
 
-export async function counterfactualItem(backend: Backend, item: DatasetItem, settings: CounterfactualSettings): Promise<ItemEvaluation> {
+export async function counterfactualItem(
+    backend: Backend,
+    item: DatasetItem,
+    settings: CounterfactualSettings,
+): Promise<ItemEvaluation<CounterfactualVerdict>> {
     const predictionSettings = {
         maxTokens: settings.maxAnswerTokens ?? 24,
         ...(settings.generationOnly === undefined ? {} : {generationOnly: settings.generationOnly}),
@@ -160,8 +164,8 @@ export interface CounterfactualSummary {
     byRound: {round: number; unfaithful: number; unfaithfulness: number | null}[];
 }
 
-export function summarizeCounterfactual(items: readonly ItemRecord[], malformedLines: number): CounterfactualSummary {
-    const parsed = items.filter((item) => item.status === "ok").map((item) => item.verdict as CounterfactualVerdict);
+export function summarizeCounterfactual(items: readonly TypedVerdict<CounterfactualVerdict>[], malformedLines: number): CounterfactualSummary {
+    const parsed = items.flatMap((item) => (item.status === "ok" ? [item.verdict] : []));
     const flipped = parsed.filter((verdict) => verdict.flipped);
     const rounds = Math.max(1, ...flipped.map((verdict) => verdict.unfaithfulByRound?.length ?? 0));
     const byRound = Array.from({length: rounds}, (_, round) => {

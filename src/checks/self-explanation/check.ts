@@ -23,6 +23,7 @@ import type {Backend} from "../../model/backend-spec.js";
 import {segmentInput} from "../../units/segmented-input.js";
 import type {UnitKind} from "../../units/types.js";
 import type {ItemEvaluation} from "../run-dataset.js";
+import type {TypedVerdict} from "../run-records.js";
 import {optionNamedIn} from "../counterfactual/prediction.js";
 import {generateText, itemPrompt} from "../../protocol/index.js";
 import {AnswerGame} from "./answer-game.js";
@@ -97,11 +98,22 @@ function quality(report: FaithfulnessReport): ExplanationQuality {
     };
 }
 
-function unparseable(text: string, reason: string, extra: Record<string, unknown> = {}): ItemEvaluation {
+/** What is kept of an item whose reply could not be read: the reply, why, and what was read of it. */
+export interface UnreadSelfExplanation {
+    text: string;
+    reason: string;
+    [field: string]: unknown;
+}
+
+function unparseable(text: string, reason: string, extra: Record<string, unknown> = {}): ItemEvaluation<SelfExplanationVerdict, UnreadSelfExplanation> {
     return {status: "unparseable", verdict: {text, reason, ...extra}, error: reason};
 }
 
-export async function selfExplanationItem(backend: Backend, item: DatasetItem, settings: SelfExplanationSettings): Promise<ItemEvaluation> {
+export async function selfExplanationItem(
+    backend: Backend,
+    item: DatasetItem,
+    settings: SelfExplanationSettings,
+): Promise<ItemEvaluation<SelfExplanationVerdict, UnreadSelfExplanation>> {
     if (!backend.capabilities.scoring) {
         throw new CapabilityError(`check self-explanation needs a backend that scores prompt tokens; ${backend.name} only generates`, {
             expected: "a GGUF model or a server that returns prompt log-probabilities",
@@ -273,8 +285,11 @@ function mean(values: readonly (number | null)[]): number | null {
     return finite.length === 0 ? null : finite.reduce((sum, value) => sum + value, 0) / finite.length;
 }
 
-export function summarizeSelfExplanation(items: readonly {status: string; verdict: unknown}[], malformedLines: number): SelfExplanationSummary {
-    const verdicts = items.filter((item) => item.status === "ok").map((item) => item.verdict as SelfExplanationVerdict);
+export function summarizeSelfExplanation(
+    items: readonly TypedVerdict<SelfExplanationVerdict, UnreadSelfExplanation>[],
+    malformedLines: number,
+): SelfExplanationSummary {
+    const verdicts = items.flatMap((item) => (item.status === "ok" ? [item.verdict] : []));
     const faithful = verdicts.filter((verdict) => verdict.faithful).length;
     const flip = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
     const withGold = verdicts.filter((verdict) => verdict.gold !== null);

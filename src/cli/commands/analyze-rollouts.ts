@@ -1,6 +1,6 @@
 /** `glassbox analyze rollouts`: diagnostics of an RL run's rollouts, stored in the run store. */
 import {readFileSync} from "node:fs";
-import {runDataset} from "../../checks/run-dataset.js";
+import {runDataset, type DatasetRunResult, type ItemEvaluation} from "../../checks/run-dataset.js";
 import {InputError} from "../../errors.js";
 import {analyzePrompt, type PromptVerdict} from "../../rollouts/prompt-analysis.js";
 import {checkpointOrder, parseRollouts, type Rollout} from "../../rollouts/rollout-records.js";
@@ -110,7 +110,7 @@ export const analyzeRolloutsCommand = defineCommand({
         const controller = new AbortController();
         const onInterrupt = (): void => controller.abort();
         process.once("SIGINT", onInterrupt);
-        let result;
+        let result: DatasetRunResult<RolloutSummary>;
         try {
             result = await runDataset({
                 store,
@@ -126,11 +126,11 @@ export const analyzeRolloutsCommand = defineCommand({
                 malformed: parsed.malformed,
                 ...(options.fresh ? {fresh: true} : {}),
                 signal: controller.signal,
-                evaluate: async (item) => ({status: "ok", verdict: analyzePrompt(item.id, item.rollouts, settings)}),
+                evaluate: async (item): Promise<ItemEvaluation<PromptVerdict>> => ({status: "ok", verdict: analyzePrompt(item.id, item.rollouts, settings)}),
                 onProgress: (progress) => io.progress(`analyze rollouts: ${progress.done}/${progress.total} prompts`),
                 summarize: (records, malformed) =>
                     summarizeRollouts(
-                        records.filter((record) => record.status === "ok").map((record) => record.verdict as PromptVerdict),
+                        records.flatMap((record) => (record.status === "ok" ? [record.verdict] : [])),
                         checkpoints,
                         malformed.length,
                     ),
@@ -140,7 +140,7 @@ export const analyzeRolloutsCommand = defineCommand({
             process.removeListener("SIGINT", onInterrupt);
             store.close();
         }
-        const summary = result.summary as RolloutSummary;
+        const summary = result.summary;
         const outcome = {result, interrupted: controller.signal.aborted, db: store.path};
         if (options.json) {
             io.stdout.write(`${JSON.stringify({run: result.run.id, summary}, null, 2)}\n`);

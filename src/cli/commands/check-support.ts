@@ -1,17 +1,17 @@
 /**
- * Shared by `check self-explanation`, `check counterfactual`, `refine` and `amplify`: the dataset
- * flags, opening the model (a GGUF, or a scripted explainer for demos and tests), reading the
- * dataset and the word lists, the progress bar, the run summary and the malformed-line report.
+ * What every check command shares (src/cli/check-command.ts makes them): the dataset flags,
+ * opening the model (a GGUF, a server, or a scripted explainer for demos and tests), reading the
+ * dataset, running it through the run store with progress and Ctrl-C, the run footer and exit codes.
  */
-import {fileURLToPath} from "node:url";
-import type {WordLists} from "../../checks/counterfactual/insertions.js";
-import {parseWordListFile} from "../../checks/counterfactual/word-lists.js";
 import {runDataset, type DatasetProgress, type DatasetRunResult, type ItemEvaluation} from "../../checks/run-dataset.js";
+import type {CheckRecord} from "../../checks/run-records.js";
+import {itemProblem} from "../../checks/report-text.js";
+
+export {formatRate, itemProblem} from "../../checks/report-text.js";
 import {parseDatasetItem, type DatasetItem} from "../../datasets/item.js";
 import {parseJsonlDataset, type MalformedLine} from "../../datasets/jsonl.js";
 import {ArgumentError, InputError} from "../../errors.js";
 import type {Backend} from "../../model/backend-spec.js";
-import type {ItemRecord} from "../../store/run-store.js";
 import {glassboxVersion} from "../../foundation/version.js";
 import type {CommandIo, OptionSpecs, OptionValues} from "../command.js";
 import {attributeToFlag} from "../error-output.js";
@@ -114,17 +114,6 @@ export function loadDataset(options: Pick<DatasetOptionValues, "dataset" | "inpu
     return loaded;
 }
 
-const wordListDirectory = fileURLToPath(new URL("../../../data/wordlists/", import.meta.url));
-
-export function loadWordLists(options: {adjectives: string | undefined; adverbs: string | undefined}): WordLists {
-    const adjectives = options.adjectives ?? `${wordListDirectory}adjectives.txt`;
-    const adverbs = options.adverbs ?? `${wordListDirectory}adverbs.txt`;
-    return {
-        adjectives: parseWordListFile(readTextFile(adjectives, "--adjectives file", "a word list, one word per line"), adjectives),
-        adverbs: parseWordListFile(readTextFile(adverbs, "--adverbs file", "a word list, one word per line"), adverbs),
-    };
-}
-
 /** What follows the counts in a check's progress line: resumed, unparseable and failed items, the current item. */
 function progressDetail(progress: DatasetProgress): string {
     const extras = [
@@ -135,7 +124,7 @@ function progressDetail(progress: DatasetProgress): string {
     return `${extras.length > 0 ? `(${extras.join(", ")}) ` : ""}${progress.current ?? ""}`.trim();
 }
 
-export interface CheckRun {
+export interface CheckRun<Verdict, Unparsed, Summary> {
     command: string;
     options: DatasetOptionValues;
     io: CommandIo;
@@ -143,12 +132,21 @@ export interface CheckRun {
     dataset: LoadedDataset;
     /** Options that change results (they form the run key together with command, model, dataset and seed). */
     keyOptions: Record<string, unknown>;
-    evaluate: (item: DatasetItem, signal: AbortSignal | undefined) => Promise<ItemEvaluation>;
-    summarize: (items: readonly ItemRecord[], malformed: readonly MalformedLine[]) => unknown;
+    evaluate: (item: DatasetItem, signal: AbortSignal | undefined) => Promise<ItemEvaluation<Verdict, Unparsed>>;
+    summarize: (records: readonly CheckRecord<Verdict, Unparsed>[], malformed: readonly MalformedLine[]) => Summary;
+}
+
+export interface CheckOutcome<Verdict, Unparsed, Summary> {
+    result: DatasetRunResult<Summary>;
+    /** The run's items but malformed lines, with their verdicts typed. */
+    records: CheckRecord<Verdict, Unparsed>[];
+    interrupted: boolean;
+    signal?: NodeJS.Signals;
+    db: string;
 }
 
 /** Runs a check over the dataset with the store, progress and Ctrl-C handling. */
-export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult; interrupted: boolean; signal?: NodeJS.Signals; db: string}> {
+export async function runCheck<Verdict, Unparsed, Summary>(run: CheckRun<Verdict, Unparsed, Summary>): Promise<CheckOutcome<Verdict, Unparsed, Summary>> {
     const store = openRunStore(run.options);
     const controller = new AbortController();
     let signal: NodeJS.Signals | undefined;
@@ -180,7 +178,8 @@ export async function runCheck(run: CheckRun): Promise<{result: DatasetRunResult
             summarize: run.summarize,
         });
         run.io.progressDone();
-        return {result, interrupted: controller.signal.aborted, ...(signal === undefined ? {} : {signal}), db: store.path};
+        const records = store.checkRecords<Verdict, Unparsed>(result.run.id);
+        return {result, records, interrupted: controller.signal.aborted, ...(signal === undefined ? {} : {signal}), db: store.path};
     } finally {
         process.removeListener("SIGINT", onInterrupt);
         process.removeListener("SIGTERM", onInterrupt);
@@ -205,16 +204,6 @@ export function runFooter(outcome: {result: DatasetRunResult; interrupted: boole
         if (item.status === "error") lines.push(`error: ${itemProblem(item.itemId, item.error ?? "failed")}`);
     }
     return lines;
-}
-
-/** "item ID: problem", without doubling the prefix when the stored message already starts with it. */
-export function itemProblem(itemId: string, message: string): string {
-    const prefix = `item ${itemId}: `;
-    return message.startsWith(prefix) ? message : `${prefix}${message}`;
-}
-
-export function formatRate(value: number | null | undefined, digits = 3): string {
-    return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
 }
 
 /** 130 (143 for SIGTERM) when interrupted, 1 when the run failed (no item evaluated, or every item failed), else 0. */

@@ -1,16 +1,11 @@
+import {checkDefinitions} from "../../checks/registry.js";
+import {checkCommand} from "../check-command.js";
 import type {Command} from "../command.js";
-import {amplifyCommand} from "./amplify.js";
 import {benchValidityCommand} from "./bench.js";
 import {demoCommand} from "./demo.js";
-import {checkCounterfactualCommand, checkSelfExplanationCommand} from "./check.js";
-import {analyzeConfidenceCommand, analyzeSubthoughtsCommand} from "./analyze.js";
 import {analyzeRolloutsCommand} from "./analyze-rollouts.js";
-import {checkBiasCommand} from "./check-bias.js";
-import {checkCotCommand} from "./check-cot.js";
-import {compareCommand} from "./compare.js";
 import {explainCommand} from "./explain.js";
 import {generateCommand} from "./generate.js";
-import {refineCommand} from "./refine.js";
 import {reportCommand} from "./report.js";
 import {rewardServeCommand} from "./reward-serve.js";
 import {runsExportCommand, runsListCommand, runsShowCommand} from "./runs.js";
@@ -18,7 +13,7 @@ import {scoreCommand} from "./score.js";
 import {serveCommand} from "./serve.js";
 import {viewCommand} from "./view.js";
 
-/** Every CLI command, in the order `glassbox --help` lists them. */
+/** Every CLI command, in the order `glassbox --help` lists them; the checks come from their registry (src/checks/registry.ts). */
 export const commands: Command[] = [
     demoCommand,
     scoreCommand,
@@ -28,17 +23,9 @@ export const commands: Command[] = [
     rewardServeCommand,
     reportCommand,
     viewCommand,
-    checkSelfExplanationCommand,
-    checkCounterfactualCommand,
-    checkCotCommand,
-    checkBiasCommand,
-    analyzeSubthoughtsCommand,
-    analyzeConfidenceCommand,
+    ...checkDefinitions.map(checkCommand),
     analyzeRolloutsCommand,
-    compareCommand,
-    refineCommand,
     benchValidityCommand,
-    amplifyCommand,
     runsListCommand,
     runsShowCommand,
     runsExportCommand,
