@@ -40,7 +40,7 @@ test("a dataset with one class is refused", () => {
 test("lookup organism: the answer's colour group is decodable after the second block at the question, not from its embedding, whose control is memorised", () => {
     const lookup = openLookup();
     const random = new SeededRandom(11);
-    const firstHalf = new Set(lookupValues.slice(0, lookupValues.length / 2));
+    const firstHalf = new Set<string>(lookupValues.slice(0, lookupValues.length / 2));
     const examples: ProbeExample[] = Array.from({length: 240}, () => {
         const item = lookup.task.heldOutItem(random);
         const tokens = lookup.tokens(item.prompt);
