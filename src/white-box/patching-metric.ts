@@ -59,7 +59,7 @@ export function checkPatchingLengths(clean: readonly number[], corrupted: readon
                 parameter: "corrupted",
                 expected: `a corrupted input of ${clean.length} tokens, the clean input's length, so that positions align`,
                 received: `${corrupted.length} tokens`,
-                hint: "change words for words that take as many tokens (swap a name for a name of the same length in tokens)",
+                hint: "replace words by words of as many tokens, e.g. a name by another name of the same token length",
             },
         );
     }

@@ -17,6 +17,7 @@ import {runsExportCommand, runsListCommand, runsShowCommand} from "./runs.js";
 import {scoreCommand} from "./score.js";
 import {serveCommand} from "./serve.js";
 import {viewCommand} from "./view.js";
+import {whiteBoxCommands} from "./white-box-commands.js";
 
 /** Every CLI command, in the order `glassbox --help` lists them. */
 export const commands: Command[] = [
@@ -39,6 +40,7 @@ export const commands: Command[] = [
     refineCommand,
     benchValidityCommand,
     amplifyCommand,
+    ...whiteBoxCommands,
     runsListCommand,
     runsShowCommand,
     runsExportCommand,
