@@ -1,6 +1,6 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {writeFileSync} from "node:fs";
+import {readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {runCli} from "../helpers/run-cli.js";
 import {scratchFolder} from "../helpers/scratch.js";
@@ -25,6 +25,16 @@ test("glassbox patch --json: three tables, the clean and corrupted answers found
     const activation = json.tables[0];
     assert.deepEqual(activation.components.resid_pre[0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     assert.ok(activation.heads[1][1] > 0.9, "the second head of block 1 carries the answer");
+});
+
+test("glassbox patch --html writes the heatmap page beside the text tables", async () => {
+    const page = join(scratchFolder("patch-html"), "patch.html");
+    const result = await runCli(["patch", "--model", model, "--clean", clean, "--corrupted", corrupted, "--method", "relp", "--html", page]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /== relp ==/);
+    const html = readFileSync(page, "utf8");
+    assert.match(html, /<h2>relp<\/h2>/);
+    assert.match(html, /fig<br><span class="changed">pear<\/span>/);
 });
 
 test("glassbox patch refuses clean and corrupted inputs of different token lengths, naming both", async () => {

@@ -5,14 +5,16 @@ import {tokenizeWithBos} from "../../protocol/index.js";
 import {patchingComponents} from "../../white-box/patching-components.js";
 import {checkPatchingLengths, patchingMetricKinds, type PatchingMetric} from "../../white-box/patching-metric.js";
 import {patchingMethods, patchingTables, type PatchingMethod, type PatchingRun} from "../../white-box/patching-table.js";
+import {renderPatchingHeatmap} from "../../viewer/patching-heatmap.js";
 import {defineCommand} from "../command.js";
+import {checkOutputOptions, writeResultKept} from "../output-options.js";
 import {modelJson} from "./model-support.js";
 import {argmaxAt, answerToken, formatNumber, openWhiteBoxModel, tokenTexts, whiteBoxModelOptions} from "./white-box-support.js";
 
 export const patchCommand = defineCommand({
     name: "patch",
     summary: "Activation patching, attribution patching (AtP) and RelP between a clean and a corrupted input.",
-    usage: "patch --model PATH.gguf --clean TEXT --corrupted TEXT [--target TEXT] [--foil TEXT] [--metric logit-diff|logprob] [--method activation|atp|relp|all] [--json]",
+    usage: "patch --model PATH.gguf --clean TEXT --corrupted TEXT [--target TEXT] [--foil TEXT] [--metric logit-diff|logprob] [--method activation|atp|relp|all] [--json] [--html FILE.html]",
     options: {
         ...whiteBoxModelOptions,
         clean: {kind: "string", valueName: "TEXT", required: true, description: "The input whose behaviour is restored by patching."},
@@ -24,6 +26,7 @@ export const patchCommand = defineCommand({
         },
         target: {kind: "string", valueName: "TEXT", description: "The clean answer (its first token). Default: the model's top token after --clean."},
         foil: {kind: "string", valueName: "TEXT", description: "The corrupted answer for logit-diff. Default: the model's top token after --corrupted."},
+        html: {kind: "string", valueName: "FILE.html", description: "Also write the tables as an HTML page of heatmaps."},
         metric: {
             kind: "string",
             choices: patchingMetricKinds,
@@ -46,6 +49,7 @@ export const patchCommand = defineCommand({
         '  glassbox patch --model organisms/lookup.gguf --clean "pear gold . fig red . question : fig" --corrupted "pear gold . fig red . question : pear"',
     ].join("\n"),
     async run({options, io}) {
+        checkOutputOptions(options, ["html"]);
         const {path, backend, model} = await openWhiteBoxModel(options, "patch", "patching", io);
         try {
             const [clean, corrupted] = await Promise.all([tokenizeWithBos(backend, options.clean), tokenizeWithBos(backend, options.corrupted)]);
@@ -98,12 +102,28 @@ export const patchCommand = defineCommand({
                 normalisation: "(patched - corrupted) / (clean - corrupted)",
                 tables: run.tables,
             };
+            let written = true;
+            if (options.html !== undefined) {
+                const metricText =
+                    metric.kind === "logit-diff"
+                        ? `logit(${JSON.stringify(targetText)}) − logit(${JSON.stringify(foilText)})`
+                        : `log p(${JSON.stringify(targetText)})`;
+                const page = renderPatchingHeatmap({
+                    title: `Patching: ${options.clean}`,
+                    metric: metricText,
+                    cleanMetric: run.cleanMetric,
+                    corruptedMetric: run.corruptedMetric,
+                    tokens,
+                    tables: run.tables,
+                });
+                written = writeResultKept(io, "--html", options.html, page);
+            }
             if (options.json) {
                 io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-                return 0;
+                return written ? 0 : 1;
             }
             io.stdout.write(`${renderPatchText(run, tokens, metric.kind, targetText ?? "", foilText ?? "")}\n`);
-            return 0;
+            return written ? 0 : 1;
         } finally {
             await backend.dispose();
         }
