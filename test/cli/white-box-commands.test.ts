@@ -97,3 +97,15 @@ test("glassbox probe --json reports accuracy, control and selectivity per hook",
     );
     for (const layer of json.layers) assert.equal(layer.selectivity, layer.accuracy - layer.controlAccuracy);
 });
+
+test("a backend without the white-box engine is refused in one line naming the analysis and the backend", async () => {
+    for (const [argv, purpose] of [
+        [["patch", "--clean", "a", "--corrupted", "b"], "patching"],
+        [["lens", "--prompt", "a"], "the logit lens"],
+    ] as const) {
+        const result = await runCli([...argv, "--model", "scripted:honest-explainer"]);
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, new RegExp(`^glassbox: ${purpose} needs the white-box engine .*which backend scripted:honest-explainer does not offer`));
+        assert.equal(result.stderr.trim().split("\n").length, 1);
+    }
+});
