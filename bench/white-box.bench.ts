@@ -39,17 +39,25 @@ interface Pair {
 type Kind = (typeof patchingComponents)[number] | "heads";
 const kinds: Kind[] = [...patchingComponents, "heads"];
 
+interface Series {
+    activation: number[];
+    atp: number[];
+    relp: number[];
+}
+
 interface Collected {
     pairs: number;
-    values: Record<Kind, {activation: number[]; atp: number[]; relp: number[]}>;
+    values: Record<Kind, Series>;
 }
 
 function collect(model: WhiteBoxModel, pairs: readonly Pair[], precision: Precision): Collected {
-    const values = Object.fromEntries(kinds.map((kind) => [kind, {activation: [], atp: [], relp: []}])) as unknown as Collected["values"]; // filled below, one entry per kind
+    const series = (): Series => ({activation: [], atp: [], relp: []});
+    const values: Collected["values"] = {resid_pre: series(), attn_out: series(), mlp_out: series(), heads: series()};
     for (const pair of pairs) {
         const first = pair.clean.findIndex((token, index) => token !== pair.corrupted[index]);
         const run = patchingTables({model, ...pair, precision});
-        const [activation, atp, relp] = run.tables as [PatchingTable, PatchingTable, PatchingTable]; // patchingTables returns one table per method, in order
+        const [activation, atp, relp] = run.tables;
+        if (activation === undefined || atp === undefined || relp === undefined) throw new Error("expected the three tables");
         for (const kind of kinds) {
             const cells = (table: PatchingTable): number[] =>
                 kind === "heads" ? table.heads.flat() : table.components[kind].flatMap((row) => row.slice(first));
