@@ -182,6 +182,12 @@ if (!flags["no-write"]) {
         "Pearson 0.956 for RelP against 0.006 for AtP.",
         "",
         table,
+        "",
+        "Reading these numbers: n/a means activation patching gave the same value in every cell (on the lookup organism only",
+        "the question key differs, and patching the residual stream at that position restores the answer fully, 1, at each block),",
+        "so no correlation is defined. stories260K has as many pairs as name swaps keep the token length (at most --items).",
+        "Pooled Pearson is sensitive to pairs whose clean and corrupted metrics are close (their normalised effects are large);",
+        "on the lookup organism RelP tracks activation patching better than AtP, on stories260K worse.",
     ].join("\n");
     writeFileSync("BENCHMARKS.md", replaceSection(readFileSync("BENCHMARKS.md", "utf8"), "White-box patching: AtP and RelP against activation patching", body));
 }
