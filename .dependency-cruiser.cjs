@@ -4,7 +4,7 @@
  * explains each rule.
  */
 const core =
-    "^src/(foundation|model|protocol|units|attribution|metrics|evaluator|explain|checks|reasoning|datasets|validity|demo|organisms|engine|rewards|viewer)/";
+    "^src/(foundation|model|protocol|units|attribution|metrics|evaluator|explain|checks|reasoning|datasets|validity|demo|organisms|engine|white-box|rewards|viewer)/";
 const adapters = "^src/(backends|store|server)/";
 
 module.exports = {

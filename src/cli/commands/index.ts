@@ -12,6 +12,7 @@ import {runsExportCommand, runsListCommand, runsShowCommand} from "./runs.js";
 import {scoreCommand} from "./score.js";
 import {serveCommand} from "./serve.js";
 import {viewCommand} from "./view.js";
+import {whiteBoxCommands} from "./white-box-commands.js";
 
 /** Every CLI command, in the order `glassbox --help` lists them; the checks come from their registry (src/checks/registry.ts). */
 export const commands: Command[] = [
@@ -26,6 +27,7 @@ export const commands: Command[] = [
     ...checkDefinitions.map(checkCommand),
     analyzeRolloutsCommand,
     benchValidityCommand,
+    ...whiteBoxCommands,
     runsListCommand,
     runsShowCommand,
     runsExportCommand,
