@@ -1,0 +1,280 @@
+/**
+ * White-box attribution to the context tokens, one row per target token ("component"): the
+ * gradient's norm (saliency), input × gradient, integrated gradients along a path from a baseline
+ * at the player positions, AttnLRP relevance (input × the gradient under the engine's LRP rules)
+ * and attention (the last layer's pattern, or its rollout through every layer). Pure: a function
+ * of the engine's model and token ids. Units come later (unit-sums.ts).
+ */
+import {attnLrpRules, cpLrpRules, type BackwardRules} from "../../engine/rules.js";
+import type {Precision} from "../../engine/forward.js";
+import type {ObjectiveTerm} from "../../engine/objectives.js";
+import type {WhiteBoxModel} from "../../engine/white-box-model.js";
+import {InputError} from "../../errors.js";
+import {baselineEmbeddings, defaultIntegrationSteps, quadrature, type IntegratedGradientsBaseline, type IntegrationMethod} from "./integration.js";
+import type {WhiteBoxMethodName} from "./methods.js";
+
+export type LrpRuleSet = "attnlrp" | "cplrp";
+export type AttentionAggregation = "raw" | "rollout";
+
+export interface TokenAttributionRequest {
+    /** Context token ids (BOS and template included). */
+    context: readonly number[];
+    /** The target, then (contrastive) the foil with sign −1: one component per token. */
+    targets: readonly {tokens: readonly number[]; sign: 1 | -1}[];
+    /** Per context position: whether it belongs to a player (only those move along the IG path). */
+    players: readonly boolean[];
+    method: WhiteBoxMethodName;
+    baseline?: IntegratedGradientsBaseline;
+    steps?: number;
+    integration?: IntegrationMethod;
+    lrpRules?: LrpRuleSet;
+    attention?: AttentionAggregation;
+    precision?: Precision;
+}
+
+export interface TokenAttribution {
+    /** components × context positions. */
+    components: number[][];
+    /** Per context position: the explanation of the whole value (the norm of the summed gradient for saliency; the sum of components otherwise). */
+    values: number[];
+    /** The explained quantity at the input: Σ sign · log p (target logits for AttnLRP; absent for attention). */
+    valueInput?: number;
+    /** Integrated gradients: the value at the baseline, and Σ attributions − (f(x) − f(baseline)). */
+    valueBaseline?: number;
+    convergenceDelta?: number;
+    /** AttnLRP: relevance summed over every position of every component's sequence (conservation: equals `valueInput`). */
+    relevanceTotal?: number;
+    /** Sequences run forward and backward (a batch of n sequences counts n). */
+    forwardPasses: number;
+    backwardPasses: number;
+}
+
+export function tokenAttribution(model: WhiteBoxModel, request: TokenAttributionRequest): TokenAttribution {
+    if (request.players.length !== request.context.length) throw new Error("one player flag per context position is required");
+    switch (request.method) {
+        case "attention":
+            return attentionAttribution(model, request);
+        case "ig":
+            return integratedGradientAttribution(model, request);
+        default:
+            return gradientAttribution(model, request);
+    }
+}
+
+/** Objective terms for target `target`'s tokens, one per sequence `offset + j` (or all on `sequence`). */
+function termsFor(
+    contextLength: number,
+    tokens: readonly number[],
+    sign: number,
+    kind: ObjectiveTerm["kind"],
+    sequenceOf: (j: number) => number,
+): ObjectiveTerm[] {
+    return tokens.map((token, j) => ({sequence: sequenceOf(j), position: contextLength - 1 + j, token, kind, weight: sign}));
+}
+
+function rulesFor(request: TokenAttributionRequest): Partial<BackwardRules> | undefined {
+    if (request.method !== "attnlrp") return undefined;
+    return (request.lrpRules ?? "attnlrp") === "cplrp" ? cpLrpRules : attnLrpRules;
+}
+
+/** grad, ixg, attnlrp: one backward pass over a batch of one copy of the sequence per target token. */
+function gradientAttribution(model: WhiteBoxModel, request: TokenAttributionRequest): TokenAttribution {
+    const {dim} = model.config;
+    const n = request.context.length;
+    const kind = request.method === "attnlrp" ? "logit" : "logprob";
+    const components: number[][] = [];
+    const summedGradient = new Float64Array(n * dim);
+    let valueInput = 0,
+        relevanceTotal = 0,
+        passes = 0;
+    for (const {tokens, sign} of request.targets) {
+        const sequence = [...request.context, ...tokens.slice(0, -1)];
+        const length = sequence.length;
+        const result = model.backward({
+            tokens: tokens.map(() => sequence),
+            objective: {terms: termsFor(n, tokens, sign, kind, (j) => j)},
+            precision: request.precision ?? "f32",
+            cache: ["hook_embed"],
+            ...(request.method === "attnlrp" ? {rules: rulesFor(request)} : {}),
+        });
+        passes += tokens.length;
+        valueInput += result.value;
+        const gradient = result.gradients.get("hook_embed")!.data;
+        const input = result.cache.get("hook_embed")!.data;
+        tokens.forEach((_, j) => {
+            const row: number[] = [];
+            const base = j * length * dim;
+            for (let p = 0; p < length; p++) {
+                let dot = 0,
+                    square = 0;
+                for (let d = 0; d < dim; d++) {
+                    const g = gradient[base + p * dim + d]!;
+                    dot += input[base + p * dim + d]! * g;
+                    square += g * g;
+                    if (p < n) summedGradient[p * dim + d] = summedGradient[p * dim + d]! + g;
+                }
+                if (request.method === "attnlrp") relevanceTotal += dot;
+                if (p < n) row.push(request.method === "grad" ? Math.sqrt(square) : dot);
+            }
+            components.push(row);
+        });
+    }
+    const values =
+        request.method === "grad"
+            ? Array.from({length: n}, (_, p) => Math.hypot(...summedGradient.subarray(p * dim, (p + 1) * dim)))
+            : Array.from({length: n}, (_, p) => components.reduce((sum, row) => sum + row[p]!, 0));
+    return {
+        components,
+        values,
+        valueInput,
+        ...(request.method === "attnlrp" ? {relevanceTotal} : {}),
+        forwardPasses: passes,
+        backwardPasses: passes,
+    };
+}
+
+/**
+ * Integrated gradients at the input embeddings of the player positions: every quadrature point
+ * of every target token is one sequence of a batched backward pass, with α = 0 and α = 1 added
+ * to measure f(x) − f(baseline) for the convergence delta.
+ */
+function integratedGradientAttribution(model: WhiteBoxModel, request: TokenAttributionRequest): TokenAttribution {
+    const {dim} = model.config;
+    const n = request.context.length;
+    const {points, weights} = quadrature(request.steps ?? defaultIntegrationSteps, request.integration ?? "gauss-legendre");
+    const baseline = baselineEmbeddings(model, request.baseline ?? {kind: "mean"}, n);
+    const alphas = [...points, 0, 1];
+    const precision = request.precision ?? "f32";
+    const components: number[][] = [];
+    let valueInput = 0,
+        valueBaseline = 0,
+        passes = 0;
+    for (const {tokens, sign} of request.targets) {
+        const sequence = [...request.context, ...tokens.slice(0, -1)];
+        const length = sequence.length;
+        const input = model.runWithCache([sequence], ["hook_embed"], {precision}).cache.get("hook_embed")!.data;
+        const sequences = tokens.length * alphas.length;
+        const result = model.backward({
+            tokens: Array.from({length: sequences}, () => sequence),
+            objective: {
+                terms: termsFor(n, tokens, sign, "logprob", (j) => j).flatMap((term) =>
+                    alphas.map((_, a) => ({...term, sequence: term.sequence * alphas.length + a})),
+                ),
+            },
+            precision,
+            hooks: [
+                {
+                    name: "hook_embed",
+                    fn: ({data}) => {
+                        for (let s = 0; s < sequences; s++) {
+                            const alpha = alphas[s % alphas.length]!;
+                            for (let p = 0; p < n; p++) {
+                                if (!request.players[p]) continue;
+                                for (let d = 0; d < dim; d++) {
+                                    const i = p * dim + d;
+                                    data[s * length * dim + i] = baseline[i]! + alpha * (input[i]! - baseline[i]!);
+                                }
+                            }
+                        }
+                    },
+                },
+            ],
+        });
+        passes += sequences;
+        const gradient = result.gradients.get("hook_embed")!.data;
+        const logits = result.logits.data;
+        const vocabulary = model.config.vocabSize;
+        tokens.forEach((token, j) => {
+            const row = new Array<number>(n).fill(0);
+            points.forEach((_, k) => {
+                const base = (j * alphas.length + k) * length * dim;
+                for (let p = 0; p < n; p++) {
+                    if (!request.players[p]) continue;
+                    let dot = 0;
+                    for (let d = 0; d < dim; d++) dot += gradient[base + p * dim + d]! * (input[p * dim + d]! - baseline[p * dim + d]!);
+                    row[p] = row[p]! + weights[k]! * dot;
+                }
+            });
+            components.push(row);
+            const logprobAt = (a: number): number => logProb(logits, ((j * alphas.length + a) * length + n - 1 + j) * vocabulary, vocabulary, token);
+            valueBaseline += sign * logprobAt(points.length);
+            valueInput += sign * logprobAt(points.length + 1);
+        });
+    }
+    const values = Array.from({length: n}, (_, p) => components.reduce((sum, row) => sum + row[p]!, 0));
+    const total = values.reduce((sum, value) => sum + value, 0);
+    return {
+        components,
+        values,
+        valueInput,
+        valueBaseline,
+        convergenceDelta: total - (valueInput - valueBaseline),
+        forwardPasses: passes + request.targets.length,
+        backwardPasses: passes,
+    };
+}
+
+function logProb(logits: ArrayLike<number>, offset: number, vocabulary: number, token: number): number {
+    let largest = -Infinity;
+    for (let v = 0; v < vocabulary; v++) largest = Math.max(largest, logits[offset + v]!);
+    let total = 0;
+    for (let v = 0; v < vocabulary; v++) total += Math.exp(logits[offset + v]! - largest);
+    return logits[offset + token]! - largest - Math.log(total);
+}
+
+/**
+ * Attention from the position that predicts each target token to the context: the last layer's
+ * pattern averaged over heads ("raw"), or the rollout Π (½ A_l + ½ I) over layers (Abnar &
+ * Zuidema 2020). Foil rows, in a contrastive run, come from the foil's sequence, negated.
+ */
+function attentionAttribution(model: WhiteBoxModel, request: TokenAttributionRequest): TokenAttribution {
+    const {layers, heads} = model.config;
+    const n = request.context.length;
+    const aggregation = request.attention ?? "raw";
+    const components: number[][] = [];
+    for (const {tokens, sign} of request.targets) {
+        const sequence = [...request.context, ...tokens.slice(0, -1)];
+        const length = sequence.length;
+        const names = Array.from({length: layers}, (_, layer) => `blocks.${layer}.attn.hook_pattern`);
+        const {cache} = model.runWithCache([sequence], aggregation === "raw" ? [names.at(-1)!] : names, {precision: request.precision ?? "f32"});
+        const averaged = (name: string): Float64Array => {
+            const pattern = cache.get(name)!.data;
+            const mean = new Float64Array(length * length);
+            for (let h = 0; h < heads; h++) for (let i = 0; i < length * length; i++) mean[i] = mean[i]! + pattern[h * length * length + i]! / heads;
+            return mean;
+        };
+        let flow = averaged(names.at(-1)!);
+        if (aggregation === "rollout") {
+            flow = identity(length);
+            for (const name of names) {
+                const mixed = averaged(name);
+                for (let i = 0; i < length; i++) for (let k = 0; k < length; k++) mixed[i * length + k] = 0.5 * mixed[i * length + k]! + (i === k ? 0.5 : 0);
+                flow = multiply(mixed, flow, length);
+            }
+        }
+        tokens.forEach((_, j) => components.push(Array.from({length: n}, (_, p) => sign * flow[(n - 1 + j) * length + p]!)));
+    }
+    const values = Array.from({length: n}, (_, p) => components.reduce((sum, row) => sum + row[p]!, 0));
+    const forwardPasses = request.targets.length;
+    return {components, values, forwardPasses, backwardPasses: 0};
+}
+
+function identity(size: number): Float64Array {
+    const out = new Float64Array(size * size);
+    for (let i = 0; i < size; i++) out[i * size + i] = 1;
+    return out;
+}
+
+function multiply(a: Float64Array, b: Float64Array, size: number): Float64Array {
+    const out = new Float64Array(size * size);
+    for (let i = 0; i < size; i++)
+        for (let k = 0; k < size; k++) for (let j = 0; j < size; j++) out[i * size + j] = out[i * size + j]! + a[i * size + k]! * b[k * size + j]!;
+    return out;
+}
+
+/** Refuses a request the methods cannot run, naming the parameter. */
+export function checkTokenAttributionRequest(request: Pick<TokenAttributionRequest, "targets">): void {
+    if (request.targets.length === 0 || request.targets.some((target) => target.tokens.length === 0)) {
+        throw new InputError("white-box attribution needs at least one target token", {parameter: "target", hint: "give a non-empty target"});
+    }
+}
