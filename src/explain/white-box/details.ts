@@ -8,6 +8,10 @@ export interface WhiteBoxDetails {
     baseline?: string;
     steps?: number;
     integration?: "gauss-legendre" | "riemann";
+    /** Integrated gradients: the refinement's target for the relative delta (0: none), the path points evaluated per target token and the intervals of the final rule. */
+    tolerance?: number;
+    gradientEvaluations?: number;
+    intervals?: number;
     /** AttnLRP: the engine's rule preset. */
     rules?: "attnlrp" | "cplrp";
     /** Attention: the last layer ("raw") or the rollout through every layer. */

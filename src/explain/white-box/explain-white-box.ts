@@ -22,6 +22,7 @@ import type {ExplainResult} from "../types.js";
 import {describeValueKind} from "../value-kinds.js";
 import type {WhiteBoxDetails} from "./details.js";
 import {defaultIntegrationSteps, describeBaseline, type IntegratedGradientsBaseline, type IntegrationMethod} from "./integration.js";
+import {defaultTolerance} from "./path-integral.js";
 import {whiteBoxMethods, type WhiteBoxMethodName} from "./methods.js";
 import {checkTokenAttributionRequest, tokenAttribution, type AttentionAggregation, type LrpRuleSet} from "./token-attribution.js";
 import {sumToUnits, unitOfTokens} from "./unit-sums.js";
@@ -34,6 +35,10 @@ export interface WhiteBoxExplainOptions extends Omit<ExplainOptions, "method" | 
     steps?: number;
     /** Integrated gradients: "gauss-legendre" (default) or "riemann" (midpoint sum). */
     integration?: IntegrationMethod;
+    /** Integrated gradients: refine the path until |delta| ≤ tolerance × |f(x) − f(baseline)| (default 0.01; 0 keeps the plain rule). */
+    tolerance?: number;
+    /** Integrated gradients: most gradient evaluations per target token (default 1024). */
+    maxSteps?: number;
     /** AttnLRP: the engine's rule preset (default "attnlrp"). */
     lrpRules?: LrpRuleSet;
     /** Attention: "raw" (default) or "rollout". */
@@ -96,6 +101,8 @@ export async function explainWhiteBox(model: Backend, input: StructuredInput, op
         ...(options.baseline === undefined ? {} : {baseline: options.baseline}),
         ...(options.steps === undefined ? {} : {steps: options.steps}),
         ...(options.integration === undefined ? {} : {integration: options.integration}),
+        ...(options.tolerance === undefined ? {} : {tolerance: options.tolerance}),
+        ...(options.maxSteps === undefined ? {} : {maxSteps: options.maxSteps}),
         ...(options.lrpRules === undefined ? {} : {lrpRules: options.lrpRules}),
         ...(options.attention === undefined ? {} : {attention: options.attention}),
     });
@@ -204,6 +211,9 @@ function details(
         out.baseline = describeBaseline(options.baseline ?? {kind: "mean"});
         out.steps = options.steps ?? defaultIntegrationSteps;
         out.integration = options.integration ?? "gauss-legendre";
+        out.tolerance = options.tolerance ?? defaultTolerance;
+        out.gradientEvaluations = tokens.gradientEvaluations!;
+        out.intervals = tokens.intervals!;
         out.valueBaseline = tokens.valueBaseline!;
         out.convergenceDelta = tokens.convergenceDelta!;
         const change = Math.abs(tokens.valueInput! - tokens.valueBaseline!);

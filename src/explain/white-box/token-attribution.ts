@@ -10,7 +10,8 @@ import type {Precision} from "../../engine/forward.js";
 import type {ObjectiveTerm} from "../../engine/objectives.js";
 import type {WhiteBoxModel} from "../../engine/white-box-model.js";
 import {InputError} from "../../errors.js";
-import {baselineEmbeddings, defaultIntegrationSteps, quadrature, type IntegratedGradientsBaseline, type IntegrationMethod} from "./integration.js";
+import type {IntegratedGradientsBaseline, IntegrationMethod} from "./integration.js";
+import {integratedGradientAttribution} from "./path-integral.js";
 import type {WhiteBoxMethodName} from "./methods.js";
 
 export type LrpRuleSet = "attnlrp" | "cplrp";
@@ -27,6 +28,10 @@ export interface TokenAttributionRequest {
     baseline?: IntegratedGradientsBaseline;
     steps?: number;
     integration?: IntegrationMethod;
+    /** Integrated gradients: refine the path until |delta| ≤ tolerance × |f(x) − f(baseline)| (default 0.01; 0: the plain rule). */
+    tolerance?: number;
+    /** Integrated gradients: most gradient evaluations per target token, refinement included (default 1024). */
+    maxSteps?: number;
     lrpRules?: LrpRuleSet;
     attention?: AttentionAggregation;
     precision?: Precision;
@@ -42,6 +47,9 @@ export interface TokenAttribution {
     /** Integrated gradients: the value at the baseline, and Σ attributions − (f(x) − f(baseline)). */
     valueBaseline?: number;
     convergenceDelta?: number;
+    /** Integrated gradients: points of the path evaluated (per target token), and the intervals of the final rule. */
+    gradientEvaluations?: number;
+    intervals?: number;
     /** AttnLRP: relevance summed over every position of every component's sequence (conservation: equals `valueInput`). */
     relevanceTotal?: number;
     /** Sequences run forward and backward (a batch of n sequences counts n). */
@@ -131,95 +139,6 @@ function gradientAttribution(model: WhiteBoxModel, request: TokenAttributionRequ
         forwardPasses: passes,
         backwardPasses: passes,
     };
-}
-
-/**
- * Integrated gradients at the input embeddings of the player positions: every quadrature point
- * of every target token is one sequence of a batched backward pass, with α = 0 and α = 1 added
- * to measure f(x) − f(baseline) for the convergence delta.
- */
-function integratedGradientAttribution(model: WhiteBoxModel, request: TokenAttributionRequest): TokenAttribution {
-    const {dim} = model.config;
-    const n = request.context.length;
-    const {points, weights} = quadrature(request.steps ?? defaultIntegrationSteps, request.integration ?? "gauss-legendre");
-    const baseline = baselineEmbeddings(model, request.baseline ?? {kind: "mean"}, n);
-    const alphas = [...points, 0, 1];
-    const precision = request.precision ?? "f32";
-    const components: number[][] = [];
-    let valueInput = 0,
-        valueBaseline = 0,
-        passes = 0;
-    for (const {tokens, sign} of request.targets) {
-        const sequence = [...request.context, ...tokens.slice(0, -1)];
-        const length = sequence.length;
-        const input = model.runWithCache([sequence], ["hook_embed"], {precision}).cache.get("hook_embed")!.data;
-        const sequences = tokens.length * alphas.length;
-        const result = model.backward({
-            tokens: Array.from({length: sequences}, () => sequence),
-            objective: {
-                terms: termsFor(n, tokens, sign, "logprob", (j) => j).flatMap((term) =>
-                    alphas.map((_, a) => ({...term, sequence: term.sequence * alphas.length + a})),
-                ),
-            },
-            precision,
-            hooks: [
-                {
-                    name: "hook_embed",
-                    fn: ({data}) => {
-                        for (let s = 0; s < sequences; s++) {
-                            const alpha = alphas[s % alphas.length]!;
-                            for (let p = 0; p < n; p++) {
-                                if (!request.players[p]) continue;
-                                for (let d = 0; d < dim; d++) {
-                                    const i = p * dim + d;
-                                    data[s * length * dim + i] = baseline[i]! + alpha * (input[i]! - baseline[i]!);
-                                }
-                            }
-                        }
-                    },
-                },
-            ],
-        });
-        passes += sequences;
-        const gradient = result.gradients.get("hook_embed")!.data;
-        const logits = result.logits.data;
-        const vocabulary = model.config.vocabSize;
-        tokens.forEach((token, j) => {
-            const row = new Array<number>(n).fill(0);
-            points.forEach((_, k) => {
-                const base = (j * alphas.length + k) * length * dim;
-                for (let p = 0; p < n; p++) {
-                    if (!request.players[p]) continue;
-                    let dot = 0;
-                    for (let d = 0; d < dim; d++) dot += gradient[base + p * dim + d]! * (input[p * dim + d]! - baseline[p * dim + d]!);
-                    row[p] = row[p]! + weights[k]! * dot;
-                }
-            });
-            components.push(row);
-            const logprobAt = (a: number): number => logProb(logits, ((j * alphas.length + a) * length + n - 1 + j) * vocabulary, vocabulary, token);
-            valueBaseline += sign * logprobAt(points.length);
-            valueInput += sign * logprobAt(points.length + 1);
-        });
-    }
-    const values = Array.from({length: n}, (_, p) => components.reduce((sum, row) => sum + row[p]!, 0));
-    const total = values.reduce((sum, value) => sum + value, 0);
-    return {
-        components,
-        values,
-        valueInput,
-        valueBaseline,
-        convergenceDelta: total - (valueInput - valueBaseline),
-        forwardPasses: passes + request.targets.length,
-        backwardPasses: passes,
-    };
-}
-
-function logProb(logits: ArrayLike<number>, offset: number, vocabulary: number, token: number): number {
-    let largest = -Infinity;
-    for (let v = 0; v < vocabulary; v++) largest = Math.max(largest, logits[offset + v]!);
-    let total = 0;
-    for (let v = 0; v < vocabulary; v++) total += Math.exp(logits[offset + v]! - largest);
-    return logits[offset + token]! - largest - Math.log(total);
 }
 
 /**
