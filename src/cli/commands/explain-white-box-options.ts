@@ -11,6 +11,12 @@ export const whiteBoxOptionSpecs = {
         description: "--method ig: where the path starts at the units' tokens: mean (the mean token embedding, default), zero, or token:ID.",
     },
     "steps": {kind: "integer", valueName: "N", min: 1, description: "--method ig: integration steps (default 32)."},
+    "tolerance": {
+        kind: "number",
+        valueName: "R",
+        min: 0,
+        description: "--method ig: refine the path until |delta| ≤ R × |f(x) − f(baseline)| (default 0.01; 0: the plain rule).",
+    },
     "integration": {
         kind: "string",
         valueName: "RULE",
@@ -35,6 +41,7 @@ interface WhiteBoxFlags {
     "budget": number | undefined;
     "baseline": string | undefined;
     "steps": number | undefined;
+    "tolerance": number | undefined;
     "integration": (typeof integrationMethods)[number] | undefined;
     "lrp-rules": "attnlrp" | "cplrp" | undefined;
     "attention": "raw" | "rollout" | undefined;
@@ -43,6 +50,7 @@ interface WhiteBoxFlags {
 const owners: Record<Exclude<keyof WhiteBoxFlags, "budget">, WhiteBoxMethodName> = {
     "baseline": "ig",
     "steps": "ig",
+    "tolerance": "ig",
     "integration": "ig",
     "lrp-rules": "attnlrp",
     "attention": "attention",
@@ -56,7 +64,7 @@ export function whiteBoxExplainSettings(flags: WhiteBoxFlags, method: WhiteBoxMe
             parameter: "budget",
         });
     }
-    for (const flag of ["baseline", "steps", "integration", "lrp-rules", "attention"] as const) {
+    for (const flag of ["baseline", "steps", "tolerance", "integration", "lrp-rules", "attention"] as const) {
         const owner = owners[flag];
         if (flags[flag] !== undefined && method !== owner) {
             throw new ArgumentError(`--${flag} applies to --method ${owner} only`, {
@@ -68,6 +76,7 @@ export function whiteBoxExplainSettings(flags: WhiteBoxFlags, method: WhiteBoxMe
     return {
         ...(flags.baseline === undefined ? {} : {baseline: parseBaseline(flags.baseline)}),
         ...(flags.steps === undefined ? {} : {steps: flags.steps}),
+        ...(flags.tolerance === undefined ? {} : {tolerance: flags.tolerance}),
         ...(flags.integration === undefined ? {} : {integration: flags.integration}),
         ...(flags["lrp-rules"] === undefined ? {} : {lrpRules: flags["lrp-rules"]}),
         ...(flags.attention === undefined ? {} : {attention: flags.attention}),
