@@ -10,7 +10,7 @@
 import type {WhiteBoxModel} from "../../engine/white-box-model.js";
 import {InputError} from "../../errors.js";
 import {baselineEmbeddings, defaultIntegrationSteps, quadrature} from "./integration.js";
-import type {TokenAttribution, TokenAttributionRequest} from "./token-attribution.js";
+import type {TokenAttribution, TokenAttributionRequest} from "./token-attribution-types.js";
 
 export const defaultTolerance = 0.01;
 export const defaultMaxSteps = 1024;
