@@ -14,6 +14,8 @@ import type {TokenAttribution, TokenAttributionRequest} from "./token-attributio
 
 export const defaultTolerance = 0.01;
 export const defaultMaxSteps = 1024;
+/** Sequences in one batched backward pass of the path (the points of one target token's path, or of several). */
+const sequencesPerPass = 64;
 
 interface Interval {
     a: number;
@@ -56,19 +58,23 @@ export function integratedGradientAttribution(model: WhiteBoxModel, request: Tok
 
     /** Runs every α (and the endpoints not yet known) for every component: the dots (x − x′)·∇f per position, and the values. */
     const run = (alphas: readonly number[]): {dots: Float64Array[][]; values: Map<number, number>} => {
-        const all = [...alphas];
         const dots: Float64Array[][] = alphas.map(() => []);
         const values = new Map<number, number>();
         let component = 0;
         for (const path of paths) {
-            const result = runPath(model, path, all, baseline, request.players, precision);
-            sequencesRun += all.length * path.tokens.length;
-            path.tokens.forEach((_, j) => {
-                alphas.forEach((alpha, k) => {
-                    dots[k]![component + j] = result.dots[j]![k]!;
-                    values.set(alpha, (values.get(alpha) ?? 0) + result.values[j]![k]!);
+            // At most `sequencesPerPass` sequences per backward pass: memory grows with the batch.
+            const chunk = Math.max(1, Math.floor(sequencesPerPass / path.tokens.length));
+            for (let from = 0; from < alphas.length; from += chunk) {
+                const part = alphas.slice(from, from + chunk);
+                const result = runPath(model, path, part, baseline, request.players, precision);
+                sequencesRun += part.length * path.tokens.length;
+                path.tokens.forEach((_, j) => {
+                    part.forEach((alpha, k) => {
+                        dots[from + k]![component + j] = result.dots[j]![k]!;
+                        values.set(alpha, (values.get(alpha) ?? 0) + result.values[j]![k]!);
+                    });
                 });
-            });
+            }
             component += path.tokens.length;
         }
         return {dots, values};
