@@ -200,7 +200,7 @@ function progressReporter(report: (progress: ExplainProgress) => void, phase: Ex
     return (coalitions: number, requestsDone: number, requestsTotal: number) => report({phase, coalitions, requestsDone, requestsTotal});
 }
 
-async function resolveTarget(model: Backend, prompt: PromptInput, options: ExplainOptions): Promise<ExplainTarget> {
+export async function resolveTarget(model: Backend, prompt: PromptInput, options: Pick<ExplainOptions, "target" | "maxTargetTokens">): Promise<ExplainTarget> {
     if (options.target === undefined) {
         const generated = await generateGreedyTarget(model, prompt, options.maxTargetTokens ?? defaultGreedyMaxTokens);
         return {
@@ -214,7 +214,7 @@ async function resolveTarget(model: Backend, prompt: PromptInput, options: Expla
     return {...aligned, origin: "given"};
 }
 
-async function resolveFoil(model: Backend, prompt: PromptInput, foilText: string, target: ExplainTarget): Promise<ExplainTokens> {
+export async function resolveFoil(model: Backend, prompt: PromptInput, foilText: string, target: ExplainTarget): Promise<ExplainTokens> {
     if (foilText === target.text || foilText.trim() === target.text.trim()) {
         throw new InputError("the foil equals the target", {
             received: JSON.stringify(foilText),

@@ -23,7 +23,11 @@ export interface ExplainMetricsOptions {
     contrastiveTargetTokens?: number;
 }
 
-export async function computeExplainMetrics(game: Game, attribution: AttributionResult, options: ExplainMetricsOptions): Promise<ExplainMetrics> {
+export async function computeExplainMetrics(
+    game: Game,
+    attribution: Pick<AttributionResult, "values">,
+    options: ExplainMetricsOptions,
+): Promise<ExplainMetrics> {
     const split = options.contrastiveTargetTokens;
     const decision =
         split === undefined

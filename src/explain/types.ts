@@ -8,6 +8,11 @@ import type {RationaleSpan} from "./input-file.js";
 import type {GreedyStop} from "./greedy-target.js";
 import type {ExplainMetrics} from "./metrics.js";
 import type {ValueKind} from "./value-kinds.js";
+import type {WhiteBoxDetails} from "./white-box/details.js";
+import type {WhiteBoxMethodName} from "./white-box/methods.js";
+
+/** A game-theoretic method (src/attribution) or a white-box one (src/explain/white-box). */
+export type ExplainMethodName = AttributionMethodName | WhiteBoxMethodName;
 
 export interface ExplainTokens {
     text: string;
@@ -40,7 +45,8 @@ export interface ExplainResult {
     valueKind: ValueKind;
     /** The value function in words. */
     value: string;
-    method: AttributionMethodName;
+    method: ExplainMethodName;
+    /** Coalitions the method may evaluate; 0 for white-box methods, which evaluate none (see `whiteBox`). */
     budget: number;
     seed: number;
     /** Distinct coalitions the method evaluated (v(N) and v(∅) included). */
@@ -63,4 +69,6 @@ export interface ExplainResult {
     timing: {totalMs: number; attributionMs: number; metricsMs?: number};
     rationale?: {spans: RationaleSpan[]; unitMask: number[]};
     metrics?: ExplainMetrics;
+    /** White-box methods: settings, token-level scores, passes and the checks of completeness. */
+    whiteBox?: WhiteBoxDetails;
 }

@@ -102,6 +102,31 @@ const rows: Row[] = [
     },
     {name: "zero limit", argv: ["runs", "list", "--limit", "0"], code: 2, message: /--limit is out of range; expected an integer ≥ 1; received 0/},
     {name: "zero budget", argv: ["explain", ...model, "--prompt", "p", "--budget", "0"], code: 2, message: /--budget is out of range/},
+    {
+        name: "zero integration steps",
+        argv: ["explain", ...model, "--prompt", "p", "--method", "ig", "--steps", "0"],
+        code: 2,
+        message: /--steps is out of range; expected an integer ≥ 1; received 0/,
+    },
+    {
+        name: "IG flag on another method",
+        argv: ["explain", ...model, "--prompt", "p", "--method", "grad", "--baseline", "zero"],
+        code: 2,
+        message: /--baseline applies to --method ig only/,
+    },
+    {
+        name: "unknown IG baseline",
+        argv: ["explain", ...model, "--prompt", "p", "--method", "ig", "--baseline", "noise"],
+        code: 2,
+        message: /--baseline "noise" is not a baseline/,
+    },
+    {
+        name: "white-box method on the scripted backend",
+        argv: ["explain", ...scripted, "--prompt", "p", "--target", " x", "--method", "attnlrp"],
+        code: 1,
+        message:
+            /AttnLRP needs the white-box engine .* which backend scripted:honest-explainer does not offer; expected a backend that runs the model in this process: a local GGUF file/,
+    },
     {name: "demo seed negative", argv: ["demo", "--seed", "-1"], code: 2, message: /--seed is out of range/},
     {
         name: "integer given text",

@@ -24,8 +24,11 @@ import {checkOutputOptions, writeResultKept} from "../output-options.js";
 import {recordExplanation} from "../../store/explanation-run.js";
 import type {RunStore} from "../../store/run-store.js";
 import {openRunStore} from "./runs.js";
+import {isWhiteBoxMethod, whiteBoxMethodNames} from "../../explain/white-box/methods.js";
+import {whiteBoxOptionSpecs, whiteBoxExplainSettings} from "./explain-white-box-options.js";
+import {explainWhiteBox} from "../../explain/white-box/explain-white-box.js";
 
-const methodChoices = attributionMethodNames();
+const methodChoices = [...attributionMethodNames(), ...whiteBoxMethodNames];
 
 export const explainCommand = defineCommand({
     name: "explain",
@@ -42,7 +45,12 @@ export const explainCommand = defineCommand({
         "target": {kind: "string", valueName: "TEXT", description: "The answer to explain. Default: the model's greedy answer to the full input."},
         "foil": {kind: "string", valueName: "TEXT", description: "An alternative answer: explains log p(target) − log p(foil)."},
         "unit": {kind: "string", valueName: "UNIT", choices: unitKinds, description: "Players. Default: document, message or word by input kind."},
-        "method": {kind: "string", valueName: "METHOD", choices: methodChoices, description: `Attribution method. Default: ${defaultMethodPolicy}.`},
+        "method": {
+            kind: "string",
+            valueName: "METHOD",
+            choices: methodChoices,
+            description: `Attribution method. Default: ${defaultMethodPolicy}. grad, ixg, ig, attnlrp and attention are white-box: they need a local GGUF model the engine reads.`,
+        },
         "budget": {kind: "integer", valueName: "N", min: 1, description: "Most coalitions to evaluate. Default: the method's default for the unit count."},
         "seed": {kind: "integer", valueName: "S", min: 0, default: 0, description: "Seed of sampling methods."},
         "value": {kind: "string", valueName: "KIND", choices: valueKinds, description: "Value function. Default: logprob (contrastive with --foil)."},
@@ -77,6 +85,7 @@ export const explainCommand = defineCommand({
         "context-size": modelOptionSpecs["context-size"],
         "allow-long-context": modelOptionSpecs["allow-long-context"],
         "fast": modelOptionSpecs.fast,
+        ...whiteBoxOptionSpecs,
     },
     details: [
         "Units (--unit): token (model tokens), word, sentence, paragraph, line, span (spans from the input",
@@ -86,6 +95,7 @@ export const explainCommand = defineCommand({
         "examples:",
         '  glassbox explain --model stories260K.gguf --prompt "Lily had a red ball. She lost it." --unit sentence',
         "  glassbox explain --model m.gguf --input rag.json --unit document --method kernelshap --budget 200 --json",
+        '  glassbox explain --model stories260K.gguf --prompt "Lily had a red ball. She lost it." --unit sentence --method ig --steps 64',
     ].join("\n"),
     parameterFlags: {maxTokens: "max-target-tokens", maxTargetTokens: "max-target-tokens"},
     async run({options, io}) {
@@ -99,7 +109,9 @@ export const explainCommand = defineCommand({
         const rationale = options.rationale === undefined ? file.rationale : parseRationaleFlag(options.rationale);
         if (rationale !== undefined) checkRationale(file.input, rationale);
         const budget = options.budget;
-        let method = options.method;
+        const chosen = options.method;
+        const whiteBox = chosen !== undefined && isWhiteBoxMethod(chosen) ? chosen : undefined;
+        let method = chosen === undefined || isWhiteBoxMethod(chosen) ? undefined : chosen;
         if (options.json && options.out !== undefined) {
             throw new ArgumentError("--json and --out do not go together", {hint: "use --json to print the JSON, or --out FILE.json to write it"});
         }
@@ -107,8 +119,9 @@ export const explainCommand = defineCommand({
             throw new ArgumentError("--json and --format html do not go together", {
                 hint: "use --format html --out FILE.html for the report; glassbox report RESULT.json turns a JSON result into one",
             });
+        const whiteBoxSettings = whiteBoxExplainSettings(options, whiteBox);
         // Fail on the input before loading the model where the units do not need its tokenizer.
-        if (unit !== "token") {
+        if (unit !== "token" && whiteBox === undefined) {
             const tree = method === "hierarchical" ? unitTreeFor(file.input, unit) : undefined;
             const count = tree?.leaves.playerCount ?? segmentInput(file.input, unit).playerCount;
             method ??= defaultMethodFor(count);
@@ -123,11 +136,8 @@ export const explainCommand = defineCommand({
         });
         try {
             const started = Date.now();
-            const result = await explain(backend, file.input, {
+            const shared = {
                 unit,
-                ...(options.cache === undefined ? {} : {evaluator: new Evaluator(backend, {cache: new FileScoreCache(options.cache)})}),
-                ...(method === undefined ? {} : {method}),
-                ...(budget === undefined ? {} : {budget}),
                 seed: options.seed,
                 ...(target === undefined ? {} : {target}),
                 ...(foil === undefined ? {} : {foil}),
@@ -138,7 +148,16 @@ export const explainCommand = defineCommand({
                 metrics: options.metrics,
                 ...(rationale === undefined ? {} : {rationale}),
                 onProgress: progressPrinter(io, started),
-            });
+                ...(options.cache === undefined ? {} : {evaluator: new Evaluator(backend, {cache: new FileScoreCache(options.cache)})}),
+            };
+            const result =
+                whiteBox !== undefined
+                    ? await explainWhiteBox(backend, file.input, {...shared, ...whiteBoxSettings, method: whiteBox})
+                    : await explain(backend, file.input, {
+                          ...shared,
+                          ...(method === undefined ? {} : {method}),
+                          ...(budget === undefined ? {} : {budget}),
+                      });
             io.progressDone();
             const stored = store === undefined ? undefined : storeExplanation(store, result, options.input);
             if (stored !== undefined && (options.format === "html" || options.json)) io.stderr.write(stored);

@@ -32,9 +32,26 @@ export function formatExplainText(result: ExplainResult, options: ExplainTextOpt
     lines.push(
         `units    ${result.units.length} ${result.unit}${result.units.length === 1 ? "" : "s"}, removed by ${result.removal === "delete" ? "deletion" : `placeholder ${quote(result.placeholder)}`}`,
     );
-    lines.push(
-        `method   ${result.method}, ${result.evaluations} evaluations (budget ${result.budget}, seed ${result.seed}) in ${formatSeconds(result.timing.totalMs)}`,
-    );
+    const whiteBox = result.whiteBox;
+    if (whiteBox === undefined) {
+        lines.push(
+            `method   ${result.method}, ${result.evaluations} evaluations (budget ${result.budget}, seed ${result.seed}) in ${formatSeconds(result.timing.totalMs)}`,
+        );
+    } else {
+        lines.push(
+            `method   ${result.method} (white-box: ${whiteBox.explains}), ${whiteBox.backwardPasses} backward and ${whiteBox.forwardPasses} forward sequences in ${formatSeconds(result.timing.totalMs)}`,
+        );
+        if (whiteBox.convergenceDelta !== undefined) {
+            lines.push(
+                `path     baseline ${whiteBox.baseline}, ${whiteBox.integration} over ${whiteBox.intervals} interval(s), ${whiteBox.gradientEvaluations} points; convergence delta ${formatNumber(whiteBox.convergenceDelta)} (${formatNumber(100 * (whiteBox.relativeConvergenceDelta ?? 0))}% of |f(x) − f(baseline)|)`,
+            );
+        }
+        if (whiteBox.conservationGap !== undefined) {
+            lines.push(
+                `relevance Σ ${formatNumber(whiteBox.relevanceTotal ?? 0)} for logits ${formatNumber(whiteBox.valueInput ?? 0)} (rules ${whiteBox.rules}; relative gap ${formatNumber(whiteBox.conservationGap)})`,
+            );
+        }
+    }
     lines.push("");
     if (options.depth === "none") {
         lines.push("units in reading order (value, bar: negative left, positive right):");
